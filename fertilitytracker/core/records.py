@@ -1,0 +1,167 @@
+"""Frozen records of the journal: what the core computes on and storage persists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Literal, NewType
+
+RegimenId = NewType("RegimenId", int)
+DoseEventId = NewType("DoseEventId", int)
+DrawId = NewType("DrawId", int)
+LabResultId = NewType("LabResultId", int)
+SemenAnalysisId = NewType("SemenAnalysisId", int)
+DexaScanId = NewType("DexaScanId", int)
+SymptomId = NewType("SymptomId", int)
+
+Comparator = Literal["<", "<=", ">", ">="]
+UnitSystem = Literal["us", "si"]
+DoseStatus = Literal["taken", "skipped"]
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """One analyte of one blood draw; `value` is in the analyte's canonical unit."""
+
+    analyte: str
+    value: float
+    entered_value: float
+    entered_unit: str
+    comparator: Comparator | None = None
+    lab_low: float | None = None  # the lab's printed range, canonical unit
+    lab_high: float | None = None
+    method: str | None = None
+    id: LabResultId | None = None
+
+
+@dataclass(frozen=True)
+class LabDraw:
+    """The results of one blood draw (all results with the same date)."""
+
+    date: date
+    results: tuple[LabResult, ...]
+    time: time | None = None
+    id: DrawId | None = None
+
+    def result(self, analyte: str) -> LabResult | None:
+        """The result for `analyte` in this draw, if measured."""
+        for result in self.results:
+            if result.analyte == analyte:
+                return result
+        return None
+
+
+@dataclass(frozen=True)
+class SemenAnalysis:
+    """One semen analysis; motility and morphology in percent."""
+
+    date: date
+    volume_ml: float
+    concentration_m_per_ml: float
+    total_motility_pct: float | None = None
+    progressive_motility_pct: float | None = None
+    normal_morphology_pct: float | None = None
+    abstinence_days: int | None = None
+    id: SemenAnalysisId | None = None
+
+
+@dataclass(frozen=True)
+class DexaScan:
+    """One bone density scan."""
+
+    date: date
+    t_score: float
+    site: Literal["spine", "femur_neck", "hip"] | None = None
+    bmd_g_cm2: float | None = None
+    id: DexaScanId | None = None
+
+
+@dataclass(frozen=True)
+class RegimenStep:
+    """Dose and schedule in force from `date` on (the first step is the start)."""
+
+    date: date
+    dose: float
+    unit: str
+    schedule: str  # canonical schedule text, see core.schedules
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """A medication taken from `start` until the day before `stop`."""
+
+    name: str
+    med_class: str
+    steps: tuple[RegimenStep, ...]
+    stop: date | None = None
+    time_of_day: time | None = None
+    id: RegimenId | None = None
+
+    @property
+    def start(self) -> date:
+        return self.steps[0].date
+
+    @property
+    def current(self) -> RegimenStep:
+        """The step in force now (the latest one)."""
+        return self.steps[-1]
+
+    def step_on(self, day: date) -> RegimenStep | None:
+        """The step in force on `day`, or None when the regimen is not active then."""
+        if day < self.start or (self.stop is not None and day >= self.stop):
+            return None
+        in_force = self.steps[0]
+        for step in self.steps:
+            if step.date <= day:
+                in_force = step
+        return in_force
+
+    def is_active_on(self, day: date) -> bool:
+        return self.step_on(day) is not None
+
+
+@dataclass(frozen=True)
+class DoseEvent:
+    """One dose logged as taken or skipped."""
+
+    regimen_id: RegimenId
+    at: datetime
+    status: DoseStatus
+    dose: float | None = None
+    unit: str | None = None
+    id: DoseEventId | None = None
+
+
+@dataclass(frozen=True)
+class SymptomEntry:
+    """A symptom rated 0 (none) to 10 (worst) on a day."""
+
+    date: date
+    name: str
+    severity: int
+    note: str | None = None
+    id: SymptomId | None = None
+
+
+@dataclass(frozen=True)
+class TargetRange:
+    """A target range in the analyte's canonical unit; None is an open end."""
+
+    analyte: str
+    low: float | None
+    high: float | None
+    source: str = ""
+    set_on: date | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the journal holds, as the core sees it (for rules and reports)."""
+
+    regimens: tuple[Regimen, ...] = ()
+    doses: tuple[DoseEvent, ...] = ()
+    draws: tuple[LabDraw, ...] = ()
+    semen: tuple[SemenAnalysis, ...] = ()
+    dexa: tuple[DexaScan, ...] = ()
+    symptoms: tuple[SymptomEntry, ...] = ()
+    targets: tuple[TargetRange, ...] = field(default_factory=tuple)
