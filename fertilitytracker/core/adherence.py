@@ -1,0 +1,197 @@
+"""Expected, taken, skipped and missed doses of a regimen, and adherence (CLINICAL.md §6 Doses).
+
+Rules, in one place:
+- A regimen is active from its start to the day before its stop; a step (dose or schedule
+  change) applies from its date on. Every-N-days counting restarts at the step that set the
+  schedule (a dose-only change that keeps the schedule does not move the counting).
+- Days before `today` count fully: expected = the doses the schedule wants that day; taken and
+  skipped = the logged ones, capped at that number (taken first); missed = the rest. CLINICAL.md:
+  "a scheduled dose not logged as taken or skipped by the end of its day is missed".
+- `today` counts only doses already logged: today's unlogged dose is not yet missed.
+- A dose taken on an active day the schedule does not ask for (the off day of eod, any day of
+  "as needed") counts as taken and as expected, so it never lowers adherence. A skip logged on
+  such a day counts for nothing: nothing was due.
+- Doses logged outside the regimen's active days, or after `today`, are not counted.
+- So expected == taken + skipped + missed always, and adherence = taken / expected
+  (None when nothing was expected).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fertilitytracker.core.records import DoseEvent, Regimen
+from fertilitytracker.core.schedules import Schedule, doses_due_on, parse_schedule
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Dose counts over a period; `adherence` = taken / expected, None when nothing expected."""
+
+    expected: int
+    taken: int
+    skipped: int
+    missed: int
+    adherence: float | None
+
+
+@dataclass(frozen=True)
+class DayTally:
+    """One active day of a regimen: what the schedule wanted and what became of it."""
+
+    day: date
+    scheduled: int  # doses the schedule asks for on this day
+    expected: int  # doses counted as expected (see the module rules)
+    taken: int
+    skipped: int
+    missed: int
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A stretch of days [first, end) under one step, with its schedule's counting anchor."""
+
+    first: date
+    end: date | None  # exclusive; None = open-ended
+    schedule: Schedule
+    anchor: date
+
+
+def _segments(regimen: Regimen) -> list[_Segment]:
+    """The regimen's active stretches, one per step in force, in date order."""
+    if not regimen.steps:
+        return []
+    # Of two steps on one date the later one in the tuple wins, as in Regimen.step_on.
+    in_force = {step.date: step for step in regimen.steps}
+    steps = [in_force[day] for day in sorted(in_force)]
+    segments: list[_Segment] = []
+    previous: Schedule | None = None
+    anchor = steps[0].date
+    for index, step in enumerate(steps):
+        if regimen.stop is not None and regimen.stop <= step.date:
+            break  # stopped before this step applied
+        schedule = parse_schedule(step.schedule)
+        if schedule != previous:
+            anchor = step.date
+        previous = schedule
+        end = steps[index + 1].date if index + 1 < len(steps) else None
+        if regimen.stop is not None and (end is None or regimen.stop < end):
+            end = regimen.stop
+        segments.append(_Segment(step.date, end, schedule, anchor))
+    return segments
+
+
+def _active_days(
+    regimen: Regimen, first: date | None, last: date
+) -> Iterator[tuple[date, Schedule, date]]:
+    """(day, schedule, anchor) for each active day from `first` (or the start) to `last`."""
+    for segment in _segments(regimen):
+        day = segment.first if first is None else max(segment.first, first)
+        final = last if segment.end is None else min(last, segment.end - timedelta(days=1))
+        while day <= final:
+            yield day, segment.schedule, segment.anchor
+            day += timedelta(days=1)
+
+
+def expected_slots(
+    regimen: Regimen, until: date, start: date | None = None
+) -> list[tuple[date, int]]:
+    """(day, doses scheduled) for each active day up to and including `until`.
+
+    Only days with at least one scheduled dose are listed (the off days of eod, and every day
+    of "as needed", are left out). `start` optionally limits the list to days on or after it.
+    """
+    slots: list[tuple[date, int]] = []
+    for day, schedule, anchor in _active_days(regimen, start, until):
+        count = doses_due_on(schedule, anchor, day)
+        if count:
+            slots.append((day, count))
+    return slots
+
+
+def _doses_of(regimen: Regimen, doses: Iterable[DoseEvent]) -> Counter[tuple[date, str]]:
+    """Logged doses of this regimen per (calendar day, status).
+
+    Doses are matched on `regimen_id` when the regimen has an id; a regimen without one (not
+    stored yet) takes every dose given.
+    """
+    counts: Counter[tuple[date, str]] = Counter()
+    for dose in doses:
+        if regimen.id is None or dose.regimen_id == regimen.id:
+            counts[(dose.at.date(), dose.status)] += 1
+    return counts
+
+
+def day_tallies(
+    regimen: Regimen,
+    doses: Iterable[DoseEvent],
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[DayTally]:
+    """One tally per active day in [start, end] up to `today`, by the rules of this module."""
+    last = today if end is None else min(end, today)
+    logged = _doses_of(regimen, doses)
+    tallies: list[DayTally] = []
+    for day, schedule, anchor in _active_days(regimen, start, last):
+        scheduled = doses_due_on(schedule, anchor, day)
+        taken_logged = logged[(day, "taken")]
+        skipped_logged = logged[(day, "skipped")]
+        if scheduled == 0:
+            taken, skipped, missed = taken_logged, 0, 0
+        else:
+            taken = min(taken_logged, scheduled)
+            skipped = min(skipped_logged, scheduled - taken)
+            # Today's unlogged doses can still be taken: they are not missed yet.
+            missed = 0 if day == today else scheduled - taken - skipped
+        expected = taken + skipped + missed
+        tallies.append(DayTally(day, scheduled, expected, taken, skipped, missed))
+    return tallies
+
+
+def adherence_for(
+    regimen: Regimen,
+    doses: Iterable[DoseEvent],
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> Adherence:
+    """Expected, taken, skipped and missed doses and adherence over the regimen's active days
+    up to `today`, optionally only within [start, end] (both inclusive, for reports)."""
+    expected = taken = skipped = missed = 0
+    for tally in day_tallies(regimen, doses, today, start, end):
+        expected += tally.expected
+        taken += tally.taken
+        skipped += tally.skipped
+        missed += tally.missed
+    return Adherence(
+        expected=expected,
+        taken=taken,
+        skipped=skipped,
+        missed=missed,
+        adherence=taken / expected if expected else None,
+    )
+
+
+def missed_days(
+    regimen: Regimen, doses: Iterable[DoseEvent], today: date, since: date
+) -> list[tuple[date, int]]:
+    """(day, doses missed) for each day from `since` (inclusive) before `today` with a miss."""
+    return [
+        (tally.day, tally.missed)
+        for tally in day_tallies(regimen, doses, today, start=since)
+        if tally.missed
+    ]
+
+
+def doses_due_today(regimen: Regimen, doses: Iterable[DoseEvent], today: date) -> tuple[int, int]:
+    """(doses scheduled today, doses logged today as taken or skipped) for this regimen.
+
+    The logged count is not capped, so a Today screen shows max(0, scheduled - logged) left.
+    """
+    scheduled = sum(count for _, count in expected_slots(regimen, today, start=today))
+    logged = _doses_of(regimen, doses)
+    return scheduled, logged[(today, "taken")] + logged[(today, "skipped")]

@@ -1,0 +1,15 @@
+"""The one place that reads the system clock; everything else is handed `today`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def today() -> date:
+    """The local calendar date."""
+    return date.today()
+
+
+def now() -> datetime:
+    """The local wall-clock time, to the minute."""
+    return datetime.now().replace(second=0, microsecond=0)

@@ -1,0 +1,506 @@
+"""Monitoring rules of CLINICAL.md §6: which tests are due, from when, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import History, LabDraw, Regimen
+from fertilitytracker.core.resources import load_json
+
+RULES_RESOURCE = "monitoring_rules.json"
+
+TestKind = Literal["hormone_panel", "semen_analysis", "lipid_panel", "dexa"]
+WindowStatus = Literal["upcoming", "open", "overdue"]
+EventKind = Literal["started", "changed", "stopped"]
+
+# A sanity bound on user-set offsets (ten years), not a clinical limit.
+MAX_OFFSET_DAYS = 3650
+
+
+def _rules_json() -> dict[str, Any]:
+    data: dict[str, Any] = load_json(RULES_RESOURCE)
+    return data
+
+
+def _class_set(group: str) -> frozenset[str]:
+    return frozenset(_rules_json()["classes"][group])
+
+
+HORMONE_CLASSES: frozenset[str] = _class_set("hormone")
+"""Every medication class except `other` (CLINICAL.md §6 "hormone medication")."""
+FERTILITY_CLASSES: frozenset[str] = _class_set("fertility")
+"""aromatase_inhibitor, serm, gonadotropin, gnrh (CLINICAL.md §6 "fertility medication")."""
+AROMATASE_INHIBITOR_CLASSES: frozenset[str] = _class_set("aromatase_inhibitor")
+
+
+@dataclass(frozen=True)
+class RuleOffsets:
+    """Every offset of the monitoring rules, in whole days (defaults in monitoring_rules.json)."""
+
+    hormone_after_change_opens_days: int
+    hormone_after_change_due_days: int
+    hormone_on_therapy_interval_days: int
+    hormone_on_therapy_opens_before_due_days: int
+    semen_opens_days: int
+    semen_due_days: int
+    lipid_baseline_lookback_days: int
+    lipid_baseline_opens_days: int
+    lipid_baseline_due_days: int
+    lipid_yearly_interval_days: int
+    lipid_yearly_opens_before_due_days: int
+    dexa_prior_scan_window_days: int
+    dexa_repeat_opens_days: int
+    dexa_repeat_due_days: int
+    dexa_exposure_days: int
+    dexa_exposure_due_after_opens_days: int
+    course_gap_days: int
+
+    def __post_init__(self) -> None:
+        _check_offsets(self)
+
+    def with_overrides(self, overrides: Mapping[str, int]) -> RuleOffsets:
+        """These offsets with the user's `overrides` (keyed by field name) applied."""
+        known = {f.name for f in fields(self)}
+        for name, days in overrides.items():
+            if name not in known:
+                raise InputError("offsets", f"unknown rule offset '{name}'")
+            # bool is an int subclass; True days is a typing slip, not a number.
+            if isinstance(days, bool) or not isinstance(days, int):
+                raise InputError(name, f"{days!r} is not a whole number of days")
+        return replace(self, **dict(overrides))
+
+    def as_dict(self) -> dict[str, int]:
+        """The offsets by name (what the report prints as the rules it used)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# Offsets that repeat or count a span: zero would make a reminder due the day it is met.
+_AT_LEAST_ONE_DAY = (
+    "hormone_on_therapy_interval_days",
+    "lipid_yearly_interval_days",
+    "dexa_exposure_days",
+    "course_gap_days",
+)
+# (earlier, later): a window must not open after it is due.
+_ORDERED_PAIRS = (
+    ("hormone_after_change_opens_days", "hormone_after_change_due_days"),
+    ("hormone_on_therapy_opens_before_due_days", "hormone_on_therapy_interval_days"),
+    ("semen_opens_days", "semen_due_days"),
+    ("lipid_baseline_opens_days", "lipid_baseline_due_days"),
+    ("lipid_yearly_opens_before_due_days", "lipid_yearly_interval_days"),
+    ("dexa_repeat_opens_days", "dexa_repeat_due_days"),
+)
+
+
+def _check_offsets(offsets: RuleOffsets) -> None:
+    for f in fields(offsets):
+        days = getattr(offsets, f.name)
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise InputError(f.name, f"{days!r} is not a whole number of days")
+        minimum = 1 if f.name in _AT_LEAST_ONE_DAY else 0
+        if days < minimum:
+            raise InputError(f.name, f"must be at least {minimum} day{'s' if minimum != 1 else ''}")
+        if days > MAX_OFFSET_DAYS:
+            raise InputError(f.name, f"must be at most {MAX_OFFSET_DAYS} days")
+    for earlier, later in _ORDERED_PAIRS:
+        if getattr(offsets, earlier) > getattr(offsets, later):
+            raise InputError(
+                earlier,
+                f"{getattr(offsets, earlier)} days is more than {later} "
+                f"({getattr(offsets, later)} days): the window would open after it is due",
+            )
+
+
+def default_offsets() -> RuleOffsets:
+    """The default offsets, read from monitoring_rules.json."""
+    data = _rules_json()
+    values: dict[str, int] = dict(data["course"]["offsets"])
+    for rule in data["rules"]:
+        values.update(rule["offsets"])
+    return RuleOffsets(**values)
+
+
+def offsets_with(overrides: Mapping[str, int]) -> RuleOffsets:
+    """The default offsets with the user's `overrides` applied (unknown names refused)."""
+    return default_offsets().with_overrides(overrides)
+
+
+def rule_sources() -> dict[str, str]:
+    """Each rule id with the CLINICAL.md wording it implements (for the report)."""
+    data = _rules_json()
+    sources = {rule["id"]: rule["source"] for rule in data["rules"]}
+    sources["course"] = data["course"]["source"]
+    return sources
+
+
+@dataclass(frozen=True)
+class DueTest:
+    """One reminder window: the test, when it opens and is due, its status today and why."""
+
+    test: TestKind
+    opens: date
+    due: date
+    status: WindowStatus
+    reason: str
+    rule: str
+
+
+def window_status(opens: date, due: date, today: date) -> WindowStatus:
+    """`upcoming` before `opens`, `open` from opens to due inclusive, `overdue` after due."""
+    if today < opens:
+        return "upcoming"
+    if today <= due:
+        return "open"
+    return "overdue"
+
+
+# ---------------------------------------------------------------------------
+# Courses and exposure
+# ---------------------------------------------------------------------------
+
+Interval = tuple[date, date | None]  # [start, end) with None for ongoing
+
+
+def _regimen_interval(regimen: Regimen) -> Interval | None:
+    if not regimen.steps:
+        raise InputError("regimen", f"{regimen.name} has no start")
+    start = regimen.start
+    if regimen.stop is not None and regimen.stop <= start:
+        return None  # stopped before its first day: never taken
+    return (start, regimen.stop)
+
+
+def _merged(intervals: Iterable[Interval], gap_days: int) -> list[Interval]:
+    """Intervals merged when the pause between them is shorter than `gap_days`."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals, key=lambda interval: interval[0]):
+        if merged:
+            last_start, last_end = merged[-1]
+            if last_end is None or (start - last_end).days < gap_days:
+                new_end = None if last_end is None or end is None else max(last_end, end)
+                merged[-1] = (last_start, new_end)
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def _intervals(regimens: Iterable[Regimen], classes: Iterable[str]) -> list[Interval]:
+    wanted = frozenset(classes)
+    found: list[Interval] = []
+    for regimen in regimens:
+        if regimen.med_class in wanted:
+            interval = _regimen_interval(regimen)
+            if interval is not None:
+                found.append(interval)
+    return found
+
+
+def courses(
+    regimens: Iterable[Regimen], classes: Iterable[str], gap_days: int = 30
+) -> list[tuple[date, date | None]]:
+    """Courses of `classes`, oldest first: (start, end exclusive, or None while ongoing).
+
+    A start when none of the classes was active in the `gap_days` days before opens a new
+    course; a restart after a shorter pause (or a same-day switch) continues the course.
+    """
+    if gap_days < 1:
+        raise InputError("course_gap_days", "must be at least 1 day")
+    return _merged(_intervals(regimens, classes), gap_days)
+
+
+def _union(regimens: Iterable[Regimen], classes: Iterable[str]) -> list[Interval]:
+    # A pause of 0 days means adjacent: joining those counts each day once.
+    return _merged(_intervals(regimens, classes), gap_days=1)
+
+
+def exposure_days(regimens: Iterable[Regimen], classes: Iterable[str], until: date) -> int:
+    """Distinct days before `until` on which any regimen of `classes` was active.
+
+    Overlapping regimens count each day once; `until` itself is not counted.
+    """
+    total = 0
+    for start, end in _union(regimens, classes):
+        stop = until if end is None else min(end, until)
+        if stop > start:
+            total += (stop - start).days
+    return total
+
+
+def exposure_reached_on(
+    regimens: Iterable[Regimen], classes: Iterable[str], days_total: int
+) -> date | None:
+    """The first day by which `classes` have been taken on `days_total` days in all.
+
+    That is the day after the last of those days: one uninterrupted course starting S
+    reaches 365 days on S + 365. Ongoing regimens are projected forward; None when the
+    regimens as recorded (stops included) never add up to `days_total`.
+    """
+    if days_total < 1:
+        raise InputError("dexa_exposure_days", "must be at least 1 day")
+    remaining = days_total
+    for start, end in _union(regimens, classes):
+        length = None if end is None else (end - start).days
+        if length is None or length >= remaining:
+            return start + timedelta(days=remaining)
+        remaining -= length
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Medication events (rule 1)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MedicationEvent:
+    """A start, dose or schedule change, or stop of one regimen."""
+
+    date: date
+    kind: EventKind
+    regimen: Regimen
+    text: str
+
+
+# On one day a start says more than a change, and a change more than a stop (a same-day
+# switch from letrozole to anastrozole reads "anastrozole started").
+_EVENT_RANK: dict[EventKind, int] = {"stopped": 0, "changed": 1, "started": 2}
+
+
+def _format_dose(dose: float, unit: str, schedule: str) -> str:
+    return f"{dose:g} {unit} {schedule}".strip()
+
+
+def medication_events(
+    regimens: Iterable[Regimen], classes: Iterable[str], today: date
+) -> list[MedicationEvent]:
+    """Starts, changes and stops of `classes` dated on or before `today`, oldest first.
+
+    A step that repeats the previous dose, unit and schedule is not a change; a step dated on
+    or after the stop never applied.
+    """
+    wanted = frozenset(classes)
+    events: list[MedicationEvent] = []
+    for regimen in regimens:
+        if regimen.med_class not in wanted or _regimen_interval(regimen) is None:
+            continue
+        first = regimen.steps[0]
+        if first.date <= today:
+            events.append(
+                MedicationEvent(
+                    first.date, "started", regimen, f"{regimen.name} started {first.date}"
+                )
+            )
+        previous = first
+        for step in regimen.steps[1:]:
+            if regimen.stop is not None and step.date >= regimen.stop:
+                break
+            same = (step.dose, step.unit, step.schedule) == (
+                previous.dose,
+                previous.unit,
+                previous.schedule,
+            )
+            previous = step
+            if same or step.date > today:
+                continue
+            text = (
+                f"{regimen.name} changed to "
+                f"{_format_dose(step.dose, step.unit, step.schedule)} on {step.date}"
+            )
+            events.append(MedicationEvent(step.date, "changed", regimen, text))
+        if regimen.stop is not None and regimen.stop <= today:
+            events.append(
+                MedicationEvent(
+                    regimen.stop, "stopped", regimen, f"{regimen.name} stopped {regimen.stop}"
+                )
+            )
+    events.sort(key=lambda event: (event.date, _EVENT_RANK[event.kind]))
+    return events
+
+
+# ---------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------
+
+
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def _analytes_by_date(draws: Iterable[LabDraw], today: date) -> dict[date, set[str]]:
+    # Results with the same date belong to one draw, even if stored as separate draws.
+    by_date: dict[date, set[str]] = {}
+    for draw in draws:
+        if draw.date <= today:
+            by_date.setdefault(draw.date, set()).update(r.analyte for r in draw.results)
+    return by_date
+
+
+def _draw_dates_with(by_date: Mapping[date, set[str]], analytes: Iterable[str]) -> list[date]:
+    needed = set(analytes)
+    return sorted(day for day, present in by_date.items() if needed <= present)
+
+
+def _names(regimens: Sequence[Regimen]) -> str:
+    names: list[str] = []
+    for regimen in regimens:
+        if regimen.name not in names:
+            names.append(regimen.name)
+    return " and ".join(names)
+
+
+def _window(test: TestKind, opens: date, due: date, today: date, reason: str, rule: str) -> DueTest:
+    return DueTest(test, opens, due, window_status(opens, due, today), reason, rule)
+
+
+_PANEL = ("total_testosterone", "estradiol")
+
+
+def _hormone_panel(
+    regimens: Sequence[Regimen],
+    by_date: Mapping[date, set[str]],
+    today: date,
+    offsets: RuleOffsets,
+) -> DueTest | None:
+    panels = _draw_dates_with(by_date, _PANEL)
+    events = medication_events(regimens, HORMONE_CLASSES, today)
+    if events:
+        # Only the latest event counts: a newer change replaces an older window.
+        anchor = events[-1]
+        opens = anchor.date + _days(offsets.hormone_after_change_opens_days)
+        if not any(day >= opens for day in panels):
+            due = anchor.date + _days(offsets.hormone_after_change_due_days)
+            return _window(
+                "hormone_panel", opens, due, today, anchor.text, "hormone_panel_after_change"
+            )
+    active = [r for r in regimens if r.med_class in HORMONE_CLASSES and r.is_active_on(today)]
+    if not active or not panels:
+        return None
+    latest = panels[-1]
+    interval = offsets.hormone_on_therapy_interval_days
+    due = latest + _days(interval)
+    opens = due - _days(offsets.hormone_on_therapy_opens_before_due_days)
+    reason = f"on {_names(active)}: {interval} days after the panel of {latest}"
+    return _window("hormone_panel", opens, due, today, reason, "hormone_panel_on_therapy")
+
+
+def _current_course(
+    regimens: Sequence[Regimen], classes: frozenset[str], today: date, gap_days: int
+) -> date | None:
+    for start, end in courses(regimens, classes, gap_days):
+        if start <= today and (end is None or today < end):
+            return start
+    return None
+
+
+def _semen_analysis(
+    history: History, regimens: Sequence[Regimen], today: date, offsets: RuleOffsets
+) -> DueTest | None:
+    active = [r for r in regimens if r.med_class in FERTILITY_CLASSES and r.is_active_on(today)]
+    if not active:
+        return None
+    course_start = _current_course(regimens, FERTILITY_CLASSES, today, offsets.course_gap_days)
+    if course_start is None:  # unreachable while one is active; kept for safety
+        return None
+    analyses = sorted(s.date for s in history.semen if course_start <= s.date <= today)
+    reason = f"fertility course started {course_start}"
+    anchor = course_start
+    if analyses:
+        anchor = analyses[-1]
+        reason += f"; latest semen analysis {anchor}"
+    opens = anchor + _days(offsets.semen_opens_days)
+    due = anchor + _days(offsets.semen_due_days)
+    return _window("semen_analysis", opens, due, today, reason, "semen_analysis")
+
+
+def _lipid_panel(
+    regimens: Sequence[Regimen],
+    by_date: Mapping[date, set[str]],
+    today: date,
+    offsets: RuleOffsets,
+) -> DueTest | None:
+    active = [
+        r for r in regimens if r.med_class in AROMATASE_INHIBITOR_CLASSES and r.is_active_on(today)
+    ]
+    if not active:
+        return None
+    course_start = _current_course(
+        regimens, AROMATASE_INHIBITOR_CLASSES, today, offsets.course_gap_days
+    )
+    if course_start is None:
+        return None
+    lipids = _draw_dates_with(by_date, ["total_cholesterol"])
+    latest = lipids[-1] if lipids else None
+    if latest is None or (course_start - latest).days > offsets.lipid_baseline_lookback_days:
+        starters = [
+            r
+            for r in regimens
+            if r.med_class in AROMATASE_INHIBITOR_CLASSES and r.start == course_start
+        ]
+        reason = f"no lipid panel within a year of starting {_names(starters)}"
+        if offsets.lipid_baseline_lookback_days != 365:
+            reason = (
+                f"no lipid panel within {offsets.lipid_baseline_lookback_days} days "
+                f"of starting {_names(starters)}"
+            )
+        opens = course_start + _days(offsets.lipid_baseline_opens_days)
+        due = course_start + _days(offsets.lipid_baseline_due_days)
+        return _window("lipid_panel", opens, due, today, reason, "lipid_panel_baseline")
+    interval = offsets.lipid_yearly_interval_days
+    due = latest + _days(interval)
+    opens = due - _days(offsets.lipid_yearly_opens_before_due_days)
+    reason = f"on {_names(active)}: {interval} days after the lipid panel of {latest}"
+    return _window("lipid_panel", opens, due, today, reason, "lipid_panel_yearly")
+
+
+def _dexa(
+    history: History, regimens: Sequence[Regimen], today: date, offsets: RuleOffsets
+) -> DueTest | None:
+    inhibitors = [r for r in regimens if r.med_class in AROMATASE_INHIBITOR_CLASSES]
+    active = [r for r in inhibitors if r.is_active_on(today)]
+    if not active:
+        return None
+    first_start = min(r.start for r in inhibitors if _regimen_interval(r) is not None)
+    earliest_counted = first_start - _days(offsets.dexa_prior_scan_window_days)
+    scans = sorted(s.date for s in history.dexa if earliest_counted <= s.date <= today)
+    if scans:
+        latest = scans[-1]
+        opens = latest + _days(offsets.dexa_repeat_opens_days)
+        due = latest + _days(offsets.dexa_repeat_due_days)
+        reason = f"on {_names(active)}: repeat after the DEXA of {latest}"
+        return _window("dexa", opens, due, today, reason, "dexa_after_scan")
+    reached = exposure_reached_on(
+        inhibitors, AROMATASE_INHIBITOR_CLASSES, offsets.dexa_exposure_days
+    )
+    if reached is None:  # the recorded stops end exposure short of the threshold
+        return None
+    due = reached + _days(offsets.dexa_exposure_due_after_opens_days)
+    reason = f"{offsets.dexa_exposure_days} days of aromatase inhibitor by {reached}"
+    return _window("dexa", reached, due, today, reason, "dexa_after_exposure")
+
+
+def due_tests(history: History, today: date, offsets: RuleOffsets | None = None) -> list[DueTest]:
+    """The tests the rules of CLINICAL.md §6 call for on `today`, sorted by due date.
+
+    Only what has happened counts: regimens, changes, stops, draws and scans dated after
+    `today` are ignored. A window already satisfied by a later result is not returned.
+    """
+    rule_offsets = default_offsets() if offsets is None else offsets
+    for regimen in history.regimens:
+        if not regimen.steps:
+            raise InputError("regimen", f"{regimen.name} has no start")
+    # A regimen planned to start after today is not history yet.
+    regimens = [r for r in history.regimens if r.start <= today]
+    by_date = _analytes_by_date(history.draws, today)
+    found = [
+        _hormone_panel(regimens, by_date, today, rule_offsets),
+        _semen_analysis(history, regimens, today, rule_offsets),
+        _lipid_panel(regimens, by_date, today, rule_offsets),
+        _dexa(history, regimens, today, rule_offsets),
+    ]
+    windows = [window for window in found if window is not None]
+    windows.sort(key=lambda window: (window.due, window.opens, window.test))
+    return windows

@@ -1,0 +1,418 @@
+"""Recording operations: validate through the core, write in one transaction, say what changed.
+
+Every function takes what a person typed (text or numbers) and either writes everything or
+raises `InputError` naming the field, with nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import lookup_medication, validate_dose
+from fertilitytracker.core.records import (
+    DexaScan,
+    DoseEvent,
+    LabResult,
+    Regimen,
+    RegimenStep,
+    SemenAnalysis,
+    SymptomEntry,
+    TargetRange,
+)
+from fertilitytracker.core.schedules import parse_schedule
+from fertilitytracker.core.units import parse_unit, to_canonical
+from fertilitytracker.core.validation import parse_lab_value, parse_number, parse_whole_number
+from fertilitytracker.storage.journal import Journal
+
+SYMPTOM_NAME_MAX = 80
+NOTE_MAX = 2000
+SEMEN_VOLUME_MAX_ML = 20.0
+DEXA_T_SCORE_BOUND = 10.0
+BMD_MAX_G_CM2 = 3.0
+ABSTINENCE_MAX_DAYS = 365
+DEXA_SITES = ("spine", "femur_neck", "hip")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one operation changed: the kinds of record touched and a sentence for the user."""
+
+    kinds: frozenset[str]
+    summary: str
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    """One result as entered: analyte key or LOINC, value (may carry `<`), unit as printed."""
+
+    analyte: str
+    value: str | float
+    unit: str
+    lab_low: str | float | None = None
+    lab_high: str | float | None = None
+    method: str | None = None
+
+
+def _find_regimen(journal: Journal, name: str, on: date | None = None) -> Regimen:
+    medication = lookup_medication(name)
+    candidates = [
+        regimen
+        for regimen in journal.regimens.all()
+        if regimen.name.casefold() == medication.name.casefold()
+    ]
+    if not candidates:
+        raise InputError("name", f"{medication.name} was never started (use 'med start' first)")
+    if on is not None:
+        started = [regimen for regimen in candidates if regimen.start <= on]
+        if not started:
+            raise InputError("date", f"{on.isoformat()} is before {medication.name} was started")
+        return started[-1]
+    return candidates[-1]
+
+
+def start_regimen(
+    journal: Journal,
+    name: str,
+    dose: str | float,
+    unit: str,
+    schedule: str,
+    start: date,
+    time_of_day: time | None = None,
+) -> Change:
+    """Begin a regimen of `name` from `start`."""
+    medication = lookup_medication(name)
+    dose_value, dose_unit = validate_dose(medication, dose, unit)
+    parsed_schedule = parse_schedule(schedule)
+    for regimen in journal.regimens.all():
+        same = regimen.name.casefold() == medication.name.casefold()
+        if same and (regimen.stop is None or regimen.stop > start):
+            raise InputError(
+                "name",
+                f"{medication.name} is already active since {regimen.start.isoformat()}"
+                " (use 'med change' or stop it first)",
+            )
+    regimen = Regimen(
+        name=medication.name,
+        med_class=medication.med_class,
+        steps=(RegimenStep(start, dose_value, dose_unit, parsed_schedule.text),),
+        time_of_day=time_of_day,
+    )
+    with journal.transaction():
+        regimen_id = journal.regimens.add(regimen)
+    return Change(
+        frozenset({"regimens"}),
+        f"{medication.name} {dose_value:g} {dose_unit} {parsed_schedule.text}"
+        f" started {start.isoformat()}",
+        (regimen_id,),
+    )
+
+
+def change_regimen(
+    journal: Journal,
+    name: str,
+    on: date,
+    dose: str | float | None = None,
+    unit: str | None = None,
+    schedule: str | None = None,
+) -> Change:
+    """A dose or schedule change of the regimen of `name`, in force from `on`."""
+    regimen = _find_regimen(journal, name, on)
+    if regimen.stop is not None and on >= regimen.stop:
+        raise InputError("date", f"{regimen.name} was stopped on {regimen.stop.isoformat()}")
+    if dose is None and unit is None and schedule is None:
+        raise InputError("dose", "give a new --dose, --unit or --schedule")
+    in_force = regimen.step_on(on) or regimen.current
+    medication = lookup_medication(regimen.name)
+    dose_value, dose_unit = validate_dose(
+        medication,
+        in_force.dose if dose is None else dose,
+        in_force.unit if unit is None else unit,
+    )
+    schedule_text = in_force.schedule if schedule is None else parse_schedule(schedule).text
+    step = RegimenStep(on, dose_value, dose_unit, schedule_text)
+    assert regimen.id is not None
+    with journal.transaction():
+        journal.regimens.delete_step(regimen.id, on)
+        journal.regimens.add_step(regimen.id, step)
+    return Change(
+        frozenset({"regimens"}),
+        f"{regimen.name} changed to {dose_value:g} {dose_unit} {schedule_text} from {on}",
+        (regimen.id,),
+    )
+
+
+def stop_regimen(journal: Journal, name: str, on: date) -> Change:
+    """End the regimen of `name`: no longer taken from `on` on."""
+    regimen = _find_regimen(journal, name)
+    if on < regimen.start:
+        raise InputError(
+            "date", f"the stop {on} is before {regimen.name} started ({regimen.start})"
+        )
+    if regimen.stop is not None:
+        raise InputError("name", f"{regimen.name} was already stopped on {regimen.stop}")
+    assert regimen.id is not None
+    with journal.transaction():
+        journal.regimens.set_stop(regimen.id, on)
+    return Change(frozenset({"regimens"}), f"{regimen.name} stopped {on}", (regimen.id,))
+
+
+def log_dose(
+    journal: Journal,
+    name: str,
+    at: datetime,
+    dose: str | float | None = None,
+    unit: str | None = None,
+    skipped: bool = False,
+) -> Change:
+    """One dose of `name` taken (or skipped) at `at`; the regimen's dose by default."""
+    regimen = _find_regimen(journal, name, at.date())
+    step = regimen.step_on(at.date())
+    if step is None:
+        raise InputError(
+            "at", f"{regimen.name} was not active on {at.date()} (stopped {regimen.stop})"
+        )
+    dose_value: float | None = None
+    dose_unit: str | None = None
+    if not skipped:
+        dose_value, dose_unit = validate_dose(
+            lookup_medication(regimen.name),
+            step.dose if dose is None else dose,
+            step.unit if unit is None else unit,
+        )
+    assert regimen.id is not None
+    event = DoseEvent(
+        regimen_id=regimen.id,
+        at=at.replace(second=0, microsecond=0),
+        status="skipped" if skipped else "taken",
+        dose=dose_value,
+        unit=dose_unit,
+    )
+    with journal.transaction():
+        dose_id = journal.doses.add(event)
+    verb = "skipped" if skipped else "taken"
+    return Change(frozenset({"doses"}), f"{regimen.name} {verb} {at:%Y-%m-%d %H:%M}", (dose_id,))
+
+
+def build_result(entry: ResultInput) -> LabResult:
+    """Validate one entered result and express it in the analyte's canonical unit."""
+    analyte = get_analyte(entry.analyte)
+    comparator, entered_value = parse_lab_value(entry.value, analyte.key)
+    unit = parse_unit(analyte.key, entry.unit)
+    if entered_value < 0 and analyte.key != "dexa_t_score":
+        raise InputError(analyte.key, f"{entered_value:g} is negative")
+    canonical = to_canonical(analyte.key, entered_value, unit.text)
+    if analyte.plausible_max is not None and canonical > analyte.plausible_max:
+        raise InputError(
+            analyte.key,
+            f"{entered_value:g} {unit.text} is beyond any plausible {analyte.name} value;"
+            " check the number and the unit",
+        )
+    lab_low = lab_high = None
+    if entry.lab_low not in (None, ""):
+        lab_low = to_canonical(
+            analyte.key, parse_number(entry.lab_low, "lab range low", minimum=0), unit.text
+        )
+    if entry.lab_high not in (None, ""):
+        lab_high = to_canonical(
+            analyte.key, parse_number(entry.lab_high, "lab range high", minimum=0), unit.text
+        )
+    if lab_low is not None and lab_high is not None and lab_low > lab_high:
+        raise InputError("lab range", "the low end is above the high end")
+    method = (entry.method or "").strip() or None
+    return LabResult(
+        analyte=analyte.key,
+        value=canonical,
+        entered_value=entered_value,
+        entered_unit=entry.unit.strip(),
+        comparator=comparator,
+        lab_low=lab_low,
+        lab_high=lab_high,
+        method=method,
+    )
+
+
+def record_draw(
+    journal: Journal,
+    day: date,
+    entries: Sequence[ResultInput],
+    draw_time: time | None = None,
+) -> Change:
+    """Results of one blood draw on `day` (joining any draw already on that date)."""
+    if not entries:
+        raise InputError("results", "give at least one ANALYTE VALUE UNIT")
+    results = [build_result(entry) for entry in entries]
+    seen: set[str] = set()
+    existing = journal.labs.existing_analytes(day)
+    for result in results:
+        if result.analyte in seen:
+            raise InputError(result.analyte, "given twice for the same draw")
+        if result.analyte in existing:
+            raise InputError(
+                result.analyte, f"already recorded for {day.isoformat()} (edit or delete it)"
+            )
+        seen.add(result.analyte)
+    with journal.transaction():
+        draw_id = journal.labs.draw_id_for(day, draw_time)
+        ids = tuple(journal.labs.add_result(draw_id, result) for result in results)
+    return Change(
+        frozenset({"labs"}), f"{len(results)} result(s) recorded for {day.isoformat()}", ids
+    )
+
+
+def build_semen(
+    day: date,
+    volume: str | float,
+    concentration: str | float,
+    motility: str | float | None = None,
+    progressive: str | float | None = None,
+    morphology: str | float | None = None,
+    abstinence: str | float | None = None,
+) -> SemenAnalysis:
+    """Validate one semen analysis as entered."""
+    concentration_max = get_analyte("sperm_concentration").plausible_max
+
+    def percent(value: str | float | None, field_name: str) -> float | None:
+        if value is None or value == "":
+            return None
+        return parse_number(value, field_name, minimum=0, maximum=100)
+
+    volume_ml = parse_number(volume, "volume", minimum=0, maximum=SEMEN_VOLUME_MAX_ML)
+    concentration_m = parse_number(
+        concentration, "concentration", minimum=0, maximum=concentration_max
+    )
+    total = percent(motility, "motility")
+    progressive_pct = percent(progressive, "progressive")
+    if total is not None and progressive_pct is not None and progressive_pct > total:
+        raise InputError(
+            "progressive",
+            f"progressive motility {progressive_pct:g} % is above total motility {total:g} %",
+        )
+    abstinence_days = None
+    if abstinence not in (None, ""):
+        abstinence_days = parse_whole_number(abstinence, "abstinence", 0, ABSTINENCE_MAX_DAYS)
+    return SemenAnalysis(
+        date=day,
+        volume_ml=volume_ml,
+        concentration_m_per_ml=concentration_m,
+        total_motility_pct=total,
+        progressive_motility_pct=progressive_pct,
+        normal_morphology_pct=percent(morphology, "morphology"),
+        abstinence_days=abstinence_days,
+    )
+
+
+def record_semen(journal: Journal, analysis: SemenAnalysis) -> Change:
+    """Save a semen analysis built by `build_semen`."""
+    with journal.transaction():
+        analysis_id = journal.semen.add(analysis)
+    return Change(
+        frozenset({"semen"}), f"semen analysis of {analysis.date} recorded", (analysis_id,)
+    )
+
+
+def record_dexa(
+    journal: Journal,
+    day: date,
+    t_score: str | float,
+    site: str | None = None,
+    bmd: str | float | None = None,
+) -> Change:
+    """One bone density scan."""
+    score = parse_number(
+        t_score, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
+    )
+    site_key = None
+    if site not in (None, ""):
+        site_key = str(site).strip().lower().replace(" ", "_")
+        if site_key not in DEXA_SITES:
+            raise InputError("site", f"'{site}' is not one of {', '.join(DEXA_SITES)}")
+    bmd_value = None
+    if bmd not in (None, ""):
+        bmd_value = parse_number(bmd, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
+    scan = DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)  # type: ignore[arg-type]
+    with journal.transaction():
+        scan_id = journal.dexa.add(scan)
+    return Change(frozenset({"dexa"}), f"DEXA of {day} recorded", (scan_id,))
+
+
+def record_symptom(
+    journal: Journal, day: date, name: str, severity: str | int, note: str | None = None
+) -> Change:
+    """A symptom rated 0 (none) to 10 (worst)."""
+    clean_name = name.strip()
+    if not clean_name:
+        raise InputError("name", "a symptom name is required")
+    if len(clean_name) > SYMPTOM_NAME_MAX:
+        raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
+    score = parse_whole_number(severity, "severity", 0, 10)
+    if note is not None and len(note) > NOTE_MAX:
+        raise InputError("note", f"at most {NOTE_MAX} characters")
+    entry = SymptomEntry(date=day, name=clean_name, severity=score, note=note or None)
+    with journal.transaction():
+        symptom_id = journal.symptoms.add(entry)
+    return Change(
+        frozenset({"symptoms"}), f"{clean_name} {score}/10 on {day} recorded", (symptom_id,)
+    )
+
+
+def set_target(
+    journal: Journal,
+    analyte_text: str,
+    low: str | float | None,
+    high: str | float | None,
+    unit: str,
+    today: date,
+) -> Change:
+    """A clinician's target range for an analyte; `None` or `-` is an open end."""
+    analyte = get_analyte(analyte_text)
+    parsed_unit = parse_unit(analyte.key, unit)
+
+    def bound(value: str | float | None, field_name: str) -> float | None:
+        if value is None or (isinstance(value, str) and value.strip() in ("", "-")):
+            return None
+        minimum = None if analyte.key == "dexa_t_score" else 0.0
+        number = parse_number(value, field_name, minimum=minimum)
+        return to_canonical(analyte.key, number, parsed_unit.text)
+
+    low_value, high_value = bound(low, "low"), bound(high, "high")
+    if low_value is None and high_value is None:
+        raise InputError("low", "give at least one end of the range")
+    if low_value is not None and high_value is not None and low_value > high_value:
+        raise InputError("low", "the low end is above the high end")
+    target = TargetRange(
+        analyte=analyte.key, low=low_value, high=high_value, source="clinician", set_on=today
+    )
+    with journal.transaction():
+        journal.settings.add_target(target)
+    return Change(frozenset({"targets"}), f"target range for {analyte.name} set")
+
+
+def reset_target(journal: Journal, analyte_text: str) -> Change:
+    """Back to the default range of `analyte`."""
+    analyte = get_analyte(analyte_text)
+    with journal.transaction():
+        journal.settings.clear_targets(analyte.key)
+    return Change(frozenset({"targets"}), f"target range for {analyte.name} reset to default")
+
+
+__all__ = [
+    "Change",
+    "ResultInput",
+    "build_result",
+    "build_semen",
+    "change_regimen",
+    "log_dose",
+    "record_dexa",
+    "record_draw",
+    "record_semen",
+    "record_symptom",
+    "reset_target",
+    "set_target",
+    "start_regimen",
+    "stop_regimen",
+]

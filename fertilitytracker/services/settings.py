@@ -1,0 +1,61 @@
+"""Clinical settings kept in the journal, each declared once with its default and help text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import UnitSystem
+from fertilitytracker.storage.journal import Journal
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One journal setting: key, default, allowed values (None: free text) and help."""
+
+    key: str
+    default: Any
+    choices: tuple[Any, ...] | None
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    setting.key: setting
+    for setting in (
+        Setting("unit_system", "us", ("us", "si"), "Units for display: US (ng/dL) or SI (nmol/L)"),
+        Setting("who_edition", "2021", ("2021", "2010"), "WHO edition of semen lower limits"),
+        Setting("patient_name", "", None, "Name printed on the report (optional)"),
+        Setting("patient_birth_date", "", None, "Date of birth printed on the report (optional)"),
+        Setting("rule_offsets", {}, None, "Monitoring rule offsets that override the defaults"),
+    )
+}
+
+
+def get_setting(journal: Journal, key: str) -> Any:
+    """The value of `key`, or its declared default."""
+    setting = SETTINGS[key]
+    return journal.settings.get(key, setting.default)
+
+
+def set_setting(journal: Journal, key: str, value: Any) -> None:
+    """Store `key` (one transaction), refusing a value outside its choices."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise InputError("setting", f"unknown setting '{key}'")
+    if setting.choices is not None and value not in setting.choices:
+        allowed = ", ".join(str(choice) for choice in setting.choices)
+        raise InputError(key, f"'{value}' is not one of {allowed}")
+    with journal.transaction():
+        journal.settings.set(key, value)
+
+
+def unit_system(journal: Journal) -> UnitSystem:
+    """The unit system chosen for display (us or si)."""
+    value = get_setting(journal, "unit_system")
+    return "si" if value == "si" else "us"
+
+
+def who_edition(journal: Journal) -> str:
+    """The WHO edition whose semen lower limits apply."""
+    return str(get_setting(journal, "who_edition"))

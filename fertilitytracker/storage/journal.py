@@ -1,0 +1,85 @@
+"""The journal: one open SQLite file and its repositories, with one transaction per command."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from fertilitytracker.core.records import History
+from fertilitytracker.storage.database import backup_database, open_database, schema_names
+from fertilitytracker.storage.doses import DoseRepository
+from fertilitytracker.storage.labs import LabRepository
+from fertilitytracker.storage.observations import (
+    DexaRepository,
+    SemenRepository,
+    SymptomRepository,
+)
+from fertilitytracker.storage.regimens import RegimenRepository
+from fertilitytracker.storage.settings_store import SettingsRepository
+
+
+class Journal:
+    """An open journal. Use `with journal.transaction():` around every write."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self.regimens = RegimenRepository(db)
+        self.doses = DoseRepository(db)
+        self.labs = LabRepository(db)
+        self.semen = SemenRepository(db)
+        self.dexa = DexaRepository(db)
+        self.symptoms = SymptomRepository(db)
+        self.settings = SettingsRepository(db)
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Journal:
+        """Open or create the journal at `path` (raises JournalError when it cannot)."""
+        path = Path(path)
+        return cls(open_database(path, create=create), path)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Journal]:
+        """Everything written inside commits together, or nothing does."""
+        with self.db.atomic():
+            yield self
+
+    def history(self) -> History:
+        """Everything the journal holds, as frozen core records."""
+        return History(
+            regimens=tuple(self.regimens.all()),
+            doses=tuple(self.doses.all()),
+            draws=tuple(self.labs.all()),
+            semen=tuple(self.semen.all()),
+            dexa=tuple(self.dexa.all()),
+            symptoms=tuple(self.symptoms.all()),
+            targets=tuple(self.settings.targets()),
+        )
+
+    def is_empty(self) -> bool:
+        history = self.history()
+        return not (
+            history.regimens or history.draws or history.semen or history.dexa or history.symptoms
+        )
+
+    def check(self) -> list[str]:
+        """Problems found by SQLite's integrity and foreign-key checks (empty when healthy)."""
+        problems = [
+            row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall() if row[0] != "ok"
+        ]
+        for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"{table} row {rowid} points to a missing {parent} row")
+        return problems
+
+    def schema(self) -> list[str]:
+        return schema_names(self.db)
+
+    def backup_to(self, target: Path) -> Path:
+        """A verified copy of the journal at `target` (online backup API)."""
+        return backup_database(self.db.conn, target)
+
+    def close(self) -> None:
+        self.db.conn.close()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Debian/Ubuntu libraries Qt needs: "offscreen" for the tests, "x11" for a real window.
+# As root it installs what is missing with apt-get; otherwise it prints the one line to run.
+set -euo pipefail
+kind=${1:-x11}
+packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+if [ "$kind" = x11 ]; then
+  packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+             libxkbcommon-x11-0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1
+             libxcb-xfixes0 libx11-xcb1)
+fi
+command -v dpkg-query >/dev/null || exit 0   # not Debian: nothing to check
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "Installing Qt's system libraries: ${missing[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "Qt needs these system libraries. Install them with:" >&2
+  echo "  sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
