@@ -51,8 +51,8 @@ class DayTally:
 
 
 @dataclass(frozen=True)
-class _Segment:
-    """A stretch of days [first, end) under one step, with its schedule's counting anchor."""
+class SchedulePeriod:
+    """Days [first, end) under one step; every-N-days counting starts at `anchor`."""
 
     first: date
     end: date | None  # exclusive; None = open-ended
@@ -60,14 +60,17 @@ class _Segment:
     anchor: date
 
 
-def _segments(regimen: Regimen) -> list[_Segment]:
-    """The regimen's active stretches, one per step in force, in date order."""
+def schedule_periods(regimen: Regimen) -> list[SchedulePeriod]:
+    """The regimen's active stretches, one per step in force, in date order.
+
+    Useful beyond adherence, e.g. to write the dose schedule as calendar rules.
+    """
     if not regimen.steps:
         return []
     # Of two steps on one date the later one in the tuple wins, as in Regimen.step_on.
     in_force = {step.date: step for step in regimen.steps}
     steps = [in_force[day] for day in sorted(in_force)]
-    segments: list[_Segment] = []
+    periods: list[SchedulePeriod] = []
     previous: Schedule | None = None
     anchor = steps[0].date
     for index, step in enumerate(steps):
@@ -80,19 +83,19 @@ def _segments(regimen: Regimen) -> list[_Segment]:
         end = steps[index + 1].date if index + 1 < len(steps) else None
         if regimen.stop is not None and (end is None or regimen.stop < end):
             end = regimen.stop
-        segments.append(_Segment(step.date, end, schedule, anchor))
-    return segments
+        periods.append(SchedulePeriod(step.date, end, schedule, anchor))
+    return periods
 
 
 def _active_days(
     regimen: Regimen, first: date | None, last: date
 ) -> Iterator[tuple[date, Schedule, date]]:
     """(day, schedule, anchor) for each active day from `first` (or the start) to `last`."""
-    for segment in _segments(regimen):
-        day = segment.first if first is None else max(segment.first, first)
-        final = last if segment.end is None else min(last, segment.end - timedelta(days=1))
+    for period in schedule_periods(regimen):
+        day = period.first if first is None else max(period.first, first)
+        final = last if period.end is None else min(last, period.end - timedelta(days=1))
         while day <= final:
-            yield day, segment.schedule, segment.anchor
+            yield day, period.schedule, period.anchor
             day += timedelta(days=1)
 
 

@@ -23,7 +23,9 @@ MEDICATION_CLASSES: tuple[str, ...] = (
 # CLINICAL.md §6: "Hormone medication" = any class except `other`.
 HORMONE_CLASSES: frozenset[str] = frozenset(MEDICATION_CLASSES) - {"other"}
 # CLINICAL.md §6: "fertility medication" = aromatase_inhibitor, serm, gonadotropin, gnrh.
-FERTILITY_CLASSES: frozenset[str] = frozenset({"aromatase_inhibitor", "serm", "gonadotropin", "gnrh"})
+FERTILITY_CLASSES: frozenset[str] = frozenset(
+    {"aromatase_inhibitor", "serm", "gonadotropin", "gnrh"}
+)
 
 DOSE_UNITS: tuple[str, ...] = ("mg", "mcg", "IU", "mL")
 # Mass units convert to each other; IU and mL never convert to mass.
@@ -111,7 +113,9 @@ def _medication_from_json(entry: dict[str, Any]) -> Medication:
 @cache
 def all_medications() -> tuple[Medication, ...]:
     """Every medication of the list, in the order of `resources/medications.json`."""
-    return tuple(_medication_from_json(entry) for entry in load_json("medications.json")["medications"])
+    return tuple(
+        _medication_from_json(entry) for entry in load_json("medications.json")["medications"]
+    )
 
 
 @cache
@@ -149,7 +153,9 @@ def lookup_medication(name: str) -> Medication:
     # Control characters (line breaks, NUL) and lone surrogates cannot be shown or stored
     # faithfully; everything else (quotes, markup, emoji, RTL text) is kept exactly.
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in stripped):
-        raise InputError("name", "a medication name cannot contain line breaks or control characters")
+        raise InputError(
+            "name", "a medication name cannot contain line breaks or control characters"
+        )
     known = _by_match_key().get(_match_key(stripped))
     if known is not None:
         return known
@@ -180,7 +186,9 @@ def _parse_dose_number(dose: str | float | int) -> float:
             raise InputError("dose", "a dose is required")
         # Only plain decimals: "1,5" could be 1.5 or 15, so it is refused rather than guessed.
         if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", shown):
-            raise InputError("dose", f"'{shown}' is not a number (use digits and a point, e.g. 0.5)")
+            raise InputError(
+                "dose", f"'{shown}' is not a number (use digits and a point, e.g. 0.5)"
+            )
         value = float(shown)
     else:
         raise InputError("dose", "a dose is required")
@@ -192,7 +200,10 @@ def _parse_dose_number(dose: str | float | int) -> float:
 
 
 def _format_amount(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e15 else f"{value:.6g}"
+    """A dose as people write it: 1000, 0.5, never 1e+03."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"
 
 
 def validate_dose(

@@ -93,7 +93,7 @@ class Schedule:
         return base if self.times_per_day == 1 else f"{base} x{self.times_per_day}"
 
     def describe(self) -> str:
-        """The schedule in plain words ("twice a day", "every other day", "on Monday and Thursday")."""
+        """The schedule in plain words: "twice a day", "every other day", "on Monday"."""
         if self.kind == "as_needed":
             return "as needed"
         times = self.times_per_day
@@ -205,7 +205,9 @@ def parse_schedule(text: str) -> Schedule:
             "schedule",
             f"'{original}': doses per day must be between 1 and {MAX_TIMES_PER_DAY} {_HINT}",
         )
-    return Schedule(base.kind, times_per_day=times, every_days=base.every_days, weekdays=base.weekdays)
+    return Schedule(
+        base.kind, times_per_day=times, every_days=base.every_days, weekdays=base.weekdays
+    )
 
 
 def doses_due_on(schedule: Schedule | str, anchor: date, day: date) -> int:

@@ -14,7 +14,7 @@ UNIT_SYSTEMS: tuple[UnitSystem, ...] = ("us", "si")
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_RUN = re.compile(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
-_MULTIPLY_PREFIX = re.compile(r"^[x×*]\s*(?=[0-9])")
+_MULTIPLY_PREFIX = re.compile(r"^[xX×*]\s*(?=[0-9])")
 
 
 def normalise_unit_text(text: str) -> str:
@@ -24,7 +24,9 @@ def normalise_unit_text(text: str) -> str:
     a leading multiplication sign before a number (x10^6/mL); UCUM brackets ([IU], {SD}).
     """
     folded = text.strip()
-    folded = _SUPERSCRIPT_RUN.sub(lambda m: "10*" + m.group(1).translate(_SUPERSCRIPT_DIGITS), folded)
+    folded = _SUPERSCRIPT_RUN.sub(
+        lambda m: "10*" + m.group(1).translate(_SUPERSCRIPT_DIGITS), folded
+    )
     folded = _MULTIPLY_PREFIX.sub("", folded)
     folded = re.sub(r"\s+", "", folded).lower()
     folded = folded.replace("µ", "u").replace("μ", "u").replace("mcg", "ug")

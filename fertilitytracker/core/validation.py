@@ -206,7 +206,9 @@ def parse_lab_result(
     lab_high = bound(lab_high_text, "lab_high")
     if lab_low is not None and lab_high is not None and lab_low > lab_high:
         raise InputError("lab_high", "the lab's upper bound is below its lower bound")
-    entered_unit = unit_text.strip() if isinstance(unit_text, str) and unit_text.strip() else unit.text
+    entered_unit = (
+        unit_text.strip() if isinstance(unit_text, str) and unit_text.strip() else unit.text
+    )
     clean_method = method.strip() if method and method.strip() else None
     return LabResult(
         analyte=analyte.key,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from fertilitytracker.core.adherence import expected_slots
 from fertilitytracker.core.records import DoseEvent
-from fertilitytracker.core.schedules import doses_due_on
 from fertilitytracker.services.journal import (
     Change,
     ResultInput,
@@ -145,23 +145,21 @@ def _log_doses(journal: Journal, today: date) -> None:
     for regimen in journal.regimens.all():
         assert regimen.id is not None
         slot = 0
-        day = regimen.start
-        while day < today:
+        for day, count in expected_slots(regimen, today - timedelta(days=1)):
             step = regimen.step_on(day)
-            if step is not None:
-                for _ in range(doses_due_on(step.schedule, step.date, day)):
-                    slot += 1
-                    if slot % 19 == 0:
-                        continue  # forgotten: becomes a missed dose
-                    skipped = slot == 40
-                    at = datetime.combine(day, regimen.time_of_day or time(8, 0))
-                    journal.doses.add(
-                        DoseEvent(
-                            regimen_id=regimen.id,
-                            at=at + timedelta(minutes=slot % 25),
-                            status="skipped" if skipped else "taken",
-                            dose=None if skipped else step.dose,
-                            unit=None if skipped else step.unit,
-                        )
+            assert step is not None
+            for _ in range(count):
+                slot += 1
+                if slot % 19 == 0:
+                    continue  # forgotten: becomes a missed dose
+                skipped = slot == 40
+                at = datetime.combine(day, regimen.time_of_day or time(8, 0))
+                journal.doses.add(
+                    DoseEvent(
+                        regimen_id=regimen.id,
+                        at=at + timedelta(minutes=slot % 25),
+                        status="skipped" if skipped else "taken",
+                        dose=None if skipped else step.dose,
+                        unit=None if skipped else step.unit,
                     )
-            day += timedelta(days=1)
+                )

@@ -7,8 +7,9 @@ raises `InputError` naming the field, with nothing written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from typing import Any, Literal
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
@@ -25,7 +26,7 @@ from fertilitytracker.core.records import (
 )
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import parse_unit, to_canonical
-from fertilitytracker.core.validation import parse_lab_value, parse_number, parse_whole_number
+from fertilitytracker.core.validation import parse_lab_result, parse_number, parse_whole_number
 from fertilitytracker.storage.journal import Journal
 
 SYMPTOM_NAME_MAX = 80
@@ -200,40 +201,20 @@ def log_dose(
 
 def build_result(entry: ResultInput) -> LabResult:
     """Validate one entered result and express it in the analyte's canonical unit."""
-    analyte = get_analyte(entry.analyte)
-    comparator, entered_value = parse_lab_value(entry.value, analyte.key)
-    unit = parse_unit(analyte.key, entry.unit)
-    if entered_value < 0 and analyte.key != "dexa_t_score":
-        raise InputError(analyte.key, f"{entered_value:g} is negative")
-    canonical = to_canonical(analyte.key, entered_value, unit.text)
-    if analyte.plausible_max is not None and canonical > analyte.plausible_max:
-        raise InputError(
-            analyte.key,
-            f"{entered_value:g} {unit.text} is beyond any plausible {analyte.name} value;"
-            " check the number and the unit",
+    try:
+        return parse_lab_result(
+            entry.analyte,
+            entry.value,
+            entry.unit,
+            lab_low_text=entry.lab_low,
+            lab_high_text=entry.lab_high,
+            method=entry.method,
         )
-    lab_low = lab_high = None
-    if entry.lab_low not in (None, ""):
-        lab_low = to_canonical(
-            analyte.key, parse_number(entry.lab_low, "lab range low", minimum=0), unit.text
-        )
-    if entry.lab_high not in (None, ""):
-        lab_high = to_canonical(
-            analyte.key, parse_number(entry.lab_high, "lab range high", minimum=0), unit.text
-        )
-    if lab_low is not None and lab_high is not None and lab_low > lab_high:
-        raise InputError("lab range", "the low end is above the high end")
-    method = (entry.method or "").strip() or None
-    return LabResult(
-        analyte=analyte.key,
-        value=canonical,
-        entered_value=entered_value,
-        entered_unit=entry.unit.strip(),
-        comparator=comparator,
-        lab_low=lab_low,
-        lab_high=lab_high,
-        method=method,
-    )
+    except InputError as error:
+        if error.field == "analyte":
+            raise
+        # Name the result as well as its field: "estradiol unit", not just "unit".
+        raise InputError(f"{entry.analyte.strip()} {error.field}", error.reason) from None
 
 
 def record_draw(
@@ -279,11 +260,11 @@ def build_semen(
     def percent(value: str | float | None, field_name: str) -> float | None:
         if value is None or value == "":
             return None
-        return parse_number(value, field_name, minimum=0, maximum=100)
+        return parse_number(value, field_name, minimum=0, maximum=100, unit="%")
 
-    volume_ml = parse_number(volume, "volume", minimum=0, maximum=SEMEN_VOLUME_MAX_ML)
+    volume_ml = parse_number(volume, "volume", minimum=0, maximum=SEMEN_VOLUME_MAX_ML, unit="mL")
     concentration_m = parse_number(
-        concentration, "concentration", minimum=0, maximum=concentration_max
+        concentration, "concentration", minimum=0, maximum=concentration_max, unit="million/mL"
     )
     total = percent(motility, "motility")
     progressive_pct = percent(progressive, "progressive")
@@ -400,19 +381,156 @@ def reset_target(journal: Journal, analyte_text: str) -> Change:
     return Change(frozenset({"targets"}), f"target range for {analyte.name} reset to default")
 
 
-__all__ = [
-    "Change",
-    "ResultInput",
-    "build_result",
-    "build_semen",
-    "change_regimen",
-    "log_dose",
-    "record_dexa",
-    "record_draw",
-    "record_semen",
-    "record_symptom",
-    "reset_target",
-    "set_target",
-    "start_regimen",
-    "stop_regimen",
-]
+# --- delete with undo ------------------------------------------------------------------------
+
+RecordKind = Literal["lab_result", "semen", "dexa", "symptom", "dose", "regimen"]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A deleted record, kept so that the deletion can be undone."""
+
+    kind: RecordKind
+    record: Any
+    draw_date: date | None = None
+    draw_time: time | None = None
+    doses: tuple[DoseEvent, ...] = ()
+
+
+_KIND_TABLE_LABEL = {
+    "lab_result": "labs",
+    "semen": "semen",
+    "dexa": "dexa",
+    "symptom": "symptoms",
+    "dose": "doses",
+    "regimen": "regimens",
+}
+
+
+def remove(journal: Journal, kind: RecordKind, record_id: int) -> tuple[Change, Removed]:
+    """Delete one record (a regimen takes its doses with it); returns what undo needs."""
+    history = journal.history()
+    removed: Removed | None = None
+    with journal.transaction():
+        if kind == "lab_result":
+            for draw in history.draws:
+                for result in draw.results:
+                    if result.id == record_id:
+                        removed = Removed(kind, result, draw.date, draw.time)
+                        journal.labs.delete_result(result.id)
+        elif kind == "semen":
+            found = [a for a in history.semen if a.id == record_id]
+            if found:
+                removed = Removed(kind, found[0])
+                journal.semen.delete(found[0].id)  # type: ignore[arg-type]
+        elif kind == "dexa":
+            scans = [s for s in history.dexa if s.id == record_id]
+            if scans:
+                removed = Removed(kind, scans[0])
+                journal.dexa.delete(scans[0].id)  # type: ignore[arg-type]
+        elif kind == "symptom":
+            entries = [s for s in history.symptoms if s.id == record_id]
+            if entries:
+                removed = Removed(kind, entries[0])
+                journal.symptoms.delete(entries[0].id)  # type: ignore[arg-type]
+        elif kind == "dose":
+            doses = [d for d in history.doses if d.id == record_id]
+            if doses:
+                removed = Removed(kind, doses[0])
+                journal.doses.delete(doses[0].id)  # type: ignore[arg-type]
+        elif kind == "regimen":
+            regimens = [r for r in history.regimens if r.id == record_id]
+            if regimens:
+                own = tuple(d for d in history.doses if d.regimen_id == record_id)
+                removed = Removed(kind, regimens[0], doses=own)
+                journal.regimens.delete(regimens[0].id)  # type: ignore[arg-type]
+    if removed is None:
+        raise InputError(kind, f"no such record (id {record_id}); it may be deleted already")
+    return Change(
+        frozenset({_KIND_TABLE_LABEL[kind]}), f"{kind.replace('_', ' ')} deleted"
+    ), removed
+
+
+def restore(journal: Journal, removed: Removed) -> Change:
+    """Undo `remove`: write the record back (it gets a new id)."""
+    with journal.transaction():
+        if removed.kind == "lab_result":
+            assert removed.draw_date is not None
+            draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+            journal.labs.add_result(draw_id, removed.record)
+        elif removed.kind == "semen":
+            journal.semen.add(removed.record)
+        elif removed.kind == "dexa":
+            journal.dexa.add(removed.record)
+        elif removed.kind == "symptom":
+            journal.symptoms.add(removed.record)
+        elif removed.kind == "dose":
+            journal.doses.add(removed.record)
+        elif removed.kind == "regimen":
+            new_id = journal.regimens.add(removed.record)
+            for dose in removed.doses:
+                journal.doses.add(replace(dose, regimen_id=new_id, id=None))
+    kinds = {_KIND_TABLE_LABEL[removed.kind]} | ({"doses"} if removed.doses else set())
+    return Change(frozenset(kinds), f"{removed.kind.replace('_', ' ')} restored")
+
+
+def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Change:
+    """Edit one lab result: the old one is replaced by `entry`, in one transaction."""
+    new_result = build_result(entry)
+    with journal.transaction():
+        _, removed = remove(journal, "lab_result", result_id)
+        if new_result.analyte != removed.record.analyte:
+            assert removed.draw_date is not None
+            if new_result.analyte in journal.labs.existing_analytes(removed.draw_date):
+                raise InputError(new_result.analyte, "already recorded for that draw")
+        assert removed.draw_date is not None
+        draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+        journal.labs.add_result(draw_id, new_result)
+    return Change(frozenset({"labs"}), f"{new_result.analyte} updated")
+
+
+# --- backfill ----------------------------------------------------------------------------------
+
+BACKFILL_DEFAULT_TIME = time(12, 0)
+BACKFILL_MAX_DAYS = 3660  # ten years: a sanity bound against a mistyped year
+
+
+def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Change:
+    """Log as taken every dose the schedule of `name` asks for from `start` to `end` (inclusive).
+
+    Days on which some doses are already logged (taken or skipped) only get the ones still
+    missing; days off the schedule, before the start or from the stop on get none. Every dose
+    is written in one transaction.
+    """
+    from fertilitytracker.core.adherence import expected_slots
+
+    if end < start:
+        raise InputError("end", f"the end {end} is before the start {start}")
+    if (end - start).days > BACKFILL_MAX_DAYS:
+        raise InputError("start", f"at most {BACKFILL_MAX_DAYS} days can be backfilled at once")
+    regimen = _find_regimen(journal, name, end)
+    assert regimen.id is not None
+    logged: dict[date, int] = {}
+    for dose in journal.doses.all():
+        if dose.regimen_id == regimen.id:
+            logged[dose.at.date()] = logged.get(dose.at.date(), 0) + 1
+    base = regimen.time_of_day or BACKFILL_DEFAULT_TIME
+    base_minutes = base.hour * 60 + base.minute
+    events: list[DoseEvent] = []
+    # expected_slots applies core.schedules.doses_due_on with the anchor adherence uses.
+    for day, count in expected_slots(regimen, end, start=start):
+        step = regimen.step_on(day)
+        assert step is not None
+        missing = count - logged.get(day, 0)
+        for slot in range(count - missing, count) if missing > 0 else ():
+            # Several doses a day are spread over the rest of the day, never past midnight.
+            minutes = base_minutes + slot * (24 * 60 - base_minutes) // count
+            at = datetime.combine(day, time(minutes // 60, minutes % 60))
+            events.append(DoseEvent(regimen.id, at, "taken", step.dose, step.unit))
+    with journal.transaction():
+        ids = tuple(journal.doses.add(event) for event in events)
+    if not ids:
+        summary = f"nothing to backfill: every {regimen.name} dose from {start} to {end} is logged"
+    else:
+        summary = f"{len(ids)} {regimen.name} dose(s) from {start} to {end} logged as taken"
+    return Change(frozenset({"doses"}), summary, ids)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from fertilitytracker.core.adherence import Adherence, adherence_for
 from fertilitytracker.core.analytes import get_analyte
-from fertilitytracker.core.derived import Derived, derive_draw, semen_derived
+from fertilitytracker.core.derived import Derived, derive_draw, semen_derived, t_e_ratio_si
 from fertilitytracker.core.ranges import Flag, flag_value, range_in_force, semen_lower_limit
 from fertilitytracker.core.records import (
     DexaScan,
@@ -70,7 +70,12 @@ class DrawView:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, DISPLAY_DECIMALS)
+    """Round for display: two decimals, or four significant figures below 1 (SI ratios)."""
+    if value is None:
+        return None
+    if value != 0 and abs(value) < 1:
+        return float(f"{value:.4g}")
+    return round(value, DISPLAY_DECIMALS)
 
 
 def _displayed(analyte_key: str, canonical: float | None, system: UnitSystem) -> float | None:
@@ -106,8 +111,9 @@ def result_view(
 def lab_draw_view(draw: LabDraw, targets: Sequence[TargetRange], system: UnitSystem) -> DrawView:
     """A blood draw with flags and T/E, T/LH and calculated free testosterone."""
     derived = derive_draw(draw)
-    if system == "si" and "t_e_ratio_si" in derived:
-        derived["t_e_ratio"] = derived["t_e_ratio_si"]
+    if system == "si":
+        # The SI ratio (nmol/L per pmol/L) has its own threshold; never compare it with 10.
+        derived["t_e_ratio"] = t_e_ratio_si(draw)
     return DrawView(
         date=draw.date,
         time=draw.time,
@@ -207,6 +213,16 @@ def draw_view_json(view: DrawView) -> dict[str, object]:
         ],
         "derived": _derived_json(view),
     }
+
+
+DERIVED_LABELS = {
+    "t_e_ratio": "T/E ratio",
+    "t_lh_ratio": "T/LH ratio",
+    "free_testosterone_calculated": "Free T, calculated (Vermeulen)",
+    "total_sperm_count": "Total sperm count",
+    "tmsc": "Total motile sperm count",
+    "tmsc_progressive": "Progressive TMSC",
+}
 
 
 def _derived_json(view: DrawView) -> dict[str, float | None]:

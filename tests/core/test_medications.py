@@ -117,9 +117,10 @@ def test_lookup_never_crashes_and_keeps_names(typed: str) -> None:
 
 
 def test_class_sets() -> None:
-    assert frozenset(
-        {"aromatase_inhibitor", "serm", "gonadotropin", "gnrh", "testosterone"}
-    ) == HORMONE_CLASSES
+    assert (
+        frozenset({"aromatase_inhibitor", "serm", "gonadotropin", "gnrh", "testosterone"})
+        == HORMONE_CLASSES
+    )
     assert frozenset({"aromatase_inhibitor", "serm", "gonadotropin", "gnrh"}) == FERTILITY_CLASSES
     assert set(MEDICATION_CLASSES) == HORMONE_CLASSES | {"other"}
     assert lookup_medication("testosterone").is_hormone

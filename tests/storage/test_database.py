@@ -1,0 +1,173 @@
+"""The journal file: creation, privacy, refusals, migrations with backup, transactions."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.services.journal import ResultInput, record_draw
+from fertilitytracker.storage import migrations as migrations_module
+from fertilitytracker.storage.database import JournalError
+from fertilitytracker.storage.journal import Journal
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_new_journal_is_private_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "private" / "journal.sqlite3"
+    journal = Journal.open(path)
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert journal.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert journal.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert journal.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        assert journal.schema() == ["0001_initial"]
+        assert journal.check() == []
+    finally:
+        journal.close()
+
+
+def test_a_text_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("my shopping list\n")
+    with pytest.raises(JournalError, match="not a Fertility Tracker journal"):
+        Journal.open(path)
+    assert path.read_text() == "my shopping list\n"
+
+
+def test_another_apps_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(JournalError, match="not a Fertility Tracker journal"):
+        Journal.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_damaged_journal_is_refused_and_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 + 2000] = b"\xff" * 2000  # scribble over the second page
+    path.write_bytes(bytes(data))
+    with pytest.raises(JournalError):
+        Journal.open(path)
+    assert path.read_bytes() == bytes(data)
+
+
+def test_a_journal_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    Journal.open(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('fertilitytracker', '0099_from_the_future', '2030-01-01')"
+    )
+    connection.commit()
+    connection.close()
+    with pytest.raises(JournalError, match="newer version"):
+        Journal.open(path)
+
+
+def test_the_first_released_schema_opens_with_its_records(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+    journal = Journal.open(path)
+    try:
+        history = journal.history()
+        assert [regimen.name for regimen in history.regimens] == ["anastrozole", "clomiphene"]
+        assert len(history.draws) == 6
+        assert len(history.semen) == 2
+        assert history.doses
+        assert journal.check() == []
+    finally:
+        journal.close()
+
+
+def test_a_pending_migration_backs_the_journal_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+
+    def add_column(db: object) -> None:
+        db.execute("ALTER TABLE symptoms ADD COLUMN mood_note TEXT")  # type: ignore[attr-defined]
+
+    registered = list(migrations_module.migrations._migrations)
+    monkeypatch.setattr(migrations_module.migrations, "_migrations", registered)
+    migrations_module.migrations(name="0002_test_only")(add_column)
+
+    journal = Journal.open(path)
+    try:
+        assert journal.schema() == ["0001_initial", "0002_test_only"]
+    finally:
+        journal.close()
+    backups = list((tmp_path / "backups").glob("journal-before-migration-*.sqlite3"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    names = [row[0] for row in copy.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == ["0001_initial"]
+    assert copy.execute("SELECT count(*) FROM lab_results").fetchone()[0] > 0
+    copy.close()
+
+
+def test_a_failing_migration_leaves_the_journal_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+
+    def broken(db: object) -> None:
+        db.execute("ALTER TABLE symptoms ADD COLUMN half TEXT")  # type: ignore[attr-defined]
+        raise RuntimeError("migration bug")
+
+    registered = list(migrations_module.migrations._migrations)
+    monkeypatch.setattr(migrations_module.migrations, "_migrations", registered)
+    migrations_module.migrations(name="0002_broken")(broken)
+    with pytest.raises(RuntimeError):
+        Journal.open(path)
+    connection = sqlite3.connect(path)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(symptoms)")]
+    connection.close()
+    assert "half" not in columns
+
+
+def test_a_refused_result_writes_nothing_of_its_draw(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    try:
+        with pytest.raises(InputError) as refused:
+            record_draw(
+                journal,
+                date(2026, 1, 5),
+                [
+                    ResultInput("total_testosterone", "450", "ng/dL"),
+                    ResultInput("estradiol", "30", "pg/dL"),
+                ],
+            )
+        assert refused.value.field == "estradiol unit"
+        assert journal.history().draws == ()
+    finally:
+        journal.close()
+
+
+def test_an_error_inside_a_transaction_rolls_everything_back(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    try:
+        with pytest.raises(RuntimeError), journal.transaction():
+            record_draw(
+                journal, date(2026, 1, 5), [ResultInput("total_testosterone", "450", "ng/dL")]
+            )
+            raise RuntimeError("power cut")
+        assert journal.history().draws == ()
+    finally:
+        journal.close()
