@@ -57,3 +57,14 @@ def test_ruff_finds_nothing() -> None:
             [str(BIN / "ruff"), *args], cwd=ROOT, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_clinical_core_type_checks_strictly() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "fertilitytracker/core"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

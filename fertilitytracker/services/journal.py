@@ -252,7 +252,7 @@ def build_semen(
     motility: str | float | None = None,
     progressive: str | float | None = None,
     morphology: str | float | None = None,
-    abstinence: str | float | None = None,
+    abstinence: str | int | None = None,
 ) -> SemenAnalysis:
     """Validate one semen analysis as entered."""
     concentration_max = get_analyte("sperm_concentration").plausible_max
