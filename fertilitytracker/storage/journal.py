@@ -9,7 +9,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from fertilitytracker.core.records import History
-from fertilitytracker.storage.database import backup_database, open_database, schema_names
+from fertilitytracker.storage.database import (
+    backup_database,
+    open_database,
+    schema_names,
+    transaction,
+)
 from fertilitytracker.storage.doses import DoseRepository
 from fertilitytracker.storage.labs import LabRepository
 from fertilitytracker.storage.observations import (
@@ -43,8 +48,12 @@ class Journal:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Journal]:
-        """Everything written inside commits together, or nothing does."""
-        with self.db.atomic():
+        """Everything written inside commits together, or nothing does.
+
+        The outermost call takes the write lock at once (BEGIN IMMEDIATE), so a second writer
+        waits for the busy timeout instead of failing on a read-then-write upgrade.
+        """
+        with transaction(self.db):
             yield self
 
     def history(self) -> History:
