@@ -1,0 +1,148 @@
+"""Import and export of the journal: CSV, FHIR R4 and the full JSON backup.
+
+An import is planned first (`plan_file`: what would be added, what is already recorded, what
+is skipped and why; nothing written), then applied in one transaction (`apply_plan`), so that
+the desktop can show a preview. `import_file` does both for the command line. `export_journal`
+writes the whole journal in one format, to a file readable only by its owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.services.exchange.csv_format import read_csv, write_csv
+from fertilitytracker.services.exchange.fhir import is_fhir, read_fhir, write_fhir
+from fertilitytracker.services.exchange.files import check_import_file, load_json_file
+from fertilitytracker.services.exchange.json_backup import is_backup, read_backup, write_backup
+from fertilitytracker.services.exchange.plan import (
+    ImportPlan,
+    JournalSnapshot,
+    ParsedImport,
+    PlanRow,
+    Skipped,
+    apply_plan,
+    plan_import,
+)
+from fertilitytracker.services.journal import Change
+from fertilitytracker.storage.journal import Journal
+
+Format = Literal["csv", "fhir", "json"]
+FORMATS: tuple[Format, ...] = ("csv", "fhir", "json")
+
+
+def _check_format(format: str | None) -> Format | None:
+    if format is None:
+        return None
+    if format not in FORMATS:
+        raise InputError("format", f"'{format}' is not one of {', '.join(FORMATS)}")
+    return format
+
+
+def export_format_for(path: Path, format: str | None = None) -> Format:
+    """The export format: `format` when given, else from the name (.csv, .fhir.json, .json)."""
+    chosen = _check_format(format)
+    if chosen is not None:
+        return chosen
+    name = path.name.lower()
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith(".fhir.json") or name.endswith(".fhir"):
+        return "fhir"
+    if name.endswith(".json"):
+        return "json"
+    raise InputError(
+        "format", f"cannot tell the format from '{path.name}'; use --format csv, fhir or json"
+    )
+
+
+def read_file(path: Path | str, format: str | None = None) -> ParsedImport:
+    """Read and validate a file (no journal needed); refuses it whole with InputError."""
+    path = Path(path)
+    chosen = _check_format(format)
+    check_import_file(path)
+    if chosen == "csv" or (chosen is None and not _looks_like_json(path)):
+        return read_csv(path)
+    document = load_json_file(path)
+    if chosen == "fhir" or (chosen is None and is_fhir(document)):
+        return read_fhir(document)
+    if chosen == "json" or (chosen is None and is_backup(document)):
+        return read_backup(document)
+    raise InputError("file", f"{path.name} is neither a Fertility Tracker backup nor FHIR JSON")
+
+
+def _looks_like_json(path: Path) -> bool:
+    if path.name.lower().endswith(".json"):
+        return True
+    with path.open("rb") as handle:
+        head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"{", b"["))
+
+
+def plan_file(path: Path | str, snapshot: JournalSnapshot, format: str | None = None) -> ImportPlan:
+    """What importing `path` would do to the journal of `snapshot`; nothing is written.
+
+    Safe to run off the UI thread: it reads only the file and the snapshot.
+    """
+    path = Path(path)
+    return plan_import(read_file(path, format), snapshot, path.name)
+
+
+def import_file(
+    journal: Journal, path: Path | str, format: str | None = None, *, dry_run: bool = False
+) -> tuple[ImportPlan, Change | None]:
+    """Plan and (unless `dry_run`) apply an import in one transaction."""
+    plan = plan_file(path, JournalSnapshot.of(journal), format)
+    if dry_run:
+        return plan, None
+    return plan, apply_plan(journal, plan)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    format: Format
+    count: int  # rows (CSV), resources (FHIR) or records (JSON)
+
+    def summary(self) -> str:
+        what = {"csv": "rows", "fhir": "FHIR resources", "json": "records"}[self.format]
+        return f"wrote {self.path} ({self.count} {what}, {self.format})"
+
+
+def export_snapshot(
+    snapshot: JournalSnapshot, path: Path | str, format: str | None = None
+) -> ExportResult:
+    """Write a snapshot of the journal to `path` (0600; safe off the UI thread)."""
+    path = Path(path)
+    chosen = export_format_for(path, format)
+    writer = {"csv": write_csv, "fhir": write_fhir, "json": write_backup}[chosen]
+    count = writer(snapshot, path)
+    return ExportResult(path, chosen, count)
+
+
+def export_journal(journal: Journal, path: Path | str, format: str | None = None) -> ExportResult:
+    """Write the whole journal to `path` in `format` (else chosen by the file name)."""
+    return export_snapshot(JournalSnapshot.of(journal), path, format)
+
+
+__all__ = [
+    "FORMATS",
+    "ExportResult",
+    "Format",
+    "ImportPlan",
+    "JournalSnapshot",
+    "ParsedImport",
+    "PlanRow",
+    "Skipped",
+    "apply_plan",
+    "export_format_for",
+    "export_journal",
+    "export_snapshot",
+    "import_file",
+    "plan_file",
+    "read_file",
+]

@@ -1,0 +1,329 @@
+"""Validated records from the fields of a file, refusing exactly what the command line refuses.
+
+Every builder raises `InputError(where, "field: reason")`, naming the line or entry, so that a
+file with one unreadable part is refused as a whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import Any
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import lookup_medication, validate_dose
+from fertilitytracker.core.records import (
+    DexaScan,
+    DoseEvent,
+    Regimen,
+    RegimenId,
+    RegimenStep,
+    SymptomEntry,
+    TargetRange,
+)
+from fertilitytracker.core.schedules import parse_schedule
+from fertilitytracker.core.units import check_plausible
+from fertilitytracker.core.validation import (
+    parse_date,
+    parse_datetime,
+    parse_number,
+    parse_time,
+    parse_whole_number,
+)
+from fertilitytracker.services.exchange.plan import (
+    DexaItem,
+    DoseItem,
+    LabItem,
+    RegimenItem,
+    SemenItem,
+    SymptomItem,
+    TargetItem,
+)
+from fertilitytracker.services.journal import (
+    BMD_MAX_G_CM2,
+    DEXA_SITES,
+    DEXA_T_SCORE_BOUND,
+    NOTE_MAX,
+    SYMPTOM_NAME_MAX,
+    ResultInput,
+    build_result,
+    build_semen,
+)
+
+Raw = Any  # a cell or JSON value: text, number or None
+
+
+@contextlib.contextmanager
+def located(where: str) -> Iterator[None]:
+    """Re-raise any InputError inside as `InputError(where, "field: reason")`."""
+    try:
+        yield
+    except InputError as error:
+        if error.field == where:
+            raise
+        raise InputError(where, f"{error.field}: {error.reason}") from None
+
+
+def is_missing(value: Raw) -> bool:
+    """Empty cells and null values are missing, never 0."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def optional_number(value: Raw, field: str, **bounds: float) -> float | None:
+    if is_missing(value):
+        return None
+    return parse_number(value, field, **bounds)  # type: ignore[arg-type]
+
+
+def required_text(value: Raw, field: str) -> str:
+    if is_missing(value):
+        raise InputError(field, "is required")
+    if not isinstance(value, str):
+        raise InputError(field, "must be text")
+    return value.strip()
+
+
+def optional_text(value: Raw, field: str) -> str | None:
+    if is_missing(value):
+        return None
+    if not isinstance(value, str):
+        raise InputError(field, "must be text")
+    return value
+
+
+def day_of(value: Raw, field: str) -> date:
+    if is_missing(value):
+        raise InputError(field, "a date is required (YYYY-MM-DD)")
+    return parse_date(value, field)
+
+
+def optional_day(value: Raw, field: str) -> date | None:
+    return None if is_missing(value) else parse_date(value, field)
+
+
+def optional_time(value: Raw, field: str) -> time | None:
+    return None if is_missing(value) else parse_time(value, field)
+
+
+def lab_item(
+    where: str,
+    day: date,
+    analyte: str,
+    entered_value: Raw,
+    entered_unit: Raw,
+    *,
+    comparator: Raw = None,
+    lab_low: Raw = None,
+    lab_high: Raw = None,
+    method: Raw = None,
+    draw_time: time | None = None,
+    canonical_range: bool = True,
+    source_id: str | None = None,
+    status: str | None = None,
+) -> LabItem:
+    """A lab result as `lab DATE ANALYTE VALUE UNIT` would record it.
+
+    With `canonical_range` the lab's range is already in the canonical unit (the app's own
+    formats keep it so, exactly); otherwise it is in the unit of the value, as printed.
+    """
+    with located(where):
+        if get_analyte(analyte).derived:
+            raise InputError("analyte", f"{get_analyte(analyte).phrase} is computed, not imported")
+        value: str | float
+        if is_missing(entered_value):
+            raise InputError("value", "a value is required")
+        comparator_text = "" if is_missing(comparator) else str(comparator).strip()
+        if comparator_text:
+            if comparator_text not in ("<", "<=", ">", ">="):
+                raise InputError("comparator", f"'{comparator_text}' is not <, <=, > or >=")
+            number = parse_number(entered_value, "value")
+            value = f"{comparator_text}{number!r}"
+        else:
+            value = entered_value
+        unit = "" if is_missing(entered_unit) else str(entered_unit)
+        method_text = optional_text(method, "method")
+        if canonical_range:
+            result = build_result(ResultInput(analyte, value, unit, method=method_text))
+            low = _canonical_bound(result.analyte, lab_low, "lab range low")
+            high = _canonical_bound(result.analyte, lab_high, "lab range high")
+            if low is not None and high is not None and low > high:
+                raise InputError("lab range", "the low end is above the high end")
+            result = replace(result, lab_low=low, lab_high=high)
+        else:
+            result = build_result(
+                ResultInput(analyte, value, unit, lab_low, lab_high, method=method_text)
+            )
+    return LabItem(where, day, result, draw_time, source_id, status)
+
+
+def _canonical_bound(analyte: str, raw: Raw, field: str) -> float | None:
+    bound = optional_number(raw, field, minimum=0)
+    if bound is not None:
+        check_plausible(analyte, bound, field=field)
+    return bound
+
+
+def semen_item(
+    where: str,
+    day: date,
+    volume: Raw,
+    concentration: Raw,
+    motility: Raw = None,
+    progressive: Raw = None,
+    morphology: Raw = None,
+    abstinence: Raw = None,
+) -> SemenItem:
+    """A semen analysis as `semen DATE --volume ... --concentration ...` would record it."""
+    with located(where):
+        if is_missing(volume):
+            raise InputError("volume", "is required")
+        if is_missing(concentration):
+            raise InputError("concentration", "is required")
+        analysis = build_semen(
+            day,
+            volume,
+            concentration,
+            None if is_missing(motility) else motility,
+            None if is_missing(progressive) else progressive,
+            None if is_missing(morphology) else morphology,
+            None if is_missing(abstinence) else abstinence,
+        )
+    return SemenItem(where, analysis)
+
+
+def dexa_item(where: str, day: date, t_score: Raw, site: Raw = None, bmd: Raw = None) -> DexaItem:
+    """A bone density scan as `dexa DATE --t-score X [--site S] [--bmd B]` would record it."""
+    with located(where):
+        if is_missing(t_score):
+            raise InputError("t-score", "is required")
+        score = parse_number(
+            t_score, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
+        )
+        site_key = None
+        if not is_missing(site):
+            site_key = str(site).strip().lower().replace(" ", "_")
+            if site_key not in DEXA_SITES:
+                raise InputError("site", f"'{site}' is not one of {', '.join(DEXA_SITES)}")
+        bmd_value = optional_number(bmd, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
+    scan = DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)  # type: ignore[arg-type]
+    return DexaItem(where, scan)
+
+
+def symptom_item(where: str, day: date, name: Raw, severity: Raw, note: Raw = None) -> SymptomItem:
+    """A symptom rating as `symptom DATE NAME SEVERITY [--note]` would record it."""
+    with located(where):
+        clean_name = required_text(name, "name")
+        if len(clean_name) > SYMPTOM_NAME_MAX:
+            raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
+        if is_missing(severity):
+            raise InputError("severity", "is required")
+        score = parse_whole_number(severity, "severity", 0, 10)
+        note_text = optional_text(note, "note")
+        if note_text is not None and len(note_text) > NOTE_MAX:
+            raise InputError("note", f"at most {NOTE_MAX} characters")
+    return SymptomItem(
+        where, SymptomEntry(date=day, name=clean_name, severity=score, note=note_text or None)
+    )
+
+
+def target_item(
+    where: str, analyte: Raw, low: Raw, high: Raw, source: Raw, set_on: Raw
+) -> TargetItem:
+    """A clinician target range, its ends already in the analyte's canonical unit."""
+    with located(where):
+        key = get_analyte(required_text(analyte, "analyte")).key
+        minimum = None if key == "dexa_t_score" else 0.0
+        low_value = optional_number(low, "low", **({} if minimum is None else {"minimum": minimum}))
+        high_value = optional_number(
+            high, "high", **({} if minimum is None else {"minimum": minimum})
+        )
+        if low_value is None and high_value is None:
+            raise InputError("low", "give at least one end of the range")
+        if low_value is not None and high_value is not None and low_value > high_value:
+            raise InputError("low", "the low end is above the high end")
+        source_text = optional_text(source, "source") or ""
+        target = TargetRange(
+            key, low_value, high_value, source_text, optional_day(set_on, "set_on")
+        )
+    return TargetItem(where, target)
+
+
+def regimen_ref(name: str, start: date) -> str:
+    """How a file's doses name their regimen: medication and start date."""
+    return f"{name.casefold()}|{start.isoformat()}"
+
+
+def regimen_item(
+    where: str,
+    name: Raw,
+    steps: Sequence[tuple[Raw, Raw, Raw, Raw]],
+    stop: Raw = None,
+    time_of_day: Raw = None,
+) -> RegimenItem:
+    """A regimen as `med start` and `med change` would record it; steps are (date, dose,
+    unit, schedule), the first being the start."""
+    with located(where):
+        medication = lookup_medication(required_text(name, "name"))
+        if not steps:
+            raise InputError("steps", "a regimen needs at least its start")
+        built: list[RegimenStep] = []
+        for step_date, dose, unit, schedule in steps:
+            day = day_of(step_date, "date")
+            if built and day <= built[-1].date:
+                raise InputError("date", f"the change of {day} is not after the one before it")
+            dose_value, dose_unit = validate_dose(
+                medication, dose, "" if is_missing(unit) else unit
+            )
+            schedule_text = parse_schedule(required_text(schedule, "schedule")).text
+            built.append(RegimenStep(day, dose_value, dose_unit, schedule_text))
+        stop_day = optional_day(stop, "stop")
+        if stop_day is not None:
+            if stop_day < built[0].date:
+                raise InputError("stop", f"the stop {stop_day} is before the start {built[0].date}")
+            if built[-1].date >= stop_day and len(built) > 1:
+                raise InputError(
+                    "stop", f"a change of {built[-1].date} is after the stop {stop_day}"
+                )
+        regimen = Regimen(
+            name=medication.name,
+            med_class=medication.med_class,
+            steps=tuple(built),
+            stop=stop_day,
+            time_of_day=optional_time(time_of_day, "time"),
+        )
+    return RegimenItem(where, regimen, regimen_ref(regimen.name, regimen.start))
+
+
+def dose_item(
+    where: str, regimen: Regimen, at: Raw, status: Raw, dose: Raw = None, unit: Raw = None
+) -> DoseItem:
+    """A dose as `dose NAME --at ... [--skipped]` would record it for `regimen`."""
+    with located(where):
+        if is_missing(at):
+            raise InputError("at", "a date and time is required")
+        moment = at if isinstance(at, datetime) else parse_datetime(at, "at")
+        status_text = required_text(status, "status")
+        if status_text not in ("taken", "skipped"):
+            raise InputError("status", f"'{status_text}' is not taken or skipped")
+        step = regimen.step_on(moment.date())
+        if step is None:
+            raise InputError("at", f"{regimen.name} was not active on {moment.date().isoformat()}")
+        dose_value: float | None = None
+        dose_unit: str | None = None
+        if status_text == "taken":
+            dose_value, dose_unit = validate_dose(
+                lookup_medication(regimen.name),
+                step.dose if is_missing(dose) else dose,
+                step.unit if is_missing(unit) else unit,
+            )
+    event = DoseEvent(
+        regimen_id=RegimenId(0),
+        at=moment.replace(second=0, microsecond=0),
+        status="taken" if status_text == "taken" else "skipped",
+        dose=dose_value,
+        unit=dose_unit,
+    )
+    return DoseItem(where, regimen_ref(regimen.name, regimen.start), regimen.name, event)

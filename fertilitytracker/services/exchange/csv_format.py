@@ -1,0 +1,721 @@
+"""CSV: the app's own export (one file, a `record_type` column) and lab results from other tools.
+
+The app's CSV holds every kind of record in ONE file, one row per record, with a
+`record_type` column (`lab_result`, `semen_analysis`, `dexa_scan`, `regimen`, `regimen_step`,
+`dose`, `symptom`, `target`) and the union of the columns in `COLUMNS`; a row fills only the
+columns of its kind. One file sorts and filters in any spreadsheet and streams on import; a zip
+of one file per kind would not open with a double click. Lab results keep the value as entered
+(`value`, `comparator`, `unit`) and in the canonical unit (`value_canonical`,
+`unit_canonical`); the lab's range and targets are canonical (`*_canonical`), exactly as
+stored. Dates are ISO, numbers use a decimal point with full precision, and text cells that a
+spreadsheet would run as a formula (starting with = + - @, tab or CR) carry a leading `'`,
+removed again on import. Numbers are never altered: a T-score of -1.5 stays a number.
+
+Any other CSV is read as lab results: columns found by header name in any order (see
+`FOREIGN_HEADERS`), unknown columns ignored with a notice; UTF-8 with or without BOM or UTF-16
+with BOM; `,` or `;` separators (sniffed from the header), decimal commas with `;`; CRLF; the
+cells "", NA, n/a, N/A and - are missing values, never 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from fertilitytracker.core.analytes import Analyte, all_analytes, analyte_for_loinc, get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import lookup_medication
+from fertilitytracker.core.units import to_canonical
+from fertilitytracker.core.validation import parse_date, parse_lab_value, parse_time
+from fertilitytracker.services.exchange.builders import (
+    day_of,
+    dexa_item,
+    dose_item,
+    lab_item,
+    located,
+    optional_time,
+    regimen_item,
+    semen_item,
+    symptom_item,
+    target_item,
+)
+from fertilitytracker.services.exchange.files import (
+    check_import_file,
+    private_output,
+    sniff_encoding,
+)
+from fertilitytracker.services.exchange.plan import JournalSnapshot, ParsedImport, Skipped
+from fertilitytracker.services.views import SEMEN_FIELDS
+
+COLUMNS: tuple[str, ...] = (
+    "record_type",
+    "date",
+    "time",
+    "analyte",
+    "value",
+    "comparator",
+    "unit",
+    "value_canonical",
+    "unit_canonical",
+    "lab_low_canonical",
+    "lab_high_canonical",
+    "method",
+    "volume_ml",
+    "concentration_m_per_ml",
+    "total_motility_pct",
+    "progressive_motility_pct",
+    "normal_morphology_pct",
+    "abstinence_days",
+    "t_score",
+    "site",
+    "bmd_g_cm2",
+    "medication",
+    "med_class",
+    "regimen_start",
+    "stop",
+    "dose",
+    "dose_unit",
+    "schedule",
+    "status",
+    "symptom",
+    "severity",
+    "note",
+    "target_low_canonical",
+    "target_high_canonical",
+    "source",
+)
+NUMERIC_COLUMNS = frozenset(
+    {
+        "value",
+        "value_canonical",
+        "lab_low_canonical",
+        "lab_high_canonical",
+        "volume_ml",
+        "concentration_m_per_ml",
+        "total_motility_pct",
+        "progressive_motility_pct",
+        "normal_morphology_pct",
+        "abstinence_days",
+        "t_score",
+        "bmd_g_cm2",
+        "dose",
+        "severity",
+        "target_low_canonical",
+        "target_high_canonical",
+    }
+)
+RECORD_TYPES = (
+    "target",
+    "regimen",
+    "regimen_step",
+    "dose",
+    "lab_result",
+    "semen_analysis",
+    "dexa_scan",
+    "symptom",
+)
+MISSING_CELLS = frozenset({"", "na", "n/a", "-", "–", "null", "none"})
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- spreadsheet formula neutralisation ------------------------------------------------------
+
+
+def _needs_quote(text: str) -> bool:
+    """Whether `text` gets a protective `'`: a formula start, or a `'` that hides one."""
+    index = 0
+    while index < len(text) and text[index] == "'":
+        index += 1
+    return index < len(text) and text[index] in _FORMULA_STARTS
+
+
+def neutralise(text: str) -> str:
+    """The cell text a spreadsheet will not run as a formula (reversible by `restore`)."""
+    return "'" + text if _needs_quote(text) else text
+
+
+def restore(text: str) -> str:
+    """The text `neutralise` was given."""
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def _cell(column: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if column in NUMERIC_COLUMNS:
+        return value  # numbers are written by repr: full precision, never quoted
+    if isinstance(value, date | time):
+        return value.isoformat() if isinstance(value, date) else value.strftime("%H:%M")
+    return neutralise(str(value))
+
+
+def csv_rows(snapshot: JournalSnapshot) -> Iterator[dict[str, Any]]:
+    """Every record as a row of the app's CSV (dicts keyed by `COLUMNS`)."""
+    history = snapshot.history
+    for target in history.targets:
+        yield {
+            "record_type": "target",
+            "analyte": target.analyte,
+            "target_low_canonical": target.low,
+            "target_high_canonical": target.high,
+            "unit_canonical": get_analyte(target.analyte).canonical_unit,
+            "source": target.source,
+            "date": target.set_on,
+        }
+    names = {}
+    for regimen in history.regimens:
+        names[regimen.id] = regimen
+        yield {
+            "record_type": "regimen",
+            "medication": regimen.name,
+            "med_class": regimen.med_class,
+            "date": regimen.start,
+            "regimen_start": regimen.start,
+            "stop": regimen.stop,
+            "time": regimen.time_of_day,
+        }
+        for step in regimen.steps:
+            yield {
+                "record_type": "regimen_step",
+                "medication": regimen.name,
+                "regimen_start": regimen.start,
+                "date": step.date,
+                "dose": step.dose,
+                "dose_unit": step.unit,
+                "schedule": step.schedule,
+            }
+    for dose in history.doses:
+        owner = names[dose.regimen_id]
+        yield {
+            "record_type": "dose",
+            "medication": owner.name,
+            "regimen_start": owner.start,
+            "date": dose.at.date(),
+            "time": dose.at.time(),
+            "status": dose.status,
+            "dose": dose.dose,
+            "dose_unit": dose.unit,
+        }
+    for draw in history.draws:
+        for result in draw.results:
+            analyte = get_analyte(result.analyte)
+            yield {
+                "record_type": "lab_result",
+                "date": draw.date,
+                "time": draw.time,
+                "analyte": result.analyte,
+                "value": result.entered_value,
+                "comparator": result.comparator,
+                "unit": result.entered_unit,
+                "value_canonical": result.value,
+                "unit_canonical": analyte.canonical_unit,
+                "lab_low_canonical": result.lab_low,
+                "lab_high_canonical": result.lab_high,
+                "method": result.method,
+            }
+    for analysis in history.semen:
+        row: dict[str, Any] = {"record_type": "semen_analysis", "date": analysis.date}
+        for _, attribute in SEMEN_FIELDS:
+            row[attribute] = getattr(analysis, attribute)
+        row["abstinence_days"] = analysis.abstinence_days
+        yield row
+    for scan in history.dexa:
+        yield {
+            "record_type": "dexa_scan",
+            "date": scan.date,
+            "t_score": scan.t_score,
+            "site": scan.site,
+            "bmd_g_cm2": scan.bmd_g_cm2,
+        }
+    for entry in history.symptoms:
+        yield {
+            "record_type": "symptom",
+            "date": entry.date,
+            "symptom": entry.name,
+            "severity": entry.severity,
+            "note": entry.note,
+        }
+
+
+def write_csv(snapshot: JournalSnapshot, target: Path) -> int:
+    """Write the app's CSV to `target` (UTF-8 with BOM, CRLF, created 0600); returns rows."""
+    count = 0
+    with private_output(target, newline="") as handle:
+        handle.write("\ufeff")  # spreadsheets read UTF-8 only with the mark
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for row in csv_rows(snapshot):
+            writer.writerow([_cell(column, row.get(column)) for column in COLUMNS])
+            count += 1
+    return count
+
+
+# --- reading, shared -------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """An open CSV: its header, separator and a row iterator that knows line numbers."""
+
+    header: list[str]
+    delimiter: str
+    rows: Iterator[tuple[int, list[str]]]
+    notices: list[str] = field(default_factory=list)
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _open_table(handle: IO[str]) -> _Table:
+    try:
+        header_line = handle.readline()
+    except UnicodeDecodeError:
+        raise InputError("line 1", "the file is not UTF-8 or UTF-16 text") from None
+    if not header_line.strip():
+        raise InputError("line 1", "the header row is empty")
+    delimiter = _sniff_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    reader = csv.reader(handle, delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = 1
+        while True:
+            start = line + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InputError(f"line {start}", "the file is not UTF-8 or UTF-16 text") from None
+            except csv.Error as error:
+                raise InputError(f"line {start}", f"not readable as CSV ({error})") from None
+            line = reader.line_num + 1
+            if any(cell.strip() for cell in row):
+                yield start, row
+
+    return _Table(header, delimiter, rows())
+
+
+def _is_missing(cell: str | None) -> bool:
+    return cell is None or cell.strip().casefold() in MISSING_CELLS
+
+
+def _number_text(cell: str, decimal_comma: bool) -> str:
+    """A number cell with a decimal comma turned into a point (only with `;` separators)."""
+    text = cell.strip().replace("\u00a0", "").replace(" ", "")
+    if decimal_comma and "," in text and "." not in text and text.count(",") == 1:
+        return text.replace(",", ".")
+    return text
+
+
+def read_csv(path: Path) -> ParsedImport:
+    """Read an app CSV or a lab CSV from another tool (streamed, row by row)."""
+    check_import_file(path)
+    encoding = sniff_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        table = _open_table(handle)
+        header = [cell.strip().lstrip("\ufeff") for cell in table.header]
+        if "record_type" in header:
+            return _read_own(table, header)
+        return _read_foreign(table, header)
+
+
+# --- the app's own CSV -----------------------------------------------------------------------
+
+
+def _read_own(table: _Table, header: list[str]) -> ParsedImport:
+    parsed = ParsedImport("csv")
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if unknown:
+        parsed.notices.append(f"columns ignored: {', '.join(unknown)}")
+    decimal_comma = table.delimiter == ";"
+    regimens: dict[tuple[str, str], dict[str, Any]] = {}
+    doses: list[tuple[str, dict[str, Any]]] = []
+    for line, cells in table.rows:
+        where = f"line {line}"
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise InputError(where, "more cells than the header has columns")
+        row: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=False):
+            if name not in COLUMNS or _is_missing(cell):
+                continue
+            row[name] = (
+                _number_text(cell, decimal_comma) if name in NUMERIC_COLUMNS else restore(cell)
+            )
+        kind = (row.get("record_type") or "").strip()
+        if kind not in RECORD_TYPES:
+            raise InputError(
+                where, f"record_type: '{kind}' is not one of {', '.join(RECORD_TYPES)}"
+            )
+        if kind == "regimen":
+            key = _regimen_key(
+                where, row.get("medication"), row.get("regimen_start") or row.get("date")
+            )
+            entry = regimens.setdefault(key, {"steps": []})
+            if "where" in entry:
+                raise InputError(where, f"regimen given twice (first on {entry['where']})")
+            entry.update(where=where, row=row)
+        elif kind == "regimen_step":
+            key = _regimen_key(where, row.get("medication"), row.get("regimen_start"))
+            regimens.setdefault(key, {"steps": []})["steps"].append((where, row))
+        elif kind == "dose":
+            doses.append((where, row))
+        else:
+            parsed.items.append(_own_item(kind, where, row))
+    built = {}
+    for key, entry in regimens.items():
+        if "row" not in entry:
+            first_where = entry["steps"][0][0]
+            raise InputError(first_where, f"regimen_step of {key[0]} {key[1]} has no regimen row")
+        row = entry["row"]
+        steps = [
+            (step.get("date"), step.get("dose"), step.get("dose_unit"), step.get("schedule"))
+            for _, step in entry["steps"]
+        ]
+        item = regimen_item(
+            entry["where"], row.get("medication"), steps, row.get("stop"), row.get("time")
+        )
+        if steps and item.regimen.start.isoformat() != key[1]:
+            raise InputError(
+                entry["where"], "the first regimen_step must be on the regimen's start"
+            )
+        built[key] = item
+        parsed.items.append(item)
+    for where, row in doses:
+        key = _regimen_key(where, row.get("medication"), row.get("regimen_start"))
+        owner = built.get(key)
+        if owner is None:
+            raise InputError(where, f"no regimen row for {key[0]} started {key[1]}")
+        at = f"{row.get('date') or ''}T{row.get('time') or ''}"
+        parsed.items.append(
+            dose_item(
+                where, owner.regimen, at, row.get("status"), row.get("dose"), row.get("dose_unit")
+            )
+        )
+    return parsed
+
+
+def _regimen_key(where: str, medication: Any, start: Any) -> tuple[str, str]:
+    with located(where):
+        if not medication:
+            raise InputError("medication", "is required")
+        name = lookup_medication(str(medication)).name.casefold()
+        return name, day_of(start, "regimen_start").isoformat()
+
+
+def _own_item(kind: str, where: str, row: dict[str, Any]) -> Any:
+    with located(where):
+        day = day_of(row.get("date"), "date") if kind != "target" else None
+    if kind == "lab_result":
+        assert day is not None
+        with located(where):
+            draw_time = optional_time(row.get("time"), "time")
+        return lab_item(
+            where,
+            day,
+            str(row.get("analyte") or ""),
+            row.get("value"),
+            row.get("unit"),
+            comparator=row.get("comparator"),
+            lab_low=row.get("lab_low_canonical"),
+            lab_high=row.get("lab_high_canonical"),
+            method=row.get("method"),
+            draw_time=draw_time,
+        )
+    if kind == "semen_analysis":
+        assert day is not None
+        return semen_item(
+            where,
+            day,
+            row.get("volume_ml"),
+            row.get("concentration_m_per_ml"),
+            row.get("total_motility_pct"),
+            row.get("progressive_motility_pct"),
+            row.get("normal_morphology_pct"),
+            row.get("abstinence_days"),
+        )
+    if kind == "dexa_scan":
+        assert day is not None
+        return dexa_item(where, day, row.get("t_score"), row.get("site"), row.get("bmd_g_cm2"))
+    if kind == "symptom":
+        assert day is not None
+        return symptom_item(where, day, row.get("symptom"), row.get("severity"), row.get("note"))
+    return target_item(
+        where,
+        row.get("analyte"),
+        row.get("target_low_canonical"),
+        row.get("target_high_canonical"),
+        row.get("source"),
+        row.get("date"),
+    )
+
+
+# --- lab CSVs from other tools ---------------------------------------------------------------
+
+FOREIGN_HEADERS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "date",
+        "collected",
+        "collection date",
+        "collected date",
+        "date collected",
+        "collection datetime",
+        "collection date time",
+        "date time",
+        "datetime",
+        "specimen date",
+        "sample date",
+        "draw date",
+        "observation date",
+        "effective date",
+    ),
+    "time": ("time", "collection time", "collected time", "draw time"),
+    "analyte": (
+        "analyte",
+        "test",
+        "test name",
+        "name",
+        "component",
+        "parameter",
+        "analyte name",
+        "observation",
+    ),
+    "loinc": ("loinc", "loinc code", "code"),
+    "value": ("value", "result", "result value", "numeric value", "value numeric"),
+    "unit": ("unit", "units", "uom", "unit of measure", "result unit", "result units"),
+    "comparator": ("comparator", "operator"),
+    "range": (
+        "reference range",
+        "ref range",
+        "range",
+        "normal range",
+        "reference interval",
+        "reference",
+    ),
+    "low": (
+        "low",
+        "ref low",
+        "reference low",
+        "range low",
+        "lower limit",
+        "reference range low",
+        "normal low",
+    ),
+    "high": (
+        "high",
+        "ref high",
+        "reference high",
+        "range high",
+        "upper limit",
+        "reference range high",
+        "normal high",
+    ),
+    "method": ("method", "assay"),
+}
+_HEADER_INDEX = {name: role for role, names in FOREIGN_HEADERS.items() for name in names}
+_NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
+_RANGE_BOTH = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|—|to)\s*({_NUMBER})\s*$")
+_RANGE_BELOW = re.compile(rf"^\s*(?:<=?|≤)\s*({_NUMBER})\s*$")
+_RANGE_ABOVE = re.compile(rf"^\s*(?:>=?|≥)\s*({_NUMBER})\s*$")
+_ISO_MOMENT = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}:\d{2})(?::\d{2})?)?$")
+
+
+def _header_key(name: str) -> str:
+    folded = name.strip().lstrip("\ufeff").casefold()
+    folded = re.sub(r"[_\-/]+", " ", folded)
+    return re.sub(r"\s+", " ", folded).strip(" :")
+
+
+@cache
+def _analytes_by_name() -> dict[str, Analyte]:
+    """Catalogue analytes by key, name and phrase, case-folded ("Total testosterone", "LH")."""
+    index: dict[str, Analyte] = {}
+    for analyte in all_analytes():
+        for spelling in (analyte.key, analyte.key.replace("_", " "), analyte.name, analyte.phrase):
+            index.setdefault(_header_key(spelling), analyte)
+    return index
+
+
+def _find_analyte(name: str | None, loinc: str | None) -> Analyte | None:
+    """The analyte a row names by LOINC or by catalogue name/key; None when unknown."""
+    if loinc and not _is_missing(loinc):
+        found = analyte_for_loinc(loinc)
+        if found is not None:
+            return found
+    if name and not _is_missing(name):
+        found = analyte_for_loinc(name) or _analytes_by_name().get(_header_key(name))
+        if found is not None:
+            return found
+    return None
+
+
+def _foreign_moment(text: str, time_text: str | None, where: str) -> tuple[date, time | None]:
+    """A collection date (and time) as lab tools write it: ISO, or day.month.year."""
+    stripped = text.strip()
+    iso = _ISO_MOMENT.match(stripped)
+    dotted = _DOTTED_DATE.match(stripped)
+    with located(where):
+        if iso:
+            day = parse_date(iso.group(1), "date")
+            clock_text = iso.group(2)
+        elif dotted:
+            d, m, y, clock_text = dotted.groups()
+            day = parse_date(f"{y}-{int(m):02d}-{int(d):02d}", "date")
+        else:
+            raise InputError("date", f"'{stripped}' is not a date: use YYYY-MM-DD (or DD.MM.YYYY)")
+        if time_text and not _is_missing(time_text):
+            clock_text = time_text.strip()[:5]
+        moment = parse_time(clock_text, "time") if clock_text else None
+    return day, moment
+
+
+def _foreign_range(
+    cell: str | None, decimal_comma: bool, where: str, notices: list[str]
+) -> tuple[str | None, str | None]:
+    """(low, high) texts from a printed range "10-40", "<40", ">10"; 0–0 means no range."""
+    if _is_missing(cell):
+        return None, None
+    assert cell is not None
+    for pattern, sides in ((_RANGE_BOTH, "both"), (_RANGE_BELOW, "high"), (_RANGE_ABOVE, "low")):
+        match = pattern.match(cell)
+        if match is None:
+            continue
+        numbers = [_number_text(group, decimal_comma) for group in match.groups()]
+        if sides == "both":
+            return numbers[0], numbers[1]
+        return (None, numbers[0]) if sides == "high" else (numbers[0], None)
+    notices.append(f"{where}: reference range '{cell.strip()}' not understood; ignored")
+    return None, None
+
+
+def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
+    parsed = ParsedImport("csv")
+    roles: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, name in enumerate(header):
+        role = _HEADER_INDEX.get(_header_key(name))
+        if role is None or role in roles:
+            if name.strip():
+                ignored.append(name.strip())
+            continue
+        roles[role] = index
+    if "date" not in roles:
+        raise InputError("line 1", "no date column (e.g. date, collected, collection date)")
+    if "analyte" not in roles and "loinc" not in roles:
+        raise InputError("line 1", "no analyte column (e.g. analyte, test, loinc)")
+    if "value" not in roles:
+        raise InputError("line 1", "no value column (e.g. value, result)")
+    if ignored:
+        parsed.notices.append(f"columns ignored: {', '.join(ignored)}")
+    decimal_comma = table.delimiter == ";"
+    semen: dict[date, dict[str, Any]] = {}
+
+    def cell(cells: list[str], role: str) -> str | None:
+        index = roles.get(role)
+        if index is None or index >= len(cells):
+            return None
+        value = cells[index]
+        return None if _is_missing(value) else value.strip()
+
+    for line, cells in table.rows:
+        where = f"line {line}"
+        analyte_name, loinc = cell(cells, "analyte"), cell(cells, "loinc")
+        shown = analyte_name or loinc or "?"
+        value_text = cell(cells, "value")
+        date_text = cell(cells, "date")
+        analyte = _find_analyte(analyte_name, loinc)
+        if analyte is None:
+            parsed.skipped.append(
+                Skipped(where, shown, f"unknown analyte '{shown}' (not in the catalogue)")
+            )
+            continue
+        if value_text is None:
+            parsed.skipped.append(Skipped(where, f"{analyte.name}", "no value (empty or NA)"))
+            continue
+        if date_text is None:
+            raise InputError(where, "date: a date is required")
+        day, moment = _foreign_moment(date_text, cell(cells, "time"), where)
+        if analyte.derived:
+            parsed.skipped.append(Skipped(where, analyte.name, "computed by the app, not imported"))
+            continue
+        comparator = cell(cells, "comparator")
+        value = (comparator or "") + _number_text(value_text, decimal_comma)
+        unit = cell(cells, "unit") or ""
+        if analyte.is_semen or analyte.key == "dexa_t_score":
+            with located(where):
+                found_comparator, number = parse_lab_value(value, "value")
+                if found_comparator is not None:
+                    raise InputError(
+                        "value", f"'{value_text}': a limit is not accepted for {analyte.phrase}"
+                    )
+                canonical = to_canonical(analyte.key, number, unit)
+            if analyte.key == "dexa_t_score":
+                parsed.items.append(dexa_item(where, day, canonical))
+            else:
+                group = semen.setdefault(day, {"where": []})
+                if analyte.key in group:
+                    raise InputError(where, f"{analyte.phrase} given twice for {day}")
+                group[analyte.key] = canonical
+                group["where"].append(line)
+            continue
+        low, high = _foreign_range(cell(cells, "range"), decimal_comma, where, parsed.notices)
+        low = _number_text(cell(cells, "low") or "", decimal_comma) or low
+        high = _number_text(cell(cells, "high") or "", decimal_comma) or high
+        if low is not None and high is not None and _is_zero(low) and _is_zero(high):
+            low = high = None  # a 0–0 range means "no range given"
+        parsed.items.append(
+            lab_item(
+                where,
+                day,
+                analyte.key,
+                value,
+                unit,
+                lab_low=low,
+                lab_high=high,
+                method=cell(cells, "method"),
+                draw_time=moment,
+                canonical_range=False,
+            )
+        )
+    for day, group in semen.items():
+        lines = group.pop("where")
+        where = "line " + ", ".join(str(n) for n in lines) if len(lines) > 1 else f"line {lines[0]}"
+        if "semen_volume" not in group or "sperm_concentration" not in group:
+            parsed.skipped.append(
+                Skipped(where, f"{day} semen analysis", "needs both volume and concentration")
+            )
+            continue
+        parsed.items.append(
+            semen_item(
+                where,
+                day,
+                group["semen_volume"],
+                group["sperm_concentration"],
+                group.get("total_motility"),
+                group.get("progressive_motility"),
+                group.get("normal_morphology"),
+            )
+        )
+    return parsed
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return float(text) == 0
+    except ValueError:
+        return False

@@ -1,0 +1,113 @@
+"""Shared file handling for exchange: size and depth limits, encodings, private writes."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from fertilitytracker.core.errors import InputError
+
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+
+# A JSON string with its escapes, unrolled so that long strings do not backtrack.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def check_import_file(path: Path) -> None:
+    """Refuse, before reading a byte, a path that is missing, a folder, or over the size limit."""
+    if not path.exists():
+        raise InputError("file", f"{path} does not exist")
+    if path.is_dir():
+        raise InputError("file", f"{path} is a folder, not a file")
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise InputError(
+            "file",
+            f"{path.name} is {size / 1024 / 1024:.0f} MB; files over "
+            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB are not imported",
+        )
+    if size == 0:
+        raise InputError("file", f"{path.name} is empty")
+
+
+def sniff_encoding(path: Path) -> str:
+    """The text encoding from the byte-order mark: UTF-16 with a BOM, else UTF-8 (BOM optional)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def read_text(path: Path) -> str:
+    """The whole file as text (after the size check), UTF-8 or UTF-16 by its BOM."""
+    check_import_file(path)
+    data = path.read_bytes()
+    encoding = sniff_encoding(path)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"line {line}", "the file is not UTF-8 or UTF-16 text") from None
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in JSON text, found without recursion."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = deepest = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    return deepest
+
+
+def load_json_file(path: Path) -> Any:
+    """Parse a JSON file, refusing it when too big, not JSON, or nested absurdly deep."""
+    text = read_text(path)
+    # Measured before parsing: the parser recurses once per level and a file of 100,000
+    # brackets must get a clean message, never a crash of the thread that reads it.
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise InputError(
+            "file", f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep; not imported"
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"line {error.lineno}", f"not valid JSON ({error.msg}, column {error.colno})"
+        ) from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise InputError("file", "the JSON is nested too deeply; not imported") from None
+
+
+@contextlib.contextmanager
+def private_output(target: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write `target` readable only by its owner (0600), all at once: a temp file, then rename.
+
+    A failure leaves any earlier file at `target` untouched.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise

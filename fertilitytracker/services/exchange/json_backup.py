@@ -1,0 +1,325 @@
+"""The full JSON backup: every record and setting, versioned, restorable into an empty journal.
+
+Format (version 1)::
+
+    {"format": "fertilitytracker-backup", "version": 1, "app_version": "0.1.0",
+     "schema": ["0001_initial", ...],          # the journal's migrations when written
+     "settings": {"unit_system": "si", ...},
+     "targets":  [{"analyte", "low", "high", "source", "set_on"}],      # canonical unit
+     "regimens": [{"name", "class", "time_of_day", "stop",
+                   "steps": [{"date", "dose", "unit", "schedule"}],
+                   "doses": [{"at", "status", "dose", "unit"}]}],
+     "draws":    [{"date", "time", "results": [{"analyte", "value", "comparator",
+                   "entered_value", "entered_unit", "lab_low", "lab_high", "method"}]}],
+     "semen":    [{"date", "volume_ml", "concentration_m_per_ml", "total_motility_pct",
+                   "progressive_motility_pct", "normal_morphology_pct", "abstinence_days"}],
+     "dexa":     [{"date", "t_score", "site", "bmd_g_cm2"}],
+     "symptoms": [{"date", "name", "severity", "note"}]}
+
+`value`, `lab_low` and `lab_high` are canonical; a result is rebuilt from `entered_value` and
+`entered_unit` exactly as the command line builds it, so the canonical value comes out
+bit-identical. Numbers are written with Python's shortest round-trip repr.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fertilitytracker import __version__
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.services.exchange.builders import (
+    day_of,
+    dexa_item,
+    dose_item,
+    lab_item,
+    located,
+    optional_time,
+    regimen_item,
+    semen_item,
+    symptom_item,
+    target_item,
+)
+from fertilitytracker.services.exchange.files import private_output
+from fertilitytracker.services.exchange.plan import JournalSnapshot, ParsedImport
+from fertilitytracker.storage.migrations import known_migration_names
+
+BACKUP_FORMAT = "fertilitytracker-backup"
+BACKUP_VERSION = 1
+_SECTIONS = ("targets", "regimens", "draws", "semen", "dexa", "symptoms")
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def build_backup(snapshot: JournalSnapshot) -> dict[str, Any]:
+    """The backup document of a journal snapshot."""
+    history = snapshot.history
+    doses_by_regimen: dict[Any, list[dict[str, Any]]] = {}
+    for dose in history.doses:
+        doses_by_regimen.setdefault(dose.regimen_id, []).append(
+            {
+                "at": dose.at.isoformat(timespec="minutes"),
+                "status": dose.status,
+                "dose": dose.dose,
+                "unit": dose.unit,
+            }
+        )
+    return {
+        "format": BACKUP_FORMAT,
+        "version": BACKUP_VERSION,
+        "app_version": __version__,
+        "schema": list(snapshot.schema),
+        "settings": dict(snapshot.settings),
+        "targets": [
+            {
+                "analyte": target.analyte,
+                "low": target.low,
+                "high": target.high,
+                "source": target.source,
+                "set_on": _iso(target.set_on),
+            }
+            for target in history.targets
+        ],
+        "regimens": [
+            {
+                "name": regimen.name,
+                "class": regimen.med_class,
+                "time_of_day": regimen.time_of_day.strftime("%H:%M")
+                if regimen.time_of_day
+                else None,
+                "stop": _iso(regimen.stop),
+                "steps": [
+                    {
+                        "date": step.date.isoformat(),
+                        "dose": step.dose,
+                        "unit": step.unit,
+                        "schedule": step.schedule,
+                    }
+                    for step in regimen.steps
+                ],
+                "doses": doses_by_regimen.get(regimen.id, []),
+            }
+            for regimen in history.regimens
+        ],
+        "draws": [
+            {
+                "date": draw.date.isoformat(),
+                "time": draw.time.strftime("%H:%M") if draw.time else None,
+                "results": [
+                    {
+                        "analyte": result.analyte,
+                        "value": result.value,
+                        "comparator": result.comparator,
+                        "entered_value": result.entered_value,
+                        "entered_unit": result.entered_unit,
+                        "lab_low": result.lab_low,
+                        "lab_high": result.lab_high,
+                        "method": result.method,
+                    }
+                    for result in draw.results
+                ],
+            }
+            for draw in history.draws
+        ],
+        "semen": [
+            {
+                "date": analysis.date.isoformat(),
+                "volume_ml": analysis.volume_ml,
+                "concentration_m_per_ml": analysis.concentration_m_per_ml,
+                "total_motility_pct": analysis.total_motility_pct,
+                "progressive_motility_pct": analysis.progressive_motility_pct,
+                "normal_morphology_pct": analysis.normal_morphology_pct,
+                "abstinence_days": analysis.abstinence_days,
+            }
+            for analysis in history.semen
+        ],
+        "dexa": [
+            {
+                "date": scan.date.isoformat(),
+                "t_score": scan.t_score,
+                "site": scan.site,
+                "bmd_g_cm2": scan.bmd_g_cm2,
+            }
+            for scan in history.dexa
+        ],
+        "symptoms": [
+            {
+                "date": entry.date.isoformat(),
+                "name": entry.name,
+                "severity": entry.severity,
+                "note": entry.note,
+            }
+            for entry in history.symptoms
+        ],
+    }
+
+
+def write_backup(snapshot: JournalSnapshot, target: Path) -> int:
+    """Write the backup to `target` (created 0600); returns the number of records written."""
+    document = build_backup(snapshot)
+    with private_output(target) as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=1, allow_nan=False)
+        handle.write("\n")
+    history = snapshot.history
+    return (
+        len(history.regimens)
+        + len(history.doses)
+        + sum(len(draw.results) for draw in history.draws)
+        + len(history.semen)
+        + len(history.dexa)
+        + len(history.symptoms)
+        + len(history.targets)
+    )
+
+
+def is_backup(document: Any) -> bool:
+    return isinstance(document, dict) and document.get("format") == BACKUP_FORMAT
+
+
+def _records(document: dict[str, Any], section: str) -> list[tuple[str, dict[str, Any]]]:
+    raw = document.get(section, [])
+    if not isinstance(raw, list):
+        raise InputError(section, "must be a list")
+    records = []
+    for index, record in enumerate(raw, start=1):
+        where = f"{section} entry {index}"
+        if not isinstance(record, dict):
+            raise InputError(where, "must be an object")
+        records.append((where, record))
+    return records
+
+
+def read_backup(document: Any) -> ParsedImport:
+    """Validate a backup document into records (any unreadable entry refuses the whole file)."""
+    if not is_backup(document):
+        raise InputError("file", f'not a Fertility Tracker backup (no "format": "{BACKUP_FORMAT}")')
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InputError("version", "the backup has no format version")
+    if version > BACKUP_VERSION:
+        raise InputError(
+            "version",
+            f"the backup is format version {version}; this app reads up to {BACKUP_VERSION}"
+            " (update the app)",
+        )
+    schema = document.get("schema", [])
+    if not isinstance(schema, list):
+        raise InputError("schema", "must be a list of migration names")
+    unknown = sorted(set(map(str, schema)) - known_migration_names())
+    if unknown:
+        raise InputError(
+            "schema",
+            f"the backup was written by a newer version (schema {', '.join(unknown)});"
+            " update the app to restore it",
+        )
+    parsed = ParsedImport("json")
+    settings = document.get("settings", {})
+    if not isinstance(settings, dict):
+        raise InputError("settings", "must be an object")
+    parsed.settings = dict(settings)
+
+    for where, record in _records(document, "targets"):
+        parsed.items.append(
+            target_item(
+                where,
+                record.get("analyte"),
+                record.get("low"),
+                record.get("high"),
+                record.get("source"),
+                record.get("set_on"),
+            )
+        )
+    for where, record in _records(document, "regimens"):
+        steps = record.get("steps")
+        if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
+            raise InputError(where, "steps: must be a list of objects")
+        item = regimen_item(
+            where,
+            record.get("name"),
+            [(s.get("date"), s.get("dose"), s.get("unit"), s.get("schedule")) for s in steps],
+            record.get("stop"),
+            record.get("time_of_day"),
+        )
+        parsed.items.append(item)
+        doses = record.get("doses", [])
+        if not isinstance(doses, list):
+            raise InputError(where, "doses: must be a list")
+        for index, dose in enumerate(doses, start=1):
+            dose_where = f"{where} dose {index}"
+            if not isinstance(dose, dict):
+                raise InputError(dose_where, "must be an object")
+            parsed.items.append(
+                dose_item(
+                    dose_where,
+                    item.regimen,
+                    dose.get("at"),
+                    dose.get("status"),
+                    dose.get("dose"),
+                    dose.get("unit"),
+                )
+            )
+    for where, record in _records(document, "draws"):
+        with located(where):
+            day = day_of(record.get("date"), "date")
+            draw_time = optional_time(record.get("time"), "time")
+        results = record.get("results")
+        if not isinstance(results, list):
+            raise InputError(where, "results: must be a list")
+        for index, result in enumerate(results, start=1):
+            result_where = f"{where} result {index}"
+            if not isinstance(result, dict):
+                raise InputError(result_where, "must be an object")
+            parsed.items.append(
+                lab_item(
+                    result_where,
+                    day,
+                    str(result.get("analyte") or ""),
+                    result.get("entered_value"),
+                    result.get("entered_unit"),
+                    comparator=result.get("comparator"),
+                    lab_low=result.get("lab_low"),
+                    lab_high=result.get("lab_high"),
+                    method=result.get("method"),
+                    draw_time=draw_time,
+                )
+            )
+    for where, record in _records(document, "semen"):
+        with located(where):
+            day = day_of(record.get("date"), "date")
+        parsed.items.append(
+            semen_item(
+                where,
+                day,
+                record.get("volume_ml"),
+                record.get("concentration_m_per_ml"),
+                record.get("total_motility_pct"),
+                record.get("progressive_motility_pct"),
+                record.get("normal_morphology_pct"),
+                record.get("abstinence_days"),
+            )
+        )
+    for where, record in _records(document, "dexa"):
+        with located(where):
+            day = day_of(record.get("date"), "date")
+        parsed.items.append(
+            dexa_item(
+                where, day, record.get("t_score"), record.get("site"), record.get("bmd_g_cm2")
+            )
+        )
+    for where, record in _records(document, "symptoms"):
+        with located(where):
+            day = day_of(record.get("date"), "date")
+        parsed.items.append(
+            symptom_item(where, day, record.get("name"), record.get("severity"), record.get("note"))
+        )
+    ignored = sorted(
+        key
+        for key in document
+        if key not in (*_SECTIONS, "format", "version", "app_version", "schema", "settings")
+    )
+    if ignored:
+        parsed.notices.append(f"unknown sections ignored: {', '.join(ignored)}")
+    return parsed

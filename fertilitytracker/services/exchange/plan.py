@@ -1,0 +1,664 @@
+"""Import planning: what a file would add, what is already recorded, what is skipped and why.
+
+Every reader turns a file into a `ParsedImport` (validated records, each with the line or entry
+it came from). `plan_import` compares them with a snapshot of the journal, without writing, so
+that the desktop can show a preview; `apply_plan` then writes the plan in one transaction.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from typing import Any, Literal
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import (
+    DexaScan,
+    DoseEvent,
+    History,
+    LabResult,
+    Regimen,
+    RegimenId,
+    SemenAnalysis,
+    SymptomEntry,
+    TargetRange,
+)
+from fertilitytracker.services.journal import Change
+from fertilitytracker.storage.journal import Journal
+
+# Two values closer than this (relative) are the same reading: a value typed by hand and the
+# same value imported from the lab with more decimals must not double the result.
+SAME_VALUE_RELATIVE = 0.005
+
+# The journal setting that remembers which FHIR resource became which result, so that an
+# `amended` or `corrected` Observation replaces the result its earlier version created.
+SOURCES_SETTING = "exchange_fhir_sources"
+# Statuses whose result a later version of the same Observation may replace.
+REPLACEABLE_STATUSES = frozenset({"preliminary", "unknown"})
+AMENDING_STATUSES = frozenset({"amended", "corrected"})
+
+Action = Literal["add", "replace", "present", "skip"]
+
+
+def same_value(first: float, second: float) -> bool:
+    """Whether two canonical values are the same reading (±0.5 % relative)."""
+    if first == second:
+        return True
+    return math.isclose(first, second, rel_tol=SAME_VALUE_RELATIVE, abs_tol=0.0)
+
+
+def _same_optional(incoming: float | None, recorded: float | None) -> bool:
+    """A value the file does not give matches anything; a given one must be the same."""
+    if incoming is None:
+        return True
+    return recorded is not None and same_value(incoming, recorded)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+# --- what a reader found ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabItem:
+    """One lab result found in a file, with its draw date (and time when given)."""
+
+    where: str
+    day: date
+    result: LabResult
+    time: time | None = None
+    source_id: str | None = None  # "Observation/<id>" for FHIR
+    status: str | None = None  # the FHIR status it was read with
+
+    def describe(self) -> str:
+        analyte = get_analyte(self.result.analyte)
+        comparator = self.result.comparator or ""
+        value = f"{comparator}{_number(self.result.entered_value)} {self.result.entered_unit}"
+        note = f" ({self.status})" if self.status in REPLACEABLE_STATUSES else ""
+        return f"{self.day.isoformat()} {analyte.name} {value.strip()}{note}"
+
+
+@dataclass(frozen=True)
+class SemenItem:
+    """One semen analysis found in a file."""
+
+    where: str
+    analysis: SemenAnalysis
+
+    def describe(self) -> str:
+        analysis = self.analysis
+        return (
+            f"{analysis.date.isoformat()} semen analysis {_number(analysis.volume_ml)} mL, "
+            f"{_number(analysis.concentration_m_per_ml)} million/mL"
+        )
+
+
+@dataclass(frozen=True)
+class DexaItem:
+    """One bone density scan found in a file."""
+
+    where: str
+    scan: DexaScan
+
+    def describe(self) -> str:
+        site = f" ({self.scan.site.replace('_', ' ')})" if self.scan.site else ""
+        return f"{self.scan.date.isoformat()} DEXA T-score {_number(self.scan.t_score)}{site}"
+
+
+@dataclass(frozen=True)
+class SymptomItem:
+    """One symptom rating found in a file."""
+
+    where: str
+    entry: SymptomEntry
+
+    def describe(self) -> str:
+        return f"{self.entry.date.isoformat()} {self.entry.name} {self.entry.severity}/10"
+
+
+@dataclass(frozen=True)
+class RegimenItem:
+    """One regimen found in a file; `ref` is how the file's doses name it."""
+
+    where: str
+    regimen: Regimen
+    ref: str
+
+    def describe(self) -> str:
+        step = self.regimen.steps[0]
+        stop = f" until {self.regimen.stop.isoformat()}" if self.regimen.stop else ""
+        return (
+            f"{self.regimen.name} {_number(step.dose)} {step.unit} {step.schedule}"
+            f" from {self.regimen.start.isoformat()}{stop}"
+        )
+
+
+@dataclass(frozen=True)
+class DoseItem:
+    """One logged dose found in a file; its regimen is named by `regimen_ref`."""
+
+    where: str
+    regimen_ref: str
+    regimen_name: str
+    event: DoseEvent  # regimen_id is a placeholder until the plan is applied
+
+    def describe(self) -> str:
+        amount = f" {_number(self.event.dose)} {self.event.unit}" if self.event.dose else ""
+        return (
+            f"{self.regimen_name} {self.event.status}{amount}"
+            f" at {self.event.at.isoformat(sep=' ', timespec='minutes')}"
+        )
+
+
+@dataclass(frozen=True)
+class TargetItem:
+    """One clinician target range found in a file."""
+
+    where: str
+    target: TargetRange
+
+    def describe(self) -> str:
+        analyte = get_analyte(self.target.analyte)
+        low = "-" if self.target.low is None else _number(self.target.low)
+        high = "-" if self.target.high is None else _number(self.target.high)
+        return f"target range {analyte.name} {low}–{high} {analyte.canonical_unit}"
+
+
+Item = LabItem | SemenItem | DexaItem | SymptomItem | RegimenItem | DoseItem | TargetItem
+
+_KIND_LABEL: dict[type, str] = {
+    LabItem: "labs",
+    SemenItem: "semen",
+    DexaItem: "dexa",
+    SymptomItem: "symptoms",
+    RegimenItem: "regimens",
+    DoseItem: "doses",
+    TargetItem: "targets",
+}
+# Write order: a dose needs its regimen first.
+_WRITE_ORDER = (TargetItem, RegimenItem, DoseItem, LabItem, SemenItem, DexaItem, SymptomItem)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of the file that is not imported, and why (a skip never refuses the file)."""
+
+    where: str
+    what: str
+    reason: str
+
+
+@dataclass
+class ParsedImport:
+    """What a reader found in a file: validated records, skipped entries and notices."""
+
+    format: str
+    items: list[Item] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)  # JSON backups only
+
+
+# --- the journal as the planner sees it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalSnapshot:
+    """Everything an import is planned against and an export is written from."""
+
+    history: History
+    settings: dict[str, Any] = field(default_factory=dict)
+    schema: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, journal: Journal) -> JournalSnapshot:
+        """Read the journal once (call it in the thread that owns the connection)."""
+        return cls(journal.history(), journal.settings.all(), tuple(journal.schema()))
+
+    def sources(self) -> dict[str, dict[str, str]]:
+        raw = self.settings.get(SOURCES_SETTING) or {}
+        return dict(raw) if isinstance(raw, dict) else {}
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A recorded result replaced by an amended or corrected version of the same Observation."""
+
+    item: LabItem
+    old: LabResult
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One line of the preview: what happens to one entry of the file, and why."""
+
+    action: Action
+    where: str
+    what: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The outcome of an import before it is written; `apply_plan` writes it."""
+
+    source: str
+    format: str
+    to_add: tuple[Item, ...] = ()
+    replacing: tuple[Replacement, ...] = ()
+    present: tuple[tuple[Item, str], ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    notices: tuple[str, ...] = ()
+    regimen_ids: tuple[tuple[str, int], ...] = ()  # file regimen ref → recorded regimen id
+    settings: tuple[tuple[str, Any], ...] = ()  # settings to write
+    sources: tuple[tuple[str, dict[str, str]], ...] = ()  # FHIR source map entries to write
+
+    @property
+    def new_count(self) -> int:
+        """Records the import writes (replacements included)."""
+        return len(self.to_add) + len(self.replacing)
+
+    @property
+    def present_count(self) -> int:
+        return len(self.present)
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped)
+
+    def summary(self) -> str:
+        """ "N new, M already present, K skipped" (and how many replace amended results)."""
+        replaced = f" ({len(self.replacing)} replacing earlier versions)" if self.replacing else ""
+        return (
+            f"{self.new_count} new{replaced}, {self.present_count} already present,"
+            f" {self.skipped_count} skipped"
+        )
+
+    def rows(self) -> tuple[PlanRow, ...]:
+        """Every entry with its action, in the order of the file where it matters."""
+        rows = [PlanRow("add", item.where, item.describe(), "new") for item in self.to_add]
+        rows += [
+            PlanRow(
+                "replace",
+                replacement.item.where,
+                replacement.item.describe(),
+                f"{replacement.item.status} version replaces the recorded "
+                f"{_number(replacement.old.entered_value)} {replacement.old.entered_unit}",
+            )
+            for replacement in self.replacing
+        ]
+        rows += [PlanRow("present", item.where, item.describe(), why) for item, why in self.present]
+        rows += [PlanRow("skip", entry.where, entry.what, entry.reason) for entry in self.skipped]
+        return tuple(rows)
+
+    def skipped_by_reason(self) -> list[tuple[str, list[str]]]:
+        """Skipped entries grouped by reason (most frequent first): (reason, [where, ...])."""
+        groups: dict[str, list[str]] = {}
+        for entry in self.skipped:
+            groups.setdefault(entry.reason, []).append(entry.where)
+        counts = Counter({reason: len(wheres) for reason, wheres in groups.items()})
+        return [(reason, groups[reason]) for reason, _ in counts.most_common()]
+
+    def to_json(self) -> dict[str, object]:
+        """The plan as one JSON document (for `import --json`)."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "new": self.new_count,
+            "replaced": len(self.replacing),
+            "present": self.present_count,
+            "skipped": [
+                {"where": entry.where, "what": entry.what, "reason": entry.reason}
+                for entry in self.skipped
+            ],
+            "notices": list(self.notices),
+        }
+
+
+class _Planner:
+    """Compares parsed items with the journal snapshot (and with earlier items of the file)."""
+
+    def __init__(self, snapshot: JournalSnapshot) -> None:
+        history = snapshot.history
+        self.snapshot = snapshot
+        self.sources = snapshot.sources()
+        self.recorded_labs: dict[tuple[date, str], LabResult] = {
+            (draw.date, result.analyte): result for draw in history.draws for result in draw.results
+        }
+        self.planned_labs: dict[tuple[date, str], tuple[LabItem, LabResult | None]] = {}
+        self.seen_semen: list[tuple[SemenAnalysis, str]] = [(a, "") for a in history.semen]
+        self.seen_dexa: list[tuple[DexaScan, str]] = [(s, "") for s in history.dexa]
+        self.seen_symptoms: dict[tuple[date, str, int, str | None], str] = {
+            (s.date, s.name, s.severity, s.note): "" for s in history.symptoms
+        }
+        self.seen_targets: dict[tuple[str, float | None, float | None, str, date | None], str] = {
+            (t.analyte, t.low, t.high, t.source, t.set_on): "" for t in history.targets
+        }
+        self.seen_regimens: list[tuple[Regimen, str, str]] = [(r, "", "") for r in history.regimens]
+        # A file's regimen ref → ("id", recorded id) or ("ref", the ref of a regimen to add).
+        self.regimen_refs: dict[str, tuple[str, Any]] = {}
+        self.skipped_refs: set[str] = set()
+        self.seen_doses: set[tuple[Any, ...]] = {
+            (("id", d.regimen_id), d.at, d.status, d.dose, d.unit) for d in history.doses
+        }
+        self.other_added: list[Item] = []
+        self.present: list[tuple[Item, str]] = []
+        self.skipped: list[Skipped] = []
+        self.notices: list[str] = []
+
+    # -- helpers --
+    def _present(self, item: Item, earlier_where: str) -> None:
+        why = f"same as {earlier_where}" if earlier_where else "already recorded"
+        self.present.append((item, why))
+
+    def _skip(self, item: Item, reason: str) -> None:
+        self.skipped.append(Skipped(item.where, item.describe(), reason))
+
+    # -- lab results --
+    def lab(self, item: LabItem) -> None:
+        key = (item.day, item.result.analyte)
+        planned = self.planned_labs.get(key)
+        if planned is not None:
+            earlier, old = planned
+            if _same_result(earlier.result, item.result):
+                self._present(item, earlier.where)
+            elif _may_replace(item, earlier.source_id, earlier.status):
+                self.planned_labs[key] = (item, old)
+                self._skip(earlier, f"superseded by the {item.status} version in {item.where}")
+            else:
+                self._skip(item, f"conflicts with {earlier.where} ({_shown(earlier.result)})")
+            return
+        recorded = self.recorded_labs.get(key)
+        if recorded is None:
+            self.planned_labs[key] = (item, None)
+            return
+        if _same_result(recorded, item.result):
+            self._present(item, "")
+            return
+        source = self.sources.get(item.source_id or "")
+        if (
+            source is not None
+            and source.get("date") == item.day.isoformat()
+            and source.get("analyte") == item.result.analyte
+            and _may_replace(item, item.source_id, source.get("status"))
+        ):
+            self.planned_labs[key] = (item, recorded)
+            return
+        self._skip(item, f"conflicts with the recorded value {_shown(recorded)}")
+
+    # -- other records: identical fields are already present --
+    def semen(self, item: SemenItem) -> None:
+        incoming = item.analysis
+        for recorded, where in self.seen_semen:
+            if recorded.date == incoming.date and _same_semen(incoming, recorded):
+                self._present(item, where)
+                return
+        self.seen_semen.append((incoming, item.where))
+        self.other_added.append(item)
+
+    def dexa(self, item: DexaItem) -> None:
+        incoming = item.scan
+        for recorded, where in self.seen_dexa:
+            if (
+                recorded.date == incoming.date
+                and same_value(incoming.t_score, recorded.t_score)
+                and (incoming.site is None or incoming.site == recorded.site)
+                and _same_optional(incoming.bmd_g_cm2, recorded.bmd_g_cm2)
+            ):
+                self._present(item, where)
+                return
+        self.seen_dexa.append((incoming, item.where))
+        self.other_added.append(item)
+
+    def symptom(self, item: SymptomItem) -> None:
+        entry = item.entry
+        key = (entry.date, entry.name, entry.severity, entry.note)
+        if key in self.seen_symptoms:
+            self._present(item, self.seen_symptoms[key])
+            return
+        self.seen_symptoms[key] = item.where
+        self.other_added.append(item)
+
+    def target(self, item: TargetItem) -> None:
+        t = item.target
+        key = (t.analyte, t.low, t.high, t.source, t.set_on)
+        if key in self.seen_targets:
+            self._present(item, self.seen_targets[key])
+            return
+        self.seen_targets[key] = item.where
+        self.other_added.append(item)
+
+    def regimen(self, item: RegimenItem) -> None:
+        incoming = item.regimen
+        for recorded, where, ref in self.seen_regimens:
+            if _same_regimen(incoming, recorded):
+                self._present(item, where)
+                self.regimen_refs[item.ref] = ("ref", ref) if ref else ("id", recorded.id)
+                return
+        for recorded, where, _ in self.seen_regimens:
+            if recorded.name.casefold() == incoming.name.casefold() and _overlap(
+                incoming, recorded
+            ):
+                other = where or f"the recorded {recorded.name} regimen"
+                self._skip(item, f"overlaps {other} started {recorded.start.isoformat()}")
+                # Doses name a regimen by medication and start: they stay with one already
+                # taken under the same name and start.
+                if item.ref not in self.regimen_refs:
+                    self.skipped_refs.add(item.ref)
+                return
+        self.seen_regimens.append((incoming, item.where, item.ref))
+        self.regimen_refs[item.ref] = ("ref", item.ref)
+        self.other_added.append(item)
+
+    def dose(self, item: DoseItem) -> None:
+        owner = self.regimen_refs.get(item.regimen_ref)
+        if owner is None and item.regimen_ref in self.skipped_refs:
+            self._skip(item, "its regimen is skipped")
+            return
+        if owner is None:
+            raise InputError(
+                item.where, f"the dose names no regimen of the file ({item.regimen_ref})"
+            )
+        if owner[0] == "ref":
+            item = replace(item, regimen_ref=owner[1])
+        event = item.event
+        key = (owner, event.at, event.status, event.dose, event.unit)
+        if key in self.seen_doses:
+            self._present(item, "")
+            return
+        self.seen_doses.add(key)
+        self.other_added.append(item)
+
+
+def _same_result(first: LabResult, second: LabResult) -> bool:
+    return first.comparator == second.comparator and same_value(first.value, second.value)
+
+
+def _may_replace(item: LabItem, earlier_source: str | None, earlier_status: str | None) -> bool:
+    """An Observation replaces the result of its own earlier version when amended or when the
+    earlier version was only preliminary."""
+    if item.source_id is None or item.source_id != earlier_source:
+        return False
+    return item.status in AMENDING_STATUSES or earlier_status in REPLACEABLE_STATUSES
+
+
+def _shown(result: LabResult) -> str:
+    comparator = result.comparator or ""
+    return f"{comparator}{_number(result.entered_value)} {result.entered_unit}".strip()
+
+
+def _same_semen(incoming: SemenAnalysis, recorded: SemenAnalysis) -> bool:
+    return (
+        same_value(incoming.volume_ml, recorded.volume_ml)
+        and same_value(incoming.concentration_m_per_ml, recorded.concentration_m_per_ml)
+        and _same_optional(incoming.total_motility_pct, recorded.total_motility_pct)
+        and _same_optional(incoming.progressive_motility_pct, recorded.progressive_motility_pct)
+        and _same_optional(incoming.normal_morphology_pct, recorded.normal_morphology_pct)
+        and (
+            incoming.abstinence_days is None or incoming.abstinence_days == recorded.abstinence_days
+        )
+    )
+
+
+def _same_regimen(incoming: Regimen, recorded: Regimen) -> bool:
+    if (
+        incoming.name.casefold() != recorded.name.casefold()
+        or incoming.med_class != recorded.med_class
+        or incoming.stop != recorded.stop
+        or incoming.time_of_day != recorded.time_of_day
+        or len(incoming.steps) != len(recorded.steps)
+    ):
+        return False
+    return all(
+        a.date == b.date
+        and same_value(a.dose, b.dose)
+        and a.unit == b.unit
+        and a.schedule == b.schedule
+        for a, b in zip(incoming.steps, recorded.steps, strict=True)
+    )
+
+
+def _overlap(first: Regimen, second: Regimen) -> bool:
+    """Whether two regimens are active on a common day (a stop day is no longer active)."""
+    first_end = first.stop or date.max
+    second_end = second.stop or date.max
+    return first.start < second_end and second.start < first_end
+
+
+def plan_import(parsed: ParsedImport, snapshot: JournalSnapshot, source: str) -> ImportPlan:
+    """Compare what a file holds with the journal: nothing is written."""
+    planner = _Planner(snapshot)
+    handlers = {
+        LabItem: planner.lab,
+        SemenItem: planner.semen,
+        DexaItem: planner.dexa,
+        SymptomItem: planner.symptom,
+        TargetItem: planner.target,
+        RegimenItem: planner.regimen,
+        DoseItem: planner.dose,
+    }
+    # Regimens before doses, so that a dose finds its regimen wherever the file lists it.
+    ordered = sorted(parsed.items, key=lambda item: 0 if isinstance(item, RegimenItem) else 1)
+    for item in ordered:
+        handlers[type(item)](item)  # type: ignore[operator]
+
+    added_labs = [item for item, old in planner.planned_labs.values() if old is None]
+    replacing = [
+        Replacement(item, old) for item, old in planner.planned_labs.values() if old is not None
+    ]
+    to_add: list[Item] = []
+    for kind in _WRITE_ORDER:
+        pool = added_labs if kind is LabItem else planner.other_added
+        to_add += [item for item in pool if isinstance(item, kind)]
+
+    sources: dict[str, dict[str, str]] = {}
+    lab_outcomes = [*added_labs, *(r.item for r in replacing)]
+    lab_outcomes += [item for item, _ in planner.present if isinstance(item, LabItem)]
+    for item in lab_outcomes:
+        if item.source_id:
+            sources[item.source_id] = {
+                "date": item.day.isoformat(),
+                "analyte": item.result.analyte,
+                "status": item.status or "",
+            }
+
+    notices = list(parsed.notices)
+    settings = _plan_settings(parsed.settings, snapshot.settings, notices)
+    known_refs = tuple(
+        (ref, owner[1]) for ref, owner in planner.regimen_refs.items() if owner[0] == "id"
+    )
+    return ImportPlan(
+        source=source,
+        format=parsed.format,
+        to_add=tuple(to_add),
+        replacing=tuple(replacing),
+        present=tuple(planner.present),
+        skipped=tuple(parsed.skipped) + tuple(planner.skipped),
+        notices=tuple(notices),
+        regimen_ids=known_refs,
+        settings=tuple(settings.items()),
+        sources=tuple(sources.items()),
+    )
+
+
+def _plan_settings(
+    incoming: dict[str, Any], recorded: dict[str, Any], notices: list[str]
+) -> dict[str, Any]:
+    """Settings of a backup: taken when the journal has none, kept (with a notice) otherwise."""
+    from fertilitytracker.services.settings import SETTINGS
+
+    to_write: dict[str, Any] = {}
+    for key, value in incoming.items():
+        if key == SOURCES_SETTING:
+            continue  # merged with the source map on apply
+        setting = SETTINGS.get(key)
+        if setting is None:
+            notices.append(f"setting '{key}' is unknown to this version and was ignored")
+            continue
+        if setting.choices is not None and value not in setting.choices:
+            notices.append(f"setting '{key}' has an invalid value {value!r} and was ignored")
+            continue
+        if key not in recorded:
+            to_write[key] = value
+        elif recorded[key] != value:
+            notices.append(f"setting '{key}' kept as {recorded[key]!r} (the file has {value!r})")
+    if isinstance(incoming.get(SOURCES_SETTING), dict):
+        existing = recorded.get(SOURCES_SETTING) or {}
+        merged = {**incoming[SOURCES_SETTING], **existing}
+        if merged != existing:
+            to_write[SOURCES_SETTING] = merged
+    return to_write
+
+
+def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
+    """Write a plan in ONE transaction: everything is written, or nothing is."""
+    regimen_ids: dict[str, RegimenId] = {ref: RegimenId(i) for ref, i in plan.regimen_ids}
+    kinds: set[str] = set()
+    try:
+        with journal.transaction():
+            for replacement in plan.replacing:
+                assert replacement.old.id is not None
+                journal.labs.delete_result(replacement.old.id)
+            labs = [r.item for r in plan.replacing]
+            for item in plan.to_add:
+                kinds.add(_KIND_LABEL[type(item)])
+                if isinstance(item, TargetItem):
+                    journal.settings.add_target(item.target)
+                elif isinstance(item, RegimenItem):
+                    regimen_ids[item.ref] = journal.regimens.add(item.regimen)
+                elif isinstance(item, DoseItem):
+                    event = replace(item.event, regimen_id=regimen_ids[item.regimen_ref])
+                    journal.doses.add(event)
+                elif isinstance(item, LabItem):
+                    labs.append(item)
+                elif isinstance(item, SemenItem):
+                    journal.semen.add(item.analysis)
+                elif isinstance(item, DexaItem):
+                    journal.dexa.add(item.scan)
+                elif isinstance(item, SymptomItem):
+                    journal.symptoms.add(item.entry)
+            for lab in labs:
+                kinds.add("labs")
+                draw_id = journal.labs.draw_id_for(lab.day, lab.time)
+                journal.labs.add_result(draw_id, lab.result)
+            for key, value in plan.settings:
+                journal.settings.set(key, value)
+            if plan.sources:
+                recorded = journal.settings.get(SOURCES_SETTING) or {}
+                journal.settings.set(SOURCES_SETTING, {**recorded, **dict(plan.sources)})
+    except sqlite3.IntegrityError:
+        raise InputError(
+            "journal", "the journal changed since the import was previewed; import again"
+        ) from None
+    if plan.settings:
+        kinds.add("settings")
+    return Change(frozenset(kinds), f"imported {plan.source}: {plan.summary()}")

@@ -1,0 +1,72 @@
+"""Shared fixtures of the exchange tests: real journals in tmp_path and comparable readings."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fertilitytracker.core.records import History
+from fertilitytracker.services.demo import fill_demo
+from fertilitytracker.services.views import all_draw_views, draw_view_json
+from fertilitytracker.storage.journal import Journal
+
+TODAY = date(2026, 6, 1)
+SHARED_FHIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "fhir"
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    opened = Journal.open(tmp_path / "journal.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def other_journal(tmp_path: Path) -> Iterator[Journal]:
+    opened = Journal.open(tmp_path / "other.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_journal(tmp_path: Path) -> Iterator[Journal]:
+    opened = Journal.open(tmp_path / "demo.sqlite3")
+    fill_demo(opened, TODAY)
+    yield opened
+    opened.close()
+
+
+def readings(journal: Journal) -> list[dict[str, object]]:
+    """What `labs --json` prints for the journal (the level at which round trips must agree)."""
+    return [draw_view_json(view) for view in all_draw_views(journal.history())]
+
+
+def _without_ids(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _without_ids(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in ("id", "regimen_id"):
+            if name in changes:
+                changes[name] = None
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_without_ids(item) for item in value)
+    return value
+
+
+def comparable(history: History) -> History:
+    """The history with every database id blanked (ids differ between journals)."""
+    regimen_names = {regimen.id: regimen.name for regimen in history.regimens}
+    stripped: History = _without_ids(history)
+    # A dose's regimen is compared by name instead of by id.
+    doses = tuple(
+        dataclasses.replace(
+            stripped_dose, unit=f"{stripped_dose.unit}|{regimen_names[dose.regimen_id]}"
+        )
+        for stripped_dose, dose in zip(stripped.doses, history.doses, strict=True)
+    )
+    return dataclasses.replace(stripped, doses=doses)
