@@ -1,0 +1,503 @@
+"""Vector trend charts of the report (reportlab.graphics): small multiples, medication lanes.
+
+Drawn to print in black and white: the target band is a light grey area with dashed edges,
+results outside it are triangles (▼ low, ▲ high) rather than coloured dots, and a result
+below detection is an open circle at its limit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from fertilitytracker.services.report.data import ChartSeries, MedicationSpan, Period
+from fertilitytracker.services.report.fonts import BOLD, REGULAR
+from fertilitytracker.services.report.text import number, unit, visual_order
+
+BAND_FILL = colors.Color(0.88, 0.88, 0.88)
+GRID = colors.Color(0.82, 0.82, 0.82)
+LANE_FILL = colors.Color(0.45, 0.45, 0.45)
+LINE = colors.Color(0.35, 0.35, 0.35)
+POINT_RADIUS = 2.3
+LANE_HEIGHT = 5.0
+LANE_GAP = 1.5
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose default font is the embedded one (reportlab would start in Helvetica)."""
+    drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR
+    return drawing
+
+
+def _span_days(period: Period) -> tuple[date, date]:
+    """The x range: the period, padded when it is a single day or a few days."""
+    first, last = period.start, period.end + timedelta(days=1)
+    if (last - first).days < 14:
+        first -= timedelta(days=7)
+        last += timedelta(days=7)
+    # A little room at both ends keeps the first and last results off the axes.
+    pad = timedelta(days=max(2, round((last - first).days * 0.03)))
+    return first - pad, last + pad
+
+
+def date_ticks(first: date, last: date, max_ticks: int = 6) -> list[tuple[date, str]]:
+    """Round dates between `first` and `last` to label an axis with at most `max_ticks`."""
+    days = (last - first).days
+    if days <= 70:
+        step = max(7, math.ceil(days / max_ticks / 7) * 7)
+        ticks = []
+        current = first
+        while current <= last:
+            ticks.append((current, f"{current.day} {_MONTHS[current.month - 1]}"))
+            current += timedelta(days=step)
+        return ticks
+    months = days / 30.44
+    step_months = next(
+        (step for step in (1, 2, 3, 6, 12, 24, 60) if months / step <= max_ticks), 120
+    )
+    ticks = []
+    year, month = first.year, first.month
+    # Start at the first month boundary that is a multiple of the step (Jan, Apr, Jul...).
+    while True:
+        current = date(year, month, 1)
+        if current > last:
+            break
+        if current >= first and (month - 1) % min(step_months, 12) == 0:
+            label = str(year) if step_months >= 12 else f"{_MONTHS[month - 1]} {year % 100:02d}"
+            if step_months < 12 or (year % (step_months // 12) == 0):
+                ticks.append((current, label))
+        month += 1
+        if month > 12:
+            month, year = 1, year + 1
+    return ticks
+
+
+def value_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round values from `low` to `high` (about `count` of them)."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 1e-9:
+        if value >= low - step * 1e-9:
+            ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` shortened with an ellipsis so it fits `width` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+class _XScale:
+    def __init__(self, first: date, last: date, left: float, right: float) -> None:
+        self.first, self.last = first, last
+        self.left, self.right = left, right
+        self.days = max(1, (last - first).days)
+
+    def __call__(self, day: date) -> float:
+        offset = (day - self.first).days + 0.5
+        return self.left + (self.right - self.left) * offset / self.days
+
+    def clamp(self, day: date) -> float:
+        return min(self.right, max(self.left, self(day)))
+
+
+def _lanes(
+    group: Group,
+    spans: Sequence[MedicationSpan],
+    x: _XScale,
+    top: float,
+    label_right: float,
+    lane_height: float = LANE_HEIGHT,
+    font_size: float = 5.5,
+    step_labels: bool = False,
+) -> float:
+    """Draw one lane per medication below `top`; returns the y of the lanes' bottom."""
+    y = top
+    for span in spans:
+        y -= lane_height + LANE_GAP
+        start_x = x.clamp(span.start)
+        end_day = span.end if span.end is not None else x.last
+        end_x = x.clamp(end_day)
+        if end_x > start_x:
+            group.add(
+                Rect(
+                    start_x, y, end_x - start_x, lane_height, fillColor=LANE_FILL, strokeColor=None
+                )
+            )
+            # A change of dose or schedule: a white notch across the lane.
+            for step_day, _label in span.steps[1:]:
+                notch = x(step_day)
+                if start_x < notch < end_x:
+                    group.add(
+                        Line(
+                            notch,
+                            y,
+                            notch,
+                            y + lane_height,
+                            strokeColor=colors.white,
+                            strokeWidth=1.4,
+                        )
+                    )
+        name = _fit(visual_order(span.name), REGULAR, font_size, label_right - 2)
+        group.add(
+            String(
+                label_right - 2,
+                y + (lane_height - font_size) / 2 + 0.8,
+                name,
+                fontName=REGULAR,
+                fontSize=font_size,
+                textAnchor="end",
+            )
+        )
+        if step_labels:
+            for index, (step_day, label) in enumerate(span.steps):
+                step_x = x.clamp(step_day)
+                next_x = x.right
+                if index + 1 < len(span.steps):
+                    next_x = x.clamp(span.steps[index + 1][0])
+                if span.end is not None:
+                    next_x = min(next_x, x.clamp(span.end))
+                room = max(0.0, next_x - step_x - 3)
+                if room < 20:
+                    continue
+                group.add(
+                    String(
+                        step_x + 2,
+                        y + (lane_height - font_size) / 2 + 1,
+                        _fit(label, REGULAR, font_size, room),
+                        fontName=REGULAR,
+                        fontSize=font_size,
+                        fillColor=colors.white,
+                    )
+                )
+    return y
+
+
+def _date_axis(group: Group, x: _XScale, y: float, font_size: float, max_ticks: int) -> None:
+    for tick_day, label in date_ticks(x.first, x.last, max_ticks):
+        tick_x = x(tick_day)
+        group.add(Line(tick_x, y, tick_x, y - 2, strokeColor=colors.black, strokeWidth=0.5))
+        group.add(
+            String(
+                tick_x,
+                y - 2 - font_size,
+                label,
+                fontName=REGULAR,
+                fontSize=font_size,
+                textAnchor="middle",
+            )
+        )
+
+
+def _marker(
+    group: Group, px: float, py: float, censored: bool, flag: str, radius: float = POINT_RADIUS
+) -> None:
+    if censored:
+        # Below detection: an open circle at the limit (the true value is at or below it).
+        group.add(
+            Circle(
+                px, py, radius, fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.9
+            )
+        )
+        return
+    if flag in ("low", "below_reference"):
+        points = [
+            px - radius * 1.2,
+            py + radius,
+            px + radius * 1.2,
+            py + radius,
+            px,
+            py - radius * 1.3,
+        ]
+        group.add(
+            Polygon(points, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3)
+        )
+    elif flag == "high":
+        points = [
+            px - radius * 1.2,
+            py - radius,
+            px + radius * 1.2,
+            py - radius,
+            px,
+            py + radius * 1.3,
+        ]
+        group.add(
+            Polygon(points, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3)
+        )
+    else:
+        group.add(Circle(px, py, radius * 0.9, fillColor=colors.black, strokeColor=None))
+
+
+def small_multiple(
+    series: ChartSeries,
+    spans: Sequence[MedicationSpan],
+    period: Period,
+    width: float,
+    height: float,
+) -> Drawing:
+    """One trend chart: title, target band, points, and a lane per medication below."""
+    drawing = _drawing(width, height)
+    group = Group()
+    left, right = 42.0, width - 6.0
+    title_size, tick_size = 8.0, 6.0
+    lanes_height = len(spans) * (LANE_HEIGHT + LANE_GAP)
+    bottom = 4 + tick_size + 4 + lanes_height + 3
+    top = height - title_size - 6
+    group.add(
+        String(left, height - title_size - 1, series.label, fontName=BOLD, fontSize=title_size)
+    )
+    group.add(
+        String(
+            right,
+            height - title_size - 1,
+            unit(series.unit),
+            fontName=REGULAR,
+            fontSize=6.5,
+            textAnchor="end",
+        )
+    )
+    first, last = _span_days(period)
+    x = _XScale(first, last, left, right)
+    values = [point.value for point in series.points]
+    for bound in (series.band_low, series.band_high, series.reference):
+        if bound is not None:
+            values.append(bound)
+    high = max(values) * 1.12 if values else 1.0
+    low = 0.0 if not values or min(values) >= 0 else min(values) * 1.12
+    ticks = value_ticks(low, high)
+    low, high = min(low, ticks[0]), max(high, ticks[-1])
+
+    def y_of(value: float) -> float:
+        return bottom + (top - bottom) * (value - low) / (high - low)
+
+    # Grid and value labels.
+    for tick in ticks:
+        ty = y_of(tick)
+        group.add(Line(left, ty, right, ty, strokeColor=GRID, strokeWidth=0.4))
+        group.add(
+            String(
+                left - 3,
+                ty - 2,
+                number(tick),
+                fontName=REGULAR,
+                fontSize=tick_size,
+                textAnchor="end",
+            )
+        )
+    # The target band: shaded between its bounds, an open end runs to the edge of the plot.
+    if series.band_low is not None or series.band_high is not None:
+        band_bottom = y_of(series.band_low) if series.band_low is not None else bottom
+        band_top = y_of(series.band_high) if series.band_high is not None else top
+        band_top = min(band_top, top)
+        group.add(
+            Rect(
+                left,
+                band_bottom,
+                right - left,
+                band_top - band_bottom,
+                fillColor=BAND_FILL,
+                strokeColor=None,
+            )
+        )
+        for bound in (series.band_low, series.band_high):
+            if bound is not None and y_of(bound) <= top:
+                by = y_of(bound)
+                group.add(
+                    Line(
+                        left,
+                        by,
+                        right,
+                        by,
+                        strokeColor=LINE,
+                        strokeWidth=0.6,
+                        strokeDashArray=[2, 2],
+                    )
+                )
+    if series.reference is not None:
+        ry = y_of(series.reference)
+        group.add(
+            Line(
+                left,
+                ry,
+                right,
+                ry,
+                strokeColor=colors.black,
+                strokeWidth=0.7,
+                strokeDashArray=[4, 2],
+            )
+        )
+        group.add(
+            String(
+                right - 1,
+                ry + 1.5,
+                series.reference_label,
+                fontName=REGULAR,
+                fontSize=5.5,
+                textAnchor="end",
+            )
+        )
+    # Medication starts and stops as dotted verticals, so a change lines up with the lanes.
+    for span in spans:
+        for edge in (span.start, span.end):
+            if edge is not None and first <= edge <= last:
+                ex = x(edge)
+                group.add(
+                    Line(
+                        ex,
+                        bottom,
+                        ex,
+                        top,
+                        strokeColor=LINE,
+                        strokeWidth=0.4,
+                        strokeDashArray=[1, 2],
+                    )
+                )
+    # Axes.
+    group.add(Line(left, bottom, right, bottom, strokeColor=colors.black, strokeWidth=0.6))
+    group.add(Line(left, bottom, left, top, strokeColor=colors.black, strokeWidth=0.6))
+    # The line joining results: solid between exact values, dotted to a censored one.
+    points = sorted(series.points, key=lambda point: point.day)
+    for previous, current in itertools.pairwise(points):
+        dotted = previous.censored or current.censored
+        group.add(
+            Line(
+                x(previous.day),
+                y_of(previous.value),
+                x(current.day),
+                y_of(current.value),
+                strokeColor=LINE,
+                strokeWidth=0.7,
+                strokeDashArray=[1, 1.5] if dotted else None,
+            )
+        )
+    # Many results: smaller markers, so a decade of draws stays readable.
+    radius = (
+        POINT_RADIUS if len(points) <= 40 else max(1.0, POINT_RADIUS * math.sqrt(40 / len(points)))
+    )
+    for point in points:
+        px, py = x(point.day), y_of(point.value)
+        _marker(group, px, py, point.censored, point.flag, radius)
+        if point.annotation:
+            # Written beside the point, on the side with room, so it is read on paper.
+            text = f"▼ below target range {visual_order(point.annotation)}"
+            size = 5.8
+            room_right = right - px - 5
+            anchor, tx = (
+                ("start", px + 5)
+                if room_right > stringWidth(text, BOLD, size)
+                else (
+                    "end",
+                    px - 5,
+                )
+            )
+            group.add(String(tx, py - 2, text, fontName=BOLD, fontSize=size, textAnchor=anchor))
+    if not points:
+        group.add(
+            String(
+                (left + right) / 2,
+                (top + bottom) / 2,
+                "no results in this period",
+                fontName=REGULAR,
+                fontSize=7,
+                textAnchor="middle",
+                fillColor=LINE,
+            )
+        )
+    lanes_bottom = _lanes(group, spans, x, bottom - 2, left)
+    _date_axis(group, x, lanes_bottom - 1, tick_size, max_ticks=5)
+    drawing.add(group)
+    return drawing
+
+
+def medication_timeline(spans: Sequence[MedicationSpan], period: Period, width: float) -> Drawing:
+    """The full-width medication timeline: one labelled lane per regimen with its doses."""
+    lane_height = 11.0
+    label_width = 78.0
+    tick_size = 6.5
+    height = len(spans) * (lane_height + LANE_GAP) + tick_size + 10
+    drawing = _drawing(width, height)
+    group = Group()
+    first, last = _span_days(period)
+    x = _XScale(first, last, label_width, width - 4)
+    bottom = _lanes(
+        group, spans, x, height, label_width, lane_height=lane_height, font_size=7, step_labels=True
+    )
+    group.add(
+        Line(x.left, bottom - 1, x.right, bottom - 1, strokeColor=colors.black, strokeWidth=0.5)
+    )
+    _date_axis(group, x, bottom - 1, tick_size, max_ticks=8)
+    drawing.add(group)
+    return drawing
+
+
+def legend(width: float) -> Drawing:
+    """The key to the chart symbols, drawn with the same markers as the charts."""
+    size = 6.5
+    line_height = 11.0
+    items: list[tuple[str, str]] = [
+        ("in_range", "within target range"),
+        ("low", "below (▼ low)"),
+        ("high", "above (▲ high)"),
+        ("censored", "below detection, drawn at its limit"),
+        ("band", "target range"),
+        ("lane", "medication taken; a notch marks a dose change"),
+    ]
+    # Lay the items out in lines that fit the width.
+    lines: list[list[tuple[float, str, str]]] = [[]]
+    cursor = 2.0
+    for kind, text in items:
+        needed = 16 + stringWidth(text, REGULAR, size) + 10
+        if cursor + needed > width and lines[-1]:
+            lines.append([])
+            cursor = 2.0
+        lines[-1].append((cursor, kind, text))
+        cursor += needed
+    drawing = _drawing(width, line_height * len(lines) + 2)
+    group = Group()
+    for row, entries in enumerate(lines):
+        y = drawing.height - line_height * row - line_height / 2
+        for x0, kind, text in entries:
+            if kind == "band":
+                group.add(
+                    Rect(
+                        x0,
+                        y - 3,
+                        12,
+                        6,
+                        fillColor=BAND_FILL,
+                        strokeColor=LINE,
+                        strokeWidth=0.4,
+                        strokeDashArray=[2, 2],
+                    )
+                )
+            elif kind == "lane":
+                group.add(Rect(x0, y - 2.5, 12, 5, fillColor=LANE_FILL, strokeColor=None))
+                group.add(
+                    Line(
+                        x0 + 6, y - 2.5, x0 + 6, y + 2.5, strokeColor=colors.white, strokeWidth=1.4
+                    )
+                )
+            else:
+                _marker(group, x0 + 5, y, kind == "censored", kind)
+            group.add(String(x0 + 16, y - 2.3, text, fontName=REGULAR, fontSize=size))
+    drawing.add(group)
+    return drawing

@@ -1,0 +1,141 @@
+"""A known journal for the report tests, and a helper that reads a PDF back as text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fertilitytracker.core.records import History
+from fertilitytracker.services.journal import (
+    ResultInput,
+    build_semen,
+    change_regimen,
+    log_dose,
+    record_dexa,
+    record_draw,
+    record_semen,
+    record_symptom,
+    start_regimen,
+)
+from fertilitytracker.services.report import ReportSettings
+from fertilitytracker.services.settings import set_setting
+from fertilitytracker.storage.journal import Journal
+
+TODAY = date(2025, 4, 10)
+
+
+def known_journal(journal: Journal) -> None:
+    """Baseline, anastrozole started, estradiol over-suppressed twice, then semen improves.
+
+    - 2025-01-05 semen: 3.0 mL, 20 M/mL, 50 % total, 40 % progressive, 3 % normal forms
+      (CLINICAL.md §3 example: total count 60, TMSC 30, progressive TMSC 24).
+    - 2025-01-06 draw: T 250 ng/dL (low), E2 30 pg/mL, LH 3.0, FSH 4.0, SHBG 30: T/E 8.33.
+    - 2025-01-10 anastrozole (typed "Arimidex") 1 mg daily; 2025-02-15 changed to 0.5 mg.
+    - 2025-02-10 draw: T 15.6 nmol/L (= 449.9 ng/dL), E2 "<5" pg/mL, LH 5.0 IU/L.
+    - 2025-03-20 draw: T 520 ng/dL, E2 8 pg/mL (below 10 on anastrozole), LH 6.5, FSH 5.5,
+      LDL 130 mg/dL (high).
+    - 2025-04-01 semen: 2.0 mL, 10 M/mL, 30 % total, 20 % progressive: TMSC 6.
+    """
+    with journal.transaction():
+        record_semen(journal, build_semen(date(2025, 1, 5), "3.0", "20", "50", "40", "3", "3"))
+        record_draw(
+            journal,
+            date(2025, 1, 6),
+            [
+                ResultInput("total_testosterone", "250", "ng/dL"),
+                ResultInput("estradiol", "30", "pg/mL"),
+                ResultInput("lh", "3.0", "IU/L"),
+                ResultInput("fsh", "4.0", "IU/L"),
+                ResultInput("shbg", "30", "nmol/L"),
+            ],
+            time(8, 0),
+        )
+        start_regimen(journal, "Arimidex", "1", "mg", "daily", date(2025, 1, 10), time(8, 0))
+        record_draw(
+            journal,
+            date(2025, 2, 10),
+            [
+                ResultInput("total_testosterone", "15.6", "nmol/L"),
+                ResultInput("estradiol", "<5", "pg/mL"),
+                ResultInput("lh", "5.0", "mIU/mL"),
+            ],
+            time(8, 0),
+        )
+        change_regimen(journal, "anastrozole", date(2025, 2, 15), dose="0.5")
+        record_draw(
+            journal,
+            date(2025, 3, 20),
+            [
+                ResultInput("total_testosterone", "520", "ng/dL"),
+                ResultInput("estradiol", "8", "pg/mL"),
+                ResultInput("lh", "6.5", "IU/L"),
+                ResultInput("fsh", "5.5", "IU/L"),
+                ResultInput("ldl", "130", "mg/dL"),
+            ],
+            time(8, 0),
+        )
+        record_semen(journal, build_semen(date(2025, 4, 1), "2.0", "10", "30", "20", "5", "4"))
+        record_dexa(journal, date(2025, 1, 8), "-1.4", "spine", None)
+        for offset, severity in enumerate((7, 6, 5, 4)):
+            record_symptom(
+                journal, date(2025, 1, 6) + timedelta(days=30 * offset), "libido", severity, None
+            )
+        record_symptom(journal, date(2025, 3, 1), "joint pain", 6, "knees ache in the morning")
+        record_symptom(journal, date(2025, 3, 8), "joint pain", 5, "knees ache in the morning")
+    # Every dose taken except three days, to give adherence a known figure.
+    day = date(2025, 1, 10)
+    while day < TODAY:
+        if day not in (date(2025, 2, 1), date(2025, 2, 2), date(2025, 3, 3)):
+            log_dose(journal, "anastrozole", datetime.combine(day, time(8, 0)))
+        day += timedelta(days=1)
+
+
+@dataclass
+class Pdf:
+    """A written report read back: its pages' text, the reader and the path."""
+
+    path: Path
+    reader: PdfReader
+    pages: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+
+def read_pdf(path: Path) -> Pdf:
+    """The report at `path`, read back with pypdf."""
+    reader = PdfReader(str(path))
+    return Pdf(path, reader, [page.extract_text() or "" for page in reader.pages])
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    opened = Journal.open(tmp_path / "journal.sqlite3")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def filled(journal: Journal) -> Journal:
+    known_journal(journal)
+    set_setting(journal, "patient_name", "José Ñúñez")
+    set_setting(journal, "patient_birth_date", "1988-05-17")
+    return journal
+
+
+@pytest.fixture
+def history(filled: Journal) -> History:
+    return filled.history()
+
+
+@pytest.fixture
+def settings() -> ReportSettings:
+    return ReportSettings(patient_name="José Ñúñez", patient_birth_date="1988-05-17")

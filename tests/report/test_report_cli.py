@@ -1,0 +1,113 @@
+"""`fertilitytracker report OUT.pdf`: what it prints, its exit codes, nothing left on failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fertilitytracker.cli import run
+from fertilitytracker.storage.journal import Journal
+from tests.report.conftest import known_journal, read_pdf
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal.open(path)
+    known_journal(journal)
+    journal.close()
+    return path
+
+
+def test_report_writes_and_says_where_and_how_many_pages(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.pdf"
+    assert run(["--db", str(db), "report", str(out)]) == 0
+    printed = capsys.readouterr().out.strip()
+    pages = len(read_pdf(out).pages)
+    assert printed == f"wrote {out} ({pages} pages)"
+
+
+def test_report_json_units_period_and_letter(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "si.pdf"
+    code = run(
+        [
+            "--db",
+            str(db),
+            "report",
+            str(out),
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-03-31",
+            "--units",
+            "si",
+            "--page-size",
+            "Letter",
+            "--json",
+        ]
+    )
+    assert code == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["path"] == str(out) and isinstance(document["pages"], int)
+    pdf = read_pdf(out)
+    assert "2025-03-01 to 2025-03-31" in pdf.pages[0]
+    assert "nmol/L" in pdf.pages[0]
+    assert round(float(pdf.reader.pages[0].mediabox.width)) == 612
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        (["--from", "2025-03-01", "--to", "2025-02-01"], "from"),
+        (["--from", "2025-02-30"], "from"),
+        (["--to", "yesterday"], "to"),
+    ],
+)
+def test_bad_dates_are_refused_with_exit_2(
+    db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    field: str,
+) -> None:
+    out = tmp_path / "r.pdf"
+    assert run(["--db", str(db), "report", str(out), *arguments]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"fertilitytracker: {field}:")
+    assert "\n" not in error
+    assert not out.exists()
+
+
+def test_unknown_units_refused(db: Path, tmp_path: Path) -> None:
+    assert run(["--db", str(db), "report", str(tmp_path / "r.pdf"), "--units", "metric"]) == 2
+
+
+def test_missing_folder_is_exit_2(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing" / "r.pdf"
+    assert run(["--db", str(db), "report", str(out)]) == 2
+    assert "output: the folder" in capsys.readouterr().err
+    assert not out.parent.exists()
+
+
+def test_unwritable_place_is_exit_1_with_one_line(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["--db", str(db), "report", "/proc/report.pdf"]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("fertilitytracker: report: cannot write")
+    assert "\n" not in error and "Traceback" not in error
+
+
+def test_empty_journal_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "empty.pdf"
+    assert run(["--db", str(tmp_path / "new.sqlite3"), "report", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {out} (1 page)"
+    assert "No data yet" in read_pdf(out).text
