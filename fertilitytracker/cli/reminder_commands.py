@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from fertilitytracker.cli import EXIT_OK, add_command, print_json
+from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import parse_date
@@ -45,7 +46,14 @@ def _reminders(args: argparse.Namespace, journal: Journal) -> int:
     history = journal.history()
     tests = due_tests_for(journal, today, history)
     if target is not None:
-        write_ics(target, tests, history.regimens, clock.now())
+        try:
+            write_ics(target, tests, history.regimens, clock.now())
+        except OSError as error:
+            print(
+                f"fertilitytracker: {target} could not be written ({error.strerror})",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     if args.json:
         print_json(reminders_json(tests))
         return EXIT_OK
