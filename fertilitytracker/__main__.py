@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 
-def _open_app(journal: Path) -> int:
+def _open_app(journal: Path, minimized: bool = False) -> int:
     # Imported here so that commands never load Qt.
     from fertilitytracker.gui.launch import launch
 
-    return launch(journal)
+    return launch(journal, minimized=minimized)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,9 +45,21 @@ def add_command(subparsers: Any, name: str, help_text: str) -> argparse.Argument
 
 def _registrars() -> list[Callable[[Any], None]]:
     """Each command module's `register(commands)`, in the order `--help` lists them."""
-    from fertilitytracker.cli import journal_commands, reminder_commands
+    from fertilitytracker.cli import (
+        exchange_commands,
+        journal_commands,
+        maintenance_commands,
+        reminder_commands,
+        report_commands,
+    )
 
-    return [journal_commands.register, reminder_commands.register]
+    return [
+        journal_commands.register,
+        reminder_commands.register,
+        maintenance_commands.register,
+        exchange_commands.register,
+        report_commands.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_version(parser)
     parser.add_argument("--db", metavar="PATH", help="the journal file to use")
+    parser.add_argument(
+        "--minimized",
+        action="store_true",
+        help="open the app hidden in the tray (used by start at login)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     for register in _registrars():
@@ -76,11 +93,13 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
-def run(argv: Sequence[str], open_app: Callable[[Path], int] | None = None) -> int:
+def run(argv: Sequence[str], open_app: Callable[..., int] | None = None) -> int:
     """Parse `argv` and run the command; returns the exit code (CLI.md).
 
     Without a command the desktop app opens through `open_app(journal_path)`, handed in by the
-    entry point so that the command line itself never imports Qt.
+    entry point so that the command line itself never imports Qt. Most commands get the open
+    journal; a few (restore, encrypt, decrypt) get its path, since they must work on a journal
+    that will not open.
     """
     parser = build_parser()
     try:
@@ -88,16 +107,30 @@ def run(argv: Sequence[str], open_app: Callable[[Path], int] | None = None) -> i
     except _Refused as refusal:
         return _fail(EXIT_REFUSED, str(refusal))
     handler: Callable[[argparse.Namespace, Journal], int] | None = getattr(args, "handler", None)
+    path_handler: Callable[[argparse.Namespace, Path], int] | None = getattr(
+        args, "journal_free_handler", None
+    )
+    path = journal_path(args.db)
+    if path_handler is not None:
+        return _guarded(lambda: path_handler(args, path))
     if handler is None:
         if open_app is None:
             return _fail(EXIT_REFUSED, "fertilitytracker: no command given (see --help)")
-        return open_app(journal_path(args.db))
+        return open_app(path, minimized=args.minimized)
     try:
-        journal = Journal.open(journal_path(args.db))
+        journal = Journal.open(path)
     except JournalError as error:
         return _fail(EXIT_FAILED, f"fertilitytracker: {error}")
     try:
-        return handler(args, journal)
+        return _guarded(lambda: handler(args, journal))
+    finally:
+        journal.close()
+
+
+def _guarded(command: Callable[[], int]) -> int:
+    """Run one command, turning every error into one line on stderr and its exit code."""
+    try:
+        return command()
     except InputError as error:
         return _fail(EXIT_REFUSED, f"fertilitytracker: {error.field}: {error.reason}")
     except JournalError as error:
@@ -114,5 +147,3 @@ def run(argv: Sequence[str], open_app: Callable[[Path], int] | None = None) -> i
             f"fertilitytracker: unexpected error ({type(error).__name__}: {error});"
             " set FERTILITYTRACKER_DEBUG=1 for details",
         )
-    finally:
-        journal.close()

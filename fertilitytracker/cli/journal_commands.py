@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
+from fertilitytracker.cli import EXIT_OK, add_command, print_json
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import parse_date, parse_datetime, parse_time
@@ -96,9 +96,6 @@ def register(commands: Any) -> None:
     doses.add_argument("--from", dest="start")
     doses.add_argument("--to", dest="end")
     doses.set_defaults(handler=_doses)
-
-    check = add_command(commands, "check", "integrity and foreign-key check of the journal")
-    check.set_defaults(handler=_check)
 
     demo = add_command(commands, "demo", "fill an empty journal with a demo treatment course")
     demo.set_defaults(handler=_demo)
@@ -269,17 +266,6 @@ def _doses(args: argparse.Namespace, journal: Journal) -> int:
             f"{item['name']}: {item['taken']} taken, {item['skipped']} skipped,"
             f" {item['missed']} missed of {item['expected']} expected ({share})"
         )
-    return EXIT_OK
-
-
-def _check(args: argparse.Namespace, journal: Journal) -> int:
-    problems = journal.check()
-    if problems:
-        print(f"{journal.path}: {len(problems)} problem(s) found:")
-        for problem in problems:
-            print(f"  {problem}")
-        return EXIT_FAILED
-    print(f"{journal.path}: the journal is healthy (integrity and foreign keys checked).")
     return EXIT_OK
 
 

@@ -1,28 +1,211 @@
-"""Composition root of the desktop app: builds the journal and the main window."""
+"""Composition root of the desktop app: paints the window, then opens the journal."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
-from fertilitytracker.storage.database import JournalError
-from fertilitytracker.storage.journal import Journal
+from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
+from fertilitytracker.gui.theme import apply_theme
+from fertilitytracker.gui.ui_state import APPLICATION, ORGANIZATION, UiState
+
+LOG_FILE = "fertilitytracker.log"
+log = logging.getLogger("fertilitytracker")
 
 
-def run_app(journal_path: Path) -> int:
+def log_path() -> Path:
+    """The error log in the per-user data folder."""
+    from fertilitytracker.paths import default_data_dir
+
+    return default_data_dir() / "logs" / LOG_FILE
+
+
+def describe_traceback(kind: type[BaseException], tb: TracebackType | None) -> str:
+    """The traceback without the exception's message or any variable (they may hold health
+    data): the error type and the file, line and function of each frame."""
+    frames = traceback.extract_tb(tb)
+    lines = [f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}' for frame in frames]
+    return "Traceback (most recent call last):\n" + "\n".join(lines) + f"\n{kind.__name__}"
+
+
+def install_excepthook(log_file: Path) -> None:
+    """Show unexpected errors as a short message and write their traceback to `log_file`."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        written = True
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            with log_file.open("a", encoding="utf-8") as stream:
+                stream.write(describe_traceback(kind, tb) + "\n\n")
+        except OSError:
+            written = False
+        where = f"Details were written to {log_file}." if written else ""
+        if QApplication.instance() is not None:
+            QMessageBox.critical(
+                None,
+                APP_TITLE,
+                f"Something went wrong ({kind.__name__}). What you saved before is safe: every "
+                f"change is written in one step. {where}",
+            )
+
+    sys.excepthook = hook
+
+
+def open_journal_into(window: MainWindow, journal_path: Path) -> None:
+    """Open the journal and hand it to the window (runs once the window has painted).
+
+    An encrypted journal asks for its passphrase; a damaged one is never touched: the person
+    is offered a working copy of the newest good backup instead.
+    """
+    from fertilitytracker.gui.context import AppContext
+    from fertilitytracker.gui.recovery import ask_passphrase, offer_recovery
+    from fertilitytracker.gui.single_instance import ExternalWriteWatcher
+    from fertilitytracker.storage.database import (
+        DamagedJournalError,
+        JournalError,
+        PassphraseRequiredError,
+        open_database,
+    )
+    from fertilitytracker.storage.journal import Journal
+
+    passphrase: str | None = None
+    asked = 0
+    while True:
+        try:
+            journal = Journal(open_database(journal_path, passphrase=passphrase), journal_path)
+        except PassphraseRequiredError:
+            passphrase = ask_passphrase(window, journal_path, wrong=asked > 0)
+            asked += 1
+            if passphrase is None:
+                window.show_error(f"{journal_path.name} is encrypted and was not opened.")
+                return
+            continue
+        except DamagedJournalError as error:
+            # Without a good backup there is nothing to offer: explain and let them choose.
+            copy = offer_recovery(window, journal_path, error) if error.newest_backup else None
+            if copy is None:
+                window.show_error(f"The journal could not be opened: {error}")
+                return
+            journal_path = copy
+            continue
+        except (JournalError, OSError) as error:
+            window.show_error(f"The journal {journal_path} could not be opened: {error}")
+            return
+        problems = journal.check()
+        if not problems:
+            break
+        journal.close()
+        copy = offer_recovery(window, journal_path, "it failed its check: " + "; ".join(problems))
+        if copy is None:
+            window.show_error(f"{journal_path.name} failed its check and was left unchanged.")
+            return
+        journal_path = copy
+    context = AppContext(journal)
+    window.set_context(context)
+    ExternalWriteWatcher(context)
+    start_tray(window, context)
+
+
+def start_tray(window: MainWindow, context: object) -> None:
+    """Dose reminders while the app runs: the tray icon, notifications and catch-up."""
+    from fertilitytracker.gui.tray import Tray
+
+    app = QApplication.instance()
+    tray = Tray(context, window, dialog_parent=window)  # type: ignore[arg-type]
+    window.tray = tray
+    tray.show_window_requested.connect(lambda: bring_forward(window))
+    if app is not None:
+        tray.quit_requested.connect(app.quit)
+    if tray.has_tray and isinstance(app, QApplication):
+        # With a tray icon, closing the window keeps reminders running in the tray.
+        app.setQuitOnLastWindowClosed(False)
+        window.hide_to_tray = True
+    tray.start()
+
+
+def bring_forward(window: MainWindow) -> None:
+    """Show the window in front (from the tray, or when the app is launched a second time)."""
+    if window.isMinimized() or not window.isVisible():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+# If no paint arrives (a minimised or hidden start), the journal opens anyway.
+FIRST_PAINT_FALLBACK_MS = 500
+
+
+class _AfterFirstPaint(QObject):
+    """Runs `action` once, on the event-loop turn after the window first painted."""
+
+    def __init__(self, window: MainWindow, action: object) -> None:
+        super().__init__(window)
+        self._window = window
+        self._action = action
+        self._done = False
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self._window:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self._run)
+        return False
+
+    def _run(self) -> None:
+        if not self._done:
+            self._done = True
+            self._action()  # type: ignore[operator]
+
+
+def build_window(
+    journal_path: Path, ui_state: UiState | None = None, *, minimized: bool = False
+) -> MainWindow:
+    """The main window; the journal opens once it has painted (or at once when minimised)."""
+    state = ui_state or UiState()
+    window = MainWindow(state)
+    if minimized:
+        # Start at login: reminders run in the tray; without a tray, a minimised window.
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            window.showMinimized()
+        QTimer.singleShot(0, lambda: open_journal_into(window, journal_path))
+        return window
+    window.show()
+    _AfterFirstPaint(window, lambda: open_journal_into(window, journal_path))
+    return window
+
+
+def run_app(journal_path: Path, *, minimized: bool = False) -> int:
     """Run the Qt event loop on `journal_path`."""
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Fertility Tracker")
-    try:
-        journal = Journal.open(journal_path)
-    except JournalError as error:
-        QMessageBox.critical(None, "Fertility Tracker", str(error))
-        return 1
-    window = QMainWindow()
-    window.setWindowTitle(f"Fertility Tracker — {journal_path.name}")
-    window.setCentralWidget(QLabel("Fertility Tracker"))
-    window.resize(1100, 720)
-    window.show()
-    return app.exec()
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_TITLE)
+    app.setOrganizationName(ORGANIZATION)
+    app.setDesktopFileName(APPLICATION)
+    from fertilitytracker.gui.single_instance import ensure_single_instance
+
+    instance = ensure_single_instance(journal_path)
+    if instance is None:
+        return 0  # the app already running on this journal was brought forward
+    ui_state = UiState()
+    apply_theme(app, ui_state.theme)
+    install_excepthook(log_path())
+    window = build_window(journal_path, ui_state, minimized=minimized)
+    instance.activation_requested.connect(lambda: bring_forward(window))
+    code = app.exec()
+    tray = getattr(window, "tray", None)
+    if tray is not None:
+        tray.stop()
+    instance.close()
+    if window.context is not None:
+        window.context.journal.close()
+    return code

@@ -25,7 +25,7 @@ def display_problem() -> str | None:
     return None
 
 
-def launch(journal: Path) -> int:
+def launch(journal: Path, *, minimized: bool = False) -> int:
     """Open the main window on `journal`; returns the exit code."""
     problem = display_problem()
     if problem:
@@ -40,4 +40,4 @@ def launch(journal: Path) -> int:
             file=sys.stderr,
         )
         return 1
-    return run_app(journal)
+    return run_app(journal, minimized=minimized)

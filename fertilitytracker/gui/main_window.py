@@ -1,0 +1,478 @@
+"""The main window: a sidebar of pages over a stack of screens created on first show."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fertilitytracker.gui.theme import apply_theme
+from fertilitytracker.gui.ui_state import UiState
+
+if TYPE_CHECKING:
+    # The journal, the services and sqlite-utils load after the window has painted.
+    from fertilitytracker.gui.context import AppContext
+
+APP_TITLE = "Fertility Tracker"
+DEMO_FILE = "demo.sqlite3"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One sidebar entry: its key, label and the screen class to build on first show."""
+
+    key: str
+    label: str
+    module: str
+    class_name: str
+    missing_text: str
+
+
+PAGES: tuple[Page, ...] = (
+    Page("today", "Today", "today", "TodayScreen", ""),
+    Page("medications", "Medications", "medications", "MedicationsScreen", ""),
+    Page("labs", "Labs", "labs", "LabsScreen", "Lab results are not available in this build yet."),
+    Page("semen", "Semen", "semen", "SemenScreen", "Semen analyses are not available yet."),
+    Page("symptoms", "Symptoms", "symptoms", "SymptomsScreen", "Symptoms are not available yet."),
+    Page("charts", "Charts", "charts", "ChartsScreen", "Charts are not available in this build."),
+    Page(
+        "reminders", "Reminders", "reminders", "RemindersScreen", "Reminders are not available yet."
+    ),
+    Page("settings", "Settings", "settings", "SettingsScreen", ""),
+)
+PAGE_KEYS = tuple(page.key for page in PAGES)
+SCREENS_PACKAGE = "fertilitytracker.gui.screens"
+
+
+def _placeholder(text: str) -> QWidget:
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    label = QLabel(text, widget)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setAccessibleName("Not available")
+    layout.addWidget(label)
+    widget.setProperty("placeholder", True)
+    return widget
+
+
+def is_demo(path: Path) -> bool:
+    """Whether `path` is the demo journal the welcome page creates."""
+    return path.name == DEMO_FILE
+
+
+class MainWindow(QMainWindow):
+    """The sidebar and the pages; the journal arrives after the window is shown."""
+
+    page_changed = Signal(str)
+
+    def __init__(
+        self,
+        ui_state: UiState,
+        context: AppContext | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui_state = ui_state
+        self.context: AppContext | None = None
+        self.tray: object | None = None  # the dose-reminder tray, once the journal is open
+        # With a tray icon the app keeps running when this window closes (set by gui/app.py).
+        self.hide_to_tray = False
+        self._screens: dict[str, QWidget] = {}
+        self._welcome: QWidget | None = None
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1180, 780)
+        if ui_state.geometry is not None:
+            self.restoreGeometry(ui_state.geometry)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.sidebar = QListWidget(central)
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setSpacing(2)
+        for number, page in enumerate(PAGES, start=1):
+            item = QListWidgetItem(page.label)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setToolTip(f"{page.label} (Ctrl+{number})")
+            self.sidebar.addItem(item)
+        font = self.sidebar.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.sidebar.setFont(font)
+        self.sidebar.currentRowChanged.connect(self._sidebar_row_changed)
+        # A click on the current row (Today, from the welcome page) changes no row.
+        self.sidebar.itemClicked.connect(
+            lambda item: self._sidebar_row_changed(self.sidebar.row(item))
+        )
+        self.stack = QStackedWidget(central)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.message_page = QWidget()
+        message_layout = QVBoxLayout(self.message_page)
+        message_layout.addStretch(1)
+        self.message_label = QLabel("Opening the journal…", self.message_page)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setWordWrap(True)
+        message_layout.addWidget(self.message_label)
+        self.message_buttons = QWidget(self.message_page)
+        buttons = QHBoxLayout(self.message_buttons)
+        open_button = QPushButton("Open another journal…", self.message_buttons)
+        open_button.clicked.connect(self.open_journal)
+        new_button = QPushButton("Create a new journal…", self.message_buttons)
+        new_button.clicked.connect(self.new_journal)
+        buttons.addStretch(1)
+        buttons.addWidget(open_button)
+        buttons.addWidget(new_button)
+        buttons.addStretch(1)
+        self.message_buttons.setVisible(False)
+        message_layout.addWidget(self.message_buttons)
+        message_layout.addStretch(1)
+        self.stack.addWidget(self.message_page)
+        self.sidebar.setEnabled(False)
+
+        self.saved_label = QLabel("", self)
+        self.saved_label.setAccessibleName("Last saved")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._build_menus()
+        if context is not None:
+            self.set_context(context)
+
+    # --- menus and shortcuts ----------------------------------------------------------------
+
+    def _action(
+        self, menu: Any, text: str, slot: Callable[[], object], shortcut: Any = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_journal_action = self._action(
+            file_menu, "&New journal…", self.new_journal, QKeySequence.StandardKey.New
+        )
+        self.open_journal_action = self._action(
+            file_menu, "&Open journal…", self.open_journal, QKeySequence.StandardKey.Open
+        )
+        file_menu.addSeparator()
+        self.export_report_action = self._action(
+            file_menu, "Export &report…", self.export_report, "Ctrl+P"
+        )
+        self.import_action = self._action(file_menu, "&Import…", self.import_file, "Ctrl+I")
+        self.export_action = self._action(file_menu, "&Export…", self.export_file, "Ctrl+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        go_menu = bar.addMenu("&Go")
+        self.page_actions: dict[str, QAction] = {}
+        for number, page in enumerate(PAGES, start=1):
+            self.page_actions[page.key] = self._action(
+                go_menu, page.label, lambda key=page.key: self.show_page(key), f"Ctrl+{number}"
+            )
+        go_menu.addSeparator()
+        self.log_doses_action = self._action(
+            go_menu, "Log today's &doses", self.log_todays_doses, "Ctrl+D"
+        )
+        self.new_draw_action = self._action(go_menu, "New &lab draw", self.new_lab_draw, "Ctrl+L")
+        self._journal_actions = [
+            self.export_report_action,
+            self.import_action,
+            self.export_action,
+            self.log_doses_action,
+            self.new_draw_action,
+            *self.page_actions.values(),
+        ]
+        for action in self._journal_actions:
+            action.setEnabled(False)
+
+    # --- the journal ------------------------------------------------------------------------
+
+    def set_context(self, context: AppContext) -> None:
+        """Attach the open journal: pages can be shown from now on."""
+        self.context = context
+        context.journal_changed.connect(self._on_journal_changed)
+        context.journal_replaced.connect(self._on_journal_replaced)
+        self.sidebar.setEnabled(True)
+        for action in self._journal_actions:
+            action.setEnabled(True)
+        self.message_buttons.setVisible(False)
+        self._update_title()
+        self._update_saved()
+        self._show_start_page()
+
+    def show_error(self, text: str) -> None:
+        """Show why no journal could be opened, with buttons to open or create another."""
+        self.message_label.setText(text)
+        self.message_buttons.setVisible(True)
+        self.stack.setCurrentWidget(self.message_page)
+
+    def _show_start_page(self) -> None:
+        assert self.context is not None
+        if self.context.journal.is_empty():
+            self.show_welcome()
+            return
+        last = self.ui_state.last_page
+        self.show_page(last if last in PAGE_KEYS else "today")
+
+    def _update_title(self) -> None:
+        if self.context is None:
+            self.setWindowTitle(APP_TITLE)
+            return
+        path = self.context.journal.path
+        demo = " (demo data, not your journal)" if is_demo(path) else ""
+        self.setWindowTitle(f"{APP_TITLE} — {path.name}{demo}")
+        self.setWindowFilePath(str(path))
+
+    def _update_saved(self) -> None:
+        saved = self.context.last_saved if self.context is not None else None
+        if saved is not None:
+            self.saved_label.setText(f"Saved {saved:%H:%M}")
+        elif self.context is not None:
+            self.saved_label.setText(f"Journal: {self.context.journal.path}")
+        else:
+            self.saved_label.setText("")
+
+    def _on_journal_changed(self, change: object) -> None:
+        self._update_saved()
+        summary = getattr(change, "summary", "")
+        if summary:
+            self.statusBar().showMessage(f"Saved: {summary}", 6000)
+
+    def _on_journal_replaced(self) -> None:
+        self._update_title()
+        self._update_saved()
+        assert self.context is not None
+        self.statusBar().showMessage(f"Opened {self.context.journal.path}", 6000)
+        self._show_start_page()
+
+    def open_journal_path(self, path: Path, *, create: bool) -> str | None:
+        """Open or create the journal at `path` and switch to it; the reason if it failed."""
+        if self.context is not None:
+            from fertilitytracker.gui.widgets.journal_files import switch_journal
+
+            return switch_journal(self.context, path, create=create)
+        from fertilitytracker.gui.context import AppContext
+        from fertilitytracker.storage.database import JournalError
+        from fertilitytracker.storage.journal import Journal
+
+        if create and path.exists():
+            return f"{path} already exists: choose another name, or open it instead"
+        try:
+            journal = Journal.open(path, create=create)
+        except (JournalError, OSError) as error:
+            return f"{path.name} could not be opened: {error}"
+        self.set_context(AppContext(journal))
+        return None
+
+    def _ask_and_open(self, create: bool) -> None:
+        folder_context = self.context
+        if folder_context is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            if create:
+                chosen, _ = QFileDialog.getSaveFileName(self, "Create a new journal")
+            else:
+                chosen, _ = QFileDialog.getOpenFileName(self, "Open another journal")
+            path = Path(chosen) if chosen else None
+        else:
+            from fertilitytracker.gui.widgets.journal_files import ask_journal_path
+
+            path = ask_journal_path(self, folder_context, create=create)
+        if path is None:
+            return
+        problem = self.open_journal_path(path, create=create)
+        if problem:
+            QMessageBox.warning(self, APP_TITLE, problem)
+
+    def new_journal(self) -> None:
+        """File › New journal…"""
+        self._ask_and_open(create=True)
+
+    def open_journal(self) -> None:
+        """File › Open journal…"""
+        self._ask_and_open(create=False)
+
+    # --- files in and out (each dialog module is imported on first use) --------------------
+
+    def export_report(self) -> None:
+        """File › Export report… (the PDF for the clinician, written in the background)."""
+        if self.context is None:
+            return
+        from fertilitytracker.gui.dialogs.report_dialog import ReportDialog
+
+        self.report_dialog = ReportDialog(self.context, self)
+        self.report_dialog.exported.connect(
+            lambda result: self.statusBar().showMessage(f"Report saved to {result.path}", 8000)
+        )
+        self.report_dialog.open()
+
+    def import_file(self) -> None:
+        """File › Import… (CSV, FHIR or a JSON backup), with a preview before anything is saved."""
+        if self.context is None:
+            return
+        from fertilitytracker.gui.dialogs.import_export import run_import_dialog
+
+        run_import_dialog(self, self.context)
+
+    def export_file(self) -> None:
+        """File › Export… (CSV, FHIR or a JSON backup)."""
+        if self.context is None:
+            return
+        from fertilitytracker.gui.dialogs.import_export import run_export_dialog
+
+        run_export_dialog(self, self.context)
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def screen(self, key: str) -> QWidget | None:
+        """The screen of page `key` if it was created already."""
+        return self._screens.get(key)
+
+    def ensure_screen(self, key: str) -> QWidget:
+        """The screen of page `key`, created on first use."""
+        if key in self._screens:
+            return self._screens[key]
+        assert self.context is not None
+        page = next(page for page in PAGES if page.key == key)
+        module_name = f"{SCREENS_PACKAGE}.{page.module}"
+        try:
+            module = importlib.import_module(module_name)
+            screen_class = getattr(module, page.class_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            widget = _placeholder(page.missing_text or f"{page.label} is not available yet.")
+        except AttributeError:
+            widget = _placeholder(page.missing_text or f"{page.label} is not available yet.")
+        else:
+            widget = screen_class(self.context, self.stack)
+            signal = getattr(widget, "navigate_requested", None)
+            if signal is not None:
+                signal.connect(self.show_page)
+            theme_signal = getattr(widget, "theme_changed", None)
+            if theme_signal is not None:
+                theme_signal.connect(self.set_theme)
+                widget.set_theme(self.ui_state.theme)
+        widget.setObjectName(f"page_{key}")
+        self._screens[key] = widget
+        self.stack.addWidget(widget)
+        return widget
+
+    def current_page(self) -> str | None:
+        """The key of the page shown, "welcome", or None while no journal is open."""
+        current = self.stack.currentWidget()
+        if current is self._welcome and current is not None:
+            return "welcome"
+        for key, widget in self._screens.items():
+            if widget is current:
+                return key
+        return None
+
+    def show_page(self, key: str, payload: object = None) -> QWidget | None:
+        """Show page `key`, hand it `payload` (e.g. {"action": "new_draw"})."""
+        if self.context is None or key not in PAGE_KEYS:
+            return None
+        widget = self.ensure_screen(key)
+        self.stack.setCurrentWidget(widget)
+        row = PAGE_KEYS.index(key)
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(row)
+        self.sidebar.blockSignals(False)
+        self.ui_state.last_page = key
+        if isinstance(payload, dict):
+            self._deliver(widget, payload)
+        self.page_changed.emit(key)
+        return widget
+
+    @staticmethod
+    def _deliver(widget: QWidget, payload: dict[str, Any]) -> None:
+        action = payload.get("action")
+        if action == "new_draw":
+            if payload.get("test") == "dexa" and hasattr(widget, "open_new_dexa"):
+                widget.open_new_dexa()
+            elif hasattr(widget, "open_new_draw"):
+                widget.open_new_draw(payload.get("analytes"))
+        elif action == "new_analysis" and hasattr(widget, "open_new_analysis"):
+            widget.open_new_analysis()
+        elif action == "start" and hasattr(widget, "open_start_form"):
+            widget.open_start_form()
+
+    def _sidebar_row_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGES) and self.context is not None:
+            self.show_page(PAGES[row].key)
+
+    def show_welcome(self) -> None:
+        """The first-run page of an empty journal."""
+        assert self.context is not None
+        if self._welcome is None:
+            from fertilitytracker.gui.screens.welcome import WelcomeScreen
+
+            welcome = WelcomeScreen(self.context, self.stack)
+            welcome.navigate_requested.connect(self.show_page)
+            self._welcome = welcome
+            self.stack.addWidget(welcome)
+        self.stack.setCurrentWidget(self._welcome)
+        # The current row stays on Today (an item view without one would pick the first row
+        # on focus and leave the welcome page); only the highlight is removed.
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(0)
+        self.sidebar.clearSelection()
+        self.sidebar.blockSignals(False)
+        self.page_changed.emit("welcome")
+
+    def log_todays_doses(self) -> None:
+        """Ctrl+D: Today, with the first dose button focused."""
+        screen = self.show_page("today")
+        focus = getattr(screen, "focus_first_dose", None)
+        if focus is not None:
+            focus()
+
+    def new_lab_draw(self) -> None:
+        """Ctrl+L: the Labs page with its draw form."""
+        self.show_page("labs", {"action": "new_draw", "analytes": None})
+
+    # --- theme and state --------------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        """Apply and remember a theme ("system", "light", "dark")."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.ui_state.theme = theme
+        for screen in self._screens.values():
+            refresh = getattr(screen, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ui_state.geometry = self.saveGeometry()
+        self.ui_state.sync()
+        super().closeEvent(event)

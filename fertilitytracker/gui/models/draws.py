@@ -1,0 +1,461 @@
+"""Table models of the Labs screen: blood draws, the results of one draw, and DEXA scans."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.derived import Derived
+from fertilitytracker.core.ranges import dexa_band, dexa_band_label
+from fertilitytracker.core.records import DexaScan, UnitSystem
+from fertilitytracker.core.units import convert_for_display, unit_for_system
+from fertilitytracker.gui.theme import flag_color
+from fertilitytracker.services.views import DrawView, ResultView
+
+# The role a QSortFilterProxyModel sorts on: numbers as numbers, missing values first.
+SORT_ROLE = Qt.ItemDataRole.UserRole
+MISSING_SORT_KEY = -math.inf
+MISSING_TEXT = "—"
+
+Index = QModelIndex | QPersistentModelIndex
+
+# --- shared presentation helpers (also used by the semen and symptom models) ---------------
+
+FLAG_SYMBOLS = {"low": "▼", "high": "▲"}
+FLAG_WORDS = {"low": "▼ low", "high": "▲ high", "in_range": "in range"}
+
+
+def flag_colour(flag: str, palette: QPalette | None = None) -> QColor | None:
+    """The text colour of a flag, readable in the application's light or dark palette."""
+    return flag_color(palette or QGuiApplication.palette(), flag)
+
+
+def format_number(value: float) -> str:
+    """A measured or derived value rounded for a table cell (about 3 significant figures)."""
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 100:
+        text = f"{value:.0f}"
+    elif magnitude >= 10:
+        text = f"{value:.1f}"
+    elif magnitude >= 1:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3g}"
+    # "4.30" reads as more precise than it is; "4.3" does not.
+    if "." in text and "e" not in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def format_range(low: float | None, high: float | None, unit: str) -> str:
+    """A range as a person reads it: "10–42 pg/mL", "≥ 40 mg/dL", "≤ 200 mg/dL"."""
+    if low is not None and high is not None:
+        return f"{format_number(low)}–{format_number(high)} {unit}"
+    if low is not None:
+        return f"≥ {format_number(low)} {unit}"
+    if high is not None:
+        return f"≤ {format_number(high)} {unit}"
+    return "no range"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared table column: key, header text and the header's tooltip."""
+
+    key: str
+    header: str
+    tooltip: str = ""
+
+
+class RowTableModel(QAbstractTableModel):
+    """A read-only table over immutable rows; subclasses declare columns and cell values."""
+
+    def __init__(
+        self, rows: Sequence[Any], columns: Sequence[Column], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._rows = tuple(rows)
+        self._columns = tuple(columns)
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    def column_of(self, key: str) -> int:
+        """The position of the column with `key`."""
+        for position, column in enumerate(self._columns):
+            if column.key == key:
+                return position
+        raise KeyError(key)
+
+    def row_at(self, row: int) -> Any:
+        """The immutable record shown in `row`."""
+        return self._rows[row]
+
+    def rows(self) -> tuple[Any, ...]:
+        return self._rows
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show other rows (after the journal changed)."""
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip or None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(self._columns):
+            return None
+        return self.cell(self._rows[index.row()], self._columns[index.column()].key, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def cell(self, row: Any, key: str, role: int) -> Any:
+        """The data of one cell for `role`; None when the role does not apply."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CellText:
+    """What one cell shows: text, tooltip, flag (for colour) and the number it sorts by."""
+
+    text: str
+    tooltip: str | None = None
+    flag: str | None = None
+    sort_key: Any = None
+    accessible: str | None = None
+
+
+def cell_role(cell: CellText, role: int) -> Any:
+    """The answer of a `CellText` for one item role."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return cell.text
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return cell.tooltip
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return flag_colour(cell.flag) if cell.flag else None
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return cell.accessible or cell.text
+    if role == SORT_ROLE:
+        return cell.sort_key if cell.sort_key is not None else cell.text
+    if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(cell.sort_key, float):
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return None
+
+
+# --- blood draws ------------------------------------------------------------------------------
+
+# The columns of the draws table, in the order a clinician reads a panel: the hormones, the
+# values derived from them, then the safety and lipid results.
+DRAW_ANALYTES: tuple[tuple[str, str], ...] = (
+    ("total_testosterone", "Total T"),
+    ("free_testosterone", "Free T"),
+    ("estradiol", "E2"),
+    ("lh", "LH"),
+    ("fsh", "FSH"),
+    ("shbg", "SHBG"),
+)
+DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("t_e_ratio", "T/E"),
+    ("t_lh_ratio", "T/LH"),
+    ("free_testosterone_calculated", "Calc. free T"),
+)
+OTHER_ANALYTES: tuple[tuple[str, str], ...] = (
+    ("prolactin", "PRL"),
+    ("albumin", "Alb."),
+    ("hematocrit", "Hct"),
+    ("psa", "PSA"),
+    ("total_cholesterol", "Chol."),
+    ("hdl", "HDL"),
+    ("ldl", "LDL"),
+    ("triglycerides", "TG"),
+)
+RANGE_ORIGIN_WORDS = {"lab": "lab", "clinician": "clinician"}
+
+
+def range_description(result: ResultView) -> str:
+    """The range in force for a result and where it comes from, for a tooltip or a cell."""
+    bounds = format_range(result.target_low, result.target_high, result.unit)
+    return f"{bounds} · {range_origin(result)}"
+
+
+def range_origin(result: ResultView) -> str:
+    """Where the range in force comes from: "lab", "clinician" or "default: <source>"."""
+    if result.range_source == "default":
+        return f"default ({get_analyte(result.analyte).range_source})"
+    return RANGE_ORIGIN_WORDS.get(result.range_source, result.range_source)
+
+
+def result_value_text(result: ResultView) -> str:
+    """The displayed value with its comparator: "692", "<8"."""
+    return f"{result.comparator or ''}{format_number(result.value)}"
+
+
+def result_cell(result: ResultView) -> CellText:
+    """A result as a table cell: value with flag symbol, tooltip with the range in force."""
+    symbol = FLAG_SYMBOLS.get(result.flag)
+    text = result_value_text(result)
+    if symbol:
+        text = f"{text} {symbol}"
+    state = {"low": "below target range", "high": "above target range"}.get(
+        result.flag, "within target range"
+    )
+    lines = [
+        f"{result.name}: {result_value_text(result)} {result.unit} — {state}",
+        f"Range in force: {range_description(result)}",
+    ]
+    if result.entered_unit != result.unit or result.entered_value != result.value:
+        lines.append(
+            f"Entered: {result.comparator or ''}{result.entered_value:g} {result.entered_unit}"
+        )
+    if result.method:
+        lines.append(f"Method: {result.method}")
+    return CellText(
+        text=text,
+        tooltip="\n".join(lines),
+        flag=result.flag if symbol else None,
+        sort_key=float(result.value),
+        accessible=f"{result_value_text(result)} {result.unit}, {FLAG_WORDS[result.flag]}",
+    )
+
+
+def derived_cell(
+    derived: Derived | None, display: Callable[[float], tuple[float, str]]
+) -> CellText:
+    """A derived value as a cell, or "—" with the reason it was not computed."""
+    if derived is None:
+        return CellText(MISSING_TEXT, "not computed", sort_key=MISSING_SORT_KEY)
+    if derived.value is None:
+        reason = derived.reason or "not computed"
+        return CellText(
+            MISSING_TEXT,
+            f"{derived.label}: {reason}",
+            sort_key=MISSING_SORT_KEY,
+            accessible=f"not computed: {reason}",
+        )
+    value, unit = display(derived.value)
+    unit = unit or derived.unit
+    text = format_number(value)
+    lines = [f"{derived.label}: {text} {unit}"]
+    if derived.note:
+        text += "*"
+        lines.append(derived.note)
+    if derived.source:
+        lines.append(derived.source)
+    return CellText(text, "\n".join(lines), sort_key=float(value))
+
+
+class DrawsTableModel(RowTableModel):
+    """One row per blood draw: key results in the user's units, flags and derived values."""
+
+    def __init__(
+        self,
+        rows: Sequence[DrawView] = (),
+        system: UnitSystem = "us",
+        parent: QObject | None = None,
+    ) -> None:
+        self._system: UnitSystem = system
+        super().__init__(rows, self._declare_columns(rows, system), parent)
+
+    @staticmethod
+    def _declare_columns(rows: Sequence[DrawView], system: UnitSystem) -> list[Column]:
+        columns = [Column("date", "Date", "Date of the draw (time when recorded)")]
+
+        def analyte_column(key: str, short: str) -> Column:
+            analyte = get_analyte(key)
+            unit = unit_for_system(key, system).text
+            return Column(key, f"{short}\n{unit}", f"{analyte.name} ({unit})")
+
+        columns += [analyte_column(key, short) for key, short in DRAW_ANALYTES]
+        for key, short in DERIVED_COLUMNS:
+            unit = _derived_unit(key, rows, system)
+            columns.append(Column(key, f"{short}\n{unit}" if unit else short, _DERIVED_TIPS[key]))
+        columns += [analyte_column(key, short) for key, short in OTHER_ANALYTES]
+        return columns
+
+    @property
+    def system(self) -> UnitSystem:
+        return self._system
+
+    def set_draws(self, rows: Sequence[DrawView], system: UnitSystem) -> None:
+        """Show other draws, possibly in another unit system (headers change with it)."""
+        self.beginResetModel()
+        self._system = system
+        self._rows = tuple(rows)
+        self._columns = tuple(self._declare_columns(rows, system))
+        self.endResetModel()
+
+    def has_values(self, key: str) -> bool:
+        """Whether any draw holds a result for the analyte column `key`."""
+        return any(any(r.analyte == key for r in view.results) for view in self._rows)
+
+    def cell(self, row: DrawView, key: str, role: int) -> Any:
+        return cell_role(self._cell_text(row, key), role)
+
+    def _cell_text(self, view: DrawView, key: str) -> CellText:
+        if key == "date":
+            text = view.date.isoformat()
+            if view.time is not None:
+                text += f" {view.time:%H:%M}"
+            return CellText(text, sort_key=text)
+        if key in view.derived or key in dict(DERIVED_COLUMNS):
+            return derived_cell(view.derived.get(key), self._derived_display(key))
+        for result in view.results:
+            if result.analyte == key:
+                return result_cell(result)
+        return CellText("", None, sort_key=MISSING_SORT_KEY, accessible="not measured")
+
+    def _derived_display(self, key: str) -> Callable[[float], tuple[float, str]]:
+        system = self._system
+
+        def display(value: float) -> tuple[float, str]:
+            if key == "free_testosterone_calculated":
+                # The core computes pg/mL; the core converts it to the user's unit.
+                return convert_for_display("free_testosterone", value, system)
+            return value, _DERIVED_UNITS.get(key, "")
+
+        return display
+
+
+_DERIVED_UNITS = {"t_e_ratio": "", "t_lh_ratio": ""}
+_DERIVED_TIPS = {
+    "t_e_ratio": "Total testosterone ÷ estradiol of the same draw",
+    "t_lh_ratio": "Total testosterone (ng/dL) ÷ LH (IU/L) of the same draw",
+    "free_testosterone_calculated": "Calculated free testosterone (Vermeulen), from total T, "
+    "SHBG and albumin of the same draw",
+}
+
+
+def _derived_unit(key: str, rows: Sequence[DrawView], system: UnitSystem) -> str:
+    """The second header line of a derived column (the full unit is in the cell tooltip)."""
+    if key == "free_testosterone_calculated":
+        return unit_for_system("free_testosterone", system).text
+    if key == "t_e_ratio":
+        # An SI ratio (nmol/L ÷ pmol/L) is ~1000× smaller than a US one: say which it is.
+        for view in rows:
+            derived = view.derived.get(key)
+            if derived is not None:
+                return "SI" if "nmol/L" in derived.unit else "US"
+    return ""
+
+
+# --- the results of one draw ------------------------------------------------------------------
+
+RESULT_COLUMNS = (
+    Column("analyte", "Analyte"),
+    Column("value", "Value"),
+    Column("flag", "Flag"),
+    Column("range", "Range in force", "The range the flag is judged against, and its source"),
+    Column("entered", "As entered", "The value and unit as printed by the lab"),
+    Column("method", "Method"),
+)
+
+
+class ResultsTableModel(RowTableModel):
+    """Every result of one draw, with what was entered beside the converted value."""
+
+    def __init__(self, rows: Sequence[ResultView] = (), parent: QObject | None = None) -> None:
+        super().__init__(rows, RESULT_COLUMNS, parent)
+
+    def cell(self, row: ResultView, key: str, role: int) -> Any:
+        return cell_role(self._cell_text(row, key), role)
+
+    @staticmethod
+    def _cell_text(result: ResultView, key: str) -> CellText:
+        flag = result.flag if result.flag in FLAG_SYMBOLS else None
+        if key == "analyte":
+            return CellText(result.name, result.analyte)
+        if key == "value":
+            text = f"{result_value_text(result)} {result.unit}"
+            return CellText(text, result_cell(result).tooltip, flag, float(result.value))
+        if key == "flag":
+            return CellText(FLAG_WORDS[result.flag], None, flag)
+        if key == "range":
+            bounds = format_range(result.target_low, result.target_high, result.unit)
+            origin = "default" if result.range_source == "default" else range_origin(result)
+            return CellText(f"{bounds} · {origin}", f"Range in force: {range_description(result)}")
+        if key == "entered":
+            text = f"{result.comparator or ''}{result.entered_value:g} {result.entered_unit}"
+            return CellText(text)
+        if key == "method":
+            return CellText(result.method or "")
+        raise KeyError(key)
+
+
+# --- DEXA scans -------------------------------------------------------------------------------
+
+DEXA_COLUMNS = (
+    Column("date", "Date"),
+    Column("t_score", "T-score", "DEXA T-score (SD)"),
+    Column(
+        "band",
+        "WHO band",
+        "WHO criteria: below −1.0 osteopenia band, −2.5 or lower osteoporosis band",
+    ),
+    Column("site", "Site"),
+    Column("bmd", "BMD g/cm²", "Bone mineral density"),
+)
+_SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
+
+
+class DexaTableModel(RowTableModel):
+    """DEXA scans with the WHO band of each T-score."""
+
+    def __init__(self, rows: Sequence[DexaScan] = (), parent: QObject | None = None) -> None:
+        super().__init__(rows, DEXA_COLUMNS, parent)
+
+    def cell(self, row: DexaScan, key: str, role: int) -> Any:
+        return cell_role(self._cell_text(row, key), role)
+
+    @staticmethod
+    def _cell_text(scan: DexaScan, key: str) -> CellText:
+        band = dexa_band(scan.t_score)
+        flag = None if band == "within_range" else "low"
+        if key == "date":
+            return CellText(scan.date.isoformat())
+        if key == "t_score":
+            symbol = "" if flag is None else " ▼"
+            return CellText(
+                format_number(scan.t_score) + symbol,
+                dexa_band_label(band),
+                flag,
+                float(scan.t_score),
+            )
+        if key == "band":
+            return CellText(dexa_band_label(band), get_analyte("dexa_t_score").range_source, flag)
+        if key == "site":
+            return CellText(_SITE_WORDS.get(scan.site or "", scan.site or ""))
+        if key == "bmd":
+            if scan.bmd_g_cm2 is None:
+                return CellText("", sort_key=MISSING_SORT_KEY)
+            return CellText(f"{scan.bmd_g_cm2:.3f}", sort_key=float(scan.bmd_g_cm2))
+        raise KeyError(key)

@@ -1,0 +1,856 @@
+"""The Labs screen: enter a blood draw, see every draw with flags and derived values, DEXA scans."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import date, time
+
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTime, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTimeEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
+from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
+from fertilitytracker.core.validation import parse_number
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.draws import (
+    SORT_ROLE,
+    DexaTableModel,
+    DrawsTableModel,
+    ResultsTableModel,
+)
+from fertilitytracker.gui.widgets.date_edit import DateEdit
+from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.status import show_status
+from fertilitytracker.gui.widgets.undo_bar import UndoBar
+from fertilitytracker.services import journal as services
+from fertilitytracker.services.journal import (
+    BMD_MAX_G_CM2,
+    DEXA_SITES,
+    DEXA_T_SCORE_BOUND,
+    Change,
+    ResultInput,
+)
+from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
+
+# The groups offered in the draw form, in the order of the analyte combo. Semen parameters have
+# their own screen and the DEXA T-score its own form below.
+FORM_GROUPS: tuple[tuple[str, str], ...] = (
+    ("hormone", "Hormones"),
+    ("blood", "Blood"),
+    ("lipid", "Lipids"),
+)
+DEXA_SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
+ANALYTE_KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+def form_analytes() -> tuple[Analyte, ...]:
+    """The analytes a blood-draw row can hold, grouped as in the combo."""
+    groups = [group for group, _ in FORM_GROUPS]
+    return tuple(
+        analyte
+        for group in groups
+        for analyte in all_analytes()
+        if analyte.group == group and not analyte.derived
+    )
+
+
+def _analyte_model() -> QStandardItemModel:
+    """Analyte names under non-selectable group headings."""
+    model = QStandardItemModel()
+    for group, heading in FORM_GROUPS:
+        header = QStandardItem(f"— {heading} —")
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        model.appendRow(header)
+        for analyte in form_analytes():
+            if analyte.group == group:
+                item = QStandardItem(analyte.name)
+                item.setData(analyte.key, ANALYTE_KEY_ROLE)
+                model.appendRow(item)
+    return model
+
+
+def _range_field_error(field: str) -> bool:
+    return field.startswith("lab range") or field in ("lab_low", "lab_high")
+
+
+def _number_text(value: float) -> str:
+    return f"{value:.6g}"
+
+
+class ResultRow(QWidget):
+    """One result of the draw form: analyte, value, unit, and optional lab range and method."""
+
+    changed = Signal()
+    remove_requested = Signal(object)
+
+    def __init__(
+        self,
+        number: int,
+        system: UnitSystem,
+        analyte_key: str | None = None,
+        removable: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._system: UnitSystem = system
+        self.analyte_combo = QComboBox(self)
+        self.analyte_combo.setModel(_analyte_model())
+        self.value_edit = QLineEdit(self)
+        self.value_edit.setPlaceholderText("e.g. 24 or <5")
+        self.unit_combo = QComboBox(self)
+        self.low_edit = QLineEdit(self)
+        self.low_edit.setPlaceholderText("lab low")
+        self.high_edit = QLineEdit(self)
+        self.high_edit.setPlaceholderText("lab high")
+        self.method_edit = QLineEdit(self)
+        self.method_edit.setPlaceholderText("method (optional)")
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("✕")
+        self.remove_button.setToolTip("Remove this row")
+        self.remove_button.setVisible(removable)
+        self.error_label = ErrorLabel(self)
+        self._extra_error: str | None = None
+        self.set_number(number)
+
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setHorizontalSpacing(6)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.analyte_combo, 0, 0, 1, 2)
+        layout.addWidget(self.value_edit, 0, 2)
+        layout.addWidget(self.unit_combo, 0, 3)
+        layout.addWidget(self.remove_button, 0, 4)
+        layout.addWidget(self.low_edit, 1, 0)
+        layout.addWidget(self.high_edit, 1, 1)
+        layout.addWidget(self.method_edit, 1, 2, 1, 2)
+        layout.addWidget(self.error_label, 2, 0, 1, 5)
+        layout.setColumnStretch(0, 2)
+        layout.setColumnStretch(1, 2)
+        layout.setColumnStretch(2, 3)
+        layout.setColumnStretch(3, 2)
+
+        self.analyte_combo.currentIndexChanged.connect(self._analyte_changed)
+        for edit in (self.value_edit, self.low_edit, self.high_edit, self.method_edit):
+            edit.textChanged.connect(self._edited)
+        self.unit_combo.currentIndexChanged.connect(self._edited)
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        self.set_analyte(analyte_key or form_analytes()[0].key)
+
+    def set_number(self, number: int) -> None:
+        """Name the controls after the row's position (for screen readers)."""
+        self.analyte_combo.setAccessibleName(f"Analyte, row {number}")
+        self.value_edit.setAccessibleName(f"Value, row {number}")
+        self.unit_combo.setAccessibleName(f"Unit, row {number}")
+        self.low_edit.setAccessibleName(f"Lab range low, row {number} (optional)")
+        self.high_edit.setAccessibleName(f"Lab range high, row {number} (optional)")
+        self.method_edit.setAccessibleName(f"Method, row {number} (optional)")
+        self.remove_button.setAccessibleName(f"Remove row {number}")
+
+    def analyte_key(self) -> str:
+        key = self.analyte_combo.currentData(ANALYTE_KEY_ROLE)
+        return str(key) if key else ""
+
+    def set_analyte(self, key: str) -> None:
+        """Choose the analyte `key` (its unit list and default unit follow)."""
+        position = self.analyte_combo.findData(get_analyte(key).key, ANALYTE_KEY_ROLE)
+        if position >= 0:
+            if position == self.analyte_combo.currentIndex():
+                self._analyte_changed()
+            self.analyte_combo.setCurrentIndex(position)
+
+    def set_unit(self, unit_text: str) -> None:
+        position = self.unit_combo.findText(unit_text)
+        if position >= 0:
+            self.unit_combo.setCurrentIndex(position)
+
+    def _analyte_changed(self, *_args: object) -> None:
+        key = self.analyte_key()
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.clear()
+        if key:
+            analyte = get_analyte(key)
+            # Only this analyte's units: a unit of another analyte cannot be chosen at all.
+            self.unit_combo.addItems([unit.text for unit in analyte.units])
+            self.unit_combo.setCurrentText(unit_for_system(key, self._system).text)
+        self.unit_combo.blockSignals(False)
+        self._edited()
+
+    def _edited(self, *_args: object) -> None:
+        self._extra_error = None
+        self.changed.emit()
+
+    def is_blank(self) -> bool:
+        """Nothing typed in the row (a blank row is skipped on save)."""
+        return not any(
+            edit.text().strip()
+            for edit in (self.value_edit, self.low_edit, self.high_edit, self.method_edit)
+        )
+
+    def entry(self) -> ResultInput:
+        """The row as the service takes it."""
+        return ResultInput(
+            analyte=self.analyte_key(),
+            value=self.value_edit.text().strip(),
+            unit=self.unit_combo.currentText(),
+            lab_low=self.low_edit.text().strip() or None,
+            lab_high=self.high_edit.text().strip() or None,
+            method=self.method_edit.text().strip() or None,
+        )
+
+    def check(self) -> str | None:
+        """Why the row would be refused (the service's own validation), or None."""
+        if self.is_blank():
+            return None
+        try:
+            services.build_result(self.entry())
+        except InputError as error:
+            return self.describe_error(error)
+        return self._extra_error
+
+    def describe_error(self, error: InputError) -> str:
+        """The reason of an error raised for this row, saying which field it is about."""
+        # The service names the result and its field ("estradiol unit"); older code only one.
+        field = error.field
+        if field.startswith(f"{self.analyte_key()} "):
+            field = field.split(" ", 1)[1]
+        if field == "unit":
+            return f"Unit: {error.reason}"
+        if _range_field_error(field):
+            return f"Lab range: {error.reason}"
+        return error.reason
+
+    def set_extra_error(self, reason: str | None) -> None:
+        """An error known from outside the row (duplicate analyte, refused on save)."""
+        self._extra_error = reason
+
+    def show_reason(self, reason: str | None) -> None:
+        self.error_label.show_reason(reason)
+        self.value_edit.setAccessibleDescription(reason or "")
+
+
+class DrawForm(QGroupBox):
+    """The new-draw form: date, optional time, rows of results; Save writes them in one go."""
+
+    saved = Signal(object)  # the Change
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("New blood draw", parent)
+        self._context = context
+        self.rows: list[ResultRow] = []
+        self.date_edit = DateEdit(context.today(), "Draw date", self)
+        self.time_check = QCheckBox("Time", self)
+        self.time_check.setAccessibleName("Record the time of the draw")
+        self.time_edit = QTimeEdit(self)
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_edit.setTime(QTime(8, 0))
+        self.time_edit.setEnabled(False)
+        self.time_edit.setAccessibleName("Draw time")
+        self.rows_box = QVBoxLayout()
+        self.rows_box.setSpacing(4)
+        self.add_row_button = QPushButton("&Add row", self)
+        self.add_row_button.setAccessibleName("Add a result row")
+        self.save_button = QPushButton("&Save draw", self)
+        self.save_button.setAccessibleName("Save the draw")
+        self.save_button.setDefault(True)
+        self.form_error = ErrorLabel(self)
+        self.hint = QLabel("Rows left blank are skipped. Lab range and method are optional.", self)
+        self.hint.setWordWrap(True)
+
+        date_label = QLabel("&Date", self)
+        date_label.setBuddy(self.date_edit)
+        top = QHBoxLayout()
+        top.addWidget(date_label)
+        top.addWidget(self.date_edit)
+        top.addSpacing(12)
+        top.addWidget(self.time_check)
+        top.addWidget(self.time_edit)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_row_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addLayout(self.rows_box)
+        layout.addWidget(self.form_error)
+        layout.addLayout(buttons)
+
+        self.time_check.toggled.connect(self.time_edit.setEnabled)
+        self.date_edit.dateChanged.connect(self.revalidate)
+        self.add_row_button.clicked.connect(lambda: self.add_row(focus=True))
+        self.save_button.clicked.connect(self.save)
+        self.reset()
+
+    def add_row(self, analyte_key: str | None = None, focus: bool = False) -> ResultRow:
+        """Append a result row (for `analyte_key`, or the first analyte not yet in the form)."""
+        if analyte_key is None:
+            taken = {row.analyte_key() for row in self.rows}
+            free = [a.key for a in form_analytes() if a.key not in taken]
+            analyte_key = free[0] if free else form_analytes()[0].key
+        row = ResultRow(len(self.rows) + 1, self._context.unit_system(), analyte_key, True, self)
+        row.changed.connect(self.revalidate)
+        row.remove_requested.connect(self.remove_row)
+        self.rows.append(row)
+        self.rows_box.addWidget(row)
+        self._update_tab_order()
+        self.revalidate()
+        if focus:
+            row.analyte_combo.setFocus()
+        return row
+
+    def remove_row(self, row: ResultRow) -> None:
+        if len(self.rows) <= 1:
+            return
+        self.rows.remove(row)
+        self.rows_box.removeWidget(row)
+        row.deleteLater()
+        for number, other in enumerate(self.rows, start=1):
+            other.set_number(number)
+        self._update_tab_order()
+        self.revalidate()
+
+    def reset(self, analytes: Sequence[str] | None = None) -> None:
+        """Empty the form, with one row per analyte given (one row when none)."""
+        for row in list(self.rows):
+            self.rows_box.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+        wanted: list[str | None] = list(analytes) if analytes else [None]
+        for key in wanted:
+            self.add_row(key)
+        self.form_error.show_reason(None)
+
+    def _update_tab_order(self) -> None:
+        chain: list[QWidget] = [self.date_edit, self.time_check, self.time_edit]
+        for row in self.rows:
+            chain += [
+                row.analyte_combo,
+                row.value_edit,
+                row.unit_combo,
+                row.remove_button,
+                row.low_edit,
+                row.high_edit,
+                row.method_edit,
+            ]
+        chain += [self.add_row_button, self.save_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def revalidate(self, *_args: object) -> bool:
+        """Check every row as the person types; Save is enabled only when all would be saved."""
+        day = self.date_edit.value()
+        existing = {
+            result.analyte
+            for draw in self._context.history().draws
+            if draw.date == day
+            for result in draw.results
+        }
+        seen: set[str] = set()
+        valid = True
+        filled = 0
+        for row in self.rows:
+            reason = row.check()
+            key = row.analyte_key()
+            if reason is None and not row.is_blank():
+                name = get_analyte(key).name
+                if key in seen:
+                    reason = f"{name} is given twice in this draw"
+                elif key in existing:
+                    reason = f"{name} is already recorded for {day.isoformat()} (edit or delete it)"
+            if not row.is_blank():
+                filled += 1
+                seen.add(key)
+            row.show_reason(reason)
+            valid = valid and reason is None
+        valid = valid and filled > 0
+        self.save_button.setEnabled(valid)
+        self.save_button.setToolTip("" if valid else "Enter at least one valid result")
+        return valid
+
+    def draw_time(self) -> time | None:
+        if not self.time_check.isChecked():
+            return None
+        shown = self.time_edit.time()
+        return time(shown.hour(), shown.minute())
+
+    def save(self) -> None:
+        """Write the filled rows as one draw; a refused row shows the service's reason."""
+        if not self.revalidate():
+            return
+        filled = [row for row in self.rows if not row.is_blank()]
+        try:
+            change = services.record_draw(
+                self._context.journal,
+                self.date_edit.value(),
+                [row.entry() for row in filled],
+                self.draw_time(),
+            )
+        except InputError as error:
+            self._show_save_error(filled, error)
+            return
+        self.reset()
+        self.saved.emit(change)
+
+    def _show_save_error(self, rows: Sequence[ResultRow], error: InputError) -> None:
+        for row in rows:
+            if row.analyte_key() == error.field.split(" ", 1)[0]:
+                row.set_extra_error(row.describe_error(error))
+                row.show_reason(row.describe_error(error))
+                self.save_button.setEnabled(False)
+                return
+        self.form_error.show_reason(error.reason)
+
+
+class DexaForm(QGroupBox):
+    """A DEXA scan: date, T-score, site, bone mineral density."""
+
+    saved = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("New DEXA scan", parent)
+        self._context = context
+        self.date_edit = DateEdit(context.today(), "DEXA date", self)
+        self.t_score_edit = QLineEdit(self)
+        self.t_score_edit.setPlaceholderText("e.g. −1.2")
+        self.t_score_edit.setAccessibleName("T-score")
+        self.site_combo = QComboBox(self)
+        self.site_combo.setAccessibleName("Site")
+        self.site_combo.addItem("—", "")
+        for site in DEXA_SITES:
+            self.site_combo.addItem(DEXA_SITE_WORDS[site], site)
+        self.bmd_edit = QLineEdit(self)
+        self.bmd_edit.setPlaceholderText("optional")
+        self.bmd_edit.setAccessibleName("Bone mineral density, g/cm²")
+        self.t_score_error = ErrorLabel(self)
+        self.bmd_error = ErrorLabel(self)
+        self.save_button = QPushButton("Save &DEXA", self)
+        self.save_button.setAccessibleName("Save the DEXA scan")
+        form = QFormLayout(self)
+        form.addRow("Date", self.date_edit)
+        form.addRow("T-score", self.t_score_edit)
+        form.addRow("", self.t_score_error)
+        form.addRow("Site", self.site_combo)
+        form.addRow("BMD g/cm²", self.bmd_edit)
+        form.addRow("", self.bmd_error)
+        form.addRow("", self.save_button)
+        self.t_score_edit.textChanged.connect(self.revalidate)
+        self.bmd_edit.textChanged.connect(self.revalidate)
+        self.save_button.clicked.connect(self.save)
+        self.revalidate()
+
+    def revalidate(self, *_args: object) -> bool:
+        """The same checks the service makes, as the person types."""
+        t_reason = bmd_reason = None
+        t_text = self.t_score_edit.text().strip()
+        if t_text:
+            try:
+                parse_number(
+                    t_text, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
+                )
+            except InputError as error:
+                t_reason = error.reason
+        bmd_text = self.bmd_edit.text().strip()
+        if bmd_text:
+            try:
+                parse_number(bmd_text, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
+            except InputError as error:
+                bmd_reason = error.reason
+        self.t_score_error.show_reason(t_reason)
+        self.bmd_error.show_reason(bmd_reason)
+        valid = bool(t_text) and t_reason is None and bmd_reason is None
+        self.save_button.setEnabled(valid)
+        return valid
+
+    def save(self) -> None:
+        if not self.revalidate():
+            return
+        try:
+            change = services.record_dexa(
+                self._context.journal,
+                self.date_edit.value(),
+                self.t_score_edit.text().strip(),
+                self.site_combo.currentData() or None,
+                self.bmd_edit.text().strip() or None,
+            )
+        except InputError as error:
+            label = self.bmd_error if error.field == "bmd" else self.t_score_error
+            label.show_reason(error.reason)
+            self.save_button.setEnabled(False)
+            return
+        self.t_score_edit.clear()
+        self.bmd_edit.clear()
+        self.site_combo.setCurrentIndex(0)
+        self.saved.emit(change)
+
+
+class EditResultDialog(QDialog):
+    """Correct one result: value, unit, lab range and method, validated as typed."""
+
+    def __init__(
+        self, context: AppContext, result: LabResult, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Edit {get_analyte(result.analyte).name}")
+        self._context = context
+        self._result = result
+        self.row = ResultRow(1, context.unit_system(), result.analyte, False, self)
+        self.row.analyte_combo.setEnabled(False)
+        self.row.set_unit(result.entered_unit)
+        if self.row.unit_combo.currentText() != result.entered_unit:
+            # A unit typed loosely elsewhere ("ng/dl"): show its accepted spelling.
+            self.row.set_unit(parse_unit(result.analyte, result.entered_unit).text)
+        unit = self.row.unit_combo.currentText()
+        self.row.value_edit.setText(f"{result.comparator or ''}{result.entered_value:g}")
+        if result.lab_low is not None:
+            self.row.low_edit.setText(
+                _number_text(from_canonical(result.analyte, result.lab_low, unit))
+            )
+        if result.lab_high is not None:
+            self.row.high_edit.setText(
+                _number_text(from_canonical(result.analyte, result.lab_high, unit))
+            )
+        self.row.method_edit.setText(result.method or "")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.row)
+        layout.addWidget(self.buttons)
+        self.row.changed.connect(self.revalidate)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.change: Change | None = None
+        self.revalidate()
+
+    @property
+    def save_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def revalidate(self) -> bool:
+        reason = self.row.check()
+        if reason is None and not self.row.value_edit.text().strip():
+            reason = "a number is required"
+        self.row.show_reason(reason)
+        self.save_button.setEnabled(reason is None)
+        return reason is None
+
+    def save(self) -> None:
+        if not self.revalidate() or self._result.id is None:
+            return
+        try:
+            self.change = services.replace_result(
+                self._context.journal, self._result.id, self.row.entry()
+            )
+        except InputError as error:
+            self.row.set_extra_error(self.row.describe_error(error))
+            self.row.show_reason(self.row.describe_error(error))
+            self.save_button.setEnabled(False)
+            return
+        self.accept()
+
+
+def _table(accessible_name: str, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setAccessibleName(accessible_name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    return table
+
+
+def _sorted(model: DrawsTableModel | DexaTableModel, parent: QWidget) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    return proxy
+
+
+class LabsScreen(QWidget):
+    """Blood draws (form, table, details with edit and delete) and DEXA scans."""
+
+    navigate_requested = Signal(str, object)
+    result_saved = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labs_screen")
+        self._context = context
+        self._selected_draw: date | None = None
+
+        self.undo_bar = UndoBar(self)
+        self.draw_form = DrawForm(context, self)
+        self.dexa_form = DexaForm(context, self)
+
+        self.draws_model = DrawsTableModel(parent=self)
+        self.draws_proxy = _sorted(self.draws_model, self)
+        self.draws_table = _table("Blood draws", self)
+        self.draws_table.setModel(self.draws_proxy)
+        self.draws_table.setSortingEnabled(True)
+        self.draws_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.draws_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+
+        self.results_model = ResultsTableModel(parent=self)
+        self.results_table = _table("Results of the selected draw", self)
+        self.results_table.setModel(self.results_model)
+        self.results_table.horizontalHeader().setStretchLastSection(True)
+        self.details_title = QLabel("Select a draw to see all its results.", self)
+        self.edit_button = QPushButton("&Edit result…", self)
+        self.edit_button.setAccessibleName("Edit the selected result")
+        self.delete_button = QPushButton("Delete result", self)
+        self.delete_button.setAccessibleName("Delete the selected result")
+
+        self.dexa_model = DexaTableModel(parent=self)
+        self.dexa_proxy = _sorted(self.dexa_model, self)
+        self.dexa_table = _table("DEXA scans", self)
+        self.dexa_table.setModel(self.dexa_proxy)
+        self.dexa_table.setSortingEnabled(True)
+        self.dexa_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.dexa_table.horizontalHeader().setStretchLastSection(True)
+        self.delete_dexa_button = QPushButton("Delete scan", self)
+        self.delete_dexa_button.setAccessibleName("Delete the selected DEXA scan")
+
+        self._build_layout()
+
+        self.draw_form.saved.connect(self._saved)
+        self.dexa_form.saved.connect(self._saved)
+        self.draws_table.selectionModel().selectionChanged.connect(self._draw_selected)
+        self.results_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.results_table.doubleClicked.connect(lambda _index: self.edit_selected_result())
+        self.dexa_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.edit_button.clicked.connect(self.edit_selected_result)
+        self.delete_button.clicked.connect(self.delete_selected_result)
+        self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
+        context.journal_changed.connect(self.refresh)
+        context.journal_replaced.connect(self._journal_replaced)
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        title = QLabel("<h2>Labs</h2>", self)
+        forms = QWidget(self)
+        forms_layout = QVBoxLayout(forms)
+        forms_layout.setContentsMargins(0, 0, 0, 0)
+        forms_layout.addWidget(self.draw_form)
+        forms_layout.addWidget(self.dexa_form)
+        forms_layout.addStretch(1)
+        self.form_scroll = QScrollArea(self)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setWidget(forms)
+        self.form_scroll.setMinimumWidth(400)
+
+        tables = QWidget(self)
+        tables_layout = QVBoxLayout(tables)
+        tables_layout.setContentsMargins(0, 0, 0, 0)
+        draws_label = QLabel(
+            "<b>Blood draws</b> — ▼ below / ▲ above target range · — not computed (hover "
+            "for why) · * albumin assumed",
+            self,
+        )
+        tables_layout.addWidget(draws_label)
+        tables_layout.addWidget(self.draws_table, 3)
+        tables_layout.addWidget(self.details_title)
+        tables_layout.addWidget(self.results_table, 2)
+        detail_buttons = QHBoxLayout()
+        detail_buttons.addStretch(1)
+        detail_buttons.addWidget(self.edit_button)
+        detail_buttons.addWidget(self.delete_button)
+        tables_layout.addLayout(detail_buttons)
+        tables_layout.addWidget(QLabel("<b>DEXA scans</b> — WHO bands", self))
+        tables_layout.addWidget(self.dexa_table, 1)
+        dexa_buttons = QHBoxLayout()
+        dexa_buttons.addStretch(1)
+        dexa_buttons.addWidget(self.delete_dexa_button)
+        tables_layout.addLayout(dexa_buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.form_scroll)
+        splitter.addWidget(tables)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(splitter, 1)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def draw_views(self) -> list[DrawView]:
+        """The blood draws as the services view them, in the user's unit system."""
+        history = self._context.history()
+        system = self._context.unit_system()
+        return [lab_draw_view(draw, history.targets, system) for draw in history.draws]
+
+    def refresh(self, *_args: object) -> None:
+        """Re-read the journal: tables, the selected draw's details and form validity."""
+        history = self._context.history()
+        self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
+        for column, spec in enumerate(self.draws_model.columns):
+            empty = spec.key in {key for key, _ in _ANALYTE_COLUMNS} and not (
+                self.draws_model.has_values(spec.key)
+            )
+            self.draws_table.setColumnHidden(column, empty)
+        self.dexa_model.set_rows(history.dexa)
+        self._reselect_draw()
+        self.draw_form.revalidate()
+        self._update_buttons()
+
+    def _journal_replaced(self) -> None:
+        self.undo_bar.dismiss()
+        self._selected_draw = None
+        self.draw_form.reset()
+        self.refresh()
+
+    def _reselect_draw(self) -> None:
+        target_row = -1
+        for row in range(self.draws_proxy.rowCount()):
+            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
+            if self.draws_model.row_at(source.row()).date == self._selected_draw:
+                target_row = row
+        if target_row < 0 and self.draws_proxy.rowCount():
+            target_row = 0
+        if target_row >= 0:
+            self.draws_table.selectRow(target_row)
+        self._show_details()
+
+    def selected_draw(self) -> DrawView | None:
+        rows = self.draws_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.draws_model.row_at(self.draws_proxy.mapToSource(rows[0]).row())
+
+    def _draw_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        view = self.selected_draw()
+        if view is not None:
+            self._selected_draw = view.date
+        self._show_details()
+
+    def _show_details(self) -> None:
+        view = self.selected_draw()
+        if view is None:
+            self.results_model.set_rows(())
+            self.details_title.setText("Select a draw to see all its results.")
+        else:
+            self.results_model.set_rows(view.results)
+            self.results_table.resizeColumnsToContents()
+            when = view.date.isoformat() + (f" {view.time:%H:%M}" if view.time else "")
+            self.details_title.setText(f"<b>Results of {when}</b> — as entered and converted")
+        self._update_buttons()
+
+    def selected_result(self) -> ResultView | None:
+        rows = self.results_table.selectionModel().selectedRows()
+        return self.results_model.row_at(rows[0].row()) if rows else None
+
+    def selected_dexa(self) -> DexaScan | None:
+        rows = self.dexa_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.dexa_model.row_at(self.dexa_proxy.mapToSource(rows[0]).row())
+
+    def _update_buttons(self, *_args: object) -> None:
+        has_result = self.selected_result() is not None
+        self.edit_button.setEnabled(has_result)
+        self.delete_button.setEnabled(has_result)
+        self.delete_dexa_button.setEnabled(self.selected_dexa() is not None)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def open_new_draw(self, analytes: list[str] | None = None) -> None:
+        """Focus the draw form, with one row per analyte given (used by "Log result", Ctrl+L)."""
+        self.draw_form.reset(analytes)
+        self.draw_form.date_edit.set_value(self._context.today())
+        self.form_scroll.ensureWidgetVisible(self.draw_form)
+        first = self.draw_form.rows[0]
+        (first.value_edit if analytes else first.analyte_combo).setFocus()
+
+    def _saved(self, change: Change) -> None:
+        self._context.notify(change)
+        show_status(self, change.summary)
+        self.result_saved.emit(change)
+
+    def _record_for(self, result_id: int | None) -> LabResult | None:
+        for draw in self._context.history().draws:
+            for result in draw.results:
+                if result.id == result_id:
+                    return result
+        return None
+
+    def edit_selected_result(self) -> EditResultDialog | None:
+        """Open the edit dialog for the selected result (returned for tests; modal otherwise)."""
+        view = self.selected_result()
+        record = self._record_for(view.result_id) if view else None
+        if record is None:
+            return None
+        dialog = EditResultDialog(self._context, record, self)
+        dialog.accepted.connect(lambda: self._edited(dialog))
+        dialog.open()
+        return dialog
+
+    def _edited(self, dialog: EditResultDialog) -> None:
+        if dialog.change is not None:
+            self._context.notify(dialog.change)
+            show_status(self, dialog.change.summary)
+
+    def delete_selected_result(self) -> None:
+        """Delete the selected result; the undo bar offers it back."""
+        view = self.selected_result()
+        if view is None or view.result_id is None:
+            return
+        self._remove("lab_result", view.result_id, f"{view.name} result deleted.")
+
+    def delete_selected_dexa(self) -> None:
+        scan = self.selected_dexa()
+        if scan is None or scan.id is None:
+            return
+        self._remove("dexa", scan.id, f"DEXA scan of {scan.date.isoformat()} deleted.")
+
+    def _remove(self, kind: services.RecordKind, record_id: int, message: str) -> None:
+        try:
+            change, removed = services.remove(self._context.journal, kind, record_id)
+        except InputError as error:
+            show_status(self, error.reason)
+            return
+        journal = self._context.journal
+
+        def undo() -> None:
+            # The journal may have been replaced since; only restore into the same one.
+            if self._context.journal is journal:
+                self._context.notify(services.restore(journal, removed))
+
+        self.undo_bar.offer(message, undo)
+        self._context.notify(change)
+
+
+_ANALYTE_COLUMNS = tuple(
+    (analyte.key, analyte.name) for analyte in all_analytes() if not analyte.is_semen
+)

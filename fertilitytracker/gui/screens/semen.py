@@ -1,0 +1,273 @@
+"""The Semen screen: enter an analysis, see every analysis with counts and WHO lower-limit marks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import SemenAnalysis
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.draws import SORT_ROLE
+from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
+from fertilitytracker.gui.widgets.date_edit import DateEdit
+from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.status import show_status
+from fertilitytracker.gui.widgets.undo_bar import UndoBar
+from fertilitytracker.services import journal as services
+from fertilitytracker.services.journal import Change
+from fertilitytracker.services.views import semen_view
+
+# (field name as services.journal.build_semen names it in InputError, label, placeholder)
+SEMEN_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("volume", "Volume (mL)", "e.g. 3.0"),
+    ("concentration", "Concentration (million/mL)", "e.g. 20"),
+    ("motility", "Total motility (%)", "optional"),
+    ("progressive", "Progressive motility (%)", "optional"),
+    ("morphology", "Normal morphology (%)", "optional"),
+    ("abstinence", "Abstinence (days)", "optional"),
+)
+REQUIRED_FIELDS = ("volume", "concentration")
+
+
+class SemenScreen(QWidget):
+    """Semen analyses: a validated form, and a table with total count, TMSC and WHO marks."""
+
+    navigate_requested = Signal(str, object)
+    analysis_saved = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("semen_screen")
+        self._context = context
+        self.undo_bar = UndoBar(self)
+        self.date_edit = DateEdit(context.today(), "Analysis date", self)
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+        self.save_button = QPushButton("&Save analysis", self)
+        self.save_button.setAccessibleName("Save the semen analysis")
+        self.save_button.setDefault(True)
+        self.form_error = ErrorLabel(self)
+
+        self.model = SemenTableModel(parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Semen analyses")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.delete_button = QPushButton("Delete analysis", self)
+        self.delete_button.setAccessibleName("Delete the selected semen analysis")
+        self.legend = QLabel(self)
+        self.legend.setWordWrap(True)
+
+        self._build_layout()
+        for edit in self.edits.values():
+            edit.textChanged.connect(self.revalidate)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        context.journal_changed.connect(self.refresh)
+        context.journal_replaced.connect(self._journal_replaced)
+        self.refresh()
+        self.revalidate()
+
+    def _build_layout(self) -> None:
+        form_box = QGroupBox("New semen analysis", self)
+        form = QFormLayout(form_box)
+        form.addRow("&Date", self.date_edit)
+        for key, label, placeholder in SEMEN_FIELDS:
+            edit = QLineEdit(form_box)
+            edit.setPlaceholderText(placeholder)
+            edit.setAccessibleName(label)
+            error = ErrorLabel(form_box)
+            self.edits[key] = edit
+            self.errors[key] = error
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(edit)
+            column.addWidget(error)
+            form.addRow(f"{label}", column)
+        form.addRow("", self.form_error)
+        form.addRow("", self.save_button)
+        note = QLabel(
+            "Total count, TMSC and progressive TMSC are computed from volume, concentration "
+            "and motility.",
+            form_box,
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+
+        table_side = QWidget(self)
+        table_layout = QVBoxLayout(table_side)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.legend)
+        table_layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        table_layout.addLayout(buttons)
+
+        form_side = QWidget(self)
+        form_layout = QVBoxLayout(form_side)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addWidget(form_box)
+        form_layout.addStretch(1)
+        form_side.setMinimumWidth(360)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(form_side)
+        splitter.addWidget(table_side)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Semen</h2>", self))
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(splitter, 1)
+
+    # --- the form ---------------------------------------------------------------------------
+
+    def _values(self) -> dict[str, str]:
+        return {key: edit.text().strip() for key, edit in self.edits.items()}
+
+    def _build(self) -> SemenAnalysis:
+        values = self._values()
+        return services.build_semen(
+            self.date_edit.value(),
+            values["volume"],
+            values["concentration"],
+            values["motility"] or None,
+            values["progressive"] or None,
+            values["morphology"] or None,
+            values["abstinence"] or None,
+        )
+
+    def revalidate(self, *_args: object) -> bool:
+        """Show the reason of every refused field; Save only when the service would accept.
+
+        build_semen stops at the first refused field, so each field is also checked alone
+        (with placeholders for the required ones) to show every reason at once.
+        """
+        values = self._values()
+        reasons: dict[str, str] = {}
+        for key in self.edits:
+            if not values[key]:
+                continue
+            probe = {name: "" for name in self.edits}
+            probe.update({"volume": "1", "concentration": "1", key: values[key]})
+            try:
+                services.build_semen(
+                    self.date_edit.value(),
+                    probe["volume"],
+                    probe["concentration"],
+                    probe["motility"] or None,
+                    probe["progressive"] or None,
+                    probe["morphology"] or None,
+                    probe["abstinence"] or None,
+                )
+            except InputError as error:
+                reasons[error.field] = error.reason
+        complete = all(values[key] for key in REQUIRED_FIELDS)
+        if complete and not reasons:
+            try:
+                self._build()
+            except InputError as error:  # a rule across fields (progressive above total)
+                reasons[error.field] = error.reason
+        for key, label in self.errors.items():
+            label.show_reason(reasons.get(key))
+            self.edits[key].setAccessibleDescription(reasons.get(key, ""))
+        valid = complete and not reasons
+        self.save_button.setEnabled(valid)
+        self.save_button.setToolTip("" if valid else "Volume and concentration are required")
+        return valid
+
+    def save(self) -> None:
+        """Write the analysis, or show the service's reason beside the field it names."""
+        if not self.revalidate():
+            return
+        try:
+            change = services.record_semen(self._context.journal, self._build())
+        except InputError as error:
+            label = self.errors.get(error.field, self.form_error)
+            label.show_reason(error.reason)
+            self.save_button.setEnabled(False)
+            return
+        for edit in self.edits.values():
+            edit.clear()
+        self._context.notify(change)
+        show_status(self, change.summary)
+        self.analysis_saved.emit(change)
+
+    def open_new_analysis(self) -> None:
+        """Focus an empty form dated today (used by the "Log result" action of reminders)."""
+        for edit in self.edits.values():
+            edit.clear()
+        self.date_edit.set_value(self._context.today())
+        self.edits["volume"].setFocus()
+
+    # --- the table --------------------------------------------------------------------------
+
+    def refresh(self, *_args: object) -> None:
+        edition = self._context.who_edition()
+        rows = [SemenRow(a, semen_view(a, edition)) for a in self._context.history().semen]
+        self.model.set_analyses(rows, edition)
+        self.legend.setText(
+            f"<b>Semen analyses</b> — ▼ below the WHO {edition} lower reference limit"
+        )
+        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def _journal_replaced(self) -> None:
+        self.undo_bar.dismiss()
+        self.refresh()
+
+    def selected_analysis(self) -> SemenAnalysis | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row: SemenRow = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return row.analysis
+
+    def _update_buttons(self, *_args: object) -> None:
+        self.delete_button.setEnabled(self.selected_analysis() is not None)
+
+    def delete_selected(self) -> None:
+        """Delete the selected analysis; the undo bar offers it back."""
+        analysis = self.selected_analysis()
+        if analysis is None or analysis.id is None:
+            return
+        journal = self._context.journal
+        try:
+            change, removed = services.remove(journal, "semen", analysis.id)
+        except InputError as error:
+            show_status(self, error.reason)
+            return
+
+        def undo() -> None:
+            if self._context.journal is journal:
+                restored: Change = services.restore(journal, removed)
+                self._context.notify(restored)
+
+        self.undo_bar.offer(f"Semen analysis of {analysis.date.isoformat()} deleted.", undo)
+        self._context.notify(change)

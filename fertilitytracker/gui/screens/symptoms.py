@@ -1,0 +1,351 @@
+"""The Symptoms screen: rate the day's symptoms on 0–10 sliders, and the table of entries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import SymptomEntry
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.draws import SORT_ROLE
+from fertilitytracker.gui.models.symptoms import SymptomsTableModel
+from fertilitytracker.gui.theme import muted_color
+from fertilitytracker.gui.widgets.date_edit import DateEdit
+from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.status import show_status
+from fertilitytracker.gui.widgets.undo_bar import UndoBar
+from fertilitytracker.services import journal as services
+from fertilitytracker.services.journal import NOTE_MAX, SYMPTOM_NAME_MAX, Change
+
+SEVERITY_MAX = 10
+
+# (name saved in the journal, label shown, what the number means). For libido and erectile
+# function a high number must read as "worse", not "more", so the label says what is rated.
+RATED_SYMPTOMS: tuple[tuple[str, str, str], ...] = (
+    ("libido", "Libido", "problem with sexual desire: 0 none … 10 worst (no desire)"),
+    (
+        "erectile function",
+        "Erectile function",
+        "problem with erections: 0 none … 10 worst",
+    ),
+    ("joint pain", "Joint pain", "0 none … 10 worst"),
+    ("fatigue", "Fatigue", "0 none … 10 worst"),
+    ("mood", "Mood", "low or irritable mood: 0 none … 10 worst"),
+    ("hot flashes", "Hot flashes", "0 none … 10 worst"),
+    ("breast tenderness", "Breast tenderness", "0 none … 10 worst"),
+)
+
+
+class SymptomSlider(QWidget):
+    """One symptom: "rate today" checkbox, a 0–10 slider with anchors, and its number."""
+
+    changed = Signal()
+
+    def __init__(self, name: str, label: str, meaning: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.rate_check = QCheckBox(label, self)
+        self.rate_check.setAccessibleName(f"Rate {label.lower()} today")
+        self.rate_check.setToolTip("Only ticked symptoms are saved")
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setRange(0, SEVERITY_MAX)
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setTickInterval(1)
+        self.slider.setAccessibleName(f"{label} severity, {meaning}")
+        self.value_label = QLabel("–", self)
+        self.value_label.setMinimumWidth(44)
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.meaning_label = QLabel(meaning, self)
+        low, high = QLabel("0 none", self), QLabel("10 worst", self)
+        high.setAlignment(Qt.AlignmentFlag.AlignRight)
+        for small in (self.meaning_label, low, high):
+            palette = small.palette()
+            palette.setColor(small.foregroundRole(), muted_color(palette))
+            small.setPalette(palette)
+            font = small.font()
+            font.setPointSizeF(font.pointSizeF() * 0.9)
+            small.setFont(font)
+
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 2, 0, 6)
+        layout.setVerticalSpacing(0)
+        layout.addWidget(self.rate_check, 0, 0, 1, 2)
+        layout.addWidget(self.meaning_label, 0, 2, 1, 2, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.slider, 1, 0, 1, 4)
+        layout.addWidget(self.value_label, 1, 4)
+        layout.addWidget(low, 2, 0)
+        layout.addWidget(high, 2, 3)
+        layout.setColumnStretch(1, 1)
+        layout.setColumnStretch(2, 1)
+
+        # Moving the slider is rating the symptom; ticking alone rates it at the shown value.
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.rate_check.toggled.connect(self._update)
+        self._update()
+
+    def _slider_moved(self, _value: int) -> None:
+        self.rate_check.setChecked(True)
+        self._update()
+
+    def _update(self, *_args: object) -> None:
+        rated = self.rate_check.isChecked()
+        self.value_label.setText(f"{self.slider.value()} / 10" if rated else "not rated")
+        self.changed.emit()
+
+    def rating(self) -> int | None:
+        """The severity chosen, or None when the symptom is not rated today."""
+        return self.slider.value() if self.rate_check.isChecked() else None
+
+    def reset(self) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(0)
+        self.slider.blockSignals(False)
+        self.rate_check.setChecked(False)
+        self._update()
+
+
+class SymptomsScreen(QWidget):
+    """Quick daily ratings (sliders, a free symptom, a note) and the table of entries."""
+
+    navigate_requested = Signal(str, object)
+    symptoms_saved = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("symptoms_screen")
+        self._context = context
+        self.undo_bar = UndoBar(self)
+        self.date_edit = DateEdit(context.today(), "Date of the ratings", self)
+        self.sliders = [
+            SymptomSlider(name, label, meaning, self) for name, label, meaning in RATED_SYMPTOMS
+        ]
+        self.free_name_edit = QLineEdit(self)
+        self.free_name_edit.setPlaceholderText("another symptom (optional)")
+        self.free_name_edit.setAccessibleName("Other symptom name")
+        self.free_severity = QSpinBox(self)
+        self.free_severity.setRange(0, SEVERITY_MAX)
+        self.free_severity.setSuffix(" / 10")
+        self.free_severity.setAccessibleName("Other symptom severity, 0 none to 10 worst")
+        self.free_error = ErrorLabel(self)
+        self.note_edit = QPlainTextEdit(self)
+        self.note_edit.setPlaceholderText("note (optional), saved with each symptom rated")
+        self.note_edit.setAccessibleName("Note")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setFixedHeight(64)
+        self.note_error = ErrorLabel(self)
+        self.save_button = QPushButton("&Save ratings", self)
+        self.save_button.setAccessibleName("Save the symptom ratings")
+        self.form_error = ErrorLabel(self)
+
+        self.model = SymptomsTableModel(parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Symptom entries")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.delete_button = QPushButton("Delete entry", self)
+        self.delete_button.setAccessibleName("Delete the selected symptom entry")
+
+        self._build_layout()
+        for slider in self.sliders:
+            slider.changed.connect(self.revalidate)
+        self.free_name_edit.textChanged.connect(self.revalidate)
+        self.note_edit.textChanged.connect(self.revalidate)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        context.journal_changed.connect(self.refresh)
+        context.journal_replaced.connect(self._journal_replaced)
+        self.refresh()
+        self.revalidate()
+
+    def _build_layout(self) -> None:
+        form_box = QGroupBox("Rate today's symptoms", self)
+        form = QVBoxLayout(form_box)
+        top = QHBoxLayout()
+        date_label = QLabel("&Date", form_box)
+        date_label.setBuddy(self.date_edit)
+        top.addWidget(date_label)
+        top.addWidget(self.date_edit)
+        top.addStretch(1)
+        form.addLayout(top)
+        hint = QLabel("Tick or move a slider to rate a symptom; the others are not saved.")
+        hint.setWordWrap(True)
+        form.addWidget(hint)
+        for slider in self.sliders:
+            form.addWidget(slider)
+        free = QHBoxLayout()
+        free.addWidget(self.free_name_edit, 1)
+        free.addWidget(self.free_severity)
+        form.addLayout(free)
+        form.addWidget(self.free_error)
+        form.addWidget(self.note_edit)
+        form.addWidget(self.note_error)
+        form.addWidget(self.form_error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        form.addLayout(buttons)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        holder = QWidget(scroll)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(form_box)
+        holder_layout.addStretch(1)
+        scroll.setWidget(holder)
+        scroll.setMinimumWidth(440)
+
+        table_side = QWidget(self)
+        table_layout = QVBoxLayout(table_side)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(QLabel("<b>Entries</b> — severity 0 none … 10 worst", self))
+        table_layout.addWidget(self.table, 1)
+        buttons_row = QHBoxLayout()
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.delete_button)
+        table_layout.addLayout(buttons_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(table_side)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Symptoms</h2>", self))
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(splitter, 1)
+
+    # --- the form ---------------------------------------------------------------------------
+
+    def ratings(self) -> list[tuple[str, int]]:
+        """(name, severity) of every symptom to be saved, free symptom included."""
+        chosen = [(s.name, rating) for s in self.sliders if (rating := s.rating()) is not None]
+        free_name = self.free_name_edit.text().strip()
+        if free_name:
+            chosen.append((free_name, self.free_severity.value()))
+        return chosen
+
+    def note(self) -> str | None:
+        return self.note_edit.toPlainText().strip() or None
+
+    def revalidate(self, *_args: object) -> bool:
+        """Save is enabled when something is rated and every field would be accepted."""
+        free_name = self.free_name_edit.text().strip()
+        free_reason = None
+        if len(free_name) > SYMPTOM_NAME_MAX:
+            free_reason = f"at most {SYMPTOM_NAME_MAX} characters"
+        elif free_name and any(
+            s.rating() is not None and s.name == free_name.casefold() for s in self.sliders
+        ):
+            free_reason = f"{free_name} is rated above already"
+        note = self.note() or ""
+        note_reason = f"at most {NOTE_MAX} characters" if len(note) > NOTE_MAX else None
+        self.free_error.show_reason(free_reason)
+        self.note_error.show_reason(note_reason)
+        valid = bool(self.ratings()) and free_reason is None and note_reason is None
+        self.save_button.setEnabled(valid)
+        self.save_button.setToolTip("" if valid else "Rate at least one symptom")
+        return valid
+
+    def save(self) -> None:
+        """Write every rated symptom in one transaction: all of them, or none."""
+        if not self.revalidate():
+            return
+        day = self.date_edit.value()
+        journal = self._context.journal
+        ids: list[int] = []
+        try:
+            with journal.transaction():
+                for name, severity in self.ratings():
+                    change = services.record_symptom(journal, day, name, severity, self.note())
+                    ids += change.ids
+        except InputError as error:
+            label = {"name": self.free_error, "note": self.note_error}.get(
+                error.field, self.form_error
+            )
+            label.show_reason(error.reason)
+            self.save_button.setEnabled(False)
+            return
+        count = len(ids)
+        summary = f"{count} symptom{'s' if count != 1 else ''} recorded for {day.isoformat()}"
+        change = Change(frozenset({"symptoms"}), summary, tuple(ids))
+        for slider in self.sliders:
+            slider.reset()
+        self.free_name_edit.clear()
+        self.free_severity.setValue(0)
+        self.note_edit.clear()
+        self._context.notify(change)
+        show_status(self, summary)
+        self.symptoms_saved.emit(change)
+
+    # --- the table --------------------------------------------------------------------------
+
+    def refresh(self, *_args: object) -> None:
+        self.model.set_rows(self._context.history().symptoms)
+        self._update_buttons()
+
+    def _journal_replaced(self) -> None:
+        self.undo_bar.dismiss()
+        self.refresh()
+
+    def selected_entry(self) -> SymptomEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        entry: SymptomEntry = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return entry
+
+    def _update_buttons(self, *_args: object) -> None:
+        self.delete_button.setEnabled(self.selected_entry() is not None)
+
+    def delete_selected(self) -> None:
+        """Delete the selected entry; the undo bar offers it back."""
+        entry = self.selected_entry()
+        if entry is None or entry.id is None:
+            return
+        journal = self._context.journal
+        try:
+            change, removed = services.remove(journal, "symptom", entry.id)
+        except InputError as error:
+            show_status(self, error.reason)
+            return
+
+        def undo() -> None:
+            if self._context.journal is journal:
+                self._context.notify(services.restore(journal, removed))
+
+        self.undo_bar.offer(f"{entry.name} of {entry.date.isoformat()} deleted.", undo)
+        self._context.notify(change)

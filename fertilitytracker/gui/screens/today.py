@@ -1,0 +1,494 @@
+"""Today: doses due with one-click Taken/Skipped, missed doses, latest hormones, tests due."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fertilitytracker.core.adherence import doses_due_today, missed_days
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.monitoring import (
+    AROMATASE_INHIBITOR_CLASSES,
+    DueTest,
+    default_offsets,
+    due_tests,
+    offsets_with,
+)
+from fertilitytracker.core.ranges import estradiol_over_suppressed, range_in_force
+from fertilitytracker.core.records import DoseEvent, History, LabDraw, Regimen
+from fertilitytracker.core.resources import load_json
+from fertilitytracker.core.schedules import parse_schedule
+from fertilitytracker.core.units import convert_for_display
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.theme import muted_color, ok_color, warning_style
+from fertilitytracker.gui.widgets.flag_badge import FlagBadge
+from fertilitytracker.gui.widgets.formatting import format_dose, format_number, format_time
+from fertilitytracker.gui.widgets.status import show_status
+from fertilitytracker.gui.widgets.undo_bar import UndoBar
+from fertilitytracker.services import journal as services
+from fertilitytracker.services.journal import Change
+from fertilitytracker.services.settings import get_setting
+from fertilitytracker.services.views import DrawView, ResultView, all_draw_views
+
+KEY_HORMONES: tuple[str, ...] = (
+    "total_testosterone",
+    "free_testosterone",
+    "estradiol",
+    "lh",
+    "fsh",
+)
+MISSED_LOOKBACK_DAYS = 7
+TEST_LABELS = {
+    "hormone_panel": "Hormone panel",
+    "semen_analysis": "Semen analysis",
+    "lipid_panel": "Lipid panel",
+    "dexa": "DEXA scan",
+}
+# A dose logged for an earlier day without a set time of day is put at noon.
+DEFAULT_DOSE_TIME = time(12, 0)
+ESTRADIOL_SECTION = "CLINICAL.md §4 Estradiol: lowered, not wiped out"
+
+
+def _clear(layout: QLayout) -> None:
+    """Remove and delete every widget and sub-layout of `layout`."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.setParent(None)
+            widget.deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+
+
+def _analytes_to_log(rule: str) -> list[str]:
+    """The analytes that satisfy a monitoring rule (monitoring_rules.json `satisfied_by`)."""
+    for entry in load_json("monitoring_rules.json")["rules"]:
+        if entry["id"] == rule or rule in entry.get("reminder_rules", ()):
+            return [key for key in entry.get("satisfied_by", ()) if _is_analyte(key)]
+    return []
+
+
+def _is_analyte(key: str) -> bool:
+    try:
+        get_analyte(key)
+    except InputError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class LatestValue:
+    """The latest result of one analyte as shown on Today."""
+
+    result: ResultView
+    draw_date: str
+
+
+@dataclass(frozen=True)
+class SuppressionWarning:
+    """The estradiol over-suppression of CLINICAL.md §4, as found on the latest estradiol."""
+
+    draw: LabDraw
+    value_text: str
+    floor_text: str
+    regimens: str
+
+
+class TodayScreen(QWidget):
+    """The daily dashboard."""
+
+    navigate_requested = Signal(str, object)
+    dose_logged = Signal(object)  # the Change of the dose written
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setAccessibleName("Today")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self._body = QVBoxLayout(body)
+        self._body.setContentsMargins(16, 16, 16, 16)
+        self._body.setSpacing(12)
+
+        self.heading = QLabel(body)
+        heading_font = QFont(self.heading.font())
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.5)
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
+        self._body.addWidget(self.heading)
+
+        self.warning_banner = QLabel(body)
+        self.warning_banner.setWordWrap(True)
+        self.warning_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.warning_banner.setAccessibleName("Estradiol warning")
+        self.warning_banner.setVisible(False)
+        self._body.addWidget(self.warning_banner)
+
+        self.undo_bar = UndoBar(body)
+        self._body.addWidget(self.undo_bar)
+
+        self.doses_box = QGroupBox("Doses due today", body)
+        self._doses_layout = QGridLayout(self.doses_box)
+        self._body.addWidget(self.doses_box)
+
+        self.missed_box = QGroupBox(f"Missed in the last {MISSED_LOOKBACK_DAYS} days", body)
+        self._missed_layout = QGridLayout(self.missed_box)
+        self._body.addWidget(self.missed_box)
+
+        self.latest_box = QGroupBox("Latest hormones", body)
+        self._latest_layout = QGridLayout(self.latest_box)
+        self._body.addWidget(self.latest_box)
+
+        self.tests_box = QGroupBox("Tests due", body)
+        self._tests_layout = QGridLayout(self.tests_box)
+        self._body.addWidget(self.tests_box)
+        self._body.addStretch(1)
+
+        context.journal_changed.connect(self._on_changed)
+        context.journal_replaced.connect(self._on_replaced)
+        self.refresh()
+
+    # --- refresh ----------------------------------------------------------------------------
+
+    def _on_changed(self, _change: object) -> None:
+        self.refresh()
+
+    def _on_replaced(self) -> None:
+        self.undo_bar.dismiss()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild every section from the journal."""
+        history = self.context.history()
+        today = self.context.today()
+        self.heading.setText(f"Today, {today:%A %d %B %Y}")
+        self._show_warning(history)
+        self._show_doses(history)
+        self._show_missed(history)
+        self._show_latest(history)
+        self._show_tests(history)
+
+    # --- estradiol warning ------------------------------------------------------------------
+
+    def suppression_warning(self, history: History) -> SuppressionWarning | None:
+        """The warning of CLINICAL.md §4 when the latest estradiol is below the floor on an AI."""
+        today = self.context.today()
+        inhibitors = [
+            regimen
+            for regimen in history.regimens
+            if regimen.med_class in AROMATASE_INHIBITOR_CLASSES and regimen.is_active_on(today)
+        ]
+        draws = [d for d in history.draws if d.date <= today and d.result("estradiol")]
+        if not draws:
+            return None
+        latest = max(draws, key=lambda draw: draw.date)
+        estradiol = latest.result("estradiol")
+        assert estradiol is not None
+        if not estradiol_over_suppressed(
+            estradiol, history.targets, bool(inhibitors), on_date=latest.date
+        ):
+            return None
+        system = self.context.unit_system()
+        value, unit = convert_for_display("estradiol", estradiol.value, system)
+        target, _origin = range_in_force(estradiol, history.targets, on_date=latest.date)
+        floor_text = "the floor"
+        if target.low is not None:
+            floor, floor_unit = convert_for_display("estradiol", target.low, system)
+            floor_text = f"the floor of {format_number(floor)} {floor_unit}"
+        comparator = estradiol.comparator or ""
+        names = " and ".join(sorted({regimen.name for regimen in inhibitors}))
+        return SuppressionWarning(
+            latest, f"{comparator}{format_number(value)} {unit}", floor_text, names
+        )
+
+    def _show_warning(self, history: History) -> None:
+        warning = self.suppression_warning(history)
+        self.warning_banner.setVisible(warning is not None)
+        if warning is None:
+            self.warning_banner.clear()
+            return
+        self.warning_banner.setStyleSheet(warning_style(self))
+        self.warning_banner.setText(
+            "<b>⚠ Estradiol may be over-suppressed.</b> "
+            # Escaped: a censored value ("<8") and a typed medication name are not markup.
+            f"Your latest estradiol ({html.escape(warning.value_text)} on {warning.draw.date}) "
+            f"is below {html.escape(warning.floor_text)} while an aromatase inhibitor "
+            f"({html.escape(warning.regimens)}) is active. "
+            "Over-suppression harms bone, libido and erectile function, mood and lipids: "
+            "talk to your clinician about the dose."
+            f"<br><small>{ESTRADIOL_SECTION}</small>"
+        )
+
+    # --- doses ------------------------------------------------------------------------------
+
+    def _doses_of(self, history: History, regimen: Regimen) -> list[DoseEvent]:
+        return [dose for dose in history.doses if dose.regimen_id == regimen.id]
+
+    def _show_doses(self, history: History) -> None:
+        _clear(self._doses_layout)
+        today = self.context.today()
+        active = [regimen for regimen in history.regimens if regimen.is_active_on(today)]
+        if not active:
+            self._doses_layout.addWidget(
+                self._muted("No medication is active today. Start one on the Medications page."),
+                0,
+                0,
+            )
+            return
+        for row, regimen in enumerate(active):
+            doses = self._doses_of(history, regimen)
+            scheduled, logged = doses_due_today(regimen, doses, today)
+            step = regimen.step_on(today)
+            assert step is not None
+            schedule = parse_schedule(step.schedule)
+            at = f", at {format_time(regimen.time_of_day)}" if regimen.time_of_day else ""
+            name = QLabel(f"<b>{html.escape(regimen.name)}</b>", self.doses_box)
+            detail = QLabel(
+                f"{format_dose(step.dose, step.unit)}, {schedule.describe()}{at}", self.doses_box
+            )
+            status = QLabel(self._dose_status(scheduled, logged, doses), self.doses_box)
+            detail.setTextFormat(Qt.TextFormat.PlainText)
+            status.setAccessibleName(f"{regimen.name} status")
+            if scheduled and logged >= scheduled:
+                self._colour(status, ok_color(self.palette()))
+            taken = QPushButton("Taken", self.doses_box)
+            taken.setAccessibleName(f"Taken: {regimen.name}")
+            skipped = QPushButton("Skipped", self.doses_box)
+            skipped.setAccessibleName(f"Skipped: {regimen.name}")
+            as_needed = schedule.kind == "as_needed"
+            taken.setEnabled(as_needed or logged < scheduled)
+            skipped.setEnabled(not as_needed and logged < scheduled)
+            taken.clicked.connect(lambda _=False, r=regimen: self.log_dose(r, skipped=False))
+            skipped.clicked.connect(lambda _=False, r=regimen: self.log_dose(r, skipped=True))
+            self._doses_layout.addWidget(name, row, 0)
+            self._doses_layout.addWidget(detail, row, 1)
+            self._doses_layout.addWidget(status, row, 2)
+            self._doses_layout.addWidget(taken, row, 3)
+            self._doses_layout.addWidget(skipped, row, 4)
+        self._doses_layout.setColumnStretch(1, 1)
+        self._doses_layout.setColumnStretch(2, 1)
+
+    def _dose_status(self, scheduled: int, logged: int, doses: list[DoseEvent]) -> str:
+        today = self.context.today()
+        todays = [dose for dose in doses if dose.at.date() == today]
+        done = ", ".join(f"{dose.status} {format_time(dose.at)}" for dose in todays)
+        if scheduled == 0:
+            return f"not scheduled today{'; ' + done if done else ''}"
+        left = max(0, scheduled - logged)
+        if left == 0:
+            return f"✓ done: {done}"
+        due = f"{left} dose{'s' if left > 1 else ''} due"
+        return f"{due}; {done}" if done else due
+
+    def log_dose(self, regimen: Regimen, *, skipped: bool, on: datetime | None = None) -> None:
+        """Log one dose of `regimen` now (or at `on`), with an Undo offer."""
+        now = self.context.now()
+        at = on or datetime.combine(self.context.today(), now.time())
+        try:
+            change = services.log_dose(self.context.journal, regimen.name, at, skipped=skipped)
+        except InputError as error:
+            show_status(self, f"Not logged: {error.reason}")
+            return
+        self.context.notify(change)
+        self.dose_logged.emit(change)
+        # Medication names keep the case they were typed in, even at the start of a sentence.
+        self.undo_bar.offer(f"{change.summary}.", self._undo(change))
+        show_status(self, f"Saved: {change.summary}")
+
+    def _undo(self, change: Change) -> Callable[[], None]:
+        def undo() -> None:
+            for dose_id in change.ids:
+                try:
+                    removed_change, _removed = services.remove(
+                        self.context.journal, "dose", dose_id
+                    )
+                except InputError as error:
+                    show_status(self, f"Could not undo: {error.reason}")
+                    return
+                self.context.notify(removed_change)
+            show_status(self, "Dose removed")
+
+        return undo
+
+    def focus_first_dose(self) -> None:
+        """Put the keyboard focus on the first enabled Taken button (Ctrl+D)."""
+        for button in self.doses_box.findChildren(QPushButton):
+            if button.text() == "Taken" and button.isEnabled():
+                button.setFocus()
+                return
+
+    # --- missed -----------------------------------------------------------------------------
+
+    def _show_missed(self, history: History) -> None:
+        _clear(self._missed_layout)
+        today = self.context.today()
+        since = today - timedelta(days=MISSED_LOOKBACK_DAYS)
+        row = 0
+        for regimen in history.regimens:
+            for day, count in missed_days(regimen, self._doses_of(history, regimen), today, since):
+                text = f"<b>{html.escape(regimen.name)}</b>: {day:%a %Y-%m-%d}, {count} missed"
+                label = QLabel(text, self.missed_box)
+                button = QPushButton("Log as taken", self.missed_box)
+                button.setAccessibleName(f"Log {regimen.name} of {day} as taken")
+                at = datetime.combine(day, regimen.time_of_day or DEFAULT_DOSE_TIME)
+                button.clicked.connect(
+                    lambda _=False, r=regimen, when=at: self.log_dose(r, skipped=False, on=when)
+                )
+                self._missed_layout.addWidget(label, row, 0)
+                self._missed_layout.addWidget(button, row, 1)
+                row += 1
+        if row == 0:
+            self._missed_layout.addWidget(self._muted("No missed doses. Well done."), 0, 0)
+        self._missed_layout.setColumnStretch(0, 1)
+
+    # --- latest hormones --------------------------------------------------------------------
+
+    def latest_values(self, history: History) -> tuple[dict[str, LatestValue], DrawView | None]:
+        """The latest result of each key hormone and the latest draw with a T/E ratio."""
+        today = self.context.today()
+        views = [
+            view
+            for view in all_draw_views(
+                history, self.context.unit_system(), self.context.who_edition()
+            )
+            if view.kind == "labs" and view.date <= today
+        ]
+        latest: dict[str, LatestValue] = {}
+        ratio_view: DrawView | None = None
+        for view in views:  # oldest first: later draws overwrite
+            for result in view.results:
+                if result.analyte in KEY_HORMONES:
+                    latest[result.analyte] = LatestValue(result, view.date.isoformat())
+            ratio = view.derived.get("t_e_ratio")
+            if ratio is not None and ratio.value is not None:
+                ratio_view = view
+        return latest, ratio_view
+
+    def _show_latest(self, history: History) -> None:
+        _clear(self._latest_layout)
+        latest, ratio_view = self.latest_values(history)
+        if not latest:
+            self._latest_layout.addWidget(
+                self._muted("No lab results yet. Add a draw on the Labs page."), 0, 0
+            )
+            return
+        row = 0
+        for key in KEY_HORMONES:
+            entry = latest.get(key)
+            if entry is None:
+                continue
+            result = entry.result
+            name = QLabel(result.name, self.latest_box)
+            value = QLabel(
+                f"<b>{html.escape(result.comparator or '')}{format_number(result.value)}</b>"
+                f" {html.escape(result.unit)}",
+                self.latest_box,
+            )
+            value.setAccessibleName(f"{result.name} value")
+            value.setToolTip(self._range_tooltip(result))
+            badge = FlagBadge(result.flag, self.latest_box)
+            badge.setAccessibleName(f"{result.name} flag")
+            when = self._muted(entry.draw_date)
+            for column, widget in enumerate((name, value, badge, when)):
+                self._latest_layout.addWidget(widget, row, column)
+            row += 1
+        if ratio_view is not None:
+            ratio = ratio_view.derived["t_e_ratio"]
+            name = QLabel(ratio.label, self.latest_box)
+            value = QLabel(f"<b>{format_number(ratio.value)}</b> {ratio.unit}", self.latest_box)
+            value.setAccessibleName("T/E ratio value")
+            value.setToolTip(ratio.source or "")
+            self._latest_layout.addWidget(name, row, 0)
+            self._latest_layout.addWidget(value, row, 1)
+            self._latest_layout.addWidget(self._muted(ratio_view.date.isoformat()), row, 3)
+        self._latest_layout.setColumnStretch(4, 1)
+
+    @staticmethod
+    def _range_tooltip(result: ResultView) -> str:
+        low = format_number(result.target_low) if result.target_low is not None else "…"
+        high = format_number(result.target_high) if result.target_high is not None else "…"
+        return f"Target {low}–{high} {result.unit} ({result.range_source} range)"
+
+    # --- tests due --------------------------------------------------------------------------
+
+    def tests_due(self, history: History) -> list[DueTest]:
+        """Open and overdue test windows today (rule offsets from the journal's settings)."""
+        overrides = get_setting(self.context.journal, "rule_offsets") or {}
+        try:
+            offsets = offsets_with(overrides)
+        except InputError:
+            offsets = default_offsets()  # a bad stored override must not hide every reminder
+        windows = due_tests(history, self.context.today(), offsets)
+        return [window for window in windows if window.status in ("open", "overdue")]
+
+    def _show_tests(self, history: History) -> None:
+        _clear(self._tests_layout)
+        windows = self.tests_due(history)
+        if not windows:
+            self._tests_layout.addWidget(self._muted("No test is due now."), 0, 0)
+            return
+        for row, window in enumerate(windows):
+            label = TEST_LABELS.get(window.test, window.test)
+            name = QLabel(f"<b>{label}</b>", self.tests_box)
+            if window.status == "overdue":
+                status = QLabel(f"▲ overdue since {window.due}", self.tests_box)
+                status.setStyleSheet("font-weight: bold;")
+            else:
+                status = QLabel(f"due by {window.due}", self.tests_box)
+            status.setAccessibleName(f"{label} status")
+            reason = self._muted(window.reason)
+            reason.setWordWrap(True)
+            button = QPushButton("Log result", self.tests_box)
+            button.setAccessibleName(f"Log result: {label}")
+            button.clicked.connect(lambda _=False, w=window: self._log_result(w))
+            self._tests_layout.addWidget(name, row, 0)
+            self._tests_layout.addWidget(status, row, 1)
+            self._tests_layout.addWidget(reason, row, 2)
+            self._tests_layout.addWidget(button, row, 3)
+        self._tests_layout.setColumnStretch(2, 1)
+
+    def _log_result(self, window: DueTest) -> None:
+        if window.test == "semen_analysis":
+            self.navigate_requested.emit("semen", {"action": "new_analysis"})
+            return
+        payload: dict[str, object] = {"action": "new_draw", "test": window.test}
+        payload["analytes"] = _analytes_to_log(window.rule) or None
+        self.navigate_requested.emit("labs", payload)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _muted(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # reasons carry typed medication names
+        self._colour(label, muted_color(self.palette()))
+        return label
+
+    @staticmethod
+    def _colour(label: QLabel, colour: object) -> None:
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colour)  # type: ignore[arg-type]
+        label.setPalette(palette)

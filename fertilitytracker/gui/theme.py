@@ -1,0 +1,120 @@
+"""Light, dark and system themes, and the few colours screens derive from the palette."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+ThemeName = Literal["system", "light", "dark"]
+THEMES: tuple[tuple[ThemeName, str], ...] = (
+    ("system", "System"),
+    ("light", "Light"),
+    ("dark", "Dark"),
+)
+
+# What the application looked like before any theme was applied ("system" returns to it).
+_ORIGINAL_STYLE_PROPERTY = "_fertilitytracker_original_style"
+_original_palette: QPalette | None = None
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    window, base, text = QColor(45, 45, 48), QColor(30, 30, 32), QColor(230, 230, 230)
+    disabled_text = QColor(130, 130, 130)
+    palette.setColor(QPalette.ColorRole.Window, window)
+    palette.setColor(QPalette.ColorRole.WindowText, text)
+    palette.setColor(QPalette.ColorRole.Base, base)
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor(38, 38, 41))
+    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor(60, 60, 64))
+    palette.setColor(QPalette.ColorRole.ToolTipText, text)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150))
+    palette.setColor(QPalette.ColorRole.Text, text)
+    palette.setColor(QPalette.ColorRole.Button, QColor(55, 55, 59))
+    palette.setColor(QPalette.ColorRole.ButtonText, text)
+    palette.setColor(QPalette.ColorRole.BrightText, QColor(255, 90, 90))
+    palette.setColor(QPalette.ColorRole.Link, QColor(110, 170, 255))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(52, 120, 200))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
+    palette.setColor(QPalette.ColorRole.Mid, QColor(70, 70, 74))
+    palette.setColor(QPalette.ColorRole.Dark, QColor(25, 25, 27))
+    palette.setColor(QPalette.ColorRole.Light, QColor(80, 80, 85))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled_text)
+    return palette
+
+
+def _light_palette() -> QPalette:
+    style = QStyleFactory.create("Fusion")
+    palette = style.standardPalette()
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(120, 120, 120))
+    return palette
+
+
+def apply_theme(app: QApplication, theme: str) -> ThemeName:
+    """Apply `theme` ("system", "light" or "dark"; anything else means system) to `app`."""
+    global _original_palette
+    if app.property(_ORIGINAL_STYLE_PROPERTY) is None:
+        app.setProperty(_ORIGINAL_STYLE_PROPERTY, app.style().name())
+        _original_palette = QPalette(app.palette())
+    chosen: ThemeName = theme if theme in ("light", "dark") else "system"  # type: ignore[assignment]
+    if chosen == "system":
+        app.setStyle(str(app.property(_ORIGINAL_STYLE_PROPERTY)))
+        app.setPalette(_original_palette if _original_palette is not None else QPalette())
+    else:
+        app.setStyle("Fusion")
+        app.setPalette(_dark_palette() if chosen == "dark" else _light_palette())
+    return chosen
+
+
+def is_dark(palette: QPalette) -> bool:
+    """Whether the palette draws light text on a dark window."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def flag_color(palette: QPalette, flag: str) -> QColor | None:
+    """The text colour of a flag ("low", "high"; None for in range), readable on `palette`."""
+    dark = is_dark(palette)
+    if flag == "low":
+        return QColor(120, 175, 255) if dark else QColor(20, 80, 190)
+    if flag == "high":
+        return QColor(255, 120, 110) if dark else QColor(180, 30, 20)
+    return None
+
+
+def error_color(palette: QPalette) -> QColor:
+    """The colour of a validation message beside a field."""
+    return QColor(255, 120, 110) if is_dark(palette) else QColor(170, 20, 20)
+
+
+def ok_color(palette: QPalette) -> QColor:
+    """The colour of a confirmation ("✓ taken")."""
+    return QColor(120, 210, 130) if is_dark(palette) else QColor(20, 120, 40)
+
+
+def warning_style(widget: QWidget) -> str:
+    """A style sheet for a prominent warning banner, readable in light and dark palettes."""
+    if is_dark(widget.palette()):
+        background, border, text = "#4a2a10", "#e08a2c", "#ffe2c0"
+    else:
+        background, border, text = "#fff1dc", "#c25e00", "#4a2300"
+    return (
+        f"background-color: {background}; color: {text}; border: 2px solid {border};"
+        " border-radius: 6px; padding: 10px;"
+    )
+
+
+def muted_color(palette: QPalette) -> QColor:
+    """A secondary text colour (dates, sources) that still reads on the window."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    return QColor(
+        (text.red() * 2 + window.red()) // 3,
+        (text.green() * 2 + window.green()) // 3,
+        (text.blue() * 2 + window.blue()) // 3,
+    )

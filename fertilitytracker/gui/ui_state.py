@@ -1,0 +1,52 @@
+"""Window state that is not clinical (geometry, last page, theme), kept in QSettings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "fertilitytracker"
+APPLICATION = "fertilitytracker"
+
+GEOMETRY_KEY = "window/geometry"
+LAST_PAGE_KEY = "window/last_page"
+THEME_KEY = "appearance/theme"
+THEME_DEFAULT = "system"
+THEME_CHOICES = ("system", "light", "dark")
+
+
+class UiState:
+    """Typed access to the app's QSettings; tests pass their own QSettings (an ini in tmp)."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+
+    @property
+    def theme(self) -> str:
+        """ "system", "light" or "dark" (an unknown stored value reads as system)."""
+        value = self.settings.value(THEME_KEY, THEME_DEFAULT)
+        return value if value in THEME_CHOICES else THEME_DEFAULT
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.settings.setValue(THEME_KEY, value if value in THEME_CHOICES else THEME_DEFAULT)
+
+    @property
+    def last_page(self) -> str | None:
+        value = self.settings.value(LAST_PAGE_KEY)
+        return value if isinstance(value, str) and value else None
+
+    @last_page.setter
+    def last_page(self, page: str) -> None:
+        self.settings.setValue(LAST_PAGE_KEY, page)
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self.settings.value(GEOMETRY_KEY)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self.settings.setValue(GEOMETRY_KEY, value)
+
+    def sync(self) -> None:
+        self.settings.sync()

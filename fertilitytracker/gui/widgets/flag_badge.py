@@ -1,0 +1,41 @@
+"""A flag shown with a word and a symbol, coloured from the palette (never by colour alone)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+from fertilitytracker.gui.theme import flag_color
+
+FLAG_TEXT = {"low": "▼ low", "high": "▲ high", "in_range": "in range"}
+
+
+def flag_text(flag: str | None) -> str:
+    """The words shown for a flag: "▼ low", "▲ high", "in range" ("" when there is none)."""
+    return FLAG_TEXT.get(flag or "", "")
+
+
+class FlagBadge(QLabel):
+    """A label showing a result's flag."""
+
+    def __init__(self, flag: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._flag: str | None = None
+        self.set_flag(flag)
+
+    def set_flag(self, flag: str | None) -> None:
+        self._flag = flag
+        self.setText(flag_text(flag))
+        self.setAccessibleName(f"flag: {flag_text(flag) or 'none'}")
+        palette = self.palette()
+        colour = flag_color(palette, flag or "")
+        if colour is None:
+            colour = palette.color(QPalette.ColorRole.WindowText)
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.setPalette(palette)
+        font = self.font()
+        font.setBold(flag in ("low", "high"))
+        self.setFont(font)
+
+    def flag(self) -> str | None:
+        return self._flag

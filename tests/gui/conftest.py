@@ -1,0 +1,72 @@
+"""Shared GUI test fixtures: a real journal in tmp_path, a pinned clock, QSettings in tmp."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.ui_state import UiState
+from fertilitytracker.services.demo import fill_demo
+from fertilitytracker.storage.journal import Journal
+
+TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 9, 0)
+
+
+@pytest.fixture(autouse=True)
+def _private_qsettings(tmp_path: Path) -> Iterator[None]:
+    """Any QSettings a test or the app makes lives in tmp_path, never in the user's config."""
+    folder = tmp_path / "qsettings"
+    folder.mkdir()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield
+
+
+@pytest.fixture
+def ui_state(tmp_path: Path) -> UiState:
+    """Window state kept in an ini file of this test."""
+    return UiState(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    """An empty journal file in tmp_path."""
+    opened = Journal.open(tmp_path / "j.sqlite3")
+    yield opened
+    opened.close()
+
+
+def make_context(journal: Journal) -> AppContext:
+    """A context on `journal` whose today is 2026-06-01 and now 09:00."""
+    return AppContext(journal, today=lambda: TODAY, now=lambda: NOW)
+
+
+@pytest.fixture
+def context(journal: Journal) -> Iterator[AppContext]:
+    """The app context over the empty journal, with a pinned today (2026-06-01 09:00)."""
+    made = make_context(journal)
+    yield made
+    made.journal.close()
+
+
+@pytest.fixture
+def demo_journal(tmp_path: Path) -> Iterator[Journal]:
+    """A journal holding the six-month demo course ending on 2026-06-01."""
+    opened = Journal.open(tmp_path / "demo-course.sqlite3")
+    fill_demo(opened, TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_context(demo_journal: Journal) -> Iterator[AppContext]:
+    """The app context over the demo journal."""
+    made = make_context(demo_journal)
+    yield made
+    made.journal.close()

@@ -1,0 +1,277 @@
+"""The main window: lazy pages, shortcuts, saved state, journal switching, start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
+
+from fertilitytracker.gui.app import build_window, describe_traceback
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.main_window import PAGES, MainWindow
+from fertilitytracker.gui.ui_state import UiState
+from fertilitytracker.services.journal import start_regimen
+from fertilitytracker.storage.journal import Journal
+from tests.gui.conftest import make_context
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
+    made = MainWindow(ui_state, demo_context)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    return made
+
+
+def named(widget, kind, accessible_name: str):
+    for found in widget.findChildren(kind):
+        if found.accessibleName() == accessible_name:
+            return found
+    raise AssertionError(accessible_name)
+
+
+def test_title_names_the_journal_and_today_is_first(window: MainWindow) -> None:
+    assert window.windowTitle() == "Fertility Tracker — demo-course.sqlite3"
+    assert window.current_page() == "today"
+    assert window.sidebar.currentItem().text() == "Today"
+    assert window.screen("medications") is None  # pages are built on first show
+
+
+def test_sidebar_and_ctrl_number_shortcuts_switch_pages(qtbot, window: MainWindow) -> None:
+    window.activateWindow()
+    for number, page in enumerate(PAGES, start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_page() == page.key
+        assert window.sidebar.currentRow() == number - 1
+    window.sidebar.setCurrentRow(1)
+    assert window.current_page() == "medications"
+
+
+def test_missing_pages_show_a_placeholder(window: MainWindow) -> None:
+    widget = window.ensure_screen("reminders")
+    if widget.property("placeholder"):
+        assert "not available" in widget.findChild(QLabel).text()
+
+
+def test_ctrl_d_and_ctrl_l(qtbot, window: MainWindow) -> None:
+    window.show_page("settings")
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "today"
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "labs"
+
+
+def test_log_a_dose_on_today_changes_adherence_in_medications(
+    qtbot, window: MainWindow, demo_context: AppContext
+) -> None:
+    medications = window.show_page("medications")
+    model = medications.model
+    names = [model.index(row, 0).data() for row in range(model.rowCount())]
+    row = names.index("clomiphene")
+    before = model.index(row, 7).data()
+    today = window.show_page("today")
+    qtbot.mouseClick(named(today, QPushButton, "Taken: clomiphene"), Qt.MouseButton.LeftButton)
+    assert window.saved_label.text() == "Saved 09:00"
+    window.show_page("medications")
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    after = model.index(names.index("clomiphene"), 7).data()
+    assert before != after
+    taken_before = int(before.split("(")[1].split("/")[0])
+    taken_after = int(after.split("(")[1].split("/")[0])
+    assert taken_after == taken_before + 1
+
+
+def test_settings_unit_toggle_turns_today_into_si(qtbot, window: MainWindow) -> None:
+    today = window.show_page("today")
+    assert named(today, QLabel, "Total testosterone value").text() == "<b>712</b> ng/dL"
+    settings = window.show_page("settings")
+    qtbot.mouseClick(named(settings, QRadioButton, "Units SI"), Qt.MouseButton.LeftButton)
+    window.show_page("today")
+    assert named(today, QLabel, "Total testosterone value").text() == "<b>24.7</b> nmol/L"
+    assert "pmol/L" in named(today, QLabel, "Estradiol value").text()
+
+
+def test_switch_journals_changes_title_and_every_screen(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    medications = window.show_page("medications")
+    assert medications.model.rowCount() == 2
+    other = Journal.open(tmp_path / "mine.sqlite3")
+    start_regimen(other, "letrozole", "2.5", "mg", "daily", date(2026, 5, 1))
+    other.close()
+    assert window.open_journal_path(tmp_path / "mine.sqlite3", create=False) is None
+    assert window.windowTitle() == "Fertility Tracker — mine.sqlite3"
+    assert [medications.model.index(0, 0).data()] == ["letrozole"]
+    assert medications.model.rowCount() == 1
+    today = window.show_page("today")
+    assert "letrozole" in "".join(label.text() for label in today.findChildren(QLabel))
+
+
+def test_an_empty_journal_opens_on_the_welcome(qtbot, context, ui_state) -> None:
+    made = MainWindow(ui_state, context)
+    qtbot.addWidget(made)
+    assert made.current_page() == "welcome"
+    assert made.sidebar.selectedItems() == []
+    made.show_page("today")
+    assert made.current_page() == "today"
+
+
+def test_geometry_last_page_and_theme_are_remembered(qtbot, demo_context, ui_state) -> None:
+    first = MainWindow(ui_state, demo_context)
+    qtbot.addWidget(first)
+    first.show_page("settings")
+    first.resize(700, 500)
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()
+    assert ui_state.last_page == "settings"
+    second = MainWindow(ui_state, make_context(demo_context.journal))
+    qtbot.addWidget(second)
+    assert second.current_page() == "settings"
+    assert second.size().width() == 700
+
+
+def test_dark_theme_is_applied_and_saved(qtbot, window: MainWindow, ui_state: UiState) -> None:
+    app = QApplication.instance()
+    try:
+        window.set_theme("dark")
+        assert ui_state.theme == "dark"
+        assert app.palette().window().color().lightness() < 128
+        assert app.style().name().lower() == "fusion"
+    finally:
+        window.set_theme("system")
+    assert ui_state.theme == "system"
+
+
+def test_the_window_shows_before_the_journal_opens(qtbot, tmp_path: Path, ui_state) -> None:
+    journal_path = tmp_path / "start.sqlite3"
+    made = build_window(journal_path, ui_state)
+    qtbot.addWidget(made)
+    assert made.isVisible()
+    assert made.context is None
+    assert "Opening the journal" in made.message_label.text()
+    qtbot.waitUntil(lambda: made.context is not None)
+    assert made.current_page() == "welcome"
+    made.context.journal.close()
+
+
+def test_a_broken_journal_is_explained_in_words(qtbot, tmp_path: Path, ui_state) -> None:
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_text("not a database")
+    made = build_window(broken, ui_state)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.message_buttons.isVisibleTo(made))
+    assert "could not be opened" in made.message_label.text()
+    assert made.context is None
+    assert made.open_journal_path(tmp_path / "new.sqlite3", create=True) is None
+    assert made.windowTitle() == "Fertility Tracker — new.sqlite3"
+    made.context.journal.close()
+
+
+def test_file_menu_entries_exist(window: MainWindow) -> None:
+    texts = [action.text() for action in window.menuBar().actions()[0].menu().actions()]
+    for wanted in ("&New journal…", "&Open journal…", "Export &report…", "&Import…", "&Export…"):
+        assert wanted in texts
+
+
+def test_the_error_log_keeps_no_message() -> None:
+    try:
+        raise ValueError("estradiol 8 pg/mL")
+    except ValueError as error:
+        text = describe_traceback(type(error), error.__traceback__)
+    assert "ValueError" in text
+    assert "estradiol" not in text
+    assert "test_the_error_log_keeps_no_message" in text
+
+
+def test_start_up_does_not_import_plotting_or_pdf(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from fertilitytracker.gui.app import build_window, open_journal_into\n"
+        "from fertilitytracker.gui.ui_state import UiState\n"
+        "from PySide6.QtCore import QSettings\n"
+        f"state = UiState(QSettings({str(tmp_path / 'ui.ini')!r}, QSettings.Format.IniFormat))\n"
+        "from pathlib import Path\n"
+        f"window = build_window(Path({str(tmp_path / 's.sqlite3')!r}), state)\n"
+        "import time\n"
+        "deadline = time.monotonic() + 30\n"
+        "while window.context is None and time.monotonic() < deadline:\n"
+        "    app.processEvents()\n"
+        "assert window.context is not None\n"
+        "print(sorted(m for m in ('pyqtgraph', 'reportlab') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_start_up_does_not_import_numpy(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "import fertilitytracker.gui.app, fertilitytracker.gui.context\n"
+        "import fertilitytracker.storage.journal\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_a_minimised_start_opens_the_journal_and_starts_dose_reminders(
+    qtbot, tmp_path: Path, ui_state
+) -> None:
+    made = build_window(tmp_path / "login.sqlite3", ui_state, minimized=True)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.context is not None)
+    assert made.tray is not None
+    # Offscreen there is no system tray, so the window waits minimised instead of hidden.
+    assert made.isMinimized()
+    made.tray.stop()
+    made.context.journal.close()
+
+
+def test_a_damaged_journal_with_a_backup_opens_a_recovered_copy(
+    qtbot, tmp_path: Path, ui_state, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fertilitytracker.gui import recovery
+    from fertilitytracker.storage.backup import backup_now
+    from fertilitytracker.storage.journal import Journal
+
+    journal_path = tmp_path / "journal.sqlite3"
+    good = Journal.open(journal_path)
+    backup_now(good.db.conn, journal_path, datetime(2026, 6, 1, 9, 0))
+    good.close()
+    damaged = bytearray(journal_path.read_bytes())
+    damaged[:16] = b"garbage garbage!"
+    journal_path.write_bytes(bytes(damaged))
+    offered: list[Path] = []
+
+    def choose_copy(parent, path, error) -> Path:
+        offered.append(path)
+        copy = tmp_path / "recovered.sqlite3"
+        Journal.open(copy).close()
+        return copy
+
+    monkeypatch.setattr(recovery, "offer_recovery", choose_copy)
+    made = build_window(journal_path, ui_state)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.context is not None)
+    assert offered == [journal_path]
+    assert made.context.journal.path.name == "recovered.sqlite3"
+    assert journal_path.read_bytes() == bytes(damaged)
+    made.tray.stop()
+    made.context.journal.close()

@@ -1,0 +1,63 @@
+"""File › Export report… writes the clinician PDF in the background and says where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.dialogs.report_dialog import ReportDialog
+from fertilitytracker.gui.main_window import MainWindow
+from fertilitytracker.gui.ui_state import UiState
+
+pytestmark = pytest.mark.gui
+
+
+def test_export_report_from_the_file_menu_writes_the_pdf(
+    qtbot, demo_context: AppContext, ui_state: UiState, tmp_path: Path
+) -> None:
+    window = MainWindow(ui_state, demo_context)
+    qtbot.addWidget(window)
+    window.export_report()
+    dialog = window.report_dialog
+    target = tmp_path / "for the clinic.pdf"
+    dialog.path.setText(str(target))
+    dialog.units.setCurrentIndex(dialog.units.findData("si"))
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.export_button.click()
+    assert "pages" in dialog.message.text()
+    assert window.statusBar().currentMessage().startswith("Report saved to")
+    reader = PdfReader(target)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert f"page 1 of {len(reader.pages)}" in text
+    assert "nmol/L" in text
+    dialog.close()
+
+
+def test_a_missing_folder_is_refused_in_words_and_nothing_written(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:
+    dialog = ReportDialog(demo_context)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "no such folder" / "report.pdf"))
+    with qtbot.waitSignal(dialog.failed, timeout=5000) as refused:
+        dialog.export_button.click()
+    assert refused.args[0].startswith("output:")
+    assert dialog.message.text().startswith("⚠")
+    assert dialog.export_button.isEnabled()
+    assert not (tmp_path / "no such folder").exists()
+
+
+def test_a_reversed_period_is_refused(qtbot, demo_context: AppContext, tmp_path: Path) -> None:
+    dialog = ReportDialog(demo_context)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "r.pdf"))
+    dialog.whole_history.setChecked(False)
+    dialog.start.set_value(demo_context.today())
+    dialog.end.set_value(demo_context.today().replace(year=2025))
+    with qtbot.waitSignal(dialog.failed, timeout=5000):
+        dialog.export_button.click()
+    assert "start is after the end" in dialog.message.text()
+    assert not (tmp_path / "r.pdf").exists()

@@ -1,0 +1,199 @@
+"""Today: due doses with Taken/Skipped and undo, missed doses, latest hormones, E2 warning."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.screens.today import TodayScreen
+from fertilitytracker.services.journal import ResultInput, record_draw, start_regimen
+from fertilitytracker.services.settings import set_setting
+
+pytestmark = pytest.mark.gui
+
+
+def button(parent: QWidget, accessible_name: str) -> QPushButton:
+    for found in parent.findChildren(QPushButton):
+        if found.accessibleName() == accessible_name:
+            return found
+    raise AssertionError(f"no button {accessible_name!r}")
+
+
+def label(parent: QWidget, accessible_name: str) -> QLabel:
+    for found in parent.findChildren(QLabel):
+        if found.accessibleName() == accessible_name:
+            return found
+    raise AssertionError(f"no label {accessible_name!r}")
+
+
+def texts(widget: QWidget) -> str:
+    return "\n".join(found.text() for found in widget.findChildren(QLabel))
+
+
+@pytest.fixture
+def screen(qtbot, context: AppContext) -> TodayScreen:
+    made = TodayScreen(context)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def test_empty_journal_says_what_to_do(screen: TodayScreen) -> None:
+    assert "Monday 01 June 2026" in screen.heading.text()
+    assert "No medication is active today" in texts(screen.doses_box)
+    assert "No lab results yet" in texts(screen.latest_box)
+    assert not screen.warning_banner.isVisible()
+
+
+def test_taken_logs_a_dose_and_undo_removes_it(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "Arimidex", "0.5", "mg", "daily", date(2026, 5, 20))
+    context.reload()
+    assert label(screen.doses_box, "anastrozole status").text() == "1 dose due"
+
+    qtbot.mouseClick(button(screen.doses_box, "Taken: anastrozole"), Qt.MouseButton.LeftButton)
+
+    assert label(screen.doses_box, "anastrozole status").text() == "✓ done: taken 09:00"
+    assert not button(screen.doses_box, "Taken: anastrozole").isEnabled()
+    assert not button(screen.doses_box, "Skipped: anastrozole").isEnabled()
+    assert [dose.status for dose in context.journal.doses.all()] == ["taken"]
+    assert screen.undo_bar.isVisible()
+    assert "anastrozole taken 2026-06-01 09:00" in screen.undo_bar.message.text()
+
+    qtbot.mouseClick(screen.undo_bar.undo_button, Qt.MouseButton.LeftButton)
+
+    assert context.journal.doses.all() == []
+    assert label(screen.doses_box, "anastrozole status").text() == "1 dose due"
+    assert button(screen.doses_box, "Taken: anastrozole").isEnabled()
+
+
+def test_skipped_is_logged_as_skipped(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2026, 5, 20))
+    context.reload()
+    qtbot.mouseClick(button(screen.doses_box, "Skipped: clomiphene"), Qt.MouseButton.LeftButton)
+    assert label(screen.doses_box, "clomiphene status").text() == "✓ done: skipped 09:00"
+    assert [dose.status for dose in context.journal.doses.all()] == ["skipped"]
+
+
+def test_twice_daily_counts_down(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "clomiphene", "25", "mg", "daily x2", date(2026, 5, 31))
+    context.reload()
+    assert label(screen.doses_box, "clomiphene status").text() == "2 doses due"
+    qtbot.mouseClick(button(screen.doses_box, "Taken: clomiphene"), Qt.MouseButton.LeftButton)
+    assert label(screen.doses_box, "clomiphene status").text() == "1 dose due; taken 09:00"
+    assert button(screen.doses_box, "Taken: clomiphene").isEnabled()
+
+
+def test_missed_doses_of_the_last_week_can_be_logged(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "anastrozole", "1", "mg", "daily", date(2026, 5, 29), time(8, 0))
+    context.reload()
+    missed = texts(screen.missed_box)
+    assert "2026-05-29, 1 missed" in missed
+    assert "2026-05-31, 1 missed" in missed
+    assert "2026-06-01" not in missed  # today's dose can still be taken
+
+    qtbot.mouseClick(
+        button(screen.missed_box, "Log anastrozole of 2026-05-30 as taken"),
+        Qt.MouseButton.LeftButton,
+    )
+    assert "2026-05-30" not in texts(screen.missed_box)
+    (dose,) = context.journal.doses.all()
+    assert dose.at.isoformat() == "2026-05-30T08:00:00"
+
+
+def draw(context: AppContext, day: date, *entries: tuple[str, str, str]) -> None:
+    record_draw(context.journal, day, [ResultInput(*entry) for entry in entries])
+    context.reload()
+
+
+def test_latest_hormones_with_flags_and_ratio(screen: TodayScreen, context) -> None:
+    draw(context, date(2026, 4, 1), ("total_testosterone", "250", "ng/dL"))
+    draw(
+        context,
+        date(2026, 5, 1),
+        ("total_testosterone", "500", "ng/dL"),
+        ("estradiol", "50", "pg/mL"),
+        ("lh", "1.0", "IU/L"),
+    )
+    assert label(screen.latest_box, "Total testosterone value").text() == "<b>500</b> ng/dL"
+    assert label(screen.latest_box, "Estradiol flag").text() == "▲ high"
+    assert label(screen.latest_box, "LH flag").text() == "▼ low"
+    assert label(screen.latest_box, "Total testosterone flag").text() == "in range"
+    assert label(screen.latest_box, "T/E ratio value").text() == "<b>10</b> ng/dL per pg/mL"
+
+
+def test_si_units_convert_the_latest_values(screen: TodayScreen, context) -> None:
+    draw(
+        context,
+        date(2026, 5, 1),
+        ("total_testosterone", "692", "ng/dL"),
+        ("estradiol", "27.24", "pg/mL"),
+    )
+    set_setting(context.journal, "unit_system", "si")
+    context.reload()
+    assert label(screen.latest_box, "Total testosterone value").text() == "<b>24</b> nmol/L"
+    assert label(screen.latest_box, "Estradiol value").text() == "<b>100</b> pmol/L"
+    assert "nmol/L per pmol/L" in label(screen.latest_box, "T/E ratio value").text()
+
+
+def test_estradiol_over_suppression_warning_on_an_aromatase_inhibitor(
+    screen: TodayScreen, context
+) -> None:
+    draw(context, date(2026, 5, 25), ("estradiol", "<8", "pg/mL"))
+    assert not screen.warning_banner.isVisible()  # no aromatase inhibitor: no warning
+
+    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 5, 1))
+    context.reload()
+    assert screen.warning_banner.isVisible()
+    text = screen.warning_banner.text()
+    assert "Estradiol may be over-suppressed" in text
+    assert "(&lt;8 pg/mL on 2026-05-25)" in text  # escaped, so the label shows "<8"
+    assert "the floor of 10 pg/mL" in text
+    assert "(anastrozole)" in text
+
+    assert label(screen.latest_box, "Estradiol value").text() == "<b>&lt;8</b> pg/mL"
+
+    draw(context, date(2026, 5, 30), ("estradiol", "22", "pg/mL"))
+    assert not screen.warning_banner.isVisible()
+
+
+def test_overdue_test_offers_log_result(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 4, 1))
+    context.reload()
+    assert label(screen.tests_box, "Hormone panel status").text() == "▲ overdue since 2026-04-29"
+    assert "anastrozole started 2026-04-01" in texts(screen.tests_box)
+
+    with qtbot.waitSignal(screen.navigate_requested) as signal:
+        qtbot.mouseClick(
+            button(screen.tests_box, "Log result: Hormone panel"), Qt.MouseButton.LeftButton
+        )
+    page, payload = signal.args
+    assert page == "labs"
+    assert payload["action"] == "new_draw"
+    assert payload["analytes"] == ["total_testosterone", "estradiol"]
+
+
+def test_semen_analysis_due_navigates_to_semen(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2025, 11, 1))
+    context.reload()
+    with qtbot.waitSignal(screen.navigate_requested) as signal:
+        qtbot.mouseClick(
+            button(screen.tests_box, "Log result: Semen analysis"), Qt.MouseButton.LeftButton
+        )
+    assert signal.args == ["semen", {"action": "new_analysis"}]
+
+
+def test_demo_journal_shows_every_section(qtbot, demo_context) -> None:
+    screen = TodayScreen(demo_context)
+    qtbot.addWidget(screen)
+    assert label(screen.latest_box, "Total testosterone value").text() == "<b>712</b> ng/dL"
+    assert "clomiphene" in texts(screen.doses_box)
+
+
+def test_a_name_with_markup_is_shown_as_typed(screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "<i>my pill</i>", "1", "mg", "daily", date(2026, 5, 31))
+    context.reload()
+    assert "&lt;i&gt;my pill&lt;/i&gt;" in texts(screen.doses_box)
