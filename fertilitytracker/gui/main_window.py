@@ -45,35 +45,20 @@ class Page:
     label: str
     module: str
     class_name: str
-    missing_text: str
 
 
 PAGES: tuple[Page, ...] = (
-    Page("today", "Today", "today", "TodayScreen", ""),
-    Page("medications", "Medications", "medications", "MedicationsScreen", ""),
-    Page("labs", "Labs", "labs", "LabsScreen", "Lab results are not available in this build yet."),
-    Page("semen", "Semen", "semen", "SemenScreen", "Semen analyses are not available yet."),
-    Page("symptoms", "Symptoms", "symptoms", "SymptomsScreen", "Symptoms are not available yet."),
-    Page("charts", "Charts", "charts", "ChartsScreen", "Charts are not available in this build."),
-    Page(
-        "reminders", "Reminders", "reminders", "RemindersScreen", "Reminders are not available yet."
-    ),
-    Page("settings", "Settings", "settings", "SettingsScreen", ""),
+    Page("today", "Today", "today", "TodayScreen"),
+    Page("medications", "Medications", "medications", "MedicationsScreen"),
+    Page("labs", "Labs", "labs", "LabsScreen"),
+    Page("semen", "Semen", "semen", "SemenScreen"),
+    Page("symptoms", "Symptoms", "symptoms", "SymptomsScreen"),
+    Page("charts", "Charts", "charts", "ChartsScreen"),
+    Page("reminders", "Reminders", "reminders", "RemindersScreen"),
+    Page("settings", "Settings", "settings", "SettingsScreen"),
 )
 PAGE_KEYS = tuple(page.key for page in PAGES)
 SCREENS_PACKAGE = "fertilitytracker.gui.screens"
-
-
-def _placeholder(text: str) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    label = QLabel(text, widget)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setAccessibleName("Not available")
-    layout.addWidget(label)
-    widget.setProperty("placeholder", True)
-    return widget
 
 
 def is_demo(path: Path) -> bool:
@@ -363,24 +348,21 @@ class MainWindow(QMainWindow):
         assert self.context is not None
         page = next(page for page in PAGES if page.key == key)
         module_name = f"{SCREENS_PACKAGE}.{page.module}"
-        try:
-            module = importlib.import_module(module_name)
-            screen_class = getattr(module, page.class_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            widget = _placeholder(page.missing_text or f"{page.label} is not available yet.")
-        except AttributeError:
-            widget = _placeholder(page.missing_text or f"{page.label} is not available yet.")
-        else:
-            widget = screen_class(self.context, self.stack)
-            signal = getattr(widget, "navigate_requested", None)
-            if signal is not None:
-                signal.connect(self.show_page)
-            theme_signal = getattr(widget, "theme_changed", None)
-            if theme_signal is not None:
-                theme_signal.connect(self.set_theme)
-                widget.set_theme(self.ui_state.theme)
+        # Imported on first show: pyqtgraph (Charts) must not load at start-up.
+        screen_class = getattr(importlib.import_module(module_name), page.class_name)
+        widget = screen_class(self.context, self.stack)
+        signal = getattr(widget, "navigate_requested", None)
+        if signal is not None:
+            signal.connect(self.show_page)
+        draw_signal = getattr(widget, "draw_requested", None)
+        if draw_signal is not None:
+            draw_signal.connect(
+                lambda day: self.show_page("labs", {"action": "show_draw", "date": day})
+            )
+        theme_signal = getattr(widget, "theme_changed", None)
+        if theme_signal is not None:
+            theme_signal.connect(self.set_theme)
+            widget.set_theme(self.ui_state.theme)
         widget.setObjectName(f"page_{key}")
         self._screens[key] = widget
         self.stack.addWidget(widget)
@@ -420,6 +402,8 @@ class MainWindow(QMainWindow):
                 widget.open_new_dexa()
             elif hasattr(widget, "open_new_draw"):
                 widget.open_new_draw(payload.get("analytes"))
+        elif action == "show_draw" and hasattr(widget, "show_draw"):
+            widget.show_draw(payload["date"])
         elif action == "new_analysis" and hasattr(widget, "open_new_analysis"):
             widget.open_new_analysis()
         elif action == "start" and hasattr(widget, "open_start_form"):

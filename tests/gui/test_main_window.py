@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
 
 from fertilitytracker.gui.app import build_window, describe_traceback
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.main_window import PAGES, MainWindow
+from fertilitytracker.gui.main_window import PAGE_KEYS, PAGES, MainWindow
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.journal import start_regimen
 from fertilitytracker.storage.journal import Journal
@@ -56,10 +56,26 @@ def test_sidebar_and_ctrl_number_shortcuts_switch_pages(qtbot, window: MainWindo
     assert window.current_page() == "medications"
 
 
-def test_missing_pages_show_a_placeholder(window: MainWindow) -> None:
-    widget = window.ensure_screen("reminders")
-    if widget.property("placeholder"):
-        assert "not available" in widget.findChild(QLabel).text()
+def test_every_page_builds_its_screen(window: MainWindow) -> None:
+    for key in PAGE_KEYS:
+        widget = window.show_page(key)
+        assert window.current_page() == key
+        assert type(widget).__name__.endswith("Screen"), key
+
+
+def test_a_click_on_a_chart_point_opens_that_draw_on_labs(window: MainWindow) -> None:
+    charts = window.show_page("charts")
+    labs_dates = [view.date for view in window.ensure_screen("labs").draw_views()]
+    charts.draw_requested.emit(labs_dates[0])
+    assert window.current_page() == "labs"
+    assert window.screen("labs").selected_draw().date == labs_dates[0]
+
+
+def test_the_dexa_reminder_focuses_the_dexa_form(qtbot, window: MainWindow) -> None:
+    window.show()
+    window.show_page("labs", {"action": "new_draw", "test": "dexa", "analytes": None})
+    labs = window.screen("labs")
+    qtbot.waitUntil(lambda: labs.dexa_form.t_score_edit.hasFocus())
 
 
 def test_ctrl_d_and_ctrl_l(qtbot, window: MainWindow) -> None:

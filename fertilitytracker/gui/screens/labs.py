@@ -793,6 +793,22 @@ class LabsScreen(QWidget):
         first = self.draw_form.rows[0]
         (first.value_edit if analytes else first.analyte_combo).setFocus()
 
+    def open_new_dexa(self) -> None:
+        """Focus the DEXA form (used by the DEXA reminder's "Log result")."""
+        self.dexa_form.date_edit.set_value(self._context.today())
+        self.form_scroll.ensureWidgetVisible(self.dexa_form)
+        self.dexa_form.t_score_edit.setFocus()
+
+    def show_draw(self, day: date) -> bool:
+        """Select the draw of `day` in the table (a click on a chart point); False if none."""
+        for row in range(self.draws_proxy.rowCount()):
+            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
+            if self.draws_model.row_at(source.row()).date == day:
+                self.draws_table.selectRow(row)
+                self.draws_table.scrollTo(self.draws_proxy.index(row, 0))
+                return True
+        return False
+
     def _saved(self, change: Change) -> None:
         self._context.notify(change)
         show_status(self, change.summary)
