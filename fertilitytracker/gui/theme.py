@@ -1,11 +1,21 @@
-"""Light, dark and system themes, and the few colours screens derive from the palette."""
+"""Light, dark and system themes, the colours screens derive from the palette, table fitting."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QTableView,
+    QWidget,
+)
 
 ThemeName = Literal["system", "light", "dark"]
 THEMES: tuple[tuple[ThemeName, str], ...] = (
@@ -56,6 +66,60 @@ def _light_palette() -> QPalette:
     return palette
 
 
+class _ReadableFusion(QProxyStyle):
+    """Fusion, with unticked check boxes and radio buttons outlined so they show on dark.
+
+    Fusion outlines an indicator with the window colour darkened, which all but disappears
+    on a dark window: a patient could not see that a box was there to tick.
+    """
+
+    _OUTLINED = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+    )
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def name(self) -> str:  # type: ignore[override]
+        """The base style's name ("fusion"): this is Fusion with clearer indicators."""
+        return self.baseStyle().name()
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in self._OUTLINED or not is_dark(option.palette):
+            return
+        focused = bool(
+            option.state & QStyle.StateFlag.State_HasFocus
+            and option.state & QStyle.StateFlag.State_KeyboardFocusChange
+        )
+        colour = (
+            option.palette.color(QPalette.ColorRole.Highlight).lighter(130)
+            if focused
+            else muted_color(option.palette)
+        )
+        if not option.state & QStyle.StateFlag.State_Enabled:
+            colour = option.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(colour, 1.2))
+        painter.setBrush(QColor(0, 0, 0, 0))
+        rect = QRectF(option.rect).adjusted(0.5, 0.5, -1.0, -1.0)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            radius = min(rect.width(), rect.height()) / 2.0
+            painter.drawEllipse(QPointF(rect.center()), radius, radius)
+        else:
+            painter.drawRoundedRect(rect, 1.5, 1.5)
+        painter.restore()
+
+
 def apply_theme(app: QApplication, theme: str) -> ThemeName:
     """Apply `theme` ("system", "light" or "dark"; anything else means system) to `app`."""
     global _original_palette
@@ -67,7 +131,7 @@ def apply_theme(app: QApplication, theme: str) -> ThemeName:
         app.setStyle(str(app.property(_ORIGINAL_STYLE_PROPERTY)))
         app.setPalette(_original_palette if _original_palette is not None else QPalette())
     else:
-        app.setStyle("Fusion")
+        app.setStyle(_ReadableFusion())
         app.setPalette(_dark_palette() if chosen == "dark" else _light_palette())
     return chosen
 
@@ -118,3 +182,41 @@ def muted_color(palette: QPalette) -> QColor:
         (text.green() * 2 + window.green()) // 3,
         (text.blue() * 2 + window.blue()) // 3,
     )
+
+
+# Room beside a header's text, and beside the sort arrow of the sorted column.
+HEADER_PADDING_PX = 18
+SORT_ARROW_GAP_PX = 6
+
+
+def fit_columns(table: QTableView) -> None:
+    """Size each visible column to its widest cell or header line, and no wider.
+
+    Qt's ResizeToContents keeps room for a sort arrow in every header, as wide as the header is
+    tall: with two-line headers ("E2" over "pg/mL") that is some 35 px per column, which pushed
+    common columns of the Labs and Semen tables out of sight. Only the sorted column gets it.
+    """
+    header = table.horizontalHeader()
+    model = table.model()
+    if model is None:
+        return
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    metrics = header.fontMetrics()
+    sorted_column = header.sortIndicatorSection() if header.isSortIndicatorShown() else -1
+    arrow_px = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            continue
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        title_px = max((metrics.horizontalAdvance(line) for line in title.split("\n")), default=0)
+        if column == sorted_column:
+            title_px += arrow_px + SORT_ARROW_GAP_PX
+        header.resizeSection(
+            column, max(table.sizeHintForColumn(column), title_px + HEADER_PADDING_PX)
+        )
+
+
+def keep_columns_fitted(table: QTableView) -> None:
+    """Fit the columns now and whenever the sorted column changes (its arrow needs room)."""
+    fit_columns(table)
+    table.horizontalHeader().sortIndicatorChanged.connect(lambda *_args: fit_columns(table))

@@ -32,7 +32,9 @@ class BackgroundTask(QObject):
     """Run `work` in the thread pool; `finished(result)` or `failed(error)` arrive in the UI thread.
 
     The work must not touch widgets, and must open its own journal connection if it needs one
-    (SQLite connections stay in the thread that made them).
+    (SQLite connections stay in the thread that made them). Import what the work needs at
+    module level, not inside it: an import in a worker thread races with PySide's import hook
+    (reportlab building a PDF in a thread segfaulted, so the report runs as a process).
     """
 
     finished = Signal(object)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
@@ -17,6 +17,7 @@ from fertilitytracker.core.medications import lookup_medication, validate_dose
 from fertilitytracker.core.records import (
     DexaScan,
     DoseEvent,
+    History,
     LabResult,
     Regimen,
     RegimenStep,
@@ -397,7 +398,9 @@ class Removed:
     doses: tuple[DoseEvent, ...] = ()
 
 
-_KIND_TABLE_LABEL = {
+# The table of each kind: the name of its repository on the Journal, of its History field
+# (but lab results, which live in `draws`) and the label a Change carries.
+_KIND_TABLE_LABEL: dict[str, str] = {
     "lab_result": "labs",
     "semen": "semen",
     "dexa": "dexa",
@@ -407,43 +410,45 @@ _KIND_TABLE_LABEL = {
 }
 
 
+class _Repository(Protocol):
+    """What remove and restore need of the repository of a kind other than lab results."""
+
+    def add(self, record: Any) -> Any: ...
+
+    def delete(self, record_id: Any) -> None: ...
+
+
+def _repository(journal: Journal, kind: RecordKind) -> _Repository:
+    repository: _Repository = getattr(journal, _KIND_TABLE_LABEL[kind])
+    return repository
+
+
+def _find_removable(history: History, kind: RecordKind, record_id: int) -> Removed | None:
+    """The record `record_id` of `kind` as undo needs it (a regimen with its doses), or None."""
+    if kind == "lab_result":
+        for draw in history.draws:
+            for result in draw.results:
+                if result.id == record_id:
+                    return Removed(kind, result, draw.date, draw.time)
+        return None
+    records: Sequence[Any] = getattr(history, _KIND_TABLE_LABEL[kind])
+    for record in records:
+        if record.id == record_id:
+            own_doses: tuple[DoseEvent, ...] = ()
+            if kind == "regimen":
+                own_doses = tuple(d for d in history.doses if d.regimen_id == record_id)
+            return Removed(kind, record, doses=own_doses)
+    return None
+
+
 def remove(journal: Journal, kind: RecordKind, record_id: int) -> tuple[Change, Removed]:
     """Delete one record (a regimen takes its doses with it); returns what undo needs."""
-    history = journal.history()
-    removed: Removed | None = None
     with journal.transaction():
-        if kind == "lab_result":
-            for draw in history.draws:
-                for result in draw.results:
-                    if result.id == record_id:
-                        removed = Removed(kind, result, draw.date, draw.time)
-                        journal.labs.delete_result(result.id)
-        elif kind == "semen":
-            found = [a for a in history.semen if a.id == record_id]
-            if found:
-                removed = Removed(kind, found[0])
-                journal.semen.delete(found[0].id)  # type: ignore[arg-type]
-        elif kind == "dexa":
-            scans = [s for s in history.dexa if s.id == record_id]
-            if scans:
-                removed = Removed(kind, scans[0])
-                journal.dexa.delete(scans[0].id)  # type: ignore[arg-type]
-        elif kind == "symptom":
-            entries = [s for s in history.symptoms if s.id == record_id]
-            if entries:
-                removed = Removed(kind, entries[0])
-                journal.symptoms.delete(entries[0].id)  # type: ignore[arg-type]
-        elif kind == "dose":
-            doses = [d for d in history.doses if d.id == record_id]
-            if doses:
-                removed = Removed(kind, doses[0])
-                journal.doses.delete(doses[0].id)  # type: ignore[arg-type]
-        elif kind == "regimen":
-            regimens = [r for r in history.regimens if r.id == record_id]
-            if regimens:
-                own = tuple(d for d in history.doses if d.regimen_id == record_id)
-                removed = Removed(kind, regimens[0], doses=own)
-                journal.regimens.delete(regimens[0].id)  # type: ignore[arg-type]
+        removed = _find_removable(journal.history(), kind, record_id)
+        if removed is not None and kind == "lab_result":
+            journal.labs.delete_result(record_id)  # type: ignore[arg-type]
+        elif removed is not None:
+            _repository(journal, kind).delete(record_id)
     if removed is None:
         raise InputError(kind, f"no such record (id {record_id}); it may be deleted already")
     return Change(
@@ -458,16 +463,9 @@ def restore(journal: Journal, removed: Removed) -> Change:
             assert removed.draw_date is not None
             draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
             journal.labs.add_result(draw_id, removed.record)
-        elif removed.kind == "semen":
-            journal.semen.add(removed.record)
-        elif removed.kind == "dexa":
-            journal.dexa.add(removed.record)
-        elif removed.kind == "symptom":
-            journal.symptoms.add(removed.record)
-        elif removed.kind == "dose":
-            journal.doses.add(removed.record)
-        elif removed.kind == "regimen":
-            new_id = journal.regimens.add(removed.record)
+        else:
+            new_id = _repository(journal, removed.kind).add(removed.record)
+            # Only a regimen carries doses; they follow it under its new id.
             for dose in removed.doses:
                 journal.doses.add(replace(dose, regimen_id=new_id, id=None))
     kinds = {_KIND_TABLE_LABEL[removed.kind]} | ({"doses"} if removed.doses else set())

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from fertilitytracker.gui.charts.plots import SECONDS_PER_DAY, ChartPlot, day_to_x, x_to_day
@@ -127,9 +127,10 @@ def test_total_testosterone_points_band_and_flags(screen: ChartsScreen) -> None:
     warning = screen.stack.theme.warning
     assert items.scatter.data["brush"][2].color() == warning
     assert items.scatter.data["brush"][0].color() != warning
-    (band,) = plot.band_items
-    assert band.getRegion() == (300.0, 1080.0)
-    assert not band.movable
+    (band,) = plot.backdrop.bands
+    assert (band.bottom, band.top) == (300.0, 1080.0)
+    assert band.fill == screen.stack.theme.band
+    assert "300–1080" in plot.backdrop.tooltip_at(500.0)
     assert "300–1080 ng/dL" in plot.item.titleLabel.text
 
 
@@ -148,36 +149,35 @@ def test_censored_estradiol_is_an_open_marker_at_its_limit(screen: ChartsScreen)
 def test_spans_and_dose_change_markers_on_every_plot(screen: ChartsScreen) -> None:
     for key in screen.shown_plots():
         plot = _plot(screen, key)
-        starts = _days(plot.span_item.opts["x0"])
-        ends = _days(plot.span_item.opts["x1"])
+        spans = plot.backdrop.spans
+        starts = _days(span.start_x for span in spans)
+        ends = _days(span.end_x for span in spans)
         assert list(zip(starts, ends, strict=True)) == [
             (date(2026, 1, 10), date(2026, 5, 1)),
             (date(2026, 4, 1), TODAY),
         ]
-        assert sorted(plot.marker_items) == [0, 1]
-        anastrozole_xs, _ = plot.marker_items[0].getData()
-        # Each change is a vertical segment: its x appears twice (bottom and top).
-        assert sorted(set(_days(anastrozole_xs))) == [
-            date(2026, 1, 10),
-            date(2026, 3, 1),
-            date(2026, 5, 1),
-        ]
+        assert spans[0].colour != spans[1].colour  # one colour per regimen
+        markers = plot.backdrop.markers
+        assert sorted({marker.change.regimen_index for marker in markers}) == [0, 1]
+        anastrozole = [marker.x for marker in markers if marker.change.regimen_index == 0]
+        assert _days(anastrozole) == [date(2026, 1, 10), date(2026, 3, 1), date(2026, 5, 1)]
     top = _plot(screen, screen.shown_plots()[0])
     assert "anastrozole 0.5 mg every 2 days" in top.labels.texts
     assert "clomiphene 25 mg daily" in top.labels.texts
     lower = _plot(screen, "estradiol")
-    assert not any("mg" in text for text in lower.labels.texts)  # labelled on the top plot only
+    assert not any("mg" in text for text in lower.label_texts)  # labelled on the top plot only
     assert "anastrozole" in screen.legend_text() and "clomiphene" in screen.legend_text()
 
 
 def test_reference_lines_and_labels(screen: ChartsScreen) -> None:
     ratio = _plot(screen, "t_e_ratio")
-    assert [line.value() for line in ratio.line_items] == [10.0]
-    assert any("Pavlovich 2001" in text for text in ratio.labels.texts)
+    assert [line.value for line in ratio.backdrop.lines] == [10.0]
+    assert any("Pavlovich 2001" in text for text in ratio.label_texts)
+    assert "Pavlovich 2001" in ratio.backdrop.tooltip_at(10.0)
     concentration = _plot(screen, "sperm_concentration")
-    (band,) = concentration.band_items
-    assert band.getRegion()[0] == 16.0  # WHO 2021 lower limit; open above
-    assert band.getRegion()[1] > 1000
+    (band,) = concentration.backdrop.bands
+    assert band.bottom == 16.0  # WHO 2021 lower limit; open above, to the top of the plot
+    assert band.band.high is None and band.top == concentration.y_range[1]
 
 
 def test_unit_toggle_converts_values_and_bands(qtbot, screen: ChartsScreen) -> None:
@@ -189,11 +189,12 @@ def test_unit_toggle_converts_values_and_bands(qtbot, screen: ChartsScreen) -> N
     plot = _plot(screen, "total_testosterone")
     _xs, ys = plot.series_items["total_testosterone"].curve.getData()
     assert ys[0] == pytest.approx(450 / 28.842)
-    low, high = plot.band_items[0].getRegion()
+    band = plot.backdrop.bands[0]
+    low, high = band.bottom, band.top
     assert (low, high) == (pytest.approx(300 / 28.842), pytest.approx(1080 / 28.842))
     assert "nmol/L" in plot.item.titleLabel.text
     ratio = _plot(screen, "t_e_ratio")
-    assert [line.value() for line in ratio.line_items] == [0.0944]
+    assert [line.value for line in ratio.backdrop.lines] == [0.0944]
 
 
 def test_plot_choice_is_remembered(qtbot, known_context, settings: QSettings) -> None:
@@ -292,6 +293,66 @@ def test_dark_palette_redraws_with_dark_colours(screen: ChartsScreen) -> None:
     plot = _plot(screen, "total_testosterone")
     assert plot.widget.backgroundBrush().color() == QColor(30, 30, 32)
     assert QColor(230, 230, 230).name() in plot.item.titleLabel.text
+
+
+def _pan_days(plot: ChartPlot, days: float, steps: int) -> None:
+    """Pan `plot` by `days` in `steps` steps, as a mouse drag does (range only, same width)."""
+    view = plot.item.getViewBox()
+    for _ in range(steps):
+        low, high = view.viewRange()[0]
+        step = days / steps * SECONDS_PER_DAY
+        view.setXRange(low + step, high + step, padding=0)
+
+
+def test_panning_moves_plots_on_screen_and_the_rest_when_painted(
+    qtbot, screen: ChartsScreen
+) -> None:
+    top = _plot(screen, "total_testosterone")
+    hidden = _plot(screen, "symptoms")  # the last of 7 plots: below a 900 px window
+    assert hidden.widget.viewport().visibleRegion().isEmpty()
+    _pan_days(top, -30, 6)
+    low, high = screen.stack.x_range() or (0.0, 0.0)
+    assert top.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
+    estradiol = _plot(screen, "estradiol").item.getViewBox().viewRange()[0]
+    assert estradiol == pytest.approx([low, high])  # on screen: moved in the same frame
+    axis = screen.stack.axis_widget.getPlotItem().getViewBox().viewRange()[0]
+    assert axis == pytest.approx([low, high])
+    assert "symptoms" in screen.stack.stale_keys  # out of sight: not moved yet
+    screen.scroll_to_plot("symptoms")
+    qtbot.waitUntil(lambda: "symptoms" not in screen.stack.stale_keys)
+    assert hidden.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
+
+
+def test_points_scrolled_into_view_are_drawn(qtbot, screen: ChartsScreen) -> None:
+    qtbot.mouseClick(screen.range_button("3m"), Qt.MouseButton.LeftButton)
+    plot = _plot(screen, "estradiol")
+    plot.widget.viewport().grab()  # cached while 2026-01-05 is out of view
+    _pan_days(_plot(screen, "total_testosterone"), -60, 12)
+    image = plot.widget.viewport().grab().toImage()
+    position = _point_position(plot, "estradiol", 0)  # 30 pg/mL: in range, filled
+    assert image.rect().contains(position)
+    assert image.pixelColor(position) == screen.stack.theme.series_colour(0)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_target_band_is_clearly_visible(screen: ChartsScreen, dark: bool) -> None:
+    if dark:
+        palette = QPalette(screen.palette())
+        palette.setColor(QPalette.ColorRole.Window, QColor(45, 45, 48))
+        palette.setColor(QPalette.ColorRole.Base, QColor(30, 30, 32))
+        palette.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+        screen.setPalette(palette)
+    assert screen.stack.theme.dark == dark
+    plot = _plot(screen, "total_testosterone")
+    view = plot.item.getViewBox()
+    image = plot.widget.viewport().grab().toImage()
+    # Same date (no span there yet, before the first regimen), inside and above the band.
+    x = day_to_x(date(2026, 1, 6))
+    inside = plot.widget.mapFromScene(view.mapViewToScene(QPointF(x, 700.0)))
+    above = plot.widget.mapFromScene(view.mapViewToScene(QPointF(x, plot.y_range[1] - 20)))
+    inside_lightness = image.pixelColor(inside).lightness()
+    above_lightness = image.pixelColor(above).lightness()
+    assert abs(inside_lightness - above_lightness) >= 40
 
 
 def test_x_coordinates_are_calendar_days() -> None:

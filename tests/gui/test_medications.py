@@ -46,7 +46,7 @@ def test_start_a_regimen_from_the_form(qtbot, screen: MedicationsScreen, context
     assert cell(screen, 0, "Name") == "anastrozole"
     assert cell(screen, 0, "Class") == "aromatase inhibitor"
     assert cell(screen, 0, "Dose") == "0.5 mg"
-    assert cell(screen, 0, "Schedule") == "every 2 days"
+    assert cell(screen, 0, "Schedule") == "every other day"
     assert cell(screen, 0, "Start") == "2026-06-01"
     assert cell(screen, 0, "Stop") == "ongoing"
     assert cell(screen, 0, "Time") == "08:00"
@@ -117,8 +117,8 @@ def test_change_dose_from_a_date_shows_in_history(qtbot, screen: MedicationsScre
     assert cell(screen, 0, "Dose") == "0.5 mg"
     items = [screen.history_list.item(i).text() for i in range(screen.history_list.count())]
     assert items == [
-        "2026-05-01  Started 1 mg every 2 days",
-        "2026-05-20  Changed to 0.5 mg every 2 days",
+        "2026-05-01  Started 1 mg, every other day",
+        "2026-05-20  Changed to 0.5 mg, every other day",
     ]
 
 

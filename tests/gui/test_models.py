@@ -5,15 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from fertilitytracker.gui.models.draws import (
-    SORT_ROLE,
-    DexaTableModel,
-    DrawsTableModel,
-    ResultsTableModel,
-    format_number,
-)
+from fertilitytracker.gui.models.base import SORT_ROLE
+from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
+from fertilitytracker.services.formatting import format_number
 from fertilitytracker.services.views import lab_draw_view, semen_view
 from fertilitytracker.storage.journal import Journal
 

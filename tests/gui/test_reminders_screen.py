@@ -253,7 +253,7 @@ def test_dose_reminder_times_are_listed(qtbot, screen: RemindersScreen, ctx: App
         if label.accessibleName()
     }
     # 2026-10-23 09:00: anastrozole's 08:00 has passed, tomorrow is next.
-    assert words["anastrozole reminder"] == "reminder at 08:00 · next: Sat 24 Oct 08:00"
+    assert words["anastrozole reminder"] == "reminder at 08:00 · next: Sat 2026-10-24 08:00"
     assert words["clomiphene reminder"] == "reminder at 07:30, 19:30 · next: today 19:30"
     assert words["hcg reminder"] == "no reminder: set a time of day in Medications"
 

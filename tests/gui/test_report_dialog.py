@@ -42,7 +42,7 @@ def test_a_missing_folder_is_refused_in_words_and_nothing_written(
     dialog = ReportDialog(demo_context)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(tmp_path / "no such folder" / "report.pdf"))
-    with qtbot.waitSignal(dialog.failed, timeout=5000) as refused:
+    with qtbot.waitSignal(dialog.failed, timeout=30_000) as refused:
         dialog.export_button.click()
     assert refused.args[0].startswith("output:")
     assert dialog.message.text().startswith("⚠")

@@ -1,7 +1,10 @@
 """Draws `services.chart_data` with pyqtgraph: one plot per analyte, on one linked date axis.
 
-Items are created once per plot and updated with `setData`/`setRegion`/`setValue` on every
-refresh; only the number of regimens, changes or symptom names can add or remove items.
+Items are created once per plot and updated in place on every refresh. Panning must keep a
+frame under 16.7 ms (bench/charts.py), so everything that only moves sideways while panning
+(treatment, bands, lines, series, dose labels) is drawn into Qt's device-coordinate cache:
+a pan step scrolls the cached pixels and paints only the strip that comes into view. Plots
+scrolled out of sight follow the date range only when they are painted again.
 """
 
 from __future__ import annotations
@@ -12,11 +15,30 @@ from datetime import date, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPen,
+    QPixmapCache,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QStyleOptionGraphicsItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from fertilitytracker.gui.charts.theme import REGIMEN_ALPHA, SERIES_SYMBOLS, ChartTheme
+from fertilitytracker.gui.charts.theme import (
+    BAND_EDGE_ALPHA,
+    REGIMEN_ALPHA,
+    SERIES_SYMBOLS,
+    ChartTheme,
+)
 from fertilitytracker.services.chart_data import (
     Band,
     ChartData,
@@ -39,13 +61,15 @@ SYMBOL_SIZE_PX = 9
 OVER_SUPPRESSED_SIZE_PX = 15
 Y_PADDING_FRACTION = 0.1
 Y_LABEL_PADDING_FRACTION = 0.25
-OPEN_END_SPAN = 1e6  # open band ends reach this far beyond the data, well off the fixed y-range
-MARKER_ALPHA = 200
-SPAN_Z = -30
-BAND_Z = -20
-LINE_Z = -10
-MARKER_Z = -5
+BACKDROP_Z = -20  # treatment spans, bands, dose-change markers and reference lines
 LABEL_Z = 5
+DASH_PERIOD_PX = 6.0  # Qt's DashLine at one pixel: a 4 px dash and a 2 px gap
+DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+# Qt keeps the device caches in QPixmapCache (10 MB by default): the plots of one screen hold
+# a layer per item as large as the plot, and an evicted layer is redrawn whole on the next pan
+# step. Room for this many screenfuls of layers, and never less than the floor.
+CACHED_SCREENS = 8
+PIXMAP_CACHE_FLOOR_KB = 64 * 1024
 LABEL_POSITIONS = (0.98, 0.87, 0.76)  # heights of dose-change labels, as a fraction of the plot
 SYMPTOM_SYMBOL_LIMIT = 400  # beyond this many points a symptom series is drawn as a line only
 
@@ -183,71 +207,273 @@ class PlotLabel:
 
 
 class PlotLabels(pg.GraphicsObject):
-    """Every label of a plot (dose changes, reference lines, zones) as one item.
+    """Labels of a plot as one item: dated ones (dose changes) or ones at the view's left edge.
 
-    A TextItem or InfLineLabel per label re-places itself on every pan step; this item maps
-    the anchors when it paints, so a frame costs only the labels on screen.
+    A TextItem per label re-places itself on every pan step. Dated labels move rigidly with
+    the dates, so that item is drawn into the device cache over the plot's whole extent;
+    labels at the left edge (reference lines, zones) follow the view and are painted each
+    frame, which costs only a few short texts (their sizes are measured once).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, dated: bool) -> None:
         super().__init__()
         self.labels: list[PlotLabel] = []
+        self._boxes: list[QRectF] = []
         self._font = QFont()
         self._font.setPointSizeF(8)
         self._fill = QColor("white")
+        self._dated = dated
+        self._extent = QRectF()
+        if dated:
+            self.setCacheMode(DEVICE_CACHE)
+            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     @property
     def texts(self) -> list[str]:
         """The label texts, in drawing order (for tests and accessibility)."""
         return [label.text for label in self.labels]
 
-    def set_labels(self, labels: Sequence[PlotLabel], fill: QColor) -> None:
+    def set_labels(self, labels: Sequence[PlotLabel], fill: QColor, extent: QRectF) -> None:
+        """Show `labels` on boxes of `fill`; `extent` bounds the plot (the dated labels' cache)."""
         self.prepareGeometryChange()
         self.labels = list(labels)
+        metrics = QFontMetricsF(self._font)
+        self._boxes = [
+            metrics.boundingRect(label.text).adjusted(-3, -1, 3, 1) for label in self.labels
+        ]
         self._fill = QColor(fill)
+        self._extent = QRectF(extent)
+        self.setVisible(bool(self.labels))
         self.update()
 
     def boundingRect(self) -> QRectF:
-        view = self.getViewBox()
-        if view is None or not self.labels:
+        if not self.labels:
             return QRectF()
-        return view.viewRect()
+        if self._dated:
+            return QRectF(self._extent)
+        view = self.getViewBox()
+        return QRectF() if view is None else view.viewRect()
 
     def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
         return None  # never part of an auto-range
 
-    def paint(self, painter: QPainter, *args: object) -> None:
-        view = self.getViewBox()
-        if view is None or not self.labels:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if not self.labels:
             return
-        low, high = view.viewRange()[0]
         transform = painter.transform()
+        visible: QRectF | None = None
+        left = 0.0
+        if self._dated:
+            # Only the strip being painted into the cache (the whole plot on a full repaint).
+            visible = transform.mapRect(option.exposedRect)
+        else:
+            view = self.getViewBox()
+            if view is None:
+                return
+            left = view.viewRange()[0][0]
         painter.save()
         painter.resetTransform()
         painter.setFont(self._font)
-        metrics = QFontMetricsF(self._font)
-        for label in self.labels:
-            x = low if label.x is None else label.x
-            if not low <= x <= high:
-                continue
-            anchor = transform.map(QPointF(x, label.y))
-            box = metrics.boundingRect(label.text).adjusted(-3, -1, 3, 1)
+        for label, size in zip(self.labels, self._boxes, strict=True):
+            anchor = transform.map(QPointF(left if label.x is None else label.x, label.y))
+            box = QRectF(size)
             if label.below:
                 box.moveTopLeft(anchor + QPointF(3, 1))
             else:
                 box.moveBottomLeft(anchor + QPointF(3, -1))
+            if visible is not None and not box.intersects(visible):
+                continue
             painter.fillRect(box, self._fill)
             painter.setPen(label.colour)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.text)
         painter.restore()
 
 
+@dataclass(frozen=True)
+class DrawnSpan:
+    """A medication period as drawn: from `start_x` to `end_x` over the plot's full height."""
+
+    start_x: float
+    end_x: float
+    colour: QColor
+    span: MedicationSpan
+
+
+@dataclass(frozen=True)
+class DrawnBand:
+    """A target band or zone as drawn, in the plot's unit; an open end stops at the y-range."""
+
+    bottom: float
+    top: float
+    fill: QColor
+    edge: QColor
+    band: Band
+
+
+@dataclass(frozen=True)
+class DrawnLine:
+    """A reference line as drawn (dashed, across the plot)."""
+
+    value: float
+    colour: QColor
+    line: ReferenceLine
+
+
+@dataclass(frozen=True)
+class DrawnMarker:
+    """A dose change as drawn: a vertical line at `x` in its regimen's colour."""
+
+    x: float
+    colour: QColor
+    change: DoseChange
+
+
+class PlotBackdrop(pg.GraphicsObject):
+    """Everything behind a plot's series, as one item: spans, bands, markers, reference lines.
+
+    One item instead of a BarGraphItem, a LinearRegionItem and an InfiniteLine per band, line
+    or change: each pyqtgraph item recomputes its bounds in Python on every pan step. The item
+    has a fixed extent (the plot's date limits by its fixed y-range) and is drawn into Qt's
+    device-coordinate cache, so a pan step paints only the strip that scrolls into view.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spans: tuple[DrawnSpan, ...] = ()
+        self.bands: tuple[DrawnBand, ...] = ()
+        self.lines: tuple[DrawnLine, ...] = ()
+        self.markers: tuple[DrawnMarker, ...] = ()
+        self._extent = QRectF()
+        self.setZValue(BACKDROP_Z)
+        self.setCacheMode(DEVICE_CACHE)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+
+    def set_shapes(
+        self,
+        extent: QRectF,
+        spans: Sequence[DrawnSpan],
+        bands: Sequence[DrawnBand],
+        lines: Sequence[DrawnLine],
+        markers: Sequence[DrawnMarker],
+    ) -> None:
+        """Draw these shapes within `extent` (x: seconds, y: the plot's fixed y-range)."""
+        self.prepareGeometryChange()
+        self._extent = QRectF(extent)
+        self.spans = tuple(spans)
+        self.bands = tuple(bands)
+        self.lines = tuple(lines)
+        self.markers = tuple(sorted(markers, key=lambda marker: marker.x))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._extent)
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
+        return None  # never part of an auto-range
+
+    def tooltip_at(self, y: float, tolerance: float = 0.0) -> str:
+        """What the band or reference line at height `y` is, with its source ("" if none)."""
+        for drawn in self.lines:
+            if abs(drawn.value - y) <= tolerance:
+                return f"{drawn.line.label}\n{drawn.line.source}"
+        for band in reversed(self.bands):
+            if band.bottom <= y <= band.top:
+                return f"{band.band.label}\n{band.band.source}"
+        return ""
+
+    def hoverEvent(self, event: object) -> None:
+        """pyqtgraph's hover: name the band or line under the mouse in the tooltip."""
+        if event.isExit():  # type: ignore[attr-defined]
+            self.setToolTip("")
+            return
+        tolerance = abs(self.pixelHeight() or 0.0) * 4
+        self.setToolTip(self.tooltip_at(event.pos().y(), tolerance))  # type: ignore[attr-defined]
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        exposed = option.exposedRect.intersected(self._extent)
+        if exposed.isEmpty():
+            return
+        left, right = exposed.left(), exposed.right()
+        low, high = self._extent.top(), self._extent.bottom()
+        # Fills and axis-parallel lines gain nothing from antialiasing but cost time.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for span in self.spans:
+            if span.end_x < left or span.start_x > right:
+                continue
+            start, end = max(span.start_x, left), min(span.end_x, right)
+            painter.fillRect(QRectF(start, low, end - start, high - low), span.colour)
+        for band in self.bands:
+            painter.fillRect(
+                QRectF(left, band.bottom, right - left, band.top - band.bottom), band.fill
+            )
+        for band in self.bands:
+            painter.setPen(_cosmetic_pen(band.edge))
+            for edge in (band.band.low, band.band.high):
+                if edge is not None and low <= edge <= high:
+                    painter.drawLine(QLineF(left, edge, right, edge))
+        for marker in self.markers:
+            if left <= marker.x <= right:
+                painter.setPen(_cosmetic_pen(marker.colour))
+                painter.drawLine(QLineF(marker.x, low, marker.x, high))
+        self._paint_lines(painter, left, right)
+
+    def _paint_lines(self, painter: QPainter, left: float, right: float) -> None:
+        """Dashed reference lines, with the dashes in step across separately painted strips."""
+        if not self.lines:
+            return
+        transform = painter.transform()
+        origin = transform.map(QPointF(self._extent.left(), 0)).x()
+        start = transform.map(QPointF(left, 0)).x()
+        end = transform.map(QPointF(right, 0)).x()
+        start = origin + ((start - origin) // DASH_PERIOD_PX) * DASH_PERIOD_PX
+        painter.save()
+        painter.resetTransform()
+        for drawn in self.lines:
+            y = transform.map(QPointF(left, drawn.value)).y()
+            painter.setPen(_cosmetic_pen(drawn.colour, Qt.PenStyle.DashLine))
+            painter.drawLine(QLineF(start, y, end, y))
+        painter.restore()
+
+
+def _cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(colour, 0, style)  # width 0: one device pixel at any scale
+    pen.setCosmetic(True)
+    return pen
+
+
+class ChartCurve(pg.PlotCurveItem):
+    """A PlotCurveItem drawn into the device cache, which a pan step scrolls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCacheMode(DEVICE_CACHE)
+
+
+class ChartScatter(pg.ScatterPlotItem):
+    """A ScatterPlotItem drawn into the device cache, which a pan step scrolls.
+
+    pyqtgraph leaves out the points outside the view when it paints; in a scrolled cache such
+    a point would never appear, so this scatter's "view" is everything (a few hundred points).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCacheMode(DEVICE_CACHE)
+
+    def viewRect(self) -> QRectF:
+        return QRectF(-1e300, -1e300, 2e300, 2e300)
+
+
 @dataclass
 class SeriesItems:
-    """The items of one series: a connecting line and the markers."""
+    """The items of one series: a connecting line and the markers (None: line only)."""
 
     series: ChartSeries
-    curve: pg.PlotDataItem
+    curve: pg.PlotCurveItem
     scatter: pg.ScatterPlotItem | None
     xs: np.ndarray
     ys: np.ndarray
@@ -264,30 +490,40 @@ class ChartPlot:
         self.widget.setAccessibleName(f"Chart: {key.replace('_', ' ')}")
         self.item: pg.PlotItem = self.widget.getPlotItem()
         self.item.hideButtons()
-        self.item.getAxis("left").setWidth(LEFT_AXIS_WIDTH_PX)
+        left = self.item.getAxis("left")
+        left.setWidth(LEFT_AXIS_WIDTH_PX)
+        # The y-axis and the title never change while panning, but Qt repaints them whenever a
+        # dirty region of the view overlaps them: from the cache that is a copy of pixels.
+        left.setCacheMode(DEVICE_CACHE)
+        self.item.titleLabel.setCacheMode(DEVICE_CACHE)
         # One shared date axis below the stack (ChartStack.axis_widget) labels every plot: a
-        # date axis per plot would redo its tick layout on every pan step.
+        # date axis per plot would redo its tick layout on every pan step. The hidden axes are
+        # unlinked too: linked, each re-lays out its (HTML) label on every pan step.
         self.item.hideAxis("bottom")
+        for name in ("bottom", "top", "right"):
+            self.item.getAxis(name).unlinkFromView()
         view = self.item.getViewBox()
         view.enableAutoRange(enable=False)
         view.setMouseEnabled(x=True, y=False)
         self.data: PlotData | None = None
         self.series_items: dict[str, SeriesItems] = {}
-        self.band_items: list[pg.LinearRegionItem] = []
-        self.line_items: list[pg.InfiniteLine] = []
-        # Spans and markers are one item per plot (per regimen for markers), not one per span
-        # or change: with 15 plots and dozens of changes, per-change items dominate a frame.
-        self.span_item = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=pg.mkPen(None))
-        self.span_item.setZValue(SPAN_Z)
-        self.item.addItem(self.span_item, ignoreBounds=True)
+        self.backdrop = PlotBackdrop()
+        self.item.addItem(self.backdrop, ignoreBounds=True)
         self.spans: tuple[MedicationSpan, ...] = ()
-        self.marker_items: dict[int, pg.PlotCurveItem] = {}
         self.changes: tuple[DoseChange, ...] = ()
-        self.labels = PlotLabels()
+        self.labels = PlotLabels(dated=True)
         self.labels.setZValue(LABEL_Z)
         self.item.addItem(self.labels, ignoreBounds=True)
+        self.edge_labels = PlotLabels(dated=False)
+        self.edge_labels.setZValue(LABEL_Z)
+        self.item.addItem(self.edge_labels, ignoreBounds=True)
         self.legend: pg.LegendItem | None = None
         self.y_range: tuple[float, float] = (0.0, 1.0)
+
+    @property
+    def label_texts(self) -> list[str]:
+        """Every label on the plot: dose changes first, then lines and zones."""
+        return self.labels.texts + self.edge_labels.texts
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -299,21 +535,23 @@ class ChartPlot:
         self._style_axes(plot, theme)
         self.y_range = _y_range(plot)
         low, high = self.y_range
-        self.item.getViewBox().setYRange(low, high, padding=0)
-        labels: list[PlotLabel] = []
-        self._set_spans(chart, theme, low, high)
-        labels += self._set_changes(chart, theme, low, high, label_changes)
-        labels += self._set_bands(plot.bands, theme, low, high)
-        labels += self._set_lines(plot.lines, plot, theme)
-        self.labels.set_labels(labels, theme.label_fill)
-        self._set_series(plot, theme)
-        first = chart.first_day or chart.today
         view = self.item.getViewBox()
-        view.setLimits(
-            xMin=day_to_x(first - timedelta(days=366)),
-            xMax=day_to_x(chart.today + timedelta(days=366)),
-            minXRange=7 * SECONDS_PER_DAY,
-        )
+        view.setYRange(low, high, padding=0)
+        first = chart.first_day or chart.today
+        x_min = day_to_x(first - timedelta(days=366))
+        x_max = day_to_x(chart.today + timedelta(days=366))
+        view.setLimits(xMin=x_min, xMax=x_max, minXRange=7 * SECONDS_PER_DAY)
+        # The y-range is fixed (only the date axis pans): the backdrop fills exactly this.
+        extent = QRectF(x_min, low, x_max - x_min, high - low)
+        self.spans = chart.spans
+        self.changes = chart.changes
+        bands, zone_labels = self._bands(plot.bands, theme, low, high)
+        lines, line_labels = self._lines(plot.lines, plot, theme)
+        self.backdrop.set_shapes(extent, self._spans(theme), bands, lines, self._markers(theme))
+        change_labels = self._change_labels(theme, low, high) if label_changes else []
+        self.labels.set_labels(change_labels, theme.label_fill, extent)
+        self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill, extent)
+        self._set_series(plot, theme)
 
     def _style_axes(self, plot: PlotData, theme: ChartTheme) -> None:
         self.widget.setBackground(theme.background)
@@ -331,47 +569,25 @@ class ChartPlot:
             html += f"<br><b style='color:{theme.warning.name()}'>{_escape(plot.warning)}</b>"
         self.item.setTitle(html, size="10pt")
 
-    def _set_spans(self, chart: ChartData, theme: ChartTheme, low: float, high: float) -> None:
-        self.spans = chart.spans
-        brushes = [
-            pg.mkBrush(theme.regimen_colour(span.regimen_index, REGIMEN_ALPHA))
+    def _spans(self, theme: ChartTheme) -> list[DrawnSpan]:
+        return [
+            DrawnSpan(
+                day_to_x(span.start),
+                day_to_x(span.end),
+                theme.regimen_colour(span.regimen_index, REGIMEN_ALPHA),
+                span,
+            )
             for span in self.spans
         ]
-        # The y-range is fixed (only the date axis pans), so the spans cover it exactly.
-        self.span_item.setOpts(
-            x0=[day_to_x(span.start) for span in self.spans],
-            x1=[day_to_x(span.end) for span in self.spans],
-            y0=[low] * len(self.spans),
-            y1=[high] * len(self.spans),
-            brushes=brushes,
-            pens=[pg.mkPen(None)] * len(self.spans),
-        )
-        self.span_item.setVisible(bool(self.spans))
 
-    def _set_changes(
-        self, chart: ChartData, theme: ChartTheme, low: float, high: float, label_changes: bool
-    ) -> list[PlotLabel]:
-        self.changes = chart.changes
-        by_regimen: dict[int, list[float]] = {}
-        for change in self.changes:
-            by_regimen.setdefault(change.regimen_index, []).append(day_to_x(change.day))
-        for index in [index for index in self.marker_items if index not in by_regimen]:
-            self.item.removeItem(self.marker_items.pop(index))
-        for index, xs in by_regimen.items():
-            item = self.marker_items.get(index)
-            if item is None:
-                item = pg.PlotCurveItem()
-                item.setZValue(MARKER_Z)
-                self.item.addItem(item, ignoreBounds=True)
-                self.marker_items[index] = item
-            # Vertical segments from the bottom to the top of the fixed y-range, one per change.
-            segment_xs = np.repeat(np.asarray(xs, float), 2)
-            segment_ys = np.tile(np.asarray([low, high], float), len(xs))
-            # Solid, not dashed: a dash pattern over the plot's full height costs a frame dearly.
-            pen = pg.mkPen(theme.regimen_colour(index), width=1)
-            item.setData(segment_xs, segment_ys, connect="pairs", pen=pen)
-        if not label_changes:
-            return []
+    def _markers(self, theme: ChartTheme) -> list[DrawnMarker]:
+        # Solid, not dashed: a dash pattern over the plot's full height costs a frame dearly.
+        return [
+            DrawnMarker(day_to_x(change.day), theme.regimen_colour(change.regimen_index), change)
+            for change in self.changes
+        ]
+
+    def _change_labels(self, theme: ChartTheme, low: float, high: float) -> list[PlotLabel]:
         size = high - low
         return [
             # Staggered heights keep labels of close changes from covering each other.
@@ -384,53 +600,44 @@ class ChartPlot:
             for position, change in enumerate(self.changes)
         ]
 
-    def _set_bands(
+    def _bands(
         self, bands: Sequence[Band], theme: ChartTheme, low: float, high: float
-    ) -> list[PlotLabel]:
-        reach = (high - low) * OPEN_END_SPAN
-        _resize_pool(self.item, self.band_items, len(bands), _new_band)
+    ) -> tuple[list[DrawnBand], list[PlotLabel]]:
+        drawn: list[DrawnBand] = []
         labels: list[PlotLabel] = []
-        for item, band in zip(self.band_items, bands, strict=True):
-            bottom = band.low if band.low is not None else low - reach
-            top = band.high if band.high is not None else high + reach
-            item.setRegion((bottom, top))
+        for band in bands:
+            bottom = max(band.low, low) if band.low is not None else low
+            top = min(band.high, high) if band.high is not None else high
             if band.kind == "target":
                 colour = theme.band
             elif band.high is not None and band.low is None:
                 colour = theme.osteoporosis
             else:
                 colour = theme.osteopenia
-            item.setBrush(pg.mkBrush(colour))
             edge = QColor(colour)
-            edge.setAlpha(110)
-            for line in item.lines:
-                line.setPen(pg.mkPen(edge, width=1))
+            edge.setAlpha(BAND_EDGE_ALPHA)
+            drawn.append(DrawnBand(bottom, top, QColor(colour), edge, band))
             if band.kind == "zone":
                 # Zone labels hang below the zone's upper edge, inside the zone.
-                labels.append(PlotLabel(None, min(top, high), band.label, theme.foreground))
-            item.chart_band = band
-            item.setToolTip(f"{band.label}\n{band.source}")
-        return labels
+                labels.append(PlotLabel(None, top, band.label, theme.foreground))
+        return drawn, labels
 
-    def _set_lines(
+    def _lines(
         self, lines: Sequence[ReferenceLine], plot: PlotData, theme: ChartTheme
-    ) -> list[PlotLabel]:
-        _resize_pool(self.item, self.line_items, len(lines), _new_reference)
+    ) -> tuple[list[DrawnLine], list[PlotLabel]]:
         series_keys = [series.key for series in plot.series]
+        drawn: list[DrawnLine] = []
         labels: list[PlotLabel] = []
-        for item, line in zip(self.line_items, lines, strict=True):
-            item.setValue(line.value)
+        for line in lines:
             if len(series_keys) > 1 and line.series_key in series_keys:
                 colour = theme.series_colour(series_keys.index(line.series_key))
             elif line.kind == "action":
                 colour = QColor(theme.warning)
             else:
                 colour = QColor(theme.foreground)
-            item.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
+            drawn.append(DrawnLine(line.value, colour, line))
             labels.append(PlotLabel(None, line.value, line.label, colour, below=False))
-            item.chart_line = line
-            item.setToolTip(line.source)
-        return labels
+        return drawn, labels
 
     def _set_series(self, plot: PlotData, theme: ChartTheme) -> None:
         wanted = {series.key for series in plot.series if series.points}
@@ -461,22 +668,28 @@ class ChartPlot:
             if multi and self.legend is not None:
                 self.legend.addItem(items.scatter or items.curve, series.label)
 
+    def _add_curve(self) -> pg.PlotCurveItem:
+        curve = ChartCurve()
+        curve.setZValue(0)
+        self.item.addItem(curve, ignoreBounds=True)
+        return curve
+
+    def _add_scatter(self) -> ChartScatter:
+        scatter = ChartScatter()
+        scatter.setZValue(1)
+        self.item.addItem(scatter, ignoreBounds=True)
+        return scatter
+
     def _lab_items(self, series: ChartSeries, colour: QColor, theme: ChartTheme) -> SeriesItems:
         xs = np.fromiter((day_to_x(p.day) for p in series.points), float, len(series.points))
         ys = np.fromiter((p.value for p in series.points), float, len(series.points))
         existing = self.series_items.get(series.key)
-        if existing is None or existing.scatter is None:
-            curve = pg.PlotDataItem()
-            scatter = pg.ScatterPlotItem()
-            curve.setZValue(0)
-            scatter.setZValue(1)
-            self.item.addItem(curve, ignoreBounds=True)
-            self.item.addItem(scatter, ignoreBounds=True)
-        else:
-            curve, scatter = existing.curve, existing.scatter
+        curve = existing.curve if existing is not None else self._add_curve()
+        scatter = existing.scatter if existing is not None else None
+        if scatter is None:
+            scatter = self._add_scatter()
         calculated = series.style == "calculated"
-        style = Qt.PenStyle.SolidLine
-        curve.setData(xs, ys, pen=pg.mkPen(colour, width=1, style=style))
+        curve.setData(xs, ys, pen=pg.mkPen(colour, width=1))
         base_symbol = CALCULATED_SYMBOL if calculated else MEASURED_SYMBOL
         symbols, brushes, pens, sizes = [], [], [], []
         fill = pg.mkBrush(colour)
@@ -503,25 +716,23 @@ class ChartPlot:
         xs = np.fromiter((day_to_x(p.day) for p in series.points), float, len(series.points))
         ys = np.fromiter((p.value for p in series.points), float, len(series.points))
         existing = self.series_items.get(series.key)
-        if existing is None:
-            curve = pg.PlotDataItem()
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
-            self.item.addItem(curve, ignoreBounds=True)
-        else:
-            curve = existing.curve
-        symbol = SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)]
-        show_symbols = len(series.points) <= SYMPTOM_SYMBOL_LIMIT
-        curve.setData(
-            xs,
-            ys,
-            pen=pg.mkPen(colour, width=1),
-            symbol=symbol if show_symbols else None,
-            symbolSize=6,
-            symbolBrush=pg.mkBrush(colour),
-            symbolPen=None,
-        )
-        return SeriesItems(series, curve, None, xs, ys)
+        curve = existing.curve if existing is not None else self._add_curve()
+        scatter = existing.scatter if existing is not None else None
+        # Not clipped to the view nor downsampled per view: either would rebuild the curve on
+        # every pan step and throw its cached pixels away. A few thousand points draw quickly
+        # in the strips that scroll into view.
+        curve.setData(xs, ys, pen=pg.mkPen(colour, width=1))
+        if len(series.points) <= SYMPTOM_SYMBOL_LIMIT:
+            if scatter is None:
+                scatter = self._add_scatter()
+            symbol = SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)]
+            scatter.setData(
+                x=xs, y=ys, symbol=symbol, size=6, brush=pg.mkBrush(colour), pen=pg.mkPen(None)
+            )
+        elif scatter is not None:
+            self.item.removeItem(scatter)
+            scatter = None
+        return SeriesItems(series, curve, scatter, xs, ys)
 
     # --- hit testing ---------------------------------------------------------------------------
 
@@ -589,30 +800,13 @@ def _y_range(plot: PlotData) -> tuple[float, float]:
     return low - size * bottom_pad, high + size * top_pad
 
 
-def _new_band() -> pg.LinearRegionItem:
-    item = pg.LinearRegionItem(orientation="horizontal", movable=False)
-    item.setZValue(BAND_Z)
-    return item
-
-
-def _new_reference() -> pg.InfiniteLine:
-    item = pg.InfiniteLine(angle=0, movable=False)
-    item.setZValue(LINE_Z)
-    return item
-
-
-def _resize_pool(plot: pg.PlotItem, pool: list, size: int, factory: type | object) -> None:
-    """Grow or shrink a list of plot items to `size`, reusing what is there."""
-    while len(pool) < size:
-        item = factory()  # type: ignore[operator]
-        plot.addItem(item, ignoreBounds=True)
-        pool.append(item)
-    while len(pool) > size:
-        plot.removeItem(pool.pop())
-
-
 class ChartStack(QWidget):
-    """The vertical stack of plots with one linked date axis; plots are made when first shown."""
+    """The vertical stack of plots with one linked date axis; plots are made when first shown.
+
+    The stack links the date ranges itself rather than with pyqtgraph's setXLink: a pan step
+    moves the plots on screen at once and leaves those scrolled out of sight stale until Qt
+    next paints them, so a frame never pays for plots nobody sees.
+    """
 
     point_hovered = Signal(str)  # the read-out of the point under the mouse ("" when none)
     point_clicked = Signal(object)  # the ChartPoint clicked
@@ -629,6 +823,10 @@ class ChartStack(QWidget):
         self._data: ChartData | None = None
         self._theme = ChartTheme.from_palette(self.palette())
         self._x_range: tuple[date, date] | None = None
+        self._x_now: tuple[float, float] | None = None  # the linked range, in seconds
+        self._stale: set[str] = set()  # shown plots off screen that missed range changes
+        self._syncing = False
+        _make_room_for_caches()
         self.axis_widget = self._make_axis_widget()
         self.axis_widget.installEventFilter(self)
 
@@ -642,10 +840,13 @@ class ChartStack(QWidget):
         left = item.getAxis("left")
         left.setWidth(LEFT_AXIS_WIDTH_PX)
         left.setStyle(showValues=False, tickLength=0)
+        for name in ("top", "right"):
+            item.getAxis(name).unlinkFromView()
         view = item.getViewBox()
         view.enableAutoRange(enable=False)
         view.setMouseEnabled(x=True, y=False)
         view.setMaximumHeight(1)
+        view.sigXRangeChanged.connect(self._x_range_moved)
         widget.setFixedHeight(AXIS_HEIGHT_PX)
         return widget
 
@@ -658,6 +859,11 @@ class ChartStack(QWidget):
         """The plots on screen, top to bottom."""
         return tuple(self._shown)
 
+    @property
+    def stale_keys(self) -> frozenset[str]:
+        """Shown plots scrolled out of sight that will catch up with the range when painted."""
+        return frozenset(self._stale)
+
     def plot(self, key: str) -> ChartPlot | None:
         """The plot `key` if it was ever shown (it keeps its items while hidden)."""
         return self._plots.get(key)
@@ -667,43 +873,82 @@ class ChartStack(QWidget):
         self._data = data
         order = [plot.key for plot in data.plots]
         self._shown = [key for key in order if key in set(shown)]
-        for position, key in enumerate(self._shown):
-            plot = self._plots.get(key)
-            if plot is None:
-                plot = self._create_plot(key)
-            self._layout.insertWidget(position, plot.widget)
-            plot.set_data(data.plot(key), data, self._theme, label_changes=position == 0)
-            plot.widget.setVisible(True)
+        # Setting each plot's range limits moves its range: not a pan, nothing to follow.
+        self._syncing = True
+        try:
+            for position, key in enumerate(self._shown):
+                plot = self._plots.get(key)
+                if plot is None:
+                    plot = self._create_plot(key)
+                self._layout.insertWidget(position, plot.widget)
+                plot.set_data(data.plot(key), data, self._theme, label_changes=position == 0)
+                plot.widget.setVisible(True)
+        finally:
+            self._syncing = False
         for key, plot in self._plots.items():
             if key not in self._shown:
                 plot.widget.setVisible(False)
         self._style_axis_widget()
-        self._link()
+        self.axis_widget.setVisible(bool(self._shown))
         if self._x_range is not None:
             self.set_x_range(*self._x_range)
+        else:
+            self._resync()
 
     def _create_plot(self, key: str) -> ChartPlot:
         plot = ChartPlot(key, self)
         scene = plot.widget.scene()
         scene.sigMouseMoved.connect(lambda pos, plot=plot: self._hovered(plot, pos))
         scene.sigMouseClicked.connect(lambda event, plot=plot: self._clicked(plot, event))
+        # Before Qt paints a plot that was out of sight, it catches up with the date range.
+        scene.sigPrepareForPaint.connect(lambda plot=plot: self._catch_up(plot))
+        plot.item.getViewBox().sigXRangeChanged.connect(self._x_range_moved)
         self._plots[key] = plot
         return plot
 
-    def _link(self) -> None:
-        axis_item = self.axis_widget.getPlotItem()
-        self.axis_widget.setVisible(bool(self._shown))
-        if not self._shown:
-            axis_item.setXLink(None)
+    def _views(self) -> list[tuple[pg.ViewBox, ChartPlot | None]]:
+        """The linked views: every shown plot's, then the date axis' (always on screen)."""
+        views: list[tuple[pg.ViewBox, ChartPlot | None]] = [
+            (self._plots[key].item.getViewBox(), self._plots[key]) for key in self._shown
+        ]
+        views.append((self.axis_widget.getPlotItem().getViewBox(), None))
+        return views
+
+    def _x_range_moved(self, source: pg.ViewBox, _range: object = None) -> None:
+        """One view panned or zoomed: the views on screen follow now, the others when painted."""
+        if self._syncing or not self._shown:
             return
-        master = self._plots[self._shown[0]].item
-        master.setXLink(None)
-        for key in self._shown[1:]:
-            self._plots[key].item.setXLink(master)
-        for key, plot in self._plots.items():
-            if key not in self._shown:
-                plot.item.setXLink(None)
-        axis_item.setXLink(master)
+        views = self._views()
+        if all(view is not source for view, _plot in views):
+            return  # a hidden plot's view
+        low, high = source.viewRange()[0]
+        self._x_now = (float(low), float(high))
+        self._syncing = True
+        try:
+            for view, plot in views:
+                if plot is not None and not _on_screen(plot.widget):
+                    self._stale.add(plot.key)
+                    continue
+                if view is not source:
+                    view.setXRange(low, high, padding=0)
+                self._stale.discard(plot.key if plot is not None else "")
+                # The new transform now, not when Qt paints: applied during the paint it
+                # marks every item dirty again and each plot is painted twice per frame.
+                view.updateMatrix()
+        finally:
+            self._syncing = False
+
+    def _catch_up(self, plot: ChartPlot) -> None:
+        if plot.key not in self._stale or self._x_now is None:
+            return
+        self._stale.discard(plot.key)
+        view = plot.item.getViewBox()
+        self._syncing = True
+        try:
+            view.setXRange(*self._x_now, padding=0)
+            view.updateMatrix()
+        finally:
+            self._syncing = False
 
     def set_x_range(self, start: date, end: date) -> None:
         """Show the days from `start` to `end` on every plot (the axis is linked)."""
@@ -711,30 +956,29 @@ class ChartStack(QWidget):
         if not self._shown:
             return
         master = self._plots[self._shown[0]].item.getViewBox()
-        master.setXRange(day_to_x(start), day_to_x(end), padding=0.02)
-        # Only the master is set: a follower set directly would push its range, computed
-        # from a geometry that may not be laid out yet, back to the master.
+        self._syncing = True
+        try:
+            master.setXRange(day_to_x(start), day_to_x(end), padding=0.02)
+        finally:
+            self._syncing = False
+        low, high = master.viewRange()[0]
+        self._x_now = (float(low), float(high))
         self._resync()
 
     def _resync(self) -> None:
-        """Copy the top plot's date range to every linked view.
-
-        Linked views line up through their screen geometry; before the first layout that
-        geometry is empty and the followers pick nonsense ranges, so they are set again here.
-        """
+        """Set the linked range on every view, on screen or not (a preset, new data, resize)."""
         if not self._shown:
             return
-        master = self._plots[self._shown[0]].item.getViewBox()
-        low, high = master.viewRange()[0]
-        views = [self._plots[key].item.getViewBox() for key in self._shown[1:]]
-        views.append(self.axis_widget.getPlotItem().getViewBox())
-        # A follower tells its master about its new range; blocked, the master ignores it.
-        master.blockLink(True)
+        if self._x_now is None:
+            low, high = self._plots[self._shown[0]].item.getViewBox().viewRange()[0]
+            self._x_now = (float(low), float(high))
+        self._syncing = True
         try:
-            for view in views:
-                view.setXRange(low, high, padding=0)
+            for view, _plot in self._views():
+                view.setXRange(*self._x_now, padding=0)
         finally:
-            master.blockLink(False)
+            self._syncing = False
+        self._stale.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -746,11 +990,10 @@ class ChartStack(QWidget):
         return super().eventFilter(watched, event)
 
     def x_range(self) -> tuple[float, float] | None:
-        """The x range of the top plot (seconds), or None when nothing is shown."""
+        """The linked date range (seconds), or None when nothing is shown."""
         if not self._shown:
             return None
-        low, high = self._plots[self._shown[0]].item.getViewBox().viewRange()[0]
-        return float(low), float(high)
+        return self._x_now
 
     def _hovered(self, plot: ChartPlot, scene_pos: QPointF) -> None:
         hit = plot.point_near(scene_pos)
@@ -791,3 +1034,20 @@ class ChartStack(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self.restyle()
         super().changeEvent(event)
+
+
+def _make_room_for_caches() -> None:
+    """Raise QPixmapCache's limit so that the layers of the plots on screen all stay cached."""
+    screen = QGuiApplication.primaryScreen()
+    needed_kb = PIXMAP_CACHE_FLOOR_KB
+    if screen is not None:
+        size = screen.size() * screen.devicePixelRatio()
+        needed_kb = max(needed_kb, size.width() * size.height() * 4 * CACHED_SCREENS // 1024)
+    if QPixmapCache.cacheLimit() < needed_kb:
+        QPixmapCache.setCacheLimit(needed_kb)
+
+
+def _on_screen(widget: pg.PlotWidget) -> bool:
+    """Whether any of a plot can be seen (not scrolled out of its scroll area, not hidden)."""
+    # The viewport's region: the view's own excludes the viewport, a child that covers it.
+    return widget.isVisible() and not widget.viewport().visibleRegion().isEmpty()

@@ -20,7 +20,11 @@ OKABE_ITO = {
 # Symbols paired with the series colours, so that series differ in shape as well as colour.
 SERIES_SYMBOLS: tuple[str, ...] = ("o", "s", "d", "p", "h", "star", "x", "+")
 REGIMEN_ALPHA = 34
-BAND_ALPHA = 30
+# The target band is the text colour, translucent. At 30 it was barely visible over the
+# regimen spans; these keep it plain in either theme (a dark background needs more).
+BAND_ALPHA_LIGHT = 52
+BAND_ALPHA_DARK = 62
+BAND_EDGE_ALPHA = 170  # the band's limits as solid lines: the exact bounds read at a glance
 ZONE_ALPHA = 40
 
 
@@ -59,7 +63,7 @@ class ChartTheme:
         # The target band is neutral (the text colour, faint) so that it never mixes with a
         # regimen's colour into something that looks like another regimen.
         band = QColor(foreground)
-        band.setAlpha(BAND_ALPHA)
+        band.setAlpha(BAND_ALPHA_DARK if dark else BAND_ALPHA_LIGHT)
         label_fill = QColor(background)
         label_fill.setAlpha(210)
         osteopenia = QColor(OKABE_ITO["orange"])

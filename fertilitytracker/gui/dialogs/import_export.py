@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.widgets.table_model import Column, RowTableModel
 from fertilitytracker.gui.workers import BackgroundTask
 from fertilitytracker.services.exchange import (
     ExportResult,

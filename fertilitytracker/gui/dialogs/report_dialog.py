@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QProcess, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,31 +25,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.workers import BackgroundTask
 
 DEFAULT_PERIOD_DAYS = 365
 
 
-class _Progress(QObject):
-    """Carries progress from the worker thread to the dialog (a queued signal)."""
+@dataclass(frozen=True)
+class ExportedReport:
+    """Where the report was written and how many pages it has."""
 
-    moved = Signal(float, str)
+    path: Path
+    pages: int
 
 
 class ReportDialog(QDialog):
     """Asks where and what to export, runs the export off the UI thread, shows progress."""
 
-    exported = Signal(object)  # services.report.ReportResult
+    exported = Signal(object)  # ExportedReport
     failed = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export report for your clinician")
         self._context = context
-        self._task: BackgroundTask | None = None
+        self.process: QProcess | None = None
         today = context.today()
 
         form = QFormLayout()
@@ -120,69 +123,51 @@ class ReportDialog(QDialog):
             self.path.setText(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
 
     def start_export(self) -> None:
-        """Read what the report needs here, then write the PDF in the background."""
-        from fertilitytracker.services.report import check_output_path, report_settings
+        """Write the PDF in a separate process running the `report` command.
 
-        start: date | None = None
-        end: date | None = None
+        A process rather than a thread: reportlab imports modules while it builds, and imports
+        in a worker thread race with PySide's import hook (a segfault seen in the test suite).
+        The command validates everything and leaves no partial file, exactly as from a shell.
+        """
+        arguments = ["-m", "fertilitytracker", "--db", str(self._context.journal.path), "report"]
+        arguments += [self.path.text().strip(), "--json"]
+        arguments += ["--units", str(self.units.currentData())]
+        arguments += ["--page-size", self.page_size.currentText()]
         if not self.whole_history.isChecked():
             start, end = self.start.value(), self.end.value()
             if start > end:
                 self._show_error("Period: the start is after the end.")
                 return
-        try:
-            path = check_output_path(self.path.text().strip())
-            settings = report_settings(self._context.journal, units=self.units.currentData())
-        except InputError as error:
-            self._show_error(f"{error.field}: {error.reason}")
-            return
-        history = self._context.history()
-        today = self._context.today()
-        page_size = self.page_size.currentText()
-        relay = _Progress(self)
-        relay.moved.connect(self._moved)
-
-        def work() -> object:
-            from fertilitytracker.services.report import export_report
-
-            return export_report(
-                history,
-                settings,
-                path,
-                today=today,
-                start=start,
-                end=end,
-                page_size=page_size,  # type: ignore[arg-type]
-                progress=lambda fraction, stage: relay.moved.emit(fraction, stage),
-            )
-
+            arguments += ["--from", start.isoformat(), "--to", end.isoformat()]
         self.export_button.setEnabled(False)
-        self.progress.setValue(0)
+        self.progress.setRange(0, 0)  # busy: the command reports only when it is done
         self.progress.setVisible(True)
         self.message.setText("Writing the report…")
-        self._task = BackgroundTask(work, self)
-        self._task.finished.connect(self._done)
-        self._task.failed.connect(self._failed)
-        self._task.start()
+        self.process = QProcess(self)
+        self.process.finished.connect(self._finished)
+        self.process.errorOccurred.connect(self._process_error)
+        self.process.start(sys.executable, arguments)
 
-    def _moved(self, fraction: float, stage: str) -> None:
-        self.progress.setValue(round(fraction * 100))
-        self.message.setText(stage)
-
-    def _done(self, result: object) -> None:
+    def _finished(self, exit_code: int, _status: QProcess.ExitStatus) -> None:
         self.export_button.setEnabled(True)
+        self.progress.setRange(0, 100)
+        out = bytes(self.process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        err = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
+        if exit_code != 0:
+            self.progress.setVisible(False)
+            lines = err.strip().splitlines() or ["the report command failed"]
+            self._show_error(lines[-1].removeprefix("fertilitytracker: "))
+            return
+        result = json.loads(out)
         self.progress.setValue(100)
-        pages = getattr(result, "pages", 0)
-        self.message.setText(f"Saved {getattr(result, 'path', '')} ({pages} pages).")
-        self.exported.emit(result)
+        self.message.setText(f"Saved {result['path']} ({result['pages']} pages).")
+        self.exported.emit(ExportedReport(Path(result["path"]), int(result["pages"])))
 
-    def _failed(self, error: object) -> None:
-        self.export_button.setEnabled(True)
-        self.progress.setVisible(False)
-        if isinstance(error, InputError):
-            self._show_error(f"{error.field}: {error.reason}")
-        else:
-            self._show_error(f"The report could not be written: {error}")
+    def _process_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self.export_button.setEnabled(True)
+            self.progress.setVisible(False)
+            self._show_error("The report writer could not be started.")
 
     def _show_error(self, text: str) -> None:
         self.message.setText(f"⚠ {text}")

@@ -2,57 +2,30 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QObject
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived
 from fertilitytracker.core.ranges import dexa_band, dexa_band_label
 from fertilitytracker.core.records import DexaScan, UnitSystem
 from fertilitytracker.core.units import convert_for_display, unit_for_system
-from fertilitytracker.gui.theme import flag_color
+from fertilitytracker.gui.models.base import (
+    MISSING_SORT_KEY,
+    CellText,
+    Column,
+    RowTableModel,
+    cell_role,
+)
+from fertilitytracker.services.formatting import MISSING_TEXT, format_number
 from fertilitytracker.services.views import DrawView, ResultView
 
-# The role a QSortFilterProxyModel sorts on: numbers as numbers, missing values first.
-SORT_ROLE = Qt.ItemDataRole.UserRole
-MISSING_SORT_KEY = -math.inf
-MISSING_TEXT = "—"
-
-Index = QModelIndex | QPersistentModelIndex
-
-# --- shared presentation helpers (also used by the semen and symptom models) ---------------
+# --- presentation helpers shared with the semen model ---------------------------------------
 
 FLAG_SYMBOLS = {"low": "▼", "high": "▲"}
 FLAG_WORDS = {"low": "▼ low", "high": "▲ high", "in_range": "in range"}
-
-
-def flag_colour(flag: str, palette: QPalette | None = None) -> QColor | None:
-    """The text colour of a flag, readable in the application's light or dark palette."""
-    return flag_color(palette or QGuiApplication.palette(), flag)
-
-
-def format_number(value: float) -> str:
-    """A measured or derived value rounded for a table cell (about 3 significant figures)."""
-    if value == 0:
-        return "0"
-    magnitude = abs(value)
-    if magnitude >= 100:
-        text = f"{value:.0f}"
-    elif magnitude >= 10:
-        text = f"{value:.1f}"
-    elif magnitude >= 1:
-        text = f"{value:.2f}"
-    else:
-        text = f"{value:.3g}"
-    # "4.30" reads as more precise than it is; "4.3" does not.
-    if "." in text and "e" not in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace("-", "−")
 
 
 def format_range(low: float | None, high: float | None, unit: str) -> str:
@@ -64,112 +37,6 @@ def format_range(low: float | None, high: float | None, unit: str) -> str:
     if high is not None:
         return f"≤ {format_number(high)} {unit}"
     return "no range"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One declared table column: key, header text and the header's tooltip."""
-
-    key: str
-    header: str
-    tooltip: str = ""
-
-
-class RowTableModel(QAbstractTableModel):
-    """A read-only table over immutable rows; subclasses declare columns and cell values."""
-
-    def __init__(
-        self, rows: Sequence[Any], columns: Sequence[Column], parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._rows = tuple(rows)
-        self._columns = tuple(columns)
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        return self._columns
-
-    def column_of(self, key: str) -> int:
-        """The position of the column with `key`."""
-        for position, column in enumerate(self._columns):
-            if column.key == key:
-                return position
-        raise KeyError(key)
-
-    def row_at(self, row: int) -> Any:
-        """The immutable record shown in `row`."""
-        return self._rows[row]
-
-    def rows(self) -> tuple[Any, ...]:
-        return self._rows
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        """Show other rows (after the journal changed)."""
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        column = self._columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip or None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(self._columns):
-            return None
-        return self.cell(self._rows[index.row()], self._columns[index.column()].key, role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def cell(self, row: Any, key: str, role: int) -> Any:
-        """The data of one cell for `role`; None when the role does not apply."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class CellText:
-    """What one cell shows: text, tooltip, flag (for colour) and the number it sorts by."""
-
-    text: str
-    tooltip: str | None = None
-    flag: str | None = None
-    sort_key: Any = None
-    accessible: str | None = None
-
-
-def cell_role(cell: CellText, role: int) -> Any:
-    """The answer of a `CellText` for one item role."""
-    if role == Qt.ItemDataRole.DisplayRole:
-        return cell.text
-    if role == Qt.ItemDataRole.ToolTipRole:
-        return cell.tooltip
-    if role == Qt.ItemDataRole.ForegroundRole:
-        return flag_colour(cell.flag) if cell.flag else None
-    if role == Qt.ItemDataRole.AccessibleTextRole:
-        return cell.accessible or cell.text
-    if role == SORT_ROLE:
-        return cell.sort_key if cell.sort_key is not None else cell.text
-    if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(cell.sort_key, float):
-        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return None
 
 
 # --- blood draws ------------------------------------------------------------------------------
@@ -274,7 +141,7 @@ def derived_cell(
     return CellText(text, "\n".join(lines), sort_key=float(value))
 
 
-class DrawsTableModel(RowTableModel):
+class DrawsTableModel(RowTableModel[DrawView]):
     """One row per blood draw: key results in the user's units, flags and derived values."""
 
     def __init__(
@@ -284,21 +151,22 @@ class DrawsTableModel(RowTableModel):
         parent: QObject | None = None,
     ) -> None:
         self._system: UnitSystem = system
-        super().__init__(rows, self._declare_columns(rows, system), parent)
+        super().__init__(self._declare_columns(rows, system), parent, rows)
 
     @staticmethod
-    def _declare_columns(rows: Sequence[DrawView], system: UnitSystem) -> list[Column]:
-        columns = [Column("date", "Date", "Date of the draw (time when recorded)")]
+    def _declare_columns(rows: Sequence[DrawView], system: UnitSystem) -> list[Column[DrawView]]:
+        columns = [Column.keyed("date", "Date", "Date of the draw (time when recorded)")]
 
-        def analyte_column(key: str, short: str) -> Column:
+        def analyte_column(key: str, short: str) -> Column[DrawView]:
             analyte = get_analyte(key)
             unit = unit_for_system(key, system).text
-            return Column(key, f"{short}\n{unit}", f"{analyte.name} ({unit})")
+            return Column.keyed(key, f"{short}\n{unit}", f"{analyte.name} ({unit})")
 
         columns += [analyte_column(key, short) for key, short in DRAW_ANALYTES]
         for key, short in DERIVED_COLUMNS:
             unit = _derived_unit(key, rows, system)
-            columns.append(Column(key, f"{short}\n{unit}" if unit else short, _DERIVED_TIPS[key]))
+            title = f"{short}\n{unit}" if unit else short
+            columns.append(Column.keyed(key, title, _DERIVED_TIPS[key]))
         columns += [analyte_column(key, short) for key, short in OTHER_ANALYTES]
         return columns
 
@@ -310,7 +178,7 @@ class DrawsTableModel(RowTableModel):
         """Show other draws, possibly in another unit system (headers change with it)."""
         self.beginResetModel()
         self._system = system
-        self._rows = tuple(rows)
+        self._rows = list(rows)
         self._columns = tuple(self._declare_columns(rows, system))
         self.endResetModel()
 
@@ -318,8 +186,8 @@ class DrawsTableModel(RowTableModel):
         """Whether any draw holds a result for the analyte column `key`."""
         return any(any(r.analyte == key for r in view.results) for view in self._rows)
 
-    def cell(self, row: DrawView, key: str, role: int) -> Any:
-        return cell_role(self._cell_text(row, key), role)
+    def cell(self, row: DrawView, column: Column[DrawView], role: int) -> Any:
+        return cell_role(self._cell_text(row, column.key), role)
 
     def _cell_text(self, view: DrawView, key: str) -> CellText:
         if key == "date":
@@ -371,23 +239,23 @@ def _derived_unit(key: str, rows: Sequence[DrawView], system: UnitSystem) -> str
 # --- the results of one draw ------------------------------------------------------------------
 
 RESULT_COLUMNS = (
-    Column("analyte", "Analyte"),
-    Column("value", "Value"),
-    Column("flag", "Flag"),
-    Column("range", "Range in force", "The range the flag is judged against, and its source"),
-    Column("entered", "As entered", "The value and unit as printed by the lab"),
-    Column("method", "Method"),
+    Column.keyed("analyte", "Analyte"),
+    Column.keyed("value", "Value"),
+    Column.keyed("flag", "Flag"),
+    Column.keyed("range", "Range in force", "The range the flag is judged against, and its source"),
+    Column.keyed("entered", "As entered", "The value and unit as printed by the lab"),
+    Column.keyed("method", "Method"),
 )
 
 
-class ResultsTableModel(RowTableModel):
+class ResultsTableModel(RowTableModel[ResultView]):
     """Every result of one draw, with what was entered beside the converted value."""
 
     def __init__(self, rows: Sequence[ResultView] = (), parent: QObject | None = None) -> None:
-        super().__init__(rows, RESULT_COLUMNS, parent)
+        super().__init__(RESULT_COLUMNS, parent, rows)
 
-    def cell(self, row: ResultView, key: str, role: int) -> Any:
-        return cell_role(self._cell_text(row, key), role)
+    def cell(self, row: ResultView, column: Column[ResultView], role: int) -> Any:
+        return cell_role(self._cell_text(row, column.key), role)
 
     @staticmethod
     def _cell_text(result: ResultView, key: str) -> CellText:
@@ -414,27 +282,27 @@ class ResultsTableModel(RowTableModel):
 # --- DEXA scans -------------------------------------------------------------------------------
 
 DEXA_COLUMNS = (
-    Column("date", "Date"),
-    Column("t_score", "T-score", "DEXA T-score (SD)"),
-    Column(
+    Column.keyed("date", "Date"),
+    Column.keyed("t_score", "T-score", "DEXA T-score (SD)"),
+    Column.keyed(
         "band",
         "WHO band",
         "WHO criteria: below −1.0 osteopenia band, −2.5 or lower osteoporosis band",
     ),
-    Column("site", "Site"),
-    Column("bmd", "BMD g/cm²", "Bone mineral density"),
+    Column.keyed("site", "Site"),
+    Column.keyed("bmd", "BMD g/cm²", "Bone mineral density"),
 )
 _SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
 
 
-class DexaTableModel(RowTableModel):
+class DexaTableModel(RowTableModel[DexaScan]):
     """DEXA scans with the WHO band of each T-score."""
 
     def __init__(self, rows: Sequence[DexaScan] = (), parent: QObject | None = None) -> None:
-        super().__init__(rows, DEXA_COLUMNS, parent)
+        super().__init__(DEXA_COLUMNS, parent, rows)
 
-    def cell(self, row: DexaScan, key: str, role: int) -> Any:
-        return cell_role(self._cell_text(row, key), role)
+    def cell(self, row: DexaScan, column: Column[DexaScan], role: int) -> Any:
+        return cell_role(self._cell_text(row, column.key), role)
 
     @staticmethod
     def _cell_text(scan: DexaScan, key: str) -> CellText:

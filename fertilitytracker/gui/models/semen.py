@@ -12,16 +12,15 @@ from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived
 from fertilitytracker.core.ranges import below_who, semen_lower_limit
 from fertilitytracker.core.records import SemenAnalysis
-from fertilitytracker.gui.models.draws import (
-    FLAG_SYMBOLS,
+from fertilitytracker.gui.models.base import (
     MISSING_SORT_KEY,
-    MISSING_TEXT,
     CellText,
     Column,
     RowTableModel,
     cell_role,
-    format_number,
 )
+from fertilitytracker.gui.models.draws import FLAG_SYMBOLS
+from fertilitytracker.services.formatting import MISSING_TEXT, format_number
 from fertilitytracker.services.views import DrawView
 
 
@@ -52,12 +51,12 @@ DERIVED_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _columns() -> list[Column]:
-    columns = [Column("date", "Date")]
+def _columns() -> list[Column[SemenRow]]:
+    columns = [Column.keyed("date", "Date")]
     for key, header in MEASURED_COLUMNS:
-        columns.append(Column(key, header, get_analyte(key).name))
-    columns.append(Column("abstinence", "Abst.\ndays", "Days of abstinence before"))
-    columns += [Column(key, header, tip) for key, header, tip in DERIVED_COLUMNS]
+        columns.append(Column.keyed(key, header, get_analyte(key).name))
+    columns.append(Column.keyed("abstinence", "Abst.\ndays", "Days of abstinence before"))
+    columns += [Column.keyed(key, header, tip) for key, header, tip in DERIVED_COLUMNS]
     return columns
 
 
@@ -65,7 +64,7 @@ def _below_text(name: str, limit: float, unit: str, edition: str) -> str:
     return f"{name}: below WHO {edition} lower reference limit ({format_number(limit)} {unit})"
 
 
-class SemenTableModel(RowTableModel):
+class SemenTableModel(RowTableModel[SemenRow]):
     """One row per semen analysis; values under the WHO lower limits carry "▼" and colour."""
 
     def __init__(
@@ -74,18 +73,18 @@ class SemenTableModel(RowTableModel):
         who_edition: str = "2021",
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(rows, _columns(), parent)
+        super().__init__(_columns(), parent, rows)
         self._who_edition = who_edition
 
     def set_analyses(self, rows: Sequence[SemenRow], who_edition: str) -> None:
         """Show other analyses, judged against another WHO edition if need be."""
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = list(rows)
         self._who_edition = who_edition
         self.endResetModel()
 
-    def cell(self, row: SemenRow, key: str, role: int) -> Any:
-        return cell_role(self._cell_text(row, key), role)
+    def cell(self, row: SemenRow, column: Column[SemenRow], role: int) -> Any:
+        return cell_role(self._cell_text(row, column.key), role)
 
     def _cell_text(self, row: SemenRow, key: str) -> CellText:
         if key == "date":

@@ -8,24 +8,24 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from fertilitytracker.core.records import SymptomEntry
-from fertilitytracker.gui.models.draws import CellText, Column, RowTableModel, cell_role
+from fertilitytracker.gui.models.base import CellText, Column, RowTableModel, cell_role
 
 SYMPTOM_COLUMNS = (
-    Column("date", "Date"),
-    Column("symptom", "Symptom"),
-    Column("severity", "Severity", "0 = none … 10 = worst"),
-    Column("note", "Note"),
+    Column.keyed("date", "Date"),
+    Column.keyed("symptom", "Symptom"),
+    Column.keyed("severity", "Severity", "0 = none … 10 = worst"),
+    Column.keyed("note", "Note"),
 )
 
 
-class SymptomsTableModel(RowTableModel):
+class SymptomsTableModel(RowTableModel[SymptomEntry]):
     """One row per rated symptom."""
 
     def __init__(self, rows: Sequence[SymptomEntry] = (), parent: QObject | None = None) -> None:
-        super().__init__(rows, SYMPTOM_COLUMNS, parent)
+        super().__init__(SYMPTOM_COLUMNS, parent, rows)
 
-    def cell(self, row: SymptomEntry, key: str, role: int) -> Any:
-        return cell_role(self._cell_text(row, key), role)
+    def cell(self, row: SymptomEntry, column: Column[SymptomEntry], role: int) -> Any:
+        return cell_role(self._cell_text(row, column.key), role)
 
     @staticmethod
     def _cell_text(entry: SymptomEntry, key: str) -> CellText:

@@ -244,6 +244,13 @@ class ChartsScreen(QWidget):
         """The menu entry that shows or hides plot `key`."""
         return self._plot_actions[key]
 
+    def scroll_to_plot(self, key: str) -> None:
+        """Scroll the stack so that plot `key` is in sight (it catches up with the range)."""
+        plot = self.stack.plot(key)
+        if plot is None or key not in self.shown_plots():
+            raise InputError("plot", f"plot '{key}' is not shown")
+        self._scroll.ensureWidgetVisible(plot.widget)
+
     def range_button(self, preset: str) -> QPushButton:
         return self._range_buttons[preset]
 

@@ -6,10 +6,9 @@ import itertools
 from collections.abc import Sequence
 from datetime import date, time
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTime, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTime, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,13 +17,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTimeEdit,
     QToolButton,
     QVBoxLayout,
@@ -37,14 +34,16 @@ from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
 from fertilitytracker.core.validation import parse_number
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.models.draws import (
-    SORT_ROLE,
-    DexaTableModel,
-    DrawsTableModel,
-    ResultsTableModel,
-)
+from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
+from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.record_table import (
+    delete_with_undo,
+    record_table,
+    selected_record,
+    sorted_proxy,
+)
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
@@ -575,25 +574,6 @@ class EditResultDialog(QDialog):
         self.accept()
 
 
-def _table(accessible_name: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setAccessibleName(accessible_name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    return table
-
-
-def _sorted(model: DrawsTableModel | DexaTableModel, parent: QWidget) -> QSortFilterProxyModel:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    return proxy
-
-
 class LabsScreen(QWidget):
     """Blood draws (form, table, details with edit and delete) and DEXA scans."""
 
@@ -611,17 +591,15 @@ class LabsScreen(QWidget):
         self.dexa_form = DexaForm(context, self)
 
         self.draws_model = DrawsTableModel(parent=self)
-        self.draws_proxy = _sorted(self.draws_model, self)
-        self.draws_table = _table("Blood draws", self)
+        self.draws_proxy = sorted_proxy(self.draws_model, self)
+        self.draws_table = record_table("Blood draws", self, word_wrap=False)
         self.draws_table.setModel(self.draws_proxy)
         self.draws_table.setSortingEnabled(True)
         self.draws_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.draws_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        keep_columns_fitted(self.draws_table)
 
         self.results_model = ResultsTableModel(parent=self)
-        self.results_table = _table("Results of the selected draw", self)
+        self.results_table = record_table("Results of the selected draw", self, word_wrap=False)
         self.results_table.setModel(self.results_model)
         self.results_table.horizontalHeader().setStretchLastSection(True)
         self.details_title = QLabel("Select a draw to see all its results.", self)
@@ -631,8 +609,8 @@ class LabsScreen(QWidget):
         self.delete_button.setAccessibleName("Delete the selected result")
 
         self.dexa_model = DexaTableModel(parent=self)
-        self.dexa_proxy = _sorted(self.dexa_model, self)
-        self.dexa_table = _table("DEXA scans", self)
+        self.dexa_proxy = sorted_proxy(self.dexa_model, self)
+        self.dexa_table = record_table("DEXA scans", self, word_wrap=False)
         self.dexa_table.setModel(self.dexa_proxy)
         self.dexa_table.setSortingEnabled(True)
         self.dexa_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -720,6 +698,7 @@ class LabsScreen(QWidget):
                 self.draws_model.has_values(spec.key)
             )
             self.draws_table.setColumnHidden(column, empty)
+        fit_columns(self.draws_table)
         self.dexa_model.set_rows(history.dexa)
         self._reselect_draw()
         self.draw_form.revalidate()
@@ -744,10 +723,8 @@ class LabsScreen(QWidget):
         self._show_details()
 
     def selected_draw(self) -> DrawView | None:
-        rows = self.draws_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.draws_model.row_at(self.draws_proxy.mapToSource(rows[0]).row())
+        view: DrawView | None = selected_record(self.draws_table)
+        return view
 
     def _draw_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         view = self.selected_draw()
@@ -768,14 +745,12 @@ class LabsScreen(QWidget):
         self._update_buttons()
 
     def selected_result(self) -> ResultView | None:
-        rows = self.results_table.selectionModel().selectedRows()
-        return self.results_model.row_at(rows[0].row()) if rows else None
+        result: ResultView | None = selected_record(self.results_table)
+        return result
 
     def selected_dexa(self) -> DexaScan | None:
-        rows = self.dexa_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.dexa_model.row_at(self.dexa_proxy.mapToSource(rows[0]).row())
+        scan: DexaScan | None = selected_record(self.dexa_table)
+        return scan
 
     def _update_buttons(self, *_args: object) -> None:
         has_result = self.selected_result() is not None
@@ -842,29 +817,15 @@ class LabsScreen(QWidget):
         view = self.selected_result()
         if view is None or view.result_id is None:
             return
-        self._remove("lab_result", view.result_id, f"{view.name} result deleted.")
+        message = f"{view.name} result deleted."
+        delete_with_undo(self, self._context, self.undo_bar, "lab_result", view.result_id, message)
 
     def delete_selected_dexa(self) -> None:
         scan = self.selected_dexa()
         if scan is None or scan.id is None:
             return
-        self._remove("dexa", scan.id, f"DEXA scan of {scan.date.isoformat()} deleted.")
-
-    def _remove(self, kind: services.RecordKind, record_id: int, message: str) -> None:
-        try:
-            change, removed = services.remove(self._context.journal, kind, record_id)
-        except InputError as error:
-            show_status(self, error.reason)
-            return
-        journal = self._context.journal
-
-        def undo() -> None:
-            # The journal may have been replaced since; only restore into the same one.
-            if self._context.journal is journal:
-                self._context.notify(services.restore(journal, removed))
-
-        self.undo_bar.offer(message, undo)
-        self._context.notify(change)
+        message = f"DEXA scan of {scan.date.isoformat()} deleted."
+        delete_with_undo(self, self._context, self.undo_bar, "dexa", scan.id, message)
 
 
 _ANALYTE_COLUMNS = tuple(

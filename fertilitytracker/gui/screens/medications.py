@@ -38,16 +38,28 @@ from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.validation import parse_time
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ValidatedField
-from fertilitytracker.gui.widgets.formatting import format_dose, format_percent, format_time
+from fertilitytracker.gui.widgets.fields import ValidatedField, action_button, line_field
+from fertilitytracker.gui.widgets.record_table import delete_with_undo
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.widgets.table_model import Column, RowTableModel
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
+from fertilitytracker.services.formatting import format_dose, format_percent, format_time
 from fertilitytracker.services.journal import Change
 
 SCHEDULE_CHOICES = ("daily", "eod", "every 3 days", "mon,thu", "daily x2", "as needed")
+# Shown in the Class row until a known medication name is typed (an empty row looked broken).
+CLASS_HINT = "— filled in from the name"
+NO_SELECTION = "Select a regimen in the table."
+
+
+def describe_schedule(schedule: str) -> str:
+    """The schedule in the words Today and Reminders use ("every other day")."""
+    try:
+        return parse_schedule(schedule).describe()
+    except InputError:
+        return schedule  # a stored schedule this build cannot read is shown as written
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,7 @@ REGIMEN_COLUMNS: tuple[Column[RegimenRow], ...] = (
         lambda row: format_dose(row.regimen.current.dose, row.regimen.current.unit),
         sort_key=lambda row: row.regimen.current.dose,
     ),
-    Column("Schedule", lambda row: row.regimen.current.schedule),
+    Column("Schedule", lambda row: describe_schedule(row.regimen.current.schedule)),
     Column("Start", lambda row: row.regimen.start.isoformat()),
     Column("Stop", lambda row: row.regimen.stop.isoformat() if row.regimen.stop else "ongoing"),
     Column("Time", lambda row: format_time(row.regimen.time_of_day)),
@@ -128,6 +140,8 @@ class MedicationsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         self.undo_bar = UndoBar(self)
+        heading = QLabel("<h2>Medications</h2>", self)
+        layout.addWidget(heading)
         layout.addWidget(self.undo_bar)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -171,7 +185,7 @@ class MedicationsScreen(QWidget):
         history_box = QWidget(bottom)
         history_layout = QVBoxLayout(history_box)
         history_layout.setContentsMargins(0, 0, 0, 0)
-        self.history_title = QLabel("History of changes", history_box)
+        self.history_title = QLabel(f"History of changes — {NO_SELECTION.lower()}", history_box)
         self.history_list = QListWidget(history_box)
         self.history_list.setAccessibleName("History of changes of the selected regimen")
         history_layout.addWidget(self.history_title)
@@ -197,7 +211,8 @@ class MedicationsScreen(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         name_edit.setCompleter(completer)
         self.start_name = ValidatedField(name_edit, lookup_medication, accessible_name="Name")
-        self.start_class = QLabel("", page)
+        self.start_class = QLabel(CLASS_HINT, page)
+        self.start_class.setAccessibleName("Class")
         self.start_dose = ValidatedField(
             QLineEdit(page), self._check_start_dose, accessible_name="Dose"
         )
@@ -208,17 +223,14 @@ class MedicationsScreen(QWidget):
             _schedule_combo("Schedule"), parse_schedule, accessible_name="Schedule"
         )
         self.start_date = DateEdit(self.context.today(), "Start date", page)
-        time_edit = QLineEdit(page)
-        time_edit.setPlaceholderText("HH:MM (optional)")
-        self.start_time = ValidatedField(
-            time_edit,
+        self.start_time = line_field(
+            page,
             lambda text: parse_time(text, "time"),
+            placeholder="HH:MM (optional)",
             required=False,
             accessible_name="Time of day",
         )
-        self.start_button = QPushButton("Start regimen", page)
-        self.start_button.setAccessibleName("Start regimen")
-        self.start_button.clicked.connect(self.save_start)
+        self.start_button = action_button("Start regimen", page, self.save_start)
         form.addRow("&Name", self.start_name)
         form.addRow("Class", self.start_class)
         form.addRow("&Dose", self.start_dose)
@@ -354,7 +366,7 @@ class MedicationsScreen(QWidget):
         except InputError:
             medication = None
         if medication is None:
-            self.start_class.setText("")
+            self.start_class.setText(CLASS_HINT)
         else:
             label = class_label(medication.med_class)
             usual = f"; usual unit {medication.usual_unit}" if medication.usual_unit else ""
@@ -434,7 +446,7 @@ class MedicationsScreen(QWidget):
             for field in (self.start_name, self.start_dose, self.start_unit, self.start_time):
                 field.set_text("")
             self.start_schedule.set_text(SCHEDULE_CHOICES[0])
-            self.start_class.setText("")
+            self.start_class.setText(CLASS_HINT)
             if change.ids:
                 self.select_regimen(change.ids[0])
         self._update_buttons()
@@ -503,21 +515,16 @@ class MedicationsScreen(QWidget):
         regimen = self.selected_regimen()
         if regimen is None or regimen.id is None:
             return
-        try:
-            change, removed = services.remove(self.context.journal, "regimen", regimen.id)
-        except InputError as error:
-            show_status(self, f"Not deleted: {error.reason}")
-            return
-        self.context.notify(change)
-        self.undo_bar.offer(
-            f"{regimen.name} deleted with its {len(removed.doses)} logged dose(s).",
-            lambda: self._restore(removed),
+        delete_with_undo(
+            self,
+            self.context,
+            self.undo_bar,
+            "regimen",
+            regimen.id,
+            lambda removed: f"{regimen.name} deleted with its {len(removed.doses)} logged dose(s).",
+            error_prefix="Not deleted: ",
+            restored_status=f"Restored: {regimen.name}",
         )
-
-    def _restore(self, removed: services.Removed) -> None:
-        change = services.restore(self.context.journal, removed)
-        self.context.notify(change)
-        show_status(self, f"Restored: {removed.record.name}")
 
     # --- table ------------------------------------------------------------------------------
 
@@ -571,10 +578,11 @@ class MedicationsScreen(QWidget):
         if regimen is None:
             for label in (self.change_target, self.stop_target, self.backfill_target):
                 label.setText("Select a regimen in the table.")
-            self.history_title.setText("History of changes")
+            self.history_title.setText(f"History of changes — {NO_SELECTION.lower()}")
         else:
             current = regimen.current
-            text = f"{regimen.name}: {format_dose(current.dose, current.unit)} {current.schedule}"
+            dose = format_dose(current.dose, current.unit)
+            text = f"{regimen.name}: {dose}, {describe_schedule(current.schedule)}"
             if regimen.stop is not None:
                 text += f" (stopped {regimen.stop})"
             for label in (self.change_target, self.stop_target, self.backfill_target):
@@ -582,8 +590,9 @@ class MedicationsScreen(QWidget):
             self.history_title.setText(f"History of {regimen.name}")
             for index, step in enumerate(regimen.steps):
                 verb = "Started" if index == 0 else "Changed to"
+                dose = format_dose(step.dose, step.unit)
                 self.history_list.addItem(
-                    f"{step.date}  {verb} {format_dose(step.dose, step.unit)} {step.schedule}"
+                    f"{step.date}  {verb} {dose}, {describe_schedule(step.schedule)}"
                 )
             if regimen.stop is not None:
                 self.history_list.addItem(f"{regimen.stop}  Stopped")

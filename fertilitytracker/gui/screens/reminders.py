@@ -33,8 +33,8 @@ from fertilitytracker.core.records import History, Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui import autostart
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import error_color, is_dark, muted_color, ok_color
-from fertilitytracker.gui.widgets.table_model import Column, RowTableModel
 from fertilitytracker.services.ics import export_calendar
 from fertilitytracker.services.reminders import (
     STATUS_WORDS,
@@ -402,7 +402,7 @@ class RemindersScreen(QWidget):
         words = f"reminder at {times}"
         if upcoming is None:
             return words
-        day = "today" if upcoming.day == now.date() else f"{upcoming.at:%a %d %b}"
+        day = "today" if upcoming.day == now.date() else f"{upcoming.at:%a %Y-%m-%d}"
         return f"{words} · next: {day} {upcoming.at:%H:%M}"
 
     # --- autostart ----------------------------------------------------------------------------

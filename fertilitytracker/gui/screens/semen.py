@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,14 +18,19 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SemenAnalysis
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.models.draws import SORT_ROLE
 from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
+from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.record_table import (
+    delete_with_undo,
+    record_table,
+    selected_record,
+    sorted_proxy,
+)
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
-from fertilitytracker.services.journal import Change
 from fertilitytracker.services.views import semen_view
 
 # (field name as services.journal.build_semen names it in InputError, label, placeholder)
@@ -63,20 +65,12 @@ class SemenScreen(QWidget):
         self.form_error = ErrorLabel(self)
 
         self.model = SemenTableModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setAccessibleName("Semen analyses")
+        self.proxy = sorted_proxy(self.model, self)
+        self.table = record_table("Semen analyses", self)
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        keep_columns_fitted(self.table)
         self.delete_button = QPushButton("Delete analysis", self)
         self.delete_button.setAccessibleName("Delete the selected semen analysis")
         self.legend = QLabel(self)
@@ -231,6 +225,7 @@ class SemenScreen(QWidget):
         edition = self._context.who_edition()
         rows = [SemenRow(a, semen_view(a, edition)) for a in self._context.history().semen]
         self.model.set_analyses(rows, edition)
+        fit_columns(self.table)
         self.legend.setText(
             f"<b>Semen analyses</b> — ▼ below the WHO {edition} lower reference limit"
         )
@@ -243,11 +238,8 @@ class SemenScreen(QWidget):
         self.refresh()
 
     def selected_analysis(self) -> SemenAnalysis | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        row: SemenRow = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
-        return row.analysis
+        row: SemenRow | None = selected_record(self.table)
+        return row.analysis if row is not None else None
 
     def _update_buttons(self, *_args: object) -> None:
         self.delete_button.setEnabled(self.selected_analysis() is not None)
@@ -257,17 +249,5 @@ class SemenScreen(QWidget):
         analysis = self.selected_analysis()
         if analysis is None or analysis.id is None:
             return
-        journal = self._context.journal
-        try:
-            change, removed = services.remove(journal, "semen", analysis.id)
-        except InputError as error:
-            show_status(self, error.reason)
-            return
-
-        def undo() -> None:
-            if self._context.journal is journal:
-                restored: Change = services.restore(journal, removed)
-                self._context.notify(restored)
-
-        self.undo_bar.offer(f"Semen analysis of {analysis.date.isoformat()} deleted.", undo)
-        self._context.notify(change)
+        message = f"Semen analysis of {analysis.date.isoformat()} deleted."
+        delete_with_undo(self, self._context, self.undo_bar, "semen", analysis.id, message)

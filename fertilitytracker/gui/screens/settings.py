@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -35,17 +33,26 @@ from fertilitytracker.core.records import LabResult, TargetRange, UnitSystem
 from fertilitytracker.core.units import convert_for_display, unit_for_system
 from fertilitytracker.core.validation import parse_date, parse_number
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import THEMES
-from fertilitytracker.gui.widgets.fields import ErrorLabel, ValidatedField
-from fertilitytracker.gui.widgets.formatting import format_number
+from fertilitytracker.gui.widgets.fields import (
+    ErrorLabel,
+    ValidatedField,
+    action_button,
+    line_field,
+)
 from fertilitytracker.gui.widgets.journal_files import ask_journal_path, switch_journal
+from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.widgets.table_model import Column, RowTableModel
 from fertilitytracker.services import journal as services
+from fertilitytracker.services.formatting import format_number
 from fertilitytracker.services.journal import Change
 from fertilitytracker.services.settings import SETTINGS, get_setting, set_setting
 
 UNIT_SYSTEM_LABELS = {"us": "US (ng/dL, pg/mL)", "si": "SI (nmol/L, pmol/L)"}
+# Widths of short numeric fields, so they do not stretch across half the window.
+TARGET_FIELD_MAX_WIDTH_PX = 140
+OFFSET_SPIN_MAX_WIDTH_PX = 110
 
 
 @dataclass(frozen=True)
@@ -110,17 +117,8 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self.context = context
         self.setAccessibleName("Settings")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.setSpacing(12)
+        body, layout = scrolling_page(self)
+        layout.addWidget(QLabel("<h2>Settings</h2>", body))
         row = QHBoxLayout()
         row.addWidget(self._build_display(body), 1)
         row.addWidget(self._build_patient(body), 1)
@@ -205,17 +203,14 @@ class SettingsScreen(QWidget):
         self.patient_name = QLineEdit(box)
         self.patient_name.setAccessibleName("Patient name")
         self.patient_name.setPlaceholderText("optional")
-        birth = QLineEdit(box)
-        birth.setPlaceholderText("YYYY-MM-DD (optional)")
-        self.patient_birth = ValidatedField(
-            birth,
+        self.patient_birth = line_field(
+            box,
             lambda text: parse_date(text, "birth date"),
+            placeholder="YYYY-MM-DD (optional)",
             required=False,
             accessible_name="Birth date",
         )
-        self.patient_save = QPushButton("Save patient", box)
-        self.patient_save.setAccessibleName("Save patient")
-        self.patient_save.clicked.connect(self.save_patient)
+        self.patient_save = action_button("Save patient", box, self.save_patient)
         self.patient_birth.validity_changed.connect(self.patient_save.setEnabled)
         form.addRow("&Name", self.patient_name)
         form.addRow("&Birth date", self.patient_birth)
@@ -274,6 +269,8 @@ class SettingsScreen(QWidget):
         )
         for field in (self.target_low, self.target_high):
             field.editor.setPlaceholderText("open")  # type: ignore[union-attr]
+            # A bound is a short number: a field half the window wide looked like a text box.
+            field.editor.setMaximumWidth(TARGET_FIELD_MAX_WIDTH_PX)
         self.target_unit = QComboBox(box)
         self.target_unit.setAccessibleName("Target unit")
         self.target_set = QPushButton("Set range", box)
@@ -292,6 +289,7 @@ class SettingsScreen(QWidget):
         editor.addWidget(self.target_set, 1, 5)
         editor.addWidget(self.target_reset, 1, 6)
         editor.addWidget(self.target_error, 2, 0, 1, 7)
+        editor.setColumnStretch(7, 1)
         layout.addLayout(editor)
         for field in (self.target_low, self.target_high):
             field.validity_changed.connect(self._update_target_buttons)
@@ -444,7 +442,8 @@ class SettingsScreen(QWidget):
             cell = QWidget(box)
             cell_layout = QVBoxLayout(cell)
             cell_layout.setContentsMargins(0, 0, 0, 0)
-            cell_layout.addWidget(spin)
+            spin.setMaximumWidth(OFFSET_SPIN_MAX_WIDTH_PX)
+            cell_layout.addWidget(spin, 0, Qt.AlignmentFlag.AlignLeft)
             cell_layout.addWidget(error)
             form.addRow(_offset_label(name), cell)
             self.offset_spins[name] = spin

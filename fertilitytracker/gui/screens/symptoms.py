@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGridLayout,
     QGroupBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,11 +24,16 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SymptomEntry
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.models.draws import SORT_ROLE
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import muted_color
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.record_table import (
+    delete_with_undo,
+    record_table,
+    selected_record,
+    sorted_proxy,
+)
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
@@ -158,17 +161,9 @@ class SymptomsScreen(QWidget):
         self.form_error = ErrorLabel(self)
 
         self.model = SymptomsTableModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setAccessibleName("Symptom entries")
+        self.proxy = sorted_proxy(self.model, self)
+        self.table = record_table("Symptom entries", self)
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
@@ -322,10 +317,7 @@ class SymptomsScreen(QWidget):
         self.refresh()
 
     def selected_entry(self) -> SymptomEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        entry: SymptomEntry = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        entry: SymptomEntry | None = selected_record(self.table)
         return entry
 
     def _update_buttons(self, *_args: object) -> None:
@@ -336,16 +328,5 @@ class SymptomsScreen(QWidget):
         entry = self.selected_entry()
         if entry is None or entry.id is None:
             return
-        journal = self._context.journal
-        try:
-            change, removed = services.remove(journal, "symptom", entry.id)
-        except InputError as error:
-            show_status(self, error.reason)
-            return
-
-        def undo() -> None:
-            if self._context.journal is journal:
-                self._context.notify(services.restore(journal, removed))
-
-        self.undo_bar.offer(f"{entry.name} of {entry.date.isoformat()} deleted.", undo)
-        self._context.notify(change)
+        message = f"{entry.name} of {entry.date.isoformat()} deleted."
+        delete_with_undo(self, self._context, self.undo_bar, "symptom", entry.id, message)

@@ -10,14 +10,11 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QLayout,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,10 +36,11 @@ from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import muted_color, ok_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
-from fertilitytracker.gui.widgets.formatting import format_dose, format_number, format_time
+from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
+from fertilitytracker.services.formatting import format_dose, format_number, format_time
 from fertilitytracker.services.journal import Change
 from fertilitytracker.services.settings import get_setting
 from fertilitytracker.services.views import DrawView, ResultView, all_draw_views
@@ -122,17 +120,7 @@ class TodayScreen(QWidget):
         super().__init__(parent)
         self.context = context
         self.setAccessibleName("Today")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        self._body = QVBoxLayout(body)
-        self._body.setContentsMargins(16, 16, 16, 16)
-        self._body.setSpacing(12)
+        body, self._body = scrolling_page(self)
 
         self.heading = QLabel(body)
         heading_font = QFont(self.heading.font())
@@ -233,10 +221,13 @@ class TodayScreen(QWidget):
             return
         self.warning_banner.setStyleSheet(warning_style(self))
         self.warning_banner.setText(
-            "<b>⚠ Estradiol may be over-suppressed.</b> "
+            # The most prominent message of the app (CLINICAL.md §4): a larger title line.
+            "<span style='font-size: large'><b>⚠ Estradiol may be over-suppressed</b></span>"
+            "<br>"
             # Escaped: a censored value ("<8") and a typed medication name are not markup.
             f"Your latest estradiol ({html.escape(warning.value_text)} on {warning.draw.date}) "
-            f"is below {html.escape(warning.floor_text)} while an aromatase inhibitor "
+            f"is below target range, under {html.escape(warning.floor_text)}, while an "
+            "aromatase inhibitor "
             f"({html.escape(warning.regimens)}) is active. "
             "Over-suppression harms bone, libido and erectile function, mood and lipids: "
             "talk to your clinician about the dose."
@@ -289,8 +280,9 @@ class TodayScreen(QWidget):
             self._doses_layout.addWidget(status, row, 2)
             self._doses_layout.addWidget(taken, row, 3)
             self._doses_layout.addWidget(skipped, row, 4)
-        self._doses_layout.setColumnStretch(1, 1)
+        # The status sits right after the dose, not half a window away from it.
         self._doses_layout.setColumnStretch(2, 1)
+        self._doses_layout.setHorizontalSpacing(16)
 
     def _dose_status(self, scheduled: int, logged: int, doses: list[DoseEvent]) -> str:
         today = self.context.today()
@@ -413,7 +405,9 @@ class TodayScreen(QWidget):
             badge = FlagBadge(result.flag, self.latest_box)
             badge.setAccessibleName(f"{result.name} flag")
             when = self._muted(entry.draw_date)
-            for column, widget in enumerate((name, value, badge, when)):
+            # The target beside the value, so "in range" or "▼ low" can be read against it.
+            target = self._muted(self._range_tooltip(result))
+            for column, widget in enumerate((name, value, badge, when, target)):
                 self._latest_layout.addWidget(widget, row, column)
             row += 1
         if ratio_view is not None:
@@ -425,7 +419,8 @@ class TodayScreen(QWidget):
             self._latest_layout.addWidget(name, row, 0)
             self._latest_layout.addWidget(value, row, 1)
             self._latest_layout.addWidget(self._muted(ratio_view.date.isoformat()), row, 3)
-        self._latest_layout.setColumnStretch(4, 1)
+        self._latest_layout.setHorizontalSpacing(16)
+        self._latest_layout.setColumnStretch(5, 1)
 
     @staticmethod
     def _range_tooltip(result: ResultView) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.theme import error_color
@@ -122,3 +122,29 @@ class ValidatedField(QWidget):
 
     def is_valid(self) -> bool:
         return self._valid and self._reason is None
+
+
+def line_field(
+    parent: QWidget,
+    check: Check | None = None,
+    *,
+    placeholder: str = "",
+    required: bool = True,
+    accessible_name: str = "",
+) -> ValidatedField:
+    """A line edit checked as the person types, with its placeholder and error label."""
+    editor = QLineEdit(parent)
+    editor.setPlaceholderText(placeholder)
+    return ValidatedField(
+        editor, check, required=required, accessible_name=accessible_name, parent=parent
+    )
+
+
+def action_button(
+    text: str, parent: QWidget, on_click: Callable[[], object], *, accessible_name: str = ""
+) -> QPushButton:
+    """A push button that calls `on_click`; screen readers hear `accessible_name` (or `text`)."""
+    button = QPushButton(text, parent)
+    button.setAccessibleName(accessible_name or text.replace("&", ""))
+    button.clicked.connect(on_click)
+    return button

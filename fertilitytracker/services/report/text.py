@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 from xml.sax.saxutils import escape
+
+from fertilitytracker.services.formatting import format_date, format_number
 
 # Flags must read without colour: a symbol and a word, never colour alone.
 FLAG_WORDS: dict[str, str] = {
@@ -23,29 +24,9 @@ FLAG_SENTENCES: dict[str, str] = {
 }
 WHO_LOW_WORDS = "▼ below WHO lower reference limit"
 
-
-def number(value: float) -> str:
-    """A value rounded for reading: about three significant figures, integers kept whole.
-
-    Values keep full precision in the data; only the printed text is rounded.
-    """
-    if value == 0:
-        return "0"
-    size = abs(value)
-    if size >= 100:
-        text = f"{value:.0f}"
-    elif size >= 10:
-        text = f"{value:.1f}"
-    elif size >= 1:
-        text = f"{value:.2f}"
-    else:
-        text = f"{value:.3g}"
-    if "." in text and "e" not in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        return "0"
-    # A true minus sign: a hyphen is easily missed on paper.
-    return "−" + text[1:] if text.startswith("-") else text
+# The report's short names for the display formatting shared with the screens.
+number = format_number
+day = format_date
 
 
 def percent(value: float) -> str:
@@ -71,11 +52,6 @@ def signed(value: float) -> str:
     if text == "0":
         return "0"
     return f"+{text}" if value > 0 else text
-
-
-def day(value: date | None) -> str:
-    """An ISO date, or a dash."""
-    return value.isoformat() if value is not None else "—"
 
 
 def markup(text: str) -> str:

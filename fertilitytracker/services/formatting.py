@@ -1,14 +1,22 @@
-"""How numbers, dates and times are written on screen (display only, never for computing)."""
+"""How numbers, doses, dates and times are written for people (display only, never computing)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
+MISSING_TEXT = "—"
+
 
 def format_number(value: float | None) -> str:
-    """A measured value as people read it: 692, 24.3, 0.0944 ("—" for none)."""
+    """A measured value rounded for reading: 692, 24.3, 4.3, 0.0944, −2.6 ("—" for none).
+
+    About three significant figures, integers kept whole; the value keeps full precision in
+    the data, only the text is rounded.
+    """
     if value is None:
-        return "—"
+        return MISSING_TEXT
+    if value == 0:
+        return "0"
     magnitude = abs(value)
     if magnitude >= 100:
         text = f"{value:.0f}"
@@ -18,9 +26,11 @@ def format_number(value: float | None) -> str:
         text = f"{value:.2f}"
     else:
         text = f"{value:.3g}"
+    # "4.30" reads as more precise than it is; "4.3" does not.
     if "." in text and "e" not in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    # A true minus sign: a hyphen is easily missed on screen and on paper.
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def format_dose(dose: float, unit: str) -> str:
@@ -29,13 +39,15 @@ def format_dose(dose: float, unit: str) -> str:
 
 
 def format_date(day: date | None) -> str:
-    return day.isoformat() if day is not None else "—"
+    """An ISO date, or a dash."""
+    return day.isoformat() if day is not None else MISSING_TEXT
 
 
 def format_time(moment: time | datetime | None) -> str:
+    """A time of day as "09:00" (empty for none)."""
     return moment.strftime("%H:%M") if moment is not None else ""
 
 
 def format_percent(fraction: float | None) -> str:
     """An adherence fraction as "93 %" ("—" when nothing was expected)."""
-    return "—" if fraction is None else f"{fraction * 100:.0f} %"
+    return MISSING_TEXT if fraction is None else f"{fraction * 100:.0f} %"
