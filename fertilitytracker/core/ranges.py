@@ -151,6 +151,16 @@ def flag_result(
     return flag_value(result.value, result.comparator, in_force.low, in_force.high)
 
 
+# CLINICAL.md §4, the why of the app's most prominent warning (Today, charts, report).
+OVER_SUPPRESSION_SOURCE = (
+    "Estradiol below the target range while an aromatase inhibitor is active; "
+    "over-suppression harms bone, libido and erectile function, mood and lipids (seed protocol; "
+    "Burnett-Bowie 2009 found spine BMD loss at a mean E2 of 12 pg/mL on anastrozole). No "
+    "guideline sets a floor for men; the floor is the target range's lower bound (default "
+    "10 pg/mL) and is editable."
+)
+
+
 def estradiol_over_suppressed(
     estradiol_result: LabResult,
     targets: Sequence[TargetRange],

@@ -28,6 +28,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("patient_name", "", None, "Name printed on the report (optional)"),
         Setting("patient_birth_date", "", None, "Date of birth printed on the report (optional)"),
         Setting("rule_offsets", {}, None, "Monitoring rule offsets that override the defaults"),
+        Setting(
+            "exchange_fhir_sources",
+            {},
+            None,
+            "Which stored result each imported FHIR Observation id became (so an amended"
+            " result replaces it); kept by the importer, not shown in Settings",
+        ),
     )
 }
 

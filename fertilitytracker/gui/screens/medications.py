@@ -136,7 +136,6 @@ class MedicationsScreen(QWidget):
         super().__init__(parent)
         self.context = context
         self.setAccessibleName("Medications")
-        self._removed: list[services.Removed] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         self.undo_bar = UndoBar(self)

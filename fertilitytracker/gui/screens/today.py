@@ -28,7 +28,11 @@ from fertilitytracker.core.monitoring import (
     due_tests,
     offsets_with,
 )
-from fertilitytracker.core.ranges import estradiol_over_suppressed, range_in_force
+from fertilitytracker.core.ranges import (
+    OVER_SUPPRESSION_SOURCE,
+    estradiol_over_suppressed,
+    range_in_force,
+)
 from fertilitytracker.core.records import DoseEvent, History, LabDraw, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
@@ -61,7 +65,6 @@ TEST_LABELS = {
 }
 # A dose logged for an earlier day without a set time of day is put at noon.
 DEFAULT_DOSE_TIME = time(12, 0)
-ESTRADIOL_SECTION = "CLINICAL.md §4 Estradiol: lowered, not wiped out"
 
 
 def _clear(layout: QLayout) -> None:
@@ -230,8 +233,8 @@ class TodayScreen(QWidget):
             "aromatase inhibitor "
             f"({html.escape(warning.regimens)}) is active. "
             "Over-suppression harms bone, libido and erectile function, mood and lipids: "
-            "talk to your clinician about the dose."
-            f"<br><small>{ESTRADIOL_SECTION}</small>"
+            "discuss this result with your clinician."
+            f"<br><small>Why: {html.escape(OVER_SUPPRESSION_SOURCE)}</small>"
         )
 
     # --- doses ------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from fertilitytracker.core.monitoring import (
     rule_sources,
 )
 from fertilitytracker.core.ranges import (
+    OVER_SUPPRESSION_SOURCE,
     default_range,
     dexa_band,
     dexa_band_label,
@@ -74,14 +75,6 @@ KEY_MARKERS: tuple[str, ...] = (
 RESPONSE_MARKERS: tuple[str, ...] = ("total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh")
 CHART_MARKERS: tuple[str, ...] = ("total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh")
 
-# Quoted from CLINICAL.md §4: the wording of the report's most prominent warning and its source.
-OVER_SUPPRESSION_SOURCE = (
-    "Estradiol below the target range while an aromatase inhibitor is active; "
-    "over-suppression harms bone, libido and erectile function, mood and lipids (seed protocol; "
-    "Burnett-Bowie 2009 found spine BMD loss at a mean E2 of 12 pg/mL on anastrozole). No "
-    "guideline sets a floor for men; the floor is the target range's lower bound (default "
-    "10 pg/mL) and is editable."
-)
 BASELINE_RULE = (
     "Baseline: the last value on or before the start of the first hormone medication; with no "
     "hormone medication, the first value in the period."
