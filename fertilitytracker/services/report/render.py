@@ -30,6 +30,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from fertilitytracker import __version__
+from fertilitytracker.core.derived import T_E_THRESHOLD_SI, T_E_THRESHOLD_US
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.report.charts import legend, medication_timeline, small_multiple
 from fertilitytracker.services.report.data import (
@@ -146,7 +147,8 @@ class _Report:
         self.data = data
         self.width = width
         self.styles = _styles()
-        self.t_e_threshold = "0.0944" if data.unit_system == "si" else "10"
+        threshold = T_E_THRESHOLD_SI if data.unit_system == "si" else T_E_THRESHOLD_US
+        self.t_e_threshold = f"{threshold:g}"
         self.units_text = (
             "SI (testosterone nmol/L, estradiol pmol/L)"
             if data.unit_system == "si"
