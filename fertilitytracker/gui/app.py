@@ -9,10 +9,9 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication
 
 from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
-from fertilitytracker.gui.theme import apply_theme
 from fertilitytracker.gui.ui_state import APPLICATION, ORGANIZATION, UiState
 
 LOG_FILE = "fertilitytracker.log"
@@ -50,6 +49,8 @@ def install_excepthook(log_file: Path) -> None:
             written = False
         where = f"Details were written to {log_file}." if written else ""
         if QApplication.instance() is not None:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(
                 None,
                 APP_TITLE,
@@ -170,17 +171,29 @@ class _AfterFirstPaint(QObject):
 def build_window(
     journal_path: Path, ui_state: UiState | None = None, *, minimized: bool = False
 ) -> MainWindow:
-    """The main window; the journal opens once it has painted (or at once when minimised)."""
+    """The main window; the journal opens once it has painted (or at once when minimised).
+
+    The first paint shows only the title and "Opening the journal…": the sidebar, the pages,
+    the menus and the status bar are built just after it, then the journal opens.
+    """
     state = ui_state or UiState()
-    window = MainWindow(state)
     if minimized:
         # Start at login: reminders run in the tray; without a tray, a minimised window.
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        window = MainWindow(state)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             window.showMinimized()
         QTimer.singleShot(0, lambda: open_journal_into(window, journal_path))
         return window
+    window = MainWindow(state, defer_build=True)
     window.show()
-    _AfterFirstPaint(window, lambda: open_journal_into(window, journal_path))
+
+    def build_then_open() -> None:
+        window.ensure_built()
+        open_journal_into(window, journal_path)
+
+    _AfterFirstPaint(window, build_then_open)
     return window
 
 
@@ -197,7 +210,12 @@ def run_app(journal_path: Path, *, minimized: bool = False) -> int:
     if instance is None:
         return 0  # the app already running on this journal was brought forward
     ui_state = UiState()
-    apply_theme(app, ui_state.theme)
+    if ui_state.theme != "system":
+        # A chosen theme changes the style and palette: set before the first paint, no flash.
+        # The system look needs nothing (gui/theme.py loads when the theme is changed).
+        from fertilitytracker.gui.theme import apply_theme
+
+        apply_theme(app, ui_state.theme)
     install_excepthook(log_path())
     window = build_window(journal_path, ui_state, minimized=minimized)
     instance.activation_requested.connect(lambda: bring_forward(window))

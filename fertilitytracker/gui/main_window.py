@@ -5,31 +5,21 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+# Only what the first paint needs is imported here: creating the Python types of every Qt
+# class and enum touched costs PySide6 tens of milliseconds, so the sidebar, pages, menus and
+# status bar are made by MainWindow.ensure_built() (right after the first paint, at start-up).
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
-from fertilitytracker.gui.theme import apply_theme
 from fertilitytracker.gui.ui_state import UiState
 
 if TYPE_CHECKING:
     # The journal, the services and sqlite-utils load after the window has painted.
+    from PySide6.QtGui import QAction, QCloseEvent
+
     from fertilitytracker.gui.context import AppContext
 
 APP_TITLE = "Fertility Tracker"
@@ -37,8 +27,7 @@ DEMO_FILE = "demo.sqlite3"
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """One sidebar entry: its key, label and the screen class to build on first show."""
 
     key: str
@@ -59,6 +48,27 @@ PAGES: tuple[Page, ...] = (
 )
 PAGE_KEYS = tuple(page.key for page in PAGES)
 SCREENS_PACKAGE = "fertilitytracker.gui.screens"
+OPENING_TEXT = "Opening the journal…"
+ALIGN_CENTER = 0x0084  # Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+# What MainWindow.ensure_built() makes: asked for before then, they are built at once.
+_BUILT_PARTS = frozenset(
+    {
+        "sidebar",
+        "stack",
+        "message_page",
+        "message_buttons",
+        "saved_label",
+        "new_journal_action",
+        "open_journal_action",
+        "export_report_action",
+        "import_action",
+        "export_action",
+        "page_actions",
+        "log_doses_action",
+        "new_draw_action",
+        "_journal_actions",
+    }
+)
 
 
 def is_demo(path: Path) -> bool:
@@ -76,7 +86,11 @@ class MainWindow(QMainWindow):
         ui_state: UiState,
         context: AppContext | None = None,
         parent: QWidget | None = None,
+        *,
+        defer_build: bool = False,
     ) -> None:
+        """The whole window, or with `defer_build` (gui/app.py at start-up) only what the first
+        paint shows: the title and "Opening the journal…", until ensure_built() is called."""
         super().__init__(parent)
         self.ui_state = ui_state
         self.context: AppContext | None = None
@@ -85,11 +99,45 @@ class MainWindow(QMainWindow):
         self.hide_to_tray = False
         self._screens: dict[str, QWidget] = {}
         self._welcome: QWidget | None = None
+        self._built = False
         self.setWindowTitle(APP_TITLE)
         self.resize(1180, 780)
         if ui_state.geometry is not None:
             self.restoreGeometry(ui_state.geometry)
+        self.message_label = QLabel(OPENING_TEXT, self)
+        # Qt.AlignmentFlag.AlignCenter, set as the property's integer: Qt's namespace of enums
+        # (some 20 ms to load) is not needed before the first paint.
+        self.message_label.setProperty("alignment", ALIGN_CENTER)
+        self.message_label.setWordWrap(True)
+        self.setCentralWidget(self.message_label)
+        if not defer_build:
+            self.ensure_built()
+        if context is not None:
+            self.set_context(context)
 
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes not set yet: the parts ensure_built() makes.
+        if name in _BUILT_PARTS and not self.__dict__.get("_built", True):
+            self.ensure_built()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def ensure_built(self) -> None:
+        """Make the sidebar, the page stack, the menus and the status bar (once)."""
+        if self._built:
+            return
+        self._built = True
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import (
+            QHBoxLayout,
+            QListWidget,
+            QListWidgetItem,
+            QPushButton,
+            QStackedWidget,
+            QVBoxLayout,
+        )
+
+        self.takeCentralWidget()  # the label moves into the message page
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,14 +162,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(central)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
 
         self.message_page = QWidget()
         message_layout = QVBoxLayout(self.message_page)
         message_layout.addStretch(1)
-        self.message_label = QLabel("Opening the journal…", self.message_page)
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.setWordWrap(True)
+        self.message_label.setParent(self.message_page)
         message_layout.addWidget(self.message_label)
         self.message_buttons = QWidget(self.message_page)
         buttons = QHBoxLayout(self.message_buttons)
@@ -138,19 +183,20 @@ class MainWindow(QMainWindow):
         message_layout.addStretch(1)
         self.stack.addWidget(self.message_page)
         self.sidebar.setEnabled(False)
+        self.setCentralWidget(central)
 
         self.saved_label = QLabel("", self)
         self.saved_label.setAccessibleName("Last saved")
         self.statusBar().addPermanentWidget(self.saved_label)
         self._build_menus()
-        if context is not None:
-            self.set_context(context)
 
     # --- menus and shortcuts ----------------------------------------------------------------
 
     def _action(
         self, menu: Any, text: str, slot: Callable[[], object], shortcut: Any = None
     ) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -159,6 +205,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_journal_action = self._action(
@@ -202,6 +250,7 @@ class MainWindow(QMainWindow):
 
     def set_context(self, context: AppContext) -> None:
         """Attach the open journal: pages can be shown from now on."""
+        self.ensure_built()
         self.context = context
         context.journal_changed.connect(self._on_journal_changed)
         context.journal_replaced.connect(self._on_journal_replaced)
@@ -215,6 +264,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, text: str) -> None:
         """Show why no journal could be opened, with buttons to open or create another."""
+        self.ensure_built()
         self.message_label.setText(text)
         self.message_buttons.setVisible(True)
         self.stack.setCurrentWidget(self.message_page)
@@ -295,6 +345,8 @@ class MainWindow(QMainWindow):
             return
         problem = self.open_journal_path(path, create=create)
         if problem:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, APP_TITLE, problem)
 
     def new_journal(self) -> None:
@@ -370,6 +422,8 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> str | None:
         """The key of the page shown, "welcome", or None while no journal is open."""
+        if not self._built:
+            return None
         current = self.stack.currentWidget()
         if current is self._welcome and current is not None:
             return "welcome"
@@ -447,6 +501,10 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, theme: str) -> None:
         """Apply and remember a theme ("system", "light", "dark")."""
+        from PySide6.QtWidgets import QApplication
+
+        from fertilitytracker.gui.theme import apply_theme
+
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
