@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from fertilitytracker.core.adherence import Adherence, adherence_for
+from fertilitytracker.core.adherence import adherence_for
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived, derive_draw, semen_derived, t_e_ratio_si
 from fertilitytracker.core.ranges import Flag, flag_value, range_in_force, semen_lower_limit
@@ -233,14 +233,6 @@ def _derived_json(view: DrawView) -> dict[str, float | None]:
     else:
         return {}
     return {key: _round(view.derived[key].value) if key in view.derived else None for key in keys}
-
-
-@dataclass(frozen=True)
-class RegimenView:
-    """A regimen with its dose in force and its adherence."""
-
-    regimen: Regimen
-    adherence: Adherence
 
 
 def regimen_json(regimen: Regimen) -> dict[str, object]:

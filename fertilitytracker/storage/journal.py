@@ -10,7 +10,6 @@ from sqlite_utils import Database
 
 from fertilitytracker.core.records import History
 from fertilitytracker.storage.database import (
-    backup_database,
     open_database,
     schema_names,
     transaction,
@@ -85,10 +84,6 @@ class Journal:
 
     def schema(self) -> list[str]:
         return schema_names(self.db)
-
-    def backup_to(self, target: Path) -> Path:
-        """A verified copy of the journal at `target` (online backup API)."""
-        return backup_database(self.db.conn, target)
 
     def close(self) -> None:
         self.db.conn.close()

@@ -65,9 +65,6 @@ class LabRepository:
             "DELETE FROM draws WHERE id NOT IN (SELECT DISTINCT draw_id FROM lab_results)"
         )
 
-    def delete_draw(self, draw_id: DrawId) -> None:
-        self._db.execute("DELETE FROM draws WHERE id = ?", [draw_id])
-
     def all(self) -> list[LabDraw]:
         """Every draw with its results, oldest first."""
         results: dict[int, list[LabResult]] = {}

@@ -41,10 +41,6 @@ class RegimenRepository:
     def set_stop(self, regimen_id: RegimenId, stop: date | None) -> None:
         self._db.execute("UPDATE regimens SET stop = ? WHERE id = ?", [_iso(stop), regimen_id])
 
-    def set_time_of_day(self, regimen_id: RegimenId, time_of_day: time | None) -> None:
-        text = time_of_day.strftime("%H:%M") if time_of_day else None
-        self._db.execute("UPDATE regimens SET time_of_day = ? WHERE id = ?", [text, regimen_id])
-
     def delete(self, regimen_id: RegimenId) -> None:
         self._db.execute("DELETE FROM regimens WHERE id = ?", [regimen_id])
 
