@@ -56,7 +56,7 @@ class Walk:
         return min(self.high, max(self.low, value + rng.uniform(-self.step, self.step)))
 
 
-# Canonical units (CLINICAL.md §1): ng/dL, pg/mL, IU/L, IU/L, nmol/L, g/dL, %, mg/dL.
+# Canonical units (docs/clinical.md §1): ng/dL, pg/mL, IU/L, IU/L, nmol/L, g/dL, %, mg/dL.
 WALKS: dict[str, tuple[float, Walk]] = {
     "total_testosterone": (420.0, Walk(180.0, 1100.0, 60.0)),
     "estradiol": (30.0, Walk(6.0, 70.0, 6.0)),

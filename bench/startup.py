@@ -2,7 +2,7 @@
 
 Each run starts a fresh Python process; the parent measures from process start until the child
 reports its window's first paint (and, for the app, until the journal is loaded). Prints the
-median of several runs and the ratio (issue 3 asks for at most 1.5x the bare window).
+median of several runs and the ratio.
 
     .venv/bin/python bench/startup.py [--runs 7] [--platform offscreen]
 """

@@ -1,4 +1,4 @@
-"""The command line (../shared/CLI.md is its contract): argparse over the services, no Qt."""
+"""The command line (docs/cli.md is its contract): argparse over the services, no Qt."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class _Refused(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and exit 2, as CLI.md promises."""
+    """An ArgumentParser whose errors are one line and exit 2, as docs/cli.md promises."""
 
     def error(self, message: str) -> NoReturn:
         raise _Refused(f"{self.prog}: {message}")
@@ -94,7 +94,7 @@ def _fail(code: int, message: str) -> int:
 
 
 def run(argv: Sequence[str], open_app: Callable[..., int] | None = None) -> int:
-    """Parse `argv` and run the command; returns the exit code (CLI.md).
+    """Parse `argv` and run the command; returns the exit code (docs/cli.md).
 
     Without a command the desktop app opens through `open_app(journal_path)`, handed in by the
     entry point so that the command line itself never imports Qt. Most commands get the open

@@ -1,4 +1,4 @@
-"""The `import` and `export` commands (CLI.md): CSV, FHIR R4 and the full JSON backup."""
+"""The `import` and `export` commands (docs/cli.md): CSV, FHIR R4 and the full JSON backup."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Commands that record to and read from the journal (CLI.md "Recording" and "Reading")."""
+"""Commands that record to and read from the journal (docs/cli.md "Recording" and "Reading")."""
 
 from __future__ import annotations
 

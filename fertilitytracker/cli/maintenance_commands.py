@@ -1,4 +1,4 @@
-"""Commands that look after the journal file itself: `backup`, `restore`, `check` (CLI.md)."""
+"""Commands that look after the journal file itself: `backup`, `restore`, `check` (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `reminders` command (CLI.md "Reading"): tests due, as text or JSON, and an .ics file."""
+"""The `reminders` command (docs/cli.md "Reading"): tests due, as text or JSON, and an .ics file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `report` command: the clinician summary as PDF (CLI.md "Reading", issue 6).
+"""The `report` command: the clinician summary as PDF (docs/cli.md "Reading").
 
 Exit codes: 0 written; 2 refused input (a bad date, --from after --to, an unknown unit
 system or page size, a path in a folder that does not exist or a path that is a folder);

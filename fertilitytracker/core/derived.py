@@ -1,4 +1,4 @@
-"""Derived values of one draw or one semen analysis (CLINICAL.md §3), from canonical units only."""
+"""Derived values of one draw or one semen analysis (docs/clinical.md §3), from canonical units only."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ T_LH_REFERENCE_SOURCE = (
     "(Lundy et al., Fertil Steril 2023, abstract); a reference line, not a flag"
 )
 
-# Vermeulen 1999, exactly as CLINICAL.md §3.
+# Vermeulen 1999, exactly as docs/clinical.md §3.
 VERMEULEN_KT_L_PER_MOL = 1.0e9  # SHBG association constant
 VERMEULEN_KA_L_PER_MOL = 3.6e4  # albumin association constant
 ALBUMIN_MOLAR_MASS_G_PER_MOL = 69_000.0
@@ -139,7 +139,7 @@ def t_lh_ratio(draw: LabDraw) -> Derived:
 def vermeulen_free_testosterone_mol_l(
     total_testosterone_ng_dl: float, shbg_nmol_l: float, albumin_g_l: float
 ) -> float:
-    """Free testosterone in mol/L by Vermeulen 1999 (the quadratic of CLINICAL.md §3)."""
+    """Free testosterone in mol/L by Vermeulen 1999 (the quadratic of docs/clinical.md §3)."""
     tt = total_testosterone_ng_dl * 10 / TESTOSTERONE_MOLAR_MASS_G_PER_MOL * 1e-9
     s = shbg_nmol_l * 1e-9
     a_albumin = albumin_g_l / ALBUMIN_MOLAR_MASS_G_PER_MOL

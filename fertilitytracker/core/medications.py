@@ -1,4 +1,4 @@
-"""The medication list (CLINICAL.md §5): name lookup, classes and dose sanity checks."""
+"""The medication list (docs/clinical.md §5): name lookup, classes and dose sanity checks."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ MEDICATION_CLASSES: tuple[str, ...] = (
     "testosterone",
     "other",
 )
-# CLINICAL.md §6: "Hormone medication" = any class except `other`.
+# docs/clinical.md §6: "Hormone medication" = any class except `other`.
 HORMONE_CLASSES: frozenset[str] = frozenset(MEDICATION_CLASSES) - {"other"}
-# CLINICAL.md §6: "fertility medication" = aromatase_inhibitor, serm, gonadotropin, gnrh.
+# docs/clinical.md §6: "fertility medication" = aromatase_inhibitor, serm, gonadotropin, gnrh.
 FERTILITY_CLASSES: frozenset[str] = frozenset(
     {"aromatase_inhibitor", "serm", "gonadotropin", "gnrh"}
 )

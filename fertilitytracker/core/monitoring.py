@@ -1,4 +1,4 @@
-"""Monitoring rules of CLINICAL.md §6: which tests are due, from when, and why."""
+"""Monitoring rules of docs/clinical.md §6: which tests are due, from when, and why."""
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ def _class_set(group: str) -> frozenset[str]:
 
 
 HORMONE_CLASSES: frozenset[str] = _class_set("hormone")
-"""Every medication class except `other` (CLINICAL.md §6 "hormone medication")."""
+"""Every medication class except `other` (docs/clinical.md §6 "hormone medication")."""
 FERTILITY_CLASSES: frozenset[str] = _class_set("fertility")
-"""aromatase_inhibitor, serm, gonadotropin, gnrh (CLINICAL.md §6 "fertility medication")."""
+"""aromatase_inhibitor, serm, gonadotropin, gnrh (docs/clinical.md §6 "fertility medication")."""
 AROMATASE_INHIBITOR_CLASSES: frozenset[str] = _class_set("aromatase_inhibitor")
 
 
@@ -130,7 +130,7 @@ def offsets_with(overrides: Mapping[str, int]) -> RuleOffsets:
 
 
 def rule_sources() -> dict[str, str]:
-    """Each rule id with the CLINICAL.md wording it implements (for the report)."""
+    """Each rule id with the docs/clinical.md wording it implements (for the report)."""
     data = _rules_json()
     sources = {rule["id"]: rule["source"] for rule in data["rules"]}
     sources["course"] = data["course"]["source"]
@@ -483,7 +483,7 @@ def _dexa(
 
 
 def due_tests(history: History, today: date, offsets: RuleOffsets | None = None) -> list[DueTest]:
-    """The tests the rules of CLINICAL.md §6 call for on `today`, sorted by due date.
+    """The tests the rules of docs/clinical.md §6 call for on `today`, sorted by due date.
 
     Only what has happened counts: regimens, changes, stops, draws and scans dated after
     `today` are ignored. A window already satisfied by a later result is not returned.

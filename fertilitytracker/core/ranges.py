@@ -151,7 +151,7 @@ def flag_result(
     return flag_value(result.value, result.comparator, in_force.low, in_force.high)
 
 
-# CLINICAL.md §4, the why of the app's most prominent warning (Today, charts, report).
+# docs/clinical.md §4, the why of the app's most prominent warning (Today, charts, report).
 OVER_SUPPRESSION_SOURCE = (
     "Estradiol below the target range while an aromatase inhibitor is active; "
     "over-suppression harms bone, libido and erectile function, mood and lipids (seed protocol; "
@@ -168,7 +168,7 @@ def estradiol_over_suppressed(
     *,
     on_date: date | None = None,
 ) -> bool:
-    """CLINICAL.md §4: estradiol below the floor while an aromatase inhibitor is active.
+    """docs/clinical.md §4: estradiol below the floor while an aromatase inhibitor is active.
 
     The floor is the low bound of the range in force (default 10 pg/mL). A censored "<X" counts
     when X is at or below the floor (every value it allows is below it); "<=X" when X is below.

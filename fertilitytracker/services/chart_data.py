@@ -94,7 +94,7 @@ class ChartPoint:
     flag: Flag | None = None  # None where the plot has no range to judge against
     comparator: str | None = None  # "<" etc.: the value is a limit, drawn with an open marker
     kind: PointKind = "labs"
-    over_suppressed: bool = False  # CLINICAL.md §4: estradiol low while on an inhibitor
+    over_suppressed: bool = False  # docs/clinical.md §4: estradiol low while on an inhibitor
     note: str | None = None  # "albumin assumed 43 g/L", a DEXA band, a symptom note
 
     @property
@@ -159,7 +159,7 @@ class PlotData:
     series: tuple[ChartSeries, ...]
     bands: tuple[Band, ...] = ()
     lines: tuple[ReferenceLine, ...] = ()
-    warning: str | None = None  # shown prominently above the plot (CLINICAL.md §4)
+    warning: str | None = None  # shown prominently above the plot (docs/clinical.md §4)
 
     @property
     def has_points(self) -> bool:
@@ -416,7 +416,7 @@ def _collect_draw(
                 note=point.note,
             ),
         )
-    # CLINICAL.md §3: an SI ratio is never compared with 10, so each system plots its own.
+    # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own.
     t_e = t_e_ratio_si(draw) if system == "si" else derived["t_e_ratio"]
     if t_e.value is not None:
         collector.add("t_e_ratio", _derived_point(t_e, t_e.value, "", draw.date))
@@ -613,7 +613,7 @@ def chart_data(history: History, system: UnitSystem, who_edition: str, today: da
 
 
 def _over_suppression_warning(series: ChartSeries) -> str | None:
-    """CLINICAL.md §4: the latest estradiol below the floor while an inhibitor is active."""
+    """docs/clinical.md §4: the latest estradiol below the floor while an inhibitor is active."""
     if not series.points or not series.points[-1].over_suppressed:
         return None
     latest = series.points[-1]
@@ -733,7 +733,7 @@ def _plot(
             collector.take("tmsc_progressive"),
             "calculated",
         )
-        # WHO sets a lower limit for the total count only; TMSC has none in CLINICAL.md.
+        # WHO sets a lower limit for the total count only; TMSC has none in docs/clinical.md.
         limit = _lower_limit_line("total_sperm_count", who_edition, "total_sperm_count")
         return PlotData(
             key,

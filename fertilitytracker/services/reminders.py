@@ -56,7 +56,7 @@ TEST_ANALYTES: dict[str, tuple[str, ...]] = {
     "dexa": ("dexa_t_score",),
     "semen_analysis": (),
 }
-"""What to pre-fill in the form: CLINICAL.md §6 rules 1–2 are satisfied by total testosterone
+"""What to pre-fill in the form: docs/clinical.md §6 rules 1–2 are satisfied by total testosterone
 and estradiol, rule 4 by total cholesterol (the rest of the usual lipid panel alongside)."""
 
 
@@ -79,7 +79,7 @@ def offsets_overridden(journal: Journal) -> bool:
 
 
 def rule_source(rule: str) -> str:
-    """The CLINICAL.md wording of the rule behind a reminder ("lipid_panel_yearly" → rule 4)."""
+    """The docs/clinical.md wording of the rule behind a reminder ("lipid_panel_yearly" → rule 4)."""
     for entry in load_json("monitoring_rules.json")["rules"]:
         if rule == entry["id"] or rule in entry.get("reminder_rules", ()):
             return str(entry["source"])
@@ -93,7 +93,7 @@ def due_tests_for(journal: Journal, today: date, history: History | None = None)
 
 
 def reminder_json(test: DueTest) -> dict[str, str]:
-    """One reminder in the `reminders --json` shape of CLI.md."""
+    """One reminder in the `reminders --json` shape of docs/cli.md."""
     return {
         "test": test.test,
         "opens": test.opens.isoformat(),

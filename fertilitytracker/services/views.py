@@ -192,7 +192,7 @@ def all_draw_views(
 
 
 def draw_view_json(view: DrawView) -> dict[str, object]:
-    """The `labs --json` shape of CLI.md for one draw."""
+    """The `labs --json` shape of docs/cli.md for one draw."""
     return {
         "date": view.date.isoformat(),
         "kind": view.kind,
@@ -236,7 +236,7 @@ def _derived_json(view: DrawView) -> dict[str, float | None]:
 
 
 def regimen_json(regimen: Regimen) -> dict[str, object]:
-    """The `med list --json` shape of CLI.md."""
+    """The `med list --json` shape of docs/cli.md."""
     current = regimen.current
     return {
         "name": regimen.name,
@@ -262,7 +262,7 @@ def regimen_json(regimen: Regimen) -> dict[str, object]:
 def doses_json(
     history: History, today: date, start: date | None = None, end: date | None = None
 ) -> dict[str, object]:
-    """The `doses --json` shape of CLI.md: adherence per regimen and the logged doses."""
+    """The `doses --json` shape of docs/cli.md: adherence per regimen and the logged doses."""
     names = {regimen.id: regimen.name for regimen in history.regimens}
     regimens = []
     for regimen in history.regimens:

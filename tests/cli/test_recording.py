@@ -1,4 +1,4 @@
-"""The recording and reading commands of CLI.md, their JSON shapes and exit codes."""
+"""The recording and reading commands of docs/cli.md, their JSON shapes and exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`fertilitytracker reminders [--json] [--today D] [--ics OUT.ics]` as CLI.md promises."""
+"""`fertilitytracker reminders [--json] [--today D] [--ics OUT.ics]` as docs/cli.md promises."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of the analyte catalogue: completeness against CLINICAL.md and lookups."""
+"""Tests of the analyte catalogue: completeness against docs/clinical.md and lookups."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ CLINICAL_KEYS = (
     "total_sperm_count",
 )
 
-# (key, LOINC codes in CLINICAL.md order)
+# (key, LOINC codes in docs/clinical.md order)
 CLINICAL_LOINC = {
     "total_testosterone": ("2986-8", "14913-8"),
     "free_testosterone": ("2991-8", "14914-6"),
@@ -65,7 +65,7 @@ CLINICAL_LOINC = {
     "total_sperm_count": (),
 }
 
-# (key, low, high) from CLINICAL.md §1
+# (key, low, high) from docs/clinical.md §1
 CLINICAL_DEFAULTS = {
     "total_testosterone": (300, 1080),
     "free_testosterone": (47, 244),
@@ -84,7 +84,7 @@ CLINICAL_DEFAULTS = {
     "dexa_t_score": (-1.0, None),
 }
 
-# (key, WHO 2021, WHO 2010) from CLINICAL.md §2
+# (key, WHO 2021, WHO 2010) from docs/clinical.md §2
 CLINICAL_WHO = {
     "semen_volume": (1.4, 1.5),
     "sperm_concentration": (16, 15),
@@ -181,7 +181,7 @@ def test_every_analyte_is_well_formed() -> None:
             assert unit.factor > 0
             assert unit.ucum
             if unit.factor != 1:
-                assert "CLINICAL.md" in unit.source  # every factor keeps its source
+                assert "docs/clinical.md" in unit.source  # every factor keeps its source
         for bound in (analyte.default_low, analyte.default_high):
             if bound is not None:
                 assert analyte.plausible_min is not None

@@ -148,7 +148,7 @@ def test_free_testosterone_albumin_from_draw_matters() -> None:
 
 
 def test_free_testosterone_literal_formula() -> None:
-    # The formula of CLINICAL.md §3 written out literally, for a few inputs.
+    # The formula of docs/clinical.md §3 written out literally, for a few inputs.
     for t_ng_dl, shbg, albumin_g_l in [(500, 30, 43), (250, 80, 35), (1200, 10, 50), (50, 5, 43)]:
         tt = t_ng_dl * 10 / 288.42 * 1e-9
         s = shbg * 1e-9

@@ -159,7 +159,7 @@ def test_catalogue_is_consistent() -> None:
 
 def test_json_keeps_sources_and_labels_bounds_as_sanity_only() -> None:
     document = load_json("medications.json")
-    assert "CLINICAL.md §5" in document["source"]
+    assert "docs/clinical.md §5" in document["source"]
     for entry in document["medications"]:
         assert entry["source"]
         assert entry["max_single_dose"]["note"] == SANITY_NOTE

@@ -1,4 +1,4 @@
-"""Tests for the monitoring rules of CLINICAL.md §6 (core/monitoring.py)."""
+"""Tests for the monitoring rules of docs/clinical.md §6 (core/monitoring.py)."""
 
 from __future__ import annotations
 
@@ -486,7 +486,7 @@ def test_rule_3_from_the_course_start() -> None:
 
 
 def test_rule_3_an_early_analysis_re_anchors_the_window() -> None:
-    # CLINICAL.md: the anchor is the latest semen analysis on or after the course start,
+    # docs/clinical.md: the anchor is the latest semen analysis on or after the course start,
     # even one done before the window opened.
     history = History(
         regimens=(clomiphene("2026-01-05"),),

@@ -1,4 +1,4 @@
-"""Edges of the monitoring rules that issue 5 lists: pauses, switches, leap days, DST weeks."""
+"""Edges of the monitoring rules that matter: pauses, switches, leap days, DST weeks."""
 
 from __future__ import annotations
 

@@ -203,7 +203,7 @@ def test_flag_result_censored_estradiol() -> None:
     assert flag_result(result("estradiol", 20, "<"), []) == "in_range"
 
 
-# --- estradiol floor (CLINICAL.md §4) ----------------------------------------------------
+# --- estradiol floor (docs/clinical.md §4) ----------------------------------------------------
 
 
 def test_over_suppressed_only_while_inhibitor_active() -> None:

@@ -1,4 +1,4 @@
-"""Tests of unit matching and conversion: every factor, every trap of CLINICAL.md."""
+"""Tests of unit matching and conversion: every factor, every trap of docs/clinical.md."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from fertilitytracker.core.units import (
     unit_for_system,
 )
 
-# Every factor of CLINICAL.md §1: (analyte, unit, factor to canonical)
+# Every factor of docs/clinical.md §1: (analyte, unit, factor to canonical)
 FACTORS = [
     ("total_testosterone", "ng/dL", 1),
     ("total_testosterone", "nmol/L", 28.842),
@@ -86,7 +86,7 @@ def test_trap_estradiol_ng_dl_is_ten_times_pg_ml() -> None:
 def test_trap_testosterone_nmol_l_is_about_29_times() -> None:
     assert to_canonical("total_testosterone", 10.0, "nmol/L") == pytest.approx(288.42)
     assert from_canonical("total_testosterone", 288.42, "nmol/L") == pytest.approx(10.0)
-    # 1 ng/dL = 0.0346717 nmol/L (CLINICAL.md derivation)
+    # 1 ng/dL = 0.0346717 nmol/L (docs/clinical.md derivation)
     assert from_canonical("total_testosterone", 1.0, "nmol/L") == pytest.approx(0.0346717, rel=1e-5)
 
 
@@ -227,7 +227,7 @@ def test_foreign_unit_refused_with_accepted_list() -> None:
         ("estradiol", "mg/dL"),
         ("total_testosterone", "pg/mL"),
         ("total_testosterone", "mmol/L"),
-        ("lh", "U/L"),  # not in CLINICAL.md
+        ("lh", "U/L"),  # not in docs/clinical.md
         ("lh", "mIU/L"),
         ("shbg", "ng/dL"),
         ("hematocrit", "g/dL"),

@@ -221,7 +221,7 @@ def test_delete_result_then_undo(
         ],
     )
     context.reload()
-    assert first_row_cell(screen, "T/E").data() == "15"  # CLINICAL.md: 450 / 30 = 15.0
+    assert first_row_cell(screen, "T/E").data() == "15"  # docs/clinical.md: 450 / 30 = 15.0
     screen.results_table.selectRow(1)
     assert screen.delete_button.isEnabled()
     qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)

@@ -44,7 +44,7 @@ def test_clinical_example_shows_counts(qtbot, screen: SemenScreen, journal: Jour
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
 
     assert len(journal.history().semen) == 1
-    # CLINICAL.md §3: 3.0 mL, 20 M/mL, 50 %, 40 % → total count 60, TMSC 30, progressive 24.
+    # docs/clinical.md §3: 3.0 mL, 20 M/mL, 50 %, 40 % → total count 60, TMSC 30, progressive 24.
     assert cell(screen, "Total count").data() == "60"
     assert cell(screen, "TMSC").data() == "30"
     assert cell(screen, "Progr. TMSC").data() == "24"

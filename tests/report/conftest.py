@@ -33,7 +33,7 @@ def known_journal(journal: Journal) -> None:
     """Baseline, anastrozole started, estradiol over-suppressed twice, then semen improves.
 
     - 2025-01-05 semen: 3.0 mL, 20 M/mL, 50 % total, 40 % progressive, 3 % normal forms
-      (CLINICAL.md §3 example: total count 60, TMSC 30, progressive TMSC 24).
+      (docs/clinical.md §3 example: total count 60, TMSC 30, progressive TMSC 24).
     - 2025-01-06 draw: T 250 ng/dL (low), E2 30 pg/mL, LH 3.0, FSH 4.0, SHBG 30: T/E 8.33.
     - 2025-01-10 anastrozole (typed "Arimidex") 1 mg daily; 2025-02-15 changed to 0.5 mg.
     - 2025-02-10 draw: T 15.6 nmol/L (= 449.9 ng/dL), E2 "<5" pg/mL, LH 5.0 IU/L.

@@ -49,7 +49,7 @@ def test_key_markers_latest_baseline_and_change(history: History, settings: Repo
 
     tmsc = _marker(data, "tmsc")
     assert tmsc.baseline is not None and tmsc.latest is not None
-    # CLINICAL.md §3: 3.0 mL × 20 M/mL × 50 % = 30 million; then 2.0 × 10 × 30 % = 6.
+    # docs/clinical.md §3: 3.0 mL × 20 M/mL × 50 % = 30 million; then 2.0 × 10 × 30 % = 6.
     assert (tmsc.baseline.value, tmsc.latest.value) == (pytest.approx(30.0), pytest.approx(6.0))
 
     free = _marker(data, "free_testosterone")

@@ -145,7 +145,7 @@ def test_free_testosterone_measured_and_calculated_are_separate_series(data: Cha
     calculated = plot.series_by_key("free_testosterone_calculated")
     assert measured.style == "measured" and calculated.style == "calculated"
     assert measured.values == (95.0,)
-    # CLINICAL.md §3 example: T 500 ng/dL, SHBG 30 nmol/L, albumin 4.3 g/dL → 110.9 pg/mL.
+    # docs/clinical.md §3 example: T 500 ng/dL, SHBG 30 nmol/L, albumin 4.3 g/dL → 110.9 pg/mL.
     by_day = dict(zip(calculated.days, calculated.points, strict=True))
     assert by_day[date(2026, 2, 20)].value == pytest.approx(110.9, abs=0.05)
     assert "calculated (Vermeulen)" in by_day[date(2026, 2, 20)].text

@@ -240,7 +240,7 @@ class RemindersScreen(QWidget):
         offsets = (
             "with the offsets set in Settings"
             if own
-            else "with the default offsets of CLINICAL.md §6"
+            else "with the default offsets of docs/clinical.md §6"
         )
         return (
             f"Windows follow the monitoring rules {offsets}; hover a reason for the rule's "

@@ -423,7 +423,7 @@ class SettingsScreen(QWidget):
         box = QGroupBox("Monitoring rule offsets", parent)
         layout = QVBoxLayout(box)
         note = QLabel(
-            "When tests are due (CLINICAL.md §6 defaults). Change them only as your clinician "
+            "When tests are due (docs/clinical.md §6 defaults). Change them only as your clinician "
             "advises.",
             box,
         )

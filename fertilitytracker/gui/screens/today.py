@@ -105,7 +105,7 @@ class LatestValue:
 
 @dataclass(frozen=True)
 class SuppressionWarning:
-    """The estradiol over-suppression of CLINICAL.md §4, as found on the latest estradiol."""
+    """The estradiol over-suppression of docs/clinical.md §4, as found on the latest estradiol."""
 
     draw: LabDraw
     value_text: str
@@ -186,7 +186,7 @@ class TodayScreen(QWidget):
     # --- estradiol warning ------------------------------------------------------------------
 
     def suppression_warning(self, history: History) -> SuppressionWarning | None:
-        """The warning of CLINICAL.md §4 when the latest estradiol is below the floor on an AI."""
+        """The warning of docs/clinical.md §4 when the latest estradiol is below the floor on an AI."""
         today = self.context.today()
         inhibitors = [
             regimen
@@ -224,7 +224,7 @@ class TodayScreen(QWidget):
             return
         self.warning_banner.setStyleSheet(warning_style(self))
         self.warning_banner.setText(
-            # The most prominent message of the app (CLINICAL.md §4): a larger title line.
+            # The most prominent message of the app (docs/clinical.md §4): a larger title line.
             "<span style='font-size: large'><b>⚠ Estradiol may be over-suppressed</b></span>"
             "<br>"
             # Escaped: a censored value ("<8") and a typed medication name are not markup.

@@ -1,6 +1,6 @@
 """FHIR: lab Observations in (R4, and STU3 where the fields agree); the journal out as an R4 Bundle.
 
-Import (CLINICAL.md §7): a Bundle of type collection, searchset or transaction, or a single
+Import (docs/clinical.md §7): a Bundle of type collection, searchset or transaction, or a single
 Observation. An Observation is matched on any LOINC coding of the analyte catalogue; the unit
 comes from the UCUM code (the printed `unit` is kept as entered when it names the same unit);
 the comparator is kept; statuses final, amended and corrected are imported, preliminary and
@@ -16,7 +16,7 @@ interpretation H/L/N against the range in force), derived values as Observations
 `derivedFrom` (coded in the app's own system, so they are never re-imported as measurements),
 a MedicationStatement per regimen (one dosage per step) and a MedicationAdministration per
 logged dose (`completed`, or `not-done` when skipped). Semen abstinence days, DEXA BMD,
-symptoms and targets have no code in CLINICAL.md: they travel in the CSV and JSON formats only.
+symptoms and targets have no code in docs/clinical.md: they travel in the CSV and JSON formats only.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ BUNDLE_TYPES = ("collection", "searchset", "transaction")
 IMPORTED_STATUSES = ("final", "amended", "corrected", "preliminary", "unknown")
 MARKED_STATUSES = ("preliminary", "unknown")
 COMPARATORS = ("<", "<=", ">", ">=")
-# Dose units of core.medications in UCUM (CLINICAL.md §7: mg, [IU], ug).
+# Dose units of core.medications in UCUM (docs/clinical.md §7: mg, [IU], ug).
 DOSE_UCUM = {"mg": "mg", "IU": "[IU]", "mcg": "ug", "mL": "mL"}
-# Which results each derived value is computed from (CLINICAL.md §3).
+# Which results each derived value is computed from (docs/clinical.md §3).
 DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "t_e_ratio": ("total_testosterone", "estradiol"),
     "t_lh_ratio": ("total_testosterone", "lh"),

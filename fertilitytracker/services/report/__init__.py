@@ -1,4 +1,4 @@
-"""The clinician report PDF (issue 6): build the data from the journal, lay it out, write it safely.
+"""The clinician report PDF: build the data from the journal, lay it out, write it safely.
 
 Threading. The desktop app exports in a background task, and a SQLite connection stays in the
 thread that opened it. So the work is split in two:

@@ -553,7 +553,7 @@ def _inhibitors_on(history: History, day: date) -> tuple[str, ...]:
 def _over_suppression(
     history: History, views: Sequence[DrawView], system: UnitSystem
 ) -> tuple[OverSuppression, ...]:
-    """Estradiol below the floor while an inhibitor was active (CLINICAL.md §4), oldest first.
+    """Estradiol below the floor while an inhibitor was active (docs/clinical.md §4), oldest first.
 
     Judged exactly as the displayed flag: the low bound of the range in force for that result.
     """
