@@ -1,12 +1,15 @@
-"""Expected, taken, skipped and missed doses of a regimen, and adherence (docs/clinical.md §6 Doses).
+"""Expected, taken, skipped and missed doses of a regimen, and adherence.
+
+See docs/clinical.md §6 Doses.
 
 Rules, in one place:
 - A regimen is active from its start to the day before its stop; a step (dose or schedule
   change) applies from its date on. Every-N-days counting restarts at the step that set the
   schedule (a dose-only change that keeps the schedule does not move the counting).
 - Days before `today` count fully: expected = the doses the schedule wants that day; taken and
-  skipped = the logged ones, capped at that number (taken first); missed = the rest. docs/clinical.md:
-  "a scheduled dose not logged as taken or skipped by the end of its day is missed".
+  skipped = the logged ones, capped at that number (taken first); missed = the rest
+  (docs/clinical.md:
+  "a scheduled dose not logged as taken or skipped by the end of its day is missed").
 - `today` counts only doses already logged: today's unlogged dose is not yet missed.
 - A dose taken on an active day the schedule does not ask for (the off day of eod, any day of
   "as needed") counts as taken and as expected, so it never lowers adherence. A skip logged on

@@ -1,4 +1,6 @@
-"""Derived values of one draw or one semen analysis (docs/clinical.md §3), from canonical units only."""
+"""Derived values of one draw or one semen analysis from canonical units only.
+
+The formulas are those of docs/clinical.md §3."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def offsets_overridden(journal: Journal) -> bool:
 
 
 def rule_source(rule: str) -> str:
-    """The docs/clinical.md wording of the rule behind a reminder ("lipid_panel_yearly" → rule 4)."""
+    """The docs/clinical.md wording of a reminder's rule ("lipid_panel_yearly": rule 4)."""
     for entry in load_json("monitoring_rules.json")["rules"]:
         if rule == entry["id"] or rule in entry.get("reminder_rules", ()):
             return str(entry["source"])

@@ -186,7 +186,7 @@ class TodayScreen(QWidget):
     # --- estradiol warning ------------------------------------------------------------------
 
     def suppression_warning(self, history: History) -> SuppressionWarning | None:
-        """The warning of docs/clinical.md §4 when the latest estradiol is below the floor on an AI."""
+        """The estradiol warning of docs/clinical.md §4, when the latest E2 is below the floor."""
         today = self.context.today()
         inhibitors = [
             regimen
