@@ -1,0 +1,153 @@
+"""The full lab table: each draw's results as entered and converted, and derived values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from fertilitytracker.core.derived import (
+    FREE_T_LABEL,
+    T_LH_REFERENCE,
+    Derived,
+)
+from fertilitytracker.core.ranges import (
+    dexa_band,
+    dexa_band_label,
+    range_in_force,
+)
+from fertilitytracker.core.records import (
+    History,
+    LabResult,
+    UnitSystem,
+)
+from fertilitytracker.core.units import convert_for_display
+from fertilitytracker.services.report.cells import (
+    cell_from_ratio,
+    cell_from_result,
+    free_t_calculated_cell,
+    has_inputs,
+    t_e_threshold,
+)
+from fertilitytracker.services.report.model import (
+    LabRow,
+    ValueCell,
+)
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+)
+
+_RANGE_FROM = {"lab": "the lab's range", "clinician": "clinician target", "default": "default"}
+_DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "t_e_ratio": ("total_testosterone", "estradiol"),
+    "t_lh_ratio": ("total_testosterone", "lh"),
+    "free_testosterone_calculated": ("total_testosterone", "shbg"),
+}
+
+
+def _entered_text(result: ResultView) -> str:
+    text = f"{result.comparator or ''}{result.entered_value:g} {result.entered_unit}".strip()
+    return f"{text} ({result.method})" if result.method else text
+
+
+def lab_rows_of(
+    history: History, views: Sequence[DrawView], system: UnitSystem
+) -> tuple[LabRow, ...]:
+    """The full lab table: each result of each draw, then the values derived from the draw."""
+    rows: list[LabRow] = []
+    for view in views:
+        if view.kind not in ("labs", "dexa"):
+            continue
+        first = True
+        for result in view.results:
+            range_from = _RANGE_FROM.get(result.range_source, result.range_source)
+            if view.kind == "dexa":
+                band = dexa_band_label(dexa_band(result.value))
+                range_from = band if band.startswith("WHO") else f"WHO band: {band}"
+            rows.append(
+                LabRow(
+                    day=view.date,
+                    kind="dexa" if view.kind == "dexa" else "result",
+                    name=result.name,
+                    entered=_entered_text(result),
+                    value=cell_from_result(result, view.date),
+                    range_low=result.target_low,
+                    range_high=result.target_high,
+                    range_from=range_from,
+                    first_of_draw=first,
+                )
+            )
+            first = False
+        if view.kind != "labs":
+            continue
+        for key, inputs in _DERIVED_INPUTS.items():
+            derived = view.derived.get(key)
+            if derived is None or not has_inputs(view, inputs):
+                continue
+            rows.append(_derived_row(key, derived, view.date, history, system))
+    return tuple(rows)
+
+
+def _derived_row(
+    key: str, derived: Derived, day: date, history: History, system: UnitSystem
+) -> LabRow:
+    if key == "t_e_ratio":
+        cell = cell_from_ratio(derived, day, system)
+        threshold = t_e_threshold(system)
+        return LabRow(
+            day,
+            "derived",
+            "T/E ratio",
+            "T ÷ E2",
+            cell,
+            None,
+            None,
+            "AI selection criterion",
+            reference=f"ref. {threshold:g}",
+        )
+    if key == "t_lh_ratio":
+        unit = ""
+        cell = (
+            ValueCell(None, unit, day, note=derived.reason)
+            if derived.value is None
+            else ValueCell(derived.value, unit, day)
+        )
+        return LabRow(
+            day,
+            "derived",
+            "T/LH ratio",
+            "T ÷ LH",
+            cell,
+            None,
+            None,
+            "reference line, not a flag",
+            reference=f"ref. {T_LH_REFERENCE:g}",
+        )
+    calculated = free_t_calculated_cell(derived, day, history, system)
+    if calculated is None:
+        unit = convert_for_display("free_testosterone", 1.0, system)[1]
+        cell = ValueCell(None, unit, day, note=derived.reason)
+        return LabRow(day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "")
+    pseudo = LabResult("free_testosterone", 0.0, 0.0, "pg/mL")
+    target, origin = range_in_force(pseudo, history.targets)
+    low = (
+        None
+        if target.low is None
+        else convert_for_display("free_testosterone", target.low, system)[0]
+    )
+    high = (
+        None
+        if target.high is None
+        else convert_for_display("free_testosterone", target.high, system)[0]
+    )
+    entered = FREE_T_LABEL + ("; albumin assumed" if derived.note else "")
+    return LabRow(
+        day,
+        "derived",
+        "Free testosterone",
+        entered,
+        calculated,
+        low,
+        high,
+        _RANGE_FROM.get(origin, origin),
+    )
