@@ -125,24 +125,33 @@ def test_tests_due_come_from_the_monitoring_rules(
     assert ("hormone_on_therapy_interval_days", 60, True) in rule.offsets
 
 
-def test_response_table_per_dose_step(history: History, settings: ReportSettings) -> None:
+def test_response_rows_per_combination_in_force(history: History, settings: ReportSettings) -> None:
     data = build_report_data(history, settings, today=TODAY)
-    (table,) = data.responses
-    assert [label for _day, label in table.step_labels] == ["1 mg once a day", "0.5 mg once a day"]
-    rows = {row.key: row for row in table.rows}
-    assert set(rows) == {"total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh", "tmsc"}
-    estradiol = rows["estradiol"]
-    first, second = estradiol.per_step
-    assert first is not None and (first.comparator, first.value) == ("<", 5.0)
-    assert second is not None and second.value == 8.0
+    summary = data.responses
+    assert summary is not None
+    keys = [key for key, _label in summary.columns]
+    assert keys == ["total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh", "tmsc"]
+    assert [(row.label, row.start) for row in summary.rows] == [
+        ("anastrozole 1 mg", date(2025, 1, 10)),
+        ("anastrozole 0.5 mg", date(2025, 2, 15)),
+    ]
+    first, second = summary.rows
+    estradiol = keys.index("estradiol")
+    first_e2, second_e2 = first.values[estradiol], second.values[estradiol]
+    assert first_e2 is not None and (first_e2.comparator, first_e2.value) == ("<", 5.0)
+    assert second_e2 is not None and second_e2.value == 8.0
     # A ratio with a censored input is not computed: "—" and the reason.
-    ratio_first = rows["t_e_ratio"].per_step[0]
+    ratio_first = first.values[keys.index("t_e_ratio")]
     assert ratio_first is not None and ratio_first.value is None
     assert ratio_first.note is not None and "below detection" in ratio_first.note
     # Testosterone typed in nmol/L is converted: 15.6 × 28.842 = 449.9 ng/dL.
-    testosterone_first = rows["total_testosterone"].per_step[0]
+    testosterone_first = first.values[keys.index("total_testosterone")]
     assert testosterone_first is not None
     assert testosterone_first.value == pytest.approx(449.94, abs=0.01)
+    # The 2025-04-01 semen is 45 days after the change to 0.5 mg: too early to reflect it.
+    assert second.values[keys.index("tmsc")] is None
+    assert "semen 45 days after this change" in second.semen_note
+    assert summary.course_start == date(2025, 1, 10)
 
 
 def test_lab_rows_show_entered_and_converted_values(
@@ -270,4 +279,4 @@ def test_stopped_regimen_outside_the_period_is_left_out(settings: ReportSettings
     data = build_report_data(
         History(regimens=(old,), draws=(draw,)), settings, today=TODAY, start=date(2025, 1, 1)
     )
-    assert data.regimens == () and data.responses == () and data.spans == ()
+    assert data.regimens == () and data.responses is None and data.spans == ()

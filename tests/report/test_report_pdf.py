@@ -60,7 +60,8 @@ def test_page_one_is_the_summary(report: Pdf) -> None:
     assert "520 ng/dL" in first
     assert "+270 (+108%)" in first
     # Adherence and the overdue test.
-    assert "97% (87 of 90 taken; 0 skipped, 3 missed)" in first
+    assert "97% (87 of 90) taken in the period; 0 skipped, 3 missed (not logged)" in first
+    assert "last 30 days: 100% (29 of 29)" in first and "last dose logged: 2025-04-09" in first
     assert "OVERDUE" in first and "Lipid panel" in first
     assert "0.5 mg once a day" in first
 
@@ -70,7 +71,7 @@ def test_every_section_is_present_in_order(report: Pdf) -> None:
     sections = [
         "Key markers",
         "Trends",
-        "Response to each medication",
+        "Response to treatment",
         "All laboratory results",
         "Semen analyses",
         "Symptoms",

@@ -14,9 +14,6 @@ from fertilitytracker.core.derived import (
 )
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import class_label
-from fertilitytracker.core.monitoring import (
-    HORMONE_CLASSES,
-)
 from fertilitytracker.core.ranges import (
     flag_value,
     range_in_force,
@@ -41,6 +38,7 @@ from fertilitytracker.services.views import (
 
 
 def marker_label(key: str) -> str:
+    """The marker's name as printed."""
     if key == "t_e_ratio":
         return "T/E ratio"
     if key == "tmsc":
@@ -110,6 +108,12 @@ def marker_cells(
                     else ValueCell(tmsc.value, "10^6", view.date)
                 )
             continue
+        if key != "t_e_ratio" and view.kind != "labs":
+            # Semen parameters and DEXA T-scores are results of their own kind of record.
+            other = next((r for r in view.results if r.analyte == key), None)
+            if other is not None:
+                cells.append(cell_from_result(other, view.date))
+            continue
         if view.kind != "labs":
             continue
         if key == "t_e_ratio":
@@ -164,11 +168,6 @@ def schedule_words(schedule: str) -> str:
         return parse_schedule(schedule).describe()
     except InputError:
         return schedule  # stored text the parser no longer knows: print it as kept
-
-
-def first_hormone_start(history: History) -> date | None:
-    starts = [r.start for r in history.regimens if r.med_class in HORMONE_CLASSES and r.steps]
-    return min(starts) if starts else None
 
 
 def latest_on_or_before(cells: Sequence[ValueCell], day: date) -> ValueCell | None:

@@ -27,6 +27,7 @@ from fertilitytracker.services.report.cells import (
 from fertilitytracker.services.report.lab_table import lab_rows_of
 from fertilitytracker.services.report.markers import (
     KEY_MARKERS,
+    flagged_lipids,
     key_markers,
     over_suppression_episodes,
 )
@@ -44,15 +45,16 @@ from fertilitytracker.services.report.model import (
     RegimenSummary,
     ReportData,
     ReportSettings,
-    ResponseRow,
-    ResponseTable,
+    ResponseSummary,
     RuleUsed,
     SemenRow,
     SymptomSummary,
+    TreatmentRow,
     ValueCell,
 )
+from fertilitytracker.services.report.period import age_on, history_as_of, resolve_period
 from fertilitytracker.services.report.regimens import medication_spans, regimen_summaries
-from fertilitytracker.services.report.responses import response_tables
+from fertilitytracker.services.report.responses import current_course_start, response_summary
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.trends import chart_series
@@ -62,33 +64,21 @@ from fertilitytracker.services.views import (
 )
 
 
-def _history_dates(history: History) -> list[date]:
-    days: list[date] = [draw.date for draw in history.draws]
-    days += [a.date for a in history.semen]
-    days += [s.date for s in history.dexa]
-    days += [s.date for s in history.symptoms]
-    days += [r.start for r in history.regimens if r.steps]
-    days += [dose.at.date() for dose in history.doses]
-    return days
-
-
 def _is_empty(history: History) -> bool:
     return not (
         history.regimens or history.draws or history.semen or history.dexa or history.symptoms
     )
 
 
-def resolve_period(history: History, today: date, start: date | None, end: date | None) -> Period:
-    """The period: from `start` (default the first record) to `end` (default today)."""
-    last = end or today
-    if start is None:
-        days = [day for day in _history_dates(history) if day <= last]
-        first = min(days) if days else last
-    else:
-        first = start
-    if first > last:
-        raise InputError("from", f"{first.isoformat()} is after the end {last.isoformat()}")
-    return Period(first, last)
+def baseline_rule(course_start: date | None, gap_days: int) -> str:
+    """How the baseline was chosen, in words, with the course start it used."""
+    if course_start is None:
+        return "Baseline: no hormone medication recorded, so the first value in the period."
+    return (
+        f"Baseline: the last value on or before {course_start.isoformat()}, the start of the "
+        f"current course of hormone medication (a start after {gap_days} days or more without "
+        "any)."
+    )
 
 
 def _check_settings(settings: ReportSettings) -> UnitSystem:
@@ -120,6 +110,10 @@ def build_report_data(
     """
     system = _check_settings(settings)
     period = resolve_period(history, today, start, end)
+    as_of = min(period.end, today)
+    if period.end < today:
+        # A past period says nothing of what came after it: the journal as it stood at its end.
+        history = history_as_of(history, period.end)
     rules = rules_used(settings.rule_offsets)
     base = ReportData(
         patient_name=settings.patient_name.strip(),
@@ -129,6 +123,8 @@ def build_report_data(
         unit_system=system,
         who_edition=settings.who_edition,
         is_empty=_is_empty(history),
+        as_of=as_of,
+        age=age_on(settings.patient_birth_date, as_of),
         rules=rules,
         references=references_used(system),
     )
@@ -156,6 +152,7 @@ def build_report_data(
         )
     )
     offsets = offsets_with(settings.rule_offsets)
+    course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
     symptoms = [entry for entry in history.symptoms if period.contains(entry.date)]
     if progress is not None:
@@ -168,13 +165,17 @@ def build_report_data(
         unit_system=system,
         who_edition=settings.who_edition,
         is_empty=False,
+        as_of=as_of,
+        age=base.age,
         regimens=regimen_summaries(history, period, today),
-        markers=key_markers(history, all_views, period, system),
+        markers=key_markers(history, all_views, period, system, course_start),
+        baseline_rule=baseline_rule(course_start, offsets.course_gap_days),
+        flagged_lipids=flagged_lipids(history, views, system),
         over_suppression=over_suppression,
-        due=tuple(due_tests(history, today, offsets)),
+        due=tuple(sorted(due_tests(history, as_of, offsets), key=lambda t: (t.due, t.opens))),
         charts=chart_series(history, views, system, over_suppression),
         spans=medication_spans(history, period),
-        responses=response_tables(history, all_views, period, system),
+        responses=response_summary(history, all_views, period, system, course_start),
         lab_rows=lab_rows_of(history, views, system),
         semen=semen_rows,
         who_limits=who_limits,
@@ -209,11 +210,11 @@ __all__ = [
     "RegimenSummary",
     "ReportData",
     "ReportSettings",
-    "ResponseRow",
-    "ResponseTable",
+    "ResponseSummary",
     "RuleUsed",
     "SemenRow",
     "SymptomSummary",
+    "TreatmentRow",
     "ValueCell",
     "build_report_data",
     "change_between",

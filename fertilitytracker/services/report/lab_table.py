@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from fertilitytracker.core.attribution import T_LH_CONFOUNDED_REASON, t_lh_confounders
 from fertilitytracker.core.derived import (
     FREE_T_LABEL,
     T_LH_REFERENCE,
@@ -37,6 +38,7 @@ from fertilitytracker.services.views import (
     ResultView,
 )
 
+T_LH_UNIT = "ng/dL ÷ IU/L"
 _RANGE_FROM = {"lab": "the lab's range", "clinician": "clinician target", "default": "default"}
 _DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "t_e_ratio": ("total_testosterone", "estradiol"),
@@ -106,17 +108,22 @@ def _derived_row(
             reference=f"ref. {threshold:g}",
         )
     if key == "t_lh_ratio":
-        unit = ""
-        cell = (
-            ValueCell(None, unit, day, note=derived.reason)
-            if derived.value is None
-            else ValueCell(derived.value, unit, day)
-        )
+        # Computed from ng/dL and IU/L whatever the display units: say so.
+        unit = T_LH_UNIT
+        confounders = t_lh_confounders(history.regimens, day)
+        if confounders:
+            cell = ValueCell(
+                None, unit, day, note=f"{T_LH_CONFOUNDED_REASON} ({', '.join(confounders)})"
+            )
+        elif derived.value is None:
+            cell = ValueCell(None, unit, day, note=derived.reason)
+        else:
+            cell = ValueCell(derived.value, unit, day)
         return LabRow(
             day,
             "derived",
             "T/LH ratio",
-            "T ÷ LH",
+            f"T ÷ LH ({T_LH_UNIT})",
             cell,
             None,
             None,

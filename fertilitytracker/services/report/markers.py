@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.attribution import t_lh_confounders
 from fertilitytracker.core.monitoring import (
     AROMATASE_INHIBITOR_CLASSES,
 )
+from fertilitytracker.core.ranges import dexa_band, dexa_band_label
 from fertilitytracker.core.records import (
     History,
     UnitSystem,
@@ -15,7 +18,6 @@ from fertilitytracker.core.records import (
 from fertilitytracker.services.report.cells import (
     cell_from_result,
     change_between,
-    first_hormone_start,
     latest_on_or_before,
     latest_within,
     marker_cells,
@@ -25,20 +27,30 @@ from fertilitytracker.services.report.model import (
     MarkerSummary,
     OverSuppression,
     Period,
+    ValueCell,
 )
 from fertilitytracker.services.views import (
     DrawView,
 )
 
+SEMEN_KEYS = frozenset({"sperm_concentration", "total_motility"})
+WHO_LOW_WORDS = "▼ below WHO lower limit"
 KEY_MARKERS: tuple[str, ...] = (
     "total_testosterone",
     "free_testosterone",
+    "shbg",
     "estradiol",
     "t_e_ratio",
     "lh",
     "fsh",
+    "hematocrit",
+    "sperm_concentration",
+    "total_motility",
     "tmsc",
+    "dexa_t_score",
 )
+# Shown on page 1 only when a result in the period is flagged.
+LIPIDS: tuple[str, ...] = ("total_cholesterol", "ldl", "hdl", "triglycerides")
 
 
 def key_markers(
@@ -46,17 +58,20 @@ def key_markers(
     all_views: Sequence[DrawView],
     period: Period,
     system: UnitSystem,
+    course_start: date | None,
 ) -> tuple[MarkerSummary, ...]:
-    first_start = first_hormone_start(history)
+    """Latest value in the period, the baseline of the current course, and the change."""
     markers = []
     for key in KEY_MARKERS:
         cells = marker_cells(key, all_views, history, system)
         latest = latest_within(cells, period.start, period.end)
-        if first_start is not None:
-            baseline = latest_on_or_before(cells, first_start)
+        if course_start is not None:
+            baseline = latest_on_or_before(cells, course_start)
         else:
             in_period = [c for c in cells if c.day is not None and period.contains(c.day)]
             baseline = in_period[0] if in_period else None
+        if latest is None and baseline is None and key in ("hematocrit", "dexa_t_score"):
+            continue  # not part of every work-up: left out when never measured
         markers.append(
             MarkerSummary(
                 key=key,
@@ -64,9 +79,39 @@ def key_markers(
                 latest=latest,
                 baseline=baseline,
                 change=change_between(baseline, latest),
+                flag_text=_flag_text(key, latest, history),
             )
         )
     return tuple(markers)
+
+
+def _flag_text(key: str, latest: ValueCell | None, history: History) -> str:
+    """The flag in words where the target-range words would mislead ("" keeps them)."""
+    if latest is None or latest.value is None or latest.day is None:
+        return ""
+    if key in SEMEN_KEYS:
+        return WHO_LOW_WORDS if latest.flag == "low" else "at or above the WHO limit"
+    if key == "dexa_t_score":
+        band = dexa_band(latest.value)
+        return dexa_band_label(band)
+    if key == "hematocrit":
+        action = get_analyte("hematocrit").action_high
+        on = t_lh_confounders(history.regimens, latest.day)
+        if action is not None and on and latest.value > action:
+            return f"▲ above the {action:g} % action level on {' and '.join(on)}"
+    return ""
+
+
+def flagged_lipids(
+    history: History, views: Sequence[DrawView], system: UnitSystem
+) -> tuple[tuple[str, ValueCell], ...]:
+    """The latest value of each lipid in the period, when it is flagged."""
+    found = []
+    for key in LIPIDS:
+        latest = latest_within(marker_cells(key, views, history, system), date.min, date.max)
+        if latest is not None and latest.flag in ("low", "high"):
+            found.append((marker_label(key), latest))
+    return tuple(found)
 
 
 def _inhibitors_on(history: History, day: date) -> tuple[str, ...]:

@@ -20,8 +20,8 @@ from fertilitytracker.services.views import (
 )
 
 BASELINE_RULE = (
-    "Baseline: the last value on or before the start of the first hormone medication; with no "
-    "hormone medication, the first value in the period."
+    "Baseline: the last value on or before the start of the current course of hormone "
+    "medication; with no hormone medication, the first value in the period."
 )
 
 ProgressCallback = Callable[[float, str], None]
@@ -89,11 +89,12 @@ class MarkerSummary:
     latest: ValueCell | None
     baseline: ValueCell | None
     change: ChangeCell | None
+    flag_text: str = ""  # in place of the range flag: a WHO limit, a DEXA band, an action level
 
 
 @dataclass(frozen=True)
 class RegimenSummary:
-    """A regimen as page 1 lists it, with its adherence over the period."""
+    """A regimen as page 1 lists it, with its adherence over the period and recent windows."""
 
     name: str
     class_label: str
@@ -102,8 +103,11 @@ class RegimenSummary:
     start: date
     stop: date | None
     active_at_end: bool
-    steps: tuple[tuple[date, str], ...]  # (from, "0.5 mg every other day")
+    steps: tuple[tuple[date, str], ...]  # (from, "0.5 mg every other day"), up to the period end
     adherence: Adherence
+    last_30: Adherence | None = None  # the 30 and 90 days up to the period's end
+    last_90: Adherence | None = None
+    last_logged: date | None = None  # the latest dose logged taken or skipped by the period end
 
 
 @dataclass(frozen=True)
@@ -119,27 +123,31 @@ class OverSuppression:
 
 
 @dataclass(frozen=True)
-class ResponseRow:
-    """One marker of a response table: baseline, the latest value under each step, change."""
+class TreatmentRow:
+    """The key markers under one combination of hormone medication in force, unchanged.
 
-    key: str
-    label: str
-    baseline: ValueCell | None
-    per_step: tuple[ValueCell | None, ...]
-    change: ChangeCell | None
+    `start` is the last start, change or stop that made this combination; `end` (exclusive) the
+    next one. A value drawn on a change day counts under the combination before it.
+    """
+
+    label: str  # "anastrozole 0.5 mg + clomiphene 25 mg", or "no hormone medication"
+    schedules: str  # "once a day; every other day"
+    start: date
+    end: date | None
+    values: tuple[ValueCell | None, ...]  # one per ResponseSummary column
+    semen_note: str = ""  # why the semen value is not put down to this combination
 
 
 @dataclass(frozen=True)
-class ResponseTable:
-    """Baseline against the latest on-treatment values for one regimen."""
+class ResponseSummary:
+    """Baseline of the current course, each combination in force, and the change."""
 
-    regimen: str
-    class_label: str
-    start: date
-    stop: date | None
-    step_labels: tuple[tuple[date, str], ...]
-    rows: tuple[ResponseRow, ...]
-    concurrent: tuple[str, ...]  # other hormone medication active at some time during it
+    columns: tuple[tuple[str, str], ...]  # (key, label)
+    course_start: date | None
+    baseline: tuple[ValueCell | None, ...]
+    rows: tuple[TreatmentRow, ...]
+    change: tuple[ChangeCell | None, ...]
+    without_draws: int = 0  # combinations in the period with no value to show
 
 
 @dataclass(frozen=True)
@@ -249,6 +257,8 @@ class ReportData:
     unit_system: UnitSystem
     who_edition: str
     is_empty: bool
+    as_of: date | None = None  # the day the period's statements hold on (its end, or today)
+    age: int | None = None  # whole years at `as_of`, from the date of birth
     regimens: tuple[RegimenSummary, ...] = ()
     markers: tuple[MarkerSummary, ...] = ()
     baseline_rule: str = BASELINE_RULE
@@ -256,7 +266,7 @@ class ReportData:
     due: tuple[DueTest, ...] = ()
     charts: tuple[ChartSeries, ...] = ()
     spans: tuple[MedicationSpan, ...] = ()
-    responses: tuple[ResponseTable, ...] = ()
+    responses: ResponseSummary | None = None
     lab_rows: tuple[LabRow, ...] = ()
     semen: tuple[SemenRow, ...] = ()
     who_limits: tuple[tuple[str, str, float | None, str], ...] = ()  # key, name, limit, unit
@@ -266,3 +276,4 @@ class ReportData:
     references: tuple[tuple[str, str], ...] = ()  # (what, source) for derived values
     rules: tuple[RuleUsed, ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)
+    flagged_lipids: tuple[tuple[str, ValueCell], ...] = ()  # (name, latest flagged value)

@@ -18,7 +18,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
-    KeepTogether,
     LongTable,
     PageBreak,
     Paragraph,
@@ -30,14 +29,16 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from fertilitytracker import __version__
+from fertilitytracker.core.adherence import Adherence
+from fertilitytracker.core.attribution import SPERMATOGENIC_CYCLE_DAYS
 from fertilitytracker.core.derived import T_E_THRESHOLD_SI, T_E_THRESHOLD_US
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.report.charts import legend, medication_timeline, small_multiple
 from fertilitytracker.services.report.data import (
     ChangeCell,
     ProgressCallback,
+    RegimenSummary,
     ReportData,
-    ResponseTable,
     ValueCell,
 )
 from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
@@ -64,6 +65,10 @@ DISCLAIMER = (
     "reports values and flags them against the ranges listed on the last pages; it does not "
     "diagnose and does not advise on treatment. Verify every value against the original lab "
     "reports."
+)
+EMPTY_DISCLAIMER = (
+    "This report was made by Fertility Tracker from data the patient records himself. It "
+    "reports values; it does not diagnose and does not advise on treatment."
 )
 TEST_NAMES = {
     "hormone_panel": "Hormone panel (testosterone and estradiol)",
@@ -202,6 +207,13 @@ class _Report:
         data = self.data
         period = data.period
         days = (period.end - period.start).days + 1
+        days_text = "1 day" if days == 1 else f"{days} days"
+        as_of = ""
+        if data.as_of is not None and data.as_of < data.generated_on:
+            as_of = f"; as of {day(data.as_of)}"
+        birth = data.patient_birth_date or "not recorded"
+        if data.age is not None:
+            birth += f" (age {data.age})"
         story: list[Flowable] = [
             self.para(TITLE, "title"),
             self.para(
@@ -212,8 +224,8 @@ class _Report:
         name = data.patient_name or NO_NAME
         info = [
             ["Patient", self.plain(name, "cell_bold")],
-            ["Date of birth", data.patient_birth_date or "not recorded"],
-            ["Period", f"{day(period.start)} to {day(period.end)} ({days} days)"],
+            ["Date of birth", birth],
+            ["Period", f"{day(period.start)} to {day(period.end)} ({days_text}{as_of})"],
             ["Generated", day(data.generated_on)],
             ["Units", self.units_text],
             ["Semen limits", f"WHO {data.who_edition} lower reference limits"],
@@ -241,11 +253,18 @@ class _Report:
                 )
             )
             story.append(Spacer(1, 8))
-            story.append(self.para(DISCLAIMER, "small"))
+            story.append(self.para(EMPTY_DISCLAIMER, "small"))
             return story
         story += self._over_suppression()
         story.append(self.para("Key markers: latest value in the period", "h2"))
         story.append(self._markers_table())
+        if data.flagged_lipids:
+            listed = "; ".join(
+                f"{markup(name)} {markup(_value_text(cell))} {FLAG_WORDS[cell.flag]} "
+                f"({day(cell.day)})"
+                for name, cell in data.flagged_lipids
+            )
+            story.append(self.para(f"<b>Lipids flagged in the period:</b> {listed}", "base"))
         story.append(self.para(data.baseline_rule, "note"))
         story.append(self.para("Medication and adherence in the period", "h2"))
         story.append(self._regimens_table())
@@ -341,6 +360,8 @@ class _Report:
                 )
             elif marker.key == "tmsc" and latest is not None:
                 flag = "no reference limit"
+            if marker.flag_text:
+                flag = marker.flag_text
             if latest is not None and latest.flag in ("low", "high", "below_reference"):
                 extra.append(("FONTNAME", (3, index), (3, index), BOLD))
             baseline = marker.baseline
@@ -378,16 +399,10 @@ class _Report:
                 lines = [f"from {day(d)}: {markup(text)}" for d, text in shown]
                 if len(regimen.steps) > len(shown):
                     hidden = len(regimen.steps) - len(shown)
-                    lines.insert(0, f"{hidden} earlier doses: see the response table")
-                changes = "<br/>" + "<br/>".join(f"<font size=6.5>{line}</font>" for line in lines)
-            adherence = regimen.adherence
-            if adherence.adherence is None:
-                adherence_text = "no doses expected"
-            else:
-                adherence_text = (
-                    f"{adherence.adherence * 100:.0f}% ({adherence.taken} of {adherence.expected}"
-                    f" taken; {adherence.skipped} skipped, {adherence.missed} missed)"
-                )
+                    noun = "dose change" if hidden == 1 else "dose changes"
+                    lines.insert(0, f"{hidden} earlier {noun}: see the lab results by date")
+                changes = "<br/>" + "<br/>".join(f"<font size=7>{line}</font>" for line in lines)
+            adherence_text = _adherence_text(regimen)
             rows.append(
                 [
                     self.para(
@@ -471,68 +486,74 @@ class _Report:
     # -- responses -------------------------------------------------------------------------
 
     def responses(self) -> list[Flowable]:
-        story: list[Flowable] = [CondPageBreak(120), self.para("Response to each medication", "h2")]
-        if not self.data.responses:
-            story.append(self.para("No medication recorded in this period."))
+        story: list[Flowable] = [
+            CondPageBreak(120),
+            self.para("Response to treatment", "h2"),
+        ]
+        summary = self.data.responses
+        if summary is None:
+            story.append(self.para("No hormone medication recorded in this period."))
             return story
         story.append(
             self.para(
-                "One row per dose. Baseline: the last value on or before the start date. Each "
-                "dose: the latest value after that dose began and before the next change (its "
-                "date below it). Change: baseline to the latest value on treatment. Other "
-                "medication taken at the same time is named under each table: a change cannot be "
-                "put down to one medication alone.",
+                "One row for each combination of hormone medication in force, unchanged, from "
+                "the date shown: the latest value drawn under it (a draw on the day of a change "
+                "counts under the combination before it). A semen result is put down to a "
+                f"combination only {SPERMATOGENIC_CYCLE_DAYS} days (one spermatogenic cycle) or "
+                "more after its last change. Baseline: the last value on or before the start "
+                "of the current course. Change: baseline to the latest value of the course.",
                 "small",
             )
         )
-        for table in self.data.responses:
-            parts = self._response_table(table)
-            # A short table stays on one page; a long one may split (its header repeats).
-            story.append(KeepTogether(parts) if len(table.step_labels) <= 8 else parts[0])
-            if len(table.step_labels) > 8:
-                story += parts[1:]
-        return story
-
-    def _response_table(self, response: ResponseTable) -> list[Flowable]:
-        """One row per dose (baseline first, change last), one column per marker.
-
-        Doses run down the page so a regimen changed many times still fits the width.
-        """
-        stop = f", stopped {day(response.stop)}" if response.stop else ""
-        heading = self.para(
-            f"{markup(response.regimen)} <font size=7.5>({markup(response.class_label)}), "
-            f"started {day(response.start)}{stop}</font>",
-            "h3",
-        )
-        header: list[Any] = [self.para("<b>Dose</b>", "cell")]
-        header += [self.para(f"<b>{markup(row.label)}</b>", "cell") for row in response.rows]
+        header: list[Any] = [self.para("<b>Medication in force</b>", "cell")]
+        header += [self.para(f"<b>{markup(label)}</b>", "cell") for _key, label in summary.columns]
         rows: list[list[Any]] = [header]
+        start = summary.course_start
         rows.append(
-            [self.para("<b>Baseline</b><br/><font size=6>on or before the start</font>", "cell")]
-            + [self._dated(row.baseline) for row in response.rows]
-        )
-        for index, (step_day, label) in enumerate(response.step_labels):
-            rows.append(
-                [self.para(f"{markup(label)}<br/><font size=6>from {day(step_day)}</font>", "cell")]
-                + [self._dated(row.per_step[index]) for row in response.rows]
-            )
-        rows.append(
-            [self.para("<b>Change</b><br/><font size=6>baseline to latest</font>", "cell")]
-            + [self.para(markup(_change_text(row.change)), "cell") for row in response.rows]
-        )
-        extra = [("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, colors.black)]
-        widths = [96, *([67] * len(response.rows))]
-        flowables: list[Flowable] = [heading, self.table(rows, widths, extra, long=True)]
-        if response.concurrent:
-            flowables.append(
+            [
                 self.para(
-                    "Also taken during this period: "
-                    + markup(", ".join(response.concurrent))
-                    + ".",
+                    "<b>Baseline</b><br/><font size=7>"
+                    + (f"on or before {day(start)}" if start else "no course")
+                    + "</font>",
+                    "cell",
+                )
+            ]
+            + [self._dated(cell) for cell in summary.baseline]
+        )
+        extra: list[tuple[Any, ...]] = []
+        for row in summary.rows:
+            until = f" to {day(row.end)}" if row.end is not None else ""
+            schedules = f"<br/><font size=7>{markup(row.schedules)}</font>" if row.schedules else ""
+            cells: list[Any] = [
+                self.para(
+                    f"{markup(row.label)}{schedules}<br/><font size=7>from "
+                    f"{day(row.start)}{until}</font>",
+                    "cell",
+                )
+            ]
+            for (key, _label), cell in zip(summary.columns, row.values, strict=True):
+                if key == "tmsc" and cell is None and row.semen_note:
+                    cells.append(self.para(f"<font size=7>{markup(row.semen_note)}</font>", "cell"))
+                else:
+                    cells.append(self._dated(cell))
+            rows.append(cells)
+        rows.append(
+            [self.para("<b>Change</b><br/><font size=7>baseline to latest</font>", "cell")]
+            + [self.para(markup(_change_text(change)), "cell") for change in summary.change]
+        )
+        extra.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, colors.black))
+        widths = [120, *([64] * len(summary.columns))]
+        story.append(self.table(rows, widths, extra, long=True))
+        if summary.without_draws:
+            count = summary.without_draws
+            noun = "combination" if count == 1 else "combinations"
+            story.append(
+                self.para(
+                    f"{count} further {noun} in the period had no draw or semen analysis.",
                     "note",
                 )
             )
-        return flowables
+        return story
 
     def _dated(self, cell: ValueCell | None) -> Any:
         if cell is None:
@@ -704,14 +725,14 @@ class _Report:
             return story
         story.append(
             self.para(
-                "Severity as the patient rated it, 0 (none) to 10 (worst). Trend: the "
-                "least-squares change in severity per 30 days over the period (negative = "
-                "less severe).",
+                "Severity as the patient rated it, 0 (none) to 10 (worst): a lower number is "
+                "better. Trend: the least-squares change in severity per 30 days over the period "
+                "(negative = less severe = improving).",
                 "small",
             )
         )
         rows: list[list[Any]] = [
-            ["Symptom", "Entries", "Mean", "First", "Latest", "Trend per 30 days"]
+            ["Symptom", "Entries", "Mean (0–10)", "First → latest", "Direction", "Trend / 30 days"]
         ]
         for symptom in data.symptoms:
             slope = symptom.slope_per_30_days
@@ -720,12 +741,16 @@ class _Report:
                     self.plain(symptom.name),
                     str(symptom.count),
                     f"{symptom.mean:.1f}",
-                    f"{symptom.first[1]} ({day(symptom.first[0])})",
-                    f"{symptom.latest[1]} ({day(symptom.latest[0])})",
+                    self.para(
+                        f"{symptom.first[1]} → {symptom.latest[1]}<br/><font size=7>"
+                        f"{day(symptom.first[0])} → {day(symptom.latest[0])}</font>",
+                        "cell",
+                    ),
+                    _direction(symptom.first[1], symptom.latest[1]),
                     "—" if slope is None else signed(round(slope, 1)),
                 ]
             )
-        story.append(self.table(rows, [120, 45, 40, 95, 95, 105]))
+        story.append(self.table(rows, [120, 45, 55, 120, 75, 85]))
         notes = [(s.name, text, days) for s in data.symptoms for text, days in s.notes]
         if notes:
             story.append(self.para("Notes", "h3"))
@@ -807,6 +832,46 @@ class _Report:
                 progress(fraction, label)
             story += part()
         return story
+
+
+def _direction(first: int, latest: int) -> str:
+    """Which way a 0 (none) to 10 (worst) severity went: lower is better."""
+    if latest < first:
+        return "improved"
+    if latest > first:
+        return "worse"
+    return "unchanged"
+
+
+def _share(adherence: Adherence | None) -> str:
+    """ "97% (87 of 90)", or why there is no figure."""
+    if adherence is None or adherence.expected == 0:
+        return "no doses expected"
+    if adherence.taken + adherence.skipped == 0:
+        return "doses not logged"
+    assert adherence.adherence is not None
+    return f"{adherence.adherence * 100:.0f}% ({adherence.taken} of {adherence.expected})"
+
+
+def _adherence_text(regimen: RegimenSummary) -> str:
+    """Adherence in the period, the last 30 and 90 days, and the last dose logged.
+
+    With no dose logged in a window the patient did not log, which is not 0 % taken.
+    """
+    period = regimen.adherence
+    if period.expected == 0:
+        return "no doses expected"
+    if period.taken + period.skipped == 0:
+        text = "<b>doses not logged</b> in the period"
+    else:
+        text = (
+            f"{_share(period)} taken in the period; {period.skipped} skipped, "
+            f"{period.missed} missed (not logged)"
+        )
+    text += f"<br/>last 30 days: {_share(regimen.last_30)}"
+    text += f"<br/>last 90 days: {_share(regimen.last_90)}"
+    last = day(regimen.last_logged) if regimen.last_logged else "never"
+    return text + f"<br/>last dose logged: {last}"
 
 
 def _range_text(low: float | None, high: float | None) -> str:

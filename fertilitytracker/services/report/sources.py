@@ -6,6 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.attribution import (
+    SPERMATOGENIC_CYCLE_DAYS,
+    SPERMATOGENIC_CYCLE_SOURCE,
+    T_LH_CONFOUNDED_SOURCE,
+)
 from fertilitytracker.core.derived import (
     FREE_T_LABEL,
     FREE_T_SOURCE,
@@ -93,6 +98,12 @@ def references_used(system: UnitSystem) -> tuple[tuple[str, str], ...]:
     return (
         t_e,
         (f"T/LH ratio reference {T_LH_REFERENCE:g} (ng/dL ÷ IU/L)", T_LH_REFERENCE_SOURCE),
+        ("T/LH ratio left out on testosterone or hCG", T_LH_CONFOUNDED_SOURCE),
+        (
+            f"Semen put down to a treatment only {SPERMATOGENIC_CYCLE_DAYS} days or more after "
+            "its start or change",
+            SPERMATOGENIC_CYCLE_SOURCE,
+        ),
         ("Free testosterone, " + FREE_T_LABEL, FREE_T_SOURCE),
         ("TMSC = volume × concentration × total motility / 100", TMSC_SOURCE),
         ("Estradiol over-suppression", OVER_SUPPRESSION_SOURCE),
