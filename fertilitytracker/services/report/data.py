@@ -76,8 +76,8 @@ def baseline_rule(course_start: date | None, gap_days: int) -> str:
         return "Baseline: no hormone medication recorded, so the first value in the period."
     return (
         f"Baseline: the last value on or before {course_start.isoformat()}, the start of the "
-        f"current course of hormone medication (a start after {gap_days} days or more without "
-        "any)."
+        f"current course of hormone medication (begun after {gap_days} days or more without "
+        "any hormone medication)."
     )
 
 

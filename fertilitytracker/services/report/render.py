@@ -342,16 +342,20 @@ class _Report:
     def _markers_table(self) -> Table:
         rows: list[list[Any]] = [["Marker", "Latest", "Date", "Flag", "Baseline", "Change"]]
         extra: list[tuple[Any, ...]] = []
+        relative = [84, 90, 52, 112, 92, 70]
+        widths = self.widths(relative)
         for index, marker in enumerate(self.data.markers, start=1):
             latest = marker.latest
             latest_cell: Any = _value_text(latest)
             if latest is not None and latest.note:
                 latest_cell = self.para(
                     f"{markup(_value_text(latest))}<br/>"
-                    f"<font size=6.5><i>{markup(latest.note)}</i></font>",
+                    f"<font size=7><i>{markup(latest.note)}</i></font>",
                     "cell",
                 )
-            flag = FLAG_SENTENCES[latest.flag] if latest is not None else "—"
+            if latest is None:
+                latest_cell = self.para("<i>no result in period</i>", "cell")
+            flag = FLAG_SENTENCES[latest.flag] if latest is not None else ""
             if marker.key == "t_e_ratio" and latest is not None and latest.value is not None:
                 flag = (
                     f"▼ below {self.t_e_threshold} (ref.)"
@@ -368,20 +372,21 @@ class _Report:
             baseline_text: Any = "—"
             if baseline is not None:
                 baseline_text = self.para(
-                    f"{markup(_value_text(baseline))} <font size=6.5>{day(baseline.day)}</font>",
+                    f"{markup(_value_text(baseline))} <font size=7>{day(baseline.day)}</font>",
                     "cell",
                 )
             rows.append(
                 [
-                    marker.label,
+                    self.fit(marker.label, widths[0]),
                     latest_cell,
-                    day(latest.day) if latest is not None else "no result in period",
-                    flag,
+                    day(latest.day) if latest is not None else "—",
+                    self.fit(flag, widths[3]),
                     baseline_text,
                     _change_text(marker.change),
                 ]
             )
-        return self.table(rows, [78, 90, 52, 108, 98, 74], extra)
+        extra.append(("ALIGN", (5, 1), (5, -1), "RIGHT"))
+        return self.table(rows, relative, extra)
 
     def _regimens_table(self) -> Flowable:
         if not self.data.regimens:
@@ -407,7 +412,7 @@ class _Report:
                 [
                     self.para(
                         f"<b>{markup(regimen.name)}</b><br/>"
-                        f"<font size=6.5>{markup(regimen.class_label)}</font>",
+                        f"<font size=7>{markup(regimen.class_label)}</font>",
                         "cell",
                     ),
                     self.para(
@@ -561,11 +566,11 @@ class _Report:
         flag = self.flag_word(cell.flag)
         text = _value_text(cell)
         if cell.value is None and cell.note:
-            return self.para(f"—<br/><font size=6>{markup(cell.note)}</font>", "cell")
+            return self.para(f"—<br/><font size=7>{markup(cell.note)}</font>", "cell")
         # The flag on its own line under the value, so a narrow column never splits it.
         flag_line = f"<b>{flag}</b> " if flag else ""
         return self.para(
-            f"{markup(text)}<br/>{flag_line}<font size=6>{day(cell.day)}</font>", "cell"
+            f"{markup(text)}<br/>{flag_line}<font size=7>{day(cell.day)}</font>", "cell"
         )
 
     # -- lab table -------------------------------------------------------------------------
@@ -807,7 +812,7 @@ class _Report:
             rule_rows.append(
                 [
                     self.plain(rule.rule_id.replace("_", " ")),
-                    self.para(f"<font size=6.5>{offsets}</font>", "cell"),
+                    self.para(f"<font size=7>{offsets}</font>", "cell"),
                     self.plain(rule.source.replace("**", "").replace("`", ""), "small"),
                 ]
             )

@@ -83,6 +83,16 @@ def _combinations(regimens: Sequence[Regimen], last: date) -> list[_Combination]
     return found
 
 
+def _schedules(members: tuple[tuple[str, str, str], ...]) -> str:
+    """ "once a day", "each once a day", or each medication's own schedule."""
+    schedules = {words for _, _, words in members}
+    if len(members) == 1:
+        return members[0][2]
+    if len(schedules) == 1:
+        return f"each {members[0][2]}"
+    return "; ".join(f"{name} {words}" for name, _, words in members)
+
+
 def _latest_in(cells: Sequence[ValueCell], after: date, until: date) -> ValueCell | None:
     """The latest cell dated after `after` up to and including `until`."""
     found = [c for c in cells if c.day is not None and after < c.day <= until]
@@ -145,7 +155,7 @@ def response_summary(
         rows.append(
             TreatmentRow(
                 label=label or NO_HORMONE,
-                schedules="; ".join(words for _, _, words in combination.members),
+                schedules=_schedules(combination.members),
                 start=combination.start,
                 end=combination.end,
                 values=tuple(values),

@@ -1,0 +1,173 @@
+"""Real situations read back from the PDF: each page 1 must tell the true story."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from fertilitytracker.services.journal import (
+    ResultInput,
+    build_semen,
+    change_regimen,
+    log_dose,
+    record_draw,
+    record_semen,
+    start_regimen,
+    stop_regimen,
+)
+from fertilitytracker.services.report import write_report
+from fertilitytracker.services.settings import set_setting
+from fertilitytracker.storage.journal import Journal
+from tests.report.conftest import TODAY, Pdf, read_pdf
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _report(journal: Journal, tmp_path: Path, **kwargs: object) -> Pdf:
+    path = write_report(journal, tmp_path / "report.pdf", today=TODAY, **kwargs)  # type: ignore[arg-type]
+    return read_pdf(path)
+
+
+def _panel(journal: Journal, day: date, t: str, e2: str, lh: str, fsh: str) -> None:
+    record_draw(
+        journal,
+        day,
+        [
+            ResultInput("total_testosterone", t, "ng/dL"),
+            ResultInput("estradiol", e2, "pg/mL"),
+            ResultInput("lh", lh, "IU/L"),
+            ResultInput("fsh", fsh, "IU/L"),
+        ],
+        time(8, 0),
+    )
+
+
+def test_unlogged_doses_read_as_not_logged_not_zero_percent(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        _panel(journal, date(2024, 12, 1), "310", "25", "3.1", "4.2")
+        start_regimen(journal, "hcg", "1500", "IU", "every 3 days", date(2024, 12, 10))
+        start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2024, 12, 10))
+        _panel(journal, date(2025, 2, 1), "640", "38", "0.4", "1.0")
+    first = _squash(_report(journal, tmp_path).pages[0])
+    assert "0%" not in first
+    assert "doses not logged in the period" in first
+    assert "last 30 days: doses not logged" in first
+    assert "last dose logged: never" in first
+
+
+def test_adherence_shows_recent_windows_and_last_logged_dose(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2025, 1, 1))
+    # Logged faithfully in January, then no more.
+    for offset in range(31):
+        log_dose(
+            journal, "clomiphene", datetime.combine(date(2025, 1, 1) + timedelta(offset), time(8))
+        )
+    first = _squash(_report(journal, tmp_path).pages[0])
+    assert "last 30 days: doses not logged" in first
+    assert "last dose logged: 2025-01-31" in first
+    assert "31% (31 of 99) taken in the period" in first
+
+
+def test_combination_is_labelled_and_an_early_semen_sample_is_not_credited(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        _panel(journal, date(2025, 1, 5), "280", "30", "3.0", "4.0")
+        record_semen(journal, build_semen(date(2025, 1, 4), "3.0", "10", "40", "30", "4", "3"))
+        start_regimen(journal, "anastrozole", "0.5", "mg", "daily", date(2025, 1, 10))
+        _panel(journal, date(2025, 2, 10), "420", "18", "4.0", "4.5")
+        start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2025, 2, 20))
+        _panel(journal, date(2025, 3, 25), "650", "22", "6.0", "6.5")
+        # 40 days after clomiphene was added: too early to reflect the combination.
+        record_semen(journal, build_semen(date(2025, 4, 1), "3.0", "20", "50", "40", "4", "3"))
+    text = _squash(_report(journal, tmp_path).text)
+    response = text[text.index("Response to treatment") :]
+    # The anastrozole-only stretch keeps its own draw; the combination is named as one.
+    assert "anastrozole 0.5 mg once a day from 2025-01-10 to 2025-02-20 420 ng/dL" in response
+    assert "anastrozole 0.5 mg + clomiphene 25 mg each once a day from 2025-02-20" in response
+    assert "650 ng/dL" in response
+    assert "too early: semen 40 days after this change (< 74)" in response
+    # The semen change is not put down to either drug in the change row.
+    change_row = response[response.index("Change baseline to latest") :]
+    assert re.match(
+        r"Change baseline to latest \+370 \(\+132%\) .* \+2\.5 \(\+62%\) — ", change_row
+    )
+
+
+def test_coming_off_testosterone_measures_from_the_off_testosterone_baseline(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        _panel(journal, date(2019, 6, 1), "300", "20", "4.0", "5.0")
+        start_regimen(journal, "testosterone", "100", "mg", "weekly", date(2019, 7, 1))
+        record_draw(
+            journal,
+            date(2024, 9, 1),
+            [ResultInput("total_testosterone", "900", "ng/dL"), ResultInput("lh", "0.2", "IU/L")],
+            time(8, 0),
+        )
+        stop_regimen(journal, "testosterone", date(2024, 10, 1))
+        _panel(journal, date(2024, 12, 15), "180", "12", "1.2", "1.5")
+        start_regimen(journal, "hcg", "1500", "IU", "every 3 days", date(2025, 1, 1))
+        start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2025, 1, 1))
+        start_regimen(journal, "fsh", "75", "IU", "every 3 days", date(2025, 1, 1))
+        _panel(journal, date(2025, 3, 1), "600", "30", "0.5", "5.0")
+    pdf = _report(journal, tmp_path, start=date(2024, 6, 1))
+    first = _squash(pdf.pages[0])
+    assert "the last value on or before 2025-01-01, the start of the current course" in first
+    assert "180 ng/dL 2024-12-15" in first and "+420 (+233%)" in first
+    text = _squash(pdf.text)
+    labs = text[text.index("All laboratory results") :]
+    # T/LH on exogenous testosterone or hCG is left out with the reason; off both it prints.
+    assert "not meaningful on exogenous testosterone or hCG (testosterone)" in labs
+    assert "not meaningful on exogenous testosterone or hCG (hcg)" in labs
+    assert "ng/dL ÷ IU/L" in labs
+    response = text[text.index("Response to treatment") :]
+    assert "clomiphene 25 mg + fsh 75 IU + hcg 1500 IU" in response
+    assert "no hormone medication" in response  # the off-testosterone stretch
+
+
+def test_past_period_holds_nothing_after_its_end(filled: Journal, tmp_path: Path) -> None:
+    pdf = _report(filled, tmp_path, end=date(2025, 2, 12))
+    text = _squash(pdf.text)
+    first = _squash(pdf.pages[0])
+    assert "2025-01-05 to 2025-02-12 (39 days; as of 2025-02-12)" in first
+    # The change to 0.5 mg on 2025-02-15 came later: nowhere in the report.
+    assert "0.5 mg" not in text and "2025-02-15" not in text
+    assert "1 mg once a day" in first
+    # Tests due as they stood on 2025-02-12: the lipid panel overdue since 2025-02-07.
+    assert "Lipid panel OVERDUE 2025-01-10 2025-02-07" in first
+    assert "2025-03-20" not in text and "2025-04-01" not in text
+
+
+def test_symptom_trend_says_which_way_is_better(filled: Journal, tmp_path: Path) -> None:
+    text = _squash(_report(filled, tmp_path).text)
+    symptoms = text[text.index("Symptoms") :]
+    assert "0 (none) to 10 (worst)" in symptoms
+    assert "libido 4 5.5 7 → 4" in symptoms and "improved" in symptoms
+
+
+def test_many_dose_changes_are_counted_as_dose_changes(journal: Journal, tmp_path: Path) -> None:
+    with journal.transaction():
+        start_regimen(journal, "anastrozole", "1", "mg", "daily", date(2024, 1, 1))
+        for index in range(1, 8):
+            dose = "0.5" if index % 2 else "1"
+            change_regimen(
+                journal, "anastrozole", date(2024, 1, 1) + timedelta(30 * index), dose=dose
+            )
+    first = _squash(_report(journal, tmp_path).pages[0])
+    assert "4 earlier dose changes" in first
+
+
+def test_age_comes_from_the_date_of_birth(filled: Journal, tmp_path: Path) -> None:
+    set_setting(filled, "patient_birth_date", "1988-05-17")
+    first = _squash(_report(filled, tmp_path).pages[0])
+    assert "1988-05-17 (age 36)" in first
