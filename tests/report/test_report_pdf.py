@@ -86,7 +86,7 @@ def test_flags_are_words_not_colour(report: Pdf) -> None:
     text = _squash(report.text)
     assert "▼ low" in text  # testosterone 250, estradiol <5 and 8
     assert "▲ high" in text  # LDL 130 above 100
-    assert "▼ below 10" in text  # T/E 8.33 below the reference
+    assert "▼8.33" in text and "T/E ▼ = below its reference" in text  # T/E below 10
     # Semen below the WHO 2021 lower reference limits, with its wording.
     assert "below WHO lower reference limit" in text
     assert "▼ 3" in text  # morphology 3 % below 4 %
@@ -96,11 +96,11 @@ def test_flags_are_words_not_colour(report: Pdf) -> None:
 
 def test_lab_table_has_entered_and_converted_values(report: Pdf) -> None:
     labs = _squash(" ".join(p for p in report.pages if "All laboratory results" in p))
-    assert "15.6 nmol/L" in labs and "450 ng/dL" in labs
-    assert "<5 pg/mL" in labs
-    assert "300–1080" in labs
-    assert "estradiol is below detection (<5 pg/mL): ratio not computed" in labs
-    assert "DEXA T-score" in labs and "−1.4 SD" in labs
+    # One row per draw: converted values marked °, and as entered under the grid.
+    assert "2025-02-10 450° ▼<5 — 5° 90" in labs
+    assert "As entered: 2025-02-10 Total testosterone 15.6 nmol/L; 2025-02-10 LH 5 mIU/mL" in labs
+    assert "2025-01-06 ▼250 51.1 30 ▼8.33 3 4 83.3 30" in labs
+    assert "DEXA T" in labs and "2025-01-08 ▼−1.4" in labs
 
 
 def test_semen_with_who_limits_and_tmsc(report: Pdf) -> None:
@@ -118,7 +118,10 @@ def test_symptoms_and_ranges_with_sources(report: Pdf) -> None:
     assert "AUA 2018" in text and "ARUP LC-MS/MS" in text
     assert "Pavlovich 2001" in text
     assert "Vermeulen 1999" in text
-    assert "hormone_panel after a change" in text
+    assert "Hormone panel after a change" in text
+    assert "Testosterone and estradiol 14–28 days after any start" in text
+    for internal in ("clinical.md", "§", "hormone_panel", "Let A be", "**"):
+        assert internal not in text
 
 
 def test_every_page_has_the_footer(report: Pdf) -> None:

@@ -91,10 +91,13 @@ def test_combination_is_labelled_and_an_early_semen_sample_is_not_credited(
     text = _squash(_report(journal, tmp_path).text)
     response = text[text.index("Response to treatment") :]
     # The anastrozole-only stretch keeps its own draw; the combination is named as one.
-    assert "anastrozole 0.5 mg once a day from 2025-01-10 to 2025-02-20 420 ng/dL" in response
-    assert "anastrozole 0.5 mg + clomiphene 25 mg each once a day from 2025-02-20" in response
+    assert (
+        "anastrozole 0.5 mg 2025-01-10 to 2025-02-20 · once a day · drawn 2025-02-10 420 ng/dL"
+        in response
+    )
+    assert "anastrozole 0.5 mg + clomiphene 25 mg 2025-02-20 on · each once a day" in response
     assert "650 ng/dL" in response
-    assert "too early: semen 40 days after this change (< 74)" in response
+    assert "too early: day 40 of 74" in response
     # The semen change is not put down to either drug in the change row.
     change_row = response[response.index("Change baseline to latest") :]
     assert re.match(
@@ -127,9 +130,11 @@ def test_coming_off_testosterone_measures_from_the_off_testosterone_baseline(
     text = _squash(pdf.text)
     labs = text[text.index("All laboratory results") :]
     # T/LH on exogenous testosterone or hCG is left out with the reason; off both it prints.
-    assert "not meaningful on exogenous testosterone or hCG (testosterone)" in labs
-    assert "not meaningful on exogenous testosterone or hCG (hcg)" in labs
+    # Columns: Total T, E2, T/E, LH, FSH, T/LH (ng/dL ÷ IU/L).
     assert "ng/dL ÷ IU/L" in labs
+    assert "2024-09-01 900 ▼0.2 n/a" in labs  # on testosterone
+    assert "2024-12-15 ▼180 12 15 ▼1.2 1.5 150" in labs  # off it, before hCG
+    assert "2025-03-01 600 30 20 ▼0.5 5 n/a" in labs  # on hCG
     response = text[text.index("Response to treatment") :]
     assert "clomiphene 25 mg + fsh 75 IU + hcg 1500 IU" in response
     assert "no hormone medication" in response  # the off-testosterone stretch

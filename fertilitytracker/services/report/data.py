@@ -24,7 +24,7 @@ from fertilitytracker.core.records import (
 from fertilitytracker.services.report.cells import (
     change_between,
 )
-from fertilitytracker.services.report.lab_table import lab_rows_of
+from fertilitytracker.services.report.lab_table import lab_grid, lab_rows_of
 from fertilitytracker.services.report.markers import (
     KEY_MARKERS,
     flagged_lipids,
@@ -57,6 +57,7 @@ from fertilitytracker.services.report.regimens import medication_spans, regimen_
 from fertilitytracker.services.report.responses import current_course_start, response_summary
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
+from fertilitytracker.services.report.text import clinician_text
 from fertilitytracker.services.report.trends import chart_series
 from fertilitytracker.services.views import (
     all_draw_views,
@@ -152,6 +153,7 @@ def build_report_data(
         )
     )
     offsets = offsets_with(settings.rule_offsets)
+    lab_rows = lab_rows_of(history, views, system)
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
     symptoms = [entry for entry in history.symptoms if period.contains(entry.date)]
@@ -176,10 +178,11 @@ def build_report_data(
         charts=chart_series(history, views, system, over_suppression),
         spans=medication_spans(history, period),
         responses=response_summary(history, all_views, period, system, course_start),
-        lab_rows=lab_rows_of(history, views, system),
+        lab_rows=lab_rows,
+        lab_grid=lab_grid(lab_rows, system),
         semen=semen_rows,
         who_limits=who_limits,
-        who_source=who_edition_sources()[settings.who_edition],
+        who_source=clinician_text(who_edition_sources()[settings.who_edition]),
         symptoms=symptom_summaries(symptoms),
         ranges=ranges_used(history, views, system),
         references=base.references,

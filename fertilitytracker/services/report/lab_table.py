@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from fertilitytracker.core.attribution import T_LH_CONFOUNDED_REASON, t_lh_confounders
@@ -30,6 +31,7 @@ from fertilitytracker.services.report.cells import (
     t_e_threshold,
 )
 from fertilitytracker.services.report.model import (
+    LabGrid,
     LabRow,
     ValueCell,
 )
@@ -77,6 +79,8 @@ def lab_rows_of(
                     range_high=result.target_high,
                     range_from=range_from,
                     first_of_draw=first,
+                    key=result.analyte,
+                    converted=result.entered_unit != result.unit,
                 )
             )
             first = False
@@ -86,7 +90,7 @@ def lab_rows_of(
             derived = view.derived.get(key)
             if derived is None or not has_inputs(view, inputs):
                 continue
-            rows.append(_derived_row(key, derived, view.date, history, system))
+            rows.append(replace(_derived_row(key, derived, view.date, history, system), key=key))
     return tuple(rows)
 
 
@@ -158,3 +162,50 @@ def _derived_row(
         high,
         _RANGE_FROM.get(origin, origin),
     )
+
+
+# Short column names a clinician reads at a glance; the full names are on the ranges page.
+SHORT_NAMES: dict[str, str] = {
+    "total_testosterone": "Total T",
+    "free_testosterone": "Free T",
+    "free_testosterone_calculated": "cFT",
+    "estradiol": "E2",
+    "t_e_ratio": "T/E",
+    "lh": "LH",
+    "fsh": "FSH",
+    "t_lh_ratio": "T/LH",
+    "shbg": "SHBG",
+    "prolactin": "PRL",
+    "albumin": "Alb",
+    "hematocrit": "Hct",
+    "psa": "PSA",
+    "total_cholesterol": "Chol",
+    "hdl": "HDL",
+    "ldl": "LDL",
+    "triglycerides": "TG",
+    "dexa_t_score": "DEXA T",
+}
+_GRID_ORDER = tuple(SHORT_NAMES)
+
+
+def lab_grid(rows: Sequence[LabRow], system: UnitSystem) -> LabGrid:
+    """The lab rows laid out one draw per row and one analyte per column (only those present)."""
+    present = {row.key for row in rows}
+    keys = [key for key in _GRID_ORDER if key in present]
+    keys += sorted(present - set(keys))
+    columns = tuple((key, SHORT_NAMES.get(key, key), _grid_unit(key, rows, system)) for key in keys)
+    by_day: dict[date, dict[str, LabRow]] = {}
+    for row in rows:
+        by_day.setdefault(row.day, {})[row.key] = row
+    return LabGrid(
+        columns=columns,
+        rows=tuple((day, tuple(by_day[day].get(key) for key in keys)) for day in sorted(by_day)),
+    )
+
+
+def _grid_unit(key: str, rows: Sequence[LabRow], system: UnitSystem) -> str:
+    if key == "t_lh_ratio":
+        return T_LH_UNIT
+    if key == "t_e_ratio":
+        return "nmol/L ÷ pmol/L" if system == "si" else "ng/dL ÷ pg/mL"
+    return next((row.value.unit for row in rows if row.key == key and row.value.unit), "")

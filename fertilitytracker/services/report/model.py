@@ -200,6 +200,16 @@ class LabRow:
     range_from: str  # "default", "clinician target", "the lab's range", a reference, a band
     first_of_draw: bool = False
     reference: str = ""  # printed in place of a range for ratios ("ref. 10")
+    key: str = ""  # the analyte or derived value's key
+    converted: bool = False  # entered in another unit than the one printed
+
+
+@dataclass(frozen=True)
+class LabGrid:
+    """The lab results as a grid: one row per draw (oldest first), one column per analyte."""
+
+    columns: tuple[tuple[str, str, str], ...]  # (key, short name, unit)
+    rows: tuple[tuple[date, tuple[LabRow | None, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,7 @@ class ReportData:
     spans: tuple[MedicationSpan, ...] = ()
     responses: ResponseSummary | None = None
     lab_rows: tuple[LabRow, ...] = ()
+    lab_grid: LabGrid | None = None
     semen: tuple[SemenRow, ...] = ()
     who_limits: tuple[tuple[str, str, float | None, str], ...] = ()  # key, name, limit, unit
     who_source: str = ""

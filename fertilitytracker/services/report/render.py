@@ -6,7 +6,9 @@ Only layout and wording live here: every number arrives computed in `ReportData`
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, Literal
 
 from reportlab.lib import colors
@@ -36,6 +38,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.report.charts import legend, medication_timeline, small_multiple
 from fertilitytracker.services.report.data import (
     ChangeCell,
+    LabRow,
     ProgressCallback,
     RegimenSummary,
     ReportData,
@@ -80,7 +83,7 @@ STATUS_WORDS = {"overdue": "OVERDUE", "open": "due now", "upcoming": "upcoming"}
 MARGIN = 15 * mm
 # Page 1 lists at most this many earlier episodes and dose steps; the rest are counted.
 MAX_EPISODES_LISTED = 3
-MAX_STEPS_LISTED = 4
+MAX_STEPS_LISTED = 3
 HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 
@@ -148,9 +151,10 @@ def _change_text(change: ChangeCell | None) -> str:
 class _Report:
     """Builds the flowables of one report."""
 
-    def __init__(self, data: ReportData, width: float) -> None:
+    def __init__(self, data: ReportData, width: float, frame_height: float = 760.0) -> None:
         self.data = data
         self.width = width
+        self.frame_height = frame_height
         self.styles = _styles()
         threshold = T_E_THRESHOLD_SI if data.unit_system == "si" else T_E_THRESHOLD_US
         self.t_e_threshold = f"{threshold:g}"
@@ -225,10 +229,15 @@ class _Report:
         info = [
             ["Patient", self.plain(name, "cell_bold")],
             ["Date of birth", birth],
-            ["Period", f"{day(period.start)} to {day(period.end)} ({days_text}{as_of})"],
-            ["Generated", day(data.generated_on)],
-            ["Units", self.units_text],
-            ["Semen limits", f"WHO {data.who_edition} lower reference limits"],
+            [
+                "Period",
+                f"{day(period.start)} to {day(period.end)} ({days_text}{as_of}); generated "
+                f"{day(data.generated_on)}",
+            ],
+            [
+                "Units",
+                f"{self.units_text}; semen: WHO {data.who_edition} lower reference limits",
+            ],
         ]
         story.append(
             self.table(
@@ -388,6 +397,23 @@ class _Report:
         extra.append(("ALIGN", (5, 1), (5, -1), "RIGHT"))
         return self.table(rows, relative, extra)
 
+    def _step_lines(self, regimen: RegimenSummary) -> list[str]:
+        """The latest dose steps of a regimen taken at the end; a count for the others."""
+        changes = len(regimen.steps) - 1
+        noun = "dose change" if changes == 1 else "dose changes"
+        if not regimen.active_at_end:
+            return [f"{changes} {noun}: see Response to treatment"]
+        shown = regimen.steps[-MAX_STEPS_LISTED:]
+        if len(regimen.steps) - len(shown) <= 1:
+            shown = regimen.steps[-(MAX_STEPS_LISTED + 1) :]
+        lines = [f"from {day(d)}: {markup(text)}" for d, text in shown]
+        # The hidden steps hold the start: every other one is a dose change.
+        hidden = len(regimen.steps) - len(shown) - 1
+        if hidden > 0:
+            noun = "dose change" if hidden == 1 else "dose changes"
+            lines.insert(0, f"{hidden} earlier {noun}: see Response to treatment")
+        return lines
+
     def _regimens_table(self) -> Flowable:
         if not self.data.regimens:
             return self.para("No medication recorded in this period.")
@@ -400,13 +426,9 @@ class _Report:
                 status = f"taking; stops {day(regimen.stop)}"
             changes = ""
             if len(regimen.steps) > 1:
-                shown = regimen.steps[-MAX_STEPS_LISTED:]
-                lines = [f"from {day(d)}: {markup(text)}" for d, text in shown]
-                if len(regimen.steps) > len(shown):
-                    hidden = len(regimen.steps) - len(shown)
-                    noun = "dose change" if hidden == 1 else "dose changes"
-                    lines.insert(0, f"{hidden} earlier {noun}: see the lab results by date")
-                changes = "<br/>" + "<br/>".join(f"<font size=7>{line}</font>" for line in lines)
+                changes = "<br/>" + "<br/>".join(
+                    f"<font size=7>{line}</font>" for line in self._step_lines(regimen)
+                )
             adherence_text = _adherence_text(regimen)
             rows.append(
                 [
@@ -424,7 +446,7 @@ class _Report:
                     self.para(adherence_text, "cell"),
                 ]
             )
-        return self.table(rows, [95, 150, 55, 75, 125])
+        return self.table(rows, [85, 145, 55, 70, 155])
 
     def _due_table(self) -> Flowable:
         if not self.data.due:
@@ -464,7 +486,11 @@ class _Report:
             story.append(medication_timeline(data.spans, data.period, self.width))
         gap = 8.0
         column = (self.width - gap) / 2
-        height = 165.0 + len(data.spans) * 6.5
+        # The charts fill what is left of the page, so no third of it stays blank.
+        used = sum(_height(flowable, self.width) for flowable in story[1:]) + 4
+        rows_needed = max(1, math.ceil(len(data.charts) / 2))
+        fitting = (self.frame_height - used - 24) / rows_needed - 8
+        height = min(165.0 + len(data.spans) * 6.5, max(120.0, fitting))
         drawings = [
             small_multiple(series, data.spans, data.period, column, height)
             for series in data.charts
@@ -505,8 +531,9 @@ class _Report:
                 "the date shown: the latest value drawn under it (a draw on the day of a change "
                 "counts under the combination before it). A semen result is put down to a "
                 f"combination only {SPERMATOGENIC_CYCLE_DAYS} days (one spermatogenic cycle) or "
-                "more after its last change. Baseline: the last value on or before the start "
-                "of the current course. Change: baseline to the latest value of the course.",
+                "more after its last change (“too early: day 40 of 74”). Baseline: the last "
+                "value on or before the start of the current course. Change: baseline to the "
+                "latest value of the course.",
                 "small",
             )
         )
@@ -514,25 +541,28 @@ class _Report:
         header += [self.para(f"<b>{markup(label)}</b>", "cell") for _key, label in summary.columns]
         rows: list[list[Any]] = [header]
         start = summary.course_start
+        drawn = _usual_day(summary.baseline)
         rows.append(
             [
                 self.para(
                     "<b>Baseline</b><br/><font size=7>"
                     + (f"on or before {day(start)}" if start else "no course")
+                    + (f" · drawn {day(drawn)}" if drawn else "")
                     + "</font>",
                     "cell",
                 )
             ]
-            + [self._dated(cell) for cell in summary.baseline]
+            + [self._dated(cell, drawn) for cell in summary.baseline]
         )
         extra: list[tuple[Any, ...]] = []
         for row in summary.rows:
-            until = f" to {day(row.end)}" if row.end is not None else ""
-            schedules = f"<br/><font size=7>{markup(row.schedules)}</font>" if row.schedules else ""
+            until = f" to {day(row.end)}" if row.end is not None else " on"
+            schedules = f" · {markup(row.schedules)}" if row.schedules else ""
+            drawn = _usual_day(row.values)
             cells: list[Any] = [
                 self.para(
-                    f"{markup(row.label)}{schedules}<br/><font size=7>from "
-                    f"{day(row.start)}{until}</font>",
+                    f"{markup(row.label)}<br/><font size=7>{day(row.start)}{until}"
+                    f"{schedules}" + (f" · drawn {day(drawn)}" if drawn else "") + "</font>",
                     "cell",
                 )
             ]
@@ -540,14 +570,14 @@ class _Report:
                 if key == "tmsc" and cell is None and row.semen_note:
                     cells.append(self.para(f"<font size=7>{markup(row.semen_note)}</font>", "cell"))
                 else:
-                    cells.append(self._dated(cell))
+                    cells.append(self._dated(cell, drawn))
             rows.append(cells)
         rows.append(
             [self.para("<b>Change</b><br/><font size=7>baseline to latest</font>", "cell")]
             + [self.para(markup(_change_text(change)), "cell") for change in summary.change]
         )
         extra.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, colors.black))
-        widths = [120, *([64] * len(summary.columns))]
+        widths = [150, *([58] * len(summary.columns))]
         story.append(self.table(rows, widths, extra, long=True))
         if summary.without_draws:
             count = summary.without_draws
@@ -560,77 +590,90 @@ class _Report:
             )
         return story
 
-    def _dated(self, cell: ValueCell | None) -> Any:
+    def _dated(self, cell: ValueCell | None, drawn: date | None = None) -> Any:
+        """A value with its flag symbol; its date under it unless it is the row's draw date."""
         if cell is None:
             return "—"
-        flag = self.flag_word(cell.flag)
-        text = _value_text(cell)
         if cell.value is None and cell.note:
             return self.para(f"—<br/><font size=7>{markup(cell.note)}</font>", "cell")
-        # The flag on its own line under the value, so a narrow column never splits it.
-        flag_line = f"<b>{flag}</b> " if flag else ""
-        return self.para(
-            f"{markup(text)}<br/>{flag_line}<font size=7>{day(cell.day)}</font>", "cell"
+        symbol = {"low": "▼ ", "high": "▲ ", "below_reference": "▼ "}.get(cell.flag, "")
+        text = (
+            f"<b>{symbol}</b>{markup(_value_text(cell))}" if symbol else markup(_value_text(cell))
         )
+        if cell.day is not None and cell.day != drawn:
+            text += f"<br/><font size=7>{day(cell.day)}</font>"
+        return self.para(text, "cell")
 
     # -- lab table -------------------------------------------------------------------------
 
     def labs(self) -> list[Flowable]:
         story: list[Flowable] = [PageBreak(), self.para("All laboratory results", "h2")]
-        lab_rows = self.data.lab_rows
-        if not lab_rows:
+        grid = self.data.lab_grid
+        if grid is None or not grid.rows:
             story.append(self.para("No lab results in this period."))
             return story
         story.append(
             self.para(
                 f"{self.data.counts.get('draws', 0)} blood draws and "
-                f"{self.data.counts.get('results', 0)} results, oldest first, each draw followed "
-                f"by the values derived from it (italic). Value: in {markup(self.units_text)}. "
-                "Flag: ▼ low = below target range, ▲ high = above target range, blank = within "
-                "range (bounds included). Range: the lab's own printed range when entered, else "
-                "the clinician's target, else the default (sources on the last pages). A value "
-                "below detection (&lt;) is flagged only when every value it allows is below the "
-                "range, and never enters a ratio.",
+                f"{self.data.counts.get('results', 0)} results, oldest first: one row per draw, "
+                f"in {markup(self.units_text)}. ▼ below, ▲ above the range in force (bounds "
+                "included in range): the lab's own printed range where entered (†), else the "
+                "clinician's target, else the default (ranges and sources on the last pages). "
+                "° entered in another unit and converted (as entered below the table). &lt; "
+                "below detection: flagged only when every value it allows is below the range. "
+                "Derived: T/E and T/LH ratios (T/E ▼ = below its reference), cFT = calculated "
+                "free testosterone; — not computed (an input missing or below detection), n/a = "
+                "T/LH not meaningful on exogenous testosterone or hCG.",
                 "small",
             )
         )
-        rows: list[list[Any]] = [
-            ["Date", "Analyte", "As entered", "Value", "Flag", "Range used", "Range from"]
+        header: list[Any] = ["Date"] + [short for _key, short, _unit in grid.columns]
+        units: list[Any] = [""] + [
+            self.para(f"<font size=7>{markup(unit(text))}</font>", "cell")
+            for _key, _short, text in grid.columns
         ]
-        extra: list[tuple[Any, ...]] = []
-        relative = [52, 84, 82, 64, 50, 74, 94]
-        widths = self.widths(relative)
-        for row in lab_rows:
+        rows: list[list[Any]] = [header, units]
+        extra: list[tuple[Any, ...]] = [
+            ("FONTSIZE", (0, 2), (-1, -1), 7),
+            ("LEADING", (0, 2), (-1, -1), 8),
+            ("TOPPADDING", (0, 2), (-1, -1), 0.5),
+            ("BOTTOMPADDING", (0, 2), (-1, -1), 0.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ("BACKGROUND", (0, 1), (-1, 1), HEADER_GREY),
+            ("LINEBELOW", (0, 1), (-1, 1), 0.6, colors.black),
+        ]
+        converted: list[str] = []
+        for draw_day, cells in grid.rows:
             index = len(rows)
-            value = row.value
-            if value.value is None:
-                value_cell: Any = "—"
-                range_cell: Any = self.plain(value.note or "", "small")
-            else:
-                value_cell = self.fit(_value_text(value), widths[3])
-                range_cell = row.reference or _range_text(row.range_low, row.range_high)
-            style = "note" if row.kind == "derived" else "cell"
-            rows.append(
-                [
-                    day(row.day) if row.first_of_draw else "",
-                    row.name,
-                    self.fit(row.entered, widths[2], style),
-                    value_cell,
-                    self.flag_word(value.flag),
-                    range_cell,
-                    self.fit(row.range_from, widths[6], "small"),
-                ]
-            )
-            if value.flag in ("low", "high", "below_reference"):
-                extra.append(("FONTNAME", (4, index), (4, index), BOLD))
-            if row.kind == "derived":
-                extra.append(("FONTNAME", (1, index), (3, index), ITALIC))
-                extra.append(("FONTSIZE", (0, index), (-1, index), 7))
-            if row.first_of_draw:
-                # One draw reads as one block: a firmer rule above it.
-                extra.append(("LINEABOVE", (0, index), (-1, index), 0.6, colors.black))
-        story.append(self.table(rows, relative, extra, long=True))
+            line: list[Any] = [day(draw_day)]
+            for column, cell in enumerate(cells, start=1):
+                line.append(self._grid_text(cell))
+                if cell is not None and cell.value.flag in ("low", "high", "below_reference"):
+                    extra.append(("FONTNAME", (column, index), (column, index), BOLD))
+                if cell is not None and cell.converted:
+                    converted.append(f"{day(draw_day)} {markup(cell.name)} {markup(cell.entered)}")
+            rows.append(line)
+        widths = [46] + [31] * len(grid.columns)
+        story.append(self.table(rows, widths, extra, long=True, header_rows=2))
+        if converted:
+            story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))
         return story
+
+    def _grid_text(self, cell: LabRow | None) -> str:
+        """A grid cell: flag symbol, value, and its marks; "—" or "n/a" when not computed."""
+        if cell is None:
+            return ""
+        value = cell.value
+        if value.value is None:
+            reason = value.note or ""
+            return "n/a" if reason.startswith("not meaningful") else "—"
+        flag = {"low": "▼", "high": "▲", "below_reference": "▼"}.get(value.flag, "")
+        marks = ("†" if cell.range_from == "the lab's range" else "") + (
+            "°" if cell.converted else ""
+        )
+        return f"{flag}{value.comparator or ''}{number(value.value)}{marks}"
 
     # -- semen -----------------------------------------------------------------------------
 
@@ -800,23 +843,16 @@ class _Report:
         for what, source in data.references:
             ref_rows.append([self.plain(what), self.plain(source, "small")])
         story.append(self.table(ref_rows, [150, 350]))
-        story.append(
-            self.para("Monitoring rules (offsets in days; * = set for this journal)", "h3")
-        )
-        rule_rows: list[list[Any]] = [["Rule", "Offsets in force", "Rule text"]]
+        story.append(self.para("Monitoring rules (when a test is due)", "h3"))
+        rule_rows: list[list[Any]] = [["Test", "Rule in force"]]
         for rule in data.rules:
-            offsets = "<br/>".join(
-                f"{markup(name.replace('_', ' '))}: {days}{'*' if overridden else ''}"
-                for name, days, overridden in rule.offsets
-            )
-            rule_rows.append(
-                [
-                    self.plain(rule.rule_id.replace("_", " ")),
-                    self.para(f"<font size=7>{offsets}</font>", "cell"),
-                    self.plain(rule.source.replace("**", "").replace("`", ""), "small"),
-                ]
-            )
-        story.append(self.table(rule_rows, [80, 150, 270]))
+            text = markup(rule.source)
+            changed = [(name, days) for name, days, overridden in rule.offsets if overridden]
+            if changed:
+                text += " <i>(" + ", ".join(f"{days} days" for _name, days in changed)
+                text += " set for this journal instead of the default)</i>"
+            rule_rows.append([self.plain(rule.rule_id), self.para(text, "small")])
+        story.append(self.table(rule_rows, [110, 390]))
         story.append(Spacer(1, 8))
         story.append(self.para(DISCLAIMER, "small"))
         return story
@@ -837,6 +873,20 @@ class _Report:
                 progress(fraction, label)
             story += part()
         return story
+
+
+def _usual_day(cells: Sequence[ValueCell | None]) -> date | None:
+    """The date most of a row's values were drawn on (the row prints it once)."""
+    days = [cell.day for cell in cells if cell is not None and cell.day is not None]
+    if not days:
+        return None
+    return max(sorted(set(days)), key=days.count)
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    """The height a flowable takes at `width`, with its space before and after."""
+    _width, height = flowable.wrap(width, 10_000)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
 
 
 def _direction(first: int, latest: int) -> str:
@@ -873,8 +923,9 @@ def _adherence_text(regimen: RegimenSummary) -> str:
             f"{_share(period)} taken in the period; {period.skipped} skipped, "
             f"{period.missed} missed (not logged)"
         )
-    text += f"<br/>last 30 days: {_share(regimen.last_30)}"
-    text += f"<br/>last 90 days: {_share(regimen.last_90)}"
+    if regimen.active_at_end:
+        text += f"<br/>last 30 days: {_share(regimen.last_30)}"
+        text += f"<br/>last 90 days: {_share(regimen.last_90)}"
     last = day(regimen.last_logged) if regimen.last_logged else "never"
     return text + f"<br/>last dose logged: {last}"
 
@@ -956,7 +1007,7 @@ def render_pdf(
         initialFontSize=8.5,
     )
     width = size[0] - 2 * MARGIN
-    report = _Report(data, width)
+    report = _Report(data, width, size[1] - 2 * MARGIN - 4 * mm)
     story = report.story(progress)
     if progress is not None:
         total = max(1, len(story))

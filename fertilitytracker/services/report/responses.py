@@ -142,10 +142,7 @@ def response_summary(
                     value = reflecting[-1]
                 else:
                     days = (value.day - combination.start).days
-                    semen_note = (
-                        f"too early: semen {days} days after this change "
-                        f"(< {SPERMATOGENIC_CYCLE_DAYS})"
-                    )
+                    semen_note = f"too early: day {days} of {SPERMATOGENIC_CYCLE_DAYS}"
                     value = None
             values.append(value)
         if all(v is None for v in values) and not semen_note:

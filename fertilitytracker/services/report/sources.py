@@ -24,7 +24,6 @@ from fertilitytracker.core.derived import (
 )
 from fertilitytracker.core.monitoring import (
     offsets_with,
-    rule_sources,
 )
 from fertilitytracker.core.ranges import (
     OVER_SUPPRESSION_SOURCE,
@@ -44,6 +43,7 @@ from fertilitytracker.services.report.model import (
     RangeUsed,
     RuleUsed,
 )
+from fertilitytracker.services.report.text import clinician_text
 from fertilitytracker.services.views import (
     DrawView,
 )
@@ -80,7 +80,11 @@ def ranges_used(
         if analyte.action_high is not None and "action level" not in source:
             source += f"; action level {analyte.action_high:g} {analyte.canonical_unit}"
             source += f" ({analyte.action_source})" if analyte.action_source else ""
-        rows.append(RangeUsed(key, analyte.name, low, high, unit, origin_text, source, seen[key]))
+        rows.append(
+            RangeUsed(
+                key, analyte.name, low, high, unit, origin_text, clinician_text(source), seen[key]
+            )
+        )
     return tuple(rows)
 
 
@@ -90,6 +94,11 @@ def _catalogue_position(key: str) -> int:
 
 
 def references_used(system: UnitSystem) -> tuple[tuple[str, str], ...]:
+    """Each derived value and reference line, with its source in print form."""
+    return tuple((what, clinician_text(source)) for what, source in _references(system))
+
+
+def _references(system: UnitSystem) -> tuple[tuple[str, str], ...]:
     t_e = (
         (f"T/E ratio reference {T_E_THRESHOLD_SI:g} (nmol/L ÷ pmol/L)", T_E_THRESHOLD_SI_SOURCE)
         if system == "si"
@@ -110,26 +119,69 @@ def references_used(system: UnitSystem) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _rule_text(rule_id: str, o: Mapping[str, int]) -> str:
+    """The rule in a clinician's words, with the offsets in force."""
+    texts = {
+        "hormone_panel_after_change": (
+            "Testosterone and estradiol {hormone_after_change_opens_days}–"
+            "{hormone_after_change_due_days} days after any start, dose or schedule change or "
+            "stop of a hormone medication; a newer change replaces a window not yet met."
+        ),
+        "hormone_panel_on_therapy": (
+            "While a hormone medication is taken and no change is pending: testosterone and "
+            "estradiol every {hormone_on_therapy_interval_days} days after the last panel "
+            "(reminded {hormone_on_therapy_opens_before_due_days} days before)."
+        ),
+        "semen_analysis": (
+            "While a fertility medication is taken: {semen_opens_days}–{semen_due_days} days "
+            "after the start of the course or after the latest analysis in it."
+        ),
+        "lipid_panel": (
+            "On an aromatase inhibitor: a baseline within {lipid_baseline_due_days} days of the "
+            "start of the course when no cholesterol was measured in the "
+            "{lipid_baseline_lookback_days} days before it; then every "
+            "{lipid_yearly_interval_days} days (reminded {lipid_yearly_opens_before_due_days} "
+            "days before)."
+        ),
+        "dexa": (
+            "On an aromatase inhibitor: when a scan was done within {dexa_prior_scan_window_days} "
+            "days before the first start, the next {dexa_repeat_opens_days}–"
+            "{dexa_repeat_due_days} days after the latest; otherwise once the inhibitor has been "
+            "taken on {dexa_exposure_days} days in all, due "
+            "{dexa_exposure_due_after_opens_days} days later."
+        ),
+        "course": (
+            "A course of treatment begins with a start after {course_gap_days} days or more "
+            "without any medication of the group; a shorter pause continues the course."
+        ),
+    }
+    return texts[rule_id].format(**o)
+
+
+_RULE_NAMES = {
+    "hormone_panel_after_change": "Hormone panel after a change",
+    "hormone_panel_on_therapy": "Hormone panel on therapy",
+    "semen_analysis": "Semen analysis",
+    "lipid_panel": "Lipid panel",
+    "dexa": "Bone density scan (DEXA)",
+    "course": "Course of treatment",
+}
+
+
 def rules_used(overrides: Mapping[str, int]) -> tuple[RuleUsed, ...]:
+    """Each monitoring rule in words, with its offsets in force (those set for this journal)."""
     offsets = offsets_with(overrides).as_dict()
-    sources = rule_sources()
     data: dict[str, Any] = load_json("monitoring_rules.json")
     used = []
-    for rule in data["rules"]:
-        names = list(rule["offsets"])
+    for rule_id, names in [
+        *((rule["id"], list(rule["offsets"])) for rule in data["rules"]),
+        ("course", list(data["course"]["offsets"])),
+    ]:
         used.append(
             RuleUsed(
-                rule_id=rule["id"],
-                source=sources[rule["id"]],
+                rule_id=_RULE_NAMES[rule_id],
+                source=_rule_text(rule_id, offsets),
                 offsets=tuple((name, offsets[name], name in overrides) for name in names),
             )
         )
-    course_names = list(data["course"]["offsets"])
-    used.append(
-        RuleUsed(
-            rule_id="course",
-            source=sources["course"],
-            offsets=tuple((name, offsets[name], name in overrides) for name in course_names),
-        )
-    )
     return tuple(used)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from xml.sax.saxutils import escape
 
@@ -52,6 +53,20 @@ def signed(value: float) -> str:
     if text == "0":
         return "0"
     return f"+{text}" if value > 0 else text
+
+
+_SPEC_REFERENCE = re.compile(
+    r"\s*\((?:see )?docs/clinical\.md[^)]*\)"  # "(docs/clinical.md §2)"
+    r"|;?\s*docs/clinical\.md,? (?:§|section)\s*\d+(?:,? rule \d+)?:?\s*",  # "docs/... §1: "
+    re.IGNORECASE,
+)
+
+
+def clinician_text(text: str) -> str:
+    """A source or rule text for print: no pointers into the project's own files, no markdown."""
+    cleaned = _SPEC_REFERENCE.sub(" ", text).replace("**", "").replace("`", "")
+    cleaned = re.sub(r"\s+\)", ")", cleaned)
+    return re.sub(r"\s{2,}", " ", cleaned).strip()
 
 
 def markup(text: str) -> str:
