@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -176,3 +178,42 @@ def test_age_comes_from_the_date_of_birth(filled: Journal, tmp_path: Path) -> No
     set_setting(filled, "patient_birth_date", "1988-05-17")
     first = _squash(_report(filled, tmp_path).pages[0])
     assert "1988-05-17 (age 36)" in first
+
+
+def _ten_year_journal(path: Path) -> None:
+    """The benchmark's 10-year journal (bench/generate_journal.py), written to `path`."""
+    script = Path(__file__).resolve().parents[2] / "bench" / "generate_journal.py"
+    spec = importlib.util.spec_from_file_location("generate_journal", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # its dataclasses look their module up
+    spec.loader.exec_module(sys.modules[spec.name])
+    module = sys.modules[spec.name]
+    module.generate(path, 10, date(2026, 6, 1), 7)
+
+
+def test_ten_year_journal_fits_fifteen_pages_with_a_bookmark_per_section(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "ten.sqlite3"
+    _ten_year_journal(db)
+    journal = Journal.open(db)
+    try:
+        path = write_report(journal, tmp_path / "ten.pdf", today=date(2026, 6, 1))
+    finally:
+        journal.close()
+    pdf = read_pdf(path)
+    assert len(pdf.pages) <= 15
+    outline = {
+        item.title: pdf.reader.get_destination_page_number(item) + 1 for item in pdf.reader.outline
+    }
+    assert outline["Summary"] == 1
+    for section in ("Trends", "Response to treatment", "All laboratory results", "Semen analyses"):
+        page = outline[section]
+        assert section in pdf.pages[page - 1]
+    # Page 1 measures against the current course's baseline, not the first draw of 2016.
+    first = _squash(pdf.pages[0])
+    assert "the start of the current course" in first
+    # 500 draws, one row each: the first and the last are both in the grid.
+    labs = _squash(pdf.text[pdf.text.index("All laboratory results") :])
+    assert "500 blood draws" in labs

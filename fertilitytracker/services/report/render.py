@@ -45,6 +45,7 @@ from fertilitytracker.services.report.data import (
     ValueCell,
 )
 from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from fertilitytracker.services.report.lab_table import SHORT_NAMES
 from fertilitytracker.services.report.text import (
     FLAG_SENTENCES,
     FLAG_WORDS,
@@ -538,7 +539,10 @@ class _Report:
             )
         )
         header: list[Any] = [self.para("<b>Medication in force</b>", "cell")]
-        header += [self.para(f"<b>{markup(label)}</b>", "cell") for _key, label in summary.columns]
+        header += [
+            self.para(f"<b>{markup(SHORT_NAMES.get(key, label))}</b>", "cell")
+            for key, label in summary.columns
+        ]
         rows: list[list[Any]] = [header]
         start = summary.course_start
         drawn = _usual_day(summary.baseline)
@@ -577,7 +581,7 @@ class _Report:
             + [self.para(markup(_change_text(change)), "cell") for change in summary.change]
         )
         extra.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, colors.black))
-        widths = [150, *([58] * len(summary.columns))]
+        widths = [186, *([52] * len(summary.columns))]
         story.append(self.table(rows, widths, extra, long=True))
         if summary.without_draws:
             count = summary.without_draws
@@ -594,8 +598,8 @@ class _Report:
         """A value with its flag symbol; its date under it unless it is the row's draw date."""
         if cell is None:
             return "—"
-        if cell.value is None and cell.note:
-            return self.para(f"—<br/><font size=7>{markup(cell.note)}</font>", "cell")
+        if cell.value is None:
+            return self.para("—<br/><font size=7>not computed</font>", "cell")
         symbol = {"low": "▼ ", "high": "▲ ", "below_reference": "▼ "}.get(cell.flag, "")
         text = (
             f"<b>{symbol}</b>{markup(_value_text(cell))}" if symbol else markup(_value_text(cell))
@@ -813,7 +817,7 @@ class _Report:
 
     def sources(self) -> list[Flowable]:
         data = self.data
-        story: list[Flowable] = [PageBreak(), self.para("Ranges and rules used", "h2")]
+        story: list[Flowable] = [CondPageBreak(300), self.para("Ranges and rules used", "h2")]
         story.append(self.para("Target ranges", "h3"))
         rows: list[list[Any]] = [["Analyte", "Range used", "From", "Source"]]
         for used in data.ranges:
@@ -940,6 +944,23 @@ def _range_text(low: float | None, high: float | None) -> str:
     return f"{number(low)}–{number(high)}"
 
 
+class _OutlinedDocument(SimpleDocTemplate):  # type: ignore[misc]  # reportlab ships no types
+    """A document whose section headings become PDF bookmarks (the outline a viewer shows)."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Paragraph) or flowable.style.name not in ("title", "h2"):
+            return
+        title = "Summary" if flowable.style.name == "title" else flowable.getPlainText()
+        key = f"section-{len(self._outlined)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(title, key, level=0)
+        self._outlined.append(title)
+
+    def build(self, flowables: list[Flowable], **kwargs: Any) -> None:
+        self._outlined: list[str] = []
+        super().build(flowables, **kwargs)
+
+
 def _canvas_maker(footer_name: str, pages: list[int]) -> type[Canvas]:
     """A canvas that holds pages back until the end so each footer can say "page N of M"."""
 
@@ -947,6 +968,11 @@ def _canvas_maker(footer_name: str, pages: list[int]) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self._marks: dict[int, list[str]] = {}
+
+        def bookmarkPage(self, key: str, **kwargs: Any) -> None:
+            # The page is emitted only in save(): the bookmark waits for it.
+            self._marks.setdefault(len(self._held), []).append(key)
 
         def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
@@ -955,9 +981,12 @@ def _canvas_maker(footer_name: str, pages: list[int]) -> type[Canvas]:
         def save(self) -> None:
             total = len(self._held)
             pages.append(total)
-            for number_, state in enumerate(self._held, start=1):
+            marks = self._marks
+            for index, state in enumerate(self._held):
                 self.__dict__.update(state)
-                self._footer(number_, total)
+                self._footer(index + 1, total)
+                for key in marks.get(index, []):
+                    Canvas.bookmarkPage(self, key, fit="XYZ")
                 super().showPage()
             super().save()
 
@@ -989,7 +1018,7 @@ def render_pdf(
     buffer = io.BytesIO()
     name = data.patient_name or NO_NAME
     period = f"{day(data.period.start)} to {day(data.period.end)}"
-    document = SimpleDocTemplate(
+    document = _OutlinedDocument(
         buffer,
         pagesize=size,
         leftMargin=MARGIN,
