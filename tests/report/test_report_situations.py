@@ -217,3 +217,27 @@ def test_ten_year_journal_fits_fifteen_pages_with_a_bookmark_per_section(
     # 500 draws, one row each: the first and the last are both in the grid.
     labs = _squash(pdf.text[pdf.text.index("All laboratory results") :])
     assert "500 blood draws" in labs
+
+
+def test_cjk_and_arabic_names_print(filled: Journal, tmp_path: Path) -> None:
+    set_setting(filled, "patient_name", "王小明 김민준")
+    with filled.transaction():
+        start_regimen(filled, "クロミフェン", "25", "mg", "daily", date(2025, 3, 1))
+    pdf = _report(filled, tmp_path)
+    first = _squash(pdf.pages[0])
+    assert "王小明 김민준" in first and "クロミフェン" in first
+    # Every page's footer names the patient too, in the CJK font.
+    assert all("王小明 김민준 · page" in _squash(page) for page in pdf.pages)
+    fonts = {
+        str(font["/BaseFont"])
+        for page in pdf.reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("WenQuanYi" in name for name in fonts)
+
+    set_setting(filled, "patient_name", "محمد الأحمد")
+    first = _squash(_report(filled, tmp_path).pages[0])
+    # The letters print joined (contextual forms: initial meem, medial hah...), and read back
+    # in reading order: pypdf undoes the drawing order.
+    assert "\ufee3\ufea4\ufee4\ufeaa \ufe8d\ufef7\ufea3\ufee4\ufeaa" in first
+    assert "محمد" not in first  # not the isolated, unjoined letters

@@ -17,8 +17,8 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fertilitytracker.services.report.data import ChartSeries, MedicationSpan, Period
-from fertilitytracker.services.report.fonts import BOLD, REGULAR
-from fertilitytracker.services.report.text import number, unit, visual_order
+from fertilitytracker.services.report.fonts import BOLD, REGULAR, cjk_font
+from fertilitytracker.services.report.text import has_cjk, number, unit, visual_order
 
 BAND_FILL = colors.Color(0.88, 0.88, 0.88)
 GRID = colors.Color(0.82, 0.82, 0.82)
@@ -157,13 +157,15 @@ def _lanes(
                             strokeWidth=1.4,
                         )
                     )
-        name = _fit(visual_order(span.name), REGULAR, font_size, label_right - 2)
+        # A medication typed in Chinese, Japanese or Korean needs the CJK font.
+        name_font = (cjk_font() or REGULAR) if has_cjk(span.name) else REGULAR
+        name = _fit(visual_order(span.name), name_font, font_size, label_right - 2)
         group.add(
             String(
                 label_right - 2,
                 y + (lane_height - font_size) / 2 + 0.8,
                 name,
-                fontName=REGULAR,
+                fontName=name_font,
                 fontSize=font_size,
                 textAnchor="end",
             )

@@ -44,17 +44,19 @@ from fertilitytracker.services.report.data import (
     ReportData,
     ValueCell,
 )
-from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR, cjk_font, register_fonts
 from fertilitytracker.services.report.lab_table import SHORT_NAMES
 from fertilitytracker.services.report.text import (
     FLAG_SENTENCES,
     FLAG_WORDS,
     WHO_LOW_WORDS,
     day,
+    has_cjk,
     markup,
     number,
     percent,
     signed,
+    split_cjk,
     unit,
     visual_order,
 )
@@ -176,7 +178,7 @@ class _Report:
     def fit(self, text: str, width: float, style: str = "cell") -> Any:
         """`text` as a plain cell when it fits the column, else a wrapping paragraph."""
         shown = visual_order(text)
-        if stringWidth(shown, REGULAR, 7.5) <= width - 7:
+        if not has_cjk(shown) and stringWidth(shown, REGULAR, 7.5) <= width - 7:
             return shown
         return Paragraph(markup(text), self.styles[style])
 
@@ -961,6 +963,22 @@ class _OutlinedDocument(SimpleDocTemplate):  # type: ignore[misc]  # reportlab s
         super().build(flowables, **kwargs)
 
 
+def _draw_centred_runs(canvas: Canvas, x: float, y: float, text: str, size: float) -> None:
+    """One line centred on x, with CJK runs in the CJK font (the name in the footer)."""
+    cjk = cjk_font() if has_cjk(text) else None
+    runs = [
+        (part, cjk if cjk and has_cjk(part) else REGULAR)
+        for part in (split_cjk(text) if cjk else [text])
+        if part
+    ]
+    total = sum(stringWidth(part, font, size) for part, font in runs)
+    cursor = x - total / 2
+    for part, font in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(cursor, y, part)
+        cursor += stringWidth(part, font, size)
+
+
 def _canvas_maker(footer_name: str, pages: list[int]) -> type[Canvas]:
     """A canvas that holds pages back until the end so each footer can say "page N of M"."""
 
@@ -996,9 +1014,8 @@ def _canvas_maker(footer_name: str, pages: list[int]) -> type[Canvas]:
             self.setStrokeColor(RULE_GREY)
             self.setLineWidth(0.4)
             self.line(MARGIN, 11 * mm, width - MARGIN, 11 * mm)
-            self.setFont(REGULAR, 7)
             text = f"{footer_name} · page {page} of {total} · {FOOTER_NOTE}"
-            self.drawCentredString(width / 2, 7.5 * mm, text)
+            _draw_centred_runs(self, width / 2, 7.5 * mm, text, 7)
             self.restoreState()
 
     return _NumberedCanvas
