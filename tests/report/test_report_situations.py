@@ -127,7 +127,7 @@ def test_coming_off_testosterone_measures_from_the_off_testosterone_baseline(
         _panel(journal, date(2025, 3, 1), "600", "30", "0.5", "5.0")
     pdf = _report(journal, tmp_path, start=date(2024, 6, 1))
     first = _squash(pdf.pages[0])
-    assert "the last value on or before 2025-01-01, the start of the current course" in first
+    assert "the last value on or before 2025-01-01, when the current course" in first
     assert "180 ng/dL 2024-12-15" in first and "+420 (+233%)" in first
     text = _squash(pdf.text)
     labs = text[text.index("All laboratory results") :]
@@ -171,7 +171,8 @@ def test_many_dose_changes_are_counted_as_dose_changes(journal: Journal, tmp_pat
                 journal, "anastrozole", date(2024, 1, 1) + timedelta(30 * index), dose=dose
             )
     first = _squash(_report(journal, tmp_path).pages[0])
-    assert "4 earlier dose changes" in first
+    # 7 changes: the latest 2 listed, with the dose each began.
+    assert "5 earlier dose changes, then from" in first
 
 
 def test_age_comes_from_the_date_of_birth(filled: Journal, tmp_path: Path) -> None:
@@ -213,7 +214,7 @@ def test_ten_year_journal_fits_fifteen_pages_with_a_bookmark_per_section(
         assert section in pdf.pages[page - 1]
     # Page 1 measures against the current course's baseline, not the first draw of 2016.
     first = _squash(pdf.pages[0])
-    assert "the start of the current course" in first
+    assert "when the current course of hormone medication began" in first
     # 500 draws, one row each: the first and the last are both in the grid.
     labs = _squash(pdf.text[pdf.text.index("All laboratory results") :])
     assert "500 blood draws" in labs

@@ -76,9 +76,8 @@ def baseline_rule(course_start: date | None, gap_days: int) -> str:
     if course_start is None:
         return "Baseline: no hormone medication recorded, so the first value in the period."
     return (
-        f"Baseline: the last value on or before {course_start.isoformat()}, the start of the "
-        f"current course of hormone medication (begun after {gap_days} days or more without "
-        "any hormone medication)."
+        f"Baseline: the last value on or before {course_start.isoformat()}, when the current "
+        f"course of hormone medication began (after {gap_days} days or more without any)."
     )
 
 

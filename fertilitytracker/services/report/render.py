@@ -86,7 +86,7 @@ STATUS_WORDS = {"overdue": "OVERDUE", "open": "due now", "upcoming": "upcoming"}
 MARGIN = 15 * mm
 # Page 1 lists at most this many earlier episodes and dose steps; the rest are counted.
 MAX_EPISODES_LISTED = 3
-MAX_STEPS_LISTED = 3
+MAX_STEPS_LISTED = 2
 HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 
@@ -104,7 +104,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=17, leading=21),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=9, leading=12),
         "h2": ParagraphStyle(
-            "h2", parent=base, fontName=BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4
+            "h2", parent=base, fontName=BOLD, fontSize=12, leading=15, spaceBefore=6, spaceAfter=3
         ),
         "h3": ParagraphStyle(
             "h3", parent=base, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=2
@@ -354,7 +354,7 @@ class _Report:
     def _markers_table(self) -> Table:
         rows: list[list[Any]] = [["Marker", "Latest", "Date", "Flag", "Baseline", "Change"]]
         extra: list[tuple[Any, ...]] = []
-        relative = [84, 90, 52, 112, 92, 70]
+        relative = [84, 100, 52, 104, 92, 68]
         widths = self.widths(relative)
         for index, marker in enumerate(self.data.markers, start=1):
             latest = marker.latest
@@ -405,16 +405,16 @@ class _Report:
         changes = len(regimen.steps) - 1
         noun = "dose change" if changes == 1 else "dose changes"
         if not regimen.active_at_end:
-            return [f"{changes} {noun}: see Response to treatment"]
+            return [f"{changes} {noun}"]
         shown = regimen.steps[-MAX_STEPS_LISTED:]
         if len(regimen.steps) - len(shown) <= 1:
             shown = regimen.steps[-(MAX_STEPS_LISTED + 1) :]
-        lines = [f"from {day(d)}: {markup(text)}" for d, text in shown]
+        lines = [f"{day(d)}: {markup(text)}" for d, text in shown]
         # The hidden steps hold the start: every other one is a dose change.
         hidden = len(regimen.steps) - len(shown) - 1
         if hidden > 0:
             noun = "dose change" if hidden == 1 else "dose changes"
-            lines.insert(0, f"{hidden} earlier {noun}: see Response to treatment")
+            lines.insert(0, f"{hidden} earlier {noun}, then from")
         return lines
 
     def _regimens_table(self) -> Flowable:
@@ -449,7 +449,7 @@ class _Report:
                     self.para(adherence_text, "cell"),
                 ]
             )
-        return self.table(rows, [85, 145, 55, 70, 155])
+        return self.table(rows, [80, 132, 50, 83, 160])
 
     def _due_table(self) -> Flowable:
         if not self.data.due:
@@ -493,7 +493,7 @@ class _Report:
         used = sum(_height(flowable, self.width) for flowable in story[1:]) + 4
         rows_needed = max(1, math.ceil(len(data.charts) / 2))
         fitting = (self.frame_height - used - 24) / rows_needed - 8
-        height = min(165.0 + len(data.spans) * 6.5, max(120.0, fitting))
+        height = min(165.0 + len(data.spans) * 8.5, max(120.0, fitting))
         drawings = [
             small_multiple(series, data.spans, data.period, column, height)
             for series in data.charts
@@ -924,6 +924,8 @@ def _adherence_text(regimen: RegimenSummary) -> str:
         return "no doses expected"
     if period.taken + period.skipped == 0:
         text = "<b>doses not logged</b> in the period"
+    elif not regimen.active_at_end:
+        text = f"{_share(period)}; {period.skipped} skipped, {period.missed} missed"
     else:
         text = (
             f"{_share(period)} taken in the period; {period.skipped} skipped, "
