@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 # One reverse-DNS id names the app everywhere a desktop looks for it: the desktop entry, the
 # AppStream metainfo, the hicolor icon and Qt's desktopFileName (resources/ holds the files).
 APP_ID = "org.fertilitytracker.FertilityTracker"
 
-try:
-    # The version is written once, in pyproject.toml; installed (and frozen: the bundle carries
-    # the package's dist-info) it is read back from the package metadata.
-    __version__ = version("fertilitytracker")
-except PackageNotFoundError:  # a source tree put on sys.path without installing it
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read when first asked for: opening the window never pays for it."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        # Written once, in pyproject.toml; installed (and frozen: the bundle carries the
+        # package's dist-info) it is read back from the package metadata.
+        found = version("fertilitytracker")
+    except PackageNotFoundError:  # a source tree put on sys.path without installing it
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found
 
 
 def own_command(arguments: Sequence[str] = ()) -> list[str]:
