@@ -243,3 +243,21 @@ def test_install_never_replaces_a_launcher_that_is_not_its_own(
     assert "not ours" in done.stderr
     assert (home / ".local" / "bin" / "fertilitytracker").read_text() == "someone else's"
     assert not (home / ".local" / "opt").exists()
+
+
+def test_start_at_login_survives_an_upgrade_and_goes_with_uninstall(
+    bundle: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    assert in_home(home, bundle / "install.sh").returncode == 0
+    launcher = home / ".local" / "bin" / "fertilitytracker"
+    entry = home / ".config" / "autostart" / f"{APP_ID}.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(f"[Desktop Entry]\nType=Application\nExec={launcher} --minimized\n")
+    assert in_home(home, bundle / "install.sh").returncode == 0  # the upgrade keeps it
+    assert entry.is_file()
+    installed = home / ".local" / "opt" / "fertilitytracker" / "install.sh"
+    assert in_home(home, installed, "--uninstall").returncode == 0
+    # It would run the removed launcher at every login.
+    assert not entry.exists()
