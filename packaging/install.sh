@@ -49,7 +49,8 @@ uninstall() {
   if [ "${1:-}" != upgrade ]; then
     # Start at login (written by the app) would run the removed launcher at every login.
     autostart="${XDG_CONFIG_HOME:-$HOME/.config}/autostart/$APP_ID.desktop"
-    if [ -f "$autostart" ] && grep -q "^Exec=$LAUNCHER" "$autostart"; then
+    if [ -f "$autostart" ] && grep -qF -e "Exec=$LAUNCHER " -e "Exec=\"$LAUNCHER\"" "$autostart"
+    then
       rm -f -- "$autostart"
     fi
   fi
@@ -119,9 +120,19 @@ mv -- "$OPT_DIR.partial" "$OPT_DIR"
 make_dir "$BIN_DIR"
 ln -s -- "$OPT_DIR/$NAME" "$LAUNCHER"
 
+# The menu entry runs the launcher by its full path (~/.local/bin is often not on a desktop's
+# PATH). Exec is quoted and escaped as the Desktop Entry Specification asks, so a home folder
+# with a space in its name works; then, as in every string value, a backslash is written twice.
+exec_value=$(printf '%s' "$LAUNCHER" | sed -e 's/[\\"`$]/\\&/g' -e 's/\\/\\\\/g')
+tryexec_value=$(printf '%s' "$LAUNCHER" | sed -e 's/\\/\\\\/g')
 entry="$OPT_DIR/share/applications/$APP_ID.desktop"
-sed -e "s|^Exec=.*|Exec=$LAUNCHER|" -e "s|^TryExec=.*|TryExec=$LAUNCHER|" \
-  "$entry" > "$entry.installed"
+while IFS= read -r line; do
+  case "$line" in
+    Exec=*) printf 'Exec="%s"\n' "$exec_value" ;;
+    TryExec=*) printf 'TryExec=%s\n' "$tryexec_value" ;;
+    *) printf '%s\n' "$line" ;;
+  esac
+done < "$entry" > "$entry.installed"
 put "$entry.installed" "$DATA_DIR/applications/$APP_ID.desktop"
 rm -f -- "$entry.installed"
 put "$OPT_DIR/share/metainfo/$APP_ID.metainfo.xml" "$DATA_DIR/metainfo/$APP_ID.metainfo.xml"

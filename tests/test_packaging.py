@@ -3,6 +3,7 @@ install.sh and the bundle workflow (the bundle itself is checked by `make dist-c
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -173,7 +174,7 @@ def in_home(home: Path, *command: str | Path) -> subprocess.CompletedProcess[str
 
 
 def test_install_puts_the_launcher_entry_and_icons_in_place(bundle: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
+    home = tmp_path / "my home"  # a space: the menu entry's command must be quoted
     home.mkdir()
     done = in_home(home, bundle / "install.sh")
     assert done.returncode == 0, done.stderr
@@ -181,8 +182,9 @@ def test_install_puts_the_launcher_entry_and_icons_in_place(bundle: Path, tmp_pa
     launcher = home / ".local" / "bin" / "fertilitytracker"
     assert in_home(home, launcher).stdout == "fertilitytracker 9.9\n"
     entry = home / ".local" / "share" / "applications" / f"{APP_ID}.desktop"
-    assert f"Exec={launcher}\n" in entry.read_text()
-    assert f"TryExec={launcher}\n" in entry.read_text()
+    keys = dict(line.split("=", 1) for line in entry.read_text().splitlines() if "=" in line)
+    assert shlex.split(keys["Exec"].replace("\\\\", "\\")) == [str(launcher)]
+    assert keys["TryExec"] == str(launcher)
     icons = home / ".local" / "share" / "icons" / "hicolor"
     assert (icons / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
     assert (icons / "512x512" / "apps" / f"{APP_ID}.png").is_file()
