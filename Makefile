@@ -23,7 +23,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash packaging/system-deps.sh offscreen
-	bash packaging/system-deps.sh validators || echo "(without them two packaging tests skip)"
+	bash packaging/system-deps.sh validators || echo "(without them the packaging tests that use them skip)"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)
