@@ -23,6 +23,7 @@ from fertilitytracker.core.records import Comparator, LabResult
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.units import normalise_unit_text, parse_unit
 from fertilitytracker.core.validation import MAX_YEAR, MIN_YEAR
+from fertilitytracker.services.exchange.plan import LabItem, ParsedImport, Skipped
 from fertilitytracker.services.journal import ResultInput, build_result
 
 DateOrder = Literal["mdy", "dmy"]
@@ -621,6 +622,17 @@ def _looks_like_result(line: str) -> bool:
     return any(_looks_like_unit(word) for word in re.split(r"[\s()\[\]]+", line) if word)
 
 
+def check_date_order(text: str | None) -> DateOrder | None:
+    """A date order as chosen ("mdy", "dmy"), None when none was chosen."""
+    if text is None or text == "":
+        return None
+    if text == "mdy":
+        return "mdy"
+    if text == "dmy":
+        return "dmy"
+    raise InputError("date order", f"'{text}' is not mdy (03/14/2026) or dmy (14/03/2026)")
+
+
 def read_lab_text(text: str, date_order: DateOrder | None = None) -> LabText:
     """Read every result the text prints, grouped into draws by their collection date.
 
@@ -768,3 +780,22 @@ def dated_draws(lab_text: LabText) -> Sequence[ProposedDraw]:
                 "date", f"the text prints no collection date for the results from {where}"
             )
     return lab_text.draws
+
+
+def parsed_import(lab_text: LabText) -> ParsedImport:
+    """The proposed draws as an import (`import --format text`): every result validated by the
+    `lab` builder, every draw dated; a refused result refuses the whole text, naming its line."""
+    parsed = ParsedImport(format="text")
+    for draw in dated_draws(lab_text):
+        assert draw.date is not None
+        for read, result in zip(draw.results, validated_results(draw), strict=True):
+            parsed.items.append(
+                LabItem(
+                    f"line {read.line_number}", draw.date, result, draw.time, fasting=draw.fasting
+                )
+            )
+        parsed.skipped += [
+            Skipped(f"line {line.line_number}", line.line, f"not read: {line.reason}")
+            for line in draw.not_read
+        ]
+    return parsed
