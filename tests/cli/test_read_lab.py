@@ -186,3 +186,38 @@ def test_a_scanned_pdf_without_text_is_refused_with_a_reason(
     outcome = cli("read-lab", str(pdf))
     assert outcome.code == 2
     assert "no text" in outcome.err
+
+
+def test_labs_json_carries_each_draws_context(cli: CliRunner) -> None:
+    cli("med", "start", "anastrozole", "--dose", "0.5", "--unit", "mg", "--schedule", "daily",
+        "--date", "2026-01-01")  # fmt: skip
+    cli("med", "start", "hcg", "--dose", "500", "--unit", "IU", "--schedule", "eod",
+        "--date", "2026-01-01")  # fmt: skip
+    assert cli("dose", "anastrozole", "--at", "2026-03-13T21:00").code == 0
+    outcome = cli(
+        "lab", "2026-03-14", "total_testosterone", "250", "ng/dL", "--time", "14:30", "--fasting"
+    )
+    assert outcome.code == 0, outcome.err
+    assert cli("lab", "2026-03-20", "lh", "4", "IU/L", "--no-fasting").code == 0
+    first, second = cli("labs", "--json").json()
+    assert first["context"]["time"] == "14:30"
+    assert first["context"]["fasting"] is True
+    assert first["context"]["hours_since_last_dose"] == {"anastrozole": 17.5, "hcg": None}
+    assert [note["note"] for note in first["context"]["notes"]] == [
+        "morning_draw",
+        "unconfirmed_low",
+    ]
+    assert all(note["source"] for note in first["context"]["notes"])
+    assert second["context"] == {
+        "time": None,
+        "fasting": False,
+        "hours_since_last_dose": {"anastrozole": None, "hcg": None},
+        "notes": [],
+    }
+
+
+def test_import_text_records_the_fasting_the_report_prints(cli: CliRunner) -> None:
+    cli("import", str(SAMPLES / "labcorp.txt"), "--format", "text", "--date-order", "mdy")
+    (draw,) = cli("labs", "--json").json()
+    assert draw["context"]["fasting"] is False
+    assert draw["context"]["time"] == "08:20"
