@@ -224,6 +224,23 @@ def draw_view_json(view: DrawView) -> dict[str, object]:
     return document
 
 
+def context_summary(context: DrawContext) -> str:
+    """The draw's context in one line: "drawn 07:45, fasting; anastrozole 10.5 h after the
+    last logged dose, hcg: no dose logged" (docs/clinical.md §8)."""
+    when = f"drawn {context.time:%H:%M}" if context.time else "time of draw not recorded"
+    fasting = {True: "fasting", False: "not fasting", None: "fasting not recorded"}
+    parts = [f"{when}, {fasting[context.fasting]}"]
+    doses = [
+        f"{since.medication} {since.hours:.1f} h after the last logged dose"
+        if since.hours is not None
+        else f"{since.medication}: no dose logged before the draw"
+        for since in context.since_doses
+    ]
+    if doses:
+        parts.append(", ".join(doses))
+    return "; ".join(parts)
+
+
 def context_json(context: DrawContext) -> dict[str, object]:
     """A blood draw's `context` in `labs --json` (docs/cli.md; docs/clinical.md §8)."""
     return {

@@ -1,6 +1,7 @@
 """Reading lab results from text as labs print it (a portal page, an e-mail, a PDF's text).
 
-Pure: text in, proposed draws out; nothing is read from disk and nothing is written. Each
+Pure: text in, proposed draws out; nothing is read from disk and nothing is written (but by
+`record_confirmed`, which writes the draws a person confirmed, through the `lab` rules). Each
 line is read on its own: an analyte's printed name (resources/lab_text.json) at the start, then
 the value with its comparator, the unit (before or after it), the lab's flag and its printed
 reference range. A line that mentions an analyte or a unit but cannot be read exactly is listed
@@ -24,7 +25,8 @@ from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.units import normalise_unit_text, parse_unit
 from fertilitytracker.core.validation import MAX_YEAR, MIN_YEAR
 from fertilitytracker.services.exchange.plan import LabItem, ParsedImport, Skipped
-from fertilitytracker.services.journal import ResultInput, build_result
+from fertilitytracker.services.journal import Change, ResultInput, build_result, record_draw
+from fertilitytracker.storage.journal import Journal
 
 DateOrder = Literal["mdy", "dmy"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("mdy", "dmy")
@@ -799,3 +801,51 @@ def parsed_import(lab_text: LabText) -> ParsedImport:
             for line in draw.not_read
         ]
     return parsed
+
+
+def parse_range_text(text: str) -> tuple[float | None, float | None]:
+    """A lab range as typed or printed ("264-916", "8,6 - 29,0", "<=39", "> 40", "") as (low,
+    high); InputError("lab range", ...) for anything else."""
+    stripped = text.strip()
+    if not stripped or stripped in ("-", "—", "–"):
+        return None, None
+    tokens = list(_TOKEN.finditer(_prepare(stripped)))
+    style = decimal_style(stripped)
+    try:
+        if len(tokens) == 1 and tokens[0].group("range"):
+            low = _number(tokens[0].group("low"), style)
+            high = _number(tokens[0].group("high"), style)
+            return low, high
+        if len(tokens) == 1 and tokens[0].group("cmp"):
+            bound = _number(tokens[0].group("bound"), style)
+            return (bound, None) if tokens[0].group("op").startswith(">") else (None, bound)
+    except _Unreadable as error:
+        raise InputError("lab range", str(error)) from None
+    raise InputError("lab range", f"'{stripped}' is not a range: use e.g. 264-916, <=39 or >40")
+
+
+@dataclass(frozen=True)
+class DrawToRecord:
+    """One draw as confirmed in the preview: its date, time, fasting and edited results."""
+
+    date: date
+    time: time | None
+    fasting: bool | None
+    entries: tuple[ResultInput, ...]
+
+
+def record_confirmed(journal: Journal, draws: Sequence[DrawToRecord]) -> Change:
+    """Write the confirmed draws with the `lab` command's rules, all in one transaction."""
+    if not any(draw.entries for draw in draws):
+        raise InputError("results", "no result is chosen to be saved")
+    changes = []
+    with journal.transaction():
+        for draw in draws:
+            if draw.entries:
+                changes.append(
+                    record_draw(journal, draw.date, draw.entries, draw.time, fasting=draw.fasting)
+                )
+    count = sum(len(change.ids) for change in changes)
+    days = ", ".join(draw.date.isoformat() for draw in draws if draw.entries)
+    ids = tuple(record_id for change in changes for record_id in change.ids)
+    return Change(frozenset({"labs"}), f"{count} result(s) recorded for {days}", ids)
