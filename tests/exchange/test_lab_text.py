@@ -291,6 +291,7 @@ def test_the_same_analyte_twice_in_a_draw_is_flagged() -> None:
     ("text", "message"),
     [
         ("Total T 250 ng/dL\n" * 60_000, "too long"),
+        ("Total T 250 ng/dL\n" * 501, "more than a lab report"),
         ("x" * 10 * 1024 * 1024, "too long"),
         ("%PDF-1.7\n\x00\x01\x02 binary stream \x00\x00 Testosterone 250 ng/dL", "binary"),
         ("Dear patient,\nyour results are normal.\nKind regards\n", "no lab results"),

@@ -40,6 +40,8 @@ MAX_LINE_CHARS = 400
 # Text holding more control characters than this share is binary data, not a report.
 MAX_CONTROL_SHARE = 0.01
 SHOWN_LINE_CHARS = 120
+# A panel has tens of results; thousands of result lines are a log or a dump, not a report.
+MAX_RESULTS = 500
 
 
 @dataclass(frozen=True)
@@ -665,6 +667,13 @@ def read_lab_text(text: str, date_order: DateOrder | None = None) -> LabText:
             drafts[-1].results.append(result)
         elif _looks_like_result(line):
             drafts[-1].not_read.append(NotRead(number, _shown(line), "no analyte the app knows"))
+    found = sum(len(draft.results) for draft in drafts)
+    if found > MAX_RESULTS:
+        raise InputError(
+            "text",
+            f"the text holds {found} results, more than a lab report does (at most"
+            f" {MAX_RESULTS}); nothing was read",
+        )
     draws = tuple(draft.freeze() for draft in drafts if draft.results or draft.not_read)
     if not any(draw.results for draw in draws):
         raise InputError("text", "no lab results were found in the text; nothing was read")
