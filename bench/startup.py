@@ -51,6 +51,7 @@ class VirtualScreen:
                 "1440x900x24",
                 "-nolisten",
                 "tcp",
+                "-noreset",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

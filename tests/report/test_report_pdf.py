@@ -97,9 +97,9 @@ def test_flags_are_words_not_colour(report: Pdf) -> None:
 def test_lab_table_has_entered_and_converted_values(report: Pdf) -> None:
     labs = _squash(" ".join(p for p in report.pages if "All laboratory results" in p))
     # One row per draw: converted values marked °, and as entered under the grid.
-    assert "2025-02-10 450° ▼<5 — 5° 90" in labs
+    assert "2025-02-10 08:00 450° ▼<5 — 5° 90" in labs
     assert "As entered: 2025-02-10 Total testosterone 15.6 nmol/L; 2025-02-10 LH 5 mIU/mL" in labs
-    assert "2025-01-06 ▼250 51.1 30 ▼8.33 3 4 83.3 30" in labs
+    assert "2025-01-06 08:00¹ ▼250 51.1 30 ▼8.33 3 4 83.3 30" in labs
     assert "DEXA T" in labs and "2025-01-08 ▼−1.4" in labs
 
 

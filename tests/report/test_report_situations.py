@@ -134,9 +134,9 @@ def test_coming_off_testosterone_measures_from_the_off_testosterone_baseline(
     # T/LH on exogenous testosterone or hCG is left out with the reason; off both it prints.
     # Columns: Total T, E2, T/E, LH, FSH, T/LH (ng/dL ÷ IU/L).
     assert "ng/dL ÷ IU/L" in labs
-    assert "2024-09-01 900 ▼0.2 n/a" in labs  # on testosterone
-    assert "2024-12-15 ▼180 12 15 ▼1.2 1.5 150" in labs  # off it, before hCG
-    assert "2025-03-01 600 30 20 ▼0.5 5 n/a" in labs  # on hCG
+    assert "2024-09-01 08:00 900 ▼0.2 n/a" in labs  # on testosterone
+    assert "2024-12-15 08:00¹ ▼180 12 15 ▼1.2 1.5 150" in labs  # off it, before hCG
+    assert "2025-03-01 08:00 600 30 20 ▼0.5 5 n/a" in labs  # on hCG
     response = text[text.index("Response to treatment") :]
     assert "clomiphene 25 mg + fsh 75 IU + hcg 1500 IU" in response
     assert "no hormone medication" in response  # the off-testosterone stretch

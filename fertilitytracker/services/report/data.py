@@ -24,7 +24,7 @@ from fertilitytracker.core.records import (
 from fertilitytracker.services.report.cells import (
     change_between,
 )
-from fertilitytracker.services.report.lab_table import lab_grid, lab_rows_of
+from fertilitytracker.services.report.lab_table import draw_contexts, lab_grid, lab_rows_of
 from fertilitytracker.services.report.markers import (
     KEY_MARKERS,
     flagged_lipids,
@@ -35,6 +35,7 @@ from fertilitytracker.services.report.model import (
     ChangeCell,
     ChartPoint,
     ChartSeries,
+    DrawContextRow,
     LabRow,
     MarkerSummary,
     MedicationSpan,
@@ -179,6 +180,7 @@ def build_report_data(
         responses=response_summary(history, all_views, period, system, course_start),
         lab_rows=lab_rows,
         lab_grid=lab_grid(lab_rows, system),
+        draw_contexts=draw_contexts(views),
         semen=semen_rows,
         who_limits=who_limits,
         who_source=clinician_text(who_edition_sources()[settings.who_edition]),
@@ -202,6 +204,7 @@ __all__ = [
     "ChangeCell",
     "ChartPoint",
     "ChartSeries",
+    "DrawContextRow",
     "LabRow",
     "MarkerSummary",
     "MedicationSpan",

@@ -31,10 +31,12 @@ from fertilitytracker.services.report.cells import (
     t_e_threshold,
 )
 from fertilitytracker.services.report.model import (
+    DrawContextRow,
     LabGrid,
     LabRow,
     ValueCell,
 )
+from fertilitytracker.services.report.text import clinician_text
 from fertilitytracker.services.views import (
     DrawView,
     ResultView,
@@ -209,3 +211,28 @@ def _grid_unit(key: str, rows: Sequence[LabRow], system: UnitSystem) -> str:
     if key == "t_e_ratio":
         return "nmol/L ÷ pmol/L" if system == "si" else "ng/dL ÷ pg/mL"
     return next((row.value.unit for row in rows if row.key == key and row.value.unit), "")
+
+
+def draw_contexts(views: Sequence[DrawView]) -> tuple[DrawContextRow, ...]:
+    """Each blood draw's context, oldest first (only draws that carry one)."""
+    rows = []
+    for view in views:
+        context = view.context
+        if view.kind != "labs" or context is None:
+            continue
+        since = ", ".join(
+            f"{s.medication} {s.hours:.1f} h" if s.hours is not None else f"{s.medication}: none"
+            for s in context.since_doses
+        )
+        rows.append(
+            DrawContextRow(
+                day=view.date,
+                time=f"{context.time:%H:%M}" if context.time else "",
+                fasting=context.fasting,
+                since_doses=since,
+                notes=tuple(
+                    (note.key, note.text, clinician_text(note.source)) for note in context.notes
+                ),
+            )
+        )
+    return tuple(rows)

@@ -205,6 +205,17 @@ class LabRow:
 
 
 @dataclass(frozen=True)
+class DrawContextRow:
+    """How a blood draw was taken (docs/clinical.md §8): time, fasting, hours since doses."""
+
+    day: date
+    time: str  # "07:45", or "" when not recorded
+    fasting: bool | None
+    since_doses: str  # "anastrozole 10.5 h after the last logged dose, ..."
+    notes: tuple[tuple[str, str, str], ...]  # (key, text, source)
+
+
+@dataclass(frozen=True)
 class LabGrid:
     """The lab results as a grid: one row per draw (oldest first), one column per analyte."""
 
@@ -279,6 +290,7 @@ class ReportData:
     responses: ResponseSummary | None = None
     lab_rows: tuple[LabRow, ...] = ()
     lab_grid: LabGrid | None = None
+    draw_contexts: tuple[DrawContextRow, ...] = ()
     semen: tuple[SemenRow, ...] = ()
     who_limits: tuple[tuple[str, str, float | None, str], ...] = ()  # key, name, limit, unit
     who_source: str = ""

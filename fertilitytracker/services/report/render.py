@@ -38,6 +38,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.report.charts import legend, medication_timeline, small_multiple
 from fertilitytracker.services.report.data import (
     ChangeCell,
+    DrawContextRow,
     LabRow,
     ProgressCallback,
     RegimenSummary,
@@ -86,6 +87,8 @@ STATUS_WORDS = {"overdue": "OVERDUE", "open": "due now", "upcoming": "upcoming"}
 MARGIN = 15 * mm
 # Page 1 lists at most this many earlier episodes and dose steps; the rest are counted.
 MAX_EPISODES_LISTED = 3
+# The hours since each dose are listed for the draws of the period's last months.
+RECENT_CONTEXT_DAYS = 180
 MAX_STEPS_LISTED = 2
 HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
@@ -622,7 +625,8 @@ class _Report:
             self.para(
                 f"{self.data.counts.get('draws', 0)} blood draws and "
                 f"{self.data.counts.get('results', 0)} results, oldest first: one row per draw, "
-                f"in {markup(self.units_text)}. ▼ below, ▲ above the range in force (bounds "
+                f"in {markup(self.units_text)}. Time: when drawn, F fasting, N not fasting, "
+                "¹ ² notes under the table. ▼ below, ▲ above the range in force (bounds "
                 "included in range): the lab's own printed range where entered (†), else the "
                 "clinician's target, else the default (ranges and sources on the last pages). "
                 "° entered in another unit and converted (as entered below the table). &lt; "
@@ -633,8 +637,14 @@ class _Report:
                 "small",
             )
         )
-        header: list[Any] = ["Date"] + [short for _key, short, _unit in grid.columns]
-        units: list[Any] = [""] + [
+        contexts = {row.day: row for row in self.data.draw_contexts}
+        note_marks: dict[str, tuple[str, str, str]] = {}  # key: (mark, text, source)
+        for row in self.data.draw_contexts:
+            for key, text, source in row.notes:
+                if key not in note_marks:
+                    note_marks[key] = ("¹²³⁴⁵⁶⁷⁸⁹"[len(note_marks) % 9], text, source)
+        header: list[Any] = ["Date", "Time"] + [short for _key, short, _unit in grid.columns]
+        units: list[Any] = ["", ""] + [
             self.para(f"<font size=7>{markup(unit(text))}</font>", "cell")
             for _key, _short, text in grid.columns
         ]
@@ -653,18 +663,49 @@ class _Report:
         converted: list[str] = []
         for draw_day, cells in grid.rows:
             index = len(rows)
-            line: list[Any] = [day(draw_day)]
-            for column, cell in enumerate(cells, start=1):
+            context = contexts.get(draw_day)
+            line: list[Any] = [day(draw_day), _context_cell(context, note_marks)]
+            for column, cell in enumerate(cells, start=2):
                 line.append(self._grid_text(cell))
                 if cell is not None and cell.value.flag in ("low", "high", "below_reference"):
                     extra.append(("FONTNAME", (column, index), (column, index), BOLD))
                 if cell is not None and cell.converted:
                     converted.append(f"{day(draw_day)} {markup(cell.name)} {markup(cell.entered)}")
             rows.append(line)
-        widths = [46] + [31] * len(grid.columns)
+        widths = [46, 30] + [31] * len(grid.columns)
         story.append(self.table(rows, widths, extra, long=True, header_rows=2))
         if converted:
             story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))
+        for mark, text, source in note_marks.values():
+            story.append(
+                self.para(f"<b>{mark}</b> {markup(text)} <i>({markup(source)})</i>", "small")
+            )
+        story += self.dose_timing()
+        return story
+
+    def dose_timing(self) -> list[Flowable]:
+        """Hours from the last logged dose to each recent draw (the last 180 days shown)."""
+        if not self.data.draw_contexts:
+            return []
+        last = self.data.draw_contexts[-1].day
+        recent = [
+            row
+            for row in self.data.draw_contexts
+            if row.since_doses and (last - row.day).days < RECENT_CONTEXT_DAYS
+        ]
+        if not recent:
+            return []
+        story: list[Flowable] = [
+            self.para(
+                "Hours from the last logged dose to the draw (draws of the "
+                f"{RECENT_CONTEXT_DAYS} days up to the latest)",
+                "h3",
+            )
+        ]
+        rows: list[list[Any]] = [["Date", "Time", "Hours since the last logged dose"]]
+        for row in recent:
+            rows.append([day(row.day), row.time or "—", self.plain(row.since_doses, "small")])
+        story.append(self.table(rows, [50, 35, 415], long=True))
         return story
 
     def _grid_text(self, cell: LabRow | None) -> str:
@@ -879,6 +920,16 @@ class _Report:
                 progress(fraction, label)
             story += part()
         return story
+
+
+def _context_cell(context: DrawContextRow | None, marks: dict[str, tuple[str, str, str]]) -> str:
+    """The draw's time, F fasting or N not, and the marks of its notes: "07:45 F¹"."""
+    if context is None:
+        return ""
+    text = context.time or "—"
+    if context.fasting is not None:
+        text += " F" if context.fasting else " N"
+    return text + "".join(marks[key][0] for key, _text, _source in context.notes if key in marks)
 
 
 def _usual_day(cells: Sequence[ValueCell | None]) -> date | None:
