@@ -280,3 +280,20 @@ def test_stopped_regimen_outside_the_period_is_left_out(settings: ReportSettings
         History(regimens=(old,), draws=(draw,)), settings, today=TODAY, start=date(2025, 1, 1)
     )
     assert data.regimens == () and data.responses is None and data.spans == ()
+
+
+def test_trends_are_the_charts_screens_series(history: History, settings: ReportSettings) -> None:
+    from fertilitytracker.services.chart_data import chart_data
+
+    data = build_report_data(history, settings, today=TODAY)
+    screen = chart_data(history, "us", "2021", TODAY)
+    for series in data.charts:
+        shown = screen.plot(series.key).series_by_key(series.key)
+        assert [(p.day, p.value) for p in series.points] == [(p.day, p.value) for p in shown.points]
+    estradiol = next(series for series in data.charts if series.key == "estradiol")
+    assert (estradiol.band_low, estradiol.band_high) == (10.0, 42.0)
+    assert [p.flag for p in estradiol.points] == ["in_range", "low", "low"]
+    ratio = next(series for series in data.charts if series.key == "t_e_ratio")
+    assert ratio.reference == 10.0 and ratio.points[0].flag == "below_reference"
+    (span,) = data.spans
+    assert span.steps == ((date(2025, 1, 10), "1 mg daily"), (date(2025, 2, 15), "0.5 mg daily"))

@@ -21,6 +21,7 @@ from fertilitytracker.core.records import (
     History,
     UnitSystem,
 )
+from fertilitytracker.services.chart_data import chart_data
 from fertilitytracker.services.report.cells import (
     change_between,
 )
@@ -54,12 +55,12 @@ from fertilitytracker.services.report.model import (
     ValueCell,
 )
 from fertilitytracker.services.report.period import age_on, history_as_of, resolve_period
-from fertilitytracker.services.report.regimens import medication_spans, regimen_summaries
+from fertilitytracker.services.report.regimens import regimen_summaries
 from fertilitytracker.services.report.responses import current_course_start, response_summary
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.text import clinician_text
-from fertilitytracker.services.report.trends import chart_series
+from fertilitytracker.services.report.trends import chart_series, medication_spans
 from fertilitytracker.services.views import (
     all_draw_views,
     semen_view,
@@ -154,6 +155,8 @@ def build_report_data(
     )
     offsets = offsets_with(settings.rule_offsets)
     lab_rows = lab_rows_of(history, views, system)
+    # The trends are the Charts screen's own series, spans and bands.
+    screen = chart_data(history, system, settings.who_edition, as_of)
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
     symptoms = [entry for entry in history.symptoms if period.contains(entry.date)]
@@ -175,8 +178,8 @@ def build_report_data(
         flagged_lipids=flagged_lipids(history, views, system),
         over_suppression=over_suppression,
         due=tuple(sorted(due_tests(history, as_of, offsets), key=lambda t: (t.due, t.opens))),
-        charts=chart_series(history, views, system, over_suppression),
-        spans=medication_spans(history, period),
+        charts=chart_series(screen, period, over_suppression),
+        spans=medication_spans(screen, period),
         responses=response_summary(history, all_views, period, system, course_start),
         lab_rows=lab_rows,
         lab_grid=lab_grid(lab_rows, system),

@@ -14,7 +14,6 @@ from fertilitytracker.services.report.cells import (
     step_text,
 )
 from fertilitytracker.services.report.model import (
-    MedicationSpan,
     Period,
     RegimenSummary,
 )
@@ -72,17 +71,3 @@ def regimen_summaries(history: History, period: Period, today: date) -> tuple[Re
             )
         )
     return tuple(summaries)
-
-
-def medication_spans(history: History, period: Period) -> tuple[MedicationSpan, ...]:
-    spans = []
-    for regimen in sorted(history.regimens, key=lambda r: (r.start, r.name)):
-        if not regimen.steps or not overlaps(regimen, period):
-            continue
-        if regimen.stop is not None and regimen.stop <= regimen.start:
-            continue
-        stop = regimen.stop if regimen.stop is None or regimen.stop <= period.end else None
-        spans.append(
-            MedicationSpan(regimen.name, regimen.start, stop, _steps_by(regimen, period.end))
-        )
-    return tuple(spans)

@@ -1,112 +1,89 @@
-"""The trend charts' series for the report."""
+"""The report's trend charts, read from the Charts screen's model (services/chart_data.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from fertilitytracker.core.analytes import get_analyte
-from fertilitytracker.core.ranges import (
-    default_range,
-    range_in_force,
-)
-from fertilitytracker.core.records import (
-    History,
-    LabResult,
-    UnitSystem,
-)
-from fertilitytracker.core.units import convert_for_display
-from fertilitytracker.services.report.cells import (
-    display_bound,
-    marker_cells,
-    marker_label,
-    t_e_threshold,
-)
+from fertilitytracker.services.chart_data import ChartData
+from fertilitytracker.services.chart_data import MedicationSpan as ScreenSpan
 from fertilitytracker.services.report.model import (
     ChartPoint,
     ChartSeries,
+    MedicationSpan,
     OverSuppression,
-)
-from fertilitytracker.services.views import (
-    DrawView,
+    Period,
 )
 
 CHART_MARKERS: tuple[str, ...] = ("total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh")
+_LABELS = {"tmsc": "TMSC (total motile sperm count)"}
 
 
 def chart_series(
-    history: History,
-    views: Sequence[DrawView],
-    system: UnitSystem,
-    over_suppression: Sequence[OverSuppression] = (),
+    data: ChartData, period: Period, over_suppression: Sequence[OverSuppression] = ()
 ) -> tuple[ChartSeries, ...]:
+    """The key markers' series in the period, with the band and line the screen draws."""
     # The most prominent warning shows on the chart too, beside the estradiol point.
     # Only the most recent episode is labelled; the earlier ones show as ▼ markers.
     suppressed_on = {episode.day: episode for episode in over_suppression[-1:]}
-    series = []
-    for key in CHART_MARKERS:
-        cells = marker_cells(key, views, history, system)
-        points = tuple(
-            ChartPoint(
-                cell.day,
-                cell.value,
-                cell.comparator is not None,
-                cell.flag,
-                annotation=(
-                    "on " + " and ".join(suppressed_on[cell.day].inhibitors)
-                    if key == "estradiol" and cell.day in suppressed_on
-                    else ""
-                ),
-            )
-            for cell in cells
-            if cell.value is not None and cell.day is not None
+    found = []
+    for key in (*CHART_MARKERS, "tmsc"):
+        plot = data.plot(key)
+        source = plot.series_by_key(key)
+        band = next((band for band in plot.bands if band.kind == "target"), None)
+        line = next(
+            (line for line in plot.lines if line.kind == "threshold" and line.series_key == key),
+            None,
         )
-        if key == "t_e_ratio":
-            threshold = t_e_threshold(system)
-            series.append(
-                ChartSeries(
-                    key=key,
-                    label="T/E ratio",
-                    unit="nmol/L ÷ pmol/L" if system == "si" else "ng/dL ÷ pg/mL",
-                    points=points,
-                    band_low=None,
-                    band_high=None,
-                    reference=threshold,
-                    reference_label=f"{threshold:g} reference",
-                )
-            )
-            continue
-        band = default_range(key)
-        clinician = [t for t in history.targets if t.analyte == key]
-        if clinician:
-            pseudo = LabResult(key, 0.0, 0.0, get_analyte(key).canonical_unit)
-            band, _origin = range_in_force(pseudo, history.targets)
-        low = display_bound(key, band.low, system)
-        high = display_bound(key, band.high, system)
-        unit = convert_for_display(key, 1.0, system)[1]
-        series.append(
+        points = []
+        for point in source.points:
+            if not period.contains(point.day):
+                continue
+            flag = point.flag or "none"
+            if line is not None:
+                # A ratio has a reference line, not a range: below it is drawn as ▼.
+                flag = "below_reference" if point.value < line.value else "none"
+            annotation = ""
+            if key == "estradiol" and point.day in suppressed_on:
+                annotation = "on " + " and ".join(suppressed_on[point.day].inhibitors)
+            points.append(ChartPoint(point.day, point.value, point.censored, flag, annotation))
+        found.append(
             ChartSeries(
                 key=key,
-                label=marker_label(key),
-                unit=unit,
-                points=points,
-                band_low=low,
-                band_high=high,
-                band_label="target range",
+                label=_LABELS.get(key, plot.title),
+                unit=plot.unit,
+                points=tuple(points),
+                band_low=band.low if band else None,
+                band_high=band.high if band else None,
+                reference=line.value if line else None,
+                reference_label=f"{line.value:g} reference" if line else "",
+                band_label="target range" if band else "",
             )
         )
-    tmsc_cells = marker_cells("tmsc", views, history, system)
-    series.append(
-        ChartSeries(
-            key="tmsc",
-            label="TMSC (total motile sperm count)",
-            unit="10^6",
-            points=tuple(
-                ChartPoint(cell.day, cell.value, False, "none")
-                for cell in tmsc_cells
-                if cell.value is not None and cell.day is not None
-            ),
-            band_low=None,
-            band_high=None,
+    return tuple(found)
+
+
+def medication_spans(data: ChartData, period: Period) -> tuple[MedicationSpan, ...]:
+    """The screen's medication spans in the period, each with its labelled dose steps."""
+    spans = []
+    for span in sorted(data.spans, key=lambda s: (s.start, s.name)):
+        if span.start > period.end or (not span.ongoing and span.end <= period.start):
+            continue
+        if not span.ongoing and span.end <= span.start:
+            continue  # stopped before its first day: never taken
+        spans.append(
+            MedicationSpan(
+                span.name, span.start, None if span.ongoing else span.end, _steps(data, span)
+            )
         )
+    return tuple(spans)
+
+
+def _steps(data: ChartData, span: ScreenSpan) -> tuple[tuple[date, str], ...]:
+    return tuple(
+        (change.day, change.label)
+        for change in data.changes
+        if change.regimen_index == span.regimen_index
+        and change.kind in ("start", "change")
+        and (span.ongoing or change.day < span.end)
     )
-    return tuple(series)
