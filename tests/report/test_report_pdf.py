@@ -100,7 +100,7 @@ def test_lab_table_has_entered_and_converted_values(report: Pdf) -> None:
     assert "2025-02-10 08:00 450° ▼<5 — 5° 90" in labs
     assert "As entered: 2025-02-10 Total testosterone 15.6 nmol/L; 2025-02-10 LH 5 mIU/mL" in labs
     assert "2025-01-06 08:00¹ ▼250 51.1 30 ▼8.33 3 4 83.3 30" in labs
-    assert "DEXA T" in labs and "2025-01-08 ▼−1.4" in labs
+    assert "DEXA" in labs and "2025-01-08 ▼−1.4" in labs
 
 
 def test_semen_with_who_limits_and_tmsc(report: Pdf) -> None:

@@ -13,6 +13,7 @@ from fertilitytracker.services.journal import (
     build_semen,
     change_regimen,
     log_dose,
+    record_dexa,
     record_draw,
     record_semen,
     start_regimen,
@@ -242,3 +243,34 @@ def test_cjk_and_arabic_names_print(filled: Journal, tmp_path: Path) -> None:
     # in reading order: pypdf undoes the drawing order.
     assert "\ufee3\ufea4\ufee4\ufeaa \ufe8d\ufef7\ufea3\ufee4\ufeaa" in first
     assert "محمد" not in first  # not the isolated, unjoined letters
+
+
+def test_page_one_names_hematocrit_action_level_lipids_dexa_and_semen(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        start_regimen(journal, "testosterone", "100", "mg", "weekly", date(2024, 10, 1))
+        record_draw(
+            journal,
+            date(2025, 3, 1),
+            [
+                ResultInput("total_testosterone", "700", "ng/dL"),
+                ResultInput("shbg", "22", "nmol/L"),
+                ResultInput("hematocrit", "55.5", "%"),
+                ResultInput("ldl", "162", "mg/dL"),
+                ResultInput("hdl", "50", "mg/dL"),
+            ],
+            time(8, 0),
+        )
+        record_semen(journal, build_semen(date(2025, 3, 5), "2.5", "12", "35", "25", "3", "3"))
+        record_dexa(journal, date(2025, 3, 10), "-2.7", "spine", None)
+    first = _squash(_report(journal, tmp_path).pages[0])
+    assert "Hematocrit 55.5 % 2025-03-01 ▲ above the 54 % action level on testosterone" in first
+    assert "SHBG 22 nmol/L" in first
+    assert "Sperm concentration 12 million/mL 2025-03-05 ▼ below WHO lower limit" in first
+    assert "Total motility 35 % 2025-03-05 ▼ below WHO lower limit" in first
+    assert "TMSC 10.5 million" in first
+    assert "DEXA T-score −2.7 SD 2025-03-10 WHO osteoporosis band" in first
+    # Only the flagged lipid is named; HDL 50 is within range.
+    assert "Lipids flagged in the period: LDL cholesterol 162 mg/dL ▲ high (2025-03-01)" in first
+    assert "HDL" not in first

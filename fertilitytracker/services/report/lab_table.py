@@ -185,7 +185,7 @@ SHORT_NAMES: dict[str, str] = {
     "hdl": "HDL",
     "ldl": "LDL",
     "triglycerides": "TG",
-    "dexa_t_score": "DEXA T",
+    "dexa_t_score": "DEXA",
 }
 _GRID_ORDER = tuple(SHORT_NAMES)
 

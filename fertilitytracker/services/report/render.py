@@ -747,20 +747,22 @@ class _Report:
         ]
         limits = {key: (limit, unit) for key, _name, limit, unit in data.who_limits}
         header = [
-            self.para(f"<b>{text}</b>", "cell")
+            self.para(f"<b><font size=7>{text}</font></b>", "cell")
             for text in (
                 "Date",
-                "Abstin&shy;ence",
+                "Abstinence",
                 "Volume",
-                "Concen&shy;tration",
+                "Concentration",
                 "Total motility",
-                "Progres&shy;sive motility",
+                "Progressive motility",
                 "Normal forms",
                 "Total count",
                 "TMSC",
-                "Progres&shy;sive TMSC",
+                "Progressive TMSC",
             )
         ]
+        # Each column keeps one precision, so the numbers line up on the right.
+        places = {"semen_volume": 1, "sperm_concentration": 1}
         units_row = ["", "days", "mL", "million/mL", "%", "%", "%", "million", "million", "million"]
         limit_row: list[Any] = [f"WHO {data.who_edition} limit", ""]
         for key in [*keys, "total_sperm_count"]:
@@ -788,7 +790,7 @@ class _Report:
                     cells.append("—")
                     continue
                 low = result.flag == "low"
-                cells.append(f"{'▼ ' if low else ''}{number(result.value)}")
+                cells.append(f"{'▼ ' if low else ''}{fixed(result.value, places.get(key, 0))}")
                 if low:
                     extra.append(("FONTNAME", (column, len(rows)), (column, len(rows)), BOLD))
             total = row.view.derived["total_sperm_count"]
@@ -797,15 +799,16 @@ class _Report:
                 cells.append("—")
             else:
                 below = total_limit is not None and total.value < total_limit
-                cells.append(f"{'▼ ' if below else ''}{number(total.value)}")
+                cells.append(f"{'▼ ' if below else ''}{fixed(total.value, 1)}")
                 if below:
                     extra.append(("FONTNAME", (7, len(rows)), (7, len(rows)), BOLD))
             for key in ("tmsc", "tmsc_progressive"):
                 derived = row.view.derived[key]
-                cells.append("—" if derived.value is None else number(derived.value))
+                cells.append("—" if derived.value is None else fixed(derived.value, 1))
             rows.append(cells)
+        extra.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
         story.append(
-            self.table(rows, [54, 40, 38, 54, 44, 48, 40, 44, 44, 50], extra, header_rows=3)
+            self.table(rows, [50, 50, 38, 62, 44, 54, 42, 42, 42, 54], extra, header_rows=3)
         )
         story.append(self.para(f"WHO source: {markup(data.who_source)}", "note"))
         return story
@@ -920,6 +923,12 @@ class _Report:
                 progress(fraction, label)
             story += part()
         return story
+
+
+def fixed(value: float, places: int) -> str:
+    """A number with a fixed count of decimals and a true minus sign: 3.0, 117.0, −1.4."""
+    text = f"{value:,.{places}f}"
+    return text.replace("-", "−")
 
 
 def _context_cell(context: DrawContextRow | None, marks: dict[str, tuple[str, str, str]]) -> str:
