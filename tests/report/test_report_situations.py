@@ -160,7 +160,8 @@ def test_symptom_trend_says_which_way_is_better(filled: Journal, tmp_path: Path)
     text = _squash(_report(filled, tmp_path).text)
     symptoms = text[text.index("Symptoms") :]
     assert "0 (none) to 10 (worst)" in symptoms
-    assert "libido 4 5.5 7 → 4" in symptoms and "improved" in symptoms
+    # 7 → 4 over three months: lower is better, and the trend says so in words.
+    assert "libido 4 5.5 7 → 4 2025-01-06 → 2025-04-06 improved −1 (improving)" in symptoms
 
 
 def test_many_dose_changes_are_counted_as_dose_changes(journal: Journal, tmp_path: Path) -> None:

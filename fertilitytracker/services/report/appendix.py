@@ -255,7 +255,14 @@ class Appendix(ReportLayout):
             )
         )
         rows: list[list[Any]] = [
-            ["Symptom", "Entries", "Mean (0–10)", "First → latest", "Direction", "Trend / 30 days"]
+            [
+                "Symptom",
+                "Entries",
+                "Mean (0–10)",
+                "First → latest",
+                "Direction",
+                "Trend per 30 days",
+            ]
         ]
         for symptom in data.symptoms:
             slope = symptom.slope_per_30_days
@@ -270,7 +277,7 @@ class Appendix(ReportLayout):
                         "cell",
                     ),
                     _direction(symptom.first[1], symptom.latest[1]),
-                    "—" if slope is None else signed(round(slope, 1)),
+                    _trend_text(slope),
                 ]
             )
         story.append(self.table(rows, [120, 45, 55, 120, 75, 85]))
@@ -341,6 +348,16 @@ def _context_cell(context: DrawContextRow | None, marks: dict[str, tuple[str, st
     if context.fasting is not None:
         text += " F" if context.fasting else " N"
     return text + "".join(marks[key][0] for key, _text, _source in context.notes if key in marks)
+
+
+def _trend_text(slope: float | None) -> str:
+    """The least-squares trend with the way it goes on the 0 (none) to 10 (worst) scale."""
+    if slope is None:
+        return "—"
+    rounded = round(slope, 1)
+    if rounded == 0:
+        return "0 (steady)"
+    return f"{signed(rounded)} ({'improving' if rounded < 0 else 'worsening'})"
 
 
 def _direction(first: int, latest: int) -> str:
