@@ -28,6 +28,7 @@ LINE = colors.Color(0.35, 0.35, 0.35)
 POINT_RADIUS = 2.3
 LANE_HEIGHT = 7.0
 LANE_GAP = 1.5
+CROWDED_POINTS = 150
 
 
 def _drawing(width: float, height: float) -> Drawing:
@@ -363,13 +364,16 @@ def small_multiple(
     radius = (
         POINT_RADIUS if len(points) <= 40 else max(1.0, POINT_RADIUS * math.sqrt(40 / len(points)))
     )
+    # Hundreds of results: the line carries the in-range ones, markers show the flagged ones.
+    crowded = len(points) > CROWDED_POINTS
     for point in points:
         px, py = x(point.day), y_of(point.value)
-        _marker(group, px, py, point.censored, point.flag, radius)
+        if not crowded or point.censored or point.flag in ("low", "high", "below_reference"):
+            _marker(group, px, py, point.censored, point.flag, radius)
         if point.annotation:
             # Written beside the point, on the side with room, so it is read on paper.
             text = f"▼ below target range {visual_order(point.annotation)}"
-            size = 5.8
+            size = 7.0
             room_right = right - px - 5
             anchor, tx = (
                 ("start", px + 5)
