@@ -297,3 +297,20 @@ def test_trends_are_the_charts_screens_series(history: History, settings: Report
     assert ratio.reference == 10.0 and ratio.points[0].flag == "below_reference"
     (span,) = data.spans
     assert span.steps == ((date(2025, 1, 10), "1 mg daily"), (date(2025, 2, 15), "0.5 mg daily"))
+
+
+def test_page_one_trend_lines_hold_each_markers_values(
+    history: History, settings: ReportSettings
+) -> None:
+    data = build_report_data(history, settings, today=TODAY)
+    testosterone = data.sparklines["total_testosterone"]
+    assert [day for day, _value in testosterone] == [
+        date(2025, 1, 6),
+        date(2025, 2, 10),
+        date(2025, 3, 20),
+    ]
+    assert testosterone[-1][1] == 520.0
+    assert [value for _day, value in data.sparklines["tmsc"]] == [30.0, 6.0]
+    # Within a shorter period, only its own values.
+    march = build_report_data(history, settings, today=TODAY, start=date(2025, 3, 1))
+    assert [day for day, _value in march.sparklines["total_testosterone"]] == [date(2025, 3, 20)]

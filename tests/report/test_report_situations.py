@@ -268,9 +268,10 @@ def test_page_one_names_hematocrit_action_level_lipids_dexa_and_semen(
     first = _squash(_report(journal, tmp_path).pages[0])
     assert "Hematocrit 55.5 % 2025-03-01 ▲ above the 54 % action level on testosterone" in first
     assert "SHBG 22 nmol/L" in first
-    assert "Sperm concentration 12 million/mL 2025-03-05 ▼ below WHO lower limit" in first
-    assert "Total motility 35 % 2025-03-05 ▼ below WHO lower limit" in first
+    assert "Sperm concentration 12 million/mL 2025-03-05 ▼ below WHO limit" in first
+    assert "Total motility 35 % 2025-03-05 ▼ below WHO limit" in first
     assert "TMSC 10.5 million" in first
+    assert "DEXA T-score −2.7 SD 2025-03-10 WHO osteoporosis band −" not in first
     assert "DEXA T-score −2.7 SD 2025-03-10 WHO osteoporosis band" in first
     # Only the flagged lipid is named; HDL 50 is within range.
     assert "Lipids flagged in the period: LDL cholesterol 162 mg/dL ▲ high (2025-03-01)" in first

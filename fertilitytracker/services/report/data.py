@@ -60,7 +60,7 @@ from fertilitytracker.services.report.responses import current_course_start, res
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.text import clinician_text
-from fertilitytracker.services.report.trends import chart_series, medication_spans
+from fertilitytracker.services.report.trends import chart_series, medication_spans, sparklines
 from fertilitytracker.services.views import (
     all_draw_views,
     semen_view,
@@ -176,6 +176,7 @@ def build_report_data(
         markers=key_markers(history, all_views, period, system, course_start),
         baseline_rule=baseline_rule(course_start, offsets.course_gap_days),
         flagged_lipids=flagged_lipids(history, views, system),
+        sparklines=sparklines(screen, period, KEY_MARKERS),
         over_suppression=over_suppression,
         due=tuple(sorted(due_tests(history, as_of, offsets), key=lambda t: (t.due, t.opens))),
         charts=chart_series(screen, period, over_suppression),

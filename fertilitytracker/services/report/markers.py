@@ -34,7 +34,7 @@ from fertilitytracker.services.views import (
 )
 
 SEMEN_KEYS = frozenset({"sperm_concentration", "total_motility"})
-WHO_LOW_WORDS = "▼ below WHO lower limit"
+WHO_LOW_WORDS = "▼ below WHO limit"
 KEY_MARKERS: tuple[str, ...] = (
     "total_testosterone",
     "free_testosterone",
@@ -90,10 +90,11 @@ def _flag_text(key: str, latest: ValueCell | None, history: History) -> str:
     if latest is None or latest.value is None or latest.day is None:
         return ""
     if key in SEMEN_KEYS:
-        return WHO_LOW_WORDS if latest.flag == "low" else "at or above the WHO limit"
+        return WHO_LOW_WORDS if latest.flag == "low" else "≥ WHO limit"
     if key == "dexa_t_score":
+        # The band's name; its bounds are on the ranges page.
         band = dexa_band(latest.value)
-        return dexa_band_label(band)
+        return dexa_band_label(band).split(" (")[0]
     if key == "hematocrit":
         action = get_analyte("hematocrit").action_high
         on = t_lh_confounders(history.regimens, latest.day)

@@ -300,3 +300,5 @@ class ReportData:
     rules: tuple[RuleUsed, ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)
     flagged_lipids: tuple[tuple[str, ValueCell], ...] = ()  # (name, latest flagged value)
+    # Each key marker's values in the period, oldest first, for page 1's small trend lines.
+    sparklines: Mapping[str, tuple[tuple[date, float], ...]] = field(default_factory=dict)

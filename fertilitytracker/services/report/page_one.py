@@ -13,6 +13,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from fertilitytracker.core.adherence import Adherence
+from fertilitytracker.services.report.charts import sparkline
 from fertilitytracker.services.report.data import (
     RegimenSummary,
 )
@@ -187,9 +188,11 @@ class PageOne(ReportLayout):
         return story
 
     def _markers_table(self) -> Table:
-        rows: list[list[Any]] = [["Marker", "Latest", "Date", "Flag", "Baseline", "Change"]]
+        rows: list[list[Any]] = [
+            ["Marker", "Latest", "Date", "Flag", "Baseline", "Change", "Trend"]
+        ]
         extra: list[tuple[Any, ...]] = []
-        relative = [84, 100, 52, 104, 92, 68]
+        relative = [78, 90, 48, 96, 100, 60, 40]
         widths = self.widths(relative)
         for index, marker in enumerate(self.data.markers, start=1):
             latest = marker.latest
@@ -230,6 +233,7 @@ class PageOne(ReportLayout):
                     self.fit(flag, widths[3]),
                     baseline_text,
                     change_text(marker.change),
+                    sparkline(self.data.sparklines.get(marker.key, ()), widths[6] - 6, 9),
                 ]
             )
         extra.append(("ALIGN", (5, 1), (5, -1), "RIGHT"))

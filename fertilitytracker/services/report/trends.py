@@ -87,3 +87,35 @@ def _steps(data: ChartData, span: ScreenSpan) -> tuple[tuple[date, str], ...]:
         and change.kind in ("start", "change")
         and (span.ongoing or change.day < span.end)
     )
+
+
+# Where each page-1 marker's values are on the Charts screen: (plot, series).
+_SPARK_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "free_testosterone": (
+        "free_testosterone",
+        ("free_testosterone_measured", "free_testosterone_calculated"),
+    ),
+    "total_motility": ("motility", ("total_motility",)),
+}
+
+
+def sparklines(
+    data: ChartData, period: Period, keys: Sequence[str]
+) -> dict[str, tuple[tuple[date, float], ...]]:
+    """Each marker's values in the period, oldest first, from the screen's series."""
+    found: dict[str, tuple[tuple[date, float], ...]] = {}
+    plot_keys = {plot.key for plot in data.plots}
+    for key in keys:
+        plot_key, series_keys = _SPARK_SOURCES.get(key, (key, (key,)))
+        if plot_key not in plot_keys:
+            continue
+        plot = data.plot(plot_key)
+        points = sorted(
+            (point.day, point.value)
+            for series in plot.series
+            if series.key in series_keys
+            for point in series.points
+            if period.contains(point.day)
+        )
+        found[key] = tuple(points)
+    return found
