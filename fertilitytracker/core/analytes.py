@@ -75,6 +75,8 @@ class Analyte:
     action_high: float | None = None  # hematocrit action level on testosterone
     action_source: str = ""
     bands: tuple[Band, ...] = ()
+    floor: float | None = None  # estradiol: the over-suppression floor (docs/clinical.md §4)
+    floor_source: str = ""
 
     @property
     def preferred_loinc(self) -> str | None:
@@ -149,6 +151,8 @@ def _analyte_from_json(raw: dict[str, Any], plausible_note: str) -> Analyte:
         action_high=_optional_float(raw.get("action_high")),
         action_source=raw.get("action_source", ""),
         bands=bands,
+        floor=_optional_float(raw.get("floor")),
+        floor_source=raw.get("floor_source", ""),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from fertilitytracker.core.derived import round_beside
+
 MISSING_TEXT = "—"
 
 
@@ -31,6 +33,21 @@ def format_number(value: float | None) -> str:
         text = text.rstrip("0").rstrip(".")
     # A true minus sign: a hyphen is easily missed on screen and on paper.
     return "−" + text[1:] if text.startswith("-") else text
+
+
+def format_beside(value: float | None, reference: float | None) -> str:
+    """A value as `format_number` writes it, but never rounded across `reference`.
+
+    docs/clinical.md §3: a T/E of 9.997 shows as "9.997", not "10".
+    """
+    text = format_number(value)
+    if value is None or reference is None:
+        return text
+    shown = float(text.replace("−", "-"))
+    if (shown < reference) == (value < reference):
+        return text
+    exact = f"{round_beside(value, reference, significant=4):g}"
+    return "−" + exact[1:] if exact.startswith("-") else exact
 
 
 def format_dose(dose: float, unit: str) -> str:

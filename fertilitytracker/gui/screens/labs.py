@@ -687,7 +687,8 @@ class LabsScreen(QWidget):
         """The blood draws as the services view them, in the user's unit system."""
         history = self._context.history()
         system = self._context.unit_system()
-        return [lab_draw_view(draw, history.targets, system) for draw in history.draws]
+        edition = self._context.who_edition()
+        return [lab_draw_view(draw, history, system, edition) for draw in history.draws]
 
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
