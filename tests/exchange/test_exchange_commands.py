@@ -12,6 +12,8 @@ import pytest
 
 from fertilitytracker.cli import run
 
+from .conftest import without_state
+
 
 @dataclass
 class Outcome:
@@ -63,7 +65,13 @@ def test_every_format_round_trips_through_the_command_line(cli, tmp_path: Path) 
         db = f"{format}.sqlite3"
         first = cli("import", str(out), "--format", format, db=db)
         assert first.code == 0, first.err
-        assert json.loads(cli("labs", "--json", db=db).out) == original
+        readings = json.loads(cli("labs", "--json", db=db).out)
+        if format == "fhir":
+            # FHIR brings results back, not regimens (docs/clinical.md §7): the estradiol state
+            # needs the inhibitor, so only it may differ.
+            assert without_state(readings) == without_state(original)
+        else:
+            assert readings == original
         again = cli("import", str(out), "--format", format, db=db)
         assert again.out.startswith("0 new, ")
 
