@@ -689,11 +689,11 @@ class _Report:
                 if low:
                     extra.append(("FONTNAME", (column, len(rows)), (column, len(rows)), BOLD))
             total = row.view.derived["total_sperm_count"]
-            total_limit = limits.get("total_sperm_count", (None, ""))[0]
             if total.value is None:
                 cells.append("—")
             else:
-                below = total_limit is not None and total.value < total_limit
+                # The flag the core gave the total count (docs/clinical.md §2).
+                below = row.view.derived_flags.get("total_sperm_count") == "low"
                 cells.append(f"{'▼ ' if below else ''}{number(total.value)}")
                 if below:
                     extra.append(("FONTNAME", (7, len(rows)), (7, len(rows)), BOLD))
