@@ -36,6 +36,7 @@ from fertilitytracker.services.views import (
     ResultView,
     dexa_view,
     estradiol_caution,
+    estradiol_headline,
     flag_words,
     ratio_shown,
     result_view,
@@ -99,6 +100,7 @@ class ChartPoint:
     estradiol_state: EstradiolState | None = None
     note: str | None = None  # "albumin assumed 43 g/L", a DEXA band, a symptom note
     flag_text: str | None = None  # the flag in words, as every surface words it
+    headline: str | None = None  # the estradiol state in a few words, for the plot's title
 
     @property
     def over_suppressed(self) -> bool:
@@ -365,6 +367,7 @@ def _result_point(view: ResultView, day: date, kind: PointKind) -> ChartPoint:
         estradiol_state=view.estradiol_state,
         note=note,
         flag_text=flag_words(view),
+        headline=estradiol_headline(view),
     )
 
 
@@ -619,10 +622,8 @@ def _over_suppression_warning(series: ChartSeries) -> str | None:
     latest = series.points[-1]
     if latest.estradiol_state is None:
         return None
-    when = f"Latest estradiol ({latest.text}, {latest.day.isoformat()})"
-    if latest.over_suppressed:
-        return f"⚠ {when} may be over-suppressed: {latest.note}"
-    return f"⚠ {when}: cannot tell: {latest.note}"
+    # Short enough for one title line: the hover and the tooltip carry the full caution.
+    return f"⚠ Latest estradiol ({latest.text}, {latest.day.isoformat()}) {latest.headline}"
 
 
 def _plot(

@@ -152,6 +152,20 @@ def estradiol_caution(result: ResultView) -> str | None:
     return None
 
 
+def estradiol_headline(result: ResultView) -> str | None:
+    """The estradiol state in a few words, for a title line (docs/clinical.md §4)."""
+    inhibitors = " and ".join(result.inhibitors) or "an aromatase inhibitor"
+    floor = f"{format_number(result.floor)} {result.unit}"
+    if result.estradiol_state == "below_floor":
+        return f"is below the floor of {floor} on an aromatase inhibitor ({inhibitors})"
+    if result.estradiol_state == "cannot_tell":
+        return (
+            f"cannot tell whether it is below the floor of {floor} on an aromatase inhibitor "
+            f"({inhibitors}): an LC-MS/MS assay can tell"
+        )
+    return None
+
+
 def _round(value: float | None) -> float | None:
     """Round for display: two decimals, or four significant figures below 1 (SI ratios)."""
     if value is None:

@@ -147,10 +147,10 @@ def _chart_state(qtbot, context: AppContext, tmp_path: Path) -> str | None:
         assert "⚠" not in title
         return None
     assert size == OVER_SUPPRESSED_SIZE_PX
-    if "may be over-suppressed" in title:
-        return "below_floor"
-    assert "cannot tell" in title, title
-    return "cannot_tell"
+    if "cannot tell whether it is below the floor" in title:
+        return "cannot_tell"
+    assert ") is below the floor" in title, title
+    return "below_floor"
 
 
 def _json_state(context: AppContext, capsys: pytest.CaptureFixture[str]) -> str | None:

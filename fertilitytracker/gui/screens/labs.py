@@ -646,8 +646,9 @@ class LabsScreen(QWidget):
         tables_layout = QVBoxLayout(tables)
         tables_layout.setContentsMargins(0, 0, 0, 0)
         draws_label = QLabel(
-            "<b>Blood draws</b> — ▼ below / ▲ above target range · — not computed (hover "
-            "for why) · * albumin assumed",
+            "<b>Blood draws</b> — ▼ below / ▲ above target range · ◆ cannot tell (a limit) · "
+            "⚠ estradiol below the floor or cannot tell, on an aromatase inhibitor · — not "
+            "computed (hover for why) · * albumin assumed",
             self,
         )
         tables_layout.addWidget(draws_label)

@@ -221,13 +221,14 @@ class TodayScreen(QWidget):
         value = html.escape(warning.value_text)
         floor = html.escape(warning.floor_text)
         names = html.escape(warning.regimens)
+        advice = html.escape(LC_MS_ADVICE[0].upper() + LC_MS_ADVICE[1:])
         if warning.cannot_tell:
             # docs/clinical.md §4 "cannot tell": a caution of its own, never silence.
             title = "⚠ Estradiol: over-suppression cannot be ruled out"
             body = (
                 f"Your latest estradiol ({value} on {warning.draw_date}) is below the assay's "
                 f"limit, which is above {floor}, while an aromatase inhibitor ({names}) is "
-                f"active: it may be below the floor. {html.escape(LC_MS_ADVICE.capitalize())}: "
+                f"active: it may be below the floor. {advice}: "
                 "discuss this result with your clinician."
             )
         else:

@@ -324,8 +324,9 @@ class _Report:
             story.append(Spacer(1, 5))
             story.append(
                 self.para(
-                    f"<b>▼ {lead}, estradiol was below the floor, or could not be told apart "
-                    f"from it, while an aromatase inhibitor was active</b> ({listed}).{tail}",
+                    f"<b>▼ {lead}, estradiol was below the floor, or over-suppression could "
+                    f"not be ruled out, while an aromatase inhibitor was active</b> "
+                    f"({listed}).{tail}",
                     "base",
                 )
             )
