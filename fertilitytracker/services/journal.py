@@ -466,6 +466,7 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
     base = regimen.time_of_day or BACKFILL_DEFAULT_TIME
     base_minutes = base.hour * 60 + base.minute
     events: list[DoseEvent] = []
+    medication = lookup_medication(regimen.name)
     # expected_slots applies core.schedules.doses_due_on with the anchor adherence uses.
     for day, count in expected_slots(regimen, end, start=start):
         step = regimen.step_on(day)
@@ -475,7 +476,7 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
             # Several doses a day are spread over the rest of the day, never past midnight.
             minutes = base_minutes + slot * (24 * 60 - base_minutes) // count
             at = datetime.combine(day, time(minutes // 60, minutes % 60))
-            events.append(DoseEvent(regimen.id, at, "taken", step.dose, step.unit))
+            events.append(build_dose(regimen, medication, at, "taken"))
     with journal.transaction():
         ids = tuple(journal.doses.add(event) for event in events)
     if not ids:
