@@ -140,9 +140,9 @@ def estradiol_caution(result: ResultView) -> str | None:
     if result.estradiol_state == "cannot_tell":
         limit = f"{format_number(result.value)} {result.unit}"
         where = (
-            f"below the assay's limit of {limit}, above the floor of {floor}"
+            f"below the assay's limit of {limit}, which is not below the floor of {floor}"
             if result.comparator in ("<", "<=")
-            else f"above {limit} only, under the floor of {floor}"
+            else f"above {limit} only, which is below the floor of {floor}"
         )
         return (
             f"{where}, while an "

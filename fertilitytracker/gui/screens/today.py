@@ -227,7 +227,7 @@ class TodayScreen(QWidget):
             title = "⚠ Estradiol: over-suppression cannot be ruled out"
             body = (
                 f"Your latest estradiol ({value} on {warning.draw_date}) is below the assay's "
-                f"limit, which is above {floor}, while an aromatase inhibitor ({names}) is "
+                f"limit, which is not below {floor}, while an aromatase inhibitor ({names}) is "
                 f"active: it may be below the floor. {advice}: "
                 "discuss this result with your clinician."
             )
