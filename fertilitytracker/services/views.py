@@ -19,6 +19,7 @@ from fertilitytracker.core.derived import (
     semen_derived,
     t_e_ratio_si,
 )
+from fertilitytracker.core.draw_context import DrawContext, all_draw_contexts
 from fertilitytracker.core.ranges import Flag, RangeOrigin
 from fertilitytracker.core.reading import EstradiolState, FloorOrigin, Reading, read_value
 from fertilitytracker.core.records import (
@@ -104,6 +105,7 @@ class DrawView:
     t_e_canonical: Derived | None = None
     # The flags the core gave derived values that have a limit (total sperm count vs WHO).
     derived_flags: dict[str, Flag] = field(default_factory=dict)
+    context: DrawContext | None = None  # blood draws only (docs/clinical.md §8)
 
 
 FLAG_WORDS: dict[str, str] = {
@@ -346,7 +348,11 @@ def all_draw_views(
     history: History, system: UnitSystem = "us", who_edition: str = "2021"
 ) -> list[DrawView]:
     """Every draw, semen analysis and scan, oldest first."""
-    views = [lab_draw_view(draw, history, system, who_edition) for draw in history.draws]
+    contexts = all_draw_contexts(history)
+    views = [
+        replace(lab_draw_view(draw, history, system, who_edition), context=contexts[draw.date])
+        for draw in history.draws
+    ]
     views += [semen_view(analysis, who_edition) for analysis in history.semen]
     views += [dexa_view(scan, history) for scan in history.dexa]
     order = {"labs": 0, "semen": 1, "dexa": 2}
@@ -355,7 +361,7 @@ def all_draw_views(
 
 def draw_view_json(view: DrawView) -> dict[str, object]:
     """The `labs --json` shape of docs/cli.md for one draw."""
-    return {
+    document: dict[str, object] = {
         "date": view.date.isoformat(),
         "kind": view.kind,
         "results": [
@@ -379,6 +385,41 @@ def draw_view_json(view: DrawView) -> dict[str, object]:
             for result in view.results
         ],
         "derived": _derived_json(view),
+    }
+    if view.context is not None:
+        document["context"] = context_json(view.context)
+    return document
+
+
+def context_summary(context: DrawContext) -> str:
+    """The draw's context in one line: "drawn 07:45, fasting; anastrozole 10.5 h after the
+    last logged dose, hcg: no dose logged" (docs/clinical.md §8)."""
+    when = f"drawn {context.time:%H:%M}" if context.time else "time of draw not recorded"
+    fasting = {True: "fasting", False: "not fasting", None: "fasting not recorded"}
+    parts = [f"{when}, {fasting[context.fasting]}"]
+    doses = [
+        f"{since.medication} {since.hours:.1f} h after the last logged dose"
+        if since.hours is not None
+        else f"{since.medication}: no dose logged before the draw"
+        for since in context.since_doses
+    ]
+    if doses:
+        parts.append(", ".join(doses))
+    return "; ".join(parts)
+
+
+def context_json(context: DrawContext) -> dict[str, object]:
+    """A blood draw's `context` in `labs --json` (docs/cli.md; docs/clinical.md §8)."""
+    return {
+        "time": context.time.strftime("%H:%M") if context.time else None,
+        "fasting": context.fasting,
+        "hours_since_last_dose": {
+            since.medication: None if since.hours is None else round(since.hours, 1)
+            for since in context.since_doses
+        },
+        "notes": [
+            {"note": note.key, "text": note.text, "source": note.source} for note in context.notes
+        ],
     }
 
 

@@ -60,6 +60,16 @@ def without_state(draws: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def without_dose_hours(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`labs --json` without the hours since each dose, which only medications can give."""
+    return [
+        {**draw, "context": {**draw["context"], "hours_since_last_dose": None}}
+        if "context" in draw
+        else draw
+        for draw in readings
+    ]
+
+
 def _without_ids(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: _without_ids(getattr(value, f.name)) for f in dataclasses.fields(value)}
