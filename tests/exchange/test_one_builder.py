@@ -64,3 +64,40 @@ def test_an_imported_lab_result_names_its_analyte_as_data(journal: Journal, tmp_
     assert error.analyte == "estradiol"
     assert error.inner_field == "unit"
     assert journal.is_empty()
+
+
+def test_an_imported_estradiol_with_a_one_sided_lab_range_keeps_the_warning(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """The issue's FHIR case: E2 `<18.4 pmol/L`, referenceRange with only `high`, on anastrozole."""
+    import json
+
+    from fertilitytracker.services.journal import start_regimen
+
+    from .conftest import readings
+
+    start_regimen(journal, "anastrozole", "1", "mg", "daily", date(2025, 12, 1))
+    observation = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "14715-7"}]},
+        "effectiveDateTime": "2026-01-05T08:30:00",
+        "valueQuantity": {
+            "value": 18.4,
+            "comparator": "<",
+            "unit": "pmol/L",
+            "system": "http://unitsofmeasure.org",
+            "code": "pmol/L",
+        },
+        "referenceRange": [
+            {"high": {"value": 143, "unit": "pmol/L", "system": "http://unitsofmeasure.org"}}
+        ],
+    }
+    path = tmp_path / "obs.json"
+    path.write_text(json.dumps(observation), encoding="utf-8")
+    import_file(journal, path, "fhir")
+    (estradiol,) = readings(journal)[0]["results"]
+    assert estradiol["range_source"] == "lab"  # the lab's high end is in force
+    assert estradiol["target_low"] == pytest.approx(10)  # its missing low end: the default
+    assert estradiol["flag"] == "low"  # <5.01 pg/mL is below 10 whatever its true value
+    assert estradiol["over_suppression"] == "below_floor"
