@@ -238,8 +238,11 @@ class SettingsScreen(QWidget):
         box = QGroupBox("Target ranges", parent)
         layout = QVBoxLayout(box)
         note = QLabel(
-            "Results are flagged against the lab's printed range when entered, else your "
-            "clinician's range, else the default below.",
+            "Results are flagged against your clinician's range, else the lab's printed range "
+            "when entered, else the default below; a range with one end open takes the other "
+            "from the next. A clinician's range flags earlier results too. On an aromatase "
+            "inhibitor, the estradiol floor is the low end of your clinician's estradiol range, "
+            "else the default; a lab's range never changes it.",
             box,
         )
         note.setWordWrap(True)
