@@ -41,6 +41,7 @@ from fertilitytracker.services.views import (
     ratio_shown,
     result_view,
     semen_view,
+    value_text,
     value_view,
 )
 
@@ -360,7 +361,8 @@ def _result_point(view: ResultView, day: date, kind: PointKind) -> ChartPoint:
     return ChartPoint(
         day=day,
         value=view.value,
-        text=_value_text(view.value, view.unit, view.comparator),
+        # Never rounded across the range it is flagged against (299.91 is not "300").
+        text=f"{value_text(view)} {view.unit}".strip(),
         flag=view.flag,
         comparator=view.comparator,
         kind=kind,

@@ -33,7 +33,7 @@ from fertilitytracker.core.records import (
     UnitSystem,
 )
 from fertilitytracker.core.units import convert_for_display
-from fertilitytracker.services.formatting import format_number
+from fertilitytracker.services.formatting import format_between, format_number
 
 DISPLAY_DECIMALS = 2
 
@@ -115,6 +115,12 @@ FLAG_WORDS: dict[str, str] = {
     "indeterminate": "cannot tell",
 }
 LC_MS_ADVICE = "a sensitive (LC-MS/MS) estradiol assay can tell"
+
+
+def value_text(result: ResultView) -> str:
+    """The shown value with its comparator ("692", "<8"), never rounded across its range."""
+    shown = format_between(result.value, result.target_low, result.target_high)
+    return f"{result.comparator or ''}{shown}"
 
 
 def flag_words(result: ResultView) -> str:

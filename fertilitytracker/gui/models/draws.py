@@ -25,6 +25,7 @@ from fertilitytracker.services.views import (
     ResultView,
     estradiol_caution,
     flag_words,
+    value_text,
 )
 
 # --- presentation helpers shared with the semen model ---------------------------------------
@@ -107,8 +108,8 @@ def _origin_word(result: ResultView, origin: str) -> str:
 
 
 def result_value_text(result: ResultView) -> str:
-    """The displayed value with its comparator: "692", "<8"."""
-    return f"{result.comparator or ''}{format_number(result.value)}"
+    """The displayed value with its comparator: "692", "<8" (never rounded across a bound)."""
+    return value_text(result)
 
 
 def result_cell(result: ResultView) -> CellText:

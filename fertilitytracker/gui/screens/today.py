@@ -52,6 +52,7 @@ from fertilitytracker.services.views import (
     ResultView,
     all_draw_views,
     flag_words,
+    value_text,
 )
 
 KEY_HORMONES: tuple[str, ...] = (
@@ -205,7 +206,7 @@ class TodayScreen(QWidget):
         return SuppressionWarning(
             result,
             entry.draw_date,
-            f"{result.comparator or ''}{format_number(result.value)} {result.unit}",
+            f"{value_text(result)} {result.unit}",
             f"the floor of {format_number(result.floor)} {result.unit}",
             " and ".join(result.inhibitors),
         )
@@ -407,8 +408,7 @@ class TodayScreen(QWidget):
             result = entry.result
             name = QLabel(result.name, self.latest_box)
             value = QLabel(
-                f"<b>{html.escape(result.comparator or '')}{format_number(result.value)}</b>"
-                f" {html.escape(result.unit)}",
+                f"<b>{html.escape(value_text(result))}</b> {html.escape(result.unit)}",
                 self.latest_box,
             )
             value.setAccessibleName(f"{result.name} value")
