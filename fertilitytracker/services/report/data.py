@@ -120,6 +120,9 @@ class ValueCell:
     comparator: str | None = None
     note: str | None = None
     reference: float | None = None  # a ratio's threshold: the shown value never crosses it
+    # The range it was flagged against: the shown value is never rounded onto or across it.
+    range_low: float | None = None
+    range_high: float | None = None
 
     @property
     def exact(self) -> bool:
@@ -359,6 +362,8 @@ def _cell_from_result(view: ResultView, day: date) -> ValueCell:
         day=day,
         flag=view.flag,
         comparator=view.comparator,
+        range_low=view.target_low,
+        range_high=view.target_high,
     )
 
 

@@ -32,7 +32,7 @@ from reportlab.platypus.flowables import Flowable
 from fertilitytracker import __version__
 from fertilitytracker.core.derived import T_E_THRESHOLD_SI, T_E_THRESHOLD_US
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.services.formatting import format_beside
+from fertilitytracker.services.formatting import format_beside, format_between
 from fertilitytracker.services.report.charts import legend, medication_timeline, small_multiple
 from fertilitytracker.services.report.data import (
     ChangeCell,
@@ -127,7 +127,12 @@ def _value_text(cell: ValueCell | None, with_unit: bool = True) -> str:
     if cell.value is None:
         return "—"
     # A ratio is never rounded across its reference (docs/clinical.md §3).
-    text = f"{cell.comparator or ''}{format_beside(cell.value, cell.reference)}"
+    shown = (
+        format_beside(cell.value, cell.reference)
+        if cell.reference is not None
+        else format_between(cell.value, cell.range_low, cell.range_high)
+    )
+    text = f"{cell.comparator or ''}{shown}"
     return f"{text} {unit(cell.unit)}" if with_unit and cell.unit else text
 
 
