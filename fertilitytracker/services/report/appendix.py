@@ -52,10 +52,12 @@ class Appendix(ReportLayout):
                 f"{self.data.counts.get('results', 0)} results, oldest first: one row per draw, "
                 f"in {markup(self.units_text)}. Time: when drawn, F fasting, N not fasting, "
                 "¹ ² notes under the table. ▼ below, ▲ above the range in force (bounds "
-                "included in range): the lab's own printed range where entered (†), else the "
-                "clinician's target, else the default (ranges and sources on the last pages). "
+                "included in range): the clinician's target, else the lab's own printed range "
+                "where entered (†), else the default; a side left open is taken from the next "
+                "(ranges and sources on the last pages). "
+                "◆ cannot tell: a censored value whose limit cannot be placed against the range. "
                 "° entered in another unit and converted (as entered below the table). &lt; "
-                "below detection: flagged only when every value it allows is below the range. "
+                "below detection: flagged low only when every value it allows is below the range. "
                 "Derived: T/E and T/LH ratios (T/E ▼ = below its reference), cFT = calculated "
                 "free testosterone; — not computed (an input missing or below detection), n/a = "
                 "T/LH not meaningful on exogenous testosterone or hCG.",
@@ -141,8 +143,10 @@ class Appendix(ReportLayout):
         if value.value is None:
             reason = value.note or ""
             return "n/a" if reason.startswith("not meaningful") else "—"
-        flag = {"low": "▼", "high": "▲", "below_reference": "▼"}.get(value.flag, "")
-        marks = ("†" if cell.range_from == "the lab's range" else "") + (
+        flag = {"low": "▼", "high": "▲", "below_reference": "▼", "indeterminate": "◆"}.get(
+            value.flag, ""
+        )
+        marks = ("†" if "the lab's range" in cell.range_from else "") + (
             "°" if cell.converted else ""
         )
         return f"{flag}{value.comparator or ''}{number(value.value)}{marks}"
@@ -219,11 +223,11 @@ class Appendix(ReportLayout):
                 if low:
                     extra.append(("FONTNAME", (column, len(rows)), (column, len(rows)), BOLD))
             total = row.view.derived["total_sperm_count"]
-            total_limit = limits.get("total_sperm_count", (None, ""))[0]
             if total.value is None:
                 cells.append("—")
             else:
-                below = total_limit is not None and total.value < total_limit
+                # The flag the core gave the total count (docs/clinical.md §2).
+                below = row.view.derived_flags.get("total_sperm_count") == "low"
                 cells.append(f"{'▼ ' if below else ''}{fixed(total.value, 1)}")
                 if below:
                     extra.append(("FONTNAME", (7, len(rows)), (7, len(rows)), BOLD))

@@ -14,13 +14,8 @@ from fertilitytracker.core.derived import (
 )
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import class_label
-from fertilitytracker.core.ranges import (
-    flag_value,
-    range_in_force,
-)
 from fertilitytracker.core.records import (
     History,
-    LabResult,
     Regimen,
     UnitSystem,
 )
@@ -30,10 +25,12 @@ from fertilitytracker.services.report.model import (
     ChangeCell,
     Period,
     ValueCell,
+    ValueFlag,
 )
 from fertilitytracker.services.views import (
     DrawView,
     ResultView,
+    value_view,
 )
 
 
@@ -62,6 +59,8 @@ def cell_from_result(view: ResultView, day: date) -> ValueCell:
         day=day,
         flag=view.flag,
         comparator=view.comparator,
+        range_low=view.target_low,
+        range_high=view.target_high,
     )
 
 
@@ -70,8 +69,9 @@ def cell_from_ratio(derived: Derived, day: date, system: UnitSystem) -> ValueCel
     unit = ""
     if derived.value is None:
         return ValueCell(None, unit, day, note=derived.reason)
-    below = derived.value < t_e_threshold(system)
-    return ValueCell(derived.value, unit, day, flag="below_reference" if below else "none")
+    # docs/clinical.md §3: decided by the core on the unrounded canonical ratio.
+    flag: ValueFlag = "below_reference" if derived.below_reference else "none"
+    return ValueCell(derived.value, unit, day, flag=flag, reference=t_e_threshold(system))
 
 
 def free_t_calculated_cell(
@@ -80,15 +80,13 @@ def free_t_calculated_cell(
     """The calculated free testosterone, flagged against the free testosterone range."""
     if derived.value is None:
         return None
-    pseudo = LabResult("free_testosterone", derived.value, derived.value, "pg/mL")
-    target, _origin = range_in_force(pseudo, history.targets)
-    value, unit = convert_for_display("free_testosterone", derived.value, system)
+    judged = value_view("free_testosterone", derived.value, day, history, system)
     note = FREE_T_LABEL + (f"; {derived.note}" if derived.note else "")
     return ValueCell(
-        value=value,
-        unit=unit,
+        value=judged.value,
+        unit=judged.unit,
         day=day,
-        flag=flag_value(derived.value, None, target.low, target.high),
+        flag=judged.flag,
         note=note,
     )
 

@@ -15,11 +15,10 @@ from fertilitytracker.core.derived import (
 from fertilitytracker.core.ranges import (
     dexa_band,
     dexa_band_label,
-    range_in_force,
 )
+from fertilitytracker.core.reading import range_in_force
 from fertilitytracker.core.records import (
     History,
-    LabResult,
     UnitSystem,
 )
 from fertilitytracker.core.units import convert_for_display
@@ -51,6 +50,14 @@ _DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _range_from(result: ResultView) -> str:
+    """Where the range in force comes from; both rules when a one-sided range was completed."""
+    low, high = result.low_source, result.high_source
+    if low is not None and high is not None and low != high:
+        return f"{_RANGE_FROM.get(low, low)} (low), {_RANGE_FROM.get(high, high)} (high)"
+    return _RANGE_FROM.get(result.range_source, result.range_source)
+
+
 def _entered_text(result: ResultView) -> str:
     text = f"{result.comparator or ''}{result.entered_value:g} {result.entered_unit}".strip()
     return f"{text} ({result.method})" if result.method else text
@@ -66,7 +73,7 @@ def lab_rows_of(
             continue
         first = True
         for result in view.results:
-            range_from = _RANGE_FROM.get(result.range_source, result.range_source)
+            range_from = _range_from(result)
             if view.kind == "dexa":
                 band = dexa_band_label(dexa_band(result.value))
                 range_from = band if band.startswith("WHO") else f"WHO band: {band}"
@@ -141,8 +148,8 @@ def _derived_row(
         unit = convert_for_display("free_testosterone", 1.0, system)[1]
         cell = ValueCell(None, unit, day, note=derived.reason)
         return LabRow(day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "")
-    pseudo = LabResult("free_testosterone", 0.0, 0.0, "pg/mL")
-    target, origin = range_in_force(pseudo, history.targets)
+    target = range_in_force("free_testosterone", history.targets)
+    origin = target.origin
     low = (
         None
         if target.low is None

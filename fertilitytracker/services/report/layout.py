@@ -20,6 +20,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from fertilitytracker.core.derived import T_E_THRESHOLD_SI, T_E_THRESHOLD_US
+from fertilitytracker.services.formatting import format_beside, format_between
 from fertilitytracker.services.report.data import (
     ChangeCell,
     ReportData,
@@ -114,7 +115,14 @@ def value_text(cell: ValueCell | None, with_unit: bool = True) -> str:
         return "—"
     if cell.value is None:
         return "—"
-    text = f"{cell.comparator or ''}{number(cell.value)}"
+    # A value is never rounded onto or across its range, a ratio never across its reference
+    # (docs/clinical.md §3).
+    shown = (
+        format_beside(cell.value, cell.reference)
+        if cell.reference is not None
+        else format_between(cell.value, cell.range_low, cell.range_high)
+    )
+    text = f"{cell.comparator or ''}{shown}"
     return f"{text} {unit(cell.unit)}" if with_unit and cell.unit else text
 
 

@@ -7,9 +7,6 @@ from datetime import date
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.attribution import t_lh_confounders
-from fertilitytracker.core.monitoring import (
-    AROMATASE_INHIBITOR_CLASSES,
-)
 from fertilitytracker.core.ranges import dexa_band, dexa_band_label
 from fertilitytracker.core.records import (
     History,
@@ -31,6 +28,7 @@ from fertilitytracker.services.report.model import (
 )
 from fertilitytracker.services.views import (
     DrawView,
+    estradiol_caution,
 )
 
 SEMEN_KEYS = frozenset({"sperm_concentration", "total_motility"})
@@ -115,25 +113,11 @@ def flagged_lipids(
     return tuple(found)
 
 
-def _inhibitors_on(history: History, day: date) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            {
-                r.name
-                for r in history.regimens
-                if r.med_class in AROMATASE_INHIBITOR_CLASSES and r.steps and r.is_active_on(day)
-            }
-        )
-    )
-
-
 def over_suppression_episodes(
     history: History, views: Sequence[DrawView], system: UnitSystem
 ) -> tuple[OverSuppression, ...]:
-    """Estradiol below the floor while an inhibitor was active (docs/clinical.md §4), oldest first.
-
-    Judged exactly as the displayed flag: the low bound of the range in force for that result.
-    """
+    """Estradiol below the floor, or that cannot tell, while an inhibitor was active
+    (docs/clinical.md §4), oldest first: read from each result's view, never decided here."""
     with_e2 = [
         (view, result)
         for view in views
@@ -143,17 +127,19 @@ def over_suppression_episodes(
     ]
     found = []
     for index, (view, result) in enumerate(with_e2):
-        inhibitors = _inhibitors_on(history, view.date)
-        if not inhibitors or result.flag != "low" or result.target_low is None:
+        if result.estradiol_state is None or result.floor is None:
             continue
         found.append(
             OverSuppression(
                 day=view.date,
                 value=cell_from_result(result, view.date),
-                floor=result.target_low,
+                floor=result.floor,
                 unit=result.unit,
-                inhibitors=inhibitors,
+                inhibitors=result.inhibitors,
                 is_latest=index == len(with_e2) - 1,
+                state=result.estradiol_state,
+                floor_origin=result.floor_origin or "default",
+                caution=estradiol_caution(result) or "",
             )
         )
     return tuple(found)

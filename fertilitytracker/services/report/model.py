@@ -11,6 +11,7 @@ from fertilitytracker.core.adherence import Adherence
 from fertilitytracker.core.monitoring import (
     DueTest,
 )
+from fertilitytracker.core.reading import EstradiolState
 from fertilitytracker.core.records import (
     SemenAnalysis,
     UnitSystem,
@@ -25,7 +26,7 @@ BASELINE_RULE = (
 )
 
 ProgressCallback = Callable[[float, str], None]
-ValueFlag = Literal["low", "in_range", "high", "below_reference", "none"]
+ValueFlag = Literal["low", "in_range", "high", "indeterminate", "below_reference", "none"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class ValueCell:
     flag: ValueFlag = "none"
     comparator: str | None = None
     note: str | None = None
+    reference: float | None = None  # a ratio's threshold: the shown value never crosses it
+    # The range it was flagged against: the shown value is never rounded onto or across it.
+    range_low: float | None = None
+    range_high: float | None = None
 
     @property
     def exact(self) -> bool:
@@ -112,7 +117,8 @@ class RegimenSummary:
 
 @dataclass(frozen=True)
 class OverSuppression:
-    """An estradiol result below the floor while an aromatase inhibitor was active."""
+    """An estradiol result below the floor, or that cannot tell, while an aromatase inhibitor
+    was active (docs/clinical.md §4), as `core.reading` decided it."""
 
     day: date
     value: ValueCell
@@ -120,6 +126,9 @@ class OverSuppression:
     unit: str
     inhibitors: tuple[str, ...]
     is_latest: bool
+    state: EstradiolState = "below_floor"
+    floor_origin: str = "default"  # "clinician" or "default"
+    caution: str = ""  # the state in the words every surface uses
 
 
 @dataclass(frozen=True)

@@ -131,20 +131,28 @@ class PageOne(ReportLayout):
         if latest:
             episode = latest[0]
             inhibitors = " and ".join(episode.inhibitors)
+            if episode.state == "cannot_tell":
+                # docs/clinical.md §4 "cannot tell": a caution of its own, never "in range".
+                title = (
+                    f"◆ Estradiol: over-suppression cannot be ruled out while on "
+                    f"{markup(inhibitors)}"
+                )
+            else:
+                title = f"▼ Estradiol below the floor while on {markup(inhibitors)}"
+            floor_from = (
+                "the low bound of the clinician's estradiol target"
+                if episode.floor_origin == "clinician"
+                else "the default floor; a lab's printed range never sets it"
+            )
             box = Table(
                 [
-                    [
-                        self.para(
-                            f"▼ Estradiol below target range while on {markup(inhibitors)}",
-                            "warning",
-                        )
-                    ],
+                    [self.para(title, "warning")],
                     [
                         self.para(
                             f"Latest estradiol {markup(value_text(episode.value))} on "
-                            f"{day(episode.day)}; the floor is {number(episode.floor)} "
-                            f"{markup(episode.unit)} (the lower bound of the target range in "
-                            "force). Over-suppressed estradiol is reported as harmful to bone, "
+                            f"{day(episode.day)}: {markup(episode.caution)}. The floor is "
+                            f"{number(episode.floor)} {markup(episode.unit)} ({floor_from}). "
+                            "Over-suppressed estradiol is reported as harmful to bone, "
                             "libido and erectile function, mood and lipids (sources on the last "
                             "pages)."
                         )
@@ -169,19 +177,21 @@ class PageOne(ReportLayout):
             # Page 1 must stay a one-minute read: the most recent few, and a count.
             shown = earlier[-MAX_EPISODES_LISTED:]
             listed = "; ".join(
-                f"{day(e.day)}: {markup(value_text(e.value))}, "
+                f"{day(e.day)}: {markup(value_text(e.value))}"
+                f"{' (cannot tell)' if e.state == 'cannot_tell' else ''}, "
                 f"on {markup(' and '.join(e.inhibitors))}"
                 for e in shown
             )
             if len(earlier) > len(shown):
                 listed = f"{len(earlier)} draws; the latest {len(shown)}: {listed}"
-            tail = " The latest value is not below it." if not latest else ""
+            tail = " The latest value is not below the floor." if not latest else ""
             lead = "Earlier in the period too" if latest else "Earlier in the period"
             story.append(Spacer(1, 5))
             story.append(
                 self.para(
-                    f"<b>▼ {lead}, estradiol was below target range while an aromatase "
-                    f"inhibitor was active</b> ({listed}).{tail}",
+                    f"<b>▼ {lead}, estradiol was below the floor, or over-suppression could "
+                    f"not be ruled out, while an aromatase inhibitor was active</b> "
+                    f"({listed}).{tail}",
                     "base",
                 )
             )

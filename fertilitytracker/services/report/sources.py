@@ -27,11 +27,10 @@ from fertilitytracker.core.monitoring import (
 )
 from fertilitytracker.core.ranges import (
     OVER_SUPPRESSION_SOURCE,
-    range_in_force,
 )
+from fertilitytracker.core.reading import clinician_target, range_in_force
 from fertilitytracker.core.records import (
     History,
-    LabResult,
     UnitSystem,
 )
 from fertilitytracker.core.resources import load_json
@@ -65,13 +64,15 @@ def ranges_used(
     rows = []
     for key in sorted(seen, key=_catalogue_position):
         analyte = get_analyte(key)
-        pseudo = LabResult(key, 0.0, 0.0, analyte.canonical_unit)
-        target, origin = range_in_force(pseudo, history.targets)
+        target = range_in_force(key, history.targets)
+        origin = target.origin
         unit = convert_for_display(key, 1.0, system)[1]
         low = display_bound(key, target.low, system)
         high = display_bound(key, target.high, system)
         if origin == "clinician":
-            when = f" set {target.set_on.isoformat()}" if target.set_on else ""
+            set_target = clinician_target(key, history.targets)
+            set_on = set_target.set_on if set_target is not None else None
+            when = f" set {set_on.isoformat()}" if set_on else ""
             origin_text = f"clinician{when}"
             source = target.source or "set by the clinician in this journal"
         else:
