@@ -186,7 +186,8 @@ class ReportLayout:
     def fit(self, text: str, width: float, style: str = "cell") -> Any:
         """`text` as a plain cell when it fits the column, else a wrapping paragraph."""
         shown = visual_order(text)
-        if not has_cjk(shown) and stringWidth(shown, REGULAR, 7.5) <= width - 7:
+        # Measured in bold, the wider face: a flagged cell is set bold.
+        if not has_cjk(shown) and stringWidth(shown, BOLD, 7.5) <= width - 7:
             return shown
         return Paragraph(markup(text), self.styles[style])
 
