@@ -186,6 +186,9 @@ def test_empty_journal_gives_a_valid_pdf_saying_no_data(journal: Journal, tmp_pa
     text = _squash(pdf.text)
     assert "No data yet" in text
     assert f"patient name not set · page 1 of 1 · {FOOTER}" in text
+    # One day, said as one; and no pointer to ranges "on the last pages" that are not there.
+    assert "(1 day)" in text and "1 days" not in text
+    assert "last pages" not in text
 
 
 def test_accented_and_right_to_left_names_print(journal: Journal, tmp_path: Path) -> None:
