@@ -226,7 +226,8 @@ class PageOne(ReportLayout):
                 flag = "no reference limit"
             if marker.flag_text:
                 flag = marker.flag_text
-            if latest is not None and latest.flag in ("low", "high", "below_reference"):
+            flagged = latest is not None and latest.flag in ("low", "high", "below_reference")
+            if flagged:
                 extra.append(("FONTNAME", (3, index), (3, index), BOLD))
             baseline = marker.baseline
             baseline_text: Any = "—"
@@ -240,7 +241,7 @@ class PageOne(ReportLayout):
                     self.fit(marker.label, widths[0]),
                     latest_cell,
                     day(latest.day) if latest is not None else "—",
-                    self.fit(flag, widths[3]),
+                    self.fit(flag, widths[3], "cell_bold" if flagged else "cell"),
                     baseline_text,
                     change_text(marker.change),
                     sparkline(self.data.sparklines.get(marker.key, ()), widths[6] - 6, 9),
