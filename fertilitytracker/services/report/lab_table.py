@@ -228,7 +228,9 @@ def draw_contexts(views: Sequence[DrawView]) -> tuple[DrawContextRow, ...]:
         if view.kind != "labs" or context is None:
             continue
         since = ", ".join(
-            f"{s.medication} {s.hours:.1f} h" if s.hours is not None else f"{s.medication}: none"
+            f"{s.medication} {s.hours:.1f} h"
+            if s.hours is not None
+            else f"{s.medication}: no dose logged"
             for s in context.since_doses
         )
         rows.append(
