@@ -28,7 +28,6 @@ from fertilitytracker.services.report.data import (
 )
 from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR
 from fertilitytracker.services.report.text import (
-    FLAG_WORDS,
     has_cjk,
     markup,
     number,
@@ -190,12 +189,6 @@ class ReportLayout:
         if not has_cjk(shown) and stringWidth(shown, BOLD, 7.5) <= width - 7:
             return shown
         return Paragraph(markup(text), self.styles[style])
-
-    def flag_word(self, flag: str) -> str:
-        """The flag as printed in tables: ▼ low, ▲ high, ▼ below 10 for the T/E reference."""
-        if flag == "below_reference":
-            return f"▼ below {self.t_e_threshold}"
-        return FLAG_WORDS.get(flag, "")
 
     def widths(self, widths: Sequence[float]) -> list[float]:
         """Relative column widths scaled to the page."""
