@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -76,6 +76,10 @@ def build_styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=7, leading=8.6),
         "note": ParagraphStyle("note", parent=base, fontName=ITALIC, fontSize=7, leading=8.6),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
+        # Numbers line up on the right.
+        "number": ParagraphStyle(
+            "number", parent=base, fontSize=7.5, leading=9, alignment=TA_RIGHT
+        ),
         "cell_bold": ParagraphStyle(
             "cell_bold", parent=base, fontName=BOLD, fontSize=7.5, leading=9
         ),

@@ -111,7 +111,7 @@ class TreatmentPages(ReportLayout):
         )
         header: list[Any] = [self.para("<b>Medication in force</b>", "cell")]
         header += [
-            self.para(f"<b>{markup(SHORT_NAMES.get(key, label))}</b>", "cell")
+            self.para(f"<b>{markup(SHORT_NAMES.get(key, label))}</b>", "number")
             for key, label in summary.columns
         ]
         rows: list[list[Any]] = [header]
@@ -149,9 +149,10 @@ class TreatmentPages(ReportLayout):
             rows.append(cells)
         rows.append(
             [self.para("<b>Change</b><br/><font size=7>baseline to latest</font>", "cell")]
-            + [self.para(markup(change_text(change)), "cell") for change in summary.change]
+            + [self.para(markup(change_text(change)), "number") for change in summary.change]
         )
         extra.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, colors.black))
+        extra.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
         widths = [186, *([52] * len(summary.columns))]
         story.append(self.table(rows, widths, extra, long=True))
         if summary.without_draws:
@@ -170,12 +171,12 @@ class TreatmentPages(ReportLayout):
         if cell is None:
             return "—"
         if cell.value is None:
-            return self.para("—<br/><font size=7>not computed</font>", "cell")
+            return self.para("—<br/><font size=7>not computed</font>", "number")
         symbol = {"low": "▼ ", "high": "▲ ", "below_reference": "▼ "}.get(cell.flag, "")
         text = f"<b>{symbol}</b>{markup(value_text(cell))}" if symbol else markup(value_text(cell))
         if cell.day is not None and cell.day != drawn:
             text += f"<br/><font size=7>{day(cell.day)}</font>"
-        return self.para(text, "cell")
+        return self.para(text, "number")
 
 
 def _usual_day(cells: Sequence[ValueCell | None]) -> date | None:
