@@ -67,6 +67,8 @@ class TreatmentPages(ReportLayout):
             small_multiple(series, data.spans, data.period, column, height)
             for series in data.charts
         ]
+        if not drawings:
+            return story
         rows = [drawings[index : index + 2] for index in range(0, len(drawings), 2)]
         if rows and len(rows[-1]) == 1:
             rows[-1].append(Spacer(1, 1))
