@@ -488,28 +488,3 @@ def legend(width: float) -> Drawing:
             group.add(String(x0 + 16, y - 2.3, text, fontName=REGULAR, fontSize=size))
     drawing.add(group)
     return drawing
-
-
-def sparkline(points: Sequence[tuple[date, float]], width: float, height: float) -> Drawing:
-    """A small trend line of a marker over the period: its shape only, the latest as a dot."""
-    drawing = _drawing(width, height)
-    if len(points) < 2:
-        return drawing
-    first, last = points[0][0], points[-1][0]
-    days = max(1, (last - first).days)
-    low = min(value for _day, value in points)
-    high = max(value for _day, value in points)
-    spread = (high - low) or 1.0
-
-    def at(day: date, value: float) -> tuple[float, float]:
-        return (
-            1 + (width - 4) * (day - first).days / days,
-            1.5 + (height - 3) * (value - low) / spread,
-        )
-
-    coordinates = [at(day, value) for day, value in points]
-    for (x0, y0), (x1, y1) in itertools.pairwise(coordinates):
-        drawing.add(Line(x0, y0, x1, y1, strokeColor=LINE, strokeWidth=0.6))
-    end_x, end_y = coordinates[-1]
-    drawing.add(Circle(end_x, end_y, 1.2, fillColor=colors.black, strokeColor=None))
-    return drawing

@@ -13,7 +13,6 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from fertilitytracker.core.adherence import Adherence
-from fertilitytracker.services.report.charts import sparkline
 from fertilitytracker.services.report.data import (
     RegimenSummary,
 )
@@ -32,6 +31,7 @@ from fertilitytracker.services.report.layout import (
     change_text,
     value_text,
 )
+from fertilitytracker.services.report.sparkline import sparkline
 from fertilitytracker.services.report.text import (
     FLAG_SENTENCES,
     FLAG_WORDS,
