@@ -5,14 +5,13 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.storage.files import atomic_private_file
 
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 MAX_JSON_DEPTH = 64
@@ -99,15 +98,5 @@ def private_output(target: Path, *, newline: str | None = None) -> Iterator[IO[s
 
     A failure leaves any earlier file at `target` untouched.
     """
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    with atomic_private_file(Path(target), "w", newline=newline) as handle:
+        yield handle
