@@ -174,13 +174,13 @@ def read_passphrase(
 
 def journal_passphrase(args: argparse.Namespace, path: Path) -> str | None:
     """The passphrase for the journal at `path` when it is encrypted (asked once), else None."""
-    if not looks_encrypted(path):
-        return None
     cached: str | None = getattr(args, "_journal_passphrase", None)
     chosen_file = getattr(args, "db_passphrase_file", None)
-    given = chosen_file or os.environ.get(ENV_PASSPHRASE) or sys.stdin.isatty()
-    if cached is None and not given:
-        return None  # opening then says, in words, how to give it
+    given = chosen_file or os.environ.get(ENV_PASSPHRASE)
+    # Asked for only when the journal is encrypted; a given one is read even for a damaged
+    # journal, whose encrypted backups it opens.
+    if cached is None and not given and not (sys.stdin.isatty() and looks_encrypted(path)):
+        return None  # opening then says, in words, how to give it when it is needed
     if cached is None:
         cached = read_passphrase(
             getattr(args, "db_passphrase_file", None), f"Passphrase of the journal {path.name}"

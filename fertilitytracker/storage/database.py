@@ -175,7 +175,9 @@ def open_database(
             return _open_encrypted(path, passphrase, daily_backup)
         if not is_sqlite:
             raise DamagedJournalError(
-                path, "is not a Fertility Tracker journal (not a SQLite file)"
+                path,
+                "is not a Fertility Tracker journal (not a SQLite file)",
+                passphrase or encryption.passphrase_from_environment(),
             )
     elif not path.exists():
         if not create:

@@ -79,9 +79,7 @@ def test_the_wiping_trigger_never_runs_after_a_restore_attempt(tmp_path: Path) -
     connection.close()
 
 
-def test_opening_a_tampered_journal_is_refused_and_check_reports_it(
-    tmp_path: Path, capsys
-) -> None:
+def test_opening_a_tampered_journal_is_refused_and_check_reports_it(tmp_path: Path, capsys) -> None:
     journal = _journal(tmp_path)
     assert run(["--db", str(journal), "backup"]) == EXIT_OK
     connection = sqlite3.connect(journal)
