@@ -285,6 +285,7 @@ def _open_table(handle: IO[str]) -> _Table:
         raise InputError("line 1", "the file is not UTF-8 or UTF-16 text") from None
     if not header_line.strip():
         raise InputError("line 1", "the header row is empty")
+    _refuse_bad_characters("line 1", [header_line])
     delimiter = _sniff_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
     reader = csv.reader(handle, delimiter=delimiter)
@@ -302,10 +303,28 @@ def _open_table(handle: IO[str]) -> _Table:
             except csv.Error as error:
                 raise InputError(f"line {start}", f"not readable as CSV ({error})") from None
             line = reader.line_num + 1
+            _refuse_bad_characters(f"line {start}", row)
             if any(cell.strip() for cell in row):
                 yield start, row
 
     return _Table(header, delimiter, rows())
+
+
+_BAD_CHARACTER = re.compile("[\x00\udc80-\udcff]")
+
+
+def _refuse_bad_characters(where: str, cells: list[str]) -> None:
+    """Refuse a NUL character or a byte that is not UTF-8, naming the column and the byte."""
+    for column, cell in enumerate(cells, start=1):
+        found = _BAD_CHARACTER.search(cell)
+        if found is None:
+            continue
+        char = found.group()
+        if char == "\x00":
+            raise InputError(where, f"column {column} holds a NUL character (U+0000)")
+        raise InputError(
+            where, f"column {column} holds the byte 0x{ord(char) - 0xDC00:02X}, which is not UTF-8"
+        )
 
 
 def _is_missing(cell: str | None) -> bool:
@@ -324,7 +343,9 @@ def read_csv(path: Path) -> ParsedImport:
     """Read an app CSV or a lab CSV from another tool (streamed, row by row)."""
     check_import_file(path)
     encoding = sniff_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
+    # Undecodable bytes become lone surrogates, found row by row so that the message names
+    # the line and the byte (a decoding error would name only the chunk being read).
+    with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle:
         table = _open_table(handle)
         header = [cell.strip().lstrip("\ufeff") for cell in table.header]
         if "record_type" in header:
