@@ -53,6 +53,11 @@ def register(commands: Any) -> None:
     lab.add_argument("triples", nargs="+", metavar="ANALYTE VALUE UNIT")
     lab.add_argument("--time")
     lab.add_argument("--method", help="e.g. LC-MS/MS or immunoassay")
+    lab.add_argument(
+        "--fasting",
+        action=argparse.BooleanOptionalAction,
+        help="the patient had fasted before the draw (--no-fasting: had not)",
+    )
     lab.set_defaults(handler=_lab)
 
     semen = add_command(commands, "semen", "one semen analysis")
@@ -177,7 +182,7 @@ def _lab(args: argparse.Namespace, journal: Journal) -> int:
         for i in range(0, len(args.triples), 3)
     ]
     draw_time = parse_time(args.time, "time") if args.time else None
-    print(record_draw(journal, day, entries, draw_time).summary)
+    print(record_draw(journal, day, entries, draw_time, fasting=args.fasting).summary)
     return EXIT_OK
 
 

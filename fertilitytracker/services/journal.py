@@ -223,8 +223,12 @@ def record_draw(
     day: date,
     entries: Sequence[ResultInput],
     draw_time: time | None = None,
+    fasting: bool | None = None,
 ) -> Change:
-    """Results of one blood draw on `day` (joining any draw already on that date)."""
+    """Results of one blood draw on `day` (joining any draw already on that date).
+
+    `fasting` (None: not said) is recorded for the draw unless it already has one.
+    """
     if not entries:
         raise InputError("results", "give at least one ANALYTE VALUE UNIT")
     results = [build_result(entry) for entry in entries]
@@ -239,7 +243,7 @@ def record_draw(
             )
         seen.add(result.analyte)
     with journal.transaction():
-        draw_id = journal.labs.draw_id_for(day, draw_time)
+        draw_id = journal.labs.draw_id_for(day, draw_time, fasting)
         ids = tuple(journal.labs.add_result(draw_id, result) for result in results)
     return Change(
         frozenset({"labs"}), f"{len(results)} result(s) recorded for {day.isoformat()}", ids
@@ -396,6 +400,7 @@ class Removed:
     draw_date: date | None = None
     draw_time: time | None = None
     doses: tuple[DoseEvent, ...] = ()
+    draw_fasting: bool | None = None
 
 
 # The table of each kind: the name of its repository on the Journal, of its History field
@@ -429,7 +434,7 @@ def _find_removable(history: History, kind: RecordKind, record_id: int) -> Remov
         for draw in history.draws:
             for result in draw.results:
                 if result.id == record_id:
-                    return Removed(kind, result, draw.date, draw.time)
+                    return Removed(kind, result, draw.date, draw.time, draw_fasting=draw.fasting)
         return None
     records: Sequence[Any] = getattr(history, _KIND_TABLE_LABEL[kind])
     for record in records:
@@ -461,7 +466,9 @@ def restore(journal: Journal, removed: Removed) -> Change:
     with journal.transaction():
         if removed.kind == "lab_result":
             assert removed.draw_date is not None
-            draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+            draw_id = journal.labs.draw_id_for(
+                removed.draw_date, removed.draw_time, removed.draw_fasting
+            )
             journal.labs.add_result(draw_id, removed.record)
         else:
             new_id = _repository(journal, removed.kind).add(removed.record)
@@ -482,7 +489,9 @@ def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Chan
             if new_result.analyte in journal.labs.existing_analytes(removed.draw_date):
                 raise InputError(new_result.analyte, "already recorded for that draw")
         assert removed.draw_date is not None
-        draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+        draw_id = journal.labs.draw_id_for(
+            removed.draw_date, removed.draw_time, removed.draw_fasting
+        )
         journal.labs.add_result(draw_id, new_result)
     return Change(frozenset({"labs"}), f"{new_result.analyte} updated")
 
