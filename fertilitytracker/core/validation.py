@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import METHOD_MAX, check_text
 from fertilitytracker.core.records import Comparator, LabResult
 from fertilitytracker.core.units import check_plausible, parse_unit
 
@@ -210,6 +211,8 @@ def parse_lab_result(
         unit_text.strip() if isinstance(unit_text, str) and unit_text.strip() else unit.text
     )
     clean_method = method.strip() if method and method.strip() else None
+    if clean_method is not None:
+        check_text(clean_method, "method", METHOD_MAX)
     return LabResult(
         analyte=analyte.key,
         value=value,

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import NOTE_MAX, SYMPTOM_NAME_MAX, check_text
 from fertilitytracker.core.medications import lookup_medication, validate_dose
 from fertilitytracker.core.records import (
     DexaScan,
@@ -30,8 +31,6 @@ from fertilitytracker.core.units import parse_unit, to_canonical
 from fertilitytracker.core.validation import parse_lab_result, parse_number, parse_whole_number
 from fertilitytracker.storage.journal import Journal
 
-SYMPTOM_NAME_MAX = 80
-NOTE_MAX = 2000
 SEMEN_VOLUME_MAX_ML = 20.0
 DEXA_T_SCORE_BOUND = 10.0
 BMD_MAX_G_CM2 = 3.0
@@ -333,11 +332,10 @@ def record_symptom(
     clean_name = name.strip()
     if not clean_name:
         raise InputError("name", "a symptom name is required")
-    if len(clean_name) > SYMPTOM_NAME_MAX:
-        raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
+    check_text(clean_name, "name", SYMPTOM_NAME_MAX)
     score = parse_whole_number(severity, "severity", 0, 10)
-    if note is not None and len(note) > NOTE_MAX:
-        raise InputError("note", f"at most {NOTE_MAX} characters")
+    if note is not None:
+        check_text(note, "note", NOTE_MAX, multiline=True)
     entry = SymptomEntry(date=day, name=clean_name, severity=score, note=note or None)
     with journal.transaction():
         symptom_id = journal.symptoms.add(entry)

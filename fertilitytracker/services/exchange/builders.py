@@ -14,6 +14,7 @@ from typing import Any
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import check_text
 from fertilitytracker.core.medications import lookup_medication, validate_dose
 from fertilitytracker.core.records import (
     DexaScan,
@@ -215,15 +216,13 @@ def dexa_item(where: str, day: date, t_score: Raw, site: Raw = None, bmd: Raw = 
 def symptom_item(where: str, day: date, name: Raw, severity: Raw, note: Raw = None) -> SymptomItem:
     """A symptom rating as `symptom DATE NAME SEVERITY [--note]` would record it."""
     with located(where):
-        clean_name = required_text(name, "name")
-        if len(clean_name) > SYMPTOM_NAME_MAX:
-            raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
+        clean_name = check_text(required_text(name, "name"), "name", SYMPTOM_NAME_MAX)
         if is_missing(severity):
             raise InputError("severity", "is required")
         score = parse_whole_number(severity, "severity", 0, 10)
         note_text = optional_text(note, "note")
-        if note_text is not None and len(note_text) > NOTE_MAX:
-            raise InputError("note", f"at most {NOTE_MAX} characters")
+        if note_text is not None:
+            check_text(note_text, "note", NOTE_MAX, multiline=True)
     return SymptomItem(
         where, SymptomEntry(date=day, name=clean_name, severity=score, note=note_text or None)
     )
