@@ -45,6 +45,7 @@ from fertilitytracker.services.report.text import (
     FLAG_SENTENCES,
     FLAG_WORDS,
     WHO_LOW_WORDS,
+    clipped,
     day,
     markup,
     number,
@@ -165,7 +166,7 @@ class _Report:
 
     def fit(self, text: str, width: float, style: str = "cell") -> Any:
         """`text` as a plain cell when it fits the column, else a wrapping paragraph."""
-        shown = visual_order(text)
+        shown = visual_order(clipped(text))
         if stringWidth(shown, REGULAR, 7.5) <= width - 7:
             return shown
         return Paragraph(markup(text), self.styles[style])

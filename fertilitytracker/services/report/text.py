@@ -54,9 +54,23 @@ def signed(value: float) -> str:
     return f"+{text}" if value > 0 else text
 
 
+# The longest text the report prints in one place. Every way in caps free text well below it
+# (core/limits.py); a journal written before those caps may hold more, which is cut here with
+# an ellipsis instead of a table row taller than a page or a paragraph that takes minutes to
+# lay out.
+REPORT_TEXT_MAX = 600
+
+
+def clipped(text: str) -> str:
+    """`text`, cut to REPORT_TEXT_MAX characters with an ellipsis when longer."""
+    if len(text) <= REPORT_TEXT_MAX:
+        return text
+    return text[: REPORT_TEXT_MAX - 1] + "…"
+
+
 def markup(text: str) -> str:
     """Plain text made safe for a reportlab Paragraph, in visual order if right-to-left."""
-    return escape(visual_order(text))
+    return escape(visual_order(clipped(text)))
 
 
 # Mirrored pairs drawn the other way round inside right-to-left runs.
