@@ -126,12 +126,18 @@ def run(argv: Sequence[str], open_app: Callable[..., int] | None = None) -> int:
         if open_app is None:
             return _fail(EXIT_REFUSED, "fertilitytracker: no command given (see --help)")
         return open_app(path, minimized=args.minimized)
-    try:
-        journal = open_journal(args, path)
-    except InputError as error:
-        return _fail(EXIT_REFUSED, f"fertilitytracker: {error.field}: {error.reason}")
-    except JournalError as error:
-        return _fail(EXIT_FAILED, f"fertilitytracker: {error}")
+    # Opening is guarded like the command itself: whatever the path is (/dev/zero, a file
+    # SQLite cannot use), the person gets one line, never a traceback.
+    opened: list[Journal] = []
+
+    def open_it() -> int:
+        opened.append(open_journal(args, path))
+        return EXIT_OK
+
+    code = _guarded(open_it)
+    if not opened:
+        return code
+    journal = opened[0]
     try:
         return _guarded(lambda: handler(args, journal))
     finally:

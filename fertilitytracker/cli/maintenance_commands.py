@@ -97,7 +97,8 @@ def _now() -> Any:
 def _backup(args: argparse.Namespace, journal: Journal) -> int:
     if args.out:
         try:
-            target = backup_to(journal.db.conn, journal.path, Path(args.out), _now())
+            # The text as typed: a trailing slash says "a folder", which Path would drop.
+            target = backup_to(journal.db.conn, journal.path, args.out, _now())
         except JournalError as error:
             raise InputError("out", str(error)) from None
     else:

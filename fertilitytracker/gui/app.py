@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from fertilitytracker import APP_ID
 from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
 from fertilitytracker.gui.ui_state import ORGANIZATION, UiState
+from fertilitytracker.storage.files import append_private_text
 
 LOG_FILE = "fertilitytracker.log"
 log = logging.getLogger("fertilitytracker")
@@ -43,9 +44,7 @@ def install_excepthook(log_file: Path) -> None:
             return
         written = True
         try:
-            log_file.parent.mkdir(parents=True, exist_ok=True)
-            with log_file.open("a", encoding="utf-8") as stream:
-                stream.write(describe_traceback(kind, tb) + "\n\n")
+            append_private_text(log_file, describe_traceback(kind, tb) + "\n\n")
         except OSError:
             written = False
         where = f"Details were written to {log_file}." if written else ""

@@ -31,6 +31,7 @@ from fertilitytracker.storage.database import (
 )
 from fertilitytracker.storage.files import (
     atomic_private_path,
+    make_private_dirs,
     refuse_journal_target,
     remove_stale_temp_files,
 )
@@ -96,13 +97,19 @@ def backup_now(
     return backup_database(connection, backup_name(journal_path, kind, now))
 
 
-def backup_to(connection: sqlite3.Connection, journal_path: Path, out: Path, now: datetime) -> Path:
+def backup_to(
+    connection: sqlite3.Connection, journal_path: Path, out: Path | str, now: datetime
+) -> Path:
     """A verified copy of the open journal at `out` chosen by the person.
 
-    A folder gets a dated file inside it. An existing file is replaced only when it is itself
-    a journal (an older backup); anything else is refused with nothing written.
+    A folder gets a dated file inside it; a name ending in a slash is a folder, created (0700)
+    when missing. An existing file is replaced only when it is itself a journal (an older
+    backup); anything else is refused with nothing written.
     """
+    names_a_folder = str(out).endswith(("/", os.sep))
     out = Path(out).expanduser()
+    if names_a_folder and not out.exists():
+        make_private_dirs(out)
     if out.is_dir():
         out = _unused(out / f"{journal_path.stem}-backup-{_stamp(now)}{BACKUP_SUFFIX}")
     refuse_journal_target(out, journal_path, "out")
@@ -284,7 +291,7 @@ def copy_backup_beside(
 def _move_damaged_aside(journal_path: Path, now: datetime) -> Path:
     """Rename a damaged journal (and its -wal/-shm) into backups/, not a byte rewritten."""
     target = backup_name(journal_path, "damaged", now)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dirs(target.parent)
     for suffix in ("-wal", "-shm"):
         companion = journal_path.with_name(journal_path.name + suffix)
         if companion.exists():

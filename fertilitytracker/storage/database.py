@@ -162,10 +162,13 @@ def open_database(
     (else $FERTILITYTRACKER_PASSPHRASE); without the right one: PassphraseRequiredError.
     """
     path = Path(path)
-    remove_leftover_temp_files(path)
-    existed = path.exists() and path.stat().st_size > 0
     if path.is_dir():
         raise JournalError(f"{path} is a folder, not a journal file")
+    if path.exists() and not path.is_file():
+        # /dev/null, /dev/zero, a pipe: SQLite would fail half-way and leave files beside it.
+        raise JournalError(f"{path} is not a regular file, so it cannot be a journal")
+    remove_leftover_temp_files(path)
+    existed = path.exists() and path.stat().st_size > 0
     if existed:
         try:
             is_sqlite = _looks_like_sqlite(path)

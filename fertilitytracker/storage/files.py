@@ -146,6 +146,16 @@ def write_private_text(target: Path, text: str, *, newline: str | None = None) -
         stream.write(text)
 
 
+def append_private_text(target: Path, text: str) -> None:
+    """Append `text` to a log file readable only by its owner (0600, in 0700 folders)."""
+    target = Path(target)
+    make_private_dirs(target.parent)
+    descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as stream:
+        os.fchmod(descriptor, PRIVATE_FILE_MODE)  # also an older log made with another mode
+        stream.write(text)
+
+
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -240,6 +250,7 @@ def refuse_journal_target(target: Path | str, journal_path: Path, field: str = "
 __all__ = [
     "PRIVATE_DIR_MODE",
     "PRIVATE_FILE_MODE",
+    "append_private_text",
     "atomic_private_file",
     "atomic_private_path",
     "create_private_file",

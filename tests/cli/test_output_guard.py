@@ -110,3 +110,39 @@ def test_the_service_functions_refuse_too(journal_path: Path) -> None:
 def test_the_guard_does_not_refuse_a_new_file_beside_the_journal(journal_path: Path) -> None:
     refuse_journal_target(journal_path.with_name("report.pdf"), journal_path)
     refuse_journal_target(journal_path.with_name("journal.sqlite3.pdf"), journal_path)
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
+def test_a_device_as_the_journal_gives_one_line_and_creates_nothing(capsys, device: str) -> None:
+    before = sorted(os.listdir("/dev"))
+    capsys.readouterr()
+    assert run(["--db", device, "labs"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err.strip()
+        == f"fertilitytracker: {device} is not a regular file, so it cannot be a journal"
+    )
+    assert sorted(os.listdir("/dev")) == before
+
+
+def test_backup_to_a_name_ending_in_a_slash_makes_a_folder(
+    journal_path: Path, tmp_path: Path, capsys
+) -> None:
+    capsys.readouterr()
+    assert run(["--db", str(journal_path), "backup", f"{tmp_path}/newfolder/"]) == EXIT_OK
+    folder = tmp_path / "newfolder"
+    assert folder.is_dir() and (folder.stat().st_mode & 0o777) == 0o700
+    (copy,) = folder.iterdir()
+    assert copy.name.startswith("journal-backup-") and copy.suffix == ".sqlite3"
+
+
+def test_every_folder_the_journal_needs_is_private_under_umask_000(tmp_path: Path) -> None:
+    journal = tmp_path / "a" / "b" / "journal.sqlite3"
+    os.umask(0o000)
+    try:
+        assert run(["--db", str(journal), "symptom", "2026-01-05", "x", "1"]) == EXIT_OK
+        assert run(["--db", str(journal), "backup"]) == EXIT_OK
+    finally:
+        os.umask(0o022)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "backups"):
+        assert (folder.stat().st_mode & 0o777) == 0o700, folder

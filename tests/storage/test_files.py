@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fertilitytracker.storage.files import (
+    append_private_text,
     atomic_private_file,
     make_private_dirs,
     remove_stale_temp_files,
@@ -81,3 +82,18 @@ def test_every_folder_created_is_private_all_the_way(tmp_path: Path) -> None:
         os.umask(0o022)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
         assert _mode(folder) == 0o700, folder
+
+
+def test_the_crash_log_is_private_even_when_it_existed_with_another_mode(tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "deep" / "errors.log"
+    os.umask(0o000)
+    try:
+        append_private_text(log, "one\n")
+    finally:
+        os.umask(0o022)
+    assert _mode(log) == 0o600
+    assert _mode(log.parent) == 0o700 and _mode(log.parent.parent) == 0o700
+    log.chmod(0o644)
+    append_private_text(log, "two\n")
+    assert _mode(log) == 0o600
+    assert log.read_text(encoding="utf-8") == "one\ntwo\n"
