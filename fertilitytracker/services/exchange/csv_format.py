@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -556,6 +556,7 @@ _ISO_MOMENT = re.compile(
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}:\d{2})(?::\d{2})?)?$")
 
 
+@lru_cache(maxsize=4096)
 def _header_key(name: str) -> str:
     folded = name.strip().lstrip("\ufeff").casefold()
     folded = re.sub(r"[_\-/]+", " ", folded)
@@ -572,8 +573,12 @@ def _analytes_by_name() -> dict[str, Analyte]:
     return index
 
 
+@lru_cache(maxsize=4096)
 def _find_analyte(name: str | None, loinc: str | None) -> Analyte | None:
-    """The analyte a row names by LOINC or by catalogue name/key; None when unknown."""
+    """The analyte a row names by LOINC or by catalogue name/key; None when unknown.
+
+    Cached: a big file names the same few analytes on every row.
+    """
     if loinc and not _is_missing(loinc):
         found = analyte_for_loinc(loinc)
         if found is not None:
