@@ -92,7 +92,11 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
             continue
         except DamagedJournalError as error:
             # Without a good backup there is nothing to offer: explain and let them choose.
-            copy = offer_recovery(window, journal_path, error) if error.newest_backup else None
+            copy = (
+                offer_recovery(window, journal_path, error, passphrase=passphrase)
+                if error.newest_backup
+                else None
+            )
             if copy is None:
                 window.show_error(f"The journal could not be opened: {error}")
                 return
@@ -105,7 +109,12 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
         if not problems:
             break
         journal.close()
-        copy = offer_recovery(window, journal_path, "it failed its check: " + "; ".join(problems))
+        copy = offer_recovery(
+            window,
+            journal_path,
+            "it failed its check: " + "; ".join(problems),
+            passphrase=passphrase,
+        )
         if copy is None:
             window.show_error(f"{journal_path.name} failed its check and was left unchanged.")
             return
