@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -14,6 +15,7 @@ from fertilitytracker import __version__
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.paths import journal_path
 from fertilitytracker.storage.database import JournalError
+from fertilitytracker.storage.encryption import ENV_PASSPHRASE, looks_encrypted
 from fertilitytracker.storage.journal import Journal
 
 EXIT_OK = 0
@@ -71,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_version(parser)
     parser.add_argument("--db", metavar="PATH", help="the journal file to use")
     parser.add_argument(
+        "--passphrase-file",
+        dest="db_passphrase_file",
+        metavar="FILE",
+        help="an encrypted journal's passphrase, from the first line of FILE (else"
+        f" ${ENV_PASSPHRASE}, the least safe way; else it is asked for without echo)",
+    )
+    parser.add_argument(
         "--minimized",
         action="store_true",
         help="open the app hidden in the tray (used by start at login)",
@@ -117,14 +126,78 @@ def run(argv: Sequence[str], open_app: Callable[..., int] | None = None) -> int:
         if open_app is None:
             return _fail(EXIT_REFUSED, "fertilitytracker: no command given (see --help)")
         return open_app(path, minimized=args.minimized)
-    try:
-        journal = Journal.open(path)
-    except JournalError as error:
-        return _fail(EXIT_FAILED, f"fertilitytracker: {error}")
+    # Opening is guarded like the command itself: whatever the path is (/dev/zero, a file
+    # SQLite cannot use), the person gets one line, never a traceback.
+    opened: list[Journal] = []
+
+    def open_it() -> int:
+        opened.append(open_journal(args, path))
+        return EXIT_OK
+
+    code = _guarded(open_it)
+    if not opened:
+        return code
+    journal = opened[0]
     try:
         return _guarded(lambda: handler(args, journal))
     finally:
         journal.close()
+
+
+def read_passphrase(
+    passphrase_file: str | None, prompt: str, *, confirm: bool = False, field: str = "passphrase"
+) -> str:
+    """A passphrase from `passphrase_file`, else $FERTILITYTRACKER_PASSPHRASE, else typed.
+
+    Typed only on a terminal, without echo (`confirm` asks twice). Refused (InputError) when
+    none can be had, or when it is empty. Never taken from the command line itself, where
+    other users could read it.
+    """
+    if passphrase_file:
+        try:
+            text = Path(passphrase_file).expanduser().read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise InputError("passphrase-file", reason) from None
+        lines = text.splitlines()
+        passphrase = lines[0] if lines else ""
+    elif os.environ.get(ENV_PASSPHRASE):
+        passphrase = os.environ[ENV_PASSPHRASE]
+    elif sys.stdin.isatty():
+        passphrase = getpass.getpass(f"{prompt}: ")
+        if confirm and getpass.getpass("The same passphrase again: ") != passphrase:
+            raise InputError(field, "the two passphrases differ; nothing was changed")
+    else:
+        raise InputError(
+            field,
+            f"give it with --passphrase-file FILE or ${ENV_PASSPHRASE}"
+            " (never on the command line, where others could read it)",
+        )
+    if not passphrase:
+        raise InputError(field, "the passphrase is empty")
+    return passphrase
+
+
+def journal_passphrase(args: argparse.Namespace, path: Path) -> str | None:
+    """The passphrase for the journal at `path` when it is encrypted (asked once), else None."""
+    cached: str | None = getattr(args, "_journal_passphrase", None)
+    chosen_file = getattr(args, "db_passphrase_file", None)
+    given = chosen_file or os.environ.get(ENV_PASSPHRASE)
+    # Asked for only when the journal is encrypted; a given one is read even for a damaged
+    # journal, whose encrypted backups it opens.
+    if cached is None and not given and not (sys.stdin.isatty() and looks_encrypted(path)):
+        return None  # opening then says, in words, how to give it when it is needed
+    if cached is None:
+        cached = read_passphrase(
+            getattr(args, "db_passphrase_file", None), f"Passphrase of the journal {path.name}"
+        )
+        args._journal_passphrase = cached
+    return cached
+
+
+def open_journal(args: argparse.Namespace, path: Path, *, create: bool = True) -> Journal:
+    """Open the journal for a command, with its passphrase when it is encrypted."""
+    return Journal.open(path, create=create, passphrase=journal_passphrase(args, path))
 
 
 def _guarded(command: Callable[[], int]) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import parse_date
+from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 
 FORMAT_CHOICES = ("csv", "fhir", "json")
@@ -92,6 +93,7 @@ def _import(args: argparse.Namespace, journal: Journal) -> int:
 def _export(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.exchange import export_journal
 
+    refuse_journal_target(Path(args.out), journal.path, "out")
     try:
         result = export_journal(journal, Path(args.out), args.format)
     except OSError as error:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
+from fertilitytracker.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_command,
+    journal_passphrase,
+    open_journal,
+    print_json,
+    read_passphrase,
+)
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.storage.backup import (
     ConversionOutcome,
@@ -19,14 +25,21 @@ from fertilitytracker.storage.backup import (
     convert_journal,
     list_backups,
     newest_good_backup,
+    plaintext_copies,
     restore_journal,
     verify_journal_file,
 )
-from fertilitytracker.storage.database import JournalError
+from fertilitytracker.storage.database import (
+    DamagedJournalError,
+    JournalError,
+    SchemaMismatchError,
+)
 from fertilitytracker.storage.encryption import (
     ENV_PASSPHRASE,
     LOST_PASSPHRASE_WARNING,
     encryption_available,
+    is_encrypted_connection,
+    looks_encrypted,
 )
 from fertilitytracker.storage.journal import Journal
 from fertilitytracker.storage.migrations import known_migration_names
@@ -54,7 +67,9 @@ def register(commands: Any) -> None:
         commands, "check", "integrity, foreign keys, schema version and record counts, in words"
     )
     check.add_argument("--json", action="store_true")
-    check.set_defaults(handler=_check)
+    # `journal_free_handler`: a journal that will not open (damaged, a foreign schema) is
+    # still reported in check's own words and JSON.
+    check.set_defaults(handler=_check, journal_free_handler=_check_at_path)
 
     for name, help_text, handler in (
         ("encrypt", "encrypt the journal and its backups with a passphrase", _encrypt),
@@ -82,7 +97,8 @@ def _now() -> Any:
 def _backup(args: argparse.Namespace, journal: Journal) -> int:
     if args.out:
         try:
-            target = backup_to(journal.db.conn, journal.path, Path(args.out), _now())
+            # The text as typed: a trailing slash says "a folder", which Path would drop.
+            target = backup_to(journal.db.conn, journal.path, args.out, _now())
         except JournalError as error:
             raise InputError("out", str(error)) from None
     else:
@@ -98,11 +114,14 @@ def _restore(args: argparse.Namespace, journal: Journal) -> int:
 def restore_at_path(args: argparse.Namespace, journal_path: Path) -> int:
     """`restore FILE` for the journal at `journal_path`, whether or not it opens."""
     source = Path(args.file).expanduser()
+    passphrase = journal_passphrase(args, journal_path) if journal_path.exists() else None
+    if passphrase is None and source.is_file() and looks_encrypted(source):
+        passphrase = journal_passphrase(args, source)
     try:
-        verify_journal_file(source)
+        verify_journal_file(source, passphrase)
     except JournalError as error:
         raise InputError("file", f"{error}; nothing was changed") from None
-    outcome = restore_journal(journal_path, source, _now())
+    outcome = restore_journal(journal_path, source, _now(), passphrase)
     print(f"{journal_path} restored from {source}.")
     if outcome.safety_backup is not None:
         print(f"The journal as it was before is saved in {outcome.safety_backup}.")
@@ -113,6 +132,49 @@ def restore_at_path(args: argparse.Namespace, journal_path: Path) -> int:
 
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def _check_at_path(args: argparse.Namespace, path: Path) -> int:
+    try:
+        journal = open_journal(args, path)
+    except DamagedJournalError as error:
+        return _report_unopenable(args, path, error)
+    try:
+        return _check(args, journal)
+    finally:
+        journal.close()
+
+
+def _report_unopenable(args: argparse.Namespace, path: Path, error: DamagedJournalError) -> int:
+    schema = list(error.differences) if isinstance(error, SchemaMismatchError) else []
+    if args.json:
+        print_json(
+            {
+                "journal": str(path),
+                "healthy": False,
+                "opened": False,
+                "problem": error.problem,
+                "schema_problems": schema,
+                "newest_good_backup": str(error.newest_backup) if error.newest_backup else None,
+            }
+        )
+        return EXIT_FAILED
+    print(f"Journal: {path}")
+    if schema:
+        print("Schema: not the one this version creates; the journal was not opened:")
+        for problem in schema:
+            print(f"  {problem}")
+    else:
+        print(f"Integrity: the journal {error.problem}; it was not opened.")
+    if error.newest_backup is not None:
+        print(f"Backups: the newest good one is {error.newest_backup}.")
+    else:
+        print("Backups: none that passes its check.")
+    print(
+        "The journal has problems. It was not changed. Restore a good backup with"
+        " 'fertilitytracker restore FILE' (the journal as it is will be kept)."
+    )
+    return EXIT_FAILED
 
 
 def _check(args: argparse.Namespace, journal: Journal) -> int:
@@ -133,7 +195,13 @@ def _check(args: argparse.Namespace, journal: Journal) -> int:
         "target_ranges": len(history.targets),
     }
     backups = list_backups(journal.path)
-    newest = newest_good_backup(journal.path)
+    passphrase = journal_passphrase(args, journal.path)
+    newest = newest_good_backup(journal.path, passphrase)
+    readable = (
+        [str(path) for path in plaintext_copies(journal.path)]
+        if is_encrypted_connection(journal.db.conn)
+        else []
+    )
     if args.json:
         print_json(
             {
@@ -146,6 +214,7 @@ def _check(args: argparse.Namespace, journal: Journal) -> int:
                 "counts": counts,
                 "backups": len(backups),
                 "newest_good_backup": str(newest.path) if newest else None,
+                "plaintext_copies": readable,
             }
         )
         return EXIT_FAILED if problems else EXIT_OK
@@ -188,6 +257,13 @@ def _check(args: argparse.Namespace, journal: Journal) -> int:
         )
     else:
         print("Backups: none that passes its check yet (run: fertilitytracker backup).")
+    if readable:
+        print(
+            f"Warning: the journal is encrypted but {_plural(len(readable), 'copy', 'copies')}"
+            " of it can be read without the passphrase (run encrypt again, or delete them):"
+        )
+        for path in readable:
+            print(f"  {path}")
     if problems:
         print(
             "The journal has problems. It was not changed. Restore a good backup with"
@@ -214,28 +290,8 @@ def _closing(
 
 def _passphrase(args: argparse.Namespace, prompt: str, *, confirm: bool) -> str:
     """From --passphrase-file, else the environment, else asked without echo on a terminal."""
-    if args.passphrase_file:
-        try:
-            text = Path(args.passphrase_file).expanduser().read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError("passphrase-file", error.strerror or str(error)) from None
-        lines = text.splitlines()
-        passphrase = lines[0] if lines else ""
-    elif os.environ.get(ENV_PASSPHRASE):
-        passphrase = os.environ[ENV_PASSPHRASE]
-    elif sys.stdin.isatty():
-        passphrase = getpass.getpass(f"{prompt}: ")
-        if confirm and getpass.getpass("The same passphrase again: ") != passphrase:
-            raise InputError("passphrase", "the two passphrases differ; nothing was changed")
-    else:
-        raise InputError(
-            "passphrase",
-            f"give it with --passphrase-file FILE or ${ENV_PASSPHRASE}"
-            " (never on the command line, where others could read it)",
-        )
-    if not passphrase:
-        raise InputError("passphrase", "the passphrase is empty")
-    return passphrase
+    chosen = args.passphrase_file or getattr(args, "db_passphrase_file", None)
+    return read_passphrase(chosen, prompt, confirm=confirm)
 
 
 def _report(outcome: ConversionOutcome, verb: str) -> None:
@@ -260,9 +316,14 @@ def _encrypt(args: argparse.Namespace, journal_path: Path) -> int:
         )
     outcome = convert_journal(journal_path, None, passphrase)
     _report(outcome, "encrypted")
-    if outcome.unconverted_backups:
-        print("Backups listed above can still be read without the passphrase.")
     print(LOST_PASSPHRASE_WARNING)
+    if outcome.unconverted_backups:
+        print(
+            "Encryption is not finished: the copies listed above can still be read without"
+            " the passphrase. Move or delete them, then run encrypt again.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     print(f"From now on give the passphrase to every command (for scripts: ${ENV_PASSPHRASE}).")
     return EXIT_OK
 

@@ -11,6 +11,7 @@ from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import parse_date
+from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 
 
@@ -43,6 +44,8 @@ def _reminders(args: argparse.Namespace, journal: Journal) -> int:
 
     today = parse_date(args.today, "today") if args.today else clock.today()
     target = _ics_target(args.ics) if args.ics else None
+    if target is not None:
+        refuse_journal_target(target, journal.path, "ics")
     history = journal.history()
     tests = due_tests_for(journal, today, history)
     if target is not None:

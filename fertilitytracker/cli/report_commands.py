@@ -16,6 +16,7 @@ from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import parse_date
+from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 
 
@@ -67,6 +68,7 @@ def _report(args: argparse.Namespace, journal: Journal) -> int:
     end = parse_date(args.end, "to") if args.end else None
     if start and end and start > end:
         raise InputError("from", f"{start.isoformat()} is after --to {end.isoformat()}")
+    refuse_journal_target(args.output, journal.path, "output")
     try:
         result = write_report_with_pages(
             journal,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import MEDICATION_NAME_MAX, UNIT_MAX, check_text, text_problem
 from fertilitytracker.core.resources import load_json
 
 MEDICATION_CLASSES: tuple[str, ...] = (
@@ -147,15 +147,21 @@ def lookup_medication(name: str) -> Medication:
     """
     if not isinstance(name, str):
         raise InputError("name", "a medication name is required")
+    return _lookup(name)
+
+
+@lru_cache(maxsize=256)
+def _lookup(name: str) -> Medication:
+    # Cached: an import or a list of doses looks the same regimen name up once per dose, and
+    # the name is normalised only the first time. Refusals (InputError) are not cached.
     stripped = name.strip()
     if not stripped:
         raise InputError("name", "a medication name is required")
-    # Control characters (line breaks, NUL) and lone surrogates cannot be shown or stored
-    # faithfully; everything else (quotes, markup, emoji, RTL text) is kept exactly.
-    if any(unicodedata.category(char) in ("Cc", "Cs") for char in stripped):
-        raise InputError(
-            "name", "a medication name cannot contain line breaks or control characters"
-        )
+    # Too long, control characters (line breaks, NUL) and lone surrogates are refused;
+    # everything else (quotes, markup, emoji, RTL text) is kept exactly.
+    problem = text_problem(stripped, MEDICATION_NAME_MAX)
+    if problem is not None:
+        raise InputError("name", f"a medication name {problem}" if "cannot" in problem else problem)
     known = _by_match_key().get(_match_key(stripped))
     if known is not None:
         return known
@@ -226,8 +232,7 @@ def validate_dose(
         normalized = normalize_unit(typed)
         accepted = _accepted_units(medication)
         if medication.med_class == "other":
-            if any(unicodedata.category(char) in ("Cc", "Cs") for char in typed):
-                raise InputError("unit", "a unit cannot contain line breaks or control characters")
+            check_text(typed, "unit", UNIT_MAX)
             unit = normalized if normalized is not None else typed
         elif normalized is None or normalized not in accepted:
             raise InputError(

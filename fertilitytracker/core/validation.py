@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import METHOD_MAX, NOTE_MAX, SYMPTOM_NAME_MAX, check_text
 from fertilitytracker.core.medications import Medication, validate_dose
 from fertilitytracker.core.records import (
     Comparator,
@@ -31,9 +32,7 @@ from fertilitytracker.core.units import check_plausible, parse_unit
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
-# Sanity bounds against typing errors, not clinical limits.
-SYMPTOM_NAME_MAX = 80
-NOTE_MAX = 2000
+# Sanity bounds against typing errors, not clinical limits (text lengths: core/limits.py).
 SEMEN_VOLUME_MAX_ML = 20.0
 DEXA_T_SCORE_BOUND = 10.0
 BMD_MAX_G_CM2 = 3.0
@@ -253,6 +252,8 @@ def _lab_result(
         unit_text.strip() if isinstance(unit_text, str) and unit_text.strip() else unit.text
     )
     clean_method = method.strip() if method and method.strip() else None
+    if clean_method is not None:
+        check_text(clean_method, "method", METHOD_MAX)
     return LabResult(
         analyte=analyte.key,
         value=value,
@@ -349,16 +350,14 @@ def build_symptom(
     """A symptom rated 0 (none) to 10 (worst) (fields "name", "severity", "note")."""
     if not isinstance(name, str) or not name.strip():
         raise InputError("name", "a symptom name is required")
-    clean_name = name.strip()
-    if len(clean_name) > SYMPTOM_NAME_MAX:
-        raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
+    clean_name = check_text(name.strip(), "name", SYMPTOM_NAME_MAX)
     if _optional(severity):
         raise InputError("severity", "is required")
     score = parse_whole_number(severity, "severity", SEVERITY_MIN, SEVERITY_MAX)
     if note is not None and not isinstance(note, str):
         raise InputError("note", "must be text")
-    if note is not None and len(note) > NOTE_MAX:
-        raise InputError("note", f"at most {NOTE_MAX} characters")
+    if note is not None:
+        check_text(note, "note", NOTE_MAX, multiline=True)
     return SymptomEntry(date=day, name=clean_name, severity=score, note=note or None)
 
 

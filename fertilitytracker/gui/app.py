@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from fertilitytracker import APP_ID
 from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
 from fertilitytracker.gui.ui_state import ORGANIZATION, UiState
+from fertilitytracker.storage.files import append_private_text
 
 LOG_FILE = "fertilitytracker.log"
 log = logging.getLogger("fertilitytracker")
@@ -43,9 +44,7 @@ def install_excepthook(log_file: Path) -> None:
             return
         written = True
         try:
-            log_file.parent.mkdir(parents=True, exist_ok=True)
-            with log_file.open("a", encoding="utf-8") as stream:
-                stream.write(describe_traceback(kind, tb) + "\n\n")
+            append_private_text(log_file, describe_traceback(kind, tb) + "\n\n")
         except OSError:
             written = False
         where = f"Details were written to {log_file}." if written else ""
@@ -93,7 +92,11 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
             continue
         except DamagedJournalError as error:
             # Without a good backup there is nothing to offer: explain and let them choose.
-            copy = offer_recovery(window, journal_path, error) if error.newest_backup else None
+            copy = (
+                offer_recovery(window, journal_path, error, passphrase=passphrase)
+                if error.newest_backup
+                else None
+            )
             if copy is None:
                 window.show_error(f"The journal could not be opened: {error}")
                 return
@@ -106,7 +109,12 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
         if not problems:
             break
         journal.close()
-        copy = offer_recovery(window, journal_path, "it failed its check: " + "; ".join(problems))
+        copy = offer_recovery(
+            window,
+            journal_path,
+            "it failed its check: " + "; ".join(problems),
+            passphrase=passphrase,
+        )
         if copy is None:
             window.show_error(f"{journal_path.name} failed its check and was left unchanged.")
             return

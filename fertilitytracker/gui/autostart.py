@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from fertilitytracker import APP_ID, own_command
+from fertilitytracker.storage.files import make_private_dirs, write_private_text
 
 ENTRY_NAME = f"{APP_ID}.desktop"
 MINIMIZED_OPTION = "--minimized"
@@ -142,13 +143,8 @@ def enable(
     if not is_supported():
         raise OSError("starting at login is set up by hand on this system (see the README)")
     path = entry_path(directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = desktop_entry(autostart_command(journal, executable))
-    temporary = path.with_name(f".{path.name}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
+    make_private_dirs(path.parent)
+    write_private_text(path, desktop_entry(autostart_command(journal, executable)))
     return path
 
 

@@ -43,11 +43,13 @@ class RecoveryDialog(QDialog):
         error: BaseException | str,
         backup: BackupFile | None,
         parent: QWidget | None = None,
+        passphrase: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.journal_path = Path(journal_path)
         self.backup = backup
+        self._passphrase = passphrase  # an encrypted journal's backups need it to be copied
         self.copy_path: Path | None = None
 
         self.explanation = QLabel(self._explanation(error))
@@ -98,7 +100,9 @@ class RecoveryDialog(QDialog):
     def _open_copy(self) -> None:
         assert self.backup is not None
         try:
-            self.copy_path = copy_backup_beside(self.journal_path, self.backup.path, clock.now())
+            self.copy_path = copy_backup_beside(
+                self.journal_path, self.backup.path, clock.now(), self._passphrase
+            )
         except (JournalError, OSError) as error:
             self.problem.setText(f"The copy could not be made: {error}")
             self.problem.show()
@@ -107,16 +111,21 @@ class RecoveryDialog(QDialog):
 
 
 def offer_recovery(
-    parent: QWidget | None, journal_path: Path, error: BaseException | str
+    parent: QWidget | None,
+    journal_path: Path,
+    error: BaseException | str,
+    passphrase: str | None = None,
 ) -> Path | None:
     """Show the recovery dialog; the path of the new working copy, or None (quit).
 
     Call it when `Journal.open` raised (any JournalError other than "newer version") or when
     `journal.check()` found problems. Open the returned path as the journal for this session.
+    An encrypted journal's backups are found and copied with its `passphrase`.
     """
     journal_path = Path(journal_path)
-    backup = newest_good_backup(journal_path)  # checked again now, not when the error arose
-    dialog = RecoveryDialog(journal_path, error, backup, parent)
+    # Checked again now, not when the error arose.
+    backup = newest_good_backup(journal_path, passphrase)
+    dialog = RecoveryDialog(journal_path, error, backup, parent, passphrase)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.copy_path
     return None

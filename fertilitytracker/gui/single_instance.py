@@ -1,9 +1,14 @@
 """One window per journal: a second launch brings the first window forward instead.
 
 The first launch on a journal takes a lock file and listens on a local socket (QLocalServer,
-readable by this user only). A later launch on the same journal finds the lock taken, connects
-to the socket, asks the first one to come forward, and returns None: its caller then exits.
-Only local sockets are used: nothing here touches the network.
+readable by this user only). Both live in this user's private runtime folder
+($XDG_RUNTIME_DIR, else QStandardPaths' runtime location, else a folder of our own; always
+checked to be a real folder owned by this user with mode 0700), never in the shared temporary
+folder where another user could take the name first. A later launch on the same journal finds
+the lock taken, checks that the socket belongs to this user, asks the first one to come
+forward, and returns None: its caller then exits. A lock left by a process that is gone
+(SIGKILL, SIGTERM, a crash) is stale and taken over. Only local sockets are used: nothing here
+touches the network.
 
 `ExternalWriteWatcher` covers the other half of "one writer": when the command line writes to
 the journal while the app runs, the app notices (SQLite's data_version) and reloads.
@@ -13,11 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import sys
+import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QLockFile, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
+
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.paths import default_data_dir
+from fertilitytracker.storage.files import make_private_dirs
 
 ACTIVATE = b"activate\n"
 ACKNOWLEDGED = b"ok\n"
@@ -31,6 +43,64 @@ def instance_key(journal_path: Path) -> str:
     user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
     digest = hashlib.sha256(f"{user}\0{resolved}".encode()).hexdigest()[:24]
     return f"fertilitytracker-{digest}"
+
+
+def _is_private_folder(folder: Path) -> bool:
+    """A real folder (not a link) owned by this user that nobody else may enter."""
+    try:
+        status = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(status.st_mode):
+        return False
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return False
+    return sys.platform == "win32" or stat.S_IMODE(status.st_mode) & 0o077 == 0
+
+
+def _candidate_runtime_folders() -> list[Path]:
+    candidates: list[Path] = []
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and _is_private_folder(Path(xdg)):
+        candidates.append(Path(xdg) / "fertilitytracker")
+    elif not sys.platform.startswith("linux"):
+        # Elsewhere Qt's runtime location is per user already (on Linux, without
+        # XDG_RUNTIME_DIR, Qt would fall back to the shared temporary folder with a warning).
+        location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
+        if location:
+            candidates.append(Path(location) / "fertilitytracker")
+    user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    candidates.append(Path(tempfile.gettempdir()) / f"fertilitytracker-{user}")
+    candidates.append(default_data_dir() / "run")
+    return candidates
+
+
+def runtime_dir() -> Path:
+    """This user's private folder for the lock and socket, created 0700 when missing.
+
+    A candidate that exists but is not private (another user's, a symlink, group-readable)
+    is skipped, never used or changed.
+    """
+    for candidate in _candidate_runtime_folders():
+        try:
+            if not candidate.exists() and not candidate.is_symlink():
+                make_private_dirs(candidate)
+        except OSError:
+            continue
+        if _is_private_folder(candidate):
+            return candidate
+    raise OSError("no private runtime folder is available for the single-instance lock")
+
+
+def _socket_is_ours(path: str) -> bool:
+    """Whether the socket at `path` is a socket owned by this user (on Unix)."""
+    if not hasattr(os, "getuid"):
+        return True  # Windows named pipes: the runtime folder check does not apply
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISSOCK(status.st_mode) and status.st_uid == os.getuid()
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -50,6 +120,7 @@ class SingleInstance(QObject):
 
     def __init__(self, key: str, lock: QLockFile, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # `key` is a full path in the private runtime folder (a plain name on Windows).
         self.key = key
         self._lock = lock
         self._server = QLocalServer(self)
@@ -87,7 +158,12 @@ class SingleInstance(QObject):
 
 
 def _hand_over(key: str, timeout_ms: int) -> bool:
-    """Ask the running instance to come forward; True once it acknowledged."""
+    """Ask the running instance to come forward; True once it acknowledged.
+
+    A socket that is not this user's is never spoken to.
+    """
+    if not _socket_is_ours(key):
+        return False
     socket = QLocalSocket()
     socket.connectToServer(key)
     if not socket.waitForConnected(timeout_ms):
@@ -113,8 +189,12 @@ def ensure_single_instance(
     second instance rather than leaving the person with no window: WAL and the busy timeout
     keep two writers safe. Needs a QCoreApplication.
     """
-    key = instance_key(journal_path)
-    lock = QLockFile(QDir(QDir.tempPath()).filePath(f"{key}.lock"))
+    name = instance_key(journal_path)
+    folder = runtime_dir()
+    # Short names: a Unix socket path must fit in about 100 bytes.
+    short = name.removeprefix("fertilitytracker-")
+    key = name if sys.platform == "win32" else str(folder / f"{short}.sock")
+    lock = QLockFile(str(folder / f"{short}.lock"))
     lock.setStaleLockTime(0)  # stale only when its process is gone, however long it ran
     if lock.tryLock(0):
         return SingleInstance(key, lock)
@@ -130,7 +210,7 @@ class ExternalWriteWatcher(QObject):
     the AppContext once the journal is open; it follows `journal_replaced` by itself.
     """
 
-    def __init__(self, context: QObject, interval_ms: int = WATCH_INTERVAL_MS) -> None:
+    def __init__(self, context: AppContext, interval_ms: int = WATCH_INTERVAL_MS) -> None:
         super().__init__(context)
         self._context = context
         self._version = self._read()
@@ -138,13 +218,13 @@ class ExternalWriteWatcher(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
-        context.journal_replaced.connect(self._rebase)  # type: ignore[attr-defined]
+        context.journal_replaced.connect(self._rebase)
 
     def _read(self) -> int | None:
         from fertilitytracker.storage.database import data_version
 
         try:
-            return data_version(self._context.journal.db)  # type: ignore[attr-defined]
+            return data_version(self._context.journal.db)
         except Exception:  # a closed or replaced journal: try again next time
             return None
 
@@ -157,5 +237,5 @@ class ExternalWriteWatcher(QObject):
         changed = version is not None and self._version is not None and version != self._version
         self._version = version
         if changed:
-            self._context.reload()  # type: ignore[attr-defined]
+            self._context.reload()
         return changed

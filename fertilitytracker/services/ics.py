@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +22,7 @@ from fertilitytracker.core.monitoring import DueTest
 from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.schedules import Schedule
 from fertilitytracker.services.reminders import TEST_NAMES, dose_times, due_tests_for
+from fertilitytracker.storage.files import refuse_journal_target, write_private_text
 from fertilitytracker.storage.journal import Journal
 
 PRODUCT_ID = "-//Fertility Tracker//Reminders//EN"
@@ -246,20 +245,16 @@ def write_ics(
     """Write the calendar to `path` (mode 0600, replaced atomically); returns the path."""
     target = Path(path)
     text = calendar_text(tests, regimens, stamp)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".ics.tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_private_text(target, text, newline="")
     return target
 
 
 def export_calendar(journal: Journal, path: Path | str, today: date, now: datetime) -> Path:
-    """Write the journal's due tests (on `today`) and dose schedule to `path`."""
+    """Write the journal's due tests (on `today`) and dose schedule to `path`.
+
+    Refuses (InputError "ics") a path that is the journal or one of its backups.
+    """
+    refuse_journal_target(Path(path), journal.path, "ics")
     history = journal.history()
     tests = due_tests_for(journal, today, history)
     return write_ics(path, tests, history.regimens, now)

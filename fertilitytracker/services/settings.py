@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import PATIENT_NAME_MAX, check_text
 from fertilitytracker.core.records import UnitSystem
 from fertilitytracker.storage.journal import Journal
 
@@ -39,6 +40,10 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+# Free-text settings and their length limits (core/limits.py).
+TEXT_LIMITS = {"patient_name": PATIENT_NAME_MAX, "patient_birth_date": 10}
+
+
 def get_setting(journal: Journal, key: str) -> Any:
     """The value of `key`, or its declared default."""
     setting = SETTINGS[key]
@@ -53,6 +58,10 @@ def set_setting(journal: Journal, key: str, value: Any) -> None:
     if setting.choices is not None and value not in setting.choices:
         allowed = ", ".join(str(choice) for choice in setting.choices)
         raise InputError(key, f"'{value}' is not one of {allowed}")
+    if key in TEXT_LIMITS:
+        if not isinstance(value, str):
+            raise InputError(key, "must be text")
+        check_text(value, key, TEXT_LIMITS[key])
     with journal.transaction():
         journal.settings.set(key, value)
 

@@ -29,7 +29,14 @@ from fertilitytracker.storage.database import (
     backup_database,
     open_database,
 )
+from fertilitytracker.storage.files import (
+    atomic_private_path,
+    make_private_dirs,
+    refuse_journal_target,
+    remove_stale_temp_files,
+)
 from fertilitytracker.storage.migrations import MIGRATION_SET, known_migration_names
+from fertilitytracker.storage.schema import schema_differences
 
 DAILY_KEPT = 7
 WEEKLY_KEPT = 4
@@ -90,18 +97,23 @@ def backup_now(
     return backup_database(connection, backup_name(journal_path, kind, now))
 
 
-def backup_to(connection: sqlite3.Connection, journal_path: Path, out: Path, now: datetime) -> Path:
+def backup_to(
+    connection: sqlite3.Connection, journal_path: Path, out: Path | str, now: datetime
+) -> Path:
     """A verified copy of the open journal at `out` chosen by the person.
 
-    A folder gets a dated file inside it. An existing file is replaced only when it is itself
-    a journal (an older backup); anything else is refused with nothing written.
+    A folder gets a dated file inside it; a name ending in a slash is a folder, created (0700)
+    when missing. An existing file is replaced only when it is itself a journal (an older
+    backup); anything else is refused with nothing written.
     """
+    names_a_folder = str(out).endswith(("/", os.sep))
     out = Path(out).expanduser()
+    if names_a_folder and not out.exists():
+        make_private_dirs(out)
     if out.is_dir():
         out = _unused(out / f"{journal_path.stem}-backup-{_stamp(now)}{BACKUP_SUFFIX}")
+    refuse_journal_target(out, journal_path, "out")
     if out.exists():
-        if out.resolve() == Path(journal_path).resolve():
-            raise JournalError(f"{out} is the journal itself: choose another file")
         try:
             verify_journal_file(out)
         except JournalError:
@@ -142,32 +154,12 @@ def rotate_backups(
     Names sort by date (YYYY-MM-DD, ISO YYYY-Www), so the newest are the last by name.
     Returns the deleted files. Other kinds are never deleted here.
     """
-    removed: list[Path] = _remove_abandoned_partials(backups_dir(journal_path))
+    removed: list[Path] = remove_stale_temp_files(backups_dir(journal_path))
     for kind, kept in (("daily", daily_kept), ("weekly", weekly_kept)):
         files = sorted(_backups_of(journal_path, kind), key=lambda item: item.name, reverse=True)
         for old in files[kept:]:
             old.unlink(missing_ok=True)
             removed.append(old)
-    return removed
-
-
-def _remove_abandoned_partials(folder: Path) -> list[Path]:
-    """Delete half-written copies (`.NAME.PID.partial`) whose writer is no longer running."""
-    removed: list[Path] = []
-    if not folder.is_dir():
-        return removed
-    for item in folder.glob(".*.partial"):
-        try:
-            pid = int(item.name.rsplit(".", 2)[-2])
-        except ValueError:
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            item.unlink(missing_ok=True)
-            removed.append(item)
-        except PermissionError:  # alive, someone else's process
-            continue
     return removed
 
 
@@ -229,6 +221,11 @@ def verify_journal_file(path: Path, passphrase: str | None = None) -> None:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
             )
         }
+        differences = (
+            schema_differences(connection, applied)
+            if applied and not applied - known_migration_names()
+            else []
+        )
     except encryption.database_errors() as error:
         raise JournalError(f"{path} is damaged or not a journal ({error})") from None
     finally:
@@ -237,6 +234,10 @@ def verify_journal_file(path: Path, passphrase: str | None = None) -> None:
         raise JournalError(f"{path} is a SQLite file but not a Fertility Tracker journal")
     if applied - known_migration_names():
         raise JournalError(f"{path} was written by a newer version of Fertility Tracker")
+    if differences:
+        raise JournalError(
+            f"{path} has a schema this version did not create ({'; '.join(differences[:5])})"
+        )
 
 
 def newest_good_backup(journal_path: Path, passphrase: str | None = None) -> BackupFile | None:
@@ -290,7 +291,7 @@ def copy_backup_beside(
 def _move_damaged_aside(journal_path: Path, now: datetime) -> Path:
     """Rename a damaged journal (and its -wal/-shm) into backups/, not a byte rewritten."""
     target = backup_name(journal_path, "damaged", now)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dirs(target.parent)
     for suffix in ("-wal", "-shm"):
         companion = journal_path.with_name(journal_path.name + suffix)
         if companion.exists():
@@ -385,33 +386,51 @@ def _convert_file(
                 " nothing was changed"
             )
         connection = encryption.connect(path, from_passphrase)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(descriptor)
     try:
-        status = encryption.copy_connection(connection, partial, to_passphrase, same_key=False)
-        if status != "ok":
-            raise JournalError(f"the converted copy of {path} failed its check ({status})")
-        connection.close()
-        with partial.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        with atomic_private_path(path) as partial:
+            status = encryption.copy_connection(connection, partial, to_passphrase, same_key=False)
+            if status != "ok":
+                raise JournalError(f"the converted copy of {path} failed its check ({status})")
+            connection.close()
     finally:
         connection.close()
+
+
+def journal_copies(journal_path: Path) -> list[Path]:
+    """Every file holding a copy of the journal: its backups (of any kind, damaged ones too)
+    and the working copies made beside it when it was damaged (`<stem>-recovered-…`)."""
+    copies = [backup.path for backup in list_backups(journal_path)]
+    pattern = re.compile(rf"{re.escape(journal_path.stem)}-recovered-.+{re.escape(BACKUP_SUFFIX)}")
+    folder = journal_path.parent
+    if folder.is_dir():
+        copies += sorted(
+            item for item in folder.iterdir() if item.is_file() and pattern.fullmatch(item.name)
+        )
+    return copies
+
+
+def plaintext_copies(journal_path: Path) -> list[Path]:
+    """Copies of the journal that anyone can read (plain SQLite files)."""
+    found: list[Path] = []
+    for path in journal_copies(journal_path):
+        try:
+            if _is_plain(path) or not encryption.looks_encrypted(path):
+                found.append(path)
+        except OSError:
+            continue
+    return found
 
 
 def convert_journal(
     journal_path: Path, from_passphrase: str | None, to_passphrase: str | None
 ) -> ConversionOutcome:
-    """Encrypt (to_passphrase set) or decrypt (from_passphrase set) a journal and its backups.
+    """Encrypt (to_passphrase set) or decrypt (from_passphrase set) a journal and its copies.
 
     The journal is checked first and must not be open elsewhere. Each file is converted into a
     private temporary copy, checked, and renamed over the original, so a crash leaves either
-    the old or the new file. Backups in the other state are left alone and listed.
+    the old or the new file. Resumable: when the journal is already converted (an earlier run
+    was interrupted), the copies still in the old state are converted. Copies that cannot be
+    converted are left as they were and listed in the outcome.
     """
     journal_path = Path(journal_path)
     if (from_passphrase is None) == (to_passphrase is None):
@@ -420,25 +439,40 @@ def convert_journal(
         raise JournalError(
             "encryption is not installed (pip install 'fertilitytracker[encryption]')"
         )
-    db = open_database(journal_path, create=False, daily_backup=False, passphrase=from_passphrase)
+    encrypting = to_passphrase is not None
+    resuming_key = (
+        to_passphrase if encrypting and encryption.looks_encrypted(journal_path) else None
+    )
+    db = open_database(
+        journal_path,
+        create=False,
+        daily_backup=False,
+        passphrase=resuming_key or from_passphrase,
+    )
     encrypted_now = encryption.is_encrypted_connection(db.conn)
     db.conn.close()
-    if encrypted_now == (to_passphrase is not None):
+    journal_done = encrypted_now == encrypting
+    pending = [path for path in journal_copies(journal_path) if _is_plain(path) == encrypting]
+    if journal_done and not pending:
         state = "already encrypted" if encrypted_now else "not encrypted"
         raise JournalError(f"{journal_path} is {state}; nothing was changed")
-    _convert_file(journal_path, from_passphrase, to_passphrase, exclusive=True)
+    if not journal_done:
+        _convert_file(journal_path, from_passphrase, to_passphrase, exclusive=True)
     converted: list[Path] = []
     left: list[tuple[Path, str]] = []
-    for backup in list_backups(journal_path):
-        if _is_plain(backup.path) != (from_passphrase is None):
-            left.append((backup.path, "it was already in the new state or not readable"))
-            continue
+    for path in pending:
         try:
-            _convert_file(backup.path, from_passphrase, to_passphrase, exclusive=False)
+            _convert_file(path, from_passphrase, to_passphrase, exclusive=False)
         except (JournalError, OSError, *encryption.database_errors()) as error:
-            left.append((backup.path, str(error)))
+            left.append((path, str(error)))
             continue
-        converted.append(backup.path)
+        converted.append(path)
+    if encrypting:
+        # Anything else still readable without the passphrase (a damaged copy, say).
+        listed = {path for path, _ in left}
+        for path in plaintext_copies(journal_path):
+            if path not in listed and path not in converted:
+                left.append((path, "it is not a journal this version can convert"))
     return ConversionOutcome(journal_path, tuple(converted), tuple(left))
 
 
@@ -454,8 +488,10 @@ __all__ = [
     "convert_journal",
     "copy_backup_beside",
     "daily_backup",
+    "journal_copies",
     "list_backups",
     "newest_good_backup",
+    "plaintext_copies",
     "restore_journal",
     "rotate_backups",
     "verify_journal_file",

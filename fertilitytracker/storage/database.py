@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -14,7 +13,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from fertilitytracker.storage import encryption
+from fertilitytracker.storage.files import (
+    atomic_private_path,
+    create_private_file,
+    make_private_dirs,
+    remove_stale_temp_files,
+)
 from fertilitytracker.storage.migrations import MIGRATION_SET, known_migration_names, migrations
+from fertilitytracker.storage.schema import schema_differences
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -33,12 +39,12 @@ class DamagedJournalError(JournalError):
     `newest_backup` is the newest backup beside it that passed its checks (None if none did).
     """
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(self, path: Path, problem: str, passphrase: str | None = None) -> None:
         from fertilitytracker.storage.backup import newest_good_backup
 
         self.path = path
         self.problem = problem
-        found = newest_good_backup(path)
+        found = newest_good_backup(path, passphrase)
         self.newest_backup: Path | None = found.path if found else None
         if found:
             advice = f"The newest good backup is {found.path} (taken {found.taken:%Y-%m-%d %H:%M})."
@@ -47,15 +53,17 @@ class DamagedJournalError(JournalError):
         super().__init__(f"{path} {problem}. The file was left unchanged. {advice}")
 
 
-def _make_private_dir(folder: Path) -> None:
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
+class SchemaMismatchError(DamagedJournalError):
+    """The journal's tables, columns, indexes, triggers or views are not the ones its
+    migrations define (an added trigger, a dropped index…): it is not opened or restored."""
 
-
-def _create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner (before SQLite touches it)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(descriptor)
+    def __init__(self, path: Path, differences: list[str], passphrase: str | None = None) -> None:
+        self.differences = differences
+        shown = "; ".join(differences[:5])
+        more = f"; and {len(differences) - 5} more" if len(differences) > 5 else ""
+        super().__init__(
+            path, f"has a schema this version did not create ({shown}{more})", passphrase
+        )
 
 
 def _looks_like_sqlite(path: Path) -> bool:
@@ -72,20 +80,6 @@ class PassphraseRequiredError(JournalError):
         super().__init__(message)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (a no-op where folders cannot be opened)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
 def backup_database(source: Any, target: Path) -> Path:
     """Copy a live database to `target` with SQLite's online backup API, then verify it.
 
@@ -94,11 +88,8 @@ def backup_database(source: Any, target: Path) -> Path:
     either the old `target` or the new one, never half a copy.
     """
     target = Path(target)
-    _make_private_dir(target.parent)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
-    _create_private_file(partial)
-    try:
+    make_private_dirs(target.parent)
+    with atomic_private_path(target) as partial:
         if encryption.is_encrypted_connection(source):
             # The copy of an encrypted journal is encrypted with the same key.
             status = encryption.copy_connection(source, partial, None, same_key=True)
@@ -113,14 +104,19 @@ def backup_database(source: Any, target: Path) -> Path:
                 destination.close()
         if status != "ok":
             raise JournalError(f"the backup {target} failed its integrity check: {status}")
-        with partial.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    _fsync_folder(target.parent)
     return target
+
+
+def remove_leftover_temp_files(journal_path: Path) -> list[Path]:
+    """Remove temporary copies a killed backup, restore or `encrypt` left beside the journal.
+
+    They may hold plaintext health data; run at every start (app and command line).
+    """
+    from fertilitytracker.paths import backups_dir
+
+    removed = remove_stale_temp_files(journal_path.parent)
+    removed += remove_stale_temp_files(backups_dir(journal_path))
+    return removed
 
 
 def _read_only_check(path: Path) -> bool:
@@ -166,9 +162,13 @@ def open_database(
     (else $FERTILITYTRACKER_PASSPHRASE); without the right one: PassphraseRequiredError.
     """
     path = Path(path)
-    existed = path.exists() and path.stat().st_size > 0
     if path.is_dir():
         raise JournalError(f"{path} is a folder, not a journal file")
+    if path.exists() and not path.is_file():
+        # /dev/null, /dev/zero, a pipe: SQLite would fail half-way and leave files beside it.
+        raise JournalError(f"{path} is not a regular file, so it cannot be a journal")
+    remove_leftover_temp_files(path)
+    existed = path.exists() and path.stat().st_size > 0
     if existed:
         try:
             is_sqlite = _looks_like_sqlite(path)
@@ -178,14 +178,16 @@ def open_database(
             return _open_encrypted(path, passphrase, daily_backup)
         if not is_sqlite:
             raise DamagedJournalError(
-                path, "is not a Fertility Tracker journal (not a SQLite file)"
+                path,
+                "is not a Fertility Tracker journal (not a SQLite file)",
+                passphrase or encryption.passphrase_from_environment(),
             )
     elif not path.exists():
         if not create:
             raise JournalError(f"no journal at {path}")
         try:
-            _make_private_dir(path.parent)
-            _create_private_file(path)
+            make_private_dirs(path.parent)
+            create_private_file(path)
         except OSError as error:
             raise JournalError(f"cannot create the journal {path}: {error.strerror}") from None
 
@@ -209,20 +211,44 @@ def _open_encrypted(path: Path, passphrase: str | None, daily_backup: bool) -> D
     if key is None:
         raise PassphraseRequiredError(
             path,
-            f"{path} is encrypted: give its passphrase (for scripts: ${encryption.ENV_PASSPHRASE})",
+            f"{path} is encrypted: give its passphrase (typed at a terminal, or"
+            f" --passphrase-file FILE; ${encryption.ENV_PASSPHRASE} is the least safe way)",
         )
     try:
         connection = encryption.connect(path, key, timeout_s=BUSY_TIMEOUT_MS / 1000)
     except encryption.PassphraseError as error:
+        if _opens_a_backup(path, key):
+            # The same passphrase opens this journal's backups (a journal and its backups
+            # always share one): the journal itself is damaged, not the passphrase wrong.
+            raise DamagedJournalError(
+                path, "is damaged (its passphrase opens its backups but not it)", key
+            ) from None
         raise PassphraseRequiredError(path, str(error)) from None
     try:
-        db = _prepare(connection, path, True, False)
+        db = _prepare(connection, path, True, False, key)
     except BaseException:
         connection.close()
         raise
     if daily_backup:
         _daily_backup(connection, path)
     return db
+
+
+def _opens_a_backup(path: Path, passphrase: str) -> bool:
+    """Whether `passphrase` opens one of the journal's encrypted backups."""
+    from fertilitytracker.storage.backup import GOOD_KINDS, list_backups, verify_journal_file
+
+    for backup in list_backups(path):
+        if backup.kind not in GOOD_KINDS:
+            continue
+        try:
+            if _looks_like_sqlite(backup.path):
+                continue
+            verify_journal_file(backup.path, passphrase)
+        except (OSError, JournalError):
+            continue
+        return True
+    return False
 
 
 def _daily_backup(connection: Any, path: Path) -> None:
@@ -236,14 +262,18 @@ def _daily_backup(connection: Any, path: Path) -> None:
         _log.warning("daily backup of %s failed: %s", path.name, type(error).__name__)
 
 
-def _prepare(connection: Any, path: Path, existed: bool, checked: bool) -> Database:
+def _prepare(
+    connection: Any, path: Path, existed: bool, checked: bool, passphrase: str | None = None
+) -> Database:
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         status = "ok" if checked else connection.execute("PRAGMA integrity_check").fetchone()[0]
     except encryption.database_errors() as error:
-        raise DamagedJournalError(path, f"is damaged or not a journal ({error})") from None
+        raise DamagedJournalError(
+            path, f"is damaged or not a journal ({error})", passphrase
+        ) from None
     if status != "ok":
-        raise DamagedJournalError(path, f"failed its integrity check ({status})")
+        raise DamagedJournalError(path, f"failed its integrity check ({status})", passphrase)
     db = Database(connection)
     tables = set(db.table_names())
     if existed and tables and "_sqlite_migrations" not in tables:
@@ -257,6 +287,10 @@ def _prepare(connection: Any, path: Path, existed: bool, checked: bool) -> Datab
             f"{path} was written by a newer version of Fertility Tracker "
             f"(schema {', '.join(sorted(unknown))}); update the app to open it"
         )
+    if applied:
+        differences = schema_differences(connection, applied)
+        if differences:
+            raise SchemaMismatchError(path, differences, passphrase)
     if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         connection.execute("PRAGMA journal_mode = wal")
     connection.execute("PRAGMA foreign_keys = ON")
@@ -312,6 +346,7 @@ __all__ = [
     "DamagedJournalError",
     "JournalError",
     "PassphraseRequiredError",
+    "SchemaMismatchError",
     "backup_database",
     "data_version",
     "open_database",

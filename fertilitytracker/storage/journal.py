@@ -40,10 +40,15 @@ class Journal:
         self.settings = SettingsRepository(db)
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True) -> Journal:
-        """Open or create the journal at `path` (raises JournalError when it cannot)."""
+    def open(
+        cls, path: Path | str, *, create: bool = True, passphrase: str | None = None
+    ) -> Journal:
+        """Open or create the journal at `path` (raises JournalError when it cannot).
+
+        An encrypted journal needs `passphrase` (else $FERTILITYTRACKER_PASSPHRASE).
+        """
         path = Path(path)
-        return cls(open_database(path, create=create), path)
+        return cls(open_database(path, create=create, passphrase=passphrase), path)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Journal]:

@@ -103,7 +103,12 @@ def test_a_damaged_journal_is_refused_unchanged_and_a_backup_is_named(
     backup = Path(out.split("Backup written to ")[1].split(" and verified")[0])
     _damage(journal_path)
     before = _digest(journal_path)
-    for command in (["check"], ["labs", "--json"], ["symptom", "2026-01-07", "x", "1"]):
+    code, out, err = _cli(capsys, "--db", str(journal_path), "check")
+    assert code == EXIT_FAILED and err == ""
+    assert "damaged" in out and "it was not opened" in out
+    assert f"the newest good one is {backup}" in out
+    assert _digest(journal_path) == before
+    for command in (["labs", "--json"], ["symptom", "2026-01-07", "x", "1"]):
         code, out, err = _cli(capsys, "--db", str(journal_path), *command)
         assert code == EXIT_FAILED
         assert out == ""

@@ -267,7 +267,7 @@ def test_semen_rows_of_one_date_become_one_analysis(tmp_path: Path) -> None:
         (
             "date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n2026-01-06,LH,\x004,IU/L\n",
             "line 3",
-            "not a number",
+            "NUL character",
         ),
         ("date,analyte,value,unit\n2026-01-05,estradiol,-3,pg/mL\n", "line 2", "estradiol"),
     ],

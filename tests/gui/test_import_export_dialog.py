@@ -202,3 +202,22 @@ def test_a_failed_export_warns(qtbot, context: AppContext, tmp_path: Path, monke
         pass
     qtbot.waitUntil(lambda: bool(warnings))
     assert "was not written" in warnings[0]
+
+
+def test_the_export_dialog_refuses_the_journal_itself(
+    qtbot, context: AppContext, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    journal = context.journal.path
+    before = journal.read_bytes()
+    alias = tmp_path / "records.csv"
+    alias.symlink_to(journal)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda *args, **kw: (str(alias), "CSV, every record (*.csv)"),
+    )
+    assert run_export_dialog(None, context) is None
+    assert warnings and "is the journal or one of its backups" in warnings[0]
+    assert journal.read_bytes() == before

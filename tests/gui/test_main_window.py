@@ -276,7 +276,7 @@ def test_a_damaged_journal_with_a_backup_opens_a_recovered_copy(
     journal_path.write_bytes(bytes(damaged))
     offered: list[Path] = []
 
-    def choose_copy(parent, path, error) -> Path:
+    def choose_copy(parent, path, error, passphrase=None) -> Path:
         offered.append(path)
         copy = tmp_path / "recovered.sqlite3"
         Journal.open(copy).close()

@@ -116,3 +116,39 @@ def test_the_passphrase_is_asked_without_echo(qtbot, tmp_path: Path) -> None:
 
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
     assert ask_passphrase(None, tmp_path / "journal.sqlite3") is None
+
+
+def test_a_damaged_encrypted_journal_offers_its_encrypted_backup(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
+    from fertilitytracker.storage.backup import convert_journal
+    from fertilitytracker.storage.encryption import ENV_PASSPHRASE, looks_encrypted
+
+    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
+    passphrase = "correct horse battery"
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal.open(path)
+    for index in range(60):
+        record_symptom(journal, date(2026, 1, 5), f"s{index}", "2", None)
+    from datetime import datetime
+
+    backup_now(journal.db.conn, path, datetime(2026, 3, 1, 8, 0))
+    journal.close()
+    convert_journal(path, None, passphrase)
+    with path.open("r+b") as handle:  # the first page: the passphrase no longer opens it
+        handle.seek(100)
+        handle.write(bytes(range(256)) * 4)
+    before = _digest(path)
+    with pytest.raises(DamagedJournalError) as raised:
+        Journal.open(path, passphrase=passphrase)
+    assert raised.value.newest_backup is not None
+    _click_when_shown("Open a copy of the backup")
+    copy = offer_recovery(None, path, raised.value, passphrase)
+    assert copy is not None and looks_encrypted(copy)
+    reopened = Journal.open(copy, create=False, passphrase=passphrase)
+    try:
+        assert len(reopened.symptoms.all()) == 60
+    finally:
+        reopened.close()
+    assert _digest(path) == before

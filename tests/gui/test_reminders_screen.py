@@ -323,3 +323,18 @@ def test_status_colours_read_on_light_and_dark_palettes(qtbot) -> None:
         for status in ("upcoming", "open", "overdue"):
             colour = status_colour(palette, status)
             assert abs(colour.lightness() - window.lightness()) > 60, (status, colour.name())
+
+
+def test_the_calendar_is_never_written_over_the_journal(
+    qtbot, screen: RemindersScreen, ctx: AppContext, tmp_path: Path, monkeypatch
+) -> None:
+    journal = ctx.journal.path
+    before = journal.read_bytes()
+    link = tmp_path / "calendar.ics"
+    link.symlink_to(journal)
+    for target in (journal, link):
+        monkeypatch.setattr(screen, "ask_export_path", lambda target=target: target)
+        qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
+        assert screen.message.text().startswith("Not exported: ics:")
+        assert "is the journal or one of its backups" in screen.message.text()
+    assert journal.read_bytes() == before

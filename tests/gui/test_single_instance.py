@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -16,8 +19,11 @@ from fertilitytracker.cli import run
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.single_instance import (
     ExternalWriteWatcher,
+    _hand_over,
+    _socket_is_ours,
     ensure_single_instance,
     instance_key,
+    runtime_dir,
 )
 from fertilitytracker.storage.journal import Journal
 
@@ -110,3 +116,56 @@ def test_the_app_notices_what_the_command_line_wrote(qtbot, tmp_path: Path) -> N
         assert [entry.name for entry in context.history().symptoms] == ["cramps"]
     finally:
         journal.close()
+
+
+def test_the_lock_and_socket_live_in_a_private_runtime_folder(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    runtime = Path(tempfile.mkdtemp(prefix="ft-run-"))  # short: socket paths are limited
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    journal = tmp_path / "journal.sqlite3"
+    first = ensure_single_instance(journal)
+    assert first is not None and first.listening
+    digest = instance_key(journal).removeprefix("fertilitytracker-")
+    try:
+        folder = runtime / "fertilitytracker"
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert sorted(item.name for item in folder.iterdir()) == [
+            f"{digest}.lock",
+            f"{digest}.sock",
+        ]
+        assert not list(Path(tempfile.gettempdir()).glob(f"{instance_key(journal)}*"))
+    finally:
+        first.close()
+        shutil.rmtree(runtime)
+
+
+def test_a_runtime_folder_others_can_enter_is_never_used(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
+    assert runtime_dir().parent != shared
+    assert not (shared / "fertilitytracker").exists()
+
+
+def test_a_socket_that_is_not_a_socket_of_this_user_is_not_spoken_to(qtbot, tmp_path: Path) -> None:
+    impostor = tmp_path / "impostor.socket"
+    impostor.write_text("not a socket")
+    assert not _socket_is_ours(str(impostor))
+    assert not _hand_over(str(impostor), 200)
+
+
+def test_a_lock_left_by_a_terminated_instance_is_cleaned(qtbot, tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite3"
+    stopped = _launch(journal, "stay")
+    assert stopped.stdout is not None
+    assert stopped.stdout.readline().strip() == "primary"
+    os.kill(stopped.pid, signal.SIGTERM)
+    stopped.communicate(timeout=15)
+    again = ensure_single_instance(journal, timeout_ms=500)
+    assert again is not None and again.listening
+    assert not again.key.endswith("-second"), "the stale lock was taken over, not worked around"
+    again.close()

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.journal import record_symptom
 from fertilitytracker.storage.backup import (
     DAILY_KEPT,
@@ -130,7 +131,7 @@ def test_backup_to_refuses_to_overwrite_a_file_that_is_not_a_journal(tmp_path: P
     try:
         with pytest.raises(JournalError, match="not a journal backup"):
             backup_to(journal.db.conn, journal.path, precious, NOW)
-        with pytest.raises(JournalError, match="the journal itself"):
+        with pytest.raises(InputError, match="the journal or one of its backups"):
             backup_to(journal.db.conn, journal.path, journal.path, NOW)
     finally:
         journal.close()

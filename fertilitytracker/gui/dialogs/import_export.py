@@ -44,6 +44,7 @@ from fertilitytracker.services.exchange import (
     plan_file,
 )
 from fertilitytracker.services.journal import Change
+from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 
 # The action of a preview row in words, with a symbol so that it never relies on colour.
@@ -303,6 +304,7 @@ def run_export_dialog(parent: QWidget | None, context: AppContext) -> Background
         return None
     try:
         path, format = export_target(name, chosen_filter)
+        refuse_journal_target(path, context.journal.path, "out")
     except InputError as error:
         QMessageBox.warning(parent, "Export", error.reason)
         return None

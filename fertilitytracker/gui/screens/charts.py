@@ -43,6 +43,7 @@ from fertilitytracker.services.chart_data import (
 )
 from fertilitytracker.services.journal import Change
 from fertilitytracker.services.settings import set_setting
+from fertilitytracker.storage.files import refuse_journal_target
 
 VISIBLE_KEY = "charts/visible"
 RANGE_KEY = "charts/range"
@@ -424,6 +425,11 @@ class ChartsScreen(QWidget):
             self, "Export charts as PNG", name, "PNG image (*.png)"
         )
         if not chosen:
+            return
+        try:
+            refuse_journal_target(Path(chosen), self._context.journal.path, "file")
+        except InputError as error:
+            self._readout.setText(f"Not exported: {error.reason}")
             return
         try:
             written = self.export_png(chosen)

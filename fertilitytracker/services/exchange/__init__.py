@@ -28,6 +28,7 @@ from fertilitytracker.services.exchange.plan import (
     plan_import,
 )
 from fertilitytracker.services.journal import Change
+from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 
 Format = Literal["csv", "fhir", "json"]
@@ -169,7 +170,11 @@ def export_snapshot(
 
 
 def export_journal(journal: Journal, path: Path | str, format: str | None = None) -> ExportResult:
-    """Write the whole journal to `path` in `format` (else chosen by the file name)."""
+    """Write the whole journal to `path` in `format` (else chosen by the file name).
+
+    Refuses (InputError "out") a path that is the journal or one of its backups.
+    """
+    refuse_journal_target(Path(path), journal.path, "out")
     return export_snapshot(JournalSnapshot.of(journal), path, format)
 
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -285,6 +285,7 @@ def _open_table(handle: IO[str]) -> _Table:
         raise InputError("line 1", "the file is not UTF-8 or UTF-16 text") from None
     if not header_line.strip():
         raise InputError("line 1", "the header row is empty")
+    _refuse_bad_characters("line 1", [header_line])
     delimiter = _sniff_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
     reader = csv.reader(handle, delimiter=delimiter)
@@ -302,10 +303,28 @@ def _open_table(handle: IO[str]) -> _Table:
             except csv.Error as error:
                 raise InputError(f"line {start}", f"not readable as CSV ({error})") from None
             line = reader.line_num + 1
+            _refuse_bad_characters(f"line {start}", row)
             if any(cell.strip() for cell in row):
                 yield start, row
 
     return _Table(header, delimiter, rows())
+
+
+_BAD_CHARACTER = re.compile("[\x00\udc80-\udcff]")
+
+
+def _refuse_bad_characters(where: str, cells: list[str]) -> None:
+    """Refuse a NUL character or a byte that is not UTF-8, naming the column and the byte."""
+    for column, cell in enumerate(cells, start=1):
+        found = _BAD_CHARACTER.search(cell)
+        if found is None:
+            continue
+        char = found.group()
+        if char == "\x00":
+            raise InputError(where, f"column {column} holds a NUL character (U+0000)")
+        raise InputError(
+            where, f"column {column} holds the byte 0x{ord(char) - 0xDC00:02X}, which is not UTF-8"
+        )
 
 
 def _is_missing(cell: str | None) -> bool:
@@ -324,7 +343,9 @@ def read_csv(path: Path) -> ParsedImport:
     """Read an app CSV or a lab CSV from another tool (streamed, row by row)."""
     check_import_file(path)
     encoding = sniff_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
+    # Undecodable bytes become lone surrogates, found row by row so that the message names
+    # the line and the byte (a decoding error would name only the chunk being read).
+    with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle:
         table = _open_table(handle)
         header = [cell.strip().lstrip("\ufeff") for cell in table.header]
         if "record_type" in header:
@@ -535,6 +556,7 @@ _ISO_MOMENT = re.compile(
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}:\d{2})(?::\d{2})?)?$")
 
 
+@lru_cache(maxsize=4096)
 def _header_key(name: str) -> str:
     folded = name.strip().lstrip("\ufeff").casefold()
     folded = re.sub(r"[_\-/]+", " ", folded)
@@ -551,8 +573,12 @@ def _analytes_by_name() -> dict[str, Analyte]:
     return index
 
 
+@lru_cache(maxsize=4096)
 def _find_analyte(name: str | None, loinc: str | None) -> Analyte | None:
-    """The analyte a row names by LOINC or by catalogue name/key; None when unknown."""
+    """The analyte a row names by LOINC or by catalogue name/key; None when unknown.
+
+    Cached: a big file names the same few analytes on every row.
+    """
     if loinc and not _is_missing(loinc):
         found = analyte_for_loinc(loinc)
         if found is not None:

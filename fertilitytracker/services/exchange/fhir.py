@@ -22,6 +22,7 @@ symptoms and targets have no code in docs/clinical.md: they travel in the CSV an
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import DoseEvent, LabDraw, LabResult, Regimen, SemenAnalysis
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import parse_unit, to_canonical
+from fertilitytracker.core.validation import parse_date
 from fertilitytracker.services.exchange.builders import dexa_item, lab_item, located, semen_item
 from fertilitytracker.services.exchange.files import private_output
 from fertilitytracker.services.exchange.plan import JournalSnapshot, ParsedImport, Skipped
@@ -285,7 +287,13 @@ class _Reader:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A JSON number that is a finite float (a thousand-digit integer is not a lab value)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _code_text(concept: dict[str, Any]) -> str:
@@ -356,11 +364,13 @@ def _effective(resource: dict[str, Any], where: str) -> tuple[date, time | None]
     if day is None:
         return None  # a year or a month only cannot be placed on a draw date
     with located(where):
+        # The same check as a typed date (core validation): years outside the range the
+        # journal holds are refused, not stored to break reports and charts later.
+        moment_day = parse_date(f"{year}-{month}-{day}", "effectiveDateTime")
         try:
-            moment_day = date(int(year), int(month), int(day))
             moment_time = time(int(hour), int(minute)) if hour is not None else None
         except ValueError as error:
-            raise InputError("effectiveDateTime", f"'{raw}' is not a date ({error})") from None
+            raise InputError("effectiveDateTime", f"'{raw}' is not a time ({error})") from None
     return moment_day, moment_time
 
 

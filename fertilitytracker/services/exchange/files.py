@@ -5,14 +5,13 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.storage.files import atomic_private_file
 
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 MAX_JSON_DEPTH = 64
@@ -74,6 +73,27 @@ def json_depth(text: str) -> int:
     return deepest
 
 
+# No lab value, dose or count needs more digits than this; longer numbers are kept as text
+# (refused, naming their field, by the reader) instead of converted at great cost or
+# overflowing a float.
+MAX_NUMBER_DIGITS = 40
+
+
+class HugeNumber(str):
+    """A number in a JSON file with more digits than any value this app reads."""
+
+    def __repr__(self) -> str:
+        return f"a number of {len(self)} characters"
+
+
+def _parse_int(text: str) -> int | HugeNumber:
+    return HugeNumber(text) if len(text) > MAX_NUMBER_DIGITS else int(text)
+
+
+def _parse_float(text: str) -> float | HugeNumber:
+    return HugeNumber(text) if len(text) > MAX_NUMBER_DIGITS else float(text)
+
+
 def load_json_file(path: Path) -> Any:
     """Parse a JSON file, refusing it when too big, not JSON, or nested absurdly deep."""
     text = read_text(path)
@@ -84,7 +104,7 @@ def load_json_file(path: Path) -> Any:
             "file", f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep; not imported"
         )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float)
     except json.JSONDecodeError as error:
         raise InputError(
             f"line {error.lineno}", f"not valid JSON ({error.msg}, column {error.colno})"
@@ -99,15 +119,5 @@ def private_output(target: Path, *, newline: str | None = None) -> Iterator[IO[s
 
     A failure leaves any earlier file at `target` untouched.
     """
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    with atomic_private_file(Path(target), "w", newline=newline) as handle:
+        yield handle

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.limits import check_text
 from fertilitytracker.core.records import (
     DexaScan,
     DoseEvent,
@@ -595,7 +596,7 @@ def _plan_settings(
     incoming: dict[str, Any], recorded: dict[str, Any], notices: list[str]
 ) -> dict[str, Any]:
     """Settings of a backup: taken when the journal has none, kept (with a notice) otherwise."""
-    from fertilitytracker.services.settings import SETTINGS
+    from fertilitytracker.services.settings import SETTINGS, TEXT_LIMITS
 
     to_write: dict[str, Any] = {}
     for key, value in incoming.items():
@@ -608,6 +609,10 @@ def _plan_settings(
         if setting.choices is not None and value not in setting.choices:
             notices.append(f"setting '{key}' has an invalid value {value!r} and was ignored")
             continue
+        if key in TEXT_LIMITS:
+            if not isinstance(value, str):
+                raise InputError(f"settings.{key}", "must be text")
+            check_text(value, f"settings.{key}", TEXT_LIMITS[key])
         if key not in recorded:
             to_write[key] = value
         elif recorded[key] != value:

@@ -19,9 +19,6 @@ temporary, is left behind.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +32,7 @@ from fertilitytracker.services.report.data import (
     build_report_data,
 )
 from fertilitytracker.services.report.render import PAGE_SIZES, PageSize, render_pdf
+from fertilitytracker.storage.files import write_private_bytes
 from fertilitytracker.storage.journal import Journal
 
 # The report holds health data: only its owner may read it.
@@ -118,29 +116,9 @@ def write_report_file(
 def _write_atomically(target: Path, content: bytes) -> None:
     """Write `content` to `target` through a temporary file beside it; never a partial file."""
     try:
-        # mkstemp creates the file 0600, and os.replace keeps that mode on the target.
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        write_private_bytes(target, content)
     except OSError as error:
-        raise ReportWriteError(
-            f"cannot write in {target.parent}: {error.strerror or error}"
-        ) from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, REPORT_FILE_MODE)
-        os.replace(temporary, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise ReportWriteError(f"cannot write {target}: {error.strerror or error}") from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def export_report(

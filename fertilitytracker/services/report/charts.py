@@ -70,9 +70,16 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     """`text` shortened with an ellipsis so it fits `width` points."""
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
+    # The longest prefix that fits, found by halving (a name of 100,000 characters must not
+    # take one measurement per character).
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"
 
 
 class _XScale:

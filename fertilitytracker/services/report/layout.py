@@ -28,6 +28,7 @@ from fertilitytracker.services.report.data import (
 )
 from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR
 from fertilitytracker.services.report.text import (
+    clipped,
     has_cjk,
     markup,
     number,
@@ -188,7 +189,7 @@ class ReportLayout:
 
     def fit(self, text: str, width: float, style: str = "cell") -> Any:
         """`text` as a plain cell when it fits the column, else a wrapping paragraph."""
-        shown = visual_order(text)
+        shown = visual_order(clipped(text))
         # Measured in bold, the wider face: a flagged cell is set bold.
         if not has_cjk(shown) and stringWidth(shown, BOLD, 7.5) <= width - 7:
             return shown

@@ -75,9 +75,23 @@ def clinician_text(text: str) -> str:
     return re.sub(r"\s{2,}", " ", cleaned).strip()
 
 
+# The longest text the report prints in one place. Every way in caps free text well below it
+# (core/limits.py); a journal written before those caps may hold more, which is cut here with
+# an ellipsis instead of a table row taller than a page or a paragraph that takes minutes to
+# lay out.
+REPORT_TEXT_MAX = 600
+
+
+def clipped(text: str) -> str:
+    """`text`, cut to REPORT_TEXT_MAX characters with an ellipsis when longer."""
+    if len(text) <= REPORT_TEXT_MAX:
+        return text
+    return text[: REPORT_TEXT_MAX - 1] + "…"
+
+
 def markup(text: str) -> str:
     """Plain text made safe for a reportlab Paragraph: visual order, CJK in its own font."""
-    return cjk_runs(escape(visual_order(text)))
+    return cjk_runs(escape(visual_order(clipped(text))))
 
 
 _STRONG_RTL = ("R", "AL")

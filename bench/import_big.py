@@ -1,0 +1,124 @@
+"""import_big: a 1,000,000-row lab CSV and a 50 MB FHIR bundle, time and peak memory.
+
+    python bench/import_big.py [--rows 1000000] [--fhir-mb 50]
+
+Each import runs in its own `fertilitytracker import` process into an empty journal, so that
+its peak resident memory (ru_maxrss of the child) is its own. Goals: the CSV under 30 s with
+memory that does not grow with the file, the FHIR file under 5 s. Not run by `make bench` (it
+takes minutes); no test times it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ANALYTES = (
+    ("total_testosterone", "2986-8", 300.0, 900.0, "ng/dL"),
+    ("estradiol", "2243-4", 12.0, 45.0, "pg/mL"),
+    ("lh", "10501-5", 2.0, 9.0, "IU/L"),
+    ("fsh", "15067-2", 1.5, 12.0, "IU/L"),
+    ("shbg", "13967-5", 18.0, 50.0, "nmol/L"),
+)
+FIRST_DAY = date(1901, 1, 1)
+DAYS = (date(2099, 12, 31) - FIRST_DAY).days  # dates the journal accepts
+
+
+def _row(index: int) -> tuple[str, str, str, float, str]:
+    key, loinc, low, high, unit = ANALYTES[index % len(ANALYTES)]
+    # Distinct (day, analyte) pairs for the first DAYS * 5 rows, repeats after.
+    day = FIRST_DAY + timedelta(days=(index // len(ANALYTES)) % DAYS)
+    value = low + (high - low) * ((index * 37) % 100) / 100
+    return day.isoformat(), key, loinc, round(value, 1), unit
+
+
+def write_csv(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("date,analyte,value,unit\n")
+        for index in range(rows):
+            day, key, _, value, unit = _row(index)
+            handle.write(f"{day},{key},{value},{unit}\n")
+
+
+def write_fhir(path: Path, megabytes: int) -> None:
+    entries = []
+    size, index = 0, 0
+    while size < megabytes * 1024 * 1024:
+        day, _, loinc, value, unit = _row(index)
+        resource_ = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+            "effectiveDateTime": f"{day}T08:30:00Z",
+            "valueQuantity": {
+                "value": value,
+                "unit": unit,
+                "system": "http://unitsofmeasure.org",
+                "code": unit,
+            },
+        }
+        text = json.dumps(resource_)
+        size += len(text) + 60
+        entries.append({"fullUrl": f"urn:uuid:{index}", "resource": resource_})
+        index += 1
+    document = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def timed_import(journal: Path, source: Path) -> tuple[float, float, str]:
+    """Seconds, peak MB of the importing process, and its last line of output."""
+    # The child reports its own peak (ru_maxrss, kB on Linux) on stderr's last line.
+    child = (
+        "import resource, sys\n"
+        "from fertilitytracker.cli import run\n"
+        "code = run(sys.argv[1:])\n"
+        "print(f'peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", child, "--db", str(journal), "import", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    errors = done.stderr.strip().splitlines()
+    peak_mb = int(errors[-1].split()[1]) / 1024 if errors and errors[-1].startswith("peak") else 0
+    said = (done.stdout or "\n".join(errors[:-1])).strip().splitlines()
+    return elapsed, peak_mb, said[-1] if said else f"exit {done.returncode}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--fhir-mb", type=int, default=50)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        csv_file, fhir_file = work / "labs.csv", work / "labs.fhir.json"
+        write_csv(csv_file, args.rows)
+        elapsed, peak, said = timed_import(work / "csv" / "journal.sqlite3", csv_file)
+        size = csv_file.stat().st_size / 1024 / 1024
+        print(
+            f"import_csv_{args.rows}: {elapsed:.1f} s, peak {peak:.0f} MB ({size:.0f} MB file;"
+            f" goal 30 s, flat memory) - {said}"
+        )
+        write_fhir(fhir_file, args.fhir_mb)
+        elapsed, peak, said = timed_import(work / "fhir" / "journal.sqlite3", fhir_file)
+        size = fhir_file.stat().st_size / 1024 / 1024
+        print(
+            f"import_fhir_{args.fhir_mb}mb: {elapsed:.1f} s, peak {peak:.0f} MB"
+            f" ({size:.0f} MB file; goal 5 s) - {said}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

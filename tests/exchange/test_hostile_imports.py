@@ -1,0 +1,84 @@
+"""Imports are checked like typed input: dates, huge numbers, NUL and bytes that are not text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fertilitytracker.cli import EXIT_OK, EXIT_REFUSED, run
+
+OBSERVATION = {
+    "resourceType": "Observation",
+    "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "2986-8"}]},
+    "effectiveDateTime": "2026-01-05T08:30:00Z",
+    "valueQuantity": {
+        "value": 450,
+        "unit": "ng/dL",
+        "system": "http://unitsofmeasure.org",
+        "code": "ng/dL",
+    },
+}
+
+
+def _import(tmp_path: Path, name: str, content: bytes, capsys) -> tuple[int, str]:
+    source = tmp_path / name
+    source.write_bytes(content)
+    capsys.readouterr()
+    code = run(["--db", str(tmp_path / "journal.sqlite3"), "import", str(source)])
+    return code, capsys.readouterr().err
+
+
+def _journal_is_empty(tmp_path: Path, capsys) -> bool:
+    capsys.readouterr()
+    assert run(["--db", str(tmp_path / "journal.sqlite3"), "labs", "--json"]) == EXIT_OK
+    return json.loads(capsys.readouterr().out) in ([], {"draws": []})
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "1850-06-01T09:00:00Z", "9999-12-31"])
+def test_a_fhir_date_the_cli_would_refuse_is_refused(tmp_path: Path, capsys, when: str) -> None:
+    document = {**OBSERVATION, "effectiveDateTime": when}
+    code, err = _import(tmp_path, "obs.json", json.dumps(document).encode(), capsys)
+    assert code == EXIT_REFUSED, err
+    assert "effectiveDateTime" in err and "out of range" in err
+    assert "Traceback" not in err
+    assert _journal_is_empty(tmp_path, capsys)
+
+
+def test_the_same_dates_are_refused_when_typed(tmp_path: Path, capsys) -> None:
+    for when in ("0001-01-01", "1850-06-01", "9999-12-31"):
+        db = str(tmp_path / "journal.sqlite3")
+        assert run(["--db", db, "lab", when, "total_testosterone", "450", "ng/dL"]) == 2
+        assert "out of range" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_a_fhir_value_of_thousands_of_digits_names_the_field(
+    tmp_path: Path, capsys, digits: int
+) -> None:
+    text = json.dumps(OBSERVATION).replace('"value": 450', f'"value": {"9" * digits}')
+    code, err = _import(tmp_path, "obs.json", text.encode(), capsys)
+    assert code == EXIT_REFUSED, err
+    assert "valueQuantity.value" in err and "not a number" in err
+    assert "unexpected error" not in err
+    assert _journal_is_empty(tmp_path, capsys)
+
+
+def test_a_nul_in_a_csv_names_the_line_and_the_character(tmp_path: Path, capsys) -> None:
+    rows = "record_type,date,analyte,value,unit\n" + "lab_result,2026-01-05,lh,4,IU/L\n" * 3
+    content = rows.encode() + b"lab_result,2026-01-06,lh,4\x00,IU/L\n"
+    code, err = _import(tmp_path, "labs.csv", content, capsys)
+    assert code == EXIT_REFUSED
+    assert "line 5" in err and "NUL character" in err
+    assert _journal_is_empty(tmp_path, capsys)
+
+
+def test_a_byte_that_is_not_utf8_names_the_line_and_the_byte(tmp_path: Path, capsys) -> None:
+    good = "record_type,date,analyte,value,unit\n" + "lab_result,2026-01-05,lh,4,IU/L\n" * 2000
+    content = good.encode() + b"lab_result,2026-01-06,lh,4,IU/L \xff\n"
+    code, err = _import(tmp_path, "labs.csv", content, capsys)
+    assert code == EXIT_REFUSED
+    assert "line 2002" in err and "0xFF" in err
+    assert _journal_is_empty(tmp_path, capsys)
