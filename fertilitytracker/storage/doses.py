@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -39,14 +41,39 @@ class DoseRepository:
             rows = self._db.query(
                 "SELECT * FROM dose_events WHERE regimen_id = ? ORDER BY at, id", [regimen_id]
             )
-        return [
-            DoseEvent(
-                id=DoseEventId(row["id"]),
-                regimen_id=RegimenId(row["regimen_id"]),
-                at=datetime.fromisoformat(row["at"]),
-                status=row["status"],
-                dose=row["dose"],
-                unit=row["unit"],
-            )
-            for row in rows
-        ]
+        return _events(rows)
+
+    def get(self, dose_id: DoseEventId) -> DoseEvent | None:
+        events = _events(self._db.query("SELECT * FROM dose_events WHERE id = ?", [dose_id]))
+        return events[0] if events else None
+
+    def on_dates(self, days: Collection[date]) -> list[DoseEvent]:
+        """The dose events of `days`, in time order."""
+        events: list[DoseEvent] = []
+        for day in sorted(days):
+            events += self.between(day, day)
+        return events
+
+    def between(self, first: date, last: date) -> list[DoseEvent]:
+        """The dose events from `first` to `last` (inclusive), in time order."""
+        # Bounded through the (regimen_id, at) index: one range probe per regimen.
+        rows = self._db.query(
+            "SELECT * FROM dose_events WHERE regimen_id IN (SELECT id FROM regimens)"
+            " AND at >= ? AND at < ? ORDER BY at, id",
+            [first.isoformat(), (last + timedelta(days=1)).isoformat()],
+        )
+        return _events(rows)
+
+
+def _events(rows: Iterable[dict[str, Any]]) -> list[DoseEvent]:
+    return [
+        DoseEvent(
+            id=DoseEventId(row["id"]),
+            regimen_id=RegimenId(row["regimen_id"]),
+            at=datetime.fromisoformat(row["at"]),
+            status=row["status"],
+            dose=row["dose"],
+            unit=row["unit"],
+        )
+        for row in rows
+    ]

@@ -68,10 +68,10 @@ class Journal:
         )
 
     def is_empty(self) -> bool:
-        history = self.history()
-        return not (
-            history.regimens or history.draws or history.semen or history.dexa or history.symptoms
-        )
+        """Whether the journal holds no record yet (settings and targets aside)."""
+        tables = ("regimens", "lab_results", "semen_analyses", "dexa_scans", "symptoms")
+        exists = " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in tables)
+        return not self.db.execute(f"SELECT {exists}").fetchone()[0]
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity and foreign-key checks (empty when healthy)."""

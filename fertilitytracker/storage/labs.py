@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, time
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -67,28 +69,80 @@ class LabRepository:
 
     def all(self) -> list[LabDraw]:
         """Every draw with its results, oldest first."""
-        results: dict[int, list[LabResult]] = {}
-        for row in self._db.query("SELECT * FROM lab_results ORDER BY draw_id, id"):
-            results.setdefault(row["draw_id"], []).append(
-                LabResult(
-                    id=LabResultId(row["id"]),
-                    analyte=row["analyte"],
-                    value=row["value"],
-                    comparator=row["comparator"],
-                    entered_value=row["entered_value"],
-                    entered_unit=row["entered_unit"],
-                    lab_low=row["lab_low"],
-                    lab_high=row["lab_high"],
-                    method=row["method"],
-                )
+        return self._draws("SELECT * FROM draws ORDER BY date", [])
+
+    def on_dates(self, days: Collection[date]) -> list[LabDraw]:
+        """The draws of `days` with their results, oldest first (the date index bounds it)."""
+        if not days:
+            return []
+        marks = ", ".join("?" for _ in days)
+        return self._draws(
+            f"SELECT * FROM draws WHERE date IN ({marks}) ORDER BY date",
+            [day.isoformat() for day in sorted(days)],
+        )
+
+    def latest(self, count: int) -> list[LabDraw]:
+        """The `count` most recent draws, oldest first."""
+        rows = self._draws("SELECT * FROM draws ORDER BY date DESC LIMIT ?", [count])
+        return sorted(rows, key=lambda draw: draw.date)
+
+    def find_result(self, result_id: LabResultId) -> tuple[LabDraw, LabResult] | None:
+        """The result `result_id` and the draw it belongs to (with only that result)."""
+        rows = list(
+            self._db.query(
+                "SELECT lab_results.*, draws.date AS draw_date, draws.time AS draw_time"
+                " FROM lab_results JOIN draws ON draws.id = draw_id WHERE lab_results.id = ?",
+                [result_id],
             )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        result = _result(row)
+        draw = LabDraw(
+            id=DrawId(row["draw_id"]),
+            date=date.fromisoformat(row["draw_date"]),
+            time=time.fromisoformat(row["draw_time"]) if row["draw_time"] else None,
+            results=(result,),
+        )
+        return draw, result
+
+    def _draws(self, sql: str, params: list[Any]) -> list[LabDraw]:
+        draw_rows = list(self._db.query(sql, params))
+        if not draw_rows:
+            return []
+        results: dict[int, list[LabResult]] = {}
+        if len(draw_rows) == self._db.execute("SELECT count(*) FROM draws").fetchone()[0]:
+            result_rows = self._db.query("SELECT * FROM lab_results ORDER BY draw_id, id")
+        else:
+            ids = [row["id"] for row in draw_rows]
+            marks = ", ".join("?" for _ in ids)
+            result_rows = self._db.query(
+                f"SELECT * FROM lab_results WHERE draw_id IN ({marks}) ORDER BY draw_id, id", ids
+            )
+        for row in result_rows:
+            results.setdefault(row["draw_id"], []).append(_result(row))
         return [
             LabDraw(
                 id=DrawId(row["id"]),
                 date=date.fromisoformat(row["date"]),
                 time=time.fromisoformat(row["time"]) if row["time"] else None,
-                results=tuple(results.get(row["id"], ())),
+                results=tuple(results[row["id"]]),
             )
-            for row in self._db.query("SELECT * FROM draws ORDER BY date")
+            for row in draw_rows
             if row["id"] in results
         ]
+
+
+def _result(row: dict[str, Any]) -> LabResult:
+    return LabResult(
+        id=LabResultId(row["id"]),
+        analyte=row["analyte"],
+        value=row["value"],
+        comparator=row["comparator"],
+        entered_value=row["entered_value"],
+        entered_unit=row["entered_unit"],
+        lab_low=row["lab_low"],
+        lab_high=row["lab_high"],
+        method=row["method"],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Sequence
 from datetime import date, time
@@ -33,9 +34,9 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
 from fertilitytracker.core.validation import parse_number
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
-from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
+from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_table import (
@@ -629,7 +630,7 @@ class LabsScreen(QWidget):
         self.edit_button.clicked.connect(self.edit_selected_result)
         self.delete_button.clicked.connect(self.delete_selected_result)
         self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
-        context.journal_changed.connect(self.refresh)
+        self.follower = follow_changes(self, context, self.apply_change)
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
 
@@ -703,6 +704,46 @@ class LabsScreen(QWidget):
         self._reselect_draw()
         self.draw_form.revalidate()
         self._update_buttons()
+
+    def apply_change(self, change: Change) -> None:
+        """Show what `change` touched: the draws of its dates row by row, or else everything."""
+        if not change.touches("labs", "dexa", "targets", "settings"):
+            return
+        if not change.is_bounded or change.touches("targets"):
+            self.refresh()
+            return
+        if change.touches("labs"):
+            assert change.dates is not None
+            self._update_draws(change.dates)
+        if change.touches("dexa"):
+            self.dexa_model.set_rows(self._context.history().dexa)
+        self.draw_form.revalidate()
+        self._update_buttons()
+
+    def _update_draws(self, days: frozenset[date]) -> None:
+        history = self._context.history()
+        system = self._context.unit_system()
+        views = [
+            lab_draw_view(draw, history.targets, system)
+            for draw in history.draws
+            if draw.date in days
+        ]
+        rows = self.draws_model.update_draws(days, views)
+        for view in views:
+            for result in view.results:
+                with contextlib.suppress(KeyError):
+                    self.draws_table.setColumnHidden(
+                        self.draws_model.column_of(result.analyte), False
+                    )
+        source = self.draws_model
+        widen_columns(
+            self.draws_table,
+            [self.draws_proxy.mapFromSource(source.index(row, 0)).row() for row in rows],
+        )
+        if self.selected_draw() is None:
+            self._reselect_draw()
+        elif self._selected_draw in days:
+            self._show_details()
 
     def _journal_replaced(self) -> None:
         self.undo_bar.dismiss()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SymptomEntry
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import muted_color
 from fertilitytracker.gui.widgets.date_edit import DateEdit
@@ -180,7 +180,7 @@ class SymptomsScreen(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        context.journal_changed.connect(self.refresh)
+        self.follower = refresh_on(self, context, self.refresh, ("symptoms",))
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
         self.revalidate()
@@ -296,7 +296,7 @@ class SymptomsScreen(QWidget):
             return
         count = len(ids)
         summary = f"{count} symptom{'s' if count != 1 else ''} recorded for {day.isoformat()}"
-        change = Change(frozenset({"symptoms"}), summary, tuple(ids))
+        change = Change(frozenset({"symptoms"}), summary, tuple(ids), frozenset({day}))
         for slider in self.sliders:
             slider.reset()
         self.free_name_edit.clear()

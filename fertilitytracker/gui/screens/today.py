@@ -37,7 +37,7 @@ from fertilitytracker.core.records import DoseEvent, History, LabDraw, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import convert_for_display
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.theme import muted_color, ok_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
@@ -47,7 +47,7 @@ from fertilitytracker.services import journal as services
 from fertilitytracker.services.formatting import format_dose, format_number, format_time
 from fertilitytracker.services.journal import Change
 from fertilitytracker.services.settings import get_setting
-from fertilitytracker.services.views import DrawView, ResultView, all_draw_views
+from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
 
 KEY_HORMONES: tuple[str, ...] = (
     "total_testosterone",
@@ -159,14 +159,26 @@ class TodayScreen(QWidget):
         self._body.addWidget(self.tests_box)
         self._body.addStretch(1)
 
-        context.journal_changed.connect(self._on_changed)
+        self.follower = follow_changes(self, context, self.apply_change)
         context.journal_replaced.connect(self._on_replaced)
         self.refresh()
 
     # --- refresh ----------------------------------------------------------------------------
 
-    def _on_changed(self, _change: object) -> None:
-        self.refresh()
+    def apply_change(self, change: Change) -> None:
+        """Rebuild only the sections `change` touches (symptoms touch none)."""
+        if not change.is_bounded:
+            self.refresh()
+            return
+        history = self.context.history()
+        if change.touches("regimens", "doses"):
+            self._show_doses(history)
+            self._show_missed(history)
+        if change.touches("regimens", "labs", "targets"):
+            self._show_warning(history)
+            self._show_latest(history)
+        if change.touches("regimens", "labs", "semen", "dexa"):
+            self._show_tests(history)
 
     def _on_replaced(self) -> None:
         self.undo_bar.dismiss()
@@ -365,22 +377,28 @@ class TodayScreen(QWidget):
     def latest_values(self, history: History) -> tuple[dict[str, LatestValue], DrawView | None]:
         """The latest result of each key hormone and the latest draw with a T/E ratio."""
         today = self.context.today()
-        views = [
-            view
-            for view in all_draw_views(
-                history, self.context.unit_system(), self.context.who_edition()
-            )
-            if view.kind == "labs" and view.date <= today
-        ]
+        system = self.context.unit_system()
         latest: dict[str, LatestValue] = {}
         ratio_view: DrawView | None = None
-        for view in views:  # oldest first: later draws overwrite
+        # Newest first, viewing only the draws still needed: the cost does not grow with the
+        # years of draws behind the latest ones.
+        for draw in reversed(history.draws):
+            if draw.date > today:
+                continue
+            analytes = {result.analyte for result in draw.results}
+            wanted = {key for key in KEY_HORMONES if key in analytes and key not in latest}
+            ratio_possible = ratio_view is None and {"total_testosterone", "estradiol"} <= analytes
+            if not wanted and not ratio_possible:
+                continue
+            view = lab_draw_view(draw, history.targets, system)
             for result in view.results:
-                if result.analyte in KEY_HORMONES:
+                if result.analyte in wanted:
                     latest[result.analyte] = LatestValue(result, view.date.isoformat())
             ratio = view.derived.get("t_e_ratio")
-            if ratio is not None and ratio.value is not None:
+            if ratio_view is None and ratio is not None and ratio.value is not None:
                 ratio_view = view
+            if ratio_view is not None and len(latest) == len(KEY_HORMONES):
+                break
         return latest, ratio_view
 
     def _show_latest(self, history: History) -> None:
