@@ -1,0 +1,122 @@
+"""A write says what it changed: screens show it, hidden ones once they are shown again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.main_window import MainWindow
+from fertilitytracker.gui.screens.labs import LabsScreen
+from fertilitytracker.gui.screens.today import TodayScreen
+from fertilitytracker.gui.ui_state import UiState
+from fertilitytracker.services.journal import ResultInput, record_draw, remove
+from tests.gui._fixtures_labs import column_named, column_texts
+
+pytestmark = pytest.mark.gui
+
+NEW_DAY = date(2026, 5, 25)
+
+
+@pytest.fixture
+def window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
+    made = MainWindow(ui_state, demo_context)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    return made
+
+
+def value_text(today: TodayScreen, name: str) -> str:
+    for label in today.latest_box.findChildren(QLabel):
+        if label.accessibleName() == f"{name} value":
+            return label.text()
+    raise AssertionError(f"no value shown for {name}")
+
+
+def draw_dates(labs: LabsScreen) -> list[str]:
+    proxy = labs.draws_table.model()
+    return column_texts(proxy, column_named(proxy, "Date"))
+
+
+def save_draw(qtbot, labs: LabsScreen, day: date, value: str) -> None:
+    labs.open_new_draw(["total_testosterone"])
+    labs.draw_form.date_edit.set_value(day)
+    labs.draw_form.rows[0].value_edit.setText(value)
+    with qtbot.waitSignal(labs.result_saved):
+        qtbot.mouseClick(labs.draw_form.save_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_save_on_labs_shows_in_its_table_and_on_today_once_shown(
+    qtbot, window: MainWindow
+) -> None:
+    today = window.screen("today")
+    assert isinstance(today, TodayScreen)
+    assert "712" in value_text(today, "Total testosterone")
+    labs = window.show_page("labs")
+    assert isinstance(labs, LabsScreen)
+    rows_before = len(draw_dates(labs))
+
+    save_draw(qtbot, labs, NEW_DAY, "650")
+
+    assert len(draw_dates(labs)) == rows_before + 1
+    assert draw_dates(labs)[0] == "2026-05-25"  # newest first
+    # Today is hidden: it waits, and shows the new value when it is shown again.
+    assert today.follower.is_stale
+    assert "712" in value_text(today, "Total testosterone")
+    window.show_page("today")
+    assert not today.follower.is_stale
+    assert "650" in value_text(today, "Total testosterone")
+
+
+def test_deleting_the_only_result_of_a_draw_removes_its_row_and_undo_brings_it_back(
+    qtbot, window: MainWindow
+) -> None:
+    labs = window.show_page("labs")
+    assert isinstance(labs, LabsScreen)
+    save_draw(qtbot, labs, NEW_DAY, "650")
+    assert labs.show_draw(NEW_DAY)
+    labs.results_table.selectRow(0)
+
+    qtbot.mouseClick(labs.delete_button, Qt.MouseButton.LeftButton)
+
+    assert "2026-05-25" not in draw_dates(labs)
+    qtbot.mouseClick(labs.undo_bar.undo_button, Qt.MouseButton.LeftButton)
+    assert "2026-05-25" in draw_dates(labs)
+
+
+def test_a_write_elsewhere_reaches_a_shown_screen_and_leaves_the_other_records(
+    qtbot, window: MainWindow, demo_context: AppContext
+) -> None:
+    labs = window.show_page("labs")
+    assert isinstance(labs, LabsScreen)
+    before = demo_context.history()
+    change = record_draw(demo_context.journal, NEW_DAY, [ResultInput("lh", "5", "IU/L")])
+
+    demo_context.notify(change)
+
+    after = demo_context.history()
+    assert [draw.date for draw in after.draws] == sorted([*(d.date for d in before.draws), NEW_DAY])
+    assert after.doses is before.doses  # a lab write leaves the doses as they were read
+    assert "2026-05-25" in draw_dates(labs)
+    deleted, _removed = remove(demo_context.journal, "lab_result", change.ids[0])
+    demo_context.notify(deleted)
+    assert NEW_DAY not in [draw.date for draw in demo_context.history().draws]
+    assert "2026-05-25" not in draw_dates(labs)
+
+
+def test_a_hidden_screen_does_nothing_until_shown(qtbot, demo_context: AppContext) -> None:
+    labs = LabsScreen(demo_context)
+    qtbot.addWidget(labs)  # never shown yet
+    rows_before = len(draw_dates(labs))
+    change = record_draw(demo_context.journal, NEW_DAY, [ResultInput("lh", "5", "IU/L")])
+
+    demo_context.notify(change)
+
+    assert labs.follower.is_stale
+    assert len(draw_dates(labs)) == rows_before
+    labs.show()
+    assert len(draw_dates(labs)) == rows_before + 1
