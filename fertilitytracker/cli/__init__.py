@@ -83,9 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def print_json(document: object) -> None:
-    """Print exactly one JSON document on stdout (numbers stay numbers)."""
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
-    sys.stdout.write("\n")
+    """Print exactly one JSON document on stdout (numbers stay numbers).
+
+    Indented for a person at a terminal; on one line for a program reading a pipe, which
+    Python's C encoder writes several times faster (it has no indenting).
+    """
+    indent = 2 if sys.stdout.isatty() else None
+    text = json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def _fail(code: int, message: str) -> int:

@@ -228,7 +228,9 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.views import DERIVED_LABELS, all_draw_views, draw_view_json
 
     system = args.units or unit_system(journal)
-    views = all_draw_views(journal.history(), system, who_edition(journal))
+    # Only what the draws need: years of doses and symptoms are not read.
+    history = journal.history(("draws", "semen", "dexa", "targets"))
+    views = all_draw_views(history, system, who_edition(journal))
     if args.json:
         print_json([draw_view_json(view) for view in views])
         return EXIT_OK

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -55,17 +56,20 @@ class Journal:
         with transaction(self.db):
             yield self
 
-    def history(self) -> History:
-        """Everything the journal holds, as frozen core records."""
-        return History(
-            regimens=tuple(self.regimens.all()),
-            doses=tuple(self.doses.all()),
-            draws=tuple(self.labs.all()),
-            semen=tuple(self.semen.all()),
-            dexa=tuple(self.dexa.all()),
-            symptoms=tuple(self.symptoms.all()),
-            targets=tuple(self.settings.targets()),
-        )
+    def history(self, fields: Collection[str] | None = None) -> History:
+        """Everything the journal holds, as frozen core records; with `fields` (History field
+        names) only those are read and the others are left empty."""
+        readers: dict[str, Callable[[], Sequence[Any]]] = {
+            "regimens": self.regimens.all,
+            "doses": self.doses.all,
+            "draws": self.labs.all,
+            "semen": self.semen.all,
+            "dexa": self.dexa.all,
+            "symptoms": self.symptoms.all,
+            "targets": self.settings.targets,
+        }
+        wanted = readers if fields is None else {name: readers[name] for name in fields}
+        return History(**{name: tuple(read()) for name, read in wanted.items()})
 
     def is_empty(self) -> bool:
         """Whether the journal holds no record yet (settings and targets aside)."""

@@ -180,6 +180,7 @@ class DrawsTableModel(RowTableModel[DrawView]):
         self.beginResetModel()
         self._system = system
         self._rows = list(rows)
+        self._answers.clear()
         self._columns = tuple(self._declare_columns(rows, system))
         self.endResetModel()
 
@@ -224,7 +225,8 @@ class DrawsTableModel(RowTableModel[DrawView]):
         if key == "date":
             text = view.date.isoformat()
             if view.time is not None:
-                text += f" {view.time:%H:%M}"
+                # Not strftime: in a PySide process each call goes through its import hook.
+                text += f" {view.time.hour:02d}:{view.time.minute:02d}"
             return CellText(text, sort_key=text)
         if key in view.derived or key in dict(DERIVED_COLUMNS):
             return derived_cell(view.derived.get(key), self._derived_display(key))

@@ -32,7 +32,6 @@ from fertilitytracker.gui.widgets.record_table import (
     delete_with_undo,
     record_table,
     selected_record,
-    sorted_proxy,
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
@@ -161,9 +160,9 @@ class SymptomsScreen(QWidget):
         self.form_error = ErrorLabel(self)
 
         self.model = SymptomsTableModel(parent=self)
-        self.proxy = sorted_proxy(self.model, self)
         self.table = record_table("Symptom entries", self)
-        self.table.setModel(self.proxy)
+        # Sorted by the model itself (years of entries): see RowTableModel.sort.
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
