@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args(argv)
 
-    from fertilitytracker.services.exchange import import_file
     import sqlite_utils
+
+    from fertilitytracker.services.exchange import import_file
     from fertilitytracker.storage.journal import Journal
 
     rows = lab_rows(args.rows)
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             Journal.open(target).close()  # an empty journal, made before the clock starts
             journal = Journal.open(target)
             started = time.perf_counter()
-            plan, _change = import_file(journal, source, "csv")
+            _plan, _change = import_file(journal, source, "csv")
             elapsed = (time.perf_counter() - started) * 1000
             journal.close()
             return elapsed

@@ -53,6 +53,11 @@ def register(commands: Any) -> None:
     lab.add_argument("triples", nargs="+", metavar="ANALYTE VALUE UNIT")
     lab.add_argument("--time")
     lab.add_argument("--method", help="e.g. LC-MS/MS or immunoassay")
+    lab.add_argument(
+        "--fasting",
+        action=argparse.BooleanOptionalAction,
+        help="the patient had fasted before the draw (--no-fasting: had not)",
+    )
     lab.set_defaults(handler=_lab)
 
     semen = add_command(commands, "semen", "one semen analysis")
@@ -177,7 +182,7 @@ def _lab(args: argparse.Namespace, journal: Journal) -> int:
         for i in range(0, len(args.triples), 3)
     ]
     draw_time = parse_time(args.time, "time") if args.time else None
-    print(record_draw(journal, day, entries, draw_time).summary)
+    print(record_draw(journal, day, entries, draw_time, fasting=args.fasting).summary)
     return EXIT_OK
 
 
@@ -228,8 +233,8 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.views import DERIVED_LABELS, all_draw_views, draw_view_json
 
     system = args.units or unit_system(journal)
-    # Only what the draws need: years of doses and symptoms are not read.
-    history = journal.history(("draws", "semen", "dexa", "targets"))
+    # Only what the draws and their context need (docs/clinical.md §8): symptoms are not read.
+    history = journal.history(("regimens", "doses", "draws", "semen", "dexa", "targets"))
     views = all_draw_views(history, system, who_edition(journal))
     if args.json:
         print_json([draw_view_json(view) for view in views])

@@ -250,8 +250,12 @@ def record_draw(
     day: date,
     entries: Sequence[ResultInput],
     draw_time: time | None = None,
+    fasting: bool | None = None,
 ) -> Change:
-    """Results of one blood draw on `day` (joining any draw already on that date)."""
+    """Results of one blood draw on `day` (joining any draw already on that date).
+
+    `fasting` (None: not said) is recorded for the draw unless it already has one.
+    """
     if not entries:
         raise InputError("results", "give at least one ANALYTE VALUE UNIT")
     results = [build_result(entry) for entry in entries]
@@ -266,7 +270,7 @@ def record_draw(
             )
         seen.add(result.analyte)
     with journal.transaction():
-        draw_id = journal.labs.draw_id_for(day, draw_time)
+        draw_id = journal.labs.draw_id_for(day, draw_time, fasting)
         ids = tuple(journal.labs.add_result(draw_id, result) for result in results)
     return Change(
         frozenset({"labs"}),
@@ -432,6 +436,7 @@ class Removed:
     draw_date: date | None = None
     draw_time: time | None = None
     doses: tuple[DoseEvent, ...] = ()
+    draw_fasting: bool | None = None
 
 
 # The table of each kind: the name of its repository on the Journal, of its History field
@@ -471,7 +476,7 @@ def _find_removable(journal: Journal, kind: RecordKind, record_id: int) -> Remov
         if found is None:
             return None
         draw, result = found
-        return Removed(kind, result, draw.date, draw.time)
+        return Removed(kind, result, draw.date, draw.time, draw_fasting=draw.fasting)
     if kind == "regimen":
         regimen = journal.regimens.get(record_id)  # type: ignore[arg-type]
         if regimen is None:
@@ -519,7 +524,9 @@ def restore(journal: Journal, removed: Removed) -> Change:
     with journal.transaction():
         if removed.kind == "lab_result":
             assert removed.draw_date is not None
-            draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+            draw_id = journal.labs.draw_id_for(
+                removed.draw_date, removed.draw_time, removed.draw_fasting
+            )
             journal.labs.add_result(draw_id, removed.record)
         else:
             new_id = _repository(journal, removed.kind).add(removed.record)
@@ -543,7 +550,9 @@ def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Chan
             if new_result.analyte in journal.labs.existing_analytes(removed.draw_date):
                 raise InputError(new_result.analyte, "already recorded for that draw")
         assert removed.draw_date is not None
-        draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+        draw_id = journal.labs.draw_id_for(
+            removed.draw_date, removed.draw_time, removed.draw_fasting
+        )
         journal.labs.add_result(draw_id, new_result)
     return Change(
         frozenset({"labs"}), f"{new_result.analyte} updated", dates=frozenset({removed.draw_date})

@@ -7,12 +7,13 @@ regimen, converted to the unit system the user chose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from fertilitytracker.core.adherence import adherence_for
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived, derive_draw, semen_derived, t_e_ratio_si
+from fertilitytracker.core.draw_context import DrawContext, all_draw_contexts
 from fertilitytracker.core.ranges import Flag, flag_value, range_in_force, semen_lower_limit
 from fertilitytracker.core.records import (
     DexaScan,
@@ -67,6 +68,7 @@ class DrawView:
     derived: dict[str, Derived] = field(default_factory=dict)
     time: time | None = None
     record_id: int | None = None
+    context: DrawContext | None = None  # blood draws only (docs/clinical.md §8)
 
 
 def _round(value: float | None) -> float | None:
@@ -184,7 +186,11 @@ def all_draw_views(
     history: History, system: UnitSystem = "us", who_edition: str = "2021"
 ) -> list[DrawView]:
     """Every draw, semen analysis and scan, oldest first."""
-    views = [lab_draw_view(draw, history.targets, system) for draw in history.draws]
+    contexts = all_draw_contexts(history)
+    views = [
+        replace(lab_draw_view(draw, history.targets, system), context=contexts[draw.date])
+        for draw in history.draws
+    ]
     views += [semen_view(analysis, who_edition) for analysis in history.semen]
     views += [dexa_view(scan, history.targets) for scan in history.dexa]
     order = {"labs": 0, "semen": 1, "dexa": 2}
@@ -193,7 +199,7 @@ def all_draw_views(
 
 def draw_view_json(view: DrawView) -> dict[str, object]:
     """The `labs --json` shape of docs/cli.md for one draw."""
-    return {
+    document: dict[str, object] = {
         "date": view.date.isoformat(),
         "kind": view.kind,
         "results": [
@@ -212,6 +218,41 @@ def draw_view_json(view: DrawView) -> dict[str, object]:
             for result in view.results
         ],
         "derived": _derived_json(view),
+    }
+    if view.context is not None:
+        document["context"] = context_json(view.context)
+    return document
+
+
+def context_summary(context: DrawContext) -> str:
+    """The draw's context in one line: "drawn 07:45, fasting; anastrozole 10.5 h after the
+    last logged dose, hcg: no dose logged" (docs/clinical.md §8)."""
+    when = f"drawn {context.time:%H:%M}" if context.time else "time of draw not recorded"
+    fasting = {True: "fasting", False: "not fasting", None: "fasting not recorded"}
+    parts = [f"{when}, {fasting[context.fasting]}"]
+    doses = [
+        f"{since.medication} {since.hours:.1f} h after the last logged dose"
+        if since.hours is not None
+        else f"{since.medication}: no dose logged before the draw"
+        for since in context.since_doses
+    ]
+    if doses:
+        parts.append(", ".join(doses))
+    return "; ".join(parts)
+
+
+def context_json(context: DrawContext) -> dict[str, object]:
+    """A blood draw's `context` in `labs --json` (docs/cli.md; docs/clinical.md §8)."""
+    return {
+        "time": context.time.strftime("%H:%M") if context.time else None,
+        "fasting": context.fasting,
+        "hours_since_last_dose": {
+            since.medication: None if since.hours is None else round(since.hours, 1)
+            for since in context.since_doses
+        },
+        "notes": [
+            {"note": note.key, "text": note.text, "source": note.source} for note in context.notes
+        ],
     }
 
 

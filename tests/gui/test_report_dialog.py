@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,9 @@ def test_export_report_from_the_file_menu_writes_the_pdf(
     dialog.units.setCurrentIndex(dialog.units.findData("si"))
     with qtbot.waitSignal(dialog.exported, timeout=60_000):
         dialog.export_button.click()
+    # From Python, the child is this interpreter running the package.
+    assert dialog.process.program() == sys.executable
+    assert dialog.process.arguments()[:2] == ["-m", "fertilitytracker"]
     assert "pages" in dialog.message.text()
     assert window.statusBar().currentMessage().startswith("Report saved to")
     reader = PdfReader(target)
@@ -61,3 +66,27 @@ def test_a_reversed_period_is_refused(qtbot, demo_context: AppContext, tmp_path:
         dialog.export_button.click()
     assert "start is after the end" in dialog.message.text()
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_in_the_bundle_the_report_is_written_by_the_bundles_own_binary(
+    qtbot, demo_context: AppContext, tmp_path: Path, monkeypatch
+) -> None:
+    # Frozen, sys.executable is the bundle's `fertilitytracker` binary, which knows no `-m`:
+    # a stand-in that runs the command line exactly as that binary does.
+    binary = tmp_path / "bundle" / "fertilitytracker"
+    binary.parent.mkdir()
+    binary.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m fertilitytracker "$@"\n')
+    binary.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(binary))
+    dialog = ReportDialog(demo_context)
+    qtbot.addWidget(dialog)
+    target = tmp_path / "report.pdf"
+    dialog.path.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.export_button.click()
+    assert dialog.process.program() == str(binary)
+    assert dialog.process.arguments()[:3] == ["--db", str(demo_context.journal.path), "report"]
+    assert "-m" not in dialog.process.arguments()
+    assert len(PdfReader(target).pages) >= 1
+    assert "pages" in dialog.message.text()

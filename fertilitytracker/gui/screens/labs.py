@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, time
 
 from PySide6.QtCore import QItemSelection, Qt, QTime, Signal
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
+from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
@@ -55,7 +58,7 @@ from fertilitytracker.services.journal import (
     Change,
     ResultInput,
 )
-from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
+from fertilitytracker.services.views import DrawView, ResultView, context_summary, lab_draw_view
 
 # The groups offered in the draw form, in the order of the analyte combo. Semen parameters have
 # their own screen and the DEXA T-score its own form below.
@@ -270,6 +273,10 @@ class DrawForm(QGroupBox):
         self.time_edit.setTime(QTime(8, 0))
         self.time_edit.setEnabled(False)
         self.time_edit.setAccessibleName("Draw time")
+        self.fasting_combo = QComboBox(self)
+        self.fasting_combo.setAccessibleName("Fasting before the draw")
+        for text, fasting in (("Fasting?", None), ("Fasting", True), ("Not fasting", False)):
+            self.fasting_combo.addItem(text, fasting)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(4)
         self.add_row_button = QPushButton("&Add row", self)
@@ -289,6 +296,7 @@ class DrawForm(QGroupBox):
         top.addSpacing(12)
         top.addWidget(self.time_check)
         top.addWidget(self.time_edit)
+        top.addWidget(self.fasting_combo)
         top.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_row_button)
@@ -344,10 +352,11 @@ class DrawForm(QGroupBox):
         wanted: list[str | None] = list(analytes) if analytes else [None]
         for key in wanted:
             self.add_row(key)
+        self.fasting_combo.setCurrentIndex(0)
         self.form_error.show_reason(None)
 
     def _update_tab_order(self) -> None:
-        chain: list[QWidget] = [self.date_edit, self.time_check, self.time_edit]
+        chain: list[QWidget] = [self.date_edit, self.time_check, self.time_edit, self.fasting_combo]
         for row in self.rows:
             chain += [
                 row.analyte_combo,
@@ -410,6 +419,7 @@ class DrawForm(QGroupBox):
                 self.date_edit.value(),
                 [row.entry() for row in filled],
                 self.draw_time(),
+                fasting=self.fasting_combo.currentData(),
             )
         except InputError as error:
             self._show_save_error(filled, error)
@@ -604,6 +614,12 @@ class LabsScreen(QWidget):
         self.results_table.setModel(self.results_model)
         self.results_table.horizontalHeader().setStretchLastSection(True)
         self.details_title = QLabel("Select a draw to see all its results.", self)
+        # The selected draw's context (docs/clinical.md §8): time, fasting, doses, notes.
+        self.context_label = QLabel("", self)
+        self.context_label.setWordWrap(True)
+        self.context_label.setObjectName("draw_context")
+        self.paste_button = QPushButton("&Paste results…", self)
+        self.paste_button.setAccessibleName("Paste lab results as the lab printed them")
         self.edit_button = QPushButton("&Edit result…", self)
         self.edit_button.setAccessibleName("Edit the selected result")
         self.delete_button = QPushButton("Delete result", self)
@@ -630,6 +646,7 @@ class LabsScreen(QWidget):
         self.edit_button.clicked.connect(self.edit_selected_result)
         self.delete_button.clicked.connect(self.delete_selected_result)
         self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
+        self.paste_button.clicked.connect(self.open_paste_dialog)
         self.follower = follow_changes(self, context, self.apply_change)
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
@@ -639,6 +656,7 @@ class LabsScreen(QWidget):
         forms = QWidget(self)
         forms_layout = QVBoxLayout(forms)
         forms_layout.setContentsMargins(0, 0, 0, 0)
+        forms_layout.addWidget(self.paste_button)
         forms_layout.addWidget(self.draw_form)
         forms_layout.addWidget(self.dexa_form)
         forms_layout.addStretch(1)
@@ -658,6 +676,7 @@ class LabsScreen(QWidget):
         tables_layout.addWidget(draws_label)
         tables_layout.addWidget(self.draws_table, 3)
         tables_layout.addWidget(self.details_title)
+        tables_layout.addWidget(self.context_label)
         tables_layout.addWidget(self.results_table, 2)
         detail_buttons = QHBoxLayout()
         detail_buttons.addStretch(1)
@@ -688,11 +707,16 @@ class LabsScreen(QWidget):
         """The blood draws as the services view them, in the user's unit system."""
         history = self._context.history()
         system = self._context.unit_system()
-        return [lab_draw_view(draw, history.targets, system) for draw in history.draws]
+        contexts = all_draw_contexts(history)
+        return [
+            replace(lab_draw_view(draw, history.targets, system), context=contexts[draw.date])
+            for draw in history.draws
+        ]
 
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
         history = self._context.history()
+        self._morning_lows = len(morning_low_dates(history))
         self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
         for column, spec in enumerate(self.draws_model.columns):
             empty = spec.key in {key for key, _ in _ANALYTE_COLUMNS} and not (
@@ -706,28 +730,48 @@ class LabsScreen(QWidget):
         self._update_buttons()
 
     def apply_change(self, change: Change) -> None:
-        """Show what `change` touched: the draws of its dates row by row, or else everything."""
-        if not change.touches("labs", "dexa", "targets", "settings"):
+        """Show what `change` touched: the draws it may change row by row, or else everything.
+
+        A draw's row shows its context (docs/clinical.md §8): a dose changes the hours since
+        the last dose of the draws after it.
+        """
+        if not change.touches("labs", "dexa", "targets", "settings", "doses", "regimens"):
             return
-        if not change.is_bounded or change.touches("targets"):
+        if not change.is_bounded or change.touches("targets", "regimens"):
             self.refresh()
             return
+        assert change.dates is not None
+        history = self._context.history()
+        days: set[date] = set()
         if change.touches("labs"):
-            assert change.dates is not None
-            self._update_draws(change.dates)
+            days |= change.dates
+        if change.touches("doses"):
+            first = min(change.dates)
+            days |= {draw.date for draw in history.draws if draw.date >= first}
+        if days and not self._update_draws(frozenset(days)):
+            self.refresh()
+            return
         if change.touches("dexa"):
-            self.dexa_model.set_rows(self._context.history().dexa)
+            self.dexa_model.set_rows(history.dexa)
         self.draw_form.revalidate()
         self._update_buttons()
 
-    def _update_draws(self, days: frozenset[date]) -> None:
+    def _update_draws(self, days: frozenset[date]) -> bool:
+        """Update the rows of the draws of `days`; False when every row must be read again
+        (the unconfirmed-low note of every low total testosterone came or went)."""
         history = self._context.history()
+        morning_lows = len(morning_low_dates(history))
+        if (morning_lows < 2) != (self._morning_lows < 2):
+            return False
         system = self._context.unit_system()
         views = [
-            lab_draw_view(draw, history.targets, system)
+            replace(
+                lab_draw_view(draw, history.targets, system), context=draw_context(draw, history)
+            )
             for draw in history.draws
             if draw.date in days
         ]
+        self._morning_lows = morning_lows
         rows = self.draws_model.update_draws(days, views)
         for view in views:
             for result in view.results:
@@ -744,6 +788,7 @@ class LabsScreen(QWidget):
             self._reselect_draw()
         elif self._selected_draw in days:
             self._show_details()
+        return True
 
     def _journal_replaced(self) -> None:
         self.undo_bar.dismiss()
@@ -778,11 +823,13 @@ class LabsScreen(QWidget):
         if view is None:
             self.results_model.set_rows(())
             self.details_title.setText("Select a draw to see all its results.")
+            self.context_label.setText("")
         else:
             self.results_model.set_rows(view.results)
             self.results_table.resizeColumnsToContents()
             when = view.date.isoformat() + (f" {view.time:%H:%M}" if view.time else "")
             self.details_title.setText(f"<b>Results of {when}</b> — as entered and converted")
+            self.context_label.setText(_context_html(view))
         self._update_buttons()
 
     def selected_result(self) -> ResultView | None:
@@ -808,6 +855,15 @@ class LabsScreen(QWidget):
         self.form_scroll.ensureWidgetVisible(self.draw_form)
         first = self.draw_form.rows[0]
         (first.value_edit if analytes else first.analyte_combo).setFocus()
+
+    def open_paste_dialog(self) -> QDialog:
+        """Labs › Paste results…: the preview dialog (returned for tests; not modal)."""
+        from fertilitytracker.gui.dialogs.paste_results import PasteResultsDialog
+
+        dialog = PasteResultsDialog(self._context, self)
+        dialog.saved.connect(lambda change: show_status(self, change.summary))
+        dialog.open()
+        return dialog
 
     def open_new_dexa(self) -> None:
         """Focus the DEXA form (used by the DEXA reminder's "Log result")."""
@@ -867,6 +923,17 @@ class LabsScreen(QWidget):
             return
         message = f"DEXA scan of {scan.date.isoformat()} deleted."
         delete_with_undo(self, self._context, self.undo_bar, "dexa", scan.id, message)
+
+
+def _context_html(view: DrawView) -> str:
+    if view.context is None:
+        return ""
+    lines = [f"<b>Context:</b> {html.escape(context_summary(view.context))}"]
+    lines += [
+        f"<b>Note:</b> {html.escape(note.text)} <i>({html.escape(note.source)})</i>"
+        for note in view.context.notes
+    ]
+    return "<br>".join(lines)
 
 
 _ANALYTE_COLUMNS = tuple(

@@ -59,6 +59,7 @@ from fertilitytracker.services.views import (
     DrawView,
     ResultView,
     all_draw_views,
+    context_summary,
     semen_view,
 )
 
@@ -314,6 +315,8 @@ class ReportData:
     spans: tuple[MedicationSpan, ...] = ()
     responses: tuple[ResponseTable, ...] = ()
     lab_rows: tuple[LabRow, ...] = ()
+    # Each blood draw's context (docs/clinical.md §8): (date, summary, ((note, source), ...)).
+    draw_contexts: tuple[tuple[date, str, tuple[tuple[str, str], ...]], ...] = ()
     semen: tuple[SemenRow, ...] = ()
     who_limits: tuple[tuple[str, str, float | None, str], ...] = ()  # key, name, limit, unit
     who_source: str = ""
@@ -1100,6 +1103,15 @@ def build_report_data(
         spans=_spans(history, period),
         responses=_response_tables(history, all_views, period, system),
         lab_rows=_lab_rows(history, views, system),
+        draw_contexts=tuple(
+            (
+                view.date,
+                context_summary(view.context),
+                tuple((note.text, note.source) for note in view.context.notes),
+            )
+            for view in views
+            if view.context is not None
+        ),
         semen=semen_rows,
         who_limits=who_limits,
         who_source=who_edition_sources()[settings.who_edition],

@@ -604,6 +604,18 @@ class _Report:
                 # One draw reads as one block: a firmer rule above it.
                 extra.append(("LINEABOVE", (0, index), (-1, index), 0.6, colors.black))
         story.append(self.table(rows, relative, extra, long=True))
+        story += self.draw_contexts()
+        return story
+
+    def draw_contexts(self) -> list[Flowable]:
+        """When and how each draw was taken, with the notes that apply (docs/clinical.md §8)."""
+        if not self.data.draw_contexts:
+            return []
+        story: list[Flowable] = [self.para("Context of each blood draw", "h3")]
+        for when, summary, notes in self.data.draw_contexts:
+            lines = [f"<b>{day(when)}</b>: {markup(summary)}"]
+            lines += [f"Note: {markup(text)} <i>({markup(source)})</i>" for text, source in notes]
+            story.append(self.para("<br/>".join(lines), "small"))
         return story
 
     # -- semen -----------------------------------------------------------------------------
