@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,8 +13,14 @@ from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.journal import ResultInput, record_draw, remove
-from tests.gui._fixtures_labs import column_named, column_texts
+from fertilitytracker.services.journal import (
+    ResultInput,
+    log_dose,
+    record_draw,
+    remove,
+    start_regimen,
+)
+from tests.gui._fixtures_labs import TODAY, column_named, column_texts
 
 pytestmark = pytest.mark.gui
 
@@ -120,3 +126,37 @@ def test_a_hidden_screen_does_nothing_until_shown(qtbot, demo_context: AppContex
     assert len(draw_dates(labs)) == rows_before
     labs.show()
     assert len(draw_dates(labs)) == rows_before + 1
+
+
+def test_a_dose_logged_before_a_draw_updates_that_draws_context(qtbot, context: AppContext) -> None:
+    start_regimen(context.journal, "anastrozole", "0.5", "mg", "daily", date(2026, 5, 1))
+    record_draw(
+        context.journal, TODAY, [ResultInput("estradiol", "24", "pg/mL")], draw_time=time(10, 0)
+    )
+    labs = LabsScreen(context)
+    qtbot.addWidget(labs)
+    labs.show()
+    assert labs.show_draw(TODAY)
+    assert "anastrozole: no dose logged before the draw" in labs.context_label.text()
+
+    change = log_dose(context.journal, "anastrozole", datetime(2026, 6, 1, 7, 30))
+    context.notify(change)
+
+    assert "anastrozole 2.5 h after the last logged dose" in labs.context_label.text()
+
+
+def test_a_second_low_morning_testosterone_clears_the_unconfirmed_note_of_the_first(
+    qtbot, context: AppContext
+) -> None:
+    low = [ResultInput("total_testosterone", "150", "ng/dL")]
+    record_draw(context.journal, date(2026, 5, 1), low, draw_time=time(8, 0))
+    labs = LabsScreen(context)
+    qtbot.addWidget(labs)
+    labs.show()
+    assert labs.show_draw(date(2026, 5, 1))
+    assert "Note:" in labs.context_label.text()
+
+    context.notify(record_draw(context.journal, date(2026, 5, 8), low, draw_time=time(8, 0)))
+
+    assert labs.show_draw(date(2026, 5, 1))
+    assert "Note:" not in labs.context_label.text()
