@@ -10,15 +10,14 @@ it names, so a save costs the same on a ten-year journal as on a new one.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.core import clock
-from fertilitytracker.core.records import History, UnitSystem
+from fertilitytracker.core.records import DoseEvent, History, UnitSystem
 from fertilitytracker.services.journal import EVERYTHING, Change
 from fertilitytracker.services.settings import unit_system, who_edition
 from fertilitytracker.storage.journal import Journal
@@ -91,7 +90,8 @@ class AppContext(QObject):
         self._journal = journal
         self._today = today
         self._now = now
-        self._history: History | None = None
+        # History field name -> its records, read when first asked for, then kept up to date.
+        self._fields: dict[str, tuple[Any, ...]] = {}
         self.last_saved: datetime | None = None
 
     @property
@@ -104,11 +104,29 @@ class AppContext(QObject):
     def now(self) -> datetime:
         return self._now()
 
-    def history(self) -> History:
-        """The journal's records: read whole once, then kept up to date change by change."""
-        if self._history is None:
-            self._history = self._journal.history()
-        return self._history
+    def history(self, fields: Collection[str] | None = None) -> History:
+        """The journal's records: each kind read whole once, then kept up to date change by
+        change. With `fields` (History field names) only those kinds are read and filled in;
+        the others are left empty (for a screen that shows only some kinds)."""
+        wanted = tuple(_FIELDS) if fields is None else tuple(fields)
+        missing = [name for name in wanted if name not in self._fields]
+        if missing:
+            read = self._journal.history(missing)
+            for name in missing:
+                self._fields[name] = getattr(read, name)
+        return History(**{name: self._fields[name] for name in wanted})
+
+    def doses_since(self, day: date) -> tuple[DoseEvent, ...]:
+        """The doses logged on or after `day`, in time order: from the kept doses when they
+        were read whole, else read through the date index (Today needs only a week)."""
+        kept = self._fields.get("doses")
+        if kept is None:
+            return tuple(self._journal.doses.since(day))
+        start = datetime.combine(day, time(0, 0))
+        first = len(kept)
+        while first > 0 and kept[first - 1].at >= start:
+            first -= 1
+        return kept[first:]
 
     def unit_system(self) -> UnitSystem:
         return unit_system(self._journal)
@@ -124,40 +142,34 @@ class AppContext(QObject):
 
     def reload(self) -> None:
         """Forget cached records (e.g. after another process wrote to the journal)."""
-        self._history = None
+        self._fields.clear()
         self.journal_changed.emit(Change(frozenset({EVERYTHING}), "journal reloaded"))
 
     def replace_journal(self, journal: Journal) -> None:
         """Switch to another journal file; the old one is closed."""
         old = self._journal
         self._journal = journal
-        self._history = None
+        self._fields.clear()
         self.last_saved = None
         old.close()
         self.journal_replaced.emit()
 
     def _apply(self, change: Change) -> None:
         """Bring the kept records up to date with `change`: re-read only what it names."""
-        if self._history is None:
-            return
         if EVERYTHING in change.kinds:
-            self._history = None
+            self._fields.clear()
             return
         dates = change.dates
         if dates is not None and len(dates) > MAX_DATES_READ:
             dates = None
-        fresh: dict[str, tuple[Any, ...]] = {}
         for name, field in _FIELDS.items():
-            if field.kind not in change.kinds:
+            if field.kind not in change.kinds or name not in self._fields:
                 continue
             if dates is None or not field.dated:
-                fresh[name] = tuple(_read(self._journal, field, None))
+                self._fields[name] = tuple(_read(self._journal, field, None))
             else:
-                kept = getattr(self._history, name)
                 read = _read(self._journal, field, dates)
-                fresh[name] = _splice(kept, read, dates, field.order)
-        if fresh:
-            self._history = replace(self._history, **fresh)
+                self._fields[name] = _splice(self._fields[name], read, dates, field.order)
 
 
 def _splice(

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from fertilitytracker.core.records import History
 from fertilitytracker.storage.database import (
+    _daily_backup,
     open_database,
     schema_names,
     transaction,
@@ -70,6 +71,10 @@ class Journal:
         }
         wanted = readers if fields is None else {name: readers[name] for name in fields}
         return History(**{name: tuple(read()) for name, read in wanted.items()})
+
+    def daily_backup(self) -> None:
+        """Take today's rotated backup if none exists yet (a failure is logged, never raised)."""
+        _daily_backup(self.db.conn, self.path)
 
     def is_empty(self) -> bool:
         """Whether the journal holds no record yet (settings and targets aside)."""

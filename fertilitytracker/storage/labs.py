@@ -136,15 +136,43 @@ class LabRepository:
             return []
         results: dict[int, list[LabResult]] = {}
         if len(draw_rows) == self._db.execute("SELECT count(*) FROM draws").fetchone()[0]:
-            result_rows = self._db.query("SELECT * FROM lab_results ORDER BY draw_id, id")
+            result_rows = self._db.execute(
+                f"SELECT {_RESULT_COLUMNS} FROM lab_results ORDER BY draw_id, id"
+            )
         else:
             ids = [row["id"] for row in draw_rows]
             marks = ", ".join("?" for _ in ids)
-            result_rows = self._db.query(
-                f"SELECT * FROM lab_results WHERE draw_id IN ({marks}) ORDER BY draw_id, id", ids
+            result_rows = self._db.execute(
+                f"SELECT {_RESULT_COLUMNS} FROM lab_results WHERE draw_id IN ({marks})"
+                " ORDER BY draw_id, id",
+                ids,
             )
-        for row in result_rows:
-            results.setdefault(row["draw_id"], []).append(_result(row))
+        # Plain tuples: years of results are read at once.
+        for (
+            result_id,
+            draw_id,
+            analyte,
+            value,
+            comparator,
+            entered_value,
+            entered_unit,
+            lab_low,
+            lab_high,
+            method,
+        ) in result_rows:
+            results.setdefault(draw_id, []).append(
+                LabResult(
+                    id=LabResultId(result_id),
+                    analyte=analyte,
+                    value=value,
+                    comparator=comparator,
+                    entered_value=entered_value,
+                    entered_unit=entered_unit,
+                    lab_low=lab_low,
+                    lab_high=lab_high,
+                    method=method,
+                )
+            )
         return [
             LabDraw(
                 id=DrawId(row["id"]),
@@ -156,6 +184,12 @@ class LabRepository:
             for row in draw_rows
             if row["id"] in results
         ]
+
+
+_RESULT_COLUMNS = (
+    "id, draw_id, analyte, value, comparator, entered_value, entered_unit, lab_low, lab_high,"
+    " method"
+)
 
 
 def _result(row: dict[str, Any]) -> LabResult:

@@ -144,15 +144,20 @@ class SymptomRepository:
         return found[0] if found else None
 
     def _read(self, where: str, params: list[Any]) -> list[SymptomEntry]:
+        # Plain tuples: years of ratings are read at once.
+        rows = self._db.execute(
+            f"SELECT id, date, name, severity, note FROM symptoms {where} ORDER BY date, id",
+            params,
+        )
         return [
             SymptomEntry(
-                id=SymptomId(row["id"]),
-                date=date.fromisoformat(row["date"]),
-                name=row["name"],
-                severity=row["severity"],
-                note=row["note"],
+                id=SymptomId(symptom_id),
+                date=date.fromisoformat(day),
+                name=name,
+                severity=severity,
+                note=note,
             )
-            for row in self._db.query(f"SELECT * FROM symptoms {where} ORDER BY date, id", params)
+            for symptom_id, day, name, severity, note in rows
         ]
 
 

@@ -160,3 +160,16 @@ def test_a_second_low_morning_testosterone_clears_the_unconfirmed_note_of_the_fi
 
     assert labs.show_draw(date(2026, 5, 1))
     assert "Note:" not in labs.context_label.text()
+
+
+def test_recent_doses_are_the_same_read_bounded_or_from_the_kept_history(
+    demo_context: AppContext,
+) -> None:
+    since = date(2026, 5, 25)
+    bounded = demo_context.doses_since(since)  # nothing kept yet: read through the index
+    assert bounded and all(dose.at.date() >= since for dose in bounded)
+    everything = demo_context.history()
+    assert demo_context.doses_since(since) == bounded
+    assert bounded == tuple(dose for dose in everything.doses if dose.at.date() >= since)
+    only = demo_context.history(("regimens",))
+    assert only.regimens == everything.regimens and only.doses == ()

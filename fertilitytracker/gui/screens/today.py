@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
@@ -170,7 +170,7 @@ class TodayScreen(QWidget):
         if not change.is_bounded:
             self.refresh()
             return
-        history = self.context.history()
+        history = self.shown_records()
         if change.touches("regimens", "doses"):
             self._show_doses(history)
             self._show_missed(history)
@@ -186,7 +186,7 @@ class TodayScreen(QWidget):
 
     def refresh(self) -> None:
         """Rebuild every section from the journal."""
-        history = self.context.history()
+        history = self.shown_records()
         today = self.context.today()
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
         self._show_warning(history)
@@ -196,6 +196,13 @@ class TodayScreen(QWidget):
         self._show_tests(history)
 
     # --- estradiol warning ------------------------------------------------------------------
+
+    def shown_records(self) -> History:
+        """What Today shows is read from: the doses of the days it shows only, no symptoms
+        (bounded: the same cost on a ten-year journal as on a new one, but for the draws)."""
+        history = self.context.history(("regimens", "draws", "semen", "dexa", "targets"))
+        since = self.context.today() - timedelta(days=MISSED_LOOKBACK_DAYS)
+        return replace(history, doses=self.context.doses_since(since))
 
     def suppression_warning(self, history: History) -> SuppressionWarning | None:
         """The estradiol warning of docs/clinical.md §4, when the latest E2 is below the floor."""
@@ -252,7 +259,18 @@ class TodayScreen(QWidget):
     # --- doses ------------------------------------------------------------------------------
 
     def _doses_of(self, history: History, regimen: Regimen) -> list[DoseEvent]:
-        return [dose for dose in history.doses if dose.regimen_id == regimen.id]
+        """The regimen's doses of the days Today shows (today and the missed-dose lookback):
+        the adherence rules count doses per day, so older ones change nothing here."""
+        since = datetime.combine(
+            self.context.today() - timedelta(days=MISSED_LOOKBACK_DAYS), time(0, 0)
+        )
+        recent: list[DoseEvent] = []
+        for dose in reversed(history.doses):  # in time order: read back only to `since`
+            if dose.at < since:
+                break
+            if dose.regimen_id == regimen.id:
+                recent.append(dose)
+        return recent[::-1]
 
     def _show_doses(self, history: History) -> None:
         _clear(self._doses_layout)
