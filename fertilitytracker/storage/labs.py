@@ -25,18 +25,19 @@ class LabRepository:
         A time or fasting given for a draw that has none yet is recorded; one already
         recorded is kept (results added later to the draw do not overwrite it).
         """
-        rows = list(
-            self._db.query("SELECT id, time, fasting FROM draws WHERE date = ?", [day.isoformat()])
-        )
-        if rows:
-            if draw_time is not None and rows[0]["time"] is None:
+        found = self._db.execute(
+            "SELECT id, time, fasting FROM draws WHERE date = ?", [day.isoformat()]
+        ).fetchone()
+        if found is not None:
+            draw_id, known_time, known_fasting = found
+            if draw_time is not None and known_time is None:
                 self._db.execute(
                     "UPDATE draws SET time = ? WHERE id = ?",
-                    [draw_time.strftime("%H:%M"), rows[0]["id"]],
+                    [draw_time.strftime("%H:%M"), draw_id],
                 )
-            if fasting is not None and rows[0]["fasting"] is None:
-                self.set_fasting(DrawId(rows[0]["id"]), fasting)
-            return DrawId(rows[0]["id"])
+            if fasting is not None and known_fasting is None:
+                self.set_fasting(DrawId(draw_id), fasting)
+            return DrawId(draw_id)
         cursor = self._db.execute(
             "INSERT INTO draws (date, time, fasting) VALUES (?, ?, ?)",
             [
