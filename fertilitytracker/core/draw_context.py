@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
-from fertilitytracker.core.ranges import flag_result
+from fertilitytracker.core.reading import read_result
 from fertilitytracker.core.records import History, LabDraw
 from fertilitytracker.core.resources import load_json
 
@@ -114,7 +114,8 @@ def _taken_by_regimen(history: History) -> dict[int, list[datetime]]:
 def _low_total_t(draw: LabDraw, history: History) -> bool:
     analyte = _table()[UNCONFIRMED_LOW]["analyte"]
     result = draw.result(analyte)
-    return result is not None and flag_result(result, history.targets) == "low"
+    # The one reading of the result (docs/clinical.md §1), as every surface shows it.
+    return result is not None and read_result(result, draw.date, history).flag == "low"
 
 
 def morning_low_dates(history: History) -> frozenset[date]:

@@ -197,3 +197,15 @@ def test_a_name_with_markup_is_shown_as_typed(screen: TodayScreen, context) -> N
     start_regimen(context.journal, "<i>my pill</i>", "1", "mg", "daily", date(2026, 5, 31))
     context.reload()
     assert "&lt;i&gt;my pill&lt;/i&gt;" in texts(screen.doses_box)
+
+
+def test_a_censored_estradiol_above_the_floor_cannot_tell(screen: TodayScreen, context) -> None:
+    """docs/clinical.md §4 "cannot tell": a caution of its own, never silence."""
+    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 5, 1))
+    draw(context, date(2026, 5, 25), ("estradiol", "<20", "pg/mL"))
+    assert screen.warning_banner.isVisible()
+    text = screen.warning_banner.text()
+    assert "over-suppression cannot be ruled out" in text
+    assert "A sensitive (LC-MS/MS) estradiol assay can tell" in text
+    assert "(&lt;20 pg/mL on 2026-05-25)" in text
+    assert label(screen.latest_box, "Estradiol flag").text() == "◆ cannot tell"

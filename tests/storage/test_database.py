@@ -160,7 +160,8 @@ def test_a_refused_result_writes_nothing_of_its_draw(tmp_path: Path) -> None:
                     ResultInput("estradiol", "30", "pg/dL"),
                 ],
             )
-        assert refused.value.field == "estradiol unit"
+        assert (refused.value.field, refused.value.analyte) == ("unit", "estradiol")
+        assert refused.value.where == "estradiol unit"
         assert journal.history().draws == ()
     finally:
         journal.close()

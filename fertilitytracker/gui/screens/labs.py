@@ -36,7 +36,7 @@ from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
-from fertilitytracker.core.validation import parse_number
+from fertilitytracker.core.validation import build_dexa
 from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
@@ -52,9 +52,7 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
 from fertilitytracker.services.journal import (
-    BMD_MAX_G_CM2,
     DEXA_SITES,
-    DEXA_T_SCORE_BOUND,
     Change,
     ResultInput,
 )
@@ -237,10 +235,8 @@ class ResultRow(QWidget):
 
     def describe_error(self, error: InputError) -> str:
         """The reason of an error raised for this row, saying which field it is about."""
-        # The service names the result and its field ("estradiol unit"); older code only one.
+        # The error carries its field and the result's analyte as data.
         field = error.field
-        if field.startswith(f"{self.analyte_key()} "):
-            field = field.split(" ", 1)[1]
         if field == "unit":
             return f"Unit: {error.reason}"
         if _range_field_error(field):
@@ -429,7 +425,7 @@ class DrawForm(QGroupBox):
 
     def _show_save_error(self, rows: Sequence[ResultRow], error: InputError) -> None:
         for row in rows:
-            if row.analyte_key() == error.field.split(" ", 1)[0]:
+            if error.analyte is not None and row.analyte_key() == error.analyte:
                 row.set_extra_error(row.describe_error(error))
                 row.show_reason(row.describe_error(error))
                 self.save_button.setEnabled(False)
@@ -478,17 +474,17 @@ class DexaForm(QGroupBox):
         """The same checks the service makes, as the person types."""
         t_reason = bmd_reason = None
         t_text = self.t_score_edit.text().strip()
+        bmd_text = self.bmd_edit.text().strip()
+        day = self.date_edit.value()
+        # The core's builder judges each field alone, as it will on save.
         if t_text:
             try:
-                parse_number(
-                    t_text, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
-                )
+                build_dexa(day, t_text)
             except InputError as error:
                 t_reason = error.reason
-        bmd_text = self.bmd_edit.text().strip()
         if bmd_text:
             try:
-                parse_number(bmd_text, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
+                build_dexa(day, 0.0, bmd=bmd_text)
             except InputError as error:
                 bmd_reason = error.reason
         self.t_score_error.show_reason(t_reason)
@@ -669,8 +665,9 @@ class LabsScreen(QWidget):
         tables_layout = QVBoxLayout(tables)
         tables_layout.setContentsMargins(0, 0, 0, 0)
         draws_label = QLabel(
-            "<b>Blood draws</b> — ▼ below / ▲ above target range · — not computed (hover "
-            "for why) · * albumin assumed",
+            "<b>Blood draws</b> — ▼ below / ▲ above target range · ◆ cannot tell (a limit) · "
+            "⚠ estradiol below the floor or cannot tell, on an aromatase inhibitor · — not "
+            "computed (hover for why) · * albumin assumed",
             self,
         )
         tables_layout.addWidget(draws_label)
@@ -707,9 +704,10 @@ class LabsScreen(QWidget):
         """The blood draws as the services view them, in the user's unit system."""
         history = self._context.history()
         system = self._context.unit_system()
+        edition = self._context.who_edition()
         contexts = all_draw_contexts(history)
         return [
-            replace(lab_draw_view(draw, history.targets, system), context=contexts[draw.date])
+            replace(lab_draw_view(draw, history, system, edition), context=contexts[draw.date])
             for draw in history.draws
         ]
 
@@ -764,9 +762,10 @@ class LabsScreen(QWidget):
         if (morning_lows < 2) != (self._morning_lows < 2):
             return False
         system = self._context.unit_system()
+        edition = self._context.who_edition()
         views = [
             replace(
-                lab_draw_view(draw, history.targets, system), context=draw_context(draw, history)
+                lab_draw_view(draw, history, system, edition), context=draw_context(draw, history)
             )
             for draw in history.draws
             if draw.date in days

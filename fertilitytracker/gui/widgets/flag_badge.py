@@ -7,7 +7,12 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from fertilitytracker.gui.theme import flag_color
 
-FLAG_TEXT = {"low": "▼ low", "high": "▲ high", "in_range": "in range"}
+FLAG_TEXT = {
+    "low": "▼ low",
+    "high": "▲ high",
+    "in_range": "in range",
+    "indeterminate": "◆ cannot tell",
+}
 
 
 def flag_text(flag: str | None) -> str:
@@ -34,7 +39,7 @@ class FlagBadge(QLabel):
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self.setPalette(palette)
         font = self.font()
-        font.setBold(flag in ("low", "high"))
+        font.setBold(flag in ("low", "high", "indeterminate"))
         self.setFont(font)
 
     def flag(self) -> str | None:
