@@ -6,12 +6,13 @@ from datetime import date, datetime, time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.screens.today import TodayScreen
+from fertilitytracker.gui.theme import flag_color
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.journal import (
     ResultInput,
@@ -173,3 +174,25 @@ def test_recent_doses_are_the_same_read_bounded_or_from_the_kept_history(
     assert bounded == tuple(dose for dose in everything.doses if dose.at.date() >= since)
     only = demo_context.history(("regimens",))
     assert only.regimens == everything.regimens and only.doses == ()
+
+
+def test_a_theme_change_reaches_a_hidden_page_when_it_is_shown(qtbot, window: MainWindow) -> None:
+    labs = window.show_page("labs")
+    assert isinstance(labs, LabsScreen)
+    window.show_page("today")
+    app = QApplication.instance()
+    try:
+        window.set_theme("dark")
+        assert labs.follower.is_stale  # hidden: nothing redrawn yet
+        window.show_page("labs")
+        proxy = labs.draws_table.model()
+        colours = [
+            proxy.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
+            for row in range(proxy.rowCount())
+            for column in range(proxy.columnCount())
+        ]
+        flagged = [colour for colour in colours if colour is not None]
+        dark = [flag_color(app.palette(), "low"), flag_color(app.palette(), "high")]
+        assert flagged and all(colour in dark for colour in flagged)
+    finally:
+        window.set_theme("system")
