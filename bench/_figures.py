@@ -88,11 +88,13 @@ def cache_dir() -> Path:
 def ten_year_journal() -> Path:
     """The ten-year journal of bench/generate_journal.py, made once and then reused read-only.
 
-    Keyed by the generator's source, so a changed generator writes a new one.
+    Keyed by the generator's source and the schema, so either changed writes a new one.
     """
     from generate_journal import DEFAULT_END, generate
 
-    key = hashlib.sha256((BENCH_DIR / "generate_journal.py").read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(
+        (BENCH_DIR / "generate_journal.py").read_bytes() + _schema_key().encode()
+    ).hexdigest()[:12]
     path = cache_dir() / f"ten-years-{key}.sqlite3"
     if not path.exists():
         partial = path.with_suffix(".partial")
@@ -102,9 +104,17 @@ def ten_year_journal() -> Path:
     return path
 
 
+def _schema_key() -> str:
+    """The migrations of this build: a journal made by an older schema would be migrated (and
+    backed up first) on every run's copy, timing the upgrade instead of the action."""
+    from fertilitytracker.storage.migrations import known_migration_names
+
+    return ",".join(sorted(known_migration_names()))
+
+
 def empty_journal() -> Path:
     """An empty journal of the current schema, made once."""
-    path = cache_dir() / "empty.sqlite3"
+    path = cache_dir() / f"empty-{hashlib.sha256(_schema_key().encode()).hexdigest()[:12]}.sqlite3"
     if not path.exists():
         from fertilitytracker.storage.journal import Journal
 

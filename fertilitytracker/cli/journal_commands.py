@@ -240,7 +240,9 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
     )
 
     system = args.units or unit_system(journal)
-    views = all_draw_views(journal.history(), system, who_edition(journal))
+    # Only what the draws and their context need (docs/clinical.md §8): symptoms are not read.
+    history = journal.history(("regimens", "doses", "draws", "semen", "dexa", "targets"))
+    views = all_draw_views(history, system, who_edition(journal))
     if args.json:
         print_json([draw_view_json(view) for view in views])
         return EXIT_OK

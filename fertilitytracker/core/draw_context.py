@@ -9,6 +9,7 @@ resources/draw_context.json).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -89,18 +90,24 @@ def hours_since_doses(
             continue
         hours: float | None = None
         if moment is not None and regimen.id is not None:
-            before = [at for at in taken.get(regimen.id, ()) if at <= moment]
-            if before:
-                hours = (moment - max(before)).total_seconds() / 3600
+            times = taken.get(regimen.id, [])
+            # The times are in order: the last one at or before the draw, without a scan of
+            # the whole log for every draw (years of doses times hundreds of draws).
+            position = bisect_right(times, moment)
+            if position:
+                hours = (moment - times[position - 1]).total_seconds() / 3600
         since.append(SinceDose(regimen.name, hours))
     return tuple(since)
 
 
 def _taken_by_regimen(history: History) -> dict[int, list[datetime]]:
+    """Regimen id → the times of its doses taken, in time order."""
     taken: dict[int, list[datetime]] = {}
     for dose in history.doses:
         if dose.status == "taken":
             taken.setdefault(dose.regimen_id, []).append(dose.at)
+    for times in taken.values():
+        times.sort()
     return taken
 
 
@@ -109,6 +116,12 @@ def _low_total_t(draw: LabDraw, history: History) -> bool:
     result = draw.result(analyte)
     # The one reading of the result (docs/clinical.md §1), as every surface shows it.
     return result is not None and read_result(result, draw.date, history).flag == "low"
+
+
+def morning_low_dates(history: History) -> frozenset[date]:
+    """The dates of morning draws whose total testosterone is low: with fewer than two, every
+    low total testosterone carries the unconfirmed-low note."""
+    return _morning_low_dates(history)
 
 
 def _morning_low_dates(history: History) -> frozenset[date]:

@@ -116,6 +116,7 @@ def _check_system(system: str) -> UnitSystem:
     raise InputError("units", f"unknown unit system '{system}' (use us or si)")
 
 
+@cache  # the catalogue is fixed: every view of every result asks this
 def unit_for_system(analyte_key: str, system: UnitSystem | str) -> Unit:
     """The unit an analyte is shown in: the canonical one for "us", `si_unit` for "si"."""
     analyte = get_analyte(analyte_key)

@@ -82,7 +82,9 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
     asked = 0
     while True:
         try:
-            journal = Journal(open_database(journal_path, passphrase=passphrase), journal_path)
+            # Today's backup waits until Today is on screen (take_daily_backup below).
+            database = open_database(journal_path, passphrase=passphrase, daily_backup=False)
+            journal = Journal(database, journal_path)
         except PassphraseRequiredError:
             passphrase = ask_passphrase(window, journal_path, wrong=asked > 0)
             asked += 1
@@ -123,6 +125,26 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
     window.set_context(context)
     ExternalWriteWatcher(context)
     start_tray(window, context)
+    take_daily_backup(context, journal)
+
+
+# The day's backup (storage/backup.py) is taken this long after the journal opened: Today shows
+# first, and the copy (which grows with the journal) runs once the window is idle.
+DAILY_BACKUP_AFTER_MS = 1500
+
+
+def take_daily_backup(context: object, journal: object) -> None:
+    """Take today's rotated backup of `journal` shortly, if it is still the open journal."""
+    from fertilitytracker.gui.context import AppContext
+    from fertilitytracker.storage.journal import Journal
+
+    assert isinstance(context, AppContext) and isinstance(journal, Journal)
+
+    def backup() -> None:
+        if context.journal is journal:
+            journal.daily_backup()
+
+    QTimer.singleShot(DAILY_BACKUP_AFTER_MS, context, backup)
 
 
 def start_tray(window: MainWindow, context: object) -> None:

@@ -1,21 +1,77 @@
 """What every screen shares: the open journal, the clock and the journal-changed signal.
 
 Screens never call each other. A screen that writes calls a service, then `notify(change)`;
-the main window hands the change to every screen, which refreshes what it shows.
+every screen is handed the change (`follow_changes`) and refreshes only what it touches: at
+once while it is shown, once it is shown again otherwise (docs/design.md, "A write says what it
+changed"). The records are read once and kept here; a change re-reads only the kinds and dates
+it names, so a save costs the same on a ten-year journal as on a new one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Callable, Collection, Sequence
+from datetime import date, datetime, time
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.core import clock
-from fertilitytracker.core.records import History, UnitSystem
-from fertilitytracker.services.journal import Change
+from fertilitytracker.core.records import DoseEvent, History, UnitSystem
+from fertilitytracker.services.journal import EVERYTHING, Change
 from fertilitytracker.services.settings import unit_system, who_edition
 from fertilitytracker.storage.journal import Journal
+
+# Beyond this many dates a change re-reads its kinds whole (one query instead of many).
+MAX_DATES_READ = 60
+
+
+def _day_of(record: Any) -> date:
+    """The date that files a record: a dose's day, anything else's date."""
+    at = getattr(record, "at", None)
+    return at.date() if isinstance(at, datetime) else record.date  # type: ignore[no-any-return]
+
+
+def _by_date(record: Any) -> tuple[date, int]:
+    return (record.date, record.id or 0)
+
+
+class _Field(NamedTuple):
+    """One History field: the Change kind that names it, its repository on the Journal, whether
+    it can be read by date (else it is re-read whole: it is small) and its storage order."""
+
+    kind: str
+    repository: str
+    dated: bool
+    order: Callable[[Any], Any]
+
+
+_FIELDS: dict[str, _Field] = {
+    "regimens": _Field("regimens", "regimens", False, lambda r: (r.start, r.id or 0)),
+    "doses": _Field("doses", "doses", True, lambda r: (r.at, r.id or 0)),
+    "draws": _Field("labs", "labs", True, lambda r: r.date),
+    "semen": _Field("semen", "semen", True, _by_date),
+    "dexa": _Field("dexa", "dexa", True, _by_date),
+    "symptoms": _Field("symptoms", "symptoms", True, _by_date),
+    "targets": _Field("targets", "settings", False, lambda r: 0),
+}
+
+
+def _read(journal: Journal, field: _Field, dates: Collection[date] | None) -> Sequence[Any]:
+    repository = getattr(journal, field.repository)
+    if field.kind == "targets":
+        return repository.targets()  # type: ignore[no-any-return]
+    if dates is None:
+        return repository.all()  # type: ignore[no-any-return]
+    return repository.on_dates(dates)  # type: ignore[no-any-return]
+
+
+def merge_changes(first: Change | None, second: Change) -> Change:
+    """One change saying what `first` and then `second` changed."""
+    if first is None:
+        return second
+    dates = None if first.dates is None or second.dates is None else first.dates | second.dates
+    return Change(first.kinds | second.kinds, second.summary, (), dates)
 
 
 class AppContext(QObject):
@@ -34,7 +90,8 @@ class AppContext(QObject):
         self._journal = journal
         self._today = today
         self._now = now
-        self._history: History | None = None
+        # History field name -> its records, read when first asked for, then kept up to date.
+        self._fields: dict[str, tuple[Any, ...]] = {}
         self.last_saved: datetime | None = None
 
     @property
@@ -47,11 +104,29 @@ class AppContext(QObject):
     def now(self) -> datetime:
         return self._now()
 
-    def history(self) -> History:
-        """The journal's records, read once per change."""
-        if self._history is None:
-            self._history = self._journal.history()
-        return self._history
+    def history(self, fields: Collection[str] | None = None) -> History:
+        """The journal's records: each kind read whole once, then kept up to date change by
+        change. With `fields` (History field names) only those kinds are read and filled in;
+        the others are left empty (for a screen that shows only some kinds)."""
+        wanted = tuple(_FIELDS) if fields is None else tuple(fields)
+        missing = [name for name in wanted if name not in self._fields]
+        if missing:
+            read = self._journal.history(missing)
+            for name in missing:
+                self._fields[name] = getattr(read, name)
+        return History(**{name: self._fields[name] for name in wanted})
+
+    def doses_since(self, day: date) -> tuple[DoseEvent, ...]:
+        """The doses logged on or after `day`, in time order: from the kept doses when they
+        were read whole, else read through the date index (Today needs only a week)."""
+        kept = self._fields.get("doses")
+        if kept is None:
+            return tuple(self._journal.doses.since(day))
+        start = datetime.combine(day, time(0, 0))
+        first = len(kept)
+        while first > 0 and kept[first - 1].at >= start:
+            first -= 1
+        return kept[first:]
 
     def unit_system(self) -> UnitSystem:
         return unit_system(self._journal)
@@ -61,20 +136,105 @@ class AppContext(QObject):
 
     def notify(self, change: Change) -> None:
         """Tell every screen that `change` was written."""
-        self._history = None
+        self._apply(change)
         self.last_saved = self._now()
         self.journal_changed.emit(change)
 
     def reload(self) -> None:
         """Forget cached records (e.g. after another process wrote to the journal)."""
-        self._history = None
-        self.journal_changed.emit(Change(frozenset({"all"}), "journal reloaded"))
+        self._fields.clear()
+        self.journal_changed.emit(Change(frozenset({EVERYTHING}), "journal reloaded"))
 
     def replace_journal(self, journal: Journal) -> None:
         """Switch to another journal file; the old one is closed."""
         old = self._journal
         self._journal = journal
-        self._history = None
+        self._fields.clear()
         self.last_saved = None
         old.close()
         self.journal_replaced.emit()
+
+    def _apply(self, change: Change) -> None:
+        """Bring the kept records up to date with `change`: re-read only what it names."""
+        if EVERYTHING in change.kinds:
+            self._fields.clear()
+            return
+        dates = change.dates
+        if dates is not None and len(dates) > MAX_DATES_READ:
+            dates = None
+        for name, field in _FIELDS.items():
+            if field.kind not in change.kinds or name not in self._fields:
+                continue
+            if dates is None or not field.dated:
+                self._fields[name] = tuple(_read(self._journal, field, None))
+            else:
+                read = _read(self._journal, field, dates)
+                self._fields[name] = _splice(self._fields[name], read, dates, field.order)
+
+
+def _splice(
+    kept: Sequence[Any], read: Sequence[Any], dates: Collection[date], order: Callable[[Any], Any]
+) -> tuple[Any, ...]:
+    """`kept` with its records of `dates` replaced by `read`, in storage order."""
+    others = [record for record in kept if _day_of(record) not in dates]
+    return tuple(sorted([*others, *read], key=order))
+
+
+class ChangeFollower(QObject):
+    """Hands every Change to one screen: at once while it is shown; while it is hidden the
+    changes are merged and handed over when it is shown again (a hidden screen does no work)."""
+
+    def __init__(
+        self,
+        screen: QWidget,
+        context: AppContext,
+        apply: Callable[[Change], None],
+        kinds: Collection[str] | None = None,
+    ) -> None:
+        super().__init__(screen)
+        self._screen = screen
+        self._apply = apply
+        # The kinds the screen shows (None: every kind); settings change how anything looks.
+        self._kinds = None if kinds is None else (*kinds, "settings")
+        self._pending: Change | None = None
+        context.journal_changed.connect(self._changed)
+        screen.installEventFilter(self)
+
+    @property
+    def is_stale(self) -> bool:
+        """Whether changes wait for the screen to be shown."""
+        return self._pending is not None
+
+    def mark_stale(self, change: Change | None = None) -> None:
+        """Refresh (with `change`, or everything) now if shown, else when next shown."""
+        self._changed(change or Change(frozenset({EVERYTHING}), "refresh"))
+
+    def _changed(self, change: object) -> None:
+        if not isinstance(change, Change):
+            change = Change(frozenset({EVERYTHING}), "")
+        if self._kinds is not None and not change.touches(*self._kinds):
+            return
+        if self._screen.isVisible():
+            self._apply(change)
+        else:
+            self._pending = merge_changes(self._pending, change)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._screen and event.type() == QEvent.Type.Show and self._pending:
+            pending, self._pending = self._pending, None
+            self._apply(pending)
+        return False
+
+
+def follow_changes(
+    screen: QWidget, context: AppContext, apply: Callable[[Change], None]
+) -> ChangeFollower:
+    """Call `apply(change)` for each change the screen must show (see ChangeFollower)."""
+    return ChangeFollower(screen, context, apply)
+
+
+def refresh_on(
+    screen: QWidget, context: AppContext, refresh: Callable[[], object], kinds: Collection[str]
+) -> ChangeFollower:
+    """Call `refresh()` after each change of `kinds` (or of settings) the screen must show."""
+    return ChangeFollower(screen, context, lambda _change: refresh(), kinds)

@@ -520,9 +520,14 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
         self.ui_state.theme = theme
+        # The colours of flags follow the palette: the page shown redraws now, the others when
+        # they are next shown (a screen's follower marks it stale while hidden).
         for screen in self._screens.values():
+            follower = getattr(screen, "follower", None)
             refresh = getattr(screen, "refresh", None)
-            if refresh is not None:
+            if follower is not None and not screen.isVisible():
+                follower.mark_stale()
+            elif refresh is not None:
                 refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -214,6 +215,27 @@ def fit_columns(table: QTableView) -> None:
         header.resizeSection(
             column, max(table.sizeHintForColumn(column), title_px + HEADER_PADDING_PX)
         )
+
+
+def widen_columns(table: QTableView, rows: Iterable[int]) -> None:
+    """Widen the visible columns that `rows` (of the table's model) need more room in.
+
+    After a few rows changed, only they are measured: fit_columns measures every row.
+    """
+    model = table.model()
+    header = table.horizontalHeader()
+    rows = list(rows)
+    if model is None or not rows:
+        return
+    grid_px = 1 if table.showGrid() else 0  # as QTableView.sizeHintForColumn counts it
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            continue
+        needed = max(
+            table.sizeHintForIndex(model.index(row, column)).width() + grid_px for row in rows
+        )
+        if needed > header.sectionSize(column):
+            header.resizeSection(column, needed)
 
 
 def keep_columns_fitted(table: QTableView) -> None:

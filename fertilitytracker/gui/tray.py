@@ -12,6 +12,7 @@ call `check(now)` with a pinned time instead of waiting.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib.resources import files
 
@@ -30,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import DueTest, due_tests
+from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color, muted_color
 from fertilitytracker.gui.ui_state import APPLICATION, ORGANIZATION
 from fertilitytracker.services import journal as services
 from fertilitytracker.services.journal import Change
 from fertilitytracker.services.reminders import (
+    MAX_CATCH_UP_DAYS,
     TEST_NAMES,
     DoseSlot,
     due_tests_for,
@@ -310,7 +313,7 @@ class Tray(QObject):
         Returns the reminders that came up on this call.
         """
         moment = self.context.now() if now is None else now
-        history = self.context.history()
+        history = self._records(moment)
         fresh: list[DoseSlot] = []
         for slot in unlogged_slots(history, self._scan_from, moment):
             if slot.key not in self._notified:
@@ -327,6 +330,16 @@ class Tray(QObject):
         if fresh:
             self._notify(fresh, moment)
         return fresh
+
+    def _records(self, moment: datetime) -> History:
+        """What reminders are read from: regimens, draws and scans, and only the doses of the
+        days a reminder can still ask about (bounded: years of doses are not read)."""
+        since = moment.date() - timedelta(days=MAX_CATCH_UP_DAYS + 1)
+        asked = [slot.day for slot in self.dialog.slots()]
+        asked += [slot.day for slot, _until in self._snoozed.values()]
+        since = min([since, *asked])
+        history = self.context.history(("regimens", "draws", "semen", "dexa", "targets"))
+        return replace(history, doses=self.context.doses_since(since))
 
     def _notify(self, slots: list[DoseSlot], now: datetime) -> None:
         self.dialog.add_slots(slots, now)
@@ -355,9 +368,9 @@ class Tray(QObject):
             return
         self._tests_announced_on = today
         try:
-            windows = due_tests_for(self.context.journal, today, self.context.history())
+            windows = due_tests_for(self.context.journal, today, self._records(now))
         except InputError:
-            windows = due_tests(self.context.history(), today)  # defaults, never nothing
+            windows = due_tests(self._records(now), today)  # defaults, never nothing
         due_now: list[DueTest] = [w for w in windows if w.status in ("open", "overdue")]
         if not due_now:
             return
@@ -376,7 +389,7 @@ class Tray(QObject):
     def _update_tooltip(self, now: datetime) -> None:
         if self.icon is None:
             return
-        upcoming = next_dose_slot(self.context.history(), now)
+        upcoming = next_dose_slot(self._records(now), now)
         text = APP_NAME
         if upcoming is not None:
             when = (
@@ -430,7 +443,7 @@ class Tray(QObject):
 
     def _journal_changed(self, _change: object) -> None:
         # A dose logged elsewhere (Today, the command line) answers its reminder.
-        history = self.context.history()
+        history = self._records(self.context.now())
         for slot in self.dialog.slots():
             if is_logged(history, slot):
                 self.dialog.remove_slot(slot)

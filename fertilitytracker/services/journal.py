@@ -16,7 +16,6 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import lookup_medication, validate_dose
 from fertilitytracker.core.records import (
     DoseEvent,
-    History,
     LabResult,
     Regimen,
     RegimenStep,
@@ -55,13 +54,36 @@ __all__ = [
 ]
 
 
+# The kinds of record a Change names. "settings" (units, WHO edition, patient details) and
+# "all" (another process wrote, an import) change what every record looks like.
+RECORD_KINDS = frozenset({"regimens", "doses", "labs", "semen", "dexa", "symptoms", "targets"})
+EVERYTHING = "all"
+
+
 @dataclass(frozen=True)
 class Change:
-    """What one operation changed: the kinds of record touched and a sentence for the user."""
+    """What one operation changed: the kinds of record touched, on which dates, and a sentence
+    for the user.
+
+    `dates` bounds the change: only records of those dates (a draw's date, a dose's day) of the
+    kinds named were written or deleted, so a reader re-reads those dates and keeps the rest.
+    None means any date: the kinds are re-read whole. This is what lets a save cost the same on
+    a ten-year journal as on a new one (docs/design.md, "A write says what it changed").
+    """
 
     kinds: frozenset[str]
     summary: str
     ids: tuple[int, ...] = ()
+    dates: frozenset[date] | None = None
+
+    def touches(self, *kinds: str) -> bool:
+        """Whether records of any of `kinds` may have changed (always, for "all")."""
+        return EVERYTHING in self.kinds or not self.kinds.isdisjoint(kinds)
+
+    @property
+    def is_bounded(self) -> bool:
+        """Whether only known dates of known record kinds changed (no settings, no "all")."""
+        return self.dates is not None and self.kinds <= RECORD_KINDS
 
 
 @dataclass(frozen=True)
@@ -206,7 +228,12 @@ def log_dose(
     with journal.transaction():
         dose_id = journal.doses.add(event)
     verb = "skipped" if skipped else "taken"
-    return Change(frozenset({"doses"}), f"{regimen.name} {verb} {at:%Y-%m-%d %H:%M}", (dose_id,))
+    return Change(
+        frozenset({"doses"}),
+        f"{regimen.name} {verb} {at:%Y-%m-%d %H:%M}",
+        (dose_id,),
+        frozenset({at.date()}),
+    )
 
 
 def build_result(entry: ResultInput) -> LabResult:
@@ -254,7 +281,10 @@ def record_draw(
         draw_id = journal.labs.draw_id_for(day, draw_time, fasting)
         ids = tuple(journal.labs.add_result(draw_id, result) for result in results)
     return Change(
-        frozenset({"labs"}), f"{len(results)} result(s) recorded for {day.isoformat()}", ids
+        frozenset({"labs"}),
+        f"{len(results)} result(s) recorded for {day.isoformat()}",
+        ids,
+        frozenset({day}),
     )
 
 
@@ -263,7 +293,10 @@ def record_semen(journal: Journal, analysis: SemenAnalysis) -> Change:
     with journal.transaction():
         analysis_id = journal.semen.add(analysis)
     return Change(
-        frozenset({"semen"}), f"semen analysis of {analysis.date} recorded", (analysis_id,)
+        frozenset({"semen"}),
+        f"semen analysis of {analysis.date} recorded",
+        (analysis_id,),
+        frozenset({analysis.date}),
     )
 
 
@@ -278,7 +311,7 @@ def record_dexa(
     scan = build_dexa(day, t_score, site, bmd)
     with journal.transaction():
         scan_id = journal.dexa.add(scan)
-    return Change(frozenset({"dexa"}), f"DEXA of {day} recorded", (scan_id,))
+    return Change(frozenset({"dexa"}), f"DEXA of {day} recorded", (scan_id,), frozenset({day}))
 
 
 def record_symptom(
@@ -292,6 +325,7 @@ def record_symptom(
         frozenset({"symptoms"}),
         f"{entry.name} {entry.severity}/10 on {day} recorded",
         (symptom_id,),
+        frozenset({day}),
     )
 
 
@@ -369,6 +403,8 @@ class _Repository(Protocol):
 
     def add(self, record: Any) -> Any: ...
 
+    def get(self, record_id: Any) -> Any: ...
+
     def delete(self, record_id: Any) -> None: ...
 
 
@@ -377,37 +413,57 @@ def _repository(journal: Journal, kind: RecordKind) -> _Repository:
     return repository
 
 
-def _find_removable(history: History, kind: RecordKind, record_id: int) -> Removed | None:
-    """The record `record_id` of `kind` as undo needs it (a regimen with its doses), or None."""
+def _find_removable(journal: Journal, kind: RecordKind, record_id: int) -> Removed | None:
+    """The record `record_id` of `kind` as undo needs it (a regimen with its doses), or None.
+
+    Read by id: a delete costs the same on a ten-year journal as on a new one.
+    """
     if kind == "lab_result":
-        for draw in history.draws:
-            for result in draw.results:
-                if result.id == record_id:
-                    return Removed(kind, result, draw.date, draw.time, draw_fasting=draw.fasting)
+        found = journal.labs.find_result(record_id)  # type: ignore[arg-type]
+        if found is None:
+            return None
+        draw, result = found
+        return Removed(kind, result, draw.date, draw.time, draw_fasting=draw.fasting)
+    if kind == "regimen":
+        regimen = journal.regimens.get(record_id)  # type: ignore[arg-type]
+        if regimen is None:
+            return None
+        return Removed(kind, regimen, doses=tuple(journal.doses.all(regimen.id)))
+    record = _repository(journal, kind).get(record_id)
+    return None if record is None else Removed(kind, record)
+
+
+def _dates_of(removed: Removed) -> frozenset[date] | None:
+    """The dates a removal or its undo touches; None (any date) for a regimen and its doses."""
+    if removed.kind == "lab_result":
+        return frozenset({removed.draw_date}) if removed.draw_date else None
+    if removed.kind == "dose":
+        return frozenset({removed.record.at.date()})
+    if removed.kind == "regimen":
         return None
-    records: Sequence[Any] = getattr(history, _KIND_TABLE_LABEL[kind])
-    for record in records:
-        if record.id == record_id:
-            own_doses: tuple[DoseEvent, ...] = ()
-            if kind == "regimen":
-                own_doses = tuple(d for d in history.doses if d.regimen_id == record_id)
-            return Removed(kind, record, doses=own_doses)
-    return None
+    return frozenset({removed.record.date})
+
+
+def _kinds_of(removed: Removed) -> frozenset[str]:
+    # A regimen's doses go (and come back) with it.
+    extra = {"doses"} if removed.kind == "regimen" else set()
+    return frozenset({_KIND_TABLE_LABEL[removed.kind], *extra})
 
 
 def remove(journal: Journal, kind: RecordKind, record_id: int) -> tuple[Change, Removed]:
     """Delete one record (a regimen takes its doses with it); returns what undo needs."""
     with journal.transaction():
-        removed = _find_removable(journal.history(), kind, record_id)
+        removed = _find_removable(journal, kind, record_id)
         if removed is not None and kind == "lab_result":
             journal.labs.delete_result(record_id)  # type: ignore[arg-type]
         elif removed is not None:
             _repository(journal, kind).delete(record_id)
     if removed is None:
         raise InputError(kind, f"no such record (id {record_id}); it may be deleted already")
-    return Change(
-        frozenset({_KIND_TABLE_LABEL[kind]}), f"{kind.replace('_', ' ')} deleted"
-    ), removed
+    change = Change(
+        _kinds_of(removed), f"{kind.replace('_', ' ')} deleted", dates=_dates_of(removed)
+    )
+    return change, removed
 
 
 def restore(journal: Journal, removed: Removed) -> Change:
@@ -424,8 +480,11 @@ def restore(journal: Journal, removed: Removed) -> Change:
             # Only a regimen carries doses; they follow it under its new id.
             for dose in removed.doses:
                 journal.doses.add(replace(dose, regimen_id=new_id, id=None))
-    kinds = {_KIND_TABLE_LABEL[removed.kind]} | ({"doses"} if removed.doses else set())
-    return Change(frozenset(kinds), f"{removed.kind.replace('_', ' ')} restored")
+    return Change(
+        _kinds_of(removed),
+        f"{removed.kind.replace('_', ' ')} restored",
+        dates=_dates_of(removed),
+    )
 
 
 def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Change:
@@ -444,7 +503,9 @@ def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Chan
             removed.draw_date, removed.draw_time, removed.draw_fasting
         )
         journal.labs.add_result(draw_id, new_result)
-    return Change(frozenset({"labs"}), f"{new_result.analyte} updated")
+    return Change(
+        frozenset({"labs"}), f"{new_result.analyte} updated", dates=frozenset({removed.draw_date})
+    )
 
 
 # --- backfill ----------------------------------------------------------------------------------
@@ -492,4 +553,6 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
         summary = f"nothing to backfill: every {regimen.name} dose from {start} to {end} is logged"
     else:
         summary = f"{len(ids)} {regimen.name} dose(s) from {start} to {end} logged as taken"
-    return Change(frozenset({"doses"}), summary, ids)
+    return Change(
+        frozenset({"doses"}), summary, ids, frozenset(event.at.date() for event in events)
+    )

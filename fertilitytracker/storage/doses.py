@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -34,19 +36,60 @@ class DoseRepository:
     def all(self, regimen_id: RegimenId | None = None) -> list[DoseEvent]:
         """Dose events in time order, optionally of one regimen."""
         if regimen_id is None:
-            rows = self._db.query("SELECT * FROM dose_events ORDER BY at, id")
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM dose_events ORDER BY at, id")
         else:
-            rows = self._db.query(
-                "SELECT * FROM dose_events WHERE regimen_id = ? ORDER BY at, id", [regimen_id]
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM dose_events WHERE regimen_id = ? ORDER BY at, id",
+                [regimen_id],
             )
-        return [
-            DoseEvent(
-                id=DoseEventId(row["id"]),
-                regimen_id=RegimenId(row["regimen_id"]),
-                at=datetime.fromisoformat(row["at"]),
-                status=row["status"],
-                dose=row["dose"],
-                unit=row["unit"],
-            )
-            for row in rows
-        ]
+        return _events(rows)
+
+    def get(self, dose_id: DoseEventId) -> DoseEvent | None:
+        events = _events(
+            self._db.execute(f"SELECT {_COLUMNS} FROM dose_events WHERE id = ?", [dose_id])
+        )
+        return events[0] if events else None
+
+    def on_dates(self, days: Collection[date]) -> list[DoseEvent]:
+        """The dose events of `days`, in time order."""
+        events: list[DoseEvent] = []
+        for day in sorted(days):
+            events += self.between(day, day)
+        return events
+
+    def since(self, first: date) -> list[DoseEvent]:
+        """The dose events from `first` on, in time order (through the date index)."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM dose_events WHERE regimen_id IN (SELECT id FROM regimens)"
+            " AND at >= ? ORDER BY at, id",
+            [first.isoformat()],
+        )
+        return _events(rows)
+
+    def between(self, first: date, last: date) -> list[DoseEvent]:
+        """The dose events from `first` to `last` (inclusive), in time order."""
+        # Bounded through the (regimen_id, at) index: one range probe per regimen.
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM dose_events WHERE regimen_id IN (SELECT id FROM regimens)"
+            " AND at >= ? AND at < ? ORDER BY at, id",
+            [first.isoformat(), (last + timedelta(days=1)).isoformat()],
+        )
+        return _events(rows)
+
+
+_COLUMNS = "id, regimen_id, at, status, dose, unit"
+
+
+def _events(rows: Iterable[Any]) -> list[DoseEvent]:
+    """Dose events from rows of `_COLUMNS` (plain tuples: years of doses are read at once)."""
+    return [
+        DoseEvent(
+            id=DoseEventId(dose_id),
+            regimen_id=RegimenId(regimen_id),
+            at=datetime.fromisoformat(at),
+            status=status,
+            dose=dose,
+            unit=unit,
+        )
+        for dose_id, regimen_id, at, status, dose, unit in rows
+    ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from fertilitytracker.core.records import History
 from fertilitytracker.storage.database import (
+    _daily_backup,
     open_database,
     schema_names,
     transaction,
@@ -60,23 +62,30 @@ class Journal:
         with transaction(self.db):
             yield self
 
-    def history(self) -> History:
-        """Everything the journal holds, as frozen core records."""
-        return History(
-            regimens=tuple(self.regimens.all()),
-            doses=tuple(self.doses.all()),
-            draws=tuple(self.labs.all()),
-            semen=tuple(self.semen.all()),
-            dexa=tuple(self.dexa.all()),
-            symptoms=tuple(self.symptoms.all()),
-            targets=tuple(self.settings.targets()),
-        )
+    def history(self, fields: Collection[str] | None = None) -> History:
+        """Everything the journal holds, as frozen core records; with `fields` (History field
+        names) only those are read and the others are left empty."""
+        readers: dict[str, Callable[[], Sequence[Any]]] = {
+            "regimens": self.regimens.all,
+            "doses": self.doses.all,
+            "draws": self.labs.all,
+            "semen": self.semen.all,
+            "dexa": self.dexa.all,
+            "symptoms": self.symptoms.all,
+            "targets": self.settings.targets,
+        }
+        wanted = readers if fields is None else {name: readers[name] for name in fields}
+        return History(**{name: tuple(read()) for name, read in wanted.items()})
+
+    def daily_backup(self) -> None:
+        """Take today's rotated backup if none exists yet (a failure is logged, never raised)."""
+        _daily_backup(self.db.conn, self.path)
 
     def is_empty(self) -> bool:
-        history = self.history()
-        return not (
-            history.regimens or history.draws or history.semen or history.dexa or history.symptoms
-        )
+        """Whether the journal holds no record yet (settings and targets aside)."""
+        tables = ("regimens", "lab_results", "semen_analyses", "dexa_scans", "symptoms")
+        exists = " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in tables)
+        return not self.db.execute(f"SELECT {exists}").fetchone()[0]
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity and foreign-key checks (empty when healthy)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, time
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,18 +25,19 @@ class LabRepository:
         A time or fasting given for a draw that has none yet is recorded; one already
         recorded is kept (results added later to the draw do not overwrite it).
         """
-        rows = list(
-            self._db.query("SELECT id, time, fasting FROM draws WHERE date = ?", [day.isoformat()])
-        )
-        if rows:
-            if draw_time is not None and rows[0]["time"] is None:
+        found = self._db.execute(
+            "SELECT id, time, fasting FROM draws WHERE date = ?", [day.isoformat()]
+        ).fetchone()
+        if found is not None:
+            draw_id, known_time, known_fasting = found
+            if draw_time is not None and known_time is None:
                 self._db.execute(
                     "UPDATE draws SET time = ? WHERE id = ?",
-                    [draw_time.strftime("%H:%M"), rows[0]["id"]],
+                    [draw_time.strftime("%H:%M"), draw_id],
                 )
-            if fasting is not None and rows[0]["fasting"] is None:
-                self.set_fasting(DrawId(rows[0]["id"]), fasting)
-            return DrawId(rows[0]["id"])
+            if fasting is not None and known_fasting is None:
+                self.set_fasting(DrawId(draw_id), fasting)
+            return DrawId(draw_id)
         cursor = self._db.execute(
             "INSERT INTO draws (date, time, fasting) VALUES (?, ?, ?)",
             [
@@ -88,19 +91,87 @@ class LabRepository:
 
     def all(self) -> list[LabDraw]:
         """Every draw with its results, oldest first."""
+        return self._draws("SELECT * FROM draws ORDER BY date", [])
+
+    def on_dates(self, days: Collection[date]) -> list[LabDraw]:
+        """The draws of `days` with their results, oldest first (the date index bounds it)."""
+        if not days:
+            return []
+        marks = ", ".join("?" for _ in days)
+        return self._draws(
+            f"SELECT * FROM draws WHERE date IN ({marks}) ORDER BY date",
+            [day.isoformat() for day in sorted(days)],
+        )
+
+    def latest(self, count: int) -> list[LabDraw]:
+        """The `count` most recent draws, oldest first."""
+        rows = self._draws("SELECT * FROM draws ORDER BY date DESC LIMIT ?", [count])
+        return sorted(rows, key=lambda draw: draw.date)
+
+    def find_result(self, result_id: LabResultId) -> tuple[LabDraw, LabResult] | None:
+        """The result `result_id` and the draw it belongs to (with only that result)."""
+        rows = list(
+            self._db.query(
+                "SELECT lab_results.*, draws.date AS draw_date, draws.time AS draw_time,"
+                " draws.fasting AS draw_fasting"
+                " FROM lab_results JOIN draws ON draws.id = draw_id WHERE lab_results.id = ?",
+                [result_id],
+            )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        result = _result(row)
+        draw = LabDraw(
+            id=DrawId(row["draw_id"]),
+            date=date.fromisoformat(row["draw_date"]),
+            time=time.fromisoformat(row["draw_time"]) if row["draw_time"] else None,
+            fasting=None if row["draw_fasting"] is None else bool(row["draw_fasting"]),
+            results=(result,),
+        )
+        return draw, result
+
+    def _draws(self, sql: str, params: list[Any]) -> list[LabDraw]:
+        draw_rows = list(self._db.query(sql, params))
+        if not draw_rows:
+            return []
         results: dict[int, list[LabResult]] = {}
-        for row in self._db.query("SELECT * FROM lab_results ORDER BY draw_id, id"):
-            results.setdefault(row["draw_id"], []).append(
+        if len(draw_rows) == self._db.execute("SELECT count(*) FROM draws").fetchone()[0]:
+            result_rows = self._db.execute(
+                f"SELECT {_RESULT_COLUMNS} FROM lab_results ORDER BY draw_id, id"
+            )
+        else:
+            ids = [row["id"] for row in draw_rows]
+            marks = ", ".join("?" for _ in ids)
+            result_rows = self._db.execute(
+                f"SELECT {_RESULT_COLUMNS} FROM lab_results WHERE draw_id IN ({marks})"
+                " ORDER BY draw_id, id",
+                ids,
+            )
+        # Plain tuples: years of results are read at once.
+        for (
+            result_id,
+            draw_id,
+            analyte,
+            value,
+            comparator,
+            entered_value,
+            entered_unit,
+            lab_low,
+            lab_high,
+            method,
+        ) in result_rows:
+            results.setdefault(draw_id, []).append(
                 LabResult(
-                    id=LabResultId(row["id"]),
-                    analyte=row["analyte"],
-                    value=row["value"],
-                    comparator=row["comparator"],
-                    entered_value=row["entered_value"],
-                    entered_unit=row["entered_unit"],
-                    lab_low=row["lab_low"],
-                    lab_high=row["lab_high"],
-                    method=row["method"],
+                    id=LabResultId(result_id),
+                    analyte=analyte,
+                    value=value,
+                    comparator=comparator,
+                    entered_value=entered_value,
+                    entered_unit=entered_unit,
+                    lab_low=lab_low,
+                    lab_high=lab_high,
+                    method=method,
                 )
             )
         return [
@@ -109,8 +180,28 @@ class LabRepository:
                 date=date.fromisoformat(row["date"]),
                 time=time.fromisoformat(row["time"]) if row["time"] else None,
                 fasting=None if row["fasting"] is None else bool(row["fasting"]),
-                results=tuple(results.get(row["id"], ())),
+                results=tuple(results[row["id"]]),
             )
-            for row in self._db.query("SELECT * FROM draws ORDER BY date")
+            for row in draw_rows
             if row["id"] in results
         ]
+
+
+_RESULT_COLUMNS = (
+    "id, draw_id, analyte, value, comparator, entered_value, entered_unit, lab_low, lab_high,"
+    " method"
+)
+
+
+def _result(row: dict[str, Any]) -> LabResult:
+    return LabResult(
+        id=LabResultId(row["id"]),
+        analyte=row["analyte"],
+        value=row["value"],
+        comparator=row["comparator"],
+        entered_value=row["entered_value"],
+        entered_unit=row["entered_unit"],
+        lab_low=row["lab_low"],
+        lab_high=row["lab_high"],
+        method=row["method"],
+    )

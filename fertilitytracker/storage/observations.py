@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import date
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -43,6 +45,18 @@ class SemenRepository:
         self._db.execute("DELETE FROM semen_analyses WHERE id = ?", [analysis_id])
 
     def all(self) -> list[SemenAnalysis]:
+        return self._read("", [])
+
+    def on_dates(self, days: Collection[date]) -> list[SemenAnalysis]:
+        """The analyses of `days`, oldest first."""
+        where, params = _on_dates(days)
+        return self._read(where, params)
+
+    def get(self, analysis_id: SemenAnalysisId) -> SemenAnalysis | None:
+        found = self._read("WHERE id = ?", [analysis_id])
+        return found[0] if found else None
+
+    def _read(self, where: str, params: list[Any]) -> list[SemenAnalysis]:
         return [
             SemenAnalysis(
                 id=SemenAnalysisId(row["id"]),
@@ -54,7 +68,9 @@ class SemenRepository:
                 normal_morphology_pct=row["normal_morphology_pct"],
                 abstinence_days=row["abstinence_days"],
             )
-            for row in self._db.query("SELECT * FROM semen_analyses ORDER BY date, id")
+            for row in self._db.query(
+                f"SELECT * FROM semen_analyses {where} ORDER BY date, id", params
+            )
         ]
 
 
@@ -75,6 +91,18 @@ class DexaRepository:
         self._db.execute("DELETE FROM dexa_scans WHERE id = ?", [scan_id])
 
     def all(self) -> list[DexaScan]:
+        return self._read("", [])
+
+    def on_dates(self, days: Collection[date]) -> list[DexaScan]:
+        """The scans of `days`, oldest first."""
+        where, params = _on_dates(days)
+        return self._read(where, params)
+
+    def get(self, scan_id: DexaScanId) -> DexaScan | None:
+        found = self._read("WHERE id = ?", [scan_id])
+        return found[0] if found else None
+
+    def _read(self, where: str, params: list[Any]) -> list[DexaScan]:
         return [
             DexaScan(
                 id=DexaScanId(row["id"]),
@@ -83,7 +111,7 @@ class DexaRepository:
                 site=row["site"],
                 bmd_g_cm2=row["bmd_g_cm2"],
             )
-            for row in self._db.query("SELECT * FROM dexa_scans ORDER BY date, id")
+            for row in self._db.query(f"SELECT * FROM dexa_scans {where} ORDER BY date, id", params)
         ]
 
 
@@ -104,13 +132,38 @@ class SymptomRepository:
         self._db.execute("DELETE FROM symptoms WHERE id = ?", [symptom_id])
 
     def all(self) -> list[SymptomEntry]:
+        return self._read("", [])
+
+    def on_dates(self, days: Collection[date]) -> list[SymptomEntry]:
+        """The ratings of `days`, oldest first (through the date index)."""
+        where, params = _on_dates(days)
+        return self._read(where, params)
+
+    def get(self, symptom_id: SymptomId) -> SymptomEntry | None:
+        found = self._read("WHERE id = ?", [symptom_id])
+        return found[0] if found else None
+
+    def _read(self, where: str, params: list[Any]) -> list[SymptomEntry]:
+        # Plain tuples: years of ratings are read at once.
+        rows = self._db.execute(
+            f"SELECT id, date, name, severity, note FROM symptoms {where} ORDER BY date, id",
+            params,
+        )
         return [
             SymptomEntry(
-                id=SymptomId(row["id"]),
-                date=date.fromisoformat(row["date"]),
-                name=row["name"],
-                severity=row["severity"],
-                note=row["note"],
+                id=SymptomId(symptom_id),
+                date=date.fromisoformat(day),
+                name=name,
+                severity=severity,
+                note=note,
             )
-            for row in self._db.query("SELECT * FROM symptoms ORDER BY date, id")
+            for symptom_id, day, name, severity, note in rows
         ]
+
+
+def _on_dates(days: Iterable[date]) -> tuple[str, list[Any]]:
+    """The WHERE clause and parameters of "on one of `days`" (never matches when empty)."""
+    params: list[Any] = [day.isoformat() for day in sorted(set(days))]
+    if not params:
+        return "WHERE 0", []
+    return f"WHERE date IN ({', '.join('?' for _ in params)})", params

@@ -70,6 +70,7 @@ def test_who_edition_changes_the_marks(qtbot, context: AppContext, journal: Jour
     record_semen(journal, build_semen(TODAY, "3", "40", "60", "31"))
     screen = SemenScreen(context)
     qtbot.addWidget(screen)
+    screen.show()  # a hidden screen refreshes only when shown again
     assert cell(screen, "Progr.").data() == "31"  # 2021 limit is 30
     set_setting(journal, "who_edition", "2010")
     context.reload()

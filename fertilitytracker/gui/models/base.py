@@ -19,6 +19,19 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
 # Missing values sort before every number.
 MISSING_SORT_KEY = -math.inf
+# The only roles a cell answers: a view asks some ten roles per painted cell, the rest are
+# turned away before any Python work is done.
+ANSWERED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SORT_ROLE,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self._columns = tuple(columns)
         self._rows: list[Row] = list(rows)
+        # (row, column, role) -> (the row record, its answer): painting, fitting and sorting
+        # ask the same cells again and again; a replaced or moved record is simply missed.
+        self._answers: dict[tuple[int, int, int], tuple[Row, Any]] = {}
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None  # kept across set_rows
 
     @property
     def columns(self) -> tuple[Column[Row], ...]:
@@ -80,6 +97,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         """Show other rows (after the journal changed)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._answers.clear()
+        if self._sorted_by is not None:
+            self._sort_rows(*self._sorted_by)
         self.endResetModel()
 
     def rows(self) -> list[Row]:
@@ -96,11 +116,25 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in ANSWERED_ROLES:
             return None
-        if not 0 <= index.column() < len(self._columns):
+        row, column = index.row(), index.column()
+        if not index.isValid() or not 0 <= row < len(self._rows):
             return None
-        return self.cell(self._rows[index.row()], self._columns[index.column()], role)
+        if not 0 <= column < len(self._columns):
+            return None
+        record = self._rows[row]
+        key = (row, column, int(role))
+        known = self._answers.get(key)
+        if known is not None and known[0] is record:
+            return known[1]
+        answer = self.cell(record, self._columns[column], role)
+        self._answers[key] = (record, answer)
+        return answer
+
+    def forget_answers(self) -> None:
+        """Drop the answers kept for painting (the records changed in place or the theme did)."""
+        self._answers.clear()
 
     def cell(self, row: Row, column: Column[Row], role: int) -> Any:
         """The data of one cell for `role`; None when the role does not apply."""
@@ -136,13 +170,18 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         """Sort the rows by the `SORT_ROLE` value of `column` (a table without a proxy)."""
         if not 0 <= column < len(self._columns):
             return
-        spec = self._columns[column]
+        # One key per row, sorted in Python: a proxy would ask data() twice per comparison.
+        self._sorted_by = (column, order)
         self.layoutAboutToBeChanged.emit()
+        self._sort_rows(column, order)
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        spec = self._columns[column]
         self._rows.sort(
             key=lambda row: _sortable(self.cell(row, spec, SORT_ROLE)),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        self.layoutChanged.emit()
 
 
 # --- cells that carry a flag (the Labs, Semen and Symptoms models) ----------------------------

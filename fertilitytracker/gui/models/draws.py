@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived
@@ -210,8 +211,39 @@ class DrawsTableModel(RowTableModel[DrawView]):
         self.beginResetModel()
         self._system = system
         self._rows = list(rows)
+        self._answers.clear()
         self._columns = tuple(self._declare_columns(rows, system))
         self.endResetModel()
+
+    def update_draws(self, days: Collection[date], views: Sequence[DrawView]) -> list[int]:
+        """Replace the draws of `days` with `views` (a day without a view is removed), row by
+        row: the rows of other days are left alone. Returns the rows changed or added."""
+        by_day = {view.date: view for view in views}
+        present = {view.date: row for row, view in enumerate(self._rows) if view.date in days}
+        touched: list[int] = []
+        last_column = len(self._columns) - 1
+        for day, view in by_day.items():
+            row = present.get(day)
+            if row is None:
+                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+                self._rows.append(view)
+                self.endInsertRows()
+                touched.append(len(self._rows) - 1)
+            else:
+                self._rows[row] = view
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+                touched.append(row)
+        gone = sorted((row for day, row in present.items() if day not in by_day), reverse=True)
+        for row in gone:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+            touched = [other - 1 if other > row else other for other in touched]
+        columns = tuple(self._declare_columns(self._rows, self._system))
+        if [c.title for c in columns] != [c.title for c in self._columns]:
+            self._columns = columns
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
+        return touched
 
     def has_values(self, key: str) -> bool:
         """Whether any draw holds a result for the analyte column `key`."""
@@ -224,7 +256,8 @@ class DrawsTableModel(RowTableModel[DrawView]):
         if key == "date":
             text = view.date.isoformat()
             if view.time is not None:
-                text += f" {view.time:%H:%M}"
+                # Not strftime: in a PySide process each call goes through its import hook.
+                text += f" {view.time.hour:02d}:{view.time.minute:02d}"
             return CellText(text, sort_key=text)
         if key in view.derived or key in dict(DERIVED_COLUMNS):
             return derived_cell(view.derived.get(key), self._derived_display(key))

@@ -80,6 +80,7 @@ class SemenTableModel(RowTableModel[SemenRow]):
         """Show other analyses, judged against another WHO edition if need be."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._answers.clear()
         self._who_edition = who_edition
         self.endResetModel()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
 from collections.abc import Sequence
@@ -31,14 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
-from fertilitytracker.core.draw_context import all_draw_contexts
+from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
 from fertilitytracker.core.validation import build_dexa
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
-from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
+from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_table import (
@@ -642,7 +643,7 @@ class LabsScreen(QWidget):
         self.delete_button.clicked.connect(self.delete_selected_result)
         self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
         self.paste_button.clicked.connect(self.open_paste_dialog)
-        context.journal_changed.connect(self.refresh)
+        self.follower = follow_changes(self, context, self.apply_change)
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
 
@@ -713,6 +714,7 @@ class LabsScreen(QWidget):
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
         history = self._context.history()
+        self._morning_lows = len(morning_low_dates(history))
         self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
         for column, spec in enumerate(self.draws_model.columns):
             empty = spec.key in {key for key, _ in _ANALYTE_COLUMNS} and not (
@@ -724,6 +726,68 @@ class LabsScreen(QWidget):
         self._reselect_draw()
         self.draw_form.revalidate()
         self._update_buttons()
+
+    def apply_change(self, change: Change) -> None:
+        """Show what `change` touched: the draws it may change row by row, or else everything.
+
+        A draw's row shows its context (docs/clinical.md §8): a dose changes the hours since
+        the last dose of the draws after it.
+        """
+        if not change.touches("labs", "dexa", "targets", "settings", "doses", "regimens"):
+            return
+        if not change.is_bounded or change.touches("targets", "regimens"):
+            self.refresh()
+            return
+        assert change.dates is not None
+        history = self._context.history()
+        days: set[date] = set()
+        if change.touches("labs"):
+            days |= change.dates
+        if change.touches("doses"):
+            first = min(change.dates)
+            days |= {draw.date for draw in history.draws if draw.date >= first}
+        if days and not self._update_draws(frozenset(days)):
+            self.refresh()
+            return
+        if change.touches("dexa"):
+            self.dexa_model.set_rows(history.dexa)
+        self.draw_form.revalidate()
+        self._update_buttons()
+
+    def _update_draws(self, days: frozenset[date]) -> bool:
+        """Update the rows of the draws of `days`; False when every row must be read again
+        (the unconfirmed-low note of every low total testosterone came or went)."""
+        history = self._context.history()
+        morning_lows = len(morning_low_dates(history))
+        if (morning_lows < 2) != (self._morning_lows < 2):
+            return False
+        system = self._context.unit_system()
+        edition = self._context.who_edition()
+        views = [
+            replace(
+                lab_draw_view(draw, history, system, edition), context=draw_context(draw, history)
+            )
+            for draw in history.draws
+            if draw.date in days
+        ]
+        self._morning_lows = morning_lows
+        rows = self.draws_model.update_draws(days, views)
+        for view in views:
+            for result in view.results:
+                with contextlib.suppress(KeyError):
+                    self.draws_table.setColumnHidden(
+                        self.draws_model.column_of(result.analyte), False
+                    )
+        source = self.draws_model
+        widen_columns(
+            self.draws_table,
+            [self.draws_proxy.mapFromSource(source.index(row, 0)).row() for row in rows],
+        )
+        if self.selected_draw() is None:
+            self._reselect_draw()
+        elif self._selected_draw in days:
+            self._show_details()
+        return True
 
     def _journal_replaced(self) -> None:
         self.undo_bar.dismiss()

@@ -37,7 +37,7 @@ from fertilitytracker.core.medications import (
 from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.validation import parse_time
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ValidatedField, action_button, line_field
@@ -194,7 +194,7 @@ class MedicationsScreen(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
 
-        context.journal_changed.connect(lambda _change: self.refresh())
+        self.follower = refresh_on(self, context, self.refresh, ("regimens", "doses"))
         context.journal_replaced.connect(self._on_replaced)
         self.refresh()
 

@@ -32,7 +32,7 @@ from fertilitytracker.core.monitoring import DueTest, due_tests
 from fertilitytracker.core.records import History, Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui import autostart
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import error_color, is_dark, muted_color, ok_color
 from fertilitytracker.services.ics import export_calendar
@@ -142,7 +142,9 @@ class RemindersScreen(QWidget):
         self.autostart_box.toggled.connect(self._autostart_toggled)
 
         self._build_layout()
-        context.journal_changed.connect(self._journal_changed)
+        self.follower = refresh_on(
+            self, context, self.refresh, ("regimens", "doses", "labs", "semen", "dexa")
+        )
         context.journal_replaced.connect(self.refresh)
         self.refresh()
 
@@ -192,9 +194,6 @@ class RemindersScreen(QWidget):
         layout.addStretch(1)
 
     # --- refresh ------------------------------------------------------------------------------
-
-    def _journal_changed(self, _change: object) -> None:
-        self.refresh()
 
     def refresh(self) -> None:
         """Re-read the due tests and dose times."""

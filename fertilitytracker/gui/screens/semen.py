@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SemenAnalysis
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
 from fertilitytracker.gui.widgets.date_edit import DateEdit
@@ -82,7 +82,7 @@ class SemenScreen(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        context.journal_changed.connect(self.refresh)
+        self.follower = refresh_on(self, context, self.refresh, ("semen",))
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
         self.revalidate()

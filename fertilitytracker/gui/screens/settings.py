@@ -33,7 +33,7 @@ from fertilitytracker.core.reading import clinician_target
 from fertilitytracker.core.records import TargetRange, UnitSystem
 from fertilitytracker.core.units import convert_for_display, unit_for_system
 from fertilitytracker.core.validation import parse_date, parse_number
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import THEMES
 from fertilitytracker.gui.widgets.fields import (
@@ -130,7 +130,7 @@ class SettingsScreen(QWidget):
         row.addWidget(self._build_offsets(body), 1)
         layout.addLayout(row)
         layout.addStretch(1)
-        context.journal_changed.connect(lambda _change: self.refresh())
+        self.follower = refresh_on(self, context, self.refresh, ("targets",))
         context.journal_replaced.connect(self.refresh)
         self.refresh()
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SymptomEntry
 from fertilitytracker.core.validation import build_symptom
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import muted_color
 from fertilitytracker.gui.widgets.date_edit import DateEdit
@@ -35,7 +35,6 @@ from fertilitytracker.gui.widgets.record_table import (
     delete_with_undo,
     record_table,
     selected_record,
-    sorted_proxy,
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
@@ -173,9 +172,9 @@ class SymptomsScreen(QWidget):
         self.form_error = ErrorLabel(self)
 
         self.model = SymptomsTableModel(parent=self)
-        self.proxy = sorted_proxy(self.model, self)
         self.table = record_table("Symptom entries", self)
-        self.table.setModel(self.proxy)
+        # Sorted by the model itself (years of entries): see RowTableModel.sort.
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
@@ -192,7 +191,7 @@ class SymptomsScreen(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        context.journal_changed.connect(self.refresh)
+        self.follower = refresh_on(self, context, self.refresh, ("symptoms",))
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
         self.revalidate()
@@ -309,7 +308,7 @@ class SymptomsScreen(QWidget):
             return
         count = len(ids)
         summary = f"{count} symptom{'s' if count != 1 else ''} recorded for {day.isoformat()}"
-        change = Change(frozenset({"symptoms"}), summary, tuple(ids))
+        change = Change(frozenset({"symptoms"}), summary, tuple(ids), frozenset({day}))
         for slider in self.sliders:
             slider.reset()
         self.free_name_edit.clear()

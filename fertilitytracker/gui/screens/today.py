@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
@@ -31,7 +31,7 @@ from fertilitytracker.core.ranges import OVER_SUPPRESSION_SOURCE
 from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
-from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.theme import muted_color, ok_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
@@ -50,8 +50,8 @@ from fertilitytracker.services.views import (
     LC_MS_ADVICE,
     DrawView,
     ResultView,
-    all_draw_views,
     flag_words,
+    lab_draw_view,
     value_text,
 )
 
@@ -170,14 +170,26 @@ class TodayScreen(QWidget):
         self._body.addWidget(self.tests_box)
         self._body.addStretch(1)
 
-        context.journal_changed.connect(self._on_changed)
+        self.follower = follow_changes(self, context, self.apply_change)
         context.journal_replaced.connect(self._on_replaced)
         self.refresh()
 
     # --- refresh ----------------------------------------------------------------------------
 
-    def _on_changed(self, _change: object) -> None:
-        self.refresh()
+    def apply_change(self, change: Change) -> None:
+        """Rebuild only the sections `change` touches (symptoms touch none)."""
+        if not change.is_bounded:
+            self.refresh()
+            return
+        history = self.shown_records()
+        if change.touches("regimens", "doses"):
+            self._show_doses(history)
+            self._show_missed(history)
+        if change.touches("regimens", "labs", "targets"):
+            self._show_warning(history)
+            self._show_latest(history)
+        if change.touches("regimens", "labs", "semen", "dexa"):
+            self._show_tests(history)
 
     def _on_replaced(self) -> None:
         self.undo_bar.dismiss()
@@ -185,7 +197,7 @@ class TodayScreen(QWidget):
 
     def refresh(self) -> None:
         """Rebuild every section from the journal."""
-        history = self.context.history()
+        history = self.shown_records()
         today = self.context.today()
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
         self._show_warning(history)
@@ -195,6 +207,13 @@ class TodayScreen(QWidget):
         self._show_tests(history)
 
     # --- estradiol warning ------------------------------------------------------------------
+
+    def shown_records(self) -> History:
+        """What Today shows is read from: the doses of the days it shows only, no symptoms
+        (bounded: the same cost on a ten-year journal as on a new one, but for the draws)."""
+        history = self.context.history(("regimens", "draws", "semen", "dexa", "targets"))
+        since = self.context.today() - timedelta(days=MISSED_LOOKBACK_DAYS)
+        return replace(history, doses=self.context.doses_since(since))
 
     def suppression_warning(self, history: History) -> SuppressionWarning | None:
         """The estradiol state (docs/clinical.md §4) of the latest estradiol, if it has one."""
@@ -249,7 +268,18 @@ class TodayScreen(QWidget):
     # --- doses ------------------------------------------------------------------------------
 
     def _doses_of(self, history: History, regimen: Regimen) -> list[DoseEvent]:
-        return [dose for dose in history.doses if dose.regimen_id == regimen.id]
+        """The regimen's doses of the days Today shows (today and the missed-dose lookback):
+        the adherence rules count doses per day, so older ones change nothing here."""
+        since = datetime.combine(
+            self.context.today() - timedelta(days=MISSED_LOOKBACK_DAYS), time(0, 0)
+        )
+        recent: list[DoseEvent] = []
+        for dose in reversed(history.doses):  # in time order: read back only to `since`
+            if dose.at < since:
+                break
+            if dose.regimen_id == regimen.id:
+                recent.append(dose)
+        return recent[::-1]
 
     def _show_doses(self, history: History) -> None:
         _clear(self._doses_layout)
@@ -374,22 +404,29 @@ class TodayScreen(QWidget):
     def latest_values(self, history: History) -> tuple[dict[str, LatestValue], DrawView | None]:
         """The latest result of each key hormone and the latest draw with a T/E ratio."""
         today = self.context.today()
-        views = [
-            view
-            for view in all_draw_views(
-                history, self.context.unit_system(), self.context.who_edition()
-            )
-            if view.kind == "labs" and view.date <= today
-        ]
+        system = self.context.unit_system()
+        edition = self.context.who_edition()
         latest: dict[str, LatestValue] = {}
         ratio_view: DrawView | None = None
-        for view in views:  # oldest first: later draws overwrite
+        # Newest first, viewing only the draws still needed: the cost does not grow with the
+        # years of draws behind the latest ones.
+        for draw in reversed(history.draws):
+            if draw.date > today:
+                continue
+            analytes = {result.analyte for result in draw.results}
+            wanted = {key for key in KEY_HORMONES if key in analytes and key not in latest}
+            ratio_possible = ratio_view is None and {"total_testosterone", "estradiol"} <= analytes
+            if not wanted and not ratio_possible:
+                continue
+            view = lab_draw_view(draw, history, system, edition)
             for result in view.results:
-                if result.analyte in KEY_HORMONES:
+                if result.analyte in wanted:
                     latest[result.analyte] = LatestValue(result, view.date.isoformat())
             ratio = view.derived.get("t_e_ratio")
-            if ratio is not None and ratio.value is not None:
+            if ratio_view is None and ratio is not None and ratio.value is not None:
                 ratio_view = view
+            if ratio_view is not None and len(latest) == len(KEY_HORMONES):
+                break
         return latest, ratio_view
 
     def _show_latest(self, history: History) -> None:

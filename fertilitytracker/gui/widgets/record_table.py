@@ -15,10 +15,16 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
 
+# Column widths fitted to content measure this many rows (a screenful) around the ones in
+# sight, not every row: a ten-year table is shown as fast as a new one. A saved row widens
+# its columns when it needs to (theme.widen_columns).
+FIT_ROWS = 24
+
 
 def record_table(accessible_name: str, parent: QWidget, *, word_wrap: bool = True) -> QTableView:
     """A read-only table that selects one whole row at a time, without row numbers."""
     table = QTableView(parent)
+    table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
     table.setAccessibleName(accessible_name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

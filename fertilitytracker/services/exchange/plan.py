@@ -20,6 +20,7 @@ from fertilitytracker.core.limits import check_text
 from fertilitytracker.core.records import (
     DexaScan,
     DoseEvent,
+    DrawId,
     History,
     LabResult,
     Regimen,
@@ -652,10 +653,15 @@ def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
                     journal.dexa.add(item.scan)
                 elif isinstance(item, SymptomItem):
                     journal.symptoms.add(item.entry)
+            # One look-up per draw, not per result: asked again with the same day, time and
+            # fasting, draw_id_for returns the same draw and writes nothing.
+            draw_ids: dict[tuple[object, ...], DrawId] = {}
             for lab in labs:
                 kinds.add("labs")
-                draw_id = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
-                journal.labs.add_result(draw_id, lab.result)
+                key = (lab.day, lab.time, lab.fasting)
+                if key not in draw_ids:
+                    draw_ids[key] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
+                journal.labs.add_result(draw_ids[key], lab.result)
             for key, value in plan.settings:
                 journal.settings.set(key, value)
             if plan.sources:

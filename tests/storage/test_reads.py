@@ -1,0 +1,70 @@
+"""Bounded reads: the records of some dates, one result by id, the latest draws."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from fertilitytracker.services.journal import (
+    ResultInput,
+    log_dose,
+    record_draw,
+    record_symptom,
+    start_regimen,
+)
+from fertilitytracker.storage.journal import Journal
+
+START = date(2026, 1, 1)
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    opened = Journal.open(tmp_path / "j.sqlite3")
+    for week in range(6):
+        day = START + timedelta(weeks=week)
+        record_draw(
+            opened,
+            day,
+            [ResultInput("estradiol", str(20 + week), "pg/mL"), ResultInput("lh", "4", "IU/L")],
+        )
+        record_symptom(opened, day, "fatigue", str(week))
+    yield opened
+    opened.close()
+
+
+def test_draws_of_some_dates_come_with_all_their_results(journal: Journal) -> None:
+    wanted = {START + timedelta(weeks=1), START + timedelta(weeks=4), date(2025, 1, 1)}
+    draws = journal.labs.on_dates(wanted)
+    assert [draw.date for draw in draws] == sorted(wanted - {date(2025, 1, 1)})
+    assert [len(draw.results) for draw in draws] == [2, 2]
+    assert draws == [draw for draw in journal.labs.all() if draw.date in wanted]
+
+
+def test_the_latest_draws_oldest_first(journal: Journal) -> None:
+    assert [draw.date for draw in journal.labs.latest(2)] == [
+        START + timedelta(weeks=4),
+        START + timedelta(weeks=5),
+    ]
+
+
+def test_one_result_is_found_by_id_with_its_draw(journal: Journal) -> None:
+    draw = journal.labs.all()[2]
+    found = journal.labs.find_result(draw.results[1].id)  # type: ignore[arg-type]
+    assert found is not None
+    assert (found[0].date, found[1]) == (draw.date, draw.results[1])
+    assert journal.labs.find_result(9999) is None  # type: ignore[arg-type]
+
+
+def test_symptoms_and_doses_of_some_dates(journal: Journal) -> None:
+    day = START + timedelta(weeks=2)
+    assert [entry.severity for entry in journal.symptoms.on_dates({day})] == [2]
+    start_regimen(journal, "anastrozole", "0.5", "mg", "daily", START)
+    for hour in (8, 23):
+        log_dose(
+            journal, "anastrozole", datetime.combine(day, datetime.min.time()).replace(hour=hour)
+        )
+    log_dose(journal, "anastrozole", datetime.combine(day + timedelta(days=1), datetime.min.time()))
+    assert [dose.at.hour for dose in journal.doses.on_dates({day})] == [8, 23]
+    assert len(journal.doses.between(day, day + timedelta(days=1))) == 3
