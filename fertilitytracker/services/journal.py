@@ -472,17 +472,25 @@ def restore(journal: Journal, removed: Removed) -> Change:
     return Change(frozenset(kinds), f"{removed.kind.replace('_', ' ')} restored")
 
 
-def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Change:
-    """Edit one lab result: the old one is replaced by `entry`, in one transaction."""
+def replace_result(
+    journal: Journal, result_id: int, entry: ResultInput, day: date | None = None
+) -> Change:
+    """Edit one lab result: the old one is replaced by `entry`, in one transaction.
+
+    With `day` (another date than its draw's) the result moves to the draw of that date.
+    """
     new_result = build_result(entry)
     with journal.transaction():
         _, removed = remove(journal, "lab_result", result_id)
-        if new_result.analyte != removed.record.analyte:
-            assert removed.draw_date is not None
-            if new_result.analyte in journal.labs.existing_analytes(removed.draw_date):
-                raise InputError(new_result.analyte, "already recorded for that draw")
         assert removed.draw_date is not None
-        draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+        target = day or removed.draw_date
+        moved = target != removed.draw_date
+        clash = new_result.analyte != removed.record.analyte or moved
+        if clash and new_result.analyte in journal.labs.existing_analytes(target):
+            field = "date" if moved else new_result.analyte
+            name = get_analyte(new_result.analyte).name
+            raise InputError(field, f"{name} is already recorded for {target.isoformat()}")
+        draw_id = journal.labs.draw_id_for(target, None if moved else removed.draw_time)
         journal.labs.add_result(draw_id, new_result)
     return Change(frozenset({"labs"}), f"{new_result.analyte} updated")
 

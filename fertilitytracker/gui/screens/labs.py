@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
 
 from PySide6.QtCore import QItemSelection, Qt, QTime, Signal
@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.plausibility import UnitMismatch, check_typed_unit_fit
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
 from fertilitytracker.core.validation import parse_number
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
+from fertilitytracker.gui.widgets.ask import Question, ask_unit, confirm_future_date
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_table import (
@@ -134,6 +136,8 @@ class ResultRow(QWidget):
         self.remove_button.setVisible(removable)
         self.error_label = ErrorLabel(self)
         self._extra_error: str | None = None
+        # (value, unit) the person chose to keep after being asked about the unit
+        self._kept_unit: tuple[str, str] | None = None
         self.set_number(number)
 
         layout = QGridLayout(self)
@@ -202,6 +206,29 @@ class ResultRow(QWidget):
     def _edited(self, *_args: object) -> None:
         self._extra_error = None
         self.changed.emit()
+
+    def set_unit_system(self, system: UnitSystem) -> None:
+        """Follow a new unit system: the unit moves when it was the old system's unit."""
+        if system == self._system:
+            return
+        key = self.analyte_key()
+        old_default = unit_for_system(key, self._system).text if key else ""
+        self._system = system
+        if key and self.unit_combo.currentText() == old_default:
+            self.set_unit(unit_for_system(key, system).text)
+
+    def unit_mismatch(self) -> UnitMismatch | None:
+        """The unit question to ask before saving (None once the person kept his unit)."""
+        if self.is_blank() or not self.value_edit.text().strip():
+            return None
+        typed = (self.value_edit.text().strip(), self.unit_combo.currentText())
+        if typed == self._kept_unit:
+            return None
+        return check_typed_unit_fit(self.analyte_key(), *typed)
+
+    def keep_unit(self) -> None:
+        """The person confirmed the value in the unit chosen: do not ask again for it."""
+        self._kept_unit = (self.value_edit.text().strip(), self.unit_combo.currentText())
 
     def is_blank(self) -> bool:
         """Nothing typed in the row (a blank row is skipped on save)."""
@@ -279,6 +306,9 @@ class DrawForm(QGroupBox):
         self.form_error = ErrorLabel(self)
         self.hint = QLabel("Rows left blank are skipped. Lab range and method are optional.", self)
         self.hint.setWordWrap(True)
+        self.question: Question | None = None  # the question asked before saving, if any
+        self.saved_date: date | None = None  # the date of the draw saved last
+        self._future_confirmed: date | None = None
 
         date_label = QLabel("&Date", self)
         date_label.setBuddy(self.date_edit)
@@ -302,6 +332,7 @@ class DrawForm(QGroupBox):
 
         self.time_check.toggled.connect(self.time_edit.setEnabled)
         self.date_edit.dateChanged.connect(self.revalidate)
+        self.date_edit.line_edit.returnPressed.connect(self.save)
         self.add_row_button.clicked.connect(lambda: self.add_row(focus=True))
         self.save_button.clicked.connect(self.save)
         self.reset()
@@ -315,6 +346,8 @@ class DrawForm(QGroupBox):
         row = ResultRow(len(self.rows) + 1, self._context.unit_system(), analyte_key, True, self)
         row.changed.connect(self.revalidate)
         row.remove_requested.connect(self.remove_row)
+        for edit in (row.value_edit, row.low_edit, row.high_edit, row.method_edit):
+            edit.returnPressed.connect(self.save)  # Enter saves a valid form
         self.rows.append(row)
         self.rows_box.addWidget(row)
         self._update_tab_order()
@@ -399,10 +432,47 @@ class DrawForm(QGroupBox):
         return time(shown.hour(), shown.minute())
 
     def save(self) -> None:
-        """Write the filled rows as one draw; a refused row shows the service's reason."""
+        """Write the filled rows as one draw; a refused row shows the service's reason.
+
+        Before writing, a value that fits another unit far better is asked about (one row at
+        a time), and so is a date after today.
+        """
         if not self.revalidate():
             return
         filled = [row for row in self.rows if not row.is_blank()]
+        for row in filled:
+            mismatch = row.unit_mismatch()
+            if mismatch is not None:
+                self.question = ask_unit(
+                    self,
+                    mismatch,
+                    lambda row=row, unit=mismatch.suggested_unit: self._use_unit(row, unit),
+                    lambda row=row: self._keep_unit(row),
+                )
+                return
+        day = self.date_edit.value()
+        if day != self._future_confirmed:
+            question = confirm_future_date(
+                self, day, self._context.today(), "blood draw", lambda: self._confirm_future(day)
+            )
+            if question is not None:
+                self.question = question
+                return
+        self._write(filled)
+
+    def _use_unit(self, row: ResultRow, unit: str) -> None:
+        row.set_unit(unit)
+        self.save()
+
+    def _keep_unit(self, row: ResultRow) -> None:
+        row.keep_unit()
+        self.save()
+
+    def _confirm_future(self, day: date) -> None:
+        self._future_confirmed = day
+        self.save()
+
+    def _write(self, filled: Sequence[ResultRow]) -> None:
         try:
             change = services.record_draw(
                 self._context.journal,
@@ -413,8 +483,15 @@ class DrawForm(QGroupBox):
         except InputError as error:
             self._show_save_error(filled, error)
             return
+        self.saved_date = self.date_edit.value()
+        self._future_confirmed = None
         self.reset()
         self.saved.emit(change)
+
+    def set_unit_system(self, system: UnitSystem) -> None:
+        """Entry units follow the unit system chosen in Settings at once."""
+        for row in self.rows:
+            row.set_unit_system(system)
 
     def _show_save_error(self, rows: Sequence[ResultRow], error: InputError) -> None:
         for row in rows:
@@ -461,6 +538,10 @@ class DexaForm(QGroupBox):
         self.t_score_edit.textChanged.connect(self.revalidate)
         self.bmd_edit.textChanged.connect(self.revalidate)
         self.save_button.clicked.connect(self.save)
+        for edit in (self.t_score_edit, self.bmd_edit, self.date_edit.line_edit):
+            edit.returnPressed.connect(self.save)  # Enter saves a valid form
+        self.question: Question | None = None
+        self._future_confirmed: date | None = None
         self.revalidate()
 
     def revalidate(self, *_args: object) -> bool:
@@ -489,6 +570,15 @@ class DexaForm(QGroupBox):
     def save(self) -> None:
         if not self.revalidate():
             return
+        day = self.date_edit.value()
+        if day != self._future_confirmed:
+            question = confirm_future_date(
+                self, day, self._context.today(), "DEXA scan", lambda: self._confirm_future(day)
+            )
+            if question is not None:
+                self.question = question
+                return
+        self._future_confirmed = None
         try:
             change = services.record_dexa(
                 self._context.journal,
@@ -507,12 +597,20 @@ class DexaForm(QGroupBox):
         self.site_combo.setCurrentIndex(0)
         self.saved.emit(change)
 
+    def _confirm_future(self, day: date) -> None:
+        self._future_confirmed = day
+        self.save()
+
 
 class EditResultDialog(QDialog):
     """Correct one result: value, unit, lab range and method, validated as typed."""
 
     def __init__(
-        self, context: AppContext, result: LabResult, parent: QWidget | None = None
+        self,
+        context: AppContext,
+        result: LabResult,
+        parent: QWidget | None = None,
+        draw_date: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit {get_analyte(result.analyte).name}")
@@ -535,13 +633,27 @@ class EditResultDialog(QDialog):
                 _number_text(from_canonical(result.analyte, result.lab_high, unit))
             )
         self.row.method_edit.setText(result.method or "")
+        self.date_edit = DateEdit(draw_date or context.today(), "Draw date", self)
+        self._draw_date = draw_date
+        date_row = QHBoxLayout()
+        date_label = QLabel("&Date", self)
+        date_label.setBuddy(self.date_edit)
+        date_row.addWidget(date_label)
+        date_row.addWidget(self.date_edit, 1)
+        self.date_hint = QLabel("", self)
+        self.date_hint.setWordWrap(True)
+        self.question: Question | None = None
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
+        layout.addLayout(date_row)
+        layout.addWidget(self.date_hint)
         layout.addWidget(self.row)
         layout.addWidget(self.buttons)
         self.row.changed.connect(self.revalidate)
+        self.date_edit.dateChanged.connect(self._date_changed)
+        self._date_changed()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.change: Change | None = None
@@ -559,16 +671,60 @@ class EditResultDialog(QDialog):
         self.save_button.setEnabled(reason is None)
         return reason is None
 
+    def _date_changed(self, *_args: object) -> None:
+        day = self.date_edit.value()
+        moved = self._draw_date is not None and day != self._draw_date
+        self.date_hint.setText(
+            f"The result moves to the draw of {day.isoformat()}." if moved else ""
+        )
+        self.date_hint.setVisible(moved)
+        if hasattr(self, "change"):
+            self.revalidate()
+
     def save(self) -> None:
         if not self.revalidate() or self._result.id is None:
             return
+        mismatch = self.row.unit_mismatch()
+        if mismatch is not None:
+            unit = mismatch.suggested_unit
+            self.question = ask_unit(
+                self, mismatch, lambda: self._retry(lambda: self.row.set_unit(unit)), self._keep
+            )
+            return
+        day = self.date_edit.value()
+        if day != self._draw_date:
+            question = confirm_future_date(
+                self, day, self._context.today(), "result", lambda: self._write(day)
+            )
+            if question is not None:
+                self.question = question
+                return
+        self._write(day)
+
+    def _retry(self, first: Callable[[], object]) -> None:
+        first()
+        self.save()
+
+    def _keep(self) -> None:
+        self.row.keep_unit()
+        self.save()
+
+    def _write(self, day: date) -> None:
+        assert self._result.id is not None
         try:
             self.change = services.replace_result(
-                self._context.journal, self._result.id, self.row.entry()
+                self._context.journal,
+                self._result.id,
+                self.row.entry(),
+                day if day != self._draw_date else None,
             )
         except InputError as error:
-            self.row.set_extra_error(self.row.describe_error(error))
-            self.row.show_reason(self.row.describe_error(error))
+            if error.field == "date":
+                self.date_hint.setText(f"⚠ {error.reason}")
+                self.date_hint.setVisible(True)
+            else:
+                self.row.set_extra_error(self.row.describe_error(error))
+                self.row.show_reason(self.row.describe_error(error))
             self.save_button.setEnabled(False)
             return
         self.accept()
@@ -620,7 +776,7 @@ class LabsScreen(QWidget):
 
         self._build_layout()
 
-        self.draw_form.saved.connect(self._saved)
+        self.draw_form.saved.connect(self._draw_saved)
         self.dexa_form.saved.connect(self._saved)
         self.draws_table.selectionModel().selectionChanged.connect(self._draw_selected)
         self.results_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -700,6 +856,7 @@ class LabsScreen(QWidget):
             self.draws_table.setColumnHidden(column, empty)
         fit_columns(self.draws_table)
         self.dexa_model.set_rows(history.dexa)
+        self.draw_form.set_unit_system(self._context.unit_system())
         self._reselect_draw()
         self.draw_form.revalidate()
         self._update_buttons()
@@ -784,6 +941,11 @@ class LabsScreen(QWidget):
                 return True
         return False
 
+    def _draw_saved(self, change: Change) -> None:
+        # The draw just saved becomes the selected one, so its results show at once.
+        self._selected_draw = self.draw_form.saved_date
+        self._saved(change)
+
     def _saved(self, change: Change) -> None:
         self._context.notify(change)
         show_status(self, change.summary)
@@ -796,13 +958,20 @@ class LabsScreen(QWidget):
                     return result
         return None
 
+    def _draw_of(self, record: LabResult) -> date | None:
+        for draw in self._context.history().draws:
+            if any(result.id == record.id for result in draw.results):
+                return draw.date
+        return None
+
     def edit_selected_result(self) -> EditResultDialog | None:
         """Open the edit dialog for the selected result (returned for tests; modal otherwise)."""
         view = self.selected_result()
         record = self._record_for(view.result_id) if view else None
         if record is None:
             return None
-        dialog = EditResultDialog(self._context, record, self)
+        assert view is not None
+        dialog = EditResultDialog(self._context, record, self, draw_date=self._draw_of(record))
         dialog.accepted.connect(lambda: self._edited(dialog))
         dialog.open()
         return dialog
