@@ -141,13 +141,17 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+# The one colour of an out-of-range flag, in tables and on charts alike: Okabe & Ito's
+# vermillion, darkened on light and lightened on dark so that text in it keeps a contrast of at
+# least 4.5:1 (WCAG AA) on the window and on table rows. ▼ and ▲ tell below from above.
+FLAG_LIGHT = QColor(168, 60, 0)
+FLAG_DARK = QColor(255, 140, 80)
+
+
 def flag_color(palette: QPalette, flag: str) -> QColor | None:
-    """The text colour of a flag ("low", "high"; None for in range), readable on `palette`."""
-    dark = is_dark(palette)
-    if flag == "low":
-        return QColor(120, 175, 255) if dark else QColor(20, 80, 190)
-    if flag == "high":
-        return QColor(255, 120, 110) if dark else QColor(180, 30, 20)
+    """The colour of a flag ("low", "high"; None for in range), readable on `palette`."""
+    if flag in ("low", "high"):
+        return QColor(FLAG_DARK if is_dark(palette) else FLAG_LIGHT)
     return None
 
 

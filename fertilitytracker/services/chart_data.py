@@ -27,6 +27,7 @@ from fertilitytracker.core.derived import (
     t_e_ratio_si,
 )
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import chart_colour
 from fertilitytracker.core.ranges import (
     Flag,
     default_range,
@@ -187,12 +188,13 @@ class PlotData:
 class MedicationSpan:
     """A regimen's period: from its start up to its stop (exclusive) or up to today."""
 
-    regimen_index: int  # position among the journal's regimens: picks its colour
+    regimen_index: int  # position among the journal's regimens
     name: str
     med_class: str
     start: date
     end: date
     ongoing: bool
+    colour: str = ""  # the medication's Okabe-Ito colour name, the same in every journal
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ class DoseChange:
     kind: ChangeKind
     label: str  # "0.5 mg every 2 days" (the new dose), "stopped"
     description: str  # "anastrozole changed to 0.5 mg every 2 days"
+    colour: str = ""  # the medication's Okabe-Ito colour name, the same in every journal
 
 
 @dataclass(frozen=True)
@@ -550,9 +553,16 @@ def _spans_and_changes(
     changes: list[DoseChange] = []
     for index, regimen in enumerate(regimens):
         end = regimen.stop if regimen.stop is not None else max(today, regimen.start)
+        colour = chart_colour(regimen.name)
         spans.append(
             MedicationSpan(
-                index, regimen.name, regimen.med_class, regimen.start, end, regimen.stop is None
+                index,
+                regimen.name,
+                regimen.med_class,
+                regimen.start,
+                end,
+                regimen.stop is None,
+                colour,
             )
         )
         for position, step in enumerate(regimen.steps):
@@ -563,7 +573,9 @@ def _spans_and_changes(
             else:
                 description = f"{regimen.name} changed to {label}"
                 kind = "change"
-            changes.append(DoseChange(step.date, index, regimen.name, kind, label, description))
+            changes.append(
+                DoseChange(step.date, index, regimen.name, kind, label, description, colour)
+            )
         if regimen.stop is not None:
             changes.append(
                 DoseChange(
@@ -573,6 +585,7 @@ def _spans_and_changes(
                     "stop",
                     "stopped",
                     f"{regimen.name} stopped",
+                    colour,
                 )
             )
     changes.sort(key=lambda change: (change.day, change.regimen_index))
