@@ -25,7 +25,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SymptomEntry
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
-from fertilitytracker.gui.theme import muted_color
+from fertilitytracker.gui.theme import colour_text, muted_color
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_table import (
@@ -82,9 +82,7 @@ class SymptomSlider(QWidget):
         low, high = QLabel("0 none", self), QLabel("10 worst", self)
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         for small in (self.meaning_label, low, high):
-            palette = small.palette()
-            palette.setColor(small.foregroundRole(), muted_color(palette))
-            small.setPalette(palette)
+            colour_text(small, muted_color)
             font = small.font()
             font.setPointSizeF(font.pointSizeF() * 0.9)
             small.setFont(font)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -38,7 +38,7 @@ from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.theme import muted_color, ok_color, warning_style
+from fertilitytracker.gui.theme import colour_text, muted_color, ok_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
@@ -268,7 +268,7 @@ class TodayScreen(QWidget):
             detail.setTextFormat(Qt.TextFormat.PlainText)
             status.setAccessibleName(f"{regimen.name} status")
             if scheduled and logged >= scheduled:
-                self._colour(status, ok_color(self.palette()))
+                colour_text(status, ok_color)
             taken = QPushButton("Taken", self.doses_box)
             taken.setAccessibleName(f"Taken: {regimen.name}")
             skipped = QPushButton("Skipped", self.doses_box)
@@ -482,11 +482,5 @@ class TodayScreen(QWidget):
     def _muted(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setTextFormat(Qt.TextFormat.PlainText)  # reasons carry typed medication names
-        self._colour(label, muted_color(self.palette()))
+        colour_text(label, muted_color)
         return label
-
-    @staticmethod
-    def _colour(label: QLabel, colour: object) -> None:
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colour)  # type: ignore[arg-type]
-        label.setPalette(palette)
