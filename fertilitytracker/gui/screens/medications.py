@@ -40,7 +40,12 @@ from fertilitytracker.core.validation import parse_time
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ValidatedField, action_button, line_field
+from fertilitytracker.gui.widgets.fields import (
+    ValidatedField,
+    action_button,
+    line_field,
+    submit_on_enter,
+)
 from fertilitytracker.gui.widgets.record_table import delete_with_undo
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
@@ -249,6 +254,7 @@ class MedicationsScreen(QWidget):
         self.start_unit.editor.currentTextChanged.connect(self._start_recheck_dose)
         for field in self._start_fields:
             field.validity_changed.connect(lambda _valid: self._update_buttons())
+        submit_on_enter(page, self.start_button)
         return page
 
     def _build_change_form(self) -> QWidget:
@@ -284,6 +290,7 @@ class MedicationsScreen(QWidget):
         self.change_dose.editor.textChanged.connect(self._update_buttons)  # type: ignore[union-attr]
         for combo in (self.change_schedule.editor, self.change_unit.editor):
             combo.currentTextChanged.connect(self._update_buttons)  # type: ignore[union-attr]
+        submit_on_enter(page, self.change_button)
         return page
 
     def _build_stop_form(self) -> QWidget:
@@ -299,6 +306,7 @@ class MedicationsScreen(QWidget):
         form.addRow("No longer taken &from", self.stop_date)
         form.addRow("", self.stop_error)
         form.addRow("", self.stop_button)
+        submit_on_enter(page, self.stop_button)
         return page
 
     def _build_backfill_form(self) -> QWidget:
@@ -318,6 +326,7 @@ class MedicationsScreen(QWidget):
         form.addRow("&To", self.backfill_end)
         form.addRow("", self.backfill_error)
         form.addRow("", self.backfill_button)
+        submit_on_enter(page, self.backfill_button)
         return page
 
     # --- validation as you type -------------------------------------------------------------

@@ -27,7 +27,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import colour_text, muted_color
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
 from fertilitytracker.gui.widgets.record_table import (
     delete_with_undo,
     record_table,
@@ -176,6 +176,7 @@ class SymptomsScreen(QWidget):
         self.free_name_edit.textChanged.connect(self.revalidate)
         self.note_edit.textChanged.connect(self.revalidate)
         self.save_button.clicked.connect(self.save)
+        submit_on_enter(self, self.save_button)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         context.journal_changed.connect(self.refresh)
