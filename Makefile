@@ -30,6 +30,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
+	bash packaging/system-deps.sh bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
 
 clean:

@@ -1,6 +1,13 @@
-"""Charts screen benchmark: open time against bare pyqtgraph, and frame time while panning.
+"""charts_open_10y, chart_frame_10y and memory_10y: the Charts screen on the ten-year journal.
 
     python bench/charts.py [JOURNAL.sqlite3] [--runs 5] [--frames 60] [--wall]
+
+- charts_open_10y: build and paint the Charts screen (data + drawing); floor: the same points
+  plotted into bare pyqtgraph PlotWidgets. Alternated, median of the runs.
+- chart_frame_10y: p95 frame time while panning, the worst of the range presets and scroll
+  positions below; floor: 16.7 ms (60 Hz).
+- memory_10y: peak resident memory of a process that opens the Charts screen; floor: a process
+  that shows the bare pyqtgraph window holding the same points. Each in a fresh process.
 
 Without a journal, a ten-year one is generated in a temporary folder (bench/generate_journal).
 Runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise. Prints figures; the
@@ -23,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +40,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from generate_journal import DEFAULT_END, generate
+from _figures import DEFAULT_RUNS, alternate, note, p95, print_figure, ten_year_journal
+from generate_journal import DEFAULT_END
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +58,7 @@ from fertilitytracker.storage.journal import Journal
 WINDOW_SIZE = (1366, 860)
 FRAME_BUDGET_MS = 16.7
 OPEN_BUDGET_RATIO = 1.5
+MEMORY_GOAL = 1.3
 PLOT_HEIGHT_PX = 190
 PAN_STEP_FRACTION = 0.005  # of the visible range per frame: ~6 px on a 1,250 px wide plot
 PAN_LEG_FRAMES = 10  # frames in one direction before the pan turns round
@@ -68,7 +78,9 @@ def _settle(app: QApplication, window: QWidget) -> None:
     app.processEvents()
 
 
-def open_screen(app: QApplication, context: AppContext, settings_path: Path) -> tuple[float, ...]:
+def open_screen(
+    app: QApplication, context: AppContext, settings_path: Path, keep: bool = False
+) -> tuple[float, ...]:
     """Seconds to build and paint the Charts screen (history cached): (total, service part)."""
     from fertilitytracker.gui.screens.charts import ChartsScreen
 
@@ -87,13 +99,17 @@ def open_screen(app: QApplication, context: AppContext, settings_path: Path) -> 
     window.show()
     _settle(app, window)
     total = CLOCK() - started
+    if keep:  # measuring memory: the window stays, as on screen
+        return CLOCK() - started
     window.close()
     window.deleteLater()
     app.processEvents()
     return total, service
 
 
-def open_bare(app: QApplication, data: ChartData, pan_frames_count: int = 0) -> float:
+def open_bare(
+    app: QApplication, data: ChartData, pan_frames_count: int = 0, keep: bool = False
+) -> float:
     """Seconds to plot the same points into bare PlotWidgets (one per plot, linked x).
 
     With `pan_frames_count`, pans the bare stack afterwards and prints its frame times, as
@@ -129,7 +145,9 @@ def open_bare(app: QApplication, data: ChartData, pan_frames_count: int = 0) -> 
     elapsed = CLOCK() - started
     if pan_frames_count and first is not None:
         times = pan_frames(app, first.getViewBox(), pan_frames_count)
-        print(f"pan, bare pyqtgraph,   range all:        {_summary(times)}")
+        note(f"pan, bare pyqtgraph, range all: {_summary(times)}")
+    if keep:  # measuring memory: the window stays, as on screen
+        return CLOCK() - started
     window.close()
     window.deleteLater()
     app.processEvents()
@@ -251,10 +269,6 @@ def bench_pan_screen(
 
 
 def _summary(times: FrameTimes) -> str:
-    def p95(values: list[float]) -> float:
-        ordered = sorted(values)
-        return ordered[max(0, int(len(ordered) * 0.95) - 1)]
-
     views = statistics.median(times.views_painted)
     return (
         f"median {_ms(statistics.median(times.cpu))}, p95 {_ms(p95(times.cpu))}, "
@@ -264,10 +278,53 @@ def _summary(times: FrameTimes) -> str:
     )
 
 
+MEMORY_CHILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import charts
+charts.memory_child(sys.argv[2], sys.argv[3])
+"""
+
+
+def memory_child(what: str, journal_path: str) -> None:
+    """In a fresh process: show the Charts screen or the bare plots, print the peak RSS (MiB)."""
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    journal = Journal.open(Path(journal_path))
+    today = DEFAULT_END
+    context = AppContext(journal, today=lambda: today, now=lambda: datetime(2026, 6, 1, 9))
+    with tempfile.TemporaryDirectory() as folder:
+        if what == "screen":
+            open_screen(app, context, Path(folder) / "charts.ini", keep=True)
+        else:
+            data = chart_data(
+                context.history(), context.unit_system(), context.who_edition(), today
+            )
+            journal.close()
+            open_bare(app, data, keep=True)
+    # VmHWM, the peak resident set of this process image: unlike ru_maxrss it does not carry
+    # the parent's peak across fork and exec. In KiB.
+    status = Path("/proc/self/status").read_text()
+    peak_kib = next(
+        int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
+    )
+    print(peak_kib / 1024, flush=True)
+
+
+def _peak_rss_mib(what: str, journal: Path) -> float:
+    completed = subprocess.run(
+        [sys.executable, "-c", MEMORY_CHILD, str(Path(__file__).parent), what, str(journal)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    return float(completed.stdout.split()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("journal", nargs="?", type=Path, help="a journal (default: generate one)")
-    parser.add_argument("--runs", type=int, default=5, help="open-time runs (median reported)")
+    parser.add_argument("journal", nargs="?", type=Path, help="a journal (default: ten years)")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs (median reported)")
     parser.add_argument("--frames", type=int, default=60, help="frames per panning run")
     parser.add_argument("--wall", action="store_true", help="time elapsed, not CPU, time")
     args = parser.parse_args(argv)
@@ -275,64 +332,43 @@ def main(argv: list[str] | None = None) -> int:
     METER = PaintMeter()
     if args.wall:
         CLOCK = time.perf_counter
-    print(f"clock: {'wall (elapsed)' if args.wall else 'CPU time of this process'}")
+    note(f"clock: {'wall (elapsed)' if args.wall else 'CPU time of this process'}")
+    path = args.journal or ten_year_journal()
 
     with tempfile.TemporaryDirectory() as folder:
-        path = args.journal
-        if path is None:
-            path = Path(folder) / "ten-years.sqlite3"
-            generate(path, years=10, end=DEFAULT_END)
         app = QApplication.instance() or QApplication([sys.argv[0]])
         journal = Journal.open(path)
         today = DEFAULT_END
         context = AppContext(journal, today=lambda: today, now=lambda: datetime(2026, 6, 1, 9))
-        started = CLOCK()
         history = context.history()
-        read = CLOCK() - started
         data = chart_data(history, context.unit_system(), context.who_edition(), today)
         points = sum(len(series.points) for plot in data.plots for series in plot.series)
-        print(
+        note(
             f"journal: {len(history.draws)} draws, {len(history.doses)} doses, "
-            f"{len(history.symptoms)} symptoms, {len(history.regimens)} regimens, "
             f"{len(data.changes)} dose changes; {points} plotted points"
         )
-        print(f"reading the journal (shared by every screen): {_ms(read)}")
-
         settings_path = Path(folder) / "charts.ini"
-        # Warm up imports and first-use caches of both sides before timing anything.
-        open_bare(app, data)
-        open_screen(app, context, settings_path)
-        bare_runs, screen_runs, service_runs = [], [], []
-        for _ in range(args.runs):
-            bare_runs.append(open_bare(app, data))
-            total, service = open_screen(app, context, settings_path)
-            screen_runs.append(total)
-            service_runs.append(service)
-        bare = statistics.median(bare_runs)
-        screen = statistics.median(screen_runs)
-        service = statistics.median(service_runs)
-        ratio = screen / bare
-        verdict = "ok" if ratio <= OPEN_BUDGET_RATIO else "OVER BUDGET"
-        print(f"open, bare pyqtgraph (same points):      {_ms(bare)}")
-        print(
-            f"open, Charts screen (data + drawing):    {_ms(screen)}  ratio {ratio:.2f}x "
-            f"(budget {OPEN_BUDGET_RATIO}x: {verdict})"
+        screen_ms, bare_ms = alternate(
+            lambda: open_bare(app, data) * 1000,
+            lambda: open_screen(app, context, settings_path)[0] * 1000,
+            args.runs,
         )
-        print(f"   of which chart_data (service):        {_ms(service)}")
+        print_figure("charts_open_10y", screen_ms, bare_ms, "ms", OPEN_BUDGET_RATIO)
 
-        print(
-            f"pan frames: {PAN_STEP_FRACTION:.1%} of the range per frame, CPU time unless "
-            "said; painting = time in the views' paint events"
-        )
         open_bare(app, data, pan_frames_count=args.frames)
-        cases = [("all", False), ("1y", False), ("3m", False), ("1y", True)]
-        for preset, bottom in cases:
+        worst = 0.0
+        for preset, bottom in [("all", False), ("1y", False), ("3m", False), ("1y", True)]:
             frames = bench_pan_screen(app, context, settings_path, preset, args.frames, bottom)
-            median = statistics.median(frames.cpu)
-            over = "ok" if median < FRAME_BUDGET_MS / 1000 else "OVER BUDGET"
-            where = "last plots" if bottom else "top plots "
-            print(f"pan, Charts screen, range {preset:>3}, {where}: {_summary(frames)}  [{over}]")
+            where = "last plots" if bottom else "top plots"
+            note(f"pan, range {preset}, {where}: {_summary(frames)}")
+            worst = max(worst, p95(frames.cpu) * 1000)
+        print_figure("chart_frame_10y", worst, FRAME_BUDGET_MS, "ms", 1.0)
         journal.close()
+
+    rss, bare_rss = alternate(
+        lambda: _peak_rss_mib("bare", path), lambda: _peak_rss_mib("screen", path), args.runs
+    )
+    print_figure("memory_10y", rss, bare_rss, "MiB", MEMORY_GOAL)
     return 0
 
 

@@ -1,93 +1,68 @@
-"""Report benchmark: time to write the clinician PDF for the demo journal and a large one.
+"""report_10y: `fertilitytracker report` of the ten-year journal, as a whole process.
 
-    python bench/report.py [LARGE.sqlite3] [--years 10] [--runs 3]
+    python bench/report.py [--runs 5]
 
-Without a journal, a ten-year one is generated in a temporary folder (bench/generate_journal).
-Prints, for each journal: reading the history, building the data, rendering and writing, the
-page count and the size. Figures only; the budget lives in the performance issue.
+Floor: a process that imports reportlab and writes a document of the same page count from
+plain paragraphs (platypus, the same page size), the least a PDF of that length costs.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _figures import DEFAULT_RUNS, alternate, note, print_figure, python, ten_year_journal
 
-from generate_journal import DEFAULT_END, generate
+GOAL = 3.0
+TODAY = "2026-06-01"
 
-from fertilitytracker.services.demo import fill_demo
-from fertilitytracker.services.report import (
-    build_report_data,
-    report_settings,
-    write_report_file,
-)
-from fertilitytracker.storage.journal import Journal
+PLAIN = """
+import sys
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+pages = int(sys.argv[2])
+style = getSampleStyleSheet()["BodyText"]
+text = "Total testosterone 512 ng/dL, estradiol 24 pg/mL, LH 4.1 IU/L, FSH 5.2 IU/L. " * 6
+story = []
+for page in range(pages):
+    story += [Paragraph(text, style) for _ in range(8)]
+    if page < pages - 1:
+        story.append(PageBreak())
+SimpleDocTemplate(sys.argv[1], pagesize=A4).build(story)
+"""
 
 
-def _timed(work: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
-
-
-def measure(label: str, journal_path: Path, today: date, out: Path, runs: int) -> None:
-    """Print the median times of `runs` reports of the journal at `journal_path`."""
-    reads, builds, writes, totals = [], [], [], []
-    pages = size = 0
-    for _ in range(runs):
-        journal = Journal.open(journal_path)
-        try:
-            read_s, history = _timed(journal.history)
-            settings = report_settings(journal)
-        finally:
-            journal.close()
-        build_s, data = _timed(
-            lambda history=history, settings=settings: build_report_data(
-                history, settings, today=today
-            )
-        )
-        write_s, result = _timed(lambda data=data: write_report_file(data, out))
-        pages, size = result.pages, result.size_bytes  # type: ignore[attr-defined]
-        reads.append(read_s)
-        builds.append(build_s)
-        writes.append(write_s)
-        totals.append(read_s + build_s + write_s)
-    median = statistics.median
-    print(
-        f"{label:<30} total {median(totals):6.2f} s  (read {median(reads):.2f}"
-        f" + data {median(builds):.2f} + render/write {median(writes):.2f})"
-        f"  {pages} pages, {size / 1024:.0f} KiB"
-    )
+def _process_ms(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - started) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("journal", nargs="?", type=Path, help="a large journal (default: generate)")
-    parser.add_argument("--years", type=int, default=10, help="years to generate (default 10)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per journal (median printed)")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
     args = parser.parse_args(argv)
+    journal = ten_year_journal()
     with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        demo_path = work / "demo.sqlite3"
-        demo_today = DEFAULT_END
-        journal = Journal.open(demo_path)
-        try:
-            fill_demo(journal, demo_today)
-        finally:
-            journal.close()
-        measure("demo journal (6 months)", demo_path, demo_today, work / "demo.pdf", args.runs)
-        large = args.journal
-        if large is None:
-            large = work / "large.sqlite3"
-            generate(large, years=args.years, end=DEFAULT_END)
-        measure(f"large journal ({large.name})", large, DEFAULT_END, work / "large.pdf", args.runs)
+        report = Path(folder) / "report.pdf"
+        plain = Path(folder) / "plain.pdf"
+        command = [python(), "-m", "fertilitytracker", "--db", str(journal), "report", str(report)]
+        _process_ms(command)
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(report).pages)
+        measured, floor = alternate(
+            lambda: _process_ms([python(), "-c", PLAIN, str(plain), str(pages)]),
+            lambda: _process_ms(command),
+            args.runs,
+        )
+        note(f"{pages} pages; the plain document has {len(PdfReader(plain).pages)}")
+    print_figure("report_10y", measured, floor, "ms", GOAL)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -13,11 +14,41 @@ def _open_app(journal: Path, minimized: bool = False) -> int:
     return launch(journal, minimized=minimized)
 
 
+def _app_arguments(argv: Sequence[str]) -> tuple[str | None, bool] | None:
+    """(--db value, --minimized) when `argv` only opens the app; None when it names a command.
+
+    Opening the app is the common case and its window should show at once: it skips building
+    the command line's parser, which imports the storage layer (sqlite-utils) and every command.
+    Anything else (a command, --help, --version, an unknown option) goes to the command line.
+    """
+    db: str | None = None
+    minimized = False
+    words = list(argv)
+    while words:
+        word = words.pop(0)
+        if word == "--minimized":
+            minimized = True
+        elif word == "--db" and words and not words[0].startswith("-"):
+            db = words.pop(0)
+        elif word.startswith("--db=") and len(word) > len("--db="):
+            db = word[len("--db=") :]
+        else:
+            return None
+    return db, minimized
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line, or the desktop app when no command is given."""
+    arguments = sys.argv[1:] if argv is None else argv
+    app_arguments = _app_arguments(arguments)
+    if app_arguments is not None:
+        from fertilitytracker.paths import journal_path
+
+        db, minimized = app_arguments
+        return _open_app(journal_path(db), minimized=minimized)
     from fertilitytracker.cli import run
 
-    return run(sys.argv[1:] if argv is None else argv, open_app=_open_app)
+    return run(arguments, open_app=_open_app)
 
 
 if __name__ == "__main__":

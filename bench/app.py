@@ -1,0 +1,169 @@
+"""In the desktop app: startup_today_10y, save_draw_10y and screen_switch_10y.
+
+    python bench/app.py [--runs 5]
+
+Each run is a fresh app process on the offscreen platform (a journal copy, its own settings
+file), so no run profits from another's caches. The child prints one figure and exits.
+
+- startup_today_10y: process start until Today shows its data (its doses and latest hormones
+  are on screen), ten-year journal; floor: the same on an empty journal.
+- save_draw_10y: on Labs, Save of a three-result draw until the draws table shows it,
+  ten-year journal; floor: the same on an empty journal.
+- screen_switch_10y: the worst, over every page, of switching to it until it has painted
+  (its first visit, which builds it); floor: 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _figures import (
+    DEFAULT_RUNS,
+    alternate,
+    copy_journal,
+    empty_journal,
+    note,
+    print_figure,
+    python,
+    ten_year_journal,
+)
+
+CHILD = r"""
+import sys, time
+started = time.perf_counter()
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from fertilitytracker.gui.app import build_window
+from fertilitytracker.gui.ui_state import UiState
+
+journal_path, ini, what = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+window = build_window(journal_path, UiState(QSettings(ini, QSettings.Format.IniFormat)))
+
+def settle(widget):
+    app.processEvents()
+    widget.repaint()
+    app.processEvents()
+
+def wait_for(condition, limit_s=120):
+    deadline = time.perf_counter() + limit_s
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"timed out waiting in {what}")
+        app.processEvents()
+
+def today_shown():
+    # An empty journal opens on its welcome page, the empty journal's equivalent of Today.
+    if window.context is None:
+        return False
+    return window.current_page() == "welcome" or window.screen("today") is not None
+
+wait_for(today_shown)
+settle(window)
+if what == "startup":
+    print((time.perf_counter() - started) * 1000, flush=True)
+    raise SystemExit(0)
+
+if what == "save":
+    from datetime import date
+    labs = window.show_page("labs")
+    settle(window)
+    labs.open_new_draw(["total_testosterone", "estradiol", "lh"])
+    for row, value in zip(labs.draw_form.rows, ("512", "24", "4.1")):
+        row.value_edit.setText(value)
+    labs.draw_form.date_edit.set_value(date(1999, 3, 1))
+    settle(window)
+
+    def shown():
+        proxy = labs.draws_proxy
+        for row in range(proxy.rowCount()):
+            source = proxy.mapToSource(proxy.index(row, 0))
+            if labs.draws_model.row_at(source.row()).date == date(1999, 3, 1):
+                return True
+        return False
+
+    began = time.perf_counter()
+    labs.draw_form.save()
+    wait_for(shown)
+    settle(window)
+    print((time.perf_counter() - began) * 1000, flush=True)
+    raise SystemExit(0)
+
+if what == "switch":
+    from fertilitytracker.gui.main_window import PAGE_KEYS
+    worst, worst_key = 0.0, ""
+    for key in PAGE_KEYS:
+        began = time.perf_counter()
+        widget = window.show_page(key)
+        settle(window)
+        elapsed = (time.perf_counter() - began) * 1000
+        if elapsed > worst:
+            worst, worst_key = elapsed, key
+    print(worst, worst_key, flush=True)
+    raise SystemExit(0)
+"""
+
+SWITCH_FLOOR_MS = 100.0
+
+
+def run_child(journal: Path, what: str) -> list[str]:
+    """Run the app on a private copy of `journal`; the words the child printed."""
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        copy = copy_journal(journal, work)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(work))
+        env.pop("FERTILITYTRACKER_DB", None)
+        completed = subprocess.run(
+            [python(), "-c", CHILD, str(copy), str(work / "ui.ini"), what],
+            check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+    if completed.returncode != 0:
+        raise SystemExit(f"the app failed in {what}: {completed.stderr.strip()[-2000:]}")
+    return completed.stdout.split()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    args = parser.parse_args(argv)
+    ten_years = ten_year_journal()
+    empty = empty_journal()
+
+    measured, floor = alternate(
+        lambda: float(run_child(empty, "startup")[0]),
+        lambda: float(run_child(ten_years, "startup")[0]),
+        args.runs,
+    )
+    print_figure("startup_today_10y", measured, floor, "ms", 1.2)
+
+    measured, floor = alternate(
+        lambda: float(run_child(empty, "save")[0]),
+        lambda: float(run_child(ten_years, "save")[0]),
+        args.runs,
+    )
+    print_figure("save_draw_10y", measured, floor, "ms", 1.2)
+
+    switches = []
+    for _ in range(max(args.runs, 5)):
+        words = run_child(ten_years, "switch")
+        switches.append(float(words[0]))
+        note(f"slowest page {words[1]}: {float(words[0]):.1f} ms")
+    print_figure("screen_switch_10y", statistics.median(switches), SWITCH_FLOOR_MS, "ms", 1.0)
+    return 0
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    sys.exit(main())
