@@ -245,3 +245,22 @@ def test_entry_units_follow_the_unit_system_at_once(
     assert form.rows[1].unit_combo.currentText() == "ng/L"
     form.add_row("lh")
     assert form.rows[2].unit_combo.currentText() == "IU/L"
+
+
+def test_in_si_mode_the_t_lh_header_names_its_units(
+    qtbot, screen: LabsScreen, journal: Journal, context: AppContext
+) -> None:
+    record_draw(
+        journal,
+        TODAY,
+        [ResultInput("total_testosterone", "450", "ng/dL"), ResultInput("lh", "4", "IU/L")],
+    )
+    set_setting(journal, "unit_system", "si")
+    context.reload()
+    model = screen.draws_table.model()
+    headers = [
+        str(model.headerData(column, Qt.Orientation.Horizontal))
+        for column in range(model.columnCount())
+    ]
+    assert "T/LH\nng/dL÷IU/L" in headers
+    assert "Total T\nnmol/L" in headers

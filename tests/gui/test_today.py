@@ -197,3 +197,31 @@ def test_a_name_with_markup_is_shown_as_typed(screen: TodayScreen, context) -> N
     start_regimen(context.journal, "<i>my pill</i>", "1", "mg", "daily", date(2026, 5, 31))
     context.reload()
     assert "&lt;i&gt;my pill&lt;/i&gt;" in texts(screen.doses_box)
+
+
+def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
+    screen: TodayScreen, context
+) -> None:
+    # 450 ng/dL ÷ 50 pg/mL = 9.0: below the threshold of 10 (docs/clinical.md §3).
+    draw(
+        context,
+        date(2026, 5, 1),
+        ("total_testosterone", "450", "ng/dL"),
+        ("estradiol", "50", "pg/mL"),
+    )
+    assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 10"
+    reference = texts(screen.latest_box)
+    assert "Reference: T/E below 10 (ng/dL ÷ pg/mL)" in reference
+    assert "Pavlovich 2001" in reference
+    set_setting(context.journal, "unit_system", "si")
+    context.reload()
+    assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 0.0944"
+    assert "Reference: The same threshold in SI is 0.0944" in texts(screen.latest_box)
+    # 520 ÷ 50 = 10.4: at or above the threshold.
+    draw(
+        context,
+        date(2026, 5, 20),
+        ("total_testosterone", "520", "ng/dL"),
+        ("estradiol", "50", "pg/mL"),
+    )
+    assert label(screen.latest_box, "T/E ratio flag").text() == "0.0944 or above"

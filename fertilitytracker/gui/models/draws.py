@@ -233,6 +233,13 @@ def _derived_unit(key: str, rows: Sequence[DrawView], system: UnitSystem) -> str
             derived = view.derived.get(key)
             if derived is not None:
                 return "SI" if "nmol/L" in derived.unit else "US"
+    if key == "t_lh_ratio":
+        # Always testosterone in ng/dL over LH (its reference line of 100 is in those units),
+        # in SI mode too: the header says so.
+        for view in rows:
+            derived = view.derived.get(key)
+            if derived is not None:
+                return derived.unit.replace(" per ", "÷")
     return ""
 
 

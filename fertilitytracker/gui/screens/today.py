@@ -20,6 +20,13 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.adherence import doses_due_today, missed_days
 from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.derived import (
+    T_E_THRESHOLD_SI,
+    T_E_THRESHOLD_SI_SOURCE,
+    T_E_THRESHOLD_US,
+    T_E_THRESHOLD_US_SOURCE,
+    t_e_below_threshold,
+)
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import (
     AROMATASE_INHIBITOR_CLASSES,
@@ -38,7 +45,13 @@ from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.theme import colour_text, muted_color, ok_color, warning_style
+from fertilitytracker.gui.theme import (
+    colour_text,
+    flag_color,
+    muted_color,
+    ok_color,
+    warning_style,
+)
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
@@ -421,9 +434,34 @@ class TodayScreen(QWidget):
             value.setToolTip(ratio.source or "")
             self._latest_layout.addWidget(name, row, 0)
             self._latest_layout.addWidget(value, row, 1)
+            self._latest_layout.addWidget(self._t_e_flag(history, ratio_view), row, 2)
             self._latest_layout.addWidget(self._muted(ratio_view.date.isoformat()), row, 3)
+            self._latest_layout.addWidget(self._muted(self._t_e_reference()), row, 4)
         self._latest_layout.setHorizontalSpacing(16)
         self._latest_layout.setColumnStretch(5, 1)
+
+    def _t_e_flag(self, history: History, view: DrawView) -> QLabel:
+        """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
+        draw = next(draw for draw in history.draws if draw.date == view.date)
+        below = t_e_below_threshold(draw)
+        threshold = self._t_e_threshold_text()
+        label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above")
+        label.setAccessibleName("T/E ratio flag")
+        if below:
+            colour_text(label, lambda palette: flag_color(palette, "low"))
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        return label
+
+    def _t_e_threshold_text(self) -> str:
+        si = self.context.unit_system() == "si"
+        return format_number(T_E_THRESHOLD_SI if si else T_E_THRESHOLD_US)
+
+    def _t_e_reference(self) -> str:
+        si = self.context.unit_system() == "si"
+        source = T_E_THRESHOLD_SI_SOURCE if si else T_E_THRESHOLD_US_SOURCE
+        return f"Reference: {source[0].upper()}{source[1:]}"
 
     @staticmethod
     def _range_tooltip(result: ResultView) -> str:
