@@ -38,6 +38,7 @@ from fertilitytracker.core.ranges import (
     range_in_force,
 )
 from fertilitytracker.core.records import History, LabDraw, LabResult, Regimen, UnitSystem
+from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.views import DrawView, ResultView, result_view, semen_view
 
@@ -297,8 +298,12 @@ def _value_text(value: float, unit: str, comparator: str | None = None) -> str:
 
 
 def dose_label(dose: float, unit: str, schedule: str) -> str:
-    """A dose as the markers show it: "0.5 mg every 2 days"."""
-    return f"{dose:g} {unit} {schedule}"
+    """A dose as the markers show it: "0.5 mg every other day" (the schedule's one spelling)."""
+    try:
+        words = parse_schedule(schedule).describe()
+    except InputError:
+        words = schedule
+    return f"{dose:g} {unit} {words}"
 
 
 def _display_range(

@@ -168,8 +168,8 @@ def test_medications_are_lanes_under_the_plots_with_their_doses(screen: ChartsSc
     # Overlapping treatments lie in lanes of their own, each in its medication's colour.
     assert anastrozole.colour != clomiphene.colour
     assert screen.stack.lanes.texts() == [
-        "anastrozole 1 mg every 2 days",
-        "0.5 mg every 2 days",
+        "anastrozole 1 mg every other day",
+        "0.5 mg every other day",
         "clomiphene 25 mg daily",
     ]
     for key in screen.shown_plots():
@@ -258,7 +258,7 @@ def test_hover_reads_out_the_point(qtbot, screen: ChartsScreen) -> None:
     text = screen.readout_text()
     assert "Estradiol: <8 pg/mL" in text
     assert "▼ below target range" in text
-    assert "41 days after anastrozole started at 1 mg every 2 days on 2026-01-10" in text
+    assert "41 days after anastrozole started at 1 mg every other day on 2026-01-10" in text
 
 
 def test_clicking_a_point_requests_its_draw(qtbot, screen: ChartsScreen) -> None:

@@ -93,10 +93,10 @@ def test_regimen_and_adherence_over_the_period(history: History, settings: Repor
     (regimen,) = data.regimens
     assert regimen.name == "anastrozole"
     assert regimen.class_label == "aromatase inhibitor"
-    assert (regimen.dose_text, regimen.schedule_text) == ("0.5 mg", "once a day")
+    assert (regimen.dose_text, regimen.schedule_text) == ("0.5 mg", "daily")
     assert regimen.steps == (
-        (date(2025, 1, 10), "1 mg once a day"),
-        (date(2025, 2, 15), "0.5 mg once a day"),
+        (date(2025, 1, 10), "1 mg daily"),
+        (date(2025, 2, 15), "0.5 mg daily"),
     )
     # 2025-01-10 .. 2025-04-09 are 90 days; today's dose is not missed yet; 3 forgotten.
     assert (regimen.adherence.expected, regimen.adherence.taken) == (90, 87)
@@ -128,7 +128,7 @@ def test_tests_due_come_from_the_monitoring_rules(
 def test_response_table_per_dose_step(history: History, settings: ReportSettings) -> None:
     data = build_report_data(history, settings, today=TODAY)
     (table,) = data.responses
-    assert [label for _day, label in table.step_labels] == ["1 mg once a day", "0.5 mg once a day"]
+    assert [label for _day, label in table.step_labels] == ["1 mg daily", "0.5 mg daily"]
     rows = {row.key: row for row in table.rows}
     assert set(rows) == {"total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh", "tmsc"}
     estradiol = rows["estradiol"]

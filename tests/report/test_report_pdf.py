@@ -62,7 +62,7 @@ def test_page_one_is_the_summary(report: Pdf) -> None:
     # Adherence and the overdue test.
     assert "97% (87 of 90 taken; 0 skipped, 3 missed)" in first
     assert "OVERDUE" in first and "Lipid panel" in first
-    assert "0.5 mg once a day" in first
+    assert "0.5 mg daily" in first
 
 
 def test_every_section_is_present_in_order(report: Pdf) -> None:

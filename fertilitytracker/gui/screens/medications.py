@@ -235,6 +235,11 @@ class MedicationsScreen(QWidget):
             accessible_name="Time of day",
         )
         self.start_button = action_button("Start regimen", page, self.save_start)
+        # Shown when the medication is already being taken: its change form, one click away.
+        self.open_change_button = action_button(
+            "Change its dose or schedule…", page, self._open_change_of_typed
+        )
+        self.open_change_button.setVisible(False)
         form.addRow("&Name", self.start_name)
         form.addRow("Class", self.start_class)
         form.addRow("&Dose", self.start_dose)
@@ -243,6 +248,7 @@ class MedicationsScreen(QWidget):
         form.addRow("Start &date", self.start_date)
         form.addRow("Time of da&y", self.start_time)
         form.addRow("", self.start_button)
+        form.addRow("", self.open_change_button)
         self._start_fields = (
             self.start_name,
             self.start_dose,
@@ -423,10 +429,46 @@ class MedicationsScreen(QWidget):
         show_status(self, f"Saved: {change.summary}")
         return change
 
+    def _active_regimen_named(self, name: str) -> Regimen | None:
+        """The regimen of medication `name` still taken on the Start form's date, if any."""
+        try:
+            medication = lookup_medication(name)
+        except InputError:
+            return None
+        start_day = self.start_date.value()
+        for regimen in self.context.history().regimens:
+            same = regimen.name.casefold() == medication.name.casefold()
+            if same and (regimen.stop is None or regimen.stop > start_day):
+                return regimen
+        return None
+
+    def _open_change_of_typed(self) -> None:
+        regimen = self._active_regimen_named(self.start_name.text())
+        if regimen is None or regimen.id is None:
+            return
+        self.select_regimen(regimen.id)
+        self.open_change_form()
+
+    def open_change_form(self) -> None:
+        """Show the Change form of the selected regimen, its dose field focused."""
+        self.tabs.setCurrentIndex(1)
+        self.change_dose.editor.setFocus()
+
     def save_start(self) -> None:
         """Start the regimen typed in the Start form."""
         time_text = self.start_time.text()
         start_day = self.start_date.value()
+        self.open_change_button.setVisible(False)
+        active = self._active_regimen_named(self.start_name.text())
+        if active is not None:
+            # Said in words, with the change form one click away (never a command to type).
+            self.start_name.show_error(
+                f"{active.name} is already being taken since {active.start.isoformat()}: "
+                "change its dose or schedule instead, or stop it first."
+            )
+            self.open_change_button.setVisible(True)
+            self._update_buttons()
+            return
 
         def action() -> Change:
             return services.start_regimen(

@@ -235,13 +235,9 @@ class RemindersScreen(QWidget):
             own = offsets_overridden(self.context.journal)
         except InputError:
             own = False
-        offsets = (
-            "with the offsets set in Settings"
-            if own
-            else "with the default offsets of docs/clinical.md §6"
-        )
+        offsets = "on the schedule set in Settings" if own else "on the usual schedule"
         return (
-            f"Windows follow the monitoring rules {offsets}; hover a reason for the rule's "
+            f"Tests come due {offsets}; hover a reason for the rule's "
             "wording. A result recorded inside a window clears it."
         )
 
