@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
             if payload.get("test") == "dexa" and hasattr(widget, "open_new_dexa"):
                 widget.open_new_dexa()
             elif hasattr(widget, "open_new_draw"):
-                widget.open_new_draw(payload.get("analytes"))
+                widget.open_new_draw(payload.get("analytes"), payload.get("test"))
         elif action == "show_draw" and hasattr(widget, "show_draw"):
             widget.show_draw(payload["date"])
         elif action == "new_analysis" and hasattr(widget, "open_new_analysis"):

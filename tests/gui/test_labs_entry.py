@@ -264,3 +264,61 @@ def test_in_si_mode_the_t_lh_header_names_its_units(
     ]
     assert "T/LH\nng/dL÷IU/L" in headers
     assert "Total T\nnmol/L" in headers
+
+
+def test_a_panel_template_fills_its_rows_in_the_users_units(
+    qtbot, screen: LabsScreen, journal: Journal, context: AppContext
+) -> None:
+    set_setting(journal, "unit_system", "si")
+    context.reload()
+    form = screen.draw_form
+    type_row(qtbot, form.rows[0], "prolactin", "9", "ng/mL")  # typed first: kept
+    qtbot.mouseClick(form.panel_buttons["hormone_panel"], Qt.MouseButton.LeftButton)
+    rows = [(row.analyte_key(), row.unit_combo.currentText()) for row in form.rows]
+    assert rows == [
+        ("prolactin", "ng/mL"),
+        ("total_testosterone", "nmol/L"),
+        ("estradiol", "pmol/L"),
+        ("lh", "IU/L"),
+        ("fsh", "IU/L"),
+        ("shbg", "nmol/L"),
+        ("albumin", "g/L"),
+    ]
+    assert form.rows[1].value_edit.hasFocus() or not screen.isActiveWindow()
+    qtbot.mouseClick(form.panel_buttons["safety"], Qt.MouseButton.LeftButton)
+    assert [row.analyte_key() for row in form.rows] == ["prolactin", "hematocrit", "psa"]
+
+
+def test_tab_runs_down_the_value_column(qtbot, screen: LabsScreen) -> None:
+    form = screen.draw_form
+    form.fill_panel("lipid_panel")
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    form.rows[0].value_edit.setFocus()
+    qtbot.waitUntil(form.rows[0].value_edit.hasFocus)
+    for value, row in zip(("190", "45", "120"), form.rows, strict=False):
+        qtbot.keyClicks(row.value_edit, value)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert form.rows[3].value_edit.hasFocus()
+    assert [row.value_edit.text() for row in form.rows] == ["190", "45", "120", ""]
+
+
+def test_log_result_from_a_due_reminder_fills_the_whole_panel(
+    qtbot, demo_context: AppContext, ui_state
+) -> None:
+    from fertilitytracker.gui.main_window import MainWindow
+
+    window = MainWindow(ui_state, demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("labs", {"action": "new_draw", "test": "hormone_panel", "analytes": None})
+    labs = window.screen("labs")
+    assert isinstance(labs, LabsScreen)
+    assert [row.analyte_key() for row in labs.draw_form.rows] == [
+        "total_testosterone",
+        "estradiol",
+        "lh",
+        "fsh",
+        "shbg",
+        "albumin",
+    ]

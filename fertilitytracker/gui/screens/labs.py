@@ -6,8 +6,8 @@ import itertools
 from collections.abc import Callable, Sequence
 from datetime import date, time
 
-from PySide6.QtCore import QItemSelection, Qt, QTime, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -66,6 +66,17 @@ FORM_GROUPS: tuple[tuple[str, str], ...] = (
     ("lipid", "Lipids"),
 )
 DEXA_SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
+# Panel templates: one click fills a row per analyte, in the user's units. The keys of the
+# hormone and lipid panels are the tests a reminder asks for, so "Log result" fills the panel.
+PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "hormone_panel",
+        "&Hormone panel",
+        ("total_testosterone", "estradiol", "lh", "fsh", "shbg", "albumin"),
+    ),
+    ("lipid_panel", "L&ipids", ("total_cholesterol", "hdl", "ldl", "triglycerides")),
+    ("safety", "Sa&fety", ("hematocrit", "psa")),
+)
 ANALYTE_KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -300,6 +311,14 @@ class DrawForm(QGroupBox):
         self.rows_box.setSpacing(4)
         self.add_row_button = QPushButton("&Add row", self)
         self.add_row_button.setAccessibleName("Add a result row")
+        self.panel_buttons: dict[str, QPushButton] = {}
+        for key, label, analytes in PANELS:
+            button = QPushButton(label, self)
+            names = ", ".join(get_analyte(analyte).name for analyte in analytes)
+            button.setToolTip(f"Fill rows for {names}")
+            button.setAccessibleName(f"Fill the rows of the {label.replace('&', '').lower()}")
+            button.clicked.connect(lambda _checked=False, key=key: self.fill_panel(key))
+            self.panel_buttons[key] = button
         self.save_button = QPushButton("&Save draw", self)
         self.save_button.setAccessibleName("Save the draw")
         self.save_button.setDefault(True)
@@ -323,8 +342,14 @@ class DrawForm(QGroupBox):
         buttons.addWidget(self.add_row_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
+        panels = QHBoxLayout()
+        panels.addWidget(QLabel("Fill:", self))
+        for button in self.panel_buttons.values():
+            panels.addWidget(button)
+        panels.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(panels)
         layout.addWidget(self.hint)
         layout.addLayout(self.rows_box)
         layout.addWidget(self.form_error)
@@ -348,6 +373,7 @@ class DrawForm(QGroupBox):
         row.remove_requested.connect(self.remove_row)
         for edit in (row.value_edit, row.low_edit, row.high_edit, row.method_edit):
             edit.returnPressed.connect(self.save)  # Enter saves a valid form
+        row.value_edit.installEventFilter(self)
         self.rows.append(row)
         self.rows_box.addWidget(row)
         self._update_tab_order()
@@ -378,8 +404,48 @@ class DrawForm(QGroupBox):
             self.add_row(key)
         self.form_error.show_reason(None)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Tab in a value field goes to the next row's value (Shift+Tab to the previous one):
+        a lab report is typed in down its column of numbers."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            values = [row.value_edit for row in self.rows]
+            if watched in values and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                position = values.index(watched)  # type: ignore[arg-type]
+                backwards = event.key() == Qt.Key.Key_Backtab
+                step = -1 if backwards else 1
+                if 0 <= position + step < len(values):
+                    values[position + step].setFocus(Qt.FocusReason.TabFocusReason)
+                    return True
+                if not backwards:
+                    self.add_row_button.setFocus(Qt.FocusReason.TabFocusReason)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def fill_panel(self, key: str) -> None:
+        """Rows for every analyte of panel `key` (rows already typed in are kept)."""
+        analytes = next(analytes for panel, _label, analytes in PANELS if panel == key)
+        typed = [row for row in self.rows if not row.is_blank()]
+        for row in [row for row in self.rows if row.is_blank()]:
+            self.rows.remove(row)
+            self.rows_box.removeWidget(row)
+            row.deleteLater()
+        present = {row.analyte_key() for row in typed}
+        for analyte in analytes:
+            if analyte not in present:
+                self.add_row(analyte)
+        if not self.rows:
+            self.add_row()
+        for number, row in enumerate(self.rows, start=1):
+            row.set_number(number)
+        self._update_tab_order()
+        self.revalidate()
+        first_empty = next((row for row in self.rows if row.is_blank()), self.rows[0])
+        first_empty.value_edit.setFocus()
+
     def _update_tab_order(self) -> None:
-        chain: list[QWidget] = [self.date_edit, self.time_check, self.time_edit]
+        # Within the value column Tab goes down the rows (eventFilter); elsewhere row by row.
+        chain: list[QWidget] = [self.date_edit.line_edit, self.time_check, self.time_edit]
+        chain += list(self.panel_buttons.values())
         for row in self.rows:
             chain += [
                 row.analyte_combo,
@@ -917,8 +983,14 @@ class LabsScreen(QWidget):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def open_new_draw(self, analytes: list[str] | None = None) -> None:
-        """Focus the draw form, with one row per analyte given (used by "Log result", Ctrl+L)."""
+    def open_new_draw(self, analytes: list[str] | None = None, test: str | None = None) -> None:
+        """Focus the draw form, with one row per analyte given (used by "Log result", Ctrl+L).
+
+        A reminder's `test` with a panel template ("hormone_panel") fills its whole panel.
+        """
+        panel = next((panel for key, _label, panel in PANELS if key == test), None)
+        if panel is not None:
+            analytes = list(panel)
         self.draw_form.reset(analytes)
         self.draw_form.date_edit.set_value(self._context.today())
         self.form_scroll.ensureWidgetVisible(self.draw_form)
