@@ -38,6 +38,7 @@ from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.validation import parse_time
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.dialogs.dose_history import DoseHistoryDialog
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import (
@@ -168,6 +169,10 @@ class MedicationsScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         top_layout.addWidget(self.table)
         buttons = QHBoxLayout()
+        self.history_button = QPushButton("Dose &history…", top)
+        self.history_button.setAccessibleName("Dose history of the selected regimen")
+        self.history_button.clicked.connect(self.open_dose_history)
+        buttons.addWidget(self.history_button)
         self.delete_button = QPushButton("Delete regimen…", top)
         self.delete_button.setAccessibleName("Delete the selected regimen")
         self.delete_button.clicked.connect(self.delete_selected)
@@ -411,6 +416,7 @@ class MedicationsScreen(QWidget):
         self.stop_button.setEnabled(regimen is not None and not stopped)
         self.backfill_button.setEnabled(regimen is not None)
         self.delete_button.setEnabled(regimen is not None)
+        self.history_button.setEnabled(regimen is not None)
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -448,6 +454,15 @@ class MedicationsScreen(QWidget):
             return
         self.select_regimen(regimen.id)
         self.open_change_form()
+
+    def open_dose_history(self) -> DoseHistoryDialog | None:
+        """The dose history of the selected regimen, where past days can be corrected."""
+        regimen = self.selected_regimen()
+        if regimen is None or regimen.id is None:
+            return None
+        dialog = DoseHistoryDialog(self.context, regimen.id, self)
+        dialog.open()
+        return dialog
 
     def open_change_form(self) -> None:
         """Show the Change form of the selected regimen, its dose field focused."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -98,6 +98,10 @@ def _analytes_to_log(rule: str) -> list[str]:
         if entry["id"] == rule or rule in entry.get("reminder_rules", ()):
             return [key for key in entry.get("satisfied_by", ()) if _is_analyte(key)]
     return []
+
+
+def _days_words(days: list[date]) -> str:
+    return days[0].isoformat() if len(days) == 1 else f"{days[0]} to {days[-1]}"
 
 
 def _is_analyte(key: str) -> bool:
@@ -280,8 +284,10 @@ class TodayScreen(QWidget):
             status = QLabel(self._dose_status(scheduled, logged, doses), self.doses_box)
             detail.setTextFormat(Qt.TextFormat.PlainText)
             status.setAccessibleName(f"{regimen.name} status")
+            todays = [dose for dose in doses if dose.at.date() == today]
             if scheduled and logged >= scheduled:
-                colour_text(status, ok_color)
+                all_taken = all(dose.status == "taken" for dose in todays)
+                colour_text(status, ok_color if all_taken else muted_color)
             taken = QPushButton("Taken", self.doses_box)
             taken.setAccessibleName(f"Taken: {regimen.name}")
             skipped = QPushButton("Skipped", self.doses_box)
@@ -303,12 +309,16 @@ class TodayScreen(QWidget):
     def _dose_status(self, scheduled: int, logged: int, doses: list[DoseEvent]) -> str:
         today = self.context.today()
         todays = [dose for dose in doses if dose.at.date() == today]
-        done = ", ".join(f"{dose.status} {format_time(dose.at)}" for dose in todays)
+        # "✓ taken 08:00" and "⊘ skipped 08:00": a skipped dose never reads as done.
+        done = ", ".join(
+            f"{'✓ taken' if dose.status == 'taken' else '⊘ skipped'} {format_time(dose.at)}"
+            for dose in todays
+        )
         if scheduled == 0:
             return f"not scheduled today{'; ' + done if done else ''}"
         left = max(0, scheduled - logged)
         if left == 0:
-            return f"✓ done: {done}"
+            return done
         due = f"{left} dose{'s' if left > 1 else ''} due"
         return f"{due}; {done}" if done else due
 
@@ -351,27 +361,80 @@ class TodayScreen(QWidget):
 
     # --- missed -----------------------------------------------------------------------------
 
+    def missed_by_regimen(self, history: History) -> list[tuple[Regimen, list[date]]]:
+        """Days with a missed dose per regimen, the person's confirmed misses left out.
+
+        The last week, or since the start for a regimen started in the past with nothing
+        logged yet (a backdated start: all its days are asked about at once).
+        """
+        today = self.context.today()
+        confirmed = services.confirmed_missed(self.context.journal)
+        found: list[tuple[Regimen, list[date]]] = []
+        for regimen in history.regimens:
+            doses = self._doses_of(history, regimen)
+            since = today - timedelta(days=MISSED_LOOKBACK_DAYS)
+            if not doses:
+                since = min(since, regimen.start)
+            known = confirmed.get(regimen.id or -1, frozenset())
+            days = [day for day, _ in missed_days(regimen, doses, today, since) if day not in known]
+            if days:
+                found.append((regimen, days))
+        return found
+
     def _show_missed(self, history: History) -> None:
         _clear(self._missed_layout)
-        today = self.context.today()
-        since = today - timedelta(days=MISSED_LOOKBACK_DAYS)
         row = 0
-        for regimen in history.regimens:
-            for day, count in missed_days(regimen, self._doses_of(history, regimen), today, since):
-                text = f"<b>{html.escape(regimen.name)}</b>: {day:%a %Y-%m-%d}, {count} missed"
-                label = QLabel(text, self.missed_box)
-                button = QPushButton("Log as taken", self.missed_box)
-                button.setAccessibleName(f"Log {regimen.name} of {day} as taken")
-                at = datetime.combine(day, regimen.time_of_day or DEFAULT_DOSE_TIME)
-                button.clicked.connect(
-                    lambda _=False, r=regimen, when=at: self.log_dose(r, skipped=False, on=when)
+        for regimen, days in self.missed_by_regimen(history):
+            name = html.escape(regimen.name)
+            if len(days) == 1:
+                (day,) = days
+                text = f"<b>{name}</b>: {day:%a %Y-%m-%d} missed"
+            else:
+                text = (
+                    f"<b>{name}</b>: {len(days)} days missed, "
+                    f"{days[0]:%a %Y-%m-%d} to {days[-1]:%a %Y-%m-%d}"
                 )
-                self._missed_layout.addWidget(label, row, 0)
-                self._missed_layout.addWidget(button, row, 1)
-                row += 1
+            label = QLabel(text, self.missed_box)
+            taken = QPushButton(
+                "Log as taken" if len(days) == 1 else "Log all as taken", self.missed_box
+            )
+            taken.setAccessibleName(f"Log {regimen.name} of {_days_words(days)} as taken")
+            taken.clicked.connect(lambda _=False, r=regimen, d=days: self.log_missed_as_taken(r, d))
+            missed = QPushButton(
+                "It was missed" if len(days) == 1 else "They were missed", self.missed_box
+            )
+            missed.setAccessibleName(f"Confirm {regimen.name} of {_days_words(days)} missed")
+            missed.clicked.connect(lambda _=False, r=regimen, d=days: self.confirm_missed(r, d))
+            self._missed_layout.addWidget(label, row, 0)
+            self._missed_layout.addWidget(taken, row, 1)
+            self._missed_layout.addWidget(missed, row, 2)
+            row += 1
         if row == 0:
             self._missed_layout.addWidget(self._muted("No missed doses. Well done."), 0, 0)
         self._missed_layout.setColumnStretch(0, 1)
+
+    def log_missed_as_taken(self, regimen: Regimen, days: list[date]) -> None:
+        """Log the missed doses of `days` as taken (one day, or a backfill of the range)."""
+        if len(days) == 1:
+            at = datetime.combine(days[0], regimen.time_of_day or DEFAULT_DOSE_TIME)
+            self.log_dose(regimen, skipped=False, on=at)
+            return
+        try:
+            change = services.backfill_doses(self.context.journal, regimen.name, days[0], days[-1])
+        except InputError as error:
+            show_status(self, f"Not logged: {error.reason}")
+            return
+        self.context.notify(change)
+        self.dose_logged.emit(change)
+        show_status(self, f"Saved: {change.summary}")
+
+    def confirm_missed(self, regimen: Regimen, days: list[date]) -> None:
+        """The person says these doses were missed: Today stops asking about them."""
+        if regimen.id is None:
+            return
+        change = services.confirm_missed(self.context.journal, regimen.id, days)
+        self.context.notify(change)
+        show_status(self, f"Saved: {change.summary}")
 
     # --- latest hormones --------------------------------------------------------------------
 
