@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.sidebar = QListWidget(central)
         self.sidebar.setAccessibleName("Pages")
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFixedWidth(150)
         self.sidebar.setSpacing(2)
         for number, page in enumerate(PAGES, start=1):
             item = QListWidgetItem(page.label)

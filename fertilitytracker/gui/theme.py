@@ -295,7 +295,7 @@ def muted_color(palette: QPalette) -> QColor:
 
 
 # Room beside a header's text, and beside the sort arrow of the sorted column.
-HEADER_PADDING_PX = 18
+HEADER_PADDING_PX = 10
 SORT_ARROW_GAP_PX = 6
 
 

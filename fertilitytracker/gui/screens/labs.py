@@ -866,7 +866,9 @@ class LabsScreen(QWidget):
         self.form_scroll = QScrollArea(self)
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setWidget(forms)
+        # Narrow enough that the draws table beside it fits a 1440 px window.
         self.form_scroll.setMinimumWidth(400)
+        self.form_scroll.setMaximumWidth(440)
 
         tables = QWidget(self)
         tables_layout = QVBoxLayout(tables)
@@ -876,6 +878,7 @@ class LabsScreen(QWidget):
             "for why) · * albumin assumed",
             self,
         )
+        draws_label.setWordWrap(True)
         tables_layout.addWidget(draws_label)
         tables_layout.addWidget(self.draws_table, 3)
         tables_layout.addWidget(self.details_title)
