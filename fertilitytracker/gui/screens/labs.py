@@ -334,7 +334,6 @@ class DrawForm(QGroupBox):
         top = QHBoxLayout()
         top.addWidget(date_label)
         top.addWidget(self.date_edit)
-        top.addSpacing(12)
         top.addWidget(self.time_check)
         top.addWidget(self.time_edit)
         top.addStretch(1)

@@ -76,9 +76,12 @@ class SymptomSlider(QWidget):
         self.slider.setTickInterval(1)
         self.slider.setAccessibleName(f"{label} severity, {meaning}")
         self.value_label = QLabel("–", self)
-        self.value_label.setMinimumWidth(44)
+        self.value_label.setMinimumWidth(
+            self.value_label.fontMetrics().horizontalAdvance("not rated") + 6
+        )
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.meaning_label = QLabel(meaning, self)
+        self.meaning_label.setWordWrap(True)  # never wider than the form: no sideways scroll
         low, high = QLabel("0 none", self), QLabel("10 worst", self)
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         for small in (self.meaning_label, low, high):
@@ -221,6 +224,7 @@ class SymptomsScreen(QWidget):
         holder_layout.addStretch(1)
         scroll.setWidget(holder)
         scroll.setMinimumWidth(440)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         table_side = QWidget(self)
         table_layout = QVBoxLayout(table_side)

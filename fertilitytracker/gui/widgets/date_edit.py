@@ -48,8 +48,9 @@ class DateEdit(QWidget):
         self.line_edit.setPlaceholderText("YYYY-MM-DD")
         self.line_edit.setMaxLength(24)
         self.line_edit.setMinimumWidth(
-            self.line_edit.fontMetrics().horizontalAdvance("0000-00-00") + 16
+            self.line_edit.fontMetrics().horizontalAdvance("0000-00-00") + 12
         )
+        self.line_edit.setMaximumWidth(self.line_edit.minimumWidth() + 12)
         self.calendar = QCalendarWidget(self)
         self.calendar.setMinimumDate(QDate(MIN_YEAR, 1, 1))
         self.calendar.setMaximumDate(QDate(MAX_YEAR, 12, 31))
@@ -65,9 +66,6 @@ class DateEdit(QWidget):
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.shown_label = QLabel(self)
-        self.shown_label.setMinimumWidth(
-            self.shown_label.fontMetrics().horizontalAdvance("Wed 30 Sep 2026") + 4
-        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
