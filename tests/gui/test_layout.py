@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import PAGE_KEYS, MainWindow
@@ -29,6 +29,15 @@ def test_the_window_keeps_its_size_on_every_page(
         assert window.size() == size, key
         assert window.minimumSizeHint().width() <= 1024, key
         assert window.minimumSizeHint().height() <= 700, key
+        # No page scrolls sideways (a form or a line of text wider than the window).
+        screen = window.screen(key)
+        assert screen is not None
+        sideways = [
+            area.objectName() or type(area.widget()).__name__
+            for area in screen.findChildren(QScrollArea)
+            if area.isVisible() and area.horizontalScrollBar().isVisible()
+        ]
+        assert sideways == [], key
 
 
 def test_the_draws_table_fits_a_1440_window_without_a_sideways_scrollbar(

@@ -499,7 +499,10 @@ class TodayScreen(QWidget):
             self._latest_layout.addWidget(value, row, 1)
             self._latest_layout.addWidget(self._t_e_flag(history, ratio_view), row, 2)
             self._latest_layout.addWidget(self._muted(ratio_view.date.isoformat()), row, 3)
-            self._latest_layout.addWidget(self._muted(self._t_e_reference()), row, 4)
+            reference = self._muted(self._t_e_reference())
+            reference.setToolTip(self._t_e_source())
+            reference.setWordWrap(True)
+            self._latest_layout.addWidget(reference, row, 4)
         self._latest_layout.setHorizontalSpacing(16)
         self._latest_layout.setColumnStretch(5, 1)
 
@@ -523,8 +526,16 @@ class TodayScreen(QWidget):
 
     def _t_e_reference(self) -> str:
         si = self.context.unit_system() == "si"
-        source = T_E_THRESHOLD_SI_SOURCE if si else T_E_THRESHOLD_US_SOURCE
-        return f"Reference: {source[0].upper()}{source[1:]}"
+        unit = "nmol/L ÷ pmol/L" if si else "ng/dL ÷ pg/mL"
+        return f"Reference: below {self._t_e_threshold_text()} ({unit}); hover for the source"
+
+    def _t_e_source(self) -> str:
+        source = (
+            T_E_THRESHOLD_SI_SOURCE
+            if self.context.unit_system() == "si"
+            else (T_E_THRESHOLD_US_SOURCE)
+        )
+        return source[0].upper() + source[1:]
 
     @staticmethod
     def _range_tooltip(result: ResultView) -> str:
