@@ -78,6 +78,7 @@ PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("safety", "Sa&fety", ("hematocrit", "psa")),
 )
 ANALYTE_KEY_ROLE = Qt.ItemDataRole.UserRole
+FORM_WIDTH_PX = 420
 
 
 def form_analytes() -> tuple[Analyte, ...]:
@@ -865,9 +866,7 @@ class LabsScreen(QWidget):
         self.form_scroll = QScrollArea(self)
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setWidget(forms)
-        # Narrow enough that the draws table beside it fits a 1440 px window.
         self.form_scroll.setMinimumWidth(400)
-        self.form_scroll.setMaximumWidth(440)
 
         tables = QWidget(self)
         tables_layout = QVBoxLayout(tables)
@@ -900,6 +899,8 @@ class LabsScreen(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        # The form as narrow as it can be, so that the draws table beside it fits 1440 px.
+        splitter.setSizes([FORM_WIDTH_PX, 10 * FORM_WIDTH_PX])
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.undo_bar)
