@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+APP_ID := org.fertilitytracker.FertilityTracker
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+DIST_NAME = fertilitytracker-$(VERSION)-linux-$(shell uname -m)
+DIST_VENV := build/dist-venv
+
+.PHONY: run test lint format bench clean dist dist-check screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +23,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash packaging/system-deps.sh offscreen
+	bash packaging/system-deps.sh validators || echo "(without them the packaging tests that use them skip)"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -34,4 +40,38 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+
+# The desktop bundle: a build environment with the app installed as users get it (not editable)
+# and PyInstaller; then the one-folder bundle, install.sh, the menu entry, metainfo and icons
+# in dist/$(DIST_NAME)/, packed as dist/$(DIST_NAME).tar.gz.
+$(DIST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DIST_VENV)/bin/python -m pip install --quiet ".[dist,encryption]"
+	touch $@
+
+dist: $(DIST_VENV)/.installed
+	bash packaging/system-deps.sh x11
+	rm -rf build/lib build/pyinstaller dist/fertilitytracker dist/$(DIST_NAME) dist/$(DIST_NAME).tar.gz
+	$(DIST_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+	$(DIST_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/fertilitytracker.spec
+	mv dist/fertilitytracker dist/$(DIST_NAME)
+	install -m 755 packaging/install.sh dist/$(DIST_NAME)/install.sh
+	install -D -m 644 resources/$(APP_ID).desktop dist/$(DIST_NAME)/share/applications/$(APP_ID).desktop
+	install -D -m 644 resources/$(APP_ID).metainfo.xml \
+		dist/$(DIST_NAME)/share/metainfo/$(APP_ID).metainfo.xml
+	$(DIST_VENV)/bin/python packaging/render_icons.py dist/$(DIST_NAME)/share/icons >/dev/null
+	tar -C dist -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
+	@echo "Bundle: dist/$(DIST_NAME) ($$(du -sh dist/$(DIST_NAME) | cut -f1)," \
+		"tarball $$(du -h dist/$(DIST_NAME).tar.gz | cut -f1))"
+
+# Unpack the tarball in an empty folder and run it with an empty environment; install and
+# uninstall it in a temporary home and compare the home before and after.
+dist-check:
+	bash packaging/dist-check.sh dist/$(DIST_NAME).tar.gz $(VERSION)
+
+# The README's pictures, from the demo journal in a real X window (and the report's first page).
+screenshots: $(STAMP)
+	bash packaging/screenshots.sh $(BIN)/fertilitytracker docs

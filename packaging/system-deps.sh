@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Debian/Ubuntu libraries Qt needs: "offscreen" for the tests, "x11" for a real window,
-# "bench" for a real window on a virtual screen (Xvfb) that xdotool watches.
+# Debian/Ubuntu libraries Qt needs: "offscreen" for the tests, "x11" for a real window (and
+# for `make dist`, which collects them into the bundle), "bench" for a real window on a virtual
+# screen (Xvfb) that xdotool watches; "validators" for the tests that check the menu entry and
+# the AppStream metainfo (desktop-file-validate, appstreamcli).
 # As root it installs what is missing with apt-get; otherwise it prints the one line to run.
 set -euo pipefail
 kind=${1:-x11}
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+if [ "$kind" = validators ]; then
+  packages=(desktop-file-utils appstream)
+fi
 if [ "$kind" = x11 ] || [ "$kind" = bench ]; then
   packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
              libxkbcommon-x11-0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1

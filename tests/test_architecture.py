@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,72 @@ def test_the_clinical_core_type_checks_strictly() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- one reading, computed once (docs/design.md "One reading, computed once") -------------
+
+PACKAGE = ROOT / "fertilitytracker"
+# What decides a flag, a floor or an estradiol state: only the core may call it, and only
+# services/views.py may ask the core for the reading of a result.
+_DECIDERS = re.compile(r"\b(flag_value|below_who|estradiol_state|estradiol_floor)\s*\(")
+_READERS = re.compile(r"\b(read_value|read_result)\s*\(")
+# A dummy result built only to ask for a range ("LabResult(key, 0.0, ...)").
+_DUMMY_RESULT = re.compile(r"\bLabResult\(")
+# The floor, or a value compared with a range's bound, written outside the core.
+_FLOOR_OR_BOUND = re.compile(
+    r"\b10(\.0)?\s*pg/mL|\b36\.7\b"
+    r"|[<>]=?\s*[A-Za-z_.]*(target_low|target_high|floor|\.low|\.high|_limit|THRESHOLD\w*)\b"
+    r"|\b(target_low|target_high|\.floor|\.low|\.high|_limit|THRESHOLD\w*)\s*[<>]=?[^>]"
+)
+
+
+def _code_outside_core() -> list[tuple[str, int, str]]:
+    lines = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith("core/"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if code.strip():
+                lines.append((relative, number, code))
+    return lines
+
+
+def test_no_module_outside_core_decides_a_flag_or_a_floor() -> None:
+    found = [
+        f"{path}:{number}: {code.strip()}"
+        for path, number, code in _code_outside_core()
+        if _DECIDERS.search(code) or (_READERS.search(code) and path != "services/views.py")
+    ]
+    assert found == [], "decide in core.reading and read the view:\n" + "\n".join(found)
+
+
+def test_no_module_outside_core_builds_a_result_to_ask_for_a_range() -> None:
+    found = [
+        f"{path}:{number}: {code.strip()}"
+        for path, number, code in _code_outside_core()
+        # storage maps stored rows to records: the only other place a result is made.
+        if _DUMMY_RESULT.search(code) and not path.startswith("storage/")
+    ]
+    assert found == [], "ask core.reading.range_in_force instead:\n" + "\n".join(found)
+
+
+def test_no_module_outside_core_defines_a_range_or_a_floor() -> None:
+    found = [
+        f"{path}:{number}: {code.strip()}"
+        for path, number, code in _code_outside_core()
+        if _FLOOR_OR_BOUND.search(code)
+    ]
+    assert found == [], "ranges and the floor live in core and resources/:\n" + "\n".join(found)
+
+
+def test_the_scans_catch_what_they_are_for() -> None:
+    """The patterns above find the code they forbid (a scan that finds nothing proves nothing)."""
+    assert _DECIDERS.search("flag = flag_value(value, None, low, high)")
+    assert _DUMMY_RESULT.search('probe = LabResult(key, 0.0, 0.0, "pg/mL")')
+    assert _FLOOR_OR_BOUND.search("if value < result.target_low:")
+    assert _FLOOR_OR_BOUND.search("below = total.value < total_limit")
+    assert _FLOOR_OR_BOUND.search('floor_text = "the floor of 10 pg/mL"')
+    assert _FLOOR_OR_BOUND.search("below = derived.value < T_E_THRESHOLD_US")
+    assert not _FLOOR_OR_BOUND.search("low = result.target_low")

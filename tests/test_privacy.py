@@ -81,6 +81,9 @@ def test_the_guard_catches_internet_sockets_and_allows_local_ones(no_network) ->
 # --- every command, with the network refused ---------------------------------------------------
 
 
+LAB_TEXT = Path(__file__).resolve().parent / "fixtures" / "lab_text" / "quest.txt"
+
+
 def _invocations(journal: Path, fresh: Path, out: Path) -> dict[str, list[list[str]]]:
     """How to run each top-level command once (or more) so that its whole path executes."""
     db, new = ["--db", str(journal)], ["--db", str(fresh)]
@@ -154,7 +157,11 @@ def _invocations(journal: Path, fresh: Path, out: Path) -> dict[str, list[list[s
             [*db, "export", str(out / f"export.{fmt}"), "--format", fmt]
             for fmt in ("json", "csv", "fhir")
         ],
-        "import": [[*new, "import", str(out / "export.json"), "--format", "json"]],
+        "import": [
+            [*new, "import", str(out / "export.json"), "--format", "json"],
+            [*new, "import", str(LAB_TEXT), "--format", "text", "--date-order", "mdy"],
+        ],
+        "read-lab": [[*db, "read-lab", str(LAB_TEXT), "--date-order", "mdy", "--json"]],
         "check": [[*db, "check"], [*db, "check", "--json"]],
         "backup": [[*db, "backup"], [*db, "backup", str(out / "copy.sqlite3")]],
         "restore": [[*new, "restore", str(out / "copy.sqlite3")]],

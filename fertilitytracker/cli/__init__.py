@@ -132,7 +132,7 @@ def _guarded(command: Callable[[], int]) -> int:
     try:
         return command()
     except InputError as error:
-        return _fail(EXIT_REFUSED, f"fertilitytracker: {error.field}: {error.reason}")
+        return _fail(EXIT_REFUSED, f"fertilitytracker: {error.where}: {error.reason}")
     except JournalError as error:
         return _fail(EXIT_FAILED, f"fertilitytracker: {error}")
     except BrokenPipeError:

@@ -54,6 +54,11 @@ def register(commands: Any) -> None:
     lab.add_argument("triples", nargs="+", metavar="ANALYTE VALUE UNIT")
     lab.add_argument("--time")
     lab.add_argument("--method", help="e.g. LC-MS/MS or immunoassay")
+    lab.add_argument(
+        "--fasting",
+        action=argparse.BooleanOptionalAction,
+        help="the patient had fasted before the draw (--no-fasting: had not)",
+    )
     lab.set_defaults(handler=_lab)
 
     semen = add_command(commands, "semen", "one semen analysis")
@@ -178,7 +183,7 @@ def _lab(args: argparse.Namespace, journal: Journal) -> int:
         for i in range(0, len(args.triples), 3)
     ]
     draw_time = parse_time(args.time, "time") if args.time else None
-    print(record_draw(journal, day, entries, draw_time).summary)
+    print(record_draw(journal, day, entries, draw_time, fasting=args.fasting).summary)
     _warn_unit_slips(entries)
     return EXIT_OK
 
@@ -236,8 +241,15 @@ def _symptom(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _labs(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.services.formatting import format_beside
     from fertilitytracker.services.settings import unit_system, who_edition
-    from fertilitytracker.services.views import DERIVED_LABELS, all_draw_views, draw_view_json
+    from fertilitytracker.services.views import (
+        DERIVED_LABELS,
+        all_draw_views,
+        draw_view_json,
+        estradiol_caution,
+        flag_words,
+    )
 
     system = args.units or unit_system(journal)
     views = all_draw_views(journal.history(), system, who_edition(journal))
@@ -252,12 +264,24 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
             comparator = result.comparator or ""
             print(
                 f"  {result.name:<30} {comparator}{result.value:.4g} {result.unit:<8}"
-                f" {result.flag.replace('_', ' ')}"
+                f" {flag_words(result)}"
             )
+            caution = estradiol_caution(result)
+            if caution is not None:
+                print(f"    ⚠ estradiol {caution}")
         for key, derived in view.derived.items():
-            shown = f"{derived.value:.3g} {derived.unit}" if derived.value is not None else "—"
+            shown = "—"
+            if derived.value is not None:
+                # A ratio is never rounded across its reference (docs/clinical.md §3).
+                shown = f"{format_beside(derived.value, derived.reference)} {derived.unit}"
             why = f" ({derived.reason})" if derived.value is None and derived.reason else ""
-            print(f"  {DERIVED_LABELS.get(key, derived.label):<30} {shown}{why}")
+            notes = [derived.note] if derived.note else []
+            if derived.below_reference:
+                notes.append(f"below the reference {derived.reference:g}")
+            if view.derived_flags.get(key) == "low":
+                notes.append("below WHO lower reference limit")
+            note = f" ({'; '.join(notes)})" if notes else ""
+            print(f"  {DERIVED_LABELS.get(key, derived.label):<30} {shown}{why}{note}")
     return EXIT_OK
 
 

@@ -75,6 +75,9 @@ class Analyte:
     action_high: float | None = None  # hematocrit action level on testosterone
     action_source: str = ""
     bands: tuple[Band, ...] = ()
+    plausible_min_hint: str = ""  # why a value under the sanity minimum is likely a slip
+    floor: float | None = None  # estradiol: the over-suppression floor (docs/clinical.md §4)
+    floor_source: str = ""
 
     @property
     def preferred_loinc(self) -> str | None:
@@ -149,6 +152,9 @@ def _analyte_from_json(raw: dict[str, Any], plausible_note: str) -> Analyte:
         action_high=_optional_float(raw.get("action_high")),
         action_source=raw.get("action_source", ""),
         bands=bands,
+        plausible_min_hint=raw.get("plausible_min_hint", ""),
+        floor=_optional_float(raw.get("floor")),
+        floor_source=raw.get("floor_source", ""),
     )
 
 

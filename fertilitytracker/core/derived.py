@@ -5,7 +5,7 @@ The formulas are those of docs/clinical.md §3."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.records import LabDraw, LabResult, SemenAnalysis
@@ -55,6 +55,10 @@ class Derived:
     reason: str | None = None
     note: str | None = None  # e.g. "albumin assumed 43 g/L"
     source: str | None = None
+    # T/E only: below the reference, decided on the unrounded ratio in canonical units
+    # (docs/clinical.md §3), whichever unit system the value is shown in.
+    below_reference: bool | None = None
+    reference: float | None = None  # the threshold in this value's own units
 
 
 @dataclass(frozen=True)
@@ -124,13 +128,44 @@ def _ratio(
 
 
 def t_e_ratio(draw: LabDraw) -> Derived:
-    """Total testosterone (ng/dL) ÷ estradiol (pg/mL) of one draw."""
-    return _ratio(draw, "estradiol", MISSING_T_E, "T/E ratio", "ng/dL per pg/mL", si=False)
+    """Total testosterone (ng/dL) ÷ estradiol (pg/mL) of one draw, flagged below 10."""
+    ratio = _ratio(draw, "estradiol", MISSING_T_E, "T/E ratio", "ng/dL per pg/mL", si=False)
+    if ratio.value is None:
+        return ratio
+    below = ratio.value < T_E_THRESHOLD_US
+    return replace(ratio, below_reference=below, reference=T_E_THRESHOLD_US)
 
 
 def t_e_ratio_si(draw: LabDraw) -> Derived:
-    """Total testosterone (nmol/L) ÷ estradiol (pmol/L) of one draw; compare with 0.0944."""
-    return _ratio(draw, "estradiol", MISSING_T_E, "T/E ratio (SI)", "nmol/L per pmol/L", si=True)
+    """Total testosterone (nmol/L) ÷ estradiol (pmol/L) of one draw; compare with 0.0944.
+
+    Whether it is below the reference is decided on the canonical ratio (docs/clinical.md
+    §3), so the SI value and the US value of one draw always carry the same flag.
+    """
+    ratio = _ratio(draw, "estradiol", MISSING_T_E, "T/E ratio (SI)", "nmol/L per pmol/L", si=True)
+    if ratio.value is None:
+        return ratio
+    canonical = t_e_ratio(draw)
+    return replace(ratio, below_reference=canonical.below_reference, reference=T_E_THRESHOLD_SI)
+
+
+def round_beside(value: float, reference: float | None, significant: int = 3) -> float:
+    """`value` rounded to `significant` figures, with more where fewer would cross `reference`.
+
+    docs/clinical.md §3: a shown value is never rounded across the threshold (9.997 shows as
+    9.997, not 10), and a value below it never shows as equal to it.
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = significant
+    while True:
+        decimals = digits - 1 - math.floor(math.log10(abs(value)))
+        shown = round(value, decimals)
+        if reference is None or (shown < reference) == (value < reference):
+            return float(shown)
+        if digits >= 15:  # pragma: no cover - a float never needs more
+            return value
+        digits += 1
 
 
 def t_e_below_threshold(draw: LabDraw) -> bool | None:

@@ -256,6 +256,21 @@ def validate_dose(
     return value, unit
 
 
+def same_dose(dose: float, unit: str, other_dose: float, other_unit: str) -> bool:
+    """Whether two doses are the same amount: 0.5 mg is 500 mcg (docs/clinical.md §6).
+
+    Only mass units convert (1 mg = 1000 mcg); IU and mL compare only with themselves, and a
+    unit kept as typed only with the same text.
+    """
+    if unit == other_unit:
+        return math.isclose(dose, other_dose, rel_tol=1e-9)
+    if unit in _MG_PER_UNIT and other_unit in _MG_PER_UNIT:
+        return math.isclose(
+            dose * _MG_PER_UNIT[unit], other_dose * _MG_PER_UNIT[other_unit], rel_tol=1e-9
+        )
+    return False
+
+
 def _check_sanity_bound(medication: Medication, value: float, unit: str) -> None:
     """Refuse a dose far beyond any plausible one: a typing error, not a clinical judgement."""
     if unit == "mL":

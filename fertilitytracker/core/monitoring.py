@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import same_dose
 from fertilitytracker.core.records import History, LabDraw, Regimen
 from fertilitytracker.core.resources import load_json
 
@@ -298,10 +299,10 @@ def medication_events(
         for step in regimen.steps[1:]:
             if regimen.stop is not None and step.date >= regimen.stop:
                 break
-            same = (step.dose, step.unit, step.schedule) == (
-                previous.dose,
-                previous.unit,
-                previous.schedule,
+            # docs/clinical.md §6: the same dose in another unit (0.5 mg → 500 mcg) on the same
+            # schedule is no change.
+            same = step.schedule == previous.schedule and same_dose(
+                step.dose, step.unit, previous.dose, previous.unit
             )
             previous = step
             if same or step.date > today:
@@ -373,9 +374,11 @@ def _hormone_panel(
         opens = anchor.date + _days(offsets.hormone_after_change_opens_days)
         if not any(day >= opens for day in panels):
             due = anchor.date + _days(offsets.hormone_after_change_due_days)
-            return _window(
-                "hormone_panel", opens, due, today, anchor.text, "hormone_panel_after_change"
-            )
+            # Several changes on the anchor's day: the reason names each of them, the most
+            # telling first (a start, then a change, then a stop).
+            same_day = [event for event in reversed(events) if event.date == anchor.date]
+            reason = "; ".join(dict.fromkeys(event.text for event in same_day))
+            return _window("hormone_panel", opens, due, today, reason, "hormone_panel_after_change")
     active = [r for r in regimens if r.med_class in HORMONE_CLASSES and r.is_active_on(today)]
     if not active or not panels:
         return None
@@ -465,7 +468,11 @@ def _dexa(
         return None
     first_start = min(r.start for r in inhibitors if _regimen_interval(r) is not None)
     earliest_counted = first_start - _days(offsets.dexa_prior_scan_window_days)
-    scans = sorted(s.date for s in history.dexa if earliest_counted <= s.date <= today)
+    # docs/clinical.md §6: a DEXA T-score is one scan whichever way it came in (`dexa`, or a
+    # `dexa_t_score` result of a draw from `lab`, CSV or FHIR).
+    scan_days = {s.date for s in history.dexa}
+    scan_days |= {draw.date for draw in history.draws if draw.result("dexa_t_score") is not None}
+    scans = sorted(day for day in scan_days if earliest_counted <= day <= today)
     if scans:
         latest = scans[-1]
         opens = latest + _days(offsets.dexa_repeat_opens_days)
@@ -492,8 +499,14 @@ def due_tests(history: History, today: date, offsets: RuleOffsets | None = None)
     for regimen in history.regimens:
         if not regimen.steps:
             raise InputError("regimen", f"{regimen.name} has no start")
-    # A regimen planned to start after today is not history yet.
-    regimens = [r for r in history.regimens if r.start <= today]
+    # A regimen planned to start after today is not history yet; a stop dated after today is
+    # a plan: until then the regimen counts as active and open-ended (docs/clinical.md §6),
+    # so that the DEXA exposure keeps projecting forward.
+    regimens = [
+        replace(r, stop=None) if r.stop is not None and r.stop > today else r
+        for r in history.regimens
+        if r.start <= today
+    ]
     by_date = _analytes_by_date(history.draws, today)
     found = [
         _hormone_panel(regimens, by_date, today, rule_offsets),

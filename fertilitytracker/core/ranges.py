@@ -1,25 +1,22 @@
-"""Target ranges and flags: which range is in force for a result, and whether it is low or high.
+"""Target ranges and flags: default ranges, WHO limits, flagging a value against bounds.
 
-Flags are raised only when they are certain. A censored result ("<5", ">1500") carries a bound,
-not a value: "<X" means the true value is below X (at most X for "<="). It is flagged "low"
-only when every value it allows is below the range's low bound (for "<X": X <= low; for
-"<=X": X < low), and it is never flagged "high" because nothing says it is above anything.
-Symmetrically ">X" is flagged "high" only when X >= high (">=X": X > high) and never "low".
-When the comparator leaves the answer open, the result is not flagged ("in_range"): the chart
-and table still show the comparator, so the reader sees it is a limit, not a value.
+Which range is in force for a result, and the estradiol floor, are decided in
+`core.reading` (docs/clinical.md §1, §4). Flags of censored values follow docs/clinical.md §1
+"Censored values": "<X" is "low" when every value it allows is below the low bound (X <= low;
+"<=X": X < low), "in_range" only when the whole interval [0, X) lies inside the range, and
+otherwise "indeterminate" ("below X: cannot tell"); ">X" mirrors it. A censored value is never
+shown as simply "in range" unless the range holds every value it allows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from typing import Literal, cast
 
 from fertilitytracker.core.analytes import get_analyte, who_edition_sources
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.records import Comparator, LabResult, TargetRange
+from fertilitytracker.core.records import Comparator, TargetRange
 
-Flag = Literal["low", "in_range", "high"]
+Flag = Literal["low", "in_range", "high", "indeterminate"]
 RangeOrigin = Literal["lab", "clinician", "default"]
 DexaBand = Literal["within_range", "osteopenia_band", "osteoporosis_band"]
 
@@ -33,8 +30,8 @@ def flag_value(
 ) -> Flag:
     """Flag a value (possibly censored by a comparator) against inclusive bounds.
 
-    A value equal to a bound is in range; an open end (None) never flags. See the module
-    docstring for comparators.
+    A value equal to a bound is in range; an open end (None) never flags. A censored value is
+    "indeterminate" when the limit cannot place it (see the module docstring).
     """
     if comparator is None:
         if low is not None and value < low:
@@ -42,14 +39,21 @@ def flag_value(
         if high is not None and value > high:
             return "high"
         return "in_range"
-    if comparator == "<":
-        return "low" if low is not None and value <= low else "in_range"
-    if comparator == "<=":
-        return "low" if low is not None and value < low else "in_range"
-    if comparator == ">":
-        return "high" if high is not None and value >= high else "in_range"
-    if comparator == ">=":
-        return "high" if high is not None and value > high else "in_range"
+    if comparator in ("<", "<="):
+        # Every value the limit allows is below the low bound.
+        if low is not None and (value <= low if comparator == "<" else value < low):
+            return "low"
+        # The whole interval [0, X) (or [0, X]) lies inside the range.
+        if (low is None or low <= 0) and (high is None or value <= high):
+            return "in_range"
+        return "indeterminate"
+    if comparator in (">", ">="):
+        if high is not None and (value >= high if comparator == ">" else value > high):
+            return "high"
+        # Nothing bounds the value from above: in range only when the range has no top.
+        if high is None and (low is None or value >= low):
+            return "in_range"
+        return "indeterminate"
     raise InputError("comparator", f"unknown comparator '{comparator}'")
 
 
@@ -98,91 +102,14 @@ def default_range(analyte_key: str, who_edition: str = DEFAULT_WHO_EDITION) -> T
     )
 
 
-def _latest_target(
-    analyte_key: str, targets: Sequence[TargetRange], on_date: date | None
-) -> TargetRange | None:
-    candidates = [
-        (target.set_on or date.min, position, target)
-        for position, target in enumerate(targets)
-        if target.analyte == analyte_key
-        and (on_date is None or target.set_on is None or target.set_on <= on_date)
-    ]
-    if not candidates:
-        return None
-    # Latest date first; among equal dates the later one in the sequence wins. A target
-    # without a date counts as older than any dated one.
-    return max(candidates, key=lambda item: (item[0], item[1]))[2]
-
-
-def range_in_force(
-    result: LabResult,
-    targets: Sequence[TargetRange],
-    *,
-    on_date: date | None = None,
-    who_edition: str = DEFAULT_WHO_EDITION,
-) -> tuple[TargetRange, RangeOrigin]:
-    """The range a result is judged against, and where it comes from.
-
-    The lab's printed range on the result wins; else the latest clinician target for that
-    analyte (max `set_on`, later in the sequence wins ties); else the default. With `on_date`
-    (the draw's date), clinician targets set after that date are not used.
-    """
-    analyte = get_analyte(result.analyte)
-    if result.lab_low is not None or result.lab_high is not None:
-        lab = TargetRange(
-            analyte=analyte.key, low=result.lab_low, high=result.lab_high, source=LAB_RANGE_SOURCE
-        )
-        return lab, "lab"
-    clinician = _latest_target(analyte.key, targets, on_date)
-    if clinician is not None:
-        return clinician, "clinician"
-    return default_range(analyte.key, who_edition), "default"
-
-
-def flag_result(
-    result: LabResult,
-    targets: Sequence[TargetRange],
-    *,
-    on_date: date | None = None,
-    who_edition: str = DEFAULT_WHO_EDITION,
-) -> Flag:
-    """The flag of a result against the range in force for it."""
-    in_force, _origin = range_in_force(result, targets, on_date=on_date, who_edition=who_edition)
-    return flag_value(result.value, result.comparator, in_force.low, in_force.high)
-
-
 # docs/clinical.md §4, the why of the app's most prominent warning (Today, charts, report).
 OVER_SUPPRESSION_SOURCE = (
-    "Estradiol below the target range while an aromatase inhibitor is active; "
-    "over-suppression harms bone, libido and erectile function, mood and lipids (seed protocol; "
-    "Burnett-Bowie 2009 found spine BMD loss at a mean E2 of 12 pg/mL on anastrozole). No "
-    "guideline sets a floor for men; the floor is the target range's lower bound (default "
-    "10 pg/mL) and is editable."
+    "Estradiol below the floor while an aromatase inhibitor is active; over-suppression harms "
+    "bone, libido and erectile function, mood and lipids (seed protocol; Burnett-Bowie 2009 "
+    "found spine BMD loss at a mean E2 of 12 pg/mL on anastrozole). No guideline sets a floor "
+    "for men; the floor is the low bound of the clinician's estradiol target, else 10 pg/mL, "
+    "and a lab's printed range never sets or removes it."
 )
-
-
-def estradiol_over_suppressed(
-    estradiol_result: LabResult,
-    targets: Sequence[TargetRange],
-    ai_active: bool,
-    *,
-    on_date: date | None = None,
-) -> bool:
-    """docs/clinical.md §4: estradiol below the floor while an aromatase inhibitor is active.
-
-    The floor is the low bound of the range in force (default 10 pg/mL). A censored "<X" counts
-    when X is at or below the floor (every value it allows is below it); "<=X" when X is below.
-    """
-    if estradiol_result.analyte != "estradiol":
-        raise InputError("analyte", f"expected an estradiol result, got {estradiol_result.analyte}")
-    if not ai_active:
-        return False
-    in_force, _origin = range_in_force(estradiol_result, targets, on_date=on_date)
-    if in_force.low is None:
-        return False
-    return flag_value(estradiol_result.value, estradiol_result.comparator, in_force.low, None) == (
-        "low"
-    )
 
 
 def dexa_band(t_score: float) -> DexaBand:

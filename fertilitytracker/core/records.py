@@ -42,6 +42,7 @@ class LabDraw:
     results: tuple[LabResult, ...]
     time: time | None = None
     id: DrawId | None = None
+    fasting: bool | None = None  # None: not recorded
 
     def result(self, analyte: str) -> LabResult | None:
         """The result for `analyte` in this draw, if measured."""

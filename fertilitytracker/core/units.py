@@ -156,5 +156,6 @@ def check_plausible(analyte_key: str, canonical_value: float, *, field: str = "v
         raise InputError(
             field,
             f"{_format_number(canonical_value)} {unit} is below any plausible {analyte.phrase} "
-            f"(at least {_format_number(analyte.plausible_min)} {unit}); check the number",
+            f"(at least {_format_number(analyte.plausible_min)} {unit}); check the number"
+            + (f" ({analyte.plausible_min_hint})" if analyte.plausible_min_hint else ""),
         )

@@ -1,4 +1,9 @@
-"""Parsing of what people type (dates, times, numbers, lab values), refusing with a reason."""
+"""Parsing of what people type, refusing with a reason; one builder per record kind.
+
+Every way in (the command line, the forms, CSV/FHIR/JSON import and edits) builds a lab
+result, semen analysis, DEXA scan, symptom rating or dose through the builders here, so that a
+value is accepted or refused the same way whichever way it came in.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,33 @@ from datetime import date, datetime, time
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.records import Comparator, LabResult
+from fertilitytracker.core.medications import Medication, validate_dose
+from fertilitytracker.core.records import (
+    Comparator,
+    DexaScan,
+    DoseEvent,
+    DoseStatus,
+    LabResult,
+    Regimen,
+    RegimenId,
+    SemenAnalysis,
+    SymptomEntry,
+)
 from fertilitytracker.core.units import check_plausible, parse_unit
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
+
+# Sanity bounds against typing errors, not clinical limits.
+SYMPTOM_NAME_MAX = 80
+NOTE_MAX = 2000
+SEMEN_VOLUME_MAX_ML = 20.0
+DEXA_T_SCORE_BOUND = 10.0
+BMD_MAX_G_CM2 = 3.0
+ABSTINENCE_MAX_DAYS = 365
+SEVERITY_MIN = 0
+SEVERITY_MAX = 10
+DEXA_SITES: tuple[str, ...] = ("spine", "femur_neck", "hip")
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -189,6 +216,22 @@ def parse_lab_result(
     analyte = get_analyte(analyte_text)
     if analyte.derived:
         raise InputError("analyte", f"{analyte.phrase} is computed by the app, not entered")
+    try:
+        return _lab_result(analyte.key, value_text, unit_text, lab_low_text, lab_high_text, method)
+    except InputError as error:
+        # Name the result as well as its field: "estradiol unit", not just "unit".
+        raise error.about(analyte.key) from None
+
+
+def _lab_result(
+    key: str,
+    value_text: str | float,
+    unit_text: str,
+    lab_low_text: str | float | None,
+    lab_high_text: str | float | None,
+    method: str | None,
+) -> LabResult:
+    analyte = get_analyte(key)
     unit = parse_unit(analyte.key, unit_text)
     comparator, entered_value = parse_lab_value(value_text, "value")
     value = entered_value if unit.factor == 1 else entered_value * unit.factor
@@ -219,4 +262,136 @@ def parse_lab_result(
         lab_low=lab_low,
         lab_high=lab_high,
         method=clean_method,
+    )
+
+
+def _optional(value: object) -> bool:
+    """True when a field was left empty (None or blank text), never for 0."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def build_semen(
+    day: date,
+    volume: str | float,
+    concentration: str | float,
+    motility: str | float | None = None,
+    progressive: str | float | None = None,
+    morphology: str | float | None = None,
+    abstinence: str | int | None = None,
+) -> SemenAnalysis:
+    """One semen analysis as entered (fields "volume", "concentration", "motility",
+    "progressive", "morphology", "abstinence")."""
+    concentration_max = get_analyte("sperm_concentration").plausible_max
+
+    def percent(value: str | float | None, field_name: str) -> float | None:
+        if _optional(value):
+            return None
+        assert value is not None
+        return parse_number(value, field_name, minimum=0, maximum=100, unit="%")
+
+    if _optional(volume):
+        raise InputError("volume", "is required")
+    if _optional(concentration):
+        raise InputError("concentration", "is required")
+    volume_ml = parse_number(volume, "volume", minimum=0, maximum=SEMEN_VOLUME_MAX_ML, unit="mL")
+    concentration_m = parse_number(
+        concentration, "concentration", minimum=0, maximum=concentration_max, unit="million/mL"
+    )
+    total = percent(motility, "motility")
+    progressive_pct = percent(progressive, "progressive")
+    if total is not None and progressive_pct is not None and progressive_pct > total:
+        raise InputError(
+            "progressive",
+            f"progressive motility {progressive_pct:g} % is above total motility {total:g} %",
+        )
+    abstinence_days = None
+    if not _optional(abstinence):
+        assert abstinence is not None
+        abstinence_days = parse_whole_number(abstinence, "abstinence", 0, ABSTINENCE_MAX_DAYS)
+    return SemenAnalysis(
+        date=day,
+        volume_ml=volume_ml,
+        concentration_m_per_ml=concentration_m,
+        total_motility_pct=total,
+        progressive_motility_pct=progressive_pct,
+        normal_morphology_pct=percent(morphology, "morphology"),
+        abstinence_days=abstinence_days,
+    )
+
+
+def build_dexa(
+    day: date,
+    t_score: str | float,
+    site: str | None = None,
+    bmd: str | float | None = None,
+) -> DexaScan:
+    """One bone density scan as entered (fields "t-score", "site", "bmd")."""
+    if _optional(t_score):
+        raise InputError("t-score", "is required")
+    score = parse_number(
+        t_score, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
+    )
+    site_key = None
+    if not _optional(site):
+        site_key = str(site).strip().lower().replace(" ", "_")
+        if site_key not in DEXA_SITES:
+            raise InputError("site", f"'{site}' is not one of {', '.join(DEXA_SITES)}")
+    bmd_value = None
+    if not _optional(bmd):
+        assert bmd is not None
+        bmd_value = parse_number(bmd, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
+    return DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)  # type: ignore[arg-type]
+
+
+def build_symptom(
+    day: date, name: object, severity: str | int, note: object = None
+) -> SymptomEntry:
+    """A symptom rated 0 (none) to 10 (worst) (fields "name", "severity", "note")."""
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("name", "a symptom name is required")
+    clean_name = name.strip()
+    if len(clean_name) > SYMPTOM_NAME_MAX:
+        raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
+    if _optional(severity):
+        raise InputError("severity", "is required")
+    score = parse_whole_number(severity, "severity", SEVERITY_MIN, SEVERITY_MAX)
+    if note is not None and not isinstance(note, str):
+        raise InputError("note", "must be text")
+    if note is not None and len(note) > NOTE_MAX:
+        raise InputError("note", f"at most {NOTE_MAX} characters")
+    return SymptomEntry(date=day, name=clean_name, severity=score, note=note or None)
+
+
+def build_dose(
+    regimen: Regimen,
+    medication: Medication,
+    at: datetime,
+    status: str,
+    dose: str | float | None = None,
+    unit: str | None = None,
+) -> DoseEvent:
+    """One dose of `regimen` taken or skipped at `at` (fields "at", "status", "dose", "unit").
+
+    A taken dose defaults to the regimen's dose on that day; a skipped one carries none.
+    """
+    if status not in ("taken", "skipped"):
+        raise InputError("status", f"'{status}' is not taken or skipped")
+    step = regimen.step_on(at.date())
+    if step is None:
+        raise InputError("at", f"{regimen.name} was not active on {at.date().isoformat()}")
+    dose_value: float | None = None
+    dose_unit: str | None = None
+    if status == "taken":
+        dose_value, dose_unit = validate_dose(
+            medication,
+            step.dose if _optional(dose) else dose,  # type: ignore[arg-type]
+            step.unit if _optional(unit) else unit,
+        )
+    checked: DoseStatus = "taken" if status == "taken" else "skipped"
+    return DoseEvent(
+        regimen_id=regimen.id if regimen.id is not None else RegimenId(0),
+        at=at.replace(second=0, microsecond=0),
+        status=checked,
+        dose=dose_value,
+        unit=dose_unit,
     )

@@ -11,8 +11,9 @@ from types import TracebackType
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from fertilitytracker import APP_ID
 from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
-from fertilitytracker.gui.ui_state import APPLICATION, ORGANIZATION, UiState
+from fertilitytracker.gui.ui_state import ORGANIZATION, UiState
 
 LOG_FILE = "fertilitytracker.log"
 log = logging.getLogger("fertilitytracker")
@@ -203,7 +204,7 @@ def run_app(journal_path: Path, *, minimized: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName(ORGANIZATION)
-    app.setDesktopFileName(APPLICATION)
+    app.setDesktopFileName(APP_ID)  # the desktop entry's name: docks match the window to it
     from fertilitytracker.gui.single_instance import ensure_single_instance
 
     instance = ensure_single_instance(journal_path)

@@ -1,7 +1,9 @@
 """Start at login, minimised to the tray: an XDG autostart entry on Linux and other free desktops.
 
-The entry is `$XDG_CONFIG_HOME/autostart/fertilitytracker.desktop` (default `~/.config`), made
-from the shipped `resources/fertilitytracker.desktop` with `--minimized` added to its command.
+The entry is `$XDG_CONFIG_HOME/autostart/org.fertilitytracker.FertilityTracker.desktop` (default
+`~/.config`; the app id as file name, like the menu entry), made from the shipped desktop entry
+with `--minimized` added to its command. From the bundle installed by packaging/install.sh the
+command is the installed launcher, `~/.local/bin/fertilitytracker`.
 Windows and macOS have no such file here: the README says how to do the same by hand
 (a shortcut in the Startup folder; a login item or a LaunchAgent).
 """
@@ -14,9 +16,13 @@ from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 
-ENTRY_NAME = "fertilitytracker.desktop"
+from fertilitytracker import APP_ID, own_command
+
+ENTRY_NAME = f"{APP_ID}.desktop"
 MINIMIZED_OPTION = "--minimized"
-_DESKTOP_RESOURCE = "fertilitytracker.desktop"
+_DESKTOP_RESOURCE = f"{APP_ID}.desktop"
+# Where packaging/install.sh puts the launcher (a symbolic link to the bundle's binary).
+_INSTALLED_LAUNCHER = Path(".local", "bin", "fertilitytracker")
 _ICON_RESOURCE = "icon.svg"
 # Characters that make an Exec argument need quotes, and those escaped inside the quotes
 # (Desktop Entry Specification, "The Exec key").
@@ -44,13 +50,36 @@ def entry_path(directory: Path | None = None) -> Path:
     return (autostart_dir() if directory is None else directory) / ENTRY_NAME
 
 
-def autostart_command(journal: Path | None = None, executable: str | None = None) -> list[str]:
-    """The command that starts the app minimised: this Python, `-m fertilitytracker`.
+def installed_launcher(home: Path | None = None) -> Path | None:
+    """The launcher install.sh made, when it leads to the running bundle; otherwise None."""
+    if not getattr(sys, "frozen", False):
+        return None
+    launcher = (Path.home() if home is None else home) / _INSTALLED_LAUNCHER
+    try:
+        leads_here = launcher.resolve(strict=True) == Path(sys.executable).resolve(strict=True)
+    except OSError:
+        return None
+    return launcher if leads_here else None
 
-    Using the running interpreter keeps a virtualenv install working; `journal` (when the app
-    was opened on a file other than the default) is passed as `--db`.
+
+def autostart_command(
+    journal: Path | None = None, executable: str | None = None, home: Path | None = None
+) -> list[str]:
+    """The command that starts the app minimised.
+
+    From Python: the running interpreter with `-m fertilitytracker`, which keeps a virtualenv
+    install working (`executable` stands in for it). From the bundle: the installed launcher,
+    which stays valid when a newer bundle is installed over this one, or else the bundle's own
+    binary. `journal` (when the app was opened on a file other than the default) is passed as
+    `--db`.
     """
-    command = [executable or sys.executable, "-m", "fertilitytracker"]
+    launcher = installed_launcher(home)
+    if launcher is not None:
+        command = [str(launcher)]
+    elif executable is not None:
+        command = [executable, "-m", "fertilitytracker"]
+    else:
+        command = own_command()
     if journal is not None:
         command += ["--db", str(Path(journal).expanduser().resolve())]
     return [*command, MINIMIZED_OPTION]

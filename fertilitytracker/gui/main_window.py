@@ -268,10 +268,15 @@ class MainWindow(QMainWindow):
             go_menu, "Log today's &doses", self.log_todays_doses, "Ctrl+D"
         )
         self.new_draw_action = self._action(go_menu, "New &lab draw", self.new_lab_draw, "Ctrl+L")
+        labs_menu = bar.addMenu("&Labs")
+        self.paste_results_action = self._action(
+            labs_menu, "&Paste results…", self.paste_lab_results, "Ctrl+Shift+V"
+        )
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action(help_menu, "&About Fertility Tracker", self.show_about)
         self._journal_actions = [
             self.undo_action,
+            self.paste_results_action,
             self.export_report_action,
             self.import_action,
             self.export_action,
@@ -611,6 +616,12 @@ class MainWindow(QMainWindow):
         focus = getattr(screen, "focus_first_dose", None)
         if focus is not None:
             focus()
+
+    def paste_lab_results(self) -> Any:
+        """Labs › Paste results…: the Labs page with the paste dialog open (returned)."""
+        screen = self.show_page("labs")
+        opener = getattr(screen, "open_paste_dialog", None)
+        return opener() if opener is not None else None
 
     def new_lab_draw(self) -> None:
         """Ctrl+L: the Labs page with its draw form."""

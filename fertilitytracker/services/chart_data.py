@@ -28,19 +28,24 @@ from fertilitytracker.core.derived import (
 )
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import chart_colour
-from fertilitytracker.core.ranges import (
-    Flag,
-    default_range,
-    dexa_band,
-    dexa_band_label,
-    estradiol_over_suppressed,
-    flag_value,
-    range_in_force,
-)
-from fertilitytracker.core.records import History, LabDraw, LabResult, Regimen, UnitSystem
+from fertilitytracker.core.ranges import Flag, default_range, dexa_band, dexa_band_label
+from fertilitytracker.core.reading import EstradiolState, range_in_force
+from fertilitytracker.core.records import History, LabDraw, Regimen, UnitSystem
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import convert_for_display
-from fertilitytracker.services.views import DrawView, ResultView, result_view, semen_view
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+    dexa_view,
+    estradiol_caution,
+    estradiol_headline,
+    flag_words,
+    ratio_shown,
+    result_view,
+    semen_view,
+    value_text,
+    value_view,
+)
 
 PointKind = Literal["labs", "semen", "dexa", "symptoms"]
 SeriesStyle = Literal["measured", "calculated", "symptom"]
@@ -82,8 +87,6 @@ PLOT_KEYS: tuple[str, ...] = tuple(spec.key for spec in PLOTS)
 _SINGLE_ANALYTE_PLOTS = ("total_testosterone", "estradiol", "lh", "fsh", "shbg", "hematocrit")
 _LIPIDS = ("total_cholesterol", "hdl", "ldl", "triglycerides")
 _MOTILITY = ("total_motility", "progressive_motility")
-_AROMATASE_INHIBITOR = "aromatase_inhibitor"
-OVER_SUPPRESSED_TEXT = "below target range while an aromatase inhibitor is active"
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,21 @@ class ChartPoint:
     flag: Flag | None = None  # None where the plot has no range to judge against
     comparator: str | None = None  # "<" etc.: the value is a limit, drawn with an open marker
     kind: PointKind = "labs"
-    over_suppressed: bool = False  # docs/clinical.md §4: estradiol low while on an inhibitor
+    # docs/clinical.md §4, as `core.reading` decided it: "below_floor" or "cannot_tell".
+    estradiol_state: EstradiolState | None = None
     note: str | None = None  # "albumin assumed 43 g/L", a DEXA band, a symptom note
+    flag_text: str | None = None  # the flag in words, as every surface words it
+    headline: str | None = None  # the estradiol state in a few words, for the plot's title
+
+    @property
+    def over_suppressed(self) -> bool:
+        """Estradiol below the floor while an aromatase inhibitor is active (§4)."""
+        return self.estradiol_state == "below_floor"
+
+    @property
+    def cannot_tell(self) -> bool:
+        """A censored estradiol that cannot be placed against the floor (§4)."""
+        return self.estradiol_state == "cannot_tell"
 
     @property
     def censored(self) -> bool:
@@ -263,6 +279,8 @@ def flag_text(point: ChartPoint) -> str | None:
         return "▲ above target range"
     if point.flag == "in_range":
         return "● in range"
+    if point.flag == "indeterminate":
+        return f"◆ {point.flag_text or 'cannot tell'}"
     return None
 
 
@@ -328,16 +346,14 @@ def _range_text(low: float | None, high: float | None, unit: str) -> str:
 def _target_band(
     analyte_key: str, history: History, system: UnitSystem, who_edition: str
 ) -> tuple[Band | None, str]:
-    """The target band in force today (clinician's target, else the default) and the unit."""
+    """The band of the range in force (clinician's target, else the default) and the unit.
+
+    A lab's own range belongs to one result and is not drawn as the plot's band.
+    """
     analyte = get_analyte(analyte_key)
     unit = convert_for_display(analyte_key, 0.0, system)[1]
-    if analyte.is_semen:
-        target = default_range(analyte_key, who_edition)
-        origin = "WHO"
-    else:
-        # A result without a lab range asks `range_in_force` for the clinician's or default range.
-        probe = LabResult(analyte_key, 0.0, 0.0, analyte.canonical_unit)
-        target, origin = range_in_force(probe, history.targets, who_edition=who_edition)
+    target = range_in_force(analyte_key, history.targets, who_edition=who_edition)
+    origin = "WHO" if analyte.is_semen else target.origin
     if target.low is None and target.high is None:
         return None, unit
     low, high = _display_range(analyte_key, target.low, target.high, system)
@@ -345,29 +361,23 @@ def _target_band(
     return Band(low, high, label, target.source or origin), unit
 
 
-def _ai_active(regimens: Sequence[Regimen], day: date) -> bool:
-    return any(
-        regimen.med_class == _AROMATASE_INHIBITOR and regimen.is_active_on(day)
-        for regimen in regimens
-    )
-
-
-def _result_point(
-    view: ResultView, day: date, kind: PointKind, over_suppressed: bool = False
-) -> ChartPoint:
-    note = OVER_SUPPRESSED_TEXT if over_suppressed else None
+def _result_point(view: ResultView, day: date, kind: PointKind) -> ChartPoint:
+    note = estradiol_caution(view)
     if view.comparator is not None:
         side = "below detection" if view.comparator in ("<", "<=") else "above reporting limit"
         note = f"{side}; {note}" if note else side
     return ChartPoint(
         day=day,
         value=view.value,
-        text=_value_text(view.value, view.unit, view.comparator),
+        # Never rounded across the range it is flagged against (299.91 is not "300").
+        text=f"{value_text(view)} {view.unit}".strip(),
         flag=view.flag,
         comparator=view.comparator,
         kind=kind,
-        over_suppressed=over_suppressed,
+        estradiol_state=view.estradiol_state,
         note=note,
+        flag_text=flag_words(view),
+        headline=estradiol_headline(view),
     )
 
 
@@ -389,51 +399,51 @@ class _Collector:
 
 
 def _collect_draw(
-    draw: LabDraw, history: History, system: UnitSystem, collector: _Collector
+    draw: LabDraw, history: History, system: UnitSystem, who_edition: str, collector: _Collector
 ) -> None:
-    ai_active: bool | None = None
     for result in draw.results:
-        view = result_view(result, history.targets, system)
-        over_suppressed = False
-        if result.analyte == "estradiol":
-            ai_active = _ai_active(history.regimens, draw.date) if ai_active is None else ai_active
-            over_suppressed = estradiol_over_suppressed(
-                result, history.targets, ai_active, on_date=draw.date
-            )
+        view = result_view(result, draw.date, history, system, who_edition)
         key = "free_testosterone_measured" if result.analyte == "free_testosterone" else None
-        point = _result_point(view, draw.date, "labs", over_suppressed)
-        collector.add(key or result.analyte, point)
+        collector.add(key or result.analyte, _result_point(view, draw.date, "labs"))
     derived = derive_draw(draw)
     free_t = derived["free_testosterone_calculated"]
     if free_t.value is not None:
-        value, unit = convert_for_display("free_testosterone", free_t.value, system)
-        point = _derived_point(free_t, value, unit, draw.date)
         # The calculated value is judged against the same free T range as a measured one.
-        target, _origin = range_in_force(
-            LabResult("free_testosterone", free_t.value, free_t.value, "pg/mL"),
-            history.targets,
-        )
-        flag = flag_value(free_t.value, None, target.low, target.high)
+        judged = value_view("free_testosterone", free_t.value, draw.date, history, system)
+        point = _derived_point(free_t, judged.value, judged.unit, draw.date)
         collector.add(
             "free_testosterone_calculated",
             ChartPoint(
                 day=point.day,
                 value=point.value,
                 text=f"{point.text}, {FREE_T_LABEL}",
-                flag=flag,
+                flag=judged.flag,
                 note=point.note,
             ),
         )
     # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own.
     t_e = t_e_ratio_si(draw) if system == "si" else derived["t_e_ratio"]
     if t_e.value is not None:
-        collector.add("t_e_ratio", _derived_point(t_e, t_e.value, "", draw.date))
+        shown = ratio_shown(t_e)
+        assert shown is not None
+        collector.add(
+            "t_e_ratio",
+            ChartPoint(
+                day=draw.date,
+                value=t_e.value,
+                # Never rounded across the threshold (9.997 is not "10").
+                text=f"{shown:g}",
+                note=t_e.note,
+            ),
+        )
     t_lh = derived["t_lh_ratio"]
     if t_lh.value is not None:
         collector.add("t_lh_ratio", _derived_point(t_lh, t_lh.value, "", draw.date))
 
 
-def _collect_semen(view: DrawView, collector: _Collector) -> None:
+def _collect_semen(
+    view: DrawView, history: History, who_edition: str, collector: _Collector
+) -> None:
     for result in view.results:
         collector.add(result.analyte, _result_point(result, view.date, "semen"))
     for key in ("total_sperm_count", "tmsc", "tmsc_progressive"):
@@ -441,24 +451,18 @@ def _collect_semen(view: DrawView, collector: _Collector) -> None:
         if derived.value is None:
             continue
         point = _derived_point(derived, derived.value, "10^6", view.date)
+        flag: Flag | None = None
         if key == "total_sperm_count":
-            lower = default_range("total_sperm_count").low
-            point = ChartPoint(
-                day=point.day,
-                value=point.value,
-                text=point.text,
-                flag=flag_value(derived.value, None, lower, None),
-                kind="semen",
-            )
-        else:
-            point = ChartPoint(day=point.day, value=point.value, text=point.text, kind="semen")
-        collector.add(key, point)
+            flag = value_view(key, derived.value, view.date, history, "us", who_edition).flag
+        collector.add(
+            key,
+            ChartPoint(day=point.day, value=point.value, text=point.text, flag=flag, kind="semen"),
+        )
 
 
 def _collect_dexa(history: History, collector: _Collector) -> None:
     for scan in history.dexa:
-        probe = LabResult("dexa_t_score", scan.t_score, scan.t_score, "SD")
-        view = result_view(probe, history.targets, "us")
+        view = dexa_view(scan, history).results[0]
         band = dexa_band(scan.t_score)
         site = f"{scan.site.replace('_', ' ')}; " if scan.site else ""
         point = _result_point(view, scan.date, "dexa")
@@ -610,9 +614,9 @@ def chart_data(history: History, system: UnitSystem, who_edition: str, today: da
     """Every plot of the Charts screen for `history`, in `system`, WHO limits of `who_edition`."""
     collector = _Collector()
     for draw in history.draws:
-        _collect_draw(draw, history, system, collector)
+        _collect_draw(draw, history, system, who_edition, collector)
     for analysis in history.semen:
-        _collect_semen(semen_view(analysis, who_edition), collector)
+        _collect_semen(semen_view(analysis, who_edition), history, who_edition, collector)
     _collect_dexa(history, collector)
 
     plots: list[PlotData] = []
@@ -631,11 +635,15 @@ def chart_data(history: History, system: UnitSystem, who_edition: str, today: da
 
 
 def _over_suppression_warning(series: ChartSeries) -> str | None:
-    """docs/clinical.md §4: the latest estradiol below the floor while an inhibitor is active."""
-    if not series.points or not series.points[-1].over_suppressed:
+    """docs/clinical.md §4: the latest estradiol below the floor, or that cannot tell, while an
+    aromatase inhibitor is active (as `core.reading` decided it for that result)."""
+    if not series.points:
         return None
     latest = series.points[-1]
-    return f"⚠ Latest estradiol ({latest.text}, {latest.day.isoformat()}) is {OVER_SUPPRESSED_TEXT}"
+    if latest.estradiol_state is None:
+        return None
+    # Short enough for one title line: the hover and the tooltip carry the full caution.
+    return f"⚠ Latest estradiol ({latest.text}, {latest.day.isoformat()}) {latest.headline}"
 
 
 def _plot(

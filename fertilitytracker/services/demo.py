@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from fertilitytracker.core.adherence import expected_slots
-from fertilitytracker.core.records import DoseEvent
+from fertilitytracker.core.medications import lookup_medication
+from fertilitytracker.core.validation import build_dose
 from fertilitytracker.services.journal import (
     Change,
     ResultInput,
@@ -144,6 +145,7 @@ def _log_doses(journal: Journal, today: date) -> None:
     """Every scheduled dose up to yesterday, with a few missed and one skipped."""
     for regimen in journal.regimens.all():
         assert regimen.id is not None
+        medication = lookup_medication(regimen.name)
         slot = 0
         for day, count in expected_slots(regimen, today - timedelta(days=1)):
             step = regimen.step_on(day)
@@ -155,11 +157,10 @@ def _log_doses(journal: Journal, today: date) -> None:
                 skipped = slot == 40
                 at = datetime.combine(day, regimen.time_of_day or time(8, 0))
                 journal.doses.add(
-                    DoseEvent(
-                        regimen_id=regimen.id,
-                        at=at + timedelta(minutes=slot % 25),
-                        status="skipped" if skipped else "taken",
-                        dose=None if skipped else step.dose,
-                        unit=None if skipped else step.unit,
+                    build_dose(
+                        regimen,
+                        medication,
+                        at + timedelta(minutes=slot % 25),
+                        "skipped" if skipped else "taken",
                     )
                 )

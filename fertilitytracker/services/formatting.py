@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
+
+from fertilitytracker.core.derived import round_beside
 
 MISSING_TEXT = "—"
 
@@ -31,6 +34,45 @@ def format_number(value: float | None) -> str:
         text = text.rstrip("0").rstrip(".")
     # A true minus sign: a hyphen is easily missed on screen and on paper.
     return "−" + text[1:] if text.startswith("-") else text
+
+
+def format_beside(value: float | None, reference: float | None) -> str:
+    """A value as `format_number` writes it, but never rounded across `reference`.
+
+    docs/clinical.md §3: a T/E of 9.997 shows as "9.997", not "10".
+    """
+    text = format_number(value)
+    if value is None or reference is None:
+        return text
+    shown = float(text.replace("−", "-"))
+    if (shown < reference) == (value < reference):
+        return text
+    exact = f"{round_beside(value, reference, significant=4):g}"
+    return "−" + exact[1:] if exact.startswith("-") else exact
+
+
+def format_between(value: float, low: float | None, high: float | None) -> str:
+    """A value as `format_number` writes it, never rounded onto or across a range's bound.
+
+    299.91 against a low bound of 300 shows as "299.9", not "300" (which would be in range);
+    the flag the core gave it and the number shown always agree.
+    """
+    text = format_number(value)
+
+    def same_side(shown: float) -> bool:
+        below = low is None or (shown < low) == (value < low)
+        above = high is None or (shown > high) == (value > high)
+        return below and above
+
+    if value == 0 or not math.isfinite(value) or same_side(float(text.replace("−", "-"))):
+        return text
+    for digits in range(4, 16):
+        decimals = digits - 1 - math.floor(math.log10(abs(value)))
+        shown = round(value, decimals)
+        if same_side(shown):
+            exact = f"{shown:.{max(decimals, 0)}f}".rstrip("0").rstrip(".")
+            return "−" + exact[1:] if exact.startswith("-") else exact
+    return f"{value!r}"  # pragma: no cover - a float never needs more digits
 
 
 def format_dose(dose: float, unit: str) -> str:

@@ -15,28 +15,44 @@ from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import lookup_medication, validate_dose
 from fertilitytracker.core.records import (
-    DexaScan,
     DoseEvent,
     History,
     LabResult,
     Regimen,
     RegimenStep,
     SemenAnalysis,
-    SymptomEntry,
     TargetRange,
 )
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import parse_unit, to_canonical
-from fertilitytracker.core.validation import parse_lab_result, parse_number, parse_whole_number
+from fertilitytracker.core.validation import (
+    ABSTINENCE_MAX_DAYS,
+    BMD_MAX_G_CM2,
+    DEXA_SITES,
+    DEXA_T_SCORE_BOUND,
+    NOTE_MAX,
+    SEMEN_VOLUME_MAX_ML,
+    SYMPTOM_NAME_MAX,
+    build_dexa,
+    build_dose,
+    build_semen,
+    build_symptom,
+    parse_lab_result,
+    parse_number,
+)
 from fertilitytracker.storage.journal import Journal
 
-SYMPTOM_NAME_MAX = 80
-NOTE_MAX = 2000
-SEMEN_VOLUME_MAX_ML = 20.0
-DEXA_T_SCORE_BOUND = 10.0
-BMD_MAX_G_CM2 = 3.0
-ABSTINENCE_MAX_DAYS = 365
-DEXA_SITES = ("spine", "femur_neck", "hip")
+# The core's builders and bounds, re-exported for the callers that record through here.
+__all__ = [
+    "ABSTINENCE_MAX_DAYS",
+    "BMD_MAX_G_CM2",
+    "DEXA_SITES",
+    "DEXA_T_SCORE_BOUND",
+    "NOTE_MAX",
+    "SEMEN_VOLUME_MAX_ML",
+    "SYMPTOM_NAME_MAX",
+    "build_semen",
+]
 
 
 @dataclass(frozen=True)
@@ -178,21 +194,14 @@ def log_dose(
         raise InputError(
             "at", f"{regimen.name} was not active on {at.date()} (stopped {regimen.stop})"
         )
-    dose_value: float | None = None
-    dose_unit: str | None = None
-    if not skipped:
-        dose_value, dose_unit = validate_dose(
-            lookup_medication(regimen.name),
-            step.dose if dose is None else dose,
-            step.unit if unit is None else unit,
-        )
     assert regimen.id is not None
-    event = DoseEvent(
-        regimen_id=regimen.id,
-        at=at.replace(second=0, microsecond=0),
-        status="skipped" if skipped else "taken",
-        dose=dose_value,
-        unit=dose_unit,
+    event = build_dose(
+        regimen,
+        lookup_medication(regimen.name),
+        at,
+        "skipped" if skipped else "taken",
+        dose,
+        unit,
     )
     with journal.transaction():
         dose_id = journal.doses.add(event)
@@ -201,21 +210,18 @@ def log_dose(
 
 
 def build_result(entry: ResultInput) -> LabResult:
-    """Validate one entered result and express it in the analyte's canonical unit."""
-    try:
-        return parse_lab_result(
-            entry.analyte,
-            entry.value,
-            entry.unit,
-            lab_low_text=entry.lab_low,
-            lab_high_text=entry.lab_high,
-            method=entry.method,
-        )
-    except InputError as error:
-        if error.field == "analyte":
-            raise
-        # Name the result as well as its field: "estradiol unit", not just "unit".
-        raise InputError(f"{entry.analyte.strip()} {error.field}", error.reason) from None
+    """Validate one entered result and express it in the analyte's canonical unit.
+
+    The core's builder does it; a refusal names the field and the result's analyte as data.
+    """
+    return parse_lab_result(
+        entry.analyte,
+        entry.value,
+        entry.unit,
+        lab_low_text=entry.lab_low,
+        lab_high_text=entry.lab_high,
+        method=entry.method,
+    )
 
 
 def record_draw(
@@ -223,8 +229,12 @@ def record_draw(
     day: date,
     entries: Sequence[ResultInput],
     draw_time: time | None = None,
+    fasting: bool | None = None,
 ) -> Change:
-    """Results of one blood draw on `day` (joining any draw already on that date)."""
+    """Results of one blood draw on `day` (joining any draw already on that date).
+
+    `fasting` (None: not said) is recorded for the draw unless it already has one.
+    """
     if not entries:
         raise InputError("results", "give at least one ANALYTE VALUE UNIT")
     results = [build_result(entry) for entry in entries]
@@ -232,59 +242,19 @@ def record_draw(
     existing = journal.labs.existing_analytes(day)
     for result in results:
         if result.analyte in seen:
-            raise InputError(result.analyte, "given twice for the same draw")
+            raise InputError("analyte", "given twice for the same draw", analyte=result.analyte)
         if result.analyte in existing:
             raise InputError(
-                result.analyte, f"already recorded for {day.isoformat()} (edit or delete it)"
+                "analyte",
+                f"already recorded for {day.isoformat()} (edit or delete it)",
+                analyte=result.analyte,
             )
         seen.add(result.analyte)
     with journal.transaction():
-        draw_id = journal.labs.draw_id_for(day, draw_time)
+        draw_id = journal.labs.draw_id_for(day, draw_time, fasting)
         ids = tuple(journal.labs.add_result(draw_id, result) for result in results)
     return Change(
         frozenset({"labs"}), f"{len(results)} result(s) recorded for {day.isoformat()}", ids
-    )
-
-
-def build_semen(
-    day: date,
-    volume: str | float,
-    concentration: str | float,
-    motility: str | float | None = None,
-    progressive: str | float | None = None,
-    morphology: str | float | None = None,
-    abstinence: str | int | None = None,
-) -> SemenAnalysis:
-    """Validate one semen analysis as entered."""
-    concentration_max = get_analyte("sperm_concentration").plausible_max
-
-    def percent(value: str | float | None, field_name: str) -> float | None:
-        if value is None or value == "":
-            return None
-        return parse_number(value, field_name, minimum=0, maximum=100, unit="%")
-
-    volume_ml = parse_number(volume, "volume", minimum=0, maximum=SEMEN_VOLUME_MAX_ML, unit="mL")
-    concentration_m = parse_number(
-        concentration, "concentration", minimum=0, maximum=concentration_max, unit="million/mL"
-    )
-    total = percent(motility, "motility")
-    progressive_pct = percent(progressive, "progressive")
-    if total is not None and progressive_pct is not None and progressive_pct > total:
-        raise InputError(
-            "progressive",
-            f"progressive motility {progressive_pct:g} % is above total motility {total:g} %",
-        )
-    abstinence_days = None
-    if abstinence not in (None, ""):
-        abstinence_days = parse_whole_number(abstinence, "abstinence", 0, ABSTINENCE_MAX_DAYS)
-    return SemenAnalysis(
-        date=day,
-        volume_ml=volume_ml,
-        concentration_m_per_ml=concentration_m,
-        total_motility_pct=total,
-        progressive_motility_pct=progressive_pct,
-        normal_morphology_pct=percent(morphology, "morphology"),
-        abstinence_days=abstinence_days,
     )
 
 
@@ -305,18 +275,7 @@ def record_dexa(
     bmd: str | float | None = None,
 ) -> Change:
     """One bone density scan."""
-    score = parse_number(
-        t_score, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
-    )
-    site_key = None
-    if site not in (None, ""):
-        site_key = str(site).strip().lower().replace(" ", "_")
-        if site_key not in DEXA_SITES:
-            raise InputError("site", f"'{site}' is not one of {', '.join(DEXA_SITES)}")
-    bmd_value = None
-    if bmd not in (None, ""):
-        bmd_value = parse_number(bmd, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
-    scan = DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)  # type: ignore[arg-type]
+    scan = build_dexa(day, t_score, site, bmd)
     with journal.transaction():
         scan_id = journal.dexa.add(scan)
     return Change(frozenset({"dexa"}), f"DEXA of {day} recorded", (scan_id,))
@@ -326,19 +285,13 @@ def record_symptom(
     journal: Journal, day: date, name: str, severity: str | int, note: str | None = None
 ) -> Change:
     """A symptom rated 0 (none) to 10 (worst)."""
-    clean_name = name.strip()
-    if not clean_name:
-        raise InputError("name", "a symptom name is required")
-    if len(clean_name) > SYMPTOM_NAME_MAX:
-        raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
-    score = parse_whole_number(severity, "severity", 0, 10)
-    if note is not None and len(note) > NOTE_MAX:
-        raise InputError("note", f"at most {NOTE_MAX} characters")
-    entry = SymptomEntry(date=day, name=clean_name, severity=score, note=note or None)
+    entry = build_symptom(day, name, severity, note)
     with journal.transaction():
         symptom_id = journal.symptoms.add(entry)
     return Change(
-        frozenset({"symptoms"}), f"{clean_name} {score}/10 on {day} recorded", (symptom_id,)
+        frozenset({"symptoms"}),
+        f"{entry.name} {entry.severity}/10 on {day} recorded",
+        (symptom_id,),
     )
 
 
@@ -396,6 +349,7 @@ class Removed:
     draw_date: date | None = None
     draw_time: time | None = None
     doses: tuple[DoseEvent, ...] = ()
+    draw_fasting: bool | None = None
 
 
 # The table of each kind: the name of its repository on the Journal, of its History field
@@ -429,7 +383,7 @@ def _find_removable(history: History, kind: RecordKind, record_id: int) -> Remov
         for draw in history.draws:
             for result in draw.results:
                 if result.id == record_id:
-                    return Removed(kind, result, draw.date, draw.time)
+                    return Removed(kind, result, draw.date, draw.time, draw_fasting=draw.fasting)
         return None
     records: Sequence[Any] = getattr(history, _KIND_TABLE_LABEL[kind])
     for record in records:
@@ -461,7 +415,9 @@ def restore(journal: Journal, removed: Removed) -> Change:
     with journal.transaction():
         if removed.kind == "lab_result":
             assert removed.draw_date is not None
-            draw_id = journal.labs.draw_id_for(removed.draw_date, removed.draw_time)
+            draw_id = journal.labs.draw_id_for(
+                removed.draw_date, removed.draw_time, removed.draw_fasting
+            )
             journal.labs.add_result(draw_id, removed.record)
         else:
             new_id = _repository(journal, removed.kind).add(removed.record)
@@ -487,10 +443,18 @@ def replace_result(
         moved = target != removed.draw_date
         clash = new_result.analyte != removed.record.analyte or moved
         if clash and new_result.analyte in journal.labs.existing_analytes(target):
-            field = "date" if moved else new_result.analyte
-            name = get_analyte(new_result.analyte).name
-            raise InputError(field, f"{name} is already recorded for {target.isoformat()}")
-        draw_id = journal.labs.draw_id_for(target, None if moved else removed.draw_time)
+            if moved:
+                name = get_analyte(new_result.analyte).name
+                raise InputError("date", f"{name} is already recorded for {target.isoformat()}")
+            raise InputError(
+                "analyte", "already recorded for that draw", analyte=new_result.analyte
+            )
+        if moved:
+            draw_id = journal.labs.draw_id_for(target)
+        else:
+            draw_id = journal.labs.draw_id_for(
+                removed.draw_date, removed.draw_time, removed.draw_fasting
+            )
         journal.labs.add_result(draw_id, new_result)
     return Change(frozenset({"labs"}), f"{new_result.analyte} updated")
 
@@ -523,6 +487,7 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
     base = regimen.time_of_day or BACKFILL_DEFAULT_TIME
     base_minutes = base.hour * 60 + base.minute
     events: list[DoseEvent] = []
+    medication = lookup_medication(regimen.name)
     # expected_slots applies core.schedules.doses_due_on with the anchor adherence uses.
     for day, count in expected_slots(regimen, end, start=start):
         step = regimen.step_on(day)
@@ -532,7 +497,7 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
             # Several doses a day are spread over the rest of the day, never past midnight.
             minutes = base_minutes + slot * (24 * 60 - base_minutes) // count
             at = datetime.combine(day, time(minutes // 60, minutes % 60))
-            events.append(DoseEvent(regimen.id, at, "taken", step.dose, step.unit))
+            events.append(build_dose(regimen, medication, at, "taken"))
     with journal.transaction():
         ids = tuple(journal.doses.add(event) for event in events)
     if not ids:

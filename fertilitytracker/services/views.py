@@ -7,13 +7,21 @@ regimen, converted to the unit system the user chose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from fertilitytracker.core.adherence import adherence_for
 from fertilitytracker.core.analytes import get_analyte
-from fertilitytracker.core.derived import Derived, derive_draw, semen_derived, t_e_ratio_si
-from fertilitytracker.core.ranges import Flag, flag_value, range_in_force, semen_lower_limit
+from fertilitytracker.core.derived import (
+    Derived,
+    derive_draw,
+    round_beside,
+    semen_derived,
+    t_e_ratio_si,
+)
+from fertilitytracker.core.draw_context import DrawContext, all_draw_contexts
+from fertilitytracker.core.ranges import Flag, RangeOrigin
+from fertilitytracker.core.reading import EstradiolState, FloorOrigin, Reading, read_value
 from fertilitytracker.core.records import (
     DexaScan,
     DoseEvent,
@@ -22,10 +30,10 @@ from fertilitytracker.core.records import (
     LabResult,
     Regimen,
     SemenAnalysis,
-    TargetRange,
     UnitSystem,
 )
 from fertilitytracker.core.units import convert_for_display
+from fertilitytracker.services.formatting import format_between, format_number
 
 DISPLAY_DECIMALS = 2
 
@@ -40,7 +48,11 @@ SEMEN_FIELDS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class ResultView:
-    """One result as shown: converted value, flag and the range in force."""
+    """One result as shown: converted value and what `core.reading` decided about it.
+
+    Every surface reads `flag`, the range in force and `estradiol_state` from here; none
+    decides them again (docs/clinical.md §1, §4).
+    """
 
     analyte: str
     name: str
@@ -52,9 +64,30 @@ class ResultView:
     flag: Flag
     target_low: float | None
     target_high: float | None
+    # The highest rule that gave a side of the range in force ("clinician", "lab", "default"),
+    # or "WHO <edition>" for a semen parameter.
     range_source: str
     method: str | None = None
     result_id: int | None = None
+    low_source: RangeOrigin | None = None
+    high_source: RangeOrigin | None = None
+    range_text: str = ""  # the source of the rule that gave the range
+    # docs/clinical.md §4: "below_floor", "cannot_tell", or None (not estradiol, no inhibitor
+    # active on the draw date, or not below the floor).
+    estradiol_state: EstradiolState | None = None
+    floor: float | None = None  # in `unit`, set while an inhibitor was active
+    floor_origin: FloorOrigin | None = None
+    inhibitors: tuple[str, ...] = ()  # aromatase inhibitors active on the draw date
+
+    @property
+    def over_suppressed(self) -> bool:
+        """Estradiol below the floor while an aromatase inhibitor is active (§4)."""
+        return self.estradiol_state == "below_floor"
+
+    @property
+    def cannot_tell(self) -> bool:
+        """A censored estradiol whose limit is above the floor, on an inhibitor (§4)."""
+        return self.estradiol_state == "cannot_tell"
 
 
 @dataclass(frozen=True)
@@ -67,6 +100,78 @@ class DrawView:
     derived: dict[str, Derived] = field(default_factory=dict)
     time: time | None = None
     record_id: int | None = None
+    # The T/E ratio in canonical units (ng/dL ÷ pg/mL) whatever the unit system shown:
+    # `labs --json` always carries it (docs/clinical.md §3).
+    t_e_canonical: Derived | None = None
+    # The flags the core gave derived values that have a limit (total sperm count vs WHO).
+    derived_flags: dict[str, Flag] = field(default_factory=dict)
+    context: DrawContext | None = None  # blood draws only (docs/clinical.md §8)
+
+
+FLAG_WORDS: dict[str, str] = {
+    "low": "below target range",
+    "high": "above target range",
+    "in_range": "in range",
+    "indeterminate": "cannot tell",
+}
+LC_MS_ADVICE = "a sensitive (LC-MS/MS) estradiol assay can tell"
+
+
+def value_text(result: ResultView) -> str:
+    """The shown value with its comparator ("692", "<8"), never rounded across its range."""
+    shown = format_between(result.value, result.target_low, result.target_high)
+    return f"{result.comparator or ''}{shown}"
+
+
+def flag_words(result: ResultView) -> str:
+    """The flag in words; a censored value that cannot be placed says so (§1)."""
+    if result.flag == "indeterminate":
+        side = "below" if result.comparator in ("<", "<=") else "above"
+        return f"{side} {format_number(result.value)} {result.unit}: cannot tell"
+    if result.flag == "low" and result.range_source.startswith("WHO"):
+        return "below WHO lower reference limit"
+    return FLAG_WORDS[result.flag]
+
+
+def estradiol_caution(result: ResultView) -> str | None:
+    """The words of the estradiol state (docs/clinical.md §4), or None when there is none.
+
+    Every surface prints these, so the warning and the caution read the same everywhere.
+    """
+    inhibitors = " and ".join(result.inhibitors) or "an aromatase inhibitor"
+    floor = f"{format_number(result.floor)} {result.unit}"
+    if result.estradiol_state == "below_floor":
+        return (
+            f"below the floor of {floor} while an aromatase inhibitor ({inhibitors}) is "
+            "active: estradiol may be over-suppressed"
+        )
+    if result.estradiol_state == "cannot_tell":
+        limit = f"{format_number(result.value)} {result.unit}"
+        where = (
+            f"below the assay's limit of {limit}, which is not below the floor of {floor}"
+            if result.comparator in ("<", "<=")
+            else f"above {limit} only, which is below the floor of {floor}"
+        )
+        return (
+            f"{where}, while an "
+            f"aromatase inhibitor ({inhibitors}) is active; over-suppression cannot be ruled "
+            f"out; {LC_MS_ADVICE}"
+        )
+    return None
+
+
+def estradiol_headline(result: ResultView) -> str | None:
+    """The estradiol state in a few words, for a title line (docs/clinical.md §4)."""
+    inhibitors = " and ".join(result.inhibitors) or "an aromatase inhibitor"
+    floor = f"{format_number(result.floor)} {result.unit}"
+    if result.estradiol_state == "below_floor":
+        return f"is below the floor of {floor} on an aromatase inhibitor ({inhibitors})"
+    if result.estradiol_state == "cannot_tell":
+        return (
+            f"cannot tell whether it is below the floor of {floor} on an aromatase inhibitor "
+            f"({inhibitors}): an LC-MS/MS assay can tell"
+        )
+    return None
 
 
 def _round(value: float | None) -> float | None:
@@ -85,32 +190,81 @@ def _displayed(analyte_key: str, canonical: float | None, system: UnitSystem) ->
 
 
 def result_view(
-    result: LabResult, targets: Sequence[TargetRange], system: UnitSystem
+    result: LabResult,
+    day: date,
+    history: History,
+    system: UnitSystem,
+    who_edition: str = "2021",
 ) -> ResultView:
-    """A lab result converted to `system`, flagged against the range in force."""
-    analyte = get_analyte(result.analyte)
-    target, source = range_in_force(result, targets)
-    value, unit = convert_for_display(analyte.key, result.value, system)
-    return ResultView(
-        analyte=analyte.key,
-        name=analyte.name,
-        value=value,
-        unit=unit,
-        entered_value=result.entered_value,
-        entered_unit=result.entered_unit,
-        comparator=result.comparator,
-        flag=flag_value(result.value, result.comparator, target.low, target.high),
-        target_low=_displayed(analyte.key, target.low, system),
-        target_high=_displayed(analyte.key, target.high, system),
-        range_source=source,
+    """A lab result of the draw dated `day`, converted to `system`, with its reading."""
+    reading = read_value(
+        result.analyte,
+        result.value,
+        result.comparator,
+        day=day,
+        targets=history.targets,
+        regimens=history.regimens,
+        lab_low=result.lab_low,
+        lab_high=result.lab_high,
+        who_edition=who_edition,
+    )
+    return _view(
+        reading,
+        result.value,
+        result.comparator,
+        result.entered_value,
+        result.entered_unit,
+        system,
         method=result.method,
         result_id=result.id,
     )
 
 
-def lab_draw_view(draw: LabDraw, targets: Sequence[TargetRange], system: UnitSystem) -> DrawView:
+def _view(
+    reading: Reading,
+    canonical: float,
+    comparator: str | None,
+    entered_value: float,
+    entered_unit: str,
+    system: UnitSystem,
+    *,
+    method: str | None = None,
+    result_id: int | None = None,
+) -> ResultView:
+    analyte = get_analyte(reading.analyte)
+    value, unit = convert_for_display(analyte.key, canonical, system)
+    in_force = reading.range
+    floor = reading.floor
+    return ResultView(
+        analyte=analyte.key,
+        name=analyte.name,
+        value=value,
+        unit=unit,
+        entered_value=entered_value,
+        entered_unit=entered_unit,
+        comparator=comparator,
+        flag=reading.flag,
+        target_low=_displayed(analyte.key, in_force.low, system),
+        target_high=_displayed(analyte.key, in_force.high, system),
+        range_source=in_force.origin,
+        method=method,
+        result_id=result_id,
+        low_source=in_force.low_origin,
+        high_source=in_force.high_origin,
+        range_text=in_force.source,
+        estradiol_state=reading.estradiol_state,
+        floor=None if floor is None else _displayed(analyte.key, floor.value, system),
+        floor_origin=None if floor is None else floor.origin,
+        inhibitors=reading.inhibitors,
+    )
+
+
+def lab_draw_view(
+    draw: LabDraw, history: History, system: UnitSystem, who_edition: str = "2021"
+) -> DrawView:
     """A blood draw with flags and T/E, T/LH and calculated free testosterone."""
     derived = derive_draw(draw)
+    canonical = derived["t_e_ratio"]
     if system == "si":
         # The SI ratio (nmol/L per pmol/L) has its own threshold; never compare it with 10.
         derived["t_e_ratio"] = t_e_ratio_si(draw)
@@ -118,10 +272,35 @@ def lab_draw_view(draw: LabDraw, targets: Sequence[TargetRange], system: UnitSys
         date=draw.date,
         time=draw.time,
         kind="labs",
-        results=tuple(result_view(result, targets, system) for result in draw.results),
+        results=tuple(
+            result_view(result, draw.date, history, system, who_edition) for result in draw.results
+        ),
         derived=derived,
         record_id=draw.id,
+        t_e_canonical=canonical,
     )
+
+
+def value_view(
+    analyte_key: str,
+    canonical: float,
+    day: date,
+    history: History,
+    system: UnitSystem,
+    who_edition: str = "2021",
+) -> ResultView:
+    """A value the app derived (calculated free T, total sperm count) with its reading."""
+    reading = read_value(
+        analyte_key,
+        canonical,
+        None,
+        day=day,
+        targets=history.targets,
+        regimens=history.regimens,
+        who_edition=who_edition,
+    )
+    unit = get_analyte(analyte_key).canonical_unit
+    return _view(reading, canonical, None, canonical, unit, system)
 
 
 def semen_view(analysis: SemenAnalysis, who_edition: str = "2021") -> DrawView:
@@ -131,51 +310,42 @@ def semen_view(analysis: SemenAnalysis, who_edition: str = "2021") -> DrawView:
         value = getattr(analysis, attribute)
         if value is None:
             continue
-        analyte = get_analyte(key)
-        lower = semen_lower_limit(key, who_edition)
-        results.append(
-            ResultView(
-                analyte=key,
-                name=analyte.name,
-                value=value,
-                unit=analyte.canonical_unit,
-                entered_value=value,
-                entered_unit=analyte.canonical_unit,
-                comparator=None,
-                flag=flag_value(value, None, lower, None),
-                target_low=lower,
-                target_high=None,
-                range_source=f"WHO {who_edition}",
-            )
-        )
+        # Semen parameters are judged against the WHO lower reference limits only.
+        reading = read_value(key, value, None, day=analysis.date, who_edition=who_edition)
+        view = _view(reading, value, None, value, get_analyte(key).canonical_unit, "us")
+        results.append(replace(view, range_source=f"WHO {who_edition}"))
     counts = semen_derived(analysis)
     derived = {
         "total_sperm_count": counts.total_sperm_count,
         "tmsc": counts.tmsc,
         "tmsc_progressive": counts.tmsc_progressive,
     }
+    derived_flags: dict[str, Flag] = {}
+    total = counts.total_sperm_count.value
+    if total is not None:
+        # docs/clinical.md §2: the total count has a WHO lower reference limit of its own.
+        reading = read_value(
+            "total_sperm_count", total, None, day=analysis.date, who_edition=who_edition
+        )
+        derived_flags["total_sperm_count"] = reading.flag
     return DrawView(
         date=analysis.date,
         kind="semen",
         results=tuple(results),
         derived=derived,
         record_id=analysis.id,
+        derived_flags=derived_flags,
     )
 
 
-def dexa_view(scan: DexaScan, targets: Sequence[TargetRange]) -> DrawView:
+def dexa_view(scan: DexaScan, history: History) -> DrawView:
     """A DEXA scan as a draw holding its T-score."""
-    analyte = get_analyte("dexa_t_score")
-    pseudo = LabResult(
-        analyte=analyte.key,
-        value=scan.t_score,
-        entered_value=scan.t_score,
-        entered_unit=analyte.canonical_unit,
-    )
+    unit = get_analyte("dexa_t_score").canonical_unit
+    reading = read_value("dexa_t_score", scan.t_score, None, day=scan.date, targets=history.targets)
     return DrawView(
         date=scan.date,
         kind="dexa",
-        results=(result_view(pseudo, targets, "us"),),
+        results=(_view(reading, scan.t_score, None, scan.t_score, unit, "us", result_id=scan.id),),
         record_id=scan.id,
     )
 
@@ -184,16 +354,20 @@ def all_draw_views(
     history: History, system: UnitSystem = "us", who_edition: str = "2021"
 ) -> list[DrawView]:
     """Every draw, semen analysis and scan, oldest first."""
-    views = [lab_draw_view(draw, history.targets, system) for draw in history.draws]
+    contexts = all_draw_contexts(history)
+    views = [
+        replace(lab_draw_view(draw, history, system, who_edition), context=contexts[draw.date])
+        for draw in history.draws
+    ]
     views += [semen_view(analysis, who_edition) for analysis in history.semen]
-    views += [dexa_view(scan, history.targets) for scan in history.dexa]
+    views += [dexa_view(scan, history) for scan in history.dexa]
     order = {"labs": 0, "semen": 1, "dexa": 2}
     return sorted(views, key=lambda view: (view.date, order[view.kind]))
 
 
 def draw_view_json(view: DrawView) -> dict[str, object]:
     """The `labs --json` shape of docs/cli.md for one draw."""
-    return {
+    document: dict[str, object] = {
         "date": view.date.isoformat(),
         "kind": view.kind,
         "results": [
@@ -208,10 +382,50 @@ def draw_view_json(view: DrawView) -> dict[str, object]:
                 "target_low": _round(result.target_low),
                 "target_high": _round(result.target_high),
                 "range_source": result.range_source,
+                **(
+                    {"over_suppression": result.estradiol_state}
+                    if result.analyte == "estradiol"
+                    else {}
+                ),
             }
             for result in view.results
         ],
         "derived": _derived_json(view),
+    }
+    if view.context is not None:
+        document["context"] = context_json(view.context)
+    return document
+
+
+def context_summary(context: DrawContext) -> str:
+    """The draw's context in one line: "drawn 07:45, fasting; anastrozole 10.5 h after the
+    last logged dose, hcg: no dose logged" (docs/clinical.md §8)."""
+    when = f"drawn {context.time:%H:%M}" if context.time else "time of draw not recorded"
+    fasting = {True: "fasting", False: "not fasting", None: "fasting not recorded"}
+    parts = [f"{when}, {fasting[context.fasting]}"]
+    doses = [
+        f"{since.medication} {since.hours:.1f} h after the last logged dose"
+        if since.hours is not None
+        else f"{since.medication}: no dose logged before the draw"
+        for since in context.since_doses
+    ]
+    if doses:
+        parts.append(", ".join(doses))
+    return "; ".join(parts)
+
+
+def context_json(context: DrawContext) -> dict[str, object]:
+    """A blood draw's `context` in `labs --json` (docs/cli.md; docs/clinical.md §8)."""
+    return {
+        "time": context.time.strftime("%H:%M") if context.time else None,
+        "fasting": context.fasting,
+        "hours_since_last_dose": {
+            since.medication: None if since.hours is None else round(since.hours, 1)
+            for since in context.since_doses
+        },
+        "notes": [
+            {"note": note.key, "text": note.text, "source": note.source} for note in context.notes
+        ],
     }
 
 
@@ -232,7 +446,24 @@ def _derived_json(view: DrawView) -> dict[str, float | None]:
         keys = ("total_sperm_count", "tmsc", "tmsc_progressive")
     else:
         return {}
-    return {key: _round(view.derived[key].value) if key in view.derived else None for key in keys}
+    shown = {key: _round(view.derived[key].value) if key in view.derived else None for key in keys}
+    if view.kind == "labs":
+        # docs/clinical.md §3: JSON always carries the canonical (US) ratio, never rounded
+        # across its threshold.
+        ratio = view.t_e_canonical
+        shown["t_e_ratio"] = None if ratio is None else ratio_shown(ratio)
+    return shown
+
+
+def ratio_shown(ratio: Derived) -> float | None:
+    """A ratio rounded for display, never across its reference (9.997 stays 9.997)."""
+    if ratio.value is None:
+        return None
+    shown = _round(ratio.value)
+    assert shown is not None
+    if ratio.reference is not None and (shown < ratio.reference) != (ratio.value < ratio.reference):
+        return round_beside(ratio.value, ratio.reference, significant=4)
+    return shown
 
 
 def regimen_json(regimen: Regimen) -> dict[str, object]:

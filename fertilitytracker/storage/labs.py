@@ -15,21 +15,42 @@ class LabRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def draw_id_for(self, day: date, draw_time: time | None = None) -> DrawId:
-        """The id of the draw on `day`, created when there is none yet."""
-        rows = list(self._db.query("SELECT id, time FROM draws WHERE date = ?", [day.isoformat()]))
+    def draw_id_for(
+        self, day: date, draw_time: time | None = None, fasting: bool | None = None
+    ) -> DrawId:
+        """The id of the draw on `day`, created when there is none yet.
+
+        A time or fasting given for a draw that has none yet is recorded; one already
+        recorded is kept (results added later to the draw do not overwrite it).
+        """
+        rows = list(
+            self._db.query("SELECT id, time, fasting FROM draws WHERE date = ?", [day.isoformat()])
+        )
         if rows:
             if draw_time is not None and rows[0]["time"] is None:
                 self._db.execute(
                     "UPDATE draws SET time = ? WHERE id = ?",
                     [draw_time.strftime("%H:%M"), rows[0]["id"]],
                 )
+            if fasting is not None and rows[0]["fasting"] is None:
+                self.set_fasting(DrawId(rows[0]["id"]), fasting)
             return DrawId(rows[0]["id"])
         cursor = self._db.execute(
-            "INSERT INTO draws (date, time) VALUES (?, ?)",
-            [day.isoformat(), draw_time.strftime("%H:%M") if draw_time else None],
+            "INSERT INTO draws (date, time, fasting) VALUES (?, ?, ?)",
+            [
+                day.isoformat(),
+                draw_time.strftime("%H:%M") if draw_time else None,
+                None if fasting is None else int(fasting),
+            ],
         )
         return DrawId(int(cursor.lastrowid or 0))
+
+    def set_fasting(self, draw_id: DrawId, fasting: bool | None) -> None:
+        """Record whether the patient had fasted before the draw (None: not recorded)."""
+        self._db.execute(
+            "UPDATE draws SET fasting = ? WHERE id = ?",
+            [None if fasting is None else int(fasting), draw_id],
+        )
 
     def existing_analytes(self, day: date) -> set[str]:
         return {
@@ -87,6 +108,7 @@ class LabRepository:
                 id=DrawId(row["id"]),
                 date=date.fromisoformat(row["date"]),
                 time=time.fromisoformat(row["time"]) if row["time"] else None,
+                fasting=None if row["fasting"] is None else bool(row["fasting"]),
                 results=tuple(results.get(row["id"], ())),
             )
             for row in self._db.query("SELECT * FROM draws ORDER BY date")

@@ -119,6 +119,12 @@ def m0001_initial(db: Database) -> None:
     db.execute("CREATE INDEX idx_symptoms_date ON symptoms(date)")
 
 
+@migrations(name="0002_draw_fasting")
+def m0002_draw_fasting(db: Database) -> None:
+    """Whether the patient had fasted before a draw: 1 yes, 0 no, NULL not recorded."""
+    db.execute("ALTER TABLE draws ADD COLUMN fasting INTEGER CHECK (fasting IN (0, 1))")
+
+
 def known_migration_names() -> set[str]:
     """Names of every migration this build knows."""
     return {migration.name for migration in migrations._migrations}

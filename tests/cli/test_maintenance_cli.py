@@ -59,7 +59,7 @@ def test_check_reports_a_healthy_journal_in_words(journal_path: Path, capsys) ->
     assert f"Journal: {journal_path}" in out
     assert "Integrity: no problem found" in out
     assert "Links: every record points to an existing one" in out
-    assert "Schema: 0001_initial (current for this version" in out
+    assert "Schema: 0002_draw_fasting (current for this version" in out
     assert "1 blood draw (1 result)" in out
     assert "1 symptom," in out
     assert "the newest good one is" in out  # the daily backup taken when the journal reopened

@@ -71,14 +71,16 @@ def test_results_on_the_same_date_join_one_draw(cli: CliRunner) -> None:
     assert draws[0]["derived"]["t_e_ratio"] == pytest.approx(15.0)
 
 
-def test_si_units_report_si_values_and_the_si_ratio(cli: CliRunner) -> None:
+def test_si_units_report_si_values_and_the_canonical_ratio_in_json(cli: CliRunner) -> None:
     cli("lab", "2026-01-05", "total_testosterone", "450", "ng/dL", "estradiol", "30", "pg/mL")
     draw = cli("labs", "--json", "--units", "si").json()[0]
     testosterone = next(r for r in draw["results"] if r["analyte"] == "total_testosterone")
     assert testosterone["unit"] == "nmol/L"
     assert testosterone["value"] == pytest.approx(15.6, abs=0.01)
-    # nmol/L ÷ pmol/L: a number near 0.14, never to be compared with 10
-    assert draw["derived"]["t_e_ratio"] == pytest.approx(450 / 28.842 / (30 * 3.67134), rel=1e-3)
+    # docs/clinical.md §3: JSON always carries the canonical (US) ratio, whatever the units.
+    assert draw["derived"]["t_e_ratio"] == pytest.approx(15.0)
+    # The text shows the SI ratio (nmol/L ÷ pmol/L), near 0.14 and never compared with 10.
+    assert "0.142 nmol/L per pmol/L" in cli("labs", "--units", "si").out
 
 
 def test_below_detection_keeps_its_comparator_and_feeds_no_ratio(cli: CliRunner) -> None:

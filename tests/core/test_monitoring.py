@@ -374,7 +374,8 @@ def test_rule_1_same_day_switch_reads_as_the_start() -> None:
         draws=(panel("2026-01-25"),),
     )
     hormone = only(due_tests(history, d("2026-03-02")), "hormone_panel")
-    assert hormone.reason == "anastrozole started 2026-03-01"
+    # The start reads first; the stop of the same day is named too.
+    assert hormone.reason == "anastrozole started 2026-03-01; letrozole stopped 2026-03-01"
 
 
 def test_rule_1_ignores_events_after_today() -> None:
@@ -735,9 +736,67 @@ def test_rule_5_overlapping_inhibitors_count_each_day_once() -> None:
     assert only(due_tests(history, d("2026-03-05")), "dexa").opens == d("2027-01-05")
 
 
-def test_rule_5_no_window_when_the_recorded_stop_ends_exposure_short() -> None:
-    history = History(regimens=(anastrozole("2026-01-05", stop="2026-06-01"),))
-    assert "dexa" not in kinds(due_tests(history, d("2026-03-01")))
+def test_rule_5_a_stop_dated_after_today_is_a_plan_and_exposure_keeps_projecting() -> None:
+    # docs/clinical.md §6: until that day the regimen counts as active and open-ended.
+    planned = History(regimens=(anastrozole("2026-01-05", stop="2026-06-01"),))
+    dexa = only(due_tests(planned, d("2026-03-01")), "dexa")
+    assert dexa.opens == d("2027-01-05")
+    assert dexa.rule == "dexa_after_exposure"
+    # Once the stop has come, the regimen is no longer active: no window.
+    assert "dexa" not in kinds(due_tests(planned, d("2026-06-01")))
+
+
+def test_rule_5_a_dexa_t_score_entered_as_a_lab_result_is_a_scan() -> None:
+    # docs/clinical.md §6: one scan whichever way it came in (`lab dexa_t_score`, LOINC 38267-1).
+    history = History(
+        regimens=(anastrozole("2026-01-05"),),
+        draws=(draw("2027-02-01", "dexa_t_score"),),
+    )
+    dexa = only(due_tests(history, d("2027-03-01")), "dexa")
+    assert (dexa.opens, dexa.rule) == (d("2028-02-01"), "dexa_after_scan")
+    assert dexa.reason == "on anastrozole: repeat after the DEXA of 2027-02-01"
+
+
+def test_rule_1_the_same_dose_in_another_unit_is_no_change() -> None:
+    # 0.5 mg → 500 mcg on the same schedule (docs/clinical.md §6): no new panel window.
+    same = Regimen(
+        "anastrozole",
+        "aromatase_inhibitor",
+        (
+            RegimenStep(d("2026-01-05"), 0.5, "mg", "daily"),
+            RegimenStep(d("2026-03-01"), 500, "mcg", "daily"),
+        ),
+    )
+    history = History(regimens=(same,), draws=(panel("2026-01-25"),))
+    assert [e.kind for e in medication_events((same,), HORMONE_CLASSES, d("2026-04-01"))] == [
+        "started"
+    ]
+    hormone = only(due_tests(history, d("2026-03-05")), "hormone_panel")
+    assert hormone.rule == "hormone_panel_on_therapy"
+    changed = Regimen(
+        same.name,
+        same.med_class,
+        (same.steps[0], RegimenStep(d("2026-03-01"), 250, "mcg", "daily")),
+    )
+    history = History(regimens=(changed,), draws=(panel("2026-01-25"),))
+    assert only(due_tests(history, d("2026-03-05")), "hormone_panel").rule == (
+        "hormone_panel_after_change"
+    )
+
+
+def test_rule_1_several_changes_on_one_day_are_all_named() -> None:
+    history = History(
+        regimens=(
+            anastrozole("2026-01-05", ("2026-03-01", 0.5, "daily")),
+            clomiphene("2026-03-01"),
+            regimen("letrozole", "aromatase_inhibitor", "2026-01-05", stop="2026-03-01", dose=2.5),
+        ),
+        draws=(panel("2026-01-25"),),
+    )
+    reason = only(due_tests(history, d("2026-03-02")), "hormone_panel").reason
+    assert "clomiphene started 2026-03-01" in reason
+    assert "anastrozole changed to 0.5 mg daily on 2026-03-01" in reason
+    assert "letrozole stopped 2026-03-01" in reason
 
 
 def test_rule_5_not_once_the_inhibitor_is_stopped() -> None:

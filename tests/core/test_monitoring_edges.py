@@ -169,7 +169,9 @@ def test_same_day_switch_counts_exposure_as_one_uninterrupted_course() -> None:
 
 def test_same_day_switch_on_the_switch_day_itself() -> None:
     tests = due_tests(_switch(), d("2026-03-01"))
-    assert only(tests, "hormone_panel").reason == "anastrozole started 2026-03-01"
+    assert only(tests, "hormone_panel").reason == (
+        "anastrozole started 2026-03-01; letrozole stopped 2026-03-01"
+    )
     assert only(tests, "lipid_panel").opens == d("2026-01-05")
     assert "on anastrozole" not in only(tests, "dexa").reason  # exposure rule, not a repeat
 

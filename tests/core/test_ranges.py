@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,10 +13,7 @@ from fertilitytracker.core.ranges import (
     default_range,
     dexa_band,
     dexa_band_label,
-    estradiol_over_suppressed,
-    flag_result,
     flag_value,
-    range_in_force,
     semen_lower_limit,
 )
 from fertilitytracker.core.records import Comparator, LabResult, TargetRange
@@ -67,15 +62,16 @@ def test_open_ends_never_flag() -> None:
     [
         ("<", 5, "low"),  # every value below 5 is below 10
         ("<", 10, "low"),  # below 10 is below the low bound
-        ("<", 10.5, "in_range"),  # could be 10.2: not certain
-        ("<", 50, "in_range"),  # never "high": nothing says it is above anything
+        # docs/clinical.md §1 "Censored values": neither certain low nor wholly inside.
+        ("<", 10.5, "indeterminate"),  # could be 10.2 or 2
+        ("<", 50, "indeterminate"),  # never "high": nothing says it is above anything
         ("<=", 9.9, "low"),
-        ("<=", 10, "in_range"),  # could equal 10, which is in range
-        ("<=", 50, "in_range"),
+        ("<=", 10, "indeterminate"),  # could equal 10, or be 3
+        ("<=", 50, "indeterminate"),
         (">", 42, "high"),  # above 42
-        (">", 41, "in_range"),
-        (">", 1, "in_range"),  # never "low"
-        (">=", 42, "in_range"),  # could equal 42
+        (">", 41, "indeterminate"),
+        (">", 1, "indeterminate"),  # never "low"
+        (">=", 42, "indeterminate"),  # could equal 42, or be 60
         (">=", 42.1, "high"),
     ],
 )
@@ -84,8 +80,12 @@ def test_comparators(comparator: Comparator, value: float, expected: str) -> Non
 
 
 def test_comparators_with_open_ends() -> None:
+    # In range only when the whole interval the limit allows lies inside the range.
     assert flag_value(5, "<", None, 42) == "in_range"
+    assert flag_value(0.1, "<", None, 4.0) == "in_range"  # PSA <0.1, high 4
+    assert flag_value(50, "<", None, 42) == "indeterminate"
     assert flag_value(1500, ">", 10, None) == "in_range"
+    assert flag_value(5, ">", 10, None) == "indeterminate"
 
 
 @given(
@@ -145,100 +145,6 @@ def test_default_range_semen_uses_who_edition() -> None:
     with pytest.raises(InputError) as caught:
         default_range("semen_volume", "1999")
     assert caught.value.field == "edition"
-
-
-def test_range_in_force_lab_wins() -> None:
-    clinician = TargetRange("estradiol", 20, 30, "Dr X", date(2026, 1, 1))
-    r = result("estradiol", 15, lab_low=11, lab_high=None)
-    target, origin = range_in_force(r, [clinician])
-    assert origin == "lab"
-    assert (target.low, target.high) == (11, None)
-    assert flag_result(r, [clinician]) == "in_range"
-
-
-def test_range_in_force_latest_clinician_target() -> None:
-    older = TargetRange("estradiol", 20, 30, "Dr A", date(2026, 1, 1))
-    newer = TargetRange("estradiol", 15, 35, "Dr B", date(2026, 3, 1))
-    same_day_later = TargetRange("estradiol", 12, 40, "Dr C", date(2026, 3, 1))
-    other = TargetRange("total_testosterone", 500, 900, "Dr A", date(2026, 6, 1))
-    r = result("estradiol", 14)
-    assert range_in_force(r, [newer, older, other]) == (newer, "clinician")
-    assert range_in_force(r, [older, newer, same_day_later]) == (same_day_later, "clinician")
-    assert range_in_force(r, [same_day_later, newer]) == (newer, "clinician")
-    assert flag_result(r, [older, newer]) == "low"
-
-
-def test_range_in_force_undated_targets_are_oldest() -> None:
-    undated = TargetRange("estradiol", 20, 30, "Dr A")
-    dated = TargetRange("estradiol", 15, 35, "Dr B", date(2020, 1, 1))
-    assert range_in_force(result("estradiol", 1), [dated, undated])[0] is dated
-    undated_2 = TargetRange("estradiol", 5, 50, "Dr C")
-    assert range_in_force(result("estradiol", 1), [undated, undated_2])[0] is undated_2
-
-
-def test_range_in_force_on_date_ignores_later_targets() -> None:
-    target = TargetRange("estradiol", 20, 30, "Dr A", date(2026, 6, 1))
-    r = result("estradiol", 15)
-    assert range_in_force(r, [target], on_date=date(2026, 5, 31))[1] == "default"
-    assert range_in_force(r, [target], on_date=date(2026, 6, 1))[1] == "clinician"
-    assert range_in_force(r, [target])[1] == "clinician"
-
-
-def test_range_in_force_default() -> None:
-    target, origin = range_in_force(result("total_testosterone", 250), [])
-    assert origin == "default"
-    assert (target.low, target.high) == (300, 1080)
-    assert flag_result(result("total_testosterone", 250), []) == "low"
-    assert flag_result(result("hematocrit", 50), []) == "in_range"
-    assert flag_result(result("hematocrit", 50.1), []) == "high"
-    assert flag_result(result("total_cholesterol", 200), []) == "in_range"
-    assert flag_result(result("hdl", 40), []) == "in_range"
-    assert flag_result(result("hdl", 39), []) == "low"
-    assert flag_result(result("dexa_t_score", -1.0), []) == "in_range"
-    assert flag_result(result("dexa_t_score", -1.1), []) == "low"
-
-
-def test_flag_result_censored_estradiol() -> None:
-    assert flag_result(result("estradiol", 5, "<"), []) == "low"
-    assert flag_result(result("estradiol", 20, "<"), []) == "in_range"
-
-
-# --- estradiol floor (docs/clinical.md §4) ----------------------------------------------------
-
-
-def test_over_suppressed_only_while_inhibitor_active() -> None:
-    low = result("estradiol", 8)
-    assert estradiol_over_suppressed(low, [], ai_active=True)
-    assert not estradiol_over_suppressed(low, [], ai_active=False)
-
-
-def test_over_suppressed_floor_is_inclusive_low_bound() -> None:
-    assert not estradiol_over_suppressed(result("estradiol", 10), [], True)
-    assert estradiol_over_suppressed(result("estradiol", 9.99), [], True)
-    assert not estradiol_over_suppressed(result("estradiol", 60), [], True)  # high is not this
-
-
-def test_over_suppressed_censored() -> None:
-    assert estradiol_over_suppressed(result("estradiol", 5, "<"), [], True)
-    assert estradiol_over_suppressed(result("estradiol", 10, "<"), [], True)  # X at the floor
-    assert not estradiol_over_suppressed(result("estradiol", 12, "<"), [], True)
-    assert not estradiol_over_suppressed(result("estradiol", 10, "<="), [], True)
-    assert not estradiol_over_suppressed(result("estradiol", 2, ">"), [], True)
-
-
-def test_over_suppressed_follows_range_in_force() -> None:
-    floor_15 = TargetRange("estradiol", 15, 40, "Dr A", date(2026, 1, 1))
-    assert estradiol_over_suppressed(result("estradiol", 12), [floor_15], True)
-    no_floor = TargetRange("estradiol", None, 40, "Dr A", date(2026, 1, 1))
-    assert not estradiol_over_suppressed(result("estradiol", 2), [no_floor], True)
-    lab = result("estradiol", 12, lab_low=11.0)
-    assert not estradiol_over_suppressed(lab, [floor_15], True)
-
-
-def test_over_suppressed_needs_estradiol() -> None:
-    with pytest.raises(InputError) as caught:
-        estradiol_over_suppressed(result("total_testosterone", 100), [], True)
-    assert caught.value.field == "analyte"
 
 
 # --- WHO semen limits --------------------------------------------------------------------

@@ -288,3 +288,62 @@ def test_parse_lab_result_dexa_without_unit() -> None:
 )
 def test_parse_lab_result_refuses(args: tuple[str, str, str], field: str) -> None:
     assert refused(parse_lab_result, *args).field == field
+
+
+# --- one builder per record kind -------------------------------------------------------------
+
+
+def test_a_refused_lab_result_names_field_and_analyte_as_data() -> None:
+    from fertilitytracker.core.validation import parse_lab_result
+
+    with pytest.raises(InputError) as caught:
+        parse_lab_result("estradiol", "30", "pg/dL")
+    error = caught.value
+    assert (error.field, error.analyte) == ("unit", "estradiol")
+    assert error.where == "estradiol unit"
+    assert str(error).startswith("estradiol unit: ")
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda b: b.build_semen(date(2026, 1, 1), "", "20"), "volume"),
+        (lambda b: b.build_semen(date(2026, 1, 1), "3", "20", "40", "50"), "progressive"),
+        (lambda b: b.build_dexa(date(2026, 1, 1), "11"), "t-score"),
+        (lambda b: b.build_dexa(date(2026, 1, 1), "-1", "knee"), "site"),
+        (lambda b: b.build_dexa(date(2026, 1, 1), "-1", None, "4"), "bmd"),
+        (lambda b: b.build_symptom(date(2026, 1, 1), " ", 3), "name"),
+        (lambda b: b.build_symptom(date(2026, 1, 1), "fatigue", "11"), "severity"),
+        (lambda b: b.build_symptom(date(2026, 1, 1), "fatigue", 3, "x" * 2001), "note"),
+    ],
+)
+def test_each_builder_refuses_naming_the_field(build, field: str) -> None:  # type: ignore[no-untyped-def]
+    from fertilitytracker.core import validation
+
+    with pytest.raises(InputError) as caught:
+        build(validation)
+    assert caught.value.field == field
+    assert caught.value.analyte is None
+
+
+def test_the_dose_builder_defaults_to_the_regimen_dose_and_checks_units() -> None:
+    from datetime import datetime
+
+    from fertilitytracker.core.medications import lookup_medication
+    from fertilitytracker.core.records import Regimen, RegimenStep
+    from fertilitytracker.core.validation import build_dose
+
+    regimen = Regimen(
+        "anastrozole", "aromatase_inhibitor", (RegimenStep(date(2026, 1, 5), 1, "mg", "daily"),)
+    )
+    medication = lookup_medication("anastrozole")
+    taken = build_dose(regimen, medication, datetime(2026, 1, 6, 9, 0, 30), "taken")
+    assert (taken.dose, taken.unit, taken.at.second) == (1, "mg", 0)
+    skipped = build_dose(regimen, medication, datetime(2026, 1, 6, 9), "skipped")
+    assert skipped.dose is None
+    with pytest.raises(InputError) as caught:
+        build_dose(regimen, medication, datetime(2026, 1, 6, 9), "taken", "1", "IU")
+    assert caught.value.field == "unit"
+    with pytest.raises(InputError) as caught:
+        build_dose(regimen, medication, datetime(2026, 1, 4, 9), "taken")
+    assert caught.value.field == "at"

@@ -46,6 +46,30 @@ def readings(journal: Journal) -> list[dict[str, object]]:
     return [draw_view_json(view) for view in all_draw_views(journal.history())]
 
 
+def without_state(draws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Readings without each estradiol's `over_suppression` (it depends on the regimens)."""
+    return [
+        {
+            **draw,
+            "results": [
+                {key: value for key, value in result.items() if key != "over_suppression"}
+                for result in draw["results"]
+            ],
+        }
+        for draw in draws
+    ]
+
+
+def without_dose_hours(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`labs --json` without the hours since each dose, which only medications can give."""
+    return [
+        {**draw, "context": {**draw["context"], "hours_since_last_dose": None}}
+        if "context" in draw
+        else draw
+        for draw in readings
+    ]
+
+
 def _without_ids(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: _without_ids(getattr(value, f.name)) for f in dataclasses.fields(value)}

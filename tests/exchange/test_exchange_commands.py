@@ -12,6 +12,8 @@ import pytest
 
 from fertilitytracker.cli import run
 
+from .conftest import without_dose_hours, without_state
+
 
 @dataclass
 class Outcome:
@@ -63,7 +65,16 @@ def test_every_format_round_trips_through_the_command_line(cli, tmp_path: Path) 
         db = f"{format}.sqlite3"
         first = cli("import", str(out), "--format", format, db=db)
         assert first.code == 0, first.err
-        assert json.loads(cli("labs", "--json", db=db).out) == original
+        imported = json.loads(cli("labs", "--json", db=db).out)
+        if format == "fhir":
+            # Medications go out as FHIR but are not read back (docs/clinical.md §7): the hours
+            # since each dose (a draw's context) and the estradiol state, which needs the
+            # inhibitor, cannot come back either.
+            imported = without_state(without_dose_hours(imported))
+            expected = without_state(without_dose_hours(original))
+        else:
+            expected = original
+        assert imported == expected
         again = cli("import", str(out), "--format", format, db=db)
         assert again.out.startswith("0 new, ")
 

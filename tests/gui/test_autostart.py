@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shlex
 import stat
+import sys
 from configparser import ConfigParser
 from pathlib import Path
 
 import pytest
 
+from fertilitytracker import APP_ID
 from fertilitytracker.gui import autostart
 
 pytestmark = pytest.mark.gui
@@ -35,7 +37,7 @@ def test_enable_writes_a_private_entry_that_starts_minimised(tmp_path: Path) -> 
     journal = tmp_path / "my journal.sqlite3"
     folder = tmp_path / "autostart"
     path = autostart.enable(journal=journal, directory=folder, executable="/opt/py/bin/python")
-    assert path == folder / "fertilitytracker.desktop"
+    assert path == folder / f"{APP_ID}.desktop"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     entry = read_entry(path)
     assert entry["Type"] == "Application"
@@ -49,7 +51,7 @@ def test_enable_writes_a_private_entry_that_starts_minimised(tmp_path: Path) -> 
         "--minimized",
     ]  # fmt: skip
     assert autostart.is_enabled(folder)
-    assert [p.name for p in folder.iterdir()] == ["fertilitytracker.desktop"]  # no temporary
+    assert [p.name for p in folder.iterdir()] == [f"{APP_ID}.desktop"]  # no temporary
 
 
 def test_disable_removes_it_and_is_idempotent(tmp_path: Path) -> None:
@@ -91,12 +93,49 @@ def test_supported_platforms(platform: str, supported: bool) -> None:
 def test_the_shipped_desktop_entry_is_well_formed() -> None:
     from importlib.resources import files
 
-    text = files("fertilitytracker.resources").joinpath("fertilitytracker.desktop").read_text()
+    text = files("fertilitytracker.resources").joinpath(f"{APP_ID}.desktop").read_text()
     parser = ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(text)
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
     assert entry["Exec"] == "fertilitytracker"
-    assert entry["Icon"] == "fertilitytracker"
+    assert entry["Icon"] == APP_ID
     assert entry["Categories"].endswith(";")
+
+
+@pytest.fixture
+def frozen_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run as the bundle installed by install.sh would: frozen, its binary under ~/.local/opt."""
+    home = tmp_path / "home"
+    binary = home / ".local" / "opt" / "fertilitytracker" / "fertilitytracker"
+    binary.parent.mkdir(parents=True)
+    binary.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(binary))
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def test_from_the_installed_bundle_login_runs_the_installed_launcher(
+    frozen_bundle: Path, tmp_path: Path
+) -> None:
+    launcher = frozen_bundle / ".local" / "bin" / "fertilitytracker"
+    launcher.parent.mkdir(parents=True)
+    launcher.symlink_to(sys.executable)
+    path = autostart.enable(journal=tmp_path / "j.sqlite3", directory=tmp_path / "autostart")
+    assert shlex.split(read_entry(path)["Exec"]) == [
+        str(launcher), "--db", str((tmp_path / "j.sqlite3").resolve()), "--minimized",
+    ]  # fmt: skip
+
+
+def test_from_a_bundle_not_installed_login_runs_its_own_binary(frozen_bundle: Path) -> None:
+    # No launcher, or one that leads to another copy of the app: the running binary itself.
+    assert autostart.autostart_command() == [sys.executable, "--minimized"]
+    launcher = frozen_bundle / ".local" / "bin" / "fertilitytracker"
+    launcher.parent.mkdir(parents=True)
+    other = frozen_bundle / "elsewhere" / "fertilitytracker"
+    other.parent.mkdir()
+    other.write_text("#!/bin/sh\n")
+    launcher.symlink_to(other)
+    assert autostart.autostart_command() == [sys.executable, "--minimized"]

@@ -72,19 +72,19 @@ def test_keeping_the_unit_saves_the_value_as_typed_and_cancel_saves_nothing(
     qtbot, screen: LabsScreen, journal: Journal
 ) -> None:
     form = screen.draw_form
-    type_row(qtbot, form.rows[0], "hematocrit", "0.45", "%")
+    type_row(qtbot, form.rows[0], "estradiol", "30", "ng/dL")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     question = asked(qtbot, form)
     with qtbot.waitSignal(question.finished):
         question.cancel_button.click()
     assert saved_results(journal) == []
-    assert form.rows[0].value_edit.text() == "0.45"  # the form keeps what was typed
+    assert form.rows[0].value_edit.text() == "30"  # the form keeps what was typed
 
     form.question = None
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    asked(qtbot, form).choose("Keep 0.45 %")
+    asked(qtbot, form).choose("Keep 30 ng/dL")
     qtbot.waitUntil(lambda: bool(saved_results(journal)))
-    assert saved_results(journal) == [("hematocrit", 0.45, "%")]
+    assert saved_results(journal) == [("estradiol", 30.0, "ng/dL")]
 
 
 def test_a_usual_value_is_saved_without_a_question(

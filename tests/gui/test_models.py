@@ -18,7 +18,7 @@ pytestmark = pytest.mark.gui
 
 def draws_model(journal: Journal, system: str = "us") -> DrawsTableModel:
     history = journal.history()
-    views = [lab_draw_view(draw, history.targets, system) for draw in history.draws]  # type: ignore[arg-type]
+    views = [lab_draw_view(draw, history, system) for draw in history.draws]  # type: ignore[arg-type]
     return DrawsTableModel(views, system)  # type: ignore[arg-type]
 
 
@@ -38,14 +38,14 @@ def test_draws_model_reset_keeps_it_valid(qtmodeltester, demo_journal: Journal) 
     model = draws_model(demo_journal)
     qtmodeltester.check(model)
     history = demo_journal.history()
-    model.set_draws([lab_draw_view(history.draws[0], history.targets, "si")], "si")
+    model.set_draws([lab_draw_view(history.draws[0], history, "si")], "si")
     assert model.rowCount() == 1
     assert "nmol/L" in model.headerData(1, Qt.Orientation.Horizontal)
 
 
 def test_results_model(qtmodeltester, demo_journal: Journal) -> None:
     history = demo_journal.history()
-    view = lab_draw_view(history.draws[0], history.targets, "us")
+    view = lab_draw_view(history.draws[0], history, "us")
     model = ResultsTableModel(view.results)
     assert model.rowCount() == len(history.draws[0].results)
     qtmodeltester.check(model)

@@ -291,7 +291,7 @@ def test_export_cancelled_writes_nothing_and_failure_says_why(
 def test_start_at_login_writes_and_removes_the_autostart_entry(
     qtbot, screen: RemindersScreen, ctx: AppContext, _private_autostart: Path
 ) -> None:
-    entry = _private_autostart / "autostart" / "fertilitytracker.desktop"
+    entry = _private_autostart / "autostart" / autostart.ENTRY_NAME
     assert not screen.autostart_box.isChecked()
     screen.autostart_box.setFocus()
     qtbot.keyClick(screen.autostart_box, Qt.Key.Key_Space)

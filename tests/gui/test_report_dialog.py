@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,9 @@ def test_export_report_from_the_file_menu_writes_the_pdf(
     dialog.units.setCurrentIndex(dialog.units.findData("si"))
     with qtbot.waitSignal(dialog.exported, timeout=60_000):
         dialog.export_button.click()
+    # From Python, the child is this interpreter running the package.
+    assert dialog.process.program() == sys.executable
+    assert dialog.process.arguments()[:2] == ["-m", "fertilitytracker"]
     assert "pages" in dialog.message.text()
     assert window.statusBar().currentMessage().startswith("Report saved to")
     reader = PdfReader(target)
@@ -90,3 +95,27 @@ def test_the_dialog_asks_the_name_remembers_the_folder_and_offers_to_open_the_pd
     qtbot.addWidget(again)
     assert not again.asks_name  # a name is set now
     assert Path(again.path.text()).parent == folder  # the folder of the last report
+
+
+def test_in_the_bundle_the_report_is_written_by_the_bundles_own_binary(
+    qtbot, demo_context: AppContext, tmp_path: Path, monkeypatch
+) -> None:
+    # Frozen, sys.executable is the bundle's `fertilitytracker` binary, which knows no `-m`:
+    # a stand-in that runs the command line exactly as that binary does.
+    binary = tmp_path / "bundle" / "fertilitytracker"
+    binary.parent.mkdir()
+    binary.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m fertilitytracker "$@"\n')
+    binary.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(binary))
+    dialog = ReportDialog(demo_context)
+    qtbot.addWidget(dialog)
+    target = tmp_path / "report.pdf"
+    dialog.path.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.export_button.click()
+    assert dialog.process.program() == str(binary)
+    assert dialog.process.arguments()[:3] == ["--db", str(demo_context.journal.path), "report"]
+    assert "-m" not in dialog.process.arguments()
+    assert len(PdfReader(target).pages) >= 1
+    assert "pages" in dialog.message.text()

@@ -258,3 +258,15 @@ def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
         ("estradiol", "50", "pg/mL"),
     )
     assert label(screen.latest_box, "T/E ratio flag").text() == "0.0944 or above"
+
+
+def test_a_censored_estradiol_above_the_floor_cannot_tell(screen: TodayScreen, context) -> None:
+    """docs/clinical.md §4 "cannot tell": a caution of its own, never silence."""
+    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 5, 1))
+    draw(context, date(2026, 5, 25), ("estradiol", "<20", "pg/mL"))
+    assert screen.warning_banner.isVisible()
+    text = screen.warning_banner.text()
+    assert "over-suppression cannot be ruled out" in text
+    assert "A sensitive (LC-MS/MS) estradiol assay can tell" in text
+    assert "(&lt;20 pg/mL on 2026-05-25)" in text
+    assert label(screen.latest_box, "Estradiol flag").text() == "◆ cannot tell"

@@ -54,7 +54,7 @@ def test_page_one_is_the_summary(report: Pdf) -> None:
     ):
         assert expected in first
     # The most prominent warning, in words a black-and-white print keeps.
-    assert "▼ Estradiol below target range while on anastrozole" in first
+    assert "▼ Estradiol below the floor while on anastrozole" in first
     assert "Latest estradiol 8 pg/mL on 2025-03-20" in first
     # Latest testosterone with its change from baseline.
     assert "520 ng/dL" in first

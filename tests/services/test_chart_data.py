@@ -277,7 +277,7 @@ def test_hover_text_has_date_value_flag_and_change(data: ChartData) -> None:
     series = data.plot("estradiol").series[0]
     text = hover_text(data, series, series.points[1])
     assert text.startswith("2026-02-20 · Estradiol: <8 pg/mL · ▼ below target range")
-    assert "below target range while an aromatase inhibitor is active" in text
+    assert "below the floor of 10 pg/mL while an aromatase inhibitor (anastrozole)" in text
     assert "41 days after anastrozole started at 1 mg every other day on 2026-01-10" in text
     semen = data.plot("sperm_concentration").series[0]
     assert "▼ below WHO lower reference limit" in hover_text(data, semen, semen.points[1])

@@ -725,7 +725,8 @@ class ChartPlot:
         hollow = pg.mkBrush(theme.background)
         outline = pg.mkPen(theme.background, width=1)
         for point in series.points:
-            out = point.flag in ("low", "high")
+            # A warning colour for a flag and for an estradiol state (§4), decided by the core.
+            out = point.flag in ("low", "high") or point.estradiol_state is not None
             symbols.append(_symbol_for(point, base_symbol))
             if point.censored:
                 # Open marker: the value is a detection limit, not a measurement.
@@ -734,7 +735,9 @@ class ChartPlot:
             else:
                 brushes.append(warning_fill if out else fill)
                 pens.append(outline)
-            sizes.append(OVER_SUPPRESSED_SIZE_PX if point.over_suppressed else SYMBOL_SIZE_PX)
+            sizes.append(
+                OVER_SUPPRESSED_SIZE_PX if point.estradiol_state is not None else SYMBOL_SIZE_PX
+            )
         scatter.setData(x=xs, y=ys, symbol=symbols, brush=brushes, pen=pens, size=sizes)
         # The legend sample shows the series' own symbol and colour.
         scatter.opts.update(symbol=base_symbol, brush=fill, pen=outline, size=SYMBOL_SIZE_PX)

@@ -95,7 +95,7 @@ def _apply_in_own_connection(journal_path: Path, plan: ImportPlan) -> Change:
 
 def _reason(error: object) -> str:
     if isinstance(error, InputError):
-        return f"{error.field}: {error.reason}"
+        return f"{error.where}: {error.reason}"
     return f"{type(error).__name__}: {error}"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fertilitytracker import own_command
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.services.settings import get_setting, set_setting
@@ -151,8 +151,9 @@ class ReportDialog(QDialog):
         A process rather than a thread: reportlab imports modules while it builds, and imports
         in a worker thread race with PySide's import hook (a segfault seen in the test suite).
         The command validates everything and leaves no partial file, exactly as from a shell.
+        In the bundle the child is the bundle's own binary (`own_command`), not a Python.
         """
-        arguments = ["-m", "fertilitytracker", "--db", str(self._context.journal.path), "report"]
+        arguments = ["--db", str(self._context.journal.path), "report"]
         arguments += [self.path.text().strip(), "--json"]
         arguments += ["--units", str(self.units.currentData())]
         arguments += ["--page-size", self.page_size.currentText()]
@@ -173,7 +174,8 @@ class ReportDialog(QDialog):
         self.process = QProcess(self)
         self.process.finished.connect(self._finished)
         self.process.errorOccurred.connect(self._process_error)
-        self.process.start(sys.executable, arguments)
+        program, *program_arguments = own_command(arguments)
+        self.process.start(program, program_arguments)
 
     def _finished(self, exit_code: int, _status: QProcess.ExitStatus) -> None:
         self.export_button.setEnabled(True)

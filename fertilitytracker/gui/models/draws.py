@@ -19,13 +19,26 @@ from fertilitytracker.gui.models.base import (
     RowTableModel,
     cell_role,
 )
-from fertilitytracker.services.formatting import MISSING_TEXT, format_number
-from fertilitytracker.services.views import DrawView, ResultView
+from fertilitytracker.services.formatting import MISSING_TEXT, format_beside, format_number
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+    estradiol_caution,
+    flag_words,
+    value_text,
+)
 
 # --- presentation helpers shared with the semen model ---------------------------------------
 
-FLAG_SYMBOLS = {"low": "▼", "high": "▲"}
-FLAG_WORDS = {"low": "▼ low", "high": "▲ high", "in_range": "in range"}
+FLAG_SYMBOLS = {"low": "▼", "high": "▲", "indeterminate": "◆"}
+FLAG_WORDS = {
+    "low": "▼ low",
+    "high": "▲ high",
+    "in_range": "in range",
+    "indeterminate": "◆ cannot tell",
+}
+# docs/clinical.md §4: the estradiol state of a result, as the core decided it.
+STATE_SYMBOL = "⚠"
 
 
 def format_range(low: float | None, high: float | None, unit: str) -> str:
@@ -76,15 +89,27 @@ def range_description(result: ResultView) -> str:
 
 
 def range_origin(result: ResultView) -> str:
-    """Where the range in force comes from: "lab", "clinician" or "default: <source>"."""
+    """Where the range in force comes from: "lab", "clinician" or "default: <source>".
+
+    A one-sided range completed from the next rule down names both (docs/clinical.md §1).
+    """
+    low, high = result.low_source, result.high_source
+    if low is not None and high is not None and low != high:
+        return f"low end {_origin_word(result, low)}, high end {_origin_word(result, high)}"
     if result.range_source == "default":
         return f"default ({get_analyte(result.analyte).range_source})"
     return RANGE_ORIGIN_WORDS.get(result.range_source, result.range_source)
 
 
+def _origin_word(result: ResultView, origin: str) -> str:
+    if origin == "default":
+        return f"default ({get_analyte(result.analyte).range_source})"
+    return RANGE_ORIGIN_WORDS.get(origin, origin)
+
+
 def result_value_text(result: ResultView) -> str:
-    """The displayed value with its comparator: "692", "<8"."""
-    return f"{result.comparator or ''}{format_number(result.value)}"
+    """The displayed value with its comparator: "692", "<8" (never rounded across a bound)."""
+    return value_text(result)
 
 
 def result_cell(result: ResultView) -> CellText:
@@ -93,25 +118,30 @@ def result_cell(result: ResultView) -> CellText:
     text = result_value_text(result)
     if symbol:
         text = f"{text} {symbol}"
-    state = {"low": "below target range", "high": "above target range"}.get(
-        result.flag, "within target range"
-    )
+    caution = estradiol_caution(result)
+    if caution is not None:
+        text = f"{text} {STATE_SYMBOL}"
     lines = [
-        f"{result.name}: {result_value_text(result)} {result.unit} — {state}",
+        f"{result.name}: {result_value_text(result)} {result.unit} — {flag_words(result)}",
         f"Range in force: {range_description(result)}",
     ]
+    if caution is not None:
+        lines.append(f"{STATE_SYMBOL} Estradiol {caution}")
     if result.entered_unit != result.unit or result.entered_value != result.value:
         lines.append(
             f"Entered: {result.comparator or ''}{result.entered_value:g} {result.entered_unit}"
         )
     if result.method:
         lines.append(f"Method: {result.method}")
+    accessible = f"{result_value_text(result)} {result.unit}, {FLAG_WORDS[result.flag]}"
+    if caution is not None:
+        accessible += f", estradiol {caution}"
     return CellText(
         text=text,
         tooltip="\n".join(lines),
-        flag=result.flag if symbol else None,
+        flag=result.flag if result.flag in ("low", "high") else None,
         sort_key=float(result.value),
-        accessible=f"{result_value_text(result)} {result.unit}, {FLAG_WORDS[result.flag]}",
+        accessible=accessible,
     )
 
 
@@ -131,7 +161,8 @@ def derived_cell(
         )
     value, unit = display(derived.value)
     unit = unit or derived.unit
-    text = format_number(value)
+    # Never rounded across a reference (T/E 9.997 is not "10"; docs/clinical.md §3).
+    text = format_beside(value, derived.reference)
     lines = [f"{derived.label}: {text} {unit}"]
     if derived.note:
         text += "*"
@@ -269,14 +300,18 @@ class ResultsTableModel(RowTableModel[ResultView]):
 
     @staticmethod
     def _cell_text(result: ResultView, key: str) -> CellText:
-        flag = result.flag if result.flag in FLAG_SYMBOLS else None
+        flag = result.flag if result.flag in ("low", "high") else None
         if key == "analyte":
             return CellText(result.name, result.analyte)
         if key == "value":
             text = f"{result_value_text(result)} {result.unit}"
             return CellText(text, result_cell(result).tooltip, flag, float(result.value))
         if key == "flag":
-            return CellText(FLAG_WORDS[result.flag], None, flag)
+            caution = estradiol_caution(result)
+            words = FLAG_WORDS[result.flag]
+            if caution is not None:
+                words += f" {STATE_SYMBOL}"
+            return CellText(words, caution or flag_words(result), flag)
         if key == "range":
             bounds = format_range(result.target_low, result.target_high, result.unit)
             origin = "default" if result.range_source == "default" else range_origin(result)

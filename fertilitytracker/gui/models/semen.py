@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived
-from fertilitytracker.core.ranges import below_who, semen_lower_limit
+from fertilitytracker.core.ranges import default_range
 from fertilitytracker.core.records import SemenAnalysis
 from fertilitytracker.gui.models.base import (
     MISSING_SORT_KEY,
@@ -95,7 +95,7 @@ class SemenTableModel(RowTableModel[SemenRow]):
                 return CellText("", sort_key=MISSING_SORT_KEY)
             return CellText(str(days), sort_key=float(days))
         if key in row.view.derived:
-            return self._derived_text(key, row.view.derived[key])
+            return self._derived_text(key, row.view.derived[key], row.view)
         for result in row.view.results:
             if result.analyte == key:
                 text = format_number(result.value)
@@ -117,7 +117,7 @@ class SemenTableModel(RowTableModel[SemenRow]):
                 return CellText(text, tip, None, float(result.value))
         return CellText("", "not recorded", sort_key=MISSING_SORT_KEY, accessible="not recorded")
 
-    def _derived_text(self, key: str, derived: Derived) -> CellText:
+    def _derived_text(self, key: str, derived: Derived, view: DrawView) -> CellText:
         if derived.value is None:
             reason = derived.reason or "not computed"
             return CellText(MISSING_TEXT, f"{derived.label}: {reason}", None, MISSING_SORT_KEY)
@@ -125,8 +125,9 @@ class SemenTableModel(RowTableModel[SemenRow]):
         tip = f"{derived.label}: {text} million"
         if derived.source:
             tip += f" ({derived.source})"
-        limit = semen_lower_limit(key, self._who_edition) if key == "total_sperm_count" else None
-        if limit is not None and below_who(key, derived.value, self._who_edition):
+        # The flag the core gave the total count against its WHO limit (docs/clinical.md §2).
+        limit = default_range(key, self._who_edition).low if key in view.derived_flags else None
+        if limit is not None and view.derived_flags[key] == "low":
             return CellText(
                 f"{text} {FLAG_SYMBOLS['low']}",
                 _below_text(derived.label, limit, "million", self._who_edition),

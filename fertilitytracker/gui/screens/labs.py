@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, time
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTime, Signal
@@ -29,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
+from fertilitytracker.core.draw_context import all_draw_contexts
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.plausibility import UnitMismatch, check_typed_unit_fit
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
-from fertilitytracker.core.validation import parse_number
+from fertilitytracker.core.validation import build_dexa
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
@@ -50,13 +53,11 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
 from fertilitytracker.services.journal import (
-    BMD_MAX_G_CM2,
     DEXA_SITES,
-    DEXA_T_SCORE_BOUND,
     Change,
     ResultInput,
 )
-from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
+from fertilitytracker.services.views import DrawView, ResultView, context_summary, lab_draw_view
 
 # The groups offered in the draw form, in the order of the analyte combo. Semen parameters have
 # their own screen and the DEXA T-score its own form below.
@@ -272,10 +273,8 @@ class ResultRow(QWidget):
 
     def describe_error(self, error: InputError) -> str:
         """The reason of an error raised for this row, saying which field it is about."""
-        # The service names the result and its field ("estradiol unit"); older code only one.
+        # The error carries its field and the result's analyte as data.
         field = error.field
-        if field.startswith(f"{self.analyte_key()} "):
-            field = field.split(" ", 1)[1]
         if field == "unit":
             return f"Unit: {error.reason}"
         if _range_field_error(field):
@@ -308,6 +307,10 @@ class DrawForm(QGroupBox):
         self.time_edit.setTime(QTime(8, 0))
         self.time_edit.setEnabled(False)
         self.time_edit.setAccessibleName("Draw time")
+        self.fasting_combo = QComboBox(self)
+        self.fasting_combo.setAccessibleName("Fasting before the draw")
+        for text, fasting in (("Fasting?", None), ("Fasting", True), ("Not fasting", False)):
+            self.fasting_combo.addItem(text, fasting)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(4)
         self.add_row_button = QPushButton("&Add row", self)
@@ -334,10 +337,14 @@ class DrawForm(QGroupBox):
         date_label.setBuddy(self.date_edit)
         top = QHBoxLayout()
         top.addWidget(date_label)
-        top.addWidget(self.date_edit)
-        top.addWidget(self.time_check)
-        top.addWidget(self.time_edit)
-        top.addStretch(1)
+        top.addWidget(self.date_edit, 1)
+        # Time and fasting on a line of their own: the form stays narrow enough for 1024 px.
+        when = QHBoxLayout()
+        when.addWidget(self.time_check)
+        when.addWidget(self.time_edit)
+        when.addSpacing(12)
+        when.addWidget(self.fasting_combo)
+        when.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_row_button)
         buttons.addStretch(1)
@@ -349,6 +356,7 @@ class DrawForm(QGroupBox):
         panels.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(when)
         layout.addLayout(panels)
         layout.addWidget(self.hint)
         layout.addLayout(self.rows_box)
@@ -402,6 +410,7 @@ class DrawForm(QGroupBox):
         wanted: list[str | None] = list(analytes) if analytes else [None]
         for key in wanted:
             self.add_row(key)
+        self.fasting_combo.setCurrentIndex(0)
         self.form_error.show_reason(None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -444,7 +453,12 @@ class DrawForm(QGroupBox):
 
     def _update_tab_order(self) -> None:
         # Within the value column Tab goes down the rows (eventFilter); elsewhere row by row.
-        chain: list[QWidget] = [self.date_edit.line_edit, self.time_check, self.time_edit]
+        chain: list[QWidget] = [
+            self.date_edit.line_edit,
+            self.time_check,
+            self.time_edit,
+            self.fasting_combo,
+        ]
         chain += list(self.panel_buttons.values())
         for row in self.rows:
             chain += [
@@ -545,6 +559,7 @@ class DrawForm(QGroupBox):
                 self.date_edit.value(),
                 [row.entry() for row in filled],
                 self.draw_time(),
+                fasting=self.fasting_combo.currentData(),
             )
         except InputError as error:
             self._show_save_error(filled, error)
@@ -561,7 +576,7 @@ class DrawForm(QGroupBox):
 
     def _show_save_error(self, rows: Sequence[ResultRow], error: InputError) -> None:
         for row in rows:
-            if row.analyte_key() == error.field.split(" ", 1)[0]:
+            if error.analyte is not None and row.analyte_key() == error.analyte:
                 row.set_extra_error(row.describe_error(error))
                 row.show_reason(row.describe_error(error))
                 self.save_button.setEnabled(False)
@@ -614,17 +629,17 @@ class DexaForm(QGroupBox):
         """The same checks the service makes, as the person types."""
         t_reason = bmd_reason = None
         t_text = self.t_score_edit.text().strip()
+        bmd_text = self.bmd_edit.text().strip()
+        day = self.date_edit.value()
+        # The core's builder judges each field alone, as it will on save.
         if t_text:
             try:
-                parse_number(
-                    t_text, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
-                )
+                build_dexa(day, t_text)
             except InputError as error:
                 t_reason = error.reason
-        bmd_text = self.bmd_edit.text().strip()
         if bmd_text:
             try:
-                parse_number(bmd_text, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
+                build_dexa(day, 0.0, bmd=bmd_text)
             except InputError as error:
                 bmd_reason = error.reason
         self.t_score_error.show_reason(t_reason)
@@ -825,6 +840,12 @@ class LabsScreen(QWidget):
         self.results_table.setModel(self.results_model)
         self.results_table.horizontalHeader().setStretchLastSection(True)
         self.details_title = QLabel("Select a draw to see all its results.", self)
+        # The selected draw's context (docs/clinical.md §8): time, fasting, doses, notes.
+        self.context_label = QLabel("", self)
+        self.context_label.setWordWrap(True)
+        self.context_label.setObjectName("draw_context")
+        self.paste_button = QPushButton("&Paste results…", self)
+        self.paste_button.setAccessibleName("Paste lab results as the lab printed them")
         self.edit_button = QPushButton("&Edit result…", self)
         self.edit_button.setAccessibleName("Edit the selected result")
         self.delete_button = QPushButton("Delete result", self)
@@ -851,6 +872,7 @@ class LabsScreen(QWidget):
         self.edit_button.clicked.connect(self.edit_selected_result)
         self.delete_button.clicked.connect(self.delete_selected_result)
         self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
+        self.paste_button.clicked.connect(self.open_paste_dialog)
         context.journal_changed.connect(self.refresh)
         context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
@@ -860,6 +882,7 @@ class LabsScreen(QWidget):
         forms = QWidget(self)
         forms_layout = QVBoxLayout(forms)
         forms_layout.setContentsMargins(0, 0, 0, 0)
+        forms_layout.addWidget(self.paste_button)
         forms_layout.addWidget(self.draw_form)
         forms_layout.addWidget(self.dexa_form)
         forms_layout.addStretch(1)
@@ -872,14 +895,16 @@ class LabsScreen(QWidget):
         tables_layout = QVBoxLayout(tables)
         tables_layout.setContentsMargins(0, 0, 0, 0)
         draws_label = QLabel(
-            "<b>Blood draws</b> — ▼ below / ▲ above target range · — not computed (hover "
-            "for why) · * albumin assumed",
+            "<b>Blood draws</b> — ▼ below / ▲ above target range · ◆ cannot tell (a limit) · "
+            "⚠ estradiol below the floor or cannot tell, on an aromatase inhibitor · — not "
+            "computed (hover for why) · * albumin assumed",
             self,
         )
         draws_label.setWordWrap(True)
         tables_layout.addWidget(draws_label)
         tables_layout.addWidget(self.draws_table, 3)
         tables_layout.addWidget(self.details_title)
+        tables_layout.addWidget(self.context_label)
         tables_layout.addWidget(self.results_table, 2)
         detail_buttons = QHBoxLayout()
         detail_buttons.addStretch(1)
@@ -912,7 +937,12 @@ class LabsScreen(QWidget):
         """The blood draws as the services view them, in the user's unit system."""
         history = self._context.history()
         system = self._context.unit_system()
-        return [lab_draw_view(draw, history.targets, system) for draw in history.draws]
+        edition = self._context.who_edition()
+        contexts = all_draw_contexts(history)
+        return [
+            replace(lab_draw_view(draw, history, system, edition), context=contexts[draw.date])
+            for draw in history.draws
+        ]
 
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
@@ -963,11 +993,13 @@ class LabsScreen(QWidget):
         if view is None:
             self.results_model.set_rows(())
             self.details_title.setText("Select a draw to see all its results.")
+            self.context_label.setText("")
         else:
             self.results_model.set_rows(view.results)
             self.results_table.resizeColumnsToContents()
             when = view.date.isoformat() + (f" {view.time:%H:%M}" if view.time else "")
             self.details_title.setText(f"<b>Results of {when}</b> — as entered and converted")
+            self.context_label.setText(_context_html(view))
         self._update_buttons()
 
     def selected_result(self) -> ResultView | None:
@@ -999,6 +1031,15 @@ class LabsScreen(QWidget):
         self.form_scroll.ensureWidgetVisible(self.draw_form)
         first = self.draw_form.rows[0]
         (first.value_edit if analytes else first.analyte_combo).setFocus()
+
+    def open_paste_dialog(self) -> QDialog:
+        """Labs › Paste results…: the preview dialog (returned for tests; not modal)."""
+        from fertilitytracker.gui.dialogs.paste_results import PasteResultsDialog
+
+        dialog = PasteResultsDialog(self._context, self)
+        dialog.saved.connect(lambda change: show_status(self, change.summary))
+        dialog.open()
+        return dialog
 
     def open_new_dexa(self) -> None:
         """Focus the DEXA form (used by the DEXA reminder's "Log result")."""
@@ -1070,6 +1111,17 @@ class LabsScreen(QWidget):
             return
         message = f"DEXA scan of {scan.date.isoformat()} deleted."
         delete_with_undo(self, self._context, self.undo_bar, "dexa", scan.id, message)
+
+
+def _context_html(view: DrawView) -> str:
+    if view.context is None:
+        return ""
+    lines = [f"<b>Context:</b> {html.escape(context_summary(view.context))}"]
+    lines += [
+        f"<b>Note:</b> {html.escape(note.text)} <i>({html.escape(note.source)})</i>"
+        for note in view.context.notes
+    ]
+    return "<br>".join(lines)
 
 
 _ANALYTE_COLUMNS = tuple(

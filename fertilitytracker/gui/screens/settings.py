@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.analytes import Analyte, all_analytes
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import MAX_OFFSET_DAYS, default_offsets, offsets_with
-from fertilitytracker.core.ranges import WHO_EDITIONS, default_range, range_in_force
-from fertilitytracker.core.records import LabResult, TargetRange, UnitSystem
+from fertilitytracker.core.ranges import WHO_EDITIONS, default_range
+from fertilitytracker.core.reading import clinician_target
+from fertilitytracker.core.records import TargetRange, UnitSystem
 from fertilitytracker.core.units import convert_for_display, unit_for_system
 from fertilitytracker.core.validation import parse_date, parse_number
 from fertilitytracker.gui.context import AppContext
@@ -301,8 +302,11 @@ class SettingsScreen(QWidget):
         box = QGroupBox("Target ranges", parent)
         layout = QVBoxLayout(box)
         note = QLabel(
-            "Results are flagged against the lab's printed range when entered, else your "
-            "clinician's range, else the default below.",
+            "Results are flagged against your clinician's range, else the lab's printed range "
+            "when entered, else the default below; a range with one end open takes the other "
+            "from the next. A clinician's range flags earlier results too. On an aromatase "
+            "inhibitor, the estradiol floor is the low end of your clinician's estradiol range, "
+            "else the default; a lab's range never changes it.",
             box,
         )
         note.setWordWrap(True)
@@ -602,13 +606,11 @@ class SettingsScreen(QWidget):
         history = self.context.history()
         rows = []
         for analyte in _target_analytes():
-            probe = LabResult(analyte.key, 0.0, 0.0, analyte.canonical_unit)
-            in_force, origin = range_in_force(probe, history.targets)
             rows.append(
                 TargetRow(
                     analyte=analyte,
                     default=default_range(analyte.key, self.context.who_edition()),
-                    clinician=in_force if origin == "clinician" else None,
+                    clinician=clinician_target(analyte.key, history.targets),
                     system=system,
                 )
             )

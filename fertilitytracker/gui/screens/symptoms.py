@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SymptomEntry
+from fertilitytracker.core.validation import build_symptom
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import colour_text, muted_color
@@ -37,7 +40,7 @@ from fertilitytracker.gui.widgets.record_table import (
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
-from fertilitytracker.services.journal import NOTE_MAX, SYMPTOM_NAME_MAX, Change
+from fertilitytracker.services.journal import Change
 
 SEVERITY_MAX = 10
 
@@ -56,6 +59,15 @@ RATED_SYMPTOMS: tuple[tuple[str, str, str], ...] = (
     ("hot flashes", "Hot flashes", "0 none … 10 worst"),
     ("breast tenderness", "Breast tenderness", "0 none … 10 worst"),
 )
+
+
+def _reason(build: Callable[[], object]) -> str | None:
+    """Why the core's builder refuses, or None when it accepts."""
+    try:
+        build()
+    except InputError as error:
+        return error.reason
+    return None
 
 
 class SymptomSlider(QWidget):
@@ -262,15 +274,16 @@ class SymptomsScreen(QWidget):
     def revalidate(self, *_args: object) -> bool:
         """Save is enabled when something is rated and every field would be accepted."""
         free_name = self.free_name_edit.text().strip()
-        free_reason = None
-        if len(free_name) > SYMPTOM_NAME_MAX:
-            free_reason = f"at most {SYMPTOM_NAME_MAX} characters"
-        elif free_name and any(
+        # The core's builder judges each field, as it will on save.
+        free_reason = _reason(lambda: build_symptom(self.date_edit.value(), free_name, 0))
+        if not free_name:
+            free_reason = None
+        elif free_reason is None and any(
             s.rating() is not None and s.name == free_name.casefold() for s in self.sliders
         ):
             free_reason = f"{free_name} is rated above already"
-        note = self.note() or ""
-        note_reason = f"at most {NOTE_MAX} characters" if len(note) > NOTE_MAX else None
+        note = self.note()
+        note_reason = _reason(lambda: build_symptom(self.date_edit.value(), "note", 0, note))
         self.free_error.show_reason(free_reason)
         self.note_error.show_reason(note_reason)
         valid = bool(self.ratings()) and free_reason is None and note_reason is None

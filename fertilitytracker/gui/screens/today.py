@@ -29,21 +29,15 @@ from fertilitytracker.core.derived import (
 )
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import (
-    AROMATASE_INHIBITOR_CLASSES,
     DueTest,
     default_offsets,
     due_tests,
     offsets_with,
 )
-from fertilitytracker.core.ranges import (
-    OVER_SUPPRESSION_SOURCE,
-    estradiol_over_suppressed,
-    range_in_force,
-)
-from fertilitytracker.core.records import DoseEvent, History, LabDraw, Regimen
+from fertilitytracker.core.ranges import OVER_SUPPRESSION_SOURCE
+from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
-from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import (
     colour_text,
@@ -57,10 +51,22 @@ from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import journal as services
-from fertilitytracker.services.formatting import format_dose, format_number, format_time
+from fertilitytracker.services.formatting import (
+    format_beside,
+    format_dose,
+    format_number,
+    format_time,
+)
 from fertilitytracker.services.journal import Change
 from fertilitytracker.services.settings import get_setting
-from fertilitytracker.services.views import DrawView, ResultView, all_draw_views
+from fertilitytracker.services.views import (
+    LC_MS_ADVICE,
+    DrawView,
+    ResultView,
+    all_draw_views,
+    flag_words,
+    value_text,
+)
 
 KEY_HORMONES: tuple[str, ...] = (
     "total_testosterone",
@@ -122,12 +128,17 @@ class LatestValue:
 
 @dataclass(frozen=True)
 class SuppressionWarning:
-    """The estradiol over-suppression of docs/clinical.md §4, as found on the latest estradiol."""
+    """The estradiol state of docs/clinical.md §4 of the latest estradiol, as the core read it."""
 
-    draw: LabDraw
+    result: ResultView
+    draw_date: str
     value_text: str
     floor_text: str
     regimens: str
+
+    @property
+    def cannot_tell(self) -> bool:
+        return self.result.estradiol_state == "cannot_tell"
 
 
 class TodayScreen(QWidget):
@@ -203,34 +214,18 @@ class TodayScreen(QWidget):
     # --- estradiol warning ------------------------------------------------------------------
 
     def suppression_warning(self, history: History) -> SuppressionWarning | None:
-        """The estradiol warning of docs/clinical.md §4, when the latest E2 is below the floor."""
-        today = self.context.today()
-        inhibitors = [
-            regimen
-            for regimen in history.regimens
-            if regimen.med_class in AROMATASE_INHIBITOR_CLASSES and regimen.is_active_on(today)
-        ]
-        draws = [d for d in history.draws if d.date <= today and d.result("estradiol")]
-        if not draws:
+        """The estradiol state (docs/clinical.md §4) of the latest estradiol, if it has one."""
+        latest, _ratio = self.latest_values(history)
+        entry = latest.get("estradiol")
+        if entry is None or entry.result.estradiol_state is None:
             return None
-        latest = max(draws, key=lambda draw: draw.date)
-        estradiol = latest.result("estradiol")
-        assert estradiol is not None
-        if not estradiol_over_suppressed(
-            estradiol, history.targets, bool(inhibitors), on_date=latest.date
-        ):
-            return None
-        system = self.context.unit_system()
-        value, unit = convert_for_display("estradiol", estradiol.value, system)
-        target, _origin = range_in_force(estradiol, history.targets, on_date=latest.date)
-        floor_text = "the floor"
-        if target.low is not None:
-            floor, floor_unit = convert_for_display("estradiol", target.low, system)
-            floor_text = f"the floor of {format_number(floor)} {floor_unit}"
-        comparator = estradiol.comparator or ""
-        names = " and ".join(sorted({regimen.name for regimen in inhibitors}))
+        result = entry.result
         return SuppressionWarning(
-            latest, f"{comparator}{format_number(value)} {unit}", floor_text, names
+            result,
+            entry.draw_date,
+            f"{value_text(result)} {result.unit}",
+            f"the floor of {format_number(result.floor)} {result.unit}",
+            " and ".join(result.inhibitors),
         )
 
     def _show_warning(self, history: History) -> None:
@@ -240,17 +235,31 @@ class TodayScreen(QWidget):
             self.warning_banner.clear()
             return
         self.warning_banner.setStyleSheet(warning_style(self))
+        # Escaped: a censored value ("<8") and a typed medication name are not markup.
+        value = html.escape(warning.value_text)
+        floor = html.escape(warning.floor_text)
+        names = html.escape(warning.regimens)
+        advice = html.escape(LC_MS_ADVICE[0].upper() + LC_MS_ADVICE[1:])
+        if warning.cannot_tell:
+            # docs/clinical.md §4 "cannot tell": a caution of its own, never silence.
+            title = "⚠ Estradiol: over-suppression cannot be ruled out"
+            body = (
+                f"Your latest estradiol ({value} on {warning.draw_date}) is below the assay's "
+                f"limit, which is not below {floor}, while an aromatase inhibitor ({names}) is "
+                f"active: it may be below the floor. {advice}: "
+                "discuss this result with your clinician."
+            )
+        else:
+            title = "⚠ Estradiol may be over-suppressed"
+            body = (
+                f"Your latest estradiol ({value} on {warning.draw_date}) is below {floor} "
+                f"while an aromatase inhibitor ({names}) is active. Over-suppression harms "
+                "bone, libido and erectile function, mood and lipids: discuss this result with "
+                "your clinician."
+            )
         self.warning_banner.setText(
             # The most prominent message of the app (docs/clinical.md §4): a larger title line.
-            "<span style='font-size: large'><b>⚠ Estradiol may be over-suppressed</b></span>"
-            "<br>"
-            # Escaped: a censored value ("<8") and a typed medication name are not markup.
-            f"Your latest estradiol ({html.escape(warning.value_text)} on {warning.draw.date}) "
-            f"is below target range, under {html.escape(warning.floor_text)}, while an "
-            "aromatase inhibitor "
-            f"({html.escape(warning.regimens)}) is active. "
-            "Over-suppression harms bone, libido and erectile function, mood and lipids: "
-            "discuss this result with your clinician."
+            f"<span style='font-size: large'><b>{title}</b></span><br>{body}"
             f"<br><small>Why: {html.escape(OVER_SUPPRESSION_SOURCE)}</small>"
         )
 
@@ -475,14 +484,14 @@ class TodayScreen(QWidget):
             result = entry.result
             name = QLabel(result.name, self.latest_box)
             value = QLabel(
-                f"<b>{html.escape(result.comparator or '')}{format_number(result.value)}</b>"
-                f" {html.escape(result.unit)}",
+                f"<b>{html.escape(value_text(result))}</b> {html.escape(result.unit)}",
                 self.latest_box,
             )
             value.setAccessibleName(f"{result.name} value")
             value.setToolTip(self._range_tooltip(result))
             badge = FlagBadge(result.flag, self.latest_box)
             badge.setAccessibleName(f"{result.name} flag")
+            badge.setToolTip(flag_words(result))
             when = self._muted(entry.draw_date)
             # The target beside the value, so "in range" or "▼ low" can be read against it.
             target = self._muted(self._range_tooltip(result))
@@ -492,7 +501,9 @@ class TodayScreen(QWidget):
         if ratio_view is not None:
             ratio = ratio_view.derived["t_e_ratio"]
             name = QLabel(ratio.label, self.latest_box)
-            value = QLabel(f"<b>{format_number(ratio.value)}</b> {ratio.unit}", self.latest_box)
+            # Never rounded across its threshold (docs/clinical.md §3).
+            shown = format_beside(ratio.value, ratio.reference)
+            value = QLabel(f"<b>{shown}</b> {ratio.unit}", self.latest_box)
             value.setAccessibleName("T/E ratio value")
             value.setToolTip(ratio.source or "")
             self._latest_layout.addWidget(name, row, 0)

@@ -6,7 +6,12 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from fertilitytracker.gui.theme import colour_text, flag_color
 
-FLAG_TEXT = {"low": "▼ low", "high": "▲ high", "in_range": "in range"}
+FLAG_TEXT = {
+    "low": "▼ low",
+    "high": "▲ high",
+    "in_range": "in range",
+    "indeterminate": "◆ cannot tell",
+}
 
 
 def flag_text(flag: str | None) -> str:
@@ -30,7 +35,7 @@ class FlagBadge(QLabel):
         # colour: a copy of the old palette's black stayed black on dark).
         colour_text(self, lambda palette: flag_color(palette, flag or ""))
         font = self.font()
-        font.setBold(flag in ("low", "high"))
+        font.setBold(flag in ("low", "high", "indeterminate"))
         self.setFont(font)
 
     def flag(self) -> str | None:

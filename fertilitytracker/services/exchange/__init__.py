@@ -1,4 +1,4 @@
-"""Import and export of the journal: CSV, FHIR R4 and the full JSON backup.
+"""Import and export of the journal: CSV, FHIR R4, the full JSON backup and lab report text.
 
 An import is planned first (`plan_file`: what would be added, what is already recorded, what
 is skipped and why; nothing written), then applied in one transaction (`apply_plan`), so that
@@ -9,6 +9,7 @@ writes the whole journal in one format, to a file readable only by its owner.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,8 @@ from fertilitytracker.storage.journal import Journal
 
 Format = Literal["csv", "fhir", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "fhir", "json")
+# Lab report text (or a text-layer PDF) is read, never written.
+IMPORT_FORMATS: tuple[str, ...] = (*FORMATS, "text")
 
 
 def _check_format(format: str | None) -> Format | None:
@@ -58,9 +61,21 @@ def export_format_for(path: Path, format: str | None = None) -> Format:
     )
 
 
-def read_file(path: Path | str, format: str | None = None) -> ParsedImport:
-    """Read and validate a file (no journal needed); refuses it whole with InputError."""
+def read_file(
+    path: Path | str,
+    format: str | None = None,
+    *,
+    draw_date: date | None = None,
+    date_order: str | None = None,
+) -> ParsedImport:
+    """Read and validate a file (no journal needed); refuses it whole with InputError.
+
+    For lab report text (`format` "text", or a PDF), `draw_date` dates the results the text
+    prints no collection date for, and `date_order` ("mdy"/"dmy") reads dates like 03/04/2026.
+    """
     path = Path(path)
+    if format == "text" or (format is None and path.suffix.lower() == ".pdf"):
+        return _read_lab_text_file(path, draw_date, date_order)
     chosen = _check_format(format)
     check_import_file(path)
     if chosen == "csv" or (chosen is None and not _looks_like_json(path)):
@@ -73,6 +88,19 @@ def read_file(path: Path | str, format: str | None = None) -> ParsedImport:
     raise InputError("file", f"{path.name} is neither a Fertility Tracker backup nor FHIR JSON")
 
 
+def _read_lab_text_file(path: Path, draw_date: date | None, date_order: str | None) -> ParsedImport:
+    from fertilitytracker.services.exchange.lab_files import read_lab_file
+    from fertilitytracker.services.exchange.lab_text import (
+        check_date_order,
+        parsed_import,
+        read_lab_text,
+        with_date,
+    )
+
+    lab_text = read_lab_text(read_lab_file(path), check_date_order(date_order))
+    return parsed_import(with_date(lab_text, draw_date))
+
+
 def _looks_like_json(path: Path) -> bool:
     if path.name.lower().endswith(".json"):
         return True
@@ -81,20 +109,36 @@ def _looks_like_json(path: Path) -> bool:
     return head.startswith((b"{", b"["))
 
 
-def plan_file(path: Path | str, snapshot: JournalSnapshot, format: str | None = None) -> ImportPlan:
+def plan_file(
+    path: Path | str,
+    snapshot: JournalSnapshot,
+    format: str | None = None,
+    *,
+    draw_date: date | None = None,
+    date_order: str | None = None,
+) -> ImportPlan:
     """What importing `path` would do to the journal of `snapshot`; nothing is written.
 
     Safe to run off the UI thread: it reads only the file and the snapshot.
     """
     path = Path(path)
-    return plan_import(read_file(path, format), snapshot, path.name)
+    parsed = read_file(path, format, draw_date=draw_date, date_order=date_order)
+    return plan_import(parsed, snapshot, path.name)
 
 
 def import_file(
-    journal: Journal, path: Path | str, format: str | None = None, *, dry_run: bool = False
+    journal: Journal,
+    path: Path | str,
+    format: str | None = None,
+    *,
+    dry_run: bool = False,
+    draw_date: date | None = None,
+    date_order: str | None = None,
 ) -> tuple[ImportPlan, Change | None]:
     """Plan and (unless `dry_run`) apply an import in one transaction."""
-    plan = plan_file(path, JournalSnapshot.of(journal), format)
+    plan = plan_file(
+        path, JournalSnapshot.of(journal), format, draw_date=draw_date, date_order=date_order
+    )
     if dry_run:
         return plan, None
     return plan, apply_plan(journal, plan)
@@ -131,6 +175,7 @@ def export_journal(journal: Journal, path: Path | str, format: str | None = None
 
 __all__ = [
     "FORMATS",
+    "IMPORT_FORMATS",
     "ExportResult",
     "Format",
     "ImportPlan",

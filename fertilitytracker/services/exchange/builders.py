@@ -16,22 +16,21 @@ from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import lookup_medication, validate_dose
 from fertilitytracker.core.records import (
-    DexaScan,
-    DoseEvent,
     Regimen,
-    RegimenId,
     RegimenStep,
-    SymptomEntry,
     TargetRange,
 )
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import check_plausible
 from fertilitytracker.core.validation import (
+    build_dexa,
+    build_dose,
+    build_semen,
+    build_symptom,
     parse_date,
     parse_datetime,
     parse_number,
     parse_time,
-    parse_whole_number,
 )
 from fertilitytracker.services.exchange.plan import (
     DexaItem,
@@ -42,16 +41,7 @@ from fertilitytracker.services.exchange.plan import (
     SymptomItem,
     TargetItem,
 )
-from fertilitytracker.services.journal import (
-    BMD_MAX_G_CM2,
-    DEXA_SITES,
-    DEXA_T_SCORE_BOUND,
-    NOTE_MAX,
-    SYMPTOM_NAME_MAX,
-    ResultInput,
-    build_result,
-    build_semen,
-)
+from fertilitytracker.services.journal import ResultInput, build_result
 
 Raw = Any  # a cell or JSON value: text, number or None
 
@@ -64,7 +54,13 @@ def located(where: str) -> Iterator[None]:
     except InputError as error:
         if error.field == where:
             raise
-        raise InputError(where, f"{error.field}: {error.reason}") from None
+        # The place in the file is the field; what was wrong there stays data as well.
+        raise InputError(
+            where,
+            f"{error.where}: {error.reason}",
+            analyte=error.analyte,
+            inner_field=error.field,
+        ) from None
 
 
 def is_missing(value: Raw) -> bool:
@@ -178,10 +174,6 @@ def semen_item(
 ) -> SemenItem:
     """A semen analysis as `semen DATE --volume ... --concentration ...` would record it."""
     with located(where):
-        if is_missing(volume):
-            raise InputError("volume", "is required")
-        if is_missing(concentration):
-            raise InputError("concentration", "is required")
         analysis = build_semen(
             day,
             volume,
@@ -197,36 +189,16 @@ def semen_item(
 def dexa_item(where: str, day: date, t_score: Raw, site: Raw = None, bmd: Raw = None) -> DexaItem:
     """A bone density scan as `dexa DATE --t-score X [--site S] [--bmd B]` would record it."""
     with located(where):
-        if is_missing(t_score):
-            raise InputError("t-score", "is required")
-        score = parse_number(
-            t_score, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
-        )
-        site_key = None
-        if not is_missing(site):
-            site_key = str(site).strip().lower().replace(" ", "_")
-            if site_key not in DEXA_SITES:
-                raise InputError("site", f"'{site}' is not one of {', '.join(DEXA_SITES)}")
-        bmd_value = optional_number(bmd, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
-    scan = DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)  # type: ignore[arg-type]
+        scan = build_dexa(day, t_score, site, bmd)
     return DexaItem(where, scan)
 
 
 def symptom_item(where: str, day: date, name: Raw, severity: Raw, note: Raw = None) -> SymptomItem:
     """A symptom rating as `symptom DATE NAME SEVERITY [--note]` would record it."""
     with located(where):
-        clean_name = required_text(name, "name")
-        if len(clean_name) > SYMPTOM_NAME_MAX:
-            raise InputError("name", f"at most {SYMPTOM_NAME_MAX} characters")
-        if is_missing(severity):
-            raise InputError("severity", "is required")
-        score = parse_whole_number(severity, "severity", 0, 10)
-        note_text = optional_text(note, "note")
-        if note_text is not None and len(note_text) > NOTE_MAX:
-            raise InputError("note", f"at most {NOTE_MAX} characters")
-    return SymptomItem(
-        where, SymptomEntry(date=day, name=clean_name, severity=score, note=note_text or None)
-    )
+        required_text(name, "name")
+        entry = build_symptom(day, name, severity, optional_text(note, "note"))
+    return SymptomItem(where, entry)
 
 
 def target_item(
@@ -306,24 +278,12 @@ def dose_item(
             raise InputError("at", "a date and time is required")
         moment = at if isinstance(at, datetime) else parse_datetime(at, "at")
         status_text = required_text(status, "status")
-        if status_text not in ("taken", "skipped"):
-            raise InputError("status", f"'{status_text}' is not taken or skipped")
-        step = regimen.step_on(moment.date())
-        if step is None:
-            raise InputError("at", f"{regimen.name} was not active on {moment.date().isoformat()}")
-        dose_value: float | None = None
-        dose_unit: str | None = None
-        if status_text == "taken":
-            dose_value, dose_unit = validate_dose(
-                lookup_medication(regimen.name),
-                step.dose if is_missing(dose) else dose,
-                step.unit if is_missing(unit) else unit,
-            )
-    event = DoseEvent(
-        regimen_id=RegimenId(0),
-        at=moment.replace(second=0, microsecond=0),
-        status="taken" if status_text == "taken" else "skipped",
-        dose=dose_value,
-        unit=dose_unit,
-    )
+        event = build_dose(
+            replace(regimen, id=None),
+            lookup_medication(regimen.name),
+            moment,
+            status_text,
+            None if is_missing(dose) else dose,
+            None if is_missing(unit) else unit,
+        )
     return DoseItem(where, regimen_ref(regimen.name, regimen.start), regimen.name, event)

@@ -570,8 +570,12 @@ class _BundleBuilder:
                         bound, analyte.canonical_unit, analyte.canonical_ucum
                     )
             extra["referenceRange"] = [reference]
-        flag = result_view(result, self.snapshot.history.targets, "us").flag
-        interpretation = {"low": ("L", "Low"), "high": ("H", "High")}.get(flag, ("N", "Normal"))
+        flag = result_view(result, draw.date, self.snapshot.history, "us").flag
+        interpretation = {
+            "low": ("L", "Low"),
+            "high": ("H", "High"),
+            "indeterminate": ("IND", "Indeterminate"),
+        }.get(flag, ("N", "Normal"))
         extra["interpretation"] = [
             {
                 "coding": [

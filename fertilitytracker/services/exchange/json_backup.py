@@ -9,7 +9,7 @@ Format (version 1)::
      "regimens": [{"name", "class", "time_of_day", "stop",
                    "steps": [{"date", "dose", "unit", "schedule"}],
                    "doses": [{"at", "status", "dose", "unit"}]}],
-     "draws":    [{"date", "time", "results": [{"analyte", "value", "comparator",
+     "draws":    [{"date", "time", "fasting", "results": [{"analyte", "value", "comparator",
                    "entered_value", "entered_unit", "lab_low", "lab_high", "method"}]}],
      "semen":    [{"date", "volume_ml", "concentration_m_per_ml", "total_motility_pct",
                    "progressive_motility_pct", "normal_morphology_pct", "abstinence_days"}],
@@ -24,6 +24,7 @@ bit-identical. Numbers are written with Python's shortest round-trip repr.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ def build_backup(snapshot: JournalSnapshot) -> dict[str, Any]:
             {
                 "date": draw.date.isoformat(),
                 "time": draw.time.strftime("%H:%M") if draw.time else None,
+                "fasting": draw.fasting,
                 "results": [
                     {
                         "analyte": result.analyte,
@@ -265,6 +267,9 @@ def read_backup(document: Any) -> ParsedImport:
         with located(where):
             day = day_of(record.get("date"), "date")
             draw_time = optional_time(record.get("time"), "time")
+            fasting = record.get("fasting")
+            if fasting is not None and not isinstance(fasting, bool):
+                raise InputError("fasting", "must be true, false or null")
         results = record.get("results")
         if not isinstance(results, list):
             raise InputError(where, "results: must be a list")
@@ -273,17 +278,20 @@ def read_backup(document: Any) -> ParsedImport:
             if not isinstance(result, dict):
                 raise InputError(result_where, "must be an object")
             parsed.items.append(
-                lab_item(
-                    result_where,
-                    day,
-                    str(result.get("analyte") or ""),
-                    result.get("entered_value"),
-                    result.get("entered_unit"),
-                    comparator=result.get("comparator"),
-                    lab_low=result.get("lab_low"),
-                    lab_high=result.get("lab_high"),
-                    method=result.get("method"),
-                    draw_time=draw_time,
+                replace(
+                    lab_item(
+                        result_where,
+                        day,
+                        str(result.get("analyte") or ""),
+                        result.get("entered_value"),
+                        result.get("entered_unit"),
+                        comparator=result.get("comparator"),
+                        lab_low=result.get("lab_low"),
+                        lab_high=result.get("lab_high"),
+                        method=result.get("method"),
+                        draw_time=draw_time,
+                    ),
+                    fasting=fasting,
                 )
             )
     for where, record in _records(document, "semen"):

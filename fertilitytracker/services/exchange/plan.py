@@ -76,6 +76,7 @@ class LabItem:
     time: time | None = None
     source_id: str | None = None  # "Observation/<id>" for FHIR
     status: str | None = None  # the FHIR status it was read with
+    fasting: bool | None = None  # whether the draw was fasting, when the file says
 
     def describe(self) -> str:
         analyte = get_analyte(self.result.analyte)
@@ -672,7 +673,7 @@ def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
                     journal.symptoms.add(item.entry)
             for lab in labs:
                 kinds.add("labs")
-                draw_id = journal.labs.draw_id_for(lab.day, lab.time)
+                draw_id = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
                 journal.labs.add_result(draw_id, lab.result)
             for key, value in plan.settings:
                 journal.settings.set(key, value)

@@ -28,7 +28,6 @@ from fertilitytracker.core.derived import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import class_label
 from fertilitytracker.core.monitoring import (
-    AROMATASE_INHIBITOR_CLASSES,
     HORMONE_CLASSES,
     DueTest,
     due_tests,
@@ -37,16 +36,13 @@ from fertilitytracker.core.monitoring import (
 )
 from fertilitytracker.core.ranges import (
     OVER_SUPPRESSION_SOURCE,
-    default_range,
     dexa_band,
     dexa_band_label,
-    flag_value,
-    range_in_force,
     semen_lower_limit,
 )
+from fertilitytracker.core.reading import EstradiolState, clinician_target, range_in_force
 from fertilitytracker.core.records import (
     History,
-    LabResult,
     Regimen,
     SemenAnalysis,
     SymptomEntry,
@@ -59,7 +55,10 @@ from fertilitytracker.services.views import (
     DrawView,
     ResultView,
     all_draw_views,
+    context_summary,
+    estradiol_caution,
     semen_view,
+    value_view,
 )
 
 # The key markers of page 1 and of the response tables, in the order the issue lists them.
@@ -81,7 +80,7 @@ BASELINE_RULE = (
 )
 
 ProgressCallback = Callable[[float, str], None]
-ValueFlag = Literal["low", "in_range", "high", "below_reference", "none"]
+ValueFlag = Literal["low", "in_range", "high", "indeterminate", "below_reference", "none"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +119,10 @@ class ValueCell:
     flag: ValueFlag = "none"
     comparator: str | None = None
     note: str | None = None
+    reference: float | None = None  # a ratio's threshold: the shown value never crosses it
+    # The range it was flagged against: the shown value is never rounded onto or across it.
+    range_low: float | None = None
+    range_high: float | None = None
 
     @property
     def exact(self) -> bool:
@@ -164,7 +167,8 @@ class RegimenSummary:
 
 @dataclass(frozen=True)
 class OverSuppression:
-    """An estradiol result below the floor while an aromatase inhibitor was active."""
+    """An estradiol result below the floor, or that cannot tell, while an aromatase inhibitor
+    was active (docs/clinical.md §4), as `core.reading` decided it."""
 
     day: date
     value: ValueCell
@@ -172,6 +176,9 @@ class OverSuppression:
     unit: str
     inhibitors: tuple[str, ...]
     is_latest: bool
+    state: EstradiolState = "below_floor"
+    floor_origin: str = "default"  # "clinician" or "default"
+    caution: str = ""  # the state in the words every surface uses
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,8 @@ class ReportData:
     spans: tuple[MedicationSpan, ...] = ()
     responses: tuple[ResponseTable, ...] = ()
     lab_rows: tuple[LabRow, ...] = ()
+    # Each blood draw's context (docs/clinical.md §8): (date, summary, ((note, source), ...)).
+    draw_contexts: tuple[tuple[date, str, tuple[tuple[str, str], ...]], ...] = ()
     semen: tuple[SemenRow, ...] = ()
     who_limits: tuple[tuple[str, str, float | None, str], ...] = ()  # key, name, limit, unit
     who_source: str = ""
@@ -353,6 +362,8 @@ def _cell_from_result(view: ResultView, day: date) -> ValueCell:
         day=day,
         flag=view.flag,
         comparator=view.comparator,
+        range_low=view.target_low,
+        range_high=view.target_high,
     )
 
 
@@ -361,8 +372,9 @@ def _cell_from_ratio(derived: Derived, day: date, system: UnitSystem) -> ValueCe
     unit = ""
     if derived.value is None:
         return ValueCell(None, unit, day, note=derived.reason)
-    below = derived.value < _t_e_threshold(system)
-    return ValueCell(derived.value, unit, day, flag="below_reference" if below else "none")
+    # docs/clinical.md §3: decided by the core on the unrounded canonical ratio.
+    flag: ValueFlag = "below_reference" if derived.below_reference else "none"
+    return ValueCell(derived.value, unit, day, flag=flag, reference=_t_e_threshold(system))
 
 
 def _free_t_calculated_cell(
@@ -371,15 +383,13 @@ def _free_t_calculated_cell(
     """The calculated free testosterone, flagged against the free testosterone range."""
     if derived.value is None:
         return None
-    pseudo = LabResult("free_testosterone", derived.value, derived.value, "pg/mL")
-    target, _origin = range_in_force(pseudo, history.targets)
-    value, unit = convert_for_display("free_testosterone", derived.value, system)
+    judged = value_view("free_testosterone", derived.value, day, history, system)
     note = FREE_T_LABEL + (f"; {derived.note}" if derived.note else "")
     return ValueCell(
-        value=value,
-        unit=unit,
+        value=judged.value,
+        unit=judged.unit,
         day=day,
-        flag=flag_value(derived.value, None, target.low, target.high),
+        flag=judged.flag,
         note=note,
     )
 
@@ -538,25 +548,11 @@ def _key_markers(
     return tuple(markers)
 
 
-def _inhibitors_on(history: History, day: date) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            {
-                r.name
-                for r in history.regimens
-                if r.med_class in AROMATASE_INHIBITOR_CLASSES and r.steps and r.is_active_on(day)
-            }
-        )
-    )
-
-
 def _over_suppression(
     history: History, views: Sequence[DrawView], system: UnitSystem
 ) -> tuple[OverSuppression, ...]:
-    """Estradiol below the floor while an inhibitor was active (docs/clinical.md §4), oldest first.
-
-    Judged exactly as the displayed flag: the low bound of the range in force for that result.
-    """
+    """Estradiol below the floor, or that cannot tell, while an inhibitor was active
+    (docs/clinical.md §4), oldest first: read from each result's view, never decided here."""
     with_e2 = [
         (view, result)
         for view in views
@@ -566,17 +562,19 @@ def _over_suppression(
     ]
     found = []
     for index, (view, result) in enumerate(with_e2):
-        inhibitors = _inhibitors_on(history, view.date)
-        if not inhibitors or result.flag != "low" or result.target_low is None:
+        if result.estradiol_state is None or result.floor is None:
             continue
         found.append(
             OverSuppression(
                 day=view.date,
                 value=_cell_from_result(result, view.date),
-                floor=result.target_low,
+                floor=result.floor,
                 unit=result.unit,
-                inhibitors=inhibitors,
+                inhibitors=result.inhibitors,
                 is_latest=index == len(with_e2) - 1,
+                state=result.estradiol_state,
+                floor_origin=result.floor_origin or "default",
+                caution=estradiol_caution(result) or "",
             )
         )
     return tuple(found)
@@ -658,6 +656,14 @@ _DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _range_from(result: ResultView) -> str:
+    """Where the range in force comes from; both rules when a one-sided range was completed."""
+    low, high = result.low_source, result.high_source
+    if low is not None and high is not None and low != high:
+        return f"{_RANGE_FROM.get(low, low)} (low), {_RANGE_FROM.get(high, high)} (high)"
+    return _RANGE_FROM.get(result.range_source, result.range_source)
+
+
 def _entered_text(result: ResultView) -> str:
     text = f"{result.comparator or ''}{result.entered_value:g} {result.entered_unit}".strip()
     return f"{text} ({result.method})" if result.method else text
@@ -673,7 +679,7 @@ def _lab_rows(
             continue
         first = True
         for result in view.results:
-            range_from = _RANGE_FROM.get(result.range_source, result.range_source)
+            range_from = _range_from(result)
             if view.kind == "dexa":
                 band = dexa_band_label(dexa_band(result.value))
                 range_from = band if band.startswith("WHO") else f"WHO band: {band}"
@@ -741,8 +747,8 @@ def _derived_row(
         unit = convert_for_display("free_testosterone", 1.0, system)[1]
         cell = ValueCell(None, unit, day, note=derived.reason)
         return LabRow(day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "")
-    pseudo = LabResult("free_testosterone", 0.0, 0.0, "pg/mL")
-    target, origin = range_in_force(pseudo, history.targets)
+    target = range_in_force("free_testosterone", history.targets)
+    origin = target.origin
     low = (
         None
         if target.low is None
@@ -814,11 +820,7 @@ def _chart_series(
                 )
             )
             continue
-        band = default_range(key)
-        clinician = [t for t in history.targets if t.analyte == key]
-        if clinician:
-            pseudo = LabResult(key, 0.0, 0.0, get_analyte(key).canonical_unit)
-            band, _origin = range_in_force(pseudo, history.targets)
+        band = range_in_force(key, history.targets)
         low = _display(key, band.low, system)
         high = _display(key, band.high, system)
         unit = convert_for_display(key, 1.0, system)[1]
@@ -922,13 +924,15 @@ def _ranges_used(
     rows = []
     for key in sorted(seen, key=_catalogue_position):
         analyte = get_analyte(key)
-        pseudo = LabResult(key, 0.0, 0.0, analyte.canonical_unit)
-        target, origin = range_in_force(pseudo, history.targets)
+        target = range_in_force(key, history.targets)
+        origin = target.origin
         unit = convert_for_display(key, 1.0, system)[1]
         low = _display(key, target.low, system)
         high = _display(key, target.high, system)
         if origin == "clinician":
-            when = f" set {target.set_on.isoformat()}" if target.set_on else ""
+            set_target = clinician_target(key, history.targets)
+            set_on = set_target.set_on if set_target is not None else None
+            when = f" set {set_on.isoformat()}" if set_on else ""
             origin_text = f"clinician{when}"
             source = target.source or "set by the clinician in this journal"
         else:
@@ -1100,6 +1104,15 @@ def build_report_data(
         spans=_spans(history, period),
         responses=_response_tables(history, all_views, period, system),
         lab_rows=_lab_rows(history, views, system),
+        draw_contexts=tuple(
+            (
+                view.date,
+                context_summary(view.context),
+                tuple((note.text, note.source) for note in view.context.notes),
+            )
+            for view in views
+            if view.context is not None
+        ),
         semen=semen_rows,
         who_limits=who_limits,
         who_source=who_edition_sources()[settings.who_edition],

@@ -32,6 +32,7 @@ from reportlab.platypus.flowables import Flowable
 from fertilitytracker import __version__
 from fertilitytracker.core.derived import T_E_THRESHOLD_SI, T_E_THRESHOLD_US
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.services.formatting import format_beside, format_between
 from fertilitytracker.services.report.charts import legend, medication_timeline, small_multiple
 from fertilitytracker.services.report.data import (
     ChangeCell,
@@ -125,7 +126,13 @@ def _value_text(cell: ValueCell | None, with_unit: bool = True) -> str:
         return "—"
     if cell.value is None:
         return "—"
-    text = f"{cell.comparator or ''}{number(cell.value)}"
+    # A ratio is never rounded across its reference (docs/clinical.md §3).
+    shown = (
+        format_beside(cell.value, cell.reference)
+        if cell.reference is not None
+        else format_between(cell.value, cell.range_low, cell.range_high)
+    )
+    text = f"{cell.comparator or ''}{shown}"
     return f"{text} {unit(cell.unit)}" if with_unit and cell.unit else text
 
 
@@ -264,20 +271,28 @@ class _Report:
         if latest:
             episode = latest[0]
             inhibitors = " and ".join(episode.inhibitors)
+            if episode.state == "cannot_tell":
+                # docs/clinical.md §4 "cannot tell": a caution of its own, never "in range".
+                title = (
+                    f"◆ Estradiol: over-suppression cannot be ruled out while on "
+                    f"{markup(inhibitors)}"
+                )
+            else:
+                title = f"▼ Estradiol below the floor while on {markup(inhibitors)}"
+            floor_from = (
+                "the low bound of the clinician's estradiol target"
+                if episode.floor_origin == "clinician"
+                else "the default floor; a lab's printed range never sets it"
+            )
             box = Table(
                 [
-                    [
-                        self.para(
-                            f"▼ Estradiol below target range while on {markup(inhibitors)}",
-                            "warning",
-                        )
-                    ],
+                    [self.para(title, "warning")],
                     [
                         self.para(
                             f"Latest estradiol {markup(_value_text(episode.value))} on "
-                            f"{day(episode.day)}; the floor is {number(episode.floor)} "
-                            f"{markup(episode.unit)} (the lower bound of the target range in "
-                            "force). Over-suppressed estradiol is reported as harmful to bone, "
+                            f"{day(episode.day)}: {markup(episode.caution)}. The floor is "
+                            f"{number(episode.floor)} {markup(episode.unit)} ({floor_from}). "
+                            "Over-suppressed estradiol is reported as harmful to bone, "
                             "libido and erectile function, mood and lipids (sources on the last "
                             "pages)."
                         )
@@ -302,19 +317,21 @@ class _Report:
             # Page 1 must stay a one-minute read: the most recent few, and a count.
             shown = earlier[-MAX_EPISODES_LISTED:]
             listed = "; ".join(
-                f"{day(e.day)}: {markup(_value_text(e.value))}, "
+                f"{day(e.day)}: {markup(_value_text(e.value))}"
+                f"{' (cannot tell)' if e.state == 'cannot_tell' else ''}, "
                 f"on {markup(' and '.join(e.inhibitors))}"
                 for e in shown
             )
             if len(earlier) > len(shown):
                 listed = f"{len(earlier)} draws; the latest {len(shown)}: {listed}"
-            tail = " The latest value is not below it." if not latest else ""
+            tail = " The latest value is not below the floor." if not latest else ""
             lead = "Earlier in the period too" if latest else "Earlier in the period"
             story.append(Spacer(1, 5))
             story.append(
                 self.para(
-                    f"<b>▼ {lead}, estradiol was below target range while an aromatase "
-                    f"inhibitor was active</b> ({listed}).{tail}",
+                    f"<b>▼ {lead}, estradiol was below the floor, or over-suppression could "
+                    f"not be ruled out, while an aromatase inhibitor was active</b> "
+                    f"({listed}).{tail}",
                     "base",
                 )
             )
@@ -561,10 +578,12 @@ class _Report:
                 f"{self.data.counts.get('results', 0)} results, oldest first, each draw followed "
                 f"by the values derived from it (italic). Value: in {markup(self.units_text)}. "
                 "Flag: ▼ low = below target range, ▲ high = above target range, blank = within "
-                "range (bounds included). Range: the lab's own printed range when entered, else "
-                "the clinician's target, else the default (sources on the last pages). A value "
-                "below detection (&lt;) is flagged only when every value it allows is below the "
-                "range, and never enters a ratio.",
+                "range (bounds included), ◆ cannot tell = a censored value whose limit cannot be "
+                "placed against the range. Range: the clinician's target, else the lab's own "
+                "printed range when entered, else the default; a side left open is taken from "
+                "the next (sources on the last pages). A value below detection (&lt;) is flagged "
+                "low only when every value it allows is below the range, and never enters a "
+                "ratio.",
                 "small",
             )
         )
@@ -604,6 +623,18 @@ class _Report:
                 # One draw reads as one block: a firmer rule above it.
                 extra.append(("LINEABOVE", (0, index), (-1, index), 0.6, colors.black))
         story.append(self.table(rows, relative, extra, long=True))
+        story += self.draw_contexts()
+        return story
+
+    def draw_contexts(self) -> list[Flowable]:
+        """When and how each draw was taken, with the notes that apply (docs/clinical.md §8)."""
+        if not self.data.draw_contexts:
+            return []
+        story: list[Flowable] = [self.para("Context of each blood draw", "h3")]
+        for when, summary, notes in self.data.draw_contexts:
+            lines = [f"<b>{day(when)}</b>: {markup(summary)}"]
+            lines += [f"Note: {markup(text)} <i>({markup(source)})</i>" for text, source in notes]
+            story.append(self.para("<br/>".join(lines), "small"))
         return story
 
     # -- semen -----------------------------------------------------------------------------
@@ -676,11 +707,11 @@ class _Report:
                 if low:
                     extra.append(("FONTNAME", (column, len(rows)), (column, len(rows)), BOLD))
             total = row.view.derived["total_sperm_count"]
-            total_limit = limits.get("total_sperm_count", (None, ""))[0]
             if total.value is None:
                 cells.append("—")
             else:
-                below = total_limit is not None and total.value < total_limit
+                # The flag the core gave the total count (docs/clinical.md §2).
+                below = row.view.derived_flags.get("total_sperm_count") == "low"
                 cells.append(f"{'▼ ' if below else ''}{number(total.value)}")
                 if below:
                     extra.append(("FONTNAME", (7, len(rows)), (7, len(rows)), BOLD))

@@ -12,6 +12,7 @@ FLAG_WORDS: dict[str, str] = {
     "low": "▼ low",
     "high": "▲ high",
     "in_range": "",
+    "indeterminate": "◆ cannot tell",
     "below_reference": "▼ below ref.",
     "none": "",
 }
@@ -19,6 +20,7 @@ FLAG_SENTENCES: dict[str, str] = {
     "low": "▼ below target range",
     "high": "▲ above target range",
     "in_range": "in range",
+    "indeterminate": "◆ cannot tell (censored)",
     "below_reference": "▼ below the reference",
     "none": "",
 }

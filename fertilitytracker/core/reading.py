@@ -1,0 +1,250 @@
+"""One clinical reading per result: the range in force, the flag and the estradiol state.
+
+The rules are those of docs/clinical.md §1 ("Which range flags a result", "Censored values")
+and §4 (the estradiol floor, "cannot tell"). Every surface (Today, Labs, Charts, the command
+line, reminders and the report) shows what `read_value` decided and never decides again, so
+that two surfaces cannot disagree about one result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.monitoring import AROMATASE_INHIBITOR_CLASSES
+from fertilitytracker.core.ranges import (
+    DEFAULT_WHO_EDITION,
+    LAB_RANGE_SOURCE,
+    Flag,
+    RangeOrigin,
+    default_range,
+    flag_value,
+)
+from fertilitytracker.core.records import Comparator, History, LabResult, Regimen, TargetRange
+
+EstradiolState = Literal["below_floor", "cannot_tell"]
+FloorOrigin = Literal["clinician", "default"]
+
+ESTRADIOL = "estradiol"
+# The order of docs/clinical.md §1: a side the higher rule leaves open comes from the next one.
+_ORIGIN_ORDER: tuple[RangeOrigin, ...] = ("clinician", "lab", "default")
+
+
+@dataclass(frozen=True)
+class RangeInForce:
+    """The range a result is judged against (canonical unit), and where each side comes from."""
+
+    analyte: str
+    low: float | None
+    high: float | None
+    low_origin: RangeOrigin | None
+    high_origin: RangeOrigin | None
+    source: str  # the source text of the rule that gave the range (or its first side)
+
+    @property
+    def origin(self) -> RangeOrigin:
+        """The highest rule that gave a side (clinician, then lab, then default)."""
+        given = {self.low_origin, self.high_origin}
+        for origin in _ORIGIN_ORDER:
+            if origin in given:
+                return origin
+        return "default"
+
+    @property
+    def mixed(self) -> bool:
+        """True when the two sides come from different rules (a one-sided range completed)."""
+        return (
+            self.low_origin is not None
+            and self.high_origin is not None
+            and self.low_origin != self.high_origin
+        )
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The estradiol over-suppression floor (pg/mL) and where it comes from (§4)."""
+
+    value: float
+    origin: FloorOrigin
+    source: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the core decided about one value: range in force, flag and estradiol state."""
+
+    analyte: str
+    range: RangeInForce
+    flag: Flag
+    # docs/clinical.md §4: set only for estradiol while an aromatase inhibitor is active.
+    estradiol_state: EstradiolState | None = None
+    floor: Floor | None = None  # the floor it was judged against (only while on an inhibitor)
+    inhibitors: tuple[str, ...] = ()  # aromatase inhibitors active on the day of the draw
+
+
+def clinician_target(analyte_key: str, targets: Sequence[TargetRange]) -> TargetRange | None:
+    """The clinician's target for an analyte: the latest set (later in `targets` wins ties).
+
+    docs/clinical.md §1: a clinician's target is the current view; once set it flags every
+    result, earlier draws included.
+    """
+    key = get_analyte(analyte_key).key
+    candidates = [
+        (target.set_on or date.min, position, target)
+        for position, target in enumerate(targets)
+        if target.analyte == key
+    ]
+    if not candidates:
+        return None
+    # A target without a date counts as older than any dated one.
+    return max(candidates, key=lambda item: (item[0], item[1]))[2]
+
+
+def range_in_force(
+    analyte_key: str,
+    targets: Sequence[TargetRange],
+    *,
+    lab_low: float | None = None,
+    lab_high: float | None = None,
+    who_edition: str = DEFAULT_WHO_EDITION,
+) -> RangeInForce:
+    """The range in force for a value of `analyte_key` (docs/clinical.md §1).
+
+    The clinician's target, else the lab's range printed with the result, else the default; a
+    side left open by one rule is taken from the next rule down. Semen parameters are judged
+    against the WHO lower reference limits of `who_edition` only (docs/clinical.md §2).
+    """
+    analyte = get_analyte(analyte_key)
+    default = default_range(analyte.key, who_edition)
+    if analyte.is_semen:
+        return RangeInForce(
+            analyte.key,
+            default.low,
+            default.high,
+            "default" if default.low is not None else None,
+            "default" if default.high is not None else None,
+            default.source,
+        )
+    rules: list[tuple[RangeOrigin, float | None, float | None, str]] = []
+    clinician = clinician_target(analyte.key, targets)
+    if clinician is not None:
+        rules.append(("clinician", clinician.low, clinician.high, clinician.source or "clinician"))
+    if lab_low is not None or lab_high is not None:
+        rules.append(("lab", lab_low, lab_high, LAB_RANGE_SOURCE))
+    rules.append(("default", default.low, default.high, default.source))
+    low, low_origin = _first_side(rules, 1)
+    high, high_origin = _first_side(rules, 2)
+    source = rules[0][3]
+    return RangeInForce(analyte.key, low, high, low_origin, high_origin, source)
+
+
+def _first_side(
+    rules: Sequence[tuple[RangeOrigin, float | None, float | None, str]], index: int
+) -> tuple[float | None, RangeOrigin | None]:
+    for rule in rules:
+        bound = rule[index]
+        if bound is not None:
+            assert isinstance(bound, float | int)
+            return float(bound), rule[0]
+    return None, None
+
+
+def estradiol_floor(targets: Sequence[TargetRange]) -> Floor:
+    """docs/clinical.md §4: the low bound of the clinician's estradiol target, else 10 pg/mL.
+
+    A lab's printed range never sets or removes the floor.
+    """
+    analyte = get_analyte(ESTRADIOL)
+    target = clinician_target(ESTRADIOL, targets)
+    if target is not None and target.low is not None:
+        return Floor(target.low, "clinician", target.source or "clinician")
+    if analyte.floor is None:  # pragma: no cover - the catalogue carries the floor
+        raise InputError("estradiol", "the catalogue has no estradiol floor")
+    return Floor(analyte.floor, "default", analyte.floor_source)
+
+
+def estradiol_state(
+    value: float, comparator: Comparator | None, floor: float
+) -> EstradiolState | None:
+    """Below the floor, cannot tell, or neither (docs/clinical.md §4).
+
+    Below: a value under the floor, or `<X` with X ≤ floor (`<=X` with X < floor). Cannot
+    tell: a limit that allows values both under and at or above the floor.
+    """
+    if comparator is None:
+        return "below_floor" if value < floor else None
+    if comparator == "<":
+        return "below_floor" if value <= floor else "cannot_tell"
+    if comparator == "<=":
+        return "below_floor" if value < floor else "cannot_tell"
+    if comparator == ">":
+        return None if value >= floor else "cannot_tell"
+    if comparator == ">=":
+        return None if value >= floor else "cannot_tell"
+    raise InputError("comparator", f"unknown comparator '{comparator}'")
+
+
+def active_inhibitors(regimens: Sequence[Regimen], day: date) -> tuple[str, ...]:
+    """The aromatase inhibitors active on `day`, by name (sorted, each once)."""
+    return tuple(
+        sorted(
+            {
+                regimen.name
+                for regimen in regimens
+                if regimen.med_class in AROMATASE_INHIBITOR_CLASSES
+                and regimen.steps
+                and regimen.is_active_on(day)
+            }
+        )
+    )
+
+
+def read_value(
+    analyte_key: str,
+    value: float,
+    comparator: Comparator | None,
+    *,
+    day: date,
+    targets: Sequence[TargetRange] = (),
+    regimens: Sequence[Regimen] = (),
+    lab_low: float | None = None,
+    lab_high: float | None = None,
+    who_edition: str = DEFAULT_WHO_EDITION,
+) -> Reading:
+    """The reading of one canonical value measured on `day` (docs/clinical.md §1, §4)."""
+    in_force = range_in_force(
+        analyte_key, targets, lab_low=lab_low, lab_high=lab_high, who_edition=who_edition
+    )
+    flag = flag_value(value, comparator, in_force.low, in_force.high)
+    if in_force.analyte != ESTRADIOL:
+        return Reading(in_force.analyte, in_force, flag)
+    inhibitors = active_inhibitors(regimens, day)
+    if not inhibitors:
+        return Reading(in_force.analyte, in_force, flag)
+    floor = estradiol_floor(targets)
+    state = estradiol_state(value, comparator, floor.value)
+    return Reading(in_force.analyte, in_force, flag, state, floor, inhibitors)
+
+
+def read_result(
+    result: LabResult,
+    day: date,
+    history: History,
+    who_edition: str = DEFAULT_WHO_EDITION,
+) -> Reading:
+    """The reading of one stored result of the draw dated `day`, in its history."""
+    return read_value(
+        result.analyte,
+        result.value,
+        result.comparator,
+        day=day,
+        targets=history.targets,
+        regimens=history.regimens,
+        lab_low=result.lab_low,
+        lab_high=result.lab_high,
+        who_edition=who_edition,
+    )

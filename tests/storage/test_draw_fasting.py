@@ -1,0 +1,81 @@
+"""The draw's fasting state: added by migration 0002_draw_fasting, kept through edits and undo."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date, time
+from pathlib import Path
+
+from fertilitytracker.services.journal import (
+    ResultInput,
+    record_draw,
+    remove,
+    replace_result,
+    restore,
+)
+from fertilitytracker.storage.journal import Journal
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DAY = date(2026, 3, 14)
+
+
+def test_a_journal_of_the_first_schema_gains_fasting_unrecorded(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+    journal = Journal.open(path)
+    try:
+        assert journal.schema() == ["0001_initial", "0002_draw_fasting"]
+        draws = journal.history().draws
+        assert len(draws) == 6
+        assert {draw.fasting for draw in draws} == {None}
+        record_draw(journal, DAY, [ResultInput("lh", "4.2", "IU/L")], time(7, 40), fasting=True)
+        (draw,) = [draw for draw in journal.history().draws if draw.date == DAY]
+        assert draw.fasting is True
+    finally:
+        journal.close()
+
+
+def test_the_column_takes_only_yes_no_or_nothing(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    journal.close()
+    connection = sqlite3.connect(tmp_path / "journal.sqlite3")
+    try:
+        connection.execute("INSERT INTO draws (date, fasting) VALUES ('2026-01-01', 1)")
+        try:
+            connection.execute("INSERT INTO draws (date, fasting) VALUES ('2026-01-02', 7)")
+        except sqlite3.IntegrityError:
+            pass
+        else:  # pragma: no cover - the CHECK constraint is the behaviour under test
+            raise AssertionError("fasting = 7 was accepted")
+    finally:
+        connection.close()
+
+
+def test_fasting_survives_editing_and_undoing_the_last_result(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    try:
+        record_draw(journal, DAY, [ResultInput("lh", "4.2", "IU/L")], fasting=False)
+        (result,) = journal.history().draws[0].results
+        assert result.id is not None
+        replace_result(journal, result.id, ResultInput("lh", "4.4", "IU/L"))
+        assert journal.history().draws[0].fasting is False
+        (edited,) = journal.history().draws[0].results
+        assert edited.id is not None
+        _, removed = remove(journal, "lab_result", edited.id)
+        assert journal.history().draws == ()
+        restore(journal, removed)
+        assert journal.history().draws[0].fasting is False
+    finally:
+        journal.close()
+
+
+def test_a_later_result_does_not_overwrite_a_recorded_fasting(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    try:
+        record_draw(journal, DAY, [ResultInput("lh", "4.2", "IU/L")], fasting=True)
+        record_draw(journal, DAY, [ResultInput("fsh", "3.2", "IU/L")])
+        record_draw(journal, DAY, [ResultInput("shbg", "30", "nmol/L")], fasting=False)
+        assert journal.history().draws[0].fasting is True
+    finally:
+        journal.close()
