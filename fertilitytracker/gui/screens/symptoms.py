@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -164,10 +165,13 @@ class SymptomsScreen(QWidget):
         self.free_severity.setAccessibleName("Other symptom severity, 0 none to 10 worst")
         self.free_error = ErrorLabel(self)
         self.note_edit = QPlainTextEdit(self)
-        self.note_edit.setPlaceholderText("note (optional), saved with each symptom rated")
+        self.note_edit.setPlaceholderText("note (optional), about the symptom chosen below")
         self.note_edit.setAccessibleName("Note")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
+        # A note belongs to the one symptom it was typed for, never to every symptom rated.
+        self.note_for = QComboBox(self)
+        self.note_for.setAccessibleName("The note is about")
         self.note_error = ErrorLabel(self)
         self.save_button = QPushButton("&Save ratings", self)
         self.save_button.setAccessibleName("Save the symptom ratings")
@@ -220,6 +224,10 @@ class SymptomsScreen(QWidget):
         form.addLayout(free)
         form.addWidget(self.free_error)
         form.addWidget(self.note_edit)
+        about = QHBoxLayout()
+        about.addWidget(QLabel("The note is about", form_box))
+        about.addWidget(self.note_for, 1)
+        form.addLayout(about)
         form.addWidget(self.note_error)
         form.addWidget(self.form_error)
         buttons = QHBoxLayout()
@@ -271,8 +279,32 @@ class SymptomsScreen(QWidget):
     def note(self) -> str | None:
         return self.note_edit.toPlainText().strip() or None
 
+    def _offer_note_symptoms(self) -> None:
+        """The symptoms rated now, for the note; the choice is kept while it is still rated."""
+        labels = {name: label for name, label, _meaning in RATED_SYMPTOMS}
+        wanted = [(labels.get(name, name), name) for name, _severity in self.ratings()]
+        current = self.note_for.currentData()
+        if [self.note_for.itemData(i) for i in range(self.note_for.count())] == [
+            name for _label, name in wanted
+        ]:
+            return
+        self.note_for.blockSignals(True)
+        self.note_for.clear()
+        for label, name in wanted:
+            self.note_for.addItem(label, name)
+        position = self.note_for.findData(current)
+        self.note_for.setCurrentIndex(position if position >= 0 else self.note_for.count() - 1)
+        self.note_for.blockSignals(False)
+        self.note_for.setEnabled(bool(wanted))
+
+    def note_symptom(self) -> str | None:
+        """The symptom the note belongs to (None when nothing is rated)."""
+        name = self.note_for.currentData()
+        return str(name) if name else None
+
     def revalidate(self, *_args: object) -> bool:
         """Save is enabled when something is rated and every field would be accepted."""
+        self._offer_note_symptoms()
         free_name = self.free_name_edit.text().strip()
         # The core's builder judges each field, as it will on save.
         free_reason = _reason(lambda: build_symptom(self.date_edit.value(), free_name, 0))
@@ -300,8 +332,10 @@ class SymptomsScreen(QWidget):
         ids: list[int] = []
         try:
             with journal.transaction():
+                about = self.note_symptom()
                 for name, severity in self.ratings():
-                    change = services.record_symptom(journal, day, name, severity, self.note())
+                    note = self.note() if name == about else None
+                    change = services.record_symptom(journal, day, name, severity, note)
                     ids += change.ids
         except InputError as error:
             label = {"name": self.free_error, "note": self.note_error}.get(
