@@ -90,3 +90,9 @@ def test_a_missed_day_is_confirmed_and_a_wrong_entry_becomes_missed(
     qtbot.mouseClick(dialog.missed_button, Qt.MouseButton.LeftButton)
     assert ("Fri 2026-05-29", "✗ missed (confirmed)") in rows(dialog)
     assert [d.at.date() for d in context.journal.doses.all()] == [date(2026, 5, 30)]
+
+
+def test_the_dose_history_model_passes_the_model_tester(
+    qtmodeltester, dialog: DoseHistoryDialog
+) -> None:
+    qtmodeltester.check(dialog.model)
