@@ -95,6 +95,7 @@ class SymptomSlider(QWidget):
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.meaning_label = QLabel(meaning, self)
         self.meaning_label.setWordWrap(True)  # never wider than the form: no sideways scroll
+        self.meaning_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         low, high = QLabel("0 none", self), QLabel("10 worst", self)
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         for small in (self.meaning_label, low, high):
@@ -106,8 +107,9 @@ class SymptomSlider(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 2, 0, 6)
         layout.setVerticalSpacing(0)
-        layout.addWidget(self.rate_check, 0, 0, 1, 2)
-        layout.addWidget(self.meaning_label, 0, 2, 1, 2, Qt.AlignmentFlag.AlignRight)
+        # The check box and, beside it, what the scale means (wrapped on a narrow form).
+        layout.addWidget(self.rate_check, 0, 0, 1, 1)
+        layout.addWidget(self.meaning_label, 0, 1, 1, 3)
         layout.addWidget(self.slider, 1, 0, 1, 4)
         layout.addWidget(self.value_label, 1, 4)
         layout.addWidget(low, 2, 0)
