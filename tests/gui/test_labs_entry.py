@@ -322,3 +322,24 @@ def test_log_result_from_a_due_reminder_fills_the_whole_panel(
         "shbg",
         "albumin",
     ]
+
+
+def test_choosing_si_in_settings_switches_the_open_lab_form_at_once(
+    qtbot, context: AppContext, ui_state
+) -> None:
+    from fertilitytracker.gui.main_window import MainWindow
+    from fertilitytracker.gui.screens.settings import SettingsScreen
+
+    record_draw(context.journal, TODAY, [ResultInput("lh", "4", "IU/L")])
+    context.reload()
+    window = MainWindow(ui_state, context)
+    qtbot.addWidget(window)
+    window.show()
+    labs = window.show_page("labs")
+    assert isinstance(labs, LabsScreen)
+    labs.draw_form.rows[0].set_analyte("total_testosterone")
+    assert labs.draw_form.rows[0].unit_combo.currentText() == "ng/dL"
+    settings = window.show_page("settings")
+    assert isinstance(settings, SettingsScreen)
+    settings.set_unit_system("si")
+    assert labs.draw_form.rows[0].unit_combo.currentText() == "nmol/L"
