@@ -152,6 +152,10 @@ def _invocations(journal: Path, fresh: Path, out: Path) -> dict[str, list[list[s
             [*db, "reminders", "--json", "--today", "2026-06-01"],
             [*db, "reminders", "--today", "2026-06-01", "--ics", str(out / "reminders.ics")],
         ],
+        "profile": [
+            [*db, "profile", "--name", "Test Patient", "--birth-date", "1980-01-02"],
+            [*db, "profile", "--json"],
+        ],
         "report": [[*db, "report", str(out / "report.pdf")]],
         "export": [
             [*db, "export", str(out / f"export.{fmt}"), "--format", fmt]
@@ -189,6 +193,7 @@ ORDER = [
     "labs",
     "doses",
     "reminders",
+    "profile",
     "report",
     "export",
     "import",

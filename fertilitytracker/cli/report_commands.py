@@ -1,4 +1,4 @@
-"""The `report` command: the clinician summary as PDF (docs/cli.md "Reading").
+"""The `report` and `profile` commands: the clinician summary as PDF (docs/cli.md).
 
 Exit codes: 0 written; 2 refused input (a bad date, --from after --to, an unknown unit
 system or page size, a path in a folder that does not exist or a path that is a folder);
@@ -29,6 +29,34 @@ def register(commands: Any) -> None:
     report.add_argument("--page-size", dest="page_size", choices=("A4", "Letter"), default="A4")
     report.add_argument("--json", action="store_true", help="print path and pages as JSON")
     report.set_defaults(handler=_report)
+
+    profile = add_command(
+        commands, "profile", "the patient's name and date of birth printed on the report"
+    )
+    profile.add_argument("--name", metavar="NAME", help='the patient\'s name ("" clears it)')
+    profile.add_argument(
+        "--birth-date", dest="birth_date", metavar="D", help='YYYY-MM-DD ("" clears it)'
+    )
+    profile.add_argument("--json", action="store_true", help="print the profile as JSON")
+    profile.set_defaults(handler=_profile)
+
+
+def _profile(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.services.profile import get_profile, set_profile
+
+    today = clock.today()
+    if args.name is None and args.birth_date is None:
+        shown = get_profile(journal)
+    else:
+        shown = set_profile(journal, today=today, name=args.name, birth_date=args.birth_date)
+    age = shown.age_on(today)
+    if args.json:
+        print_json({"name": shown.name, "birth_date": shown.birth_date or None, "age": age})
+    else:
+        print(f"name: {shown.name or 'not set'}")
+        birth = shown.birth_date or "not set"
+        print(f"date of birth: {birth}" + (f" (age {age})" if age is not None else ""))
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace, journal: Journal) -> int:

@@ -111,3 +111,10 @@ def test_value_ticks_cover_the_range(low: float, span: float) -> None:
     ticks = value_ticks(low, low + span)
     assert ticks == sorted(ticks)
     assert 2 <= len(ticks) <= 12
+
+
+def test_month_ticks_carry_the_full_year() -> None:
+    labels = [label for _day, label in date_ticks(date(2026, 5, 10), date(2026, 10, 20))]
+    assert labels == ["Jun 2026", "Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026"]
+    decade = [label for _day, label in date_ticks(date(2016, 6, 1), date(2026, 6, 1))]
+    assert decade == ["2018", "2020", "2022", "2024", "2026"]

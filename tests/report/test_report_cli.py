@@ -111,3 +111,41 @@ def test_empty_journal_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert run(["--db", str(tmp_path / "new.sqlite3"), "report", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {out} (1 page)"
     assert "No data yet" in read_pdf(out).text
+
+
+def test_profile_sets_name_and_birth_date_printed_on_the_report(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(db), "profile"]
+    assert run([*base, "--name", "  Wang  Xiaoming ", "--birth-date", "1988-05-17", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["name"], shown["birth_date"]) == ("Wang Xiaoming", "1988-05-17")
+    assert isinstance(shown["age"], int)
+    assert run(base) == 0
+    assert "date of birth: 1988-05-17 (age" in capsys.readouterr().out
+    out = tmp_path / "report.pdf"
+    assert run(["--db", str(db), "report", str(out), "--to", "2025-04-10"]) == 0
+    first = " ".join(read_pdf(out).pages[0].split())
+    assert "Wang Xiaoming" in first and "1988-05-17 (age 36)" in first
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--birth-date", "1988-02-30"], "birth-date"),
+        (["--birth-date", "2999-01-01"], "birth-date"),
+        (["--name", "a\x07b"], "name"),
+        (["--name", "ok", "--birth-date", "yesterday"], "birth-date"),
+    ],
+)
+def test_profile_refuses_bad_input_and_writes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str], args: list[str], field: str
+) -> None:
+    assert run(["--db", str(db), "profile", "--name", "Kept", "--birth-date", "1980-01-02"]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db), "profile", *args]) == 2
+    err = capsys.readouterr().err
+    assert field in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert run(["--db", str(db), "profile", "--json"]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    assert (kept["name"], kept["birth_date"]) == ("Kept", "1980-01-02")

@@ -121,28 +121,37 @@ def test_tests_due_come_from_the_monitoring_rules(
     changed = build_report_data(history, custom, today=TODAY)
     panel = next(test for test in changed.due if test.test == "hormone_panel")
     assert panel.due == date(2025, 5, 19)
-    rule = next(rule for rule in changed.rules if rule.rule_id == "hormone_panel_on_therapy")
+    rule = next(rule for rule in changed.rules if rule.rule_id == "Hormone panel on therapy")
     assert ("hormone_on_therapy_interval_days", 60, True) in rule.offsets
 
 
-def test_response_table_per_dose_step(history: History, settings: ReportSettings) -> None:
+def test_response_rows_per_combination_in_force(history: History, settings: ReportSettings) -> None:
     data = build_report_data(history, settings, today=TODAY)
-    (table,) = data.responses
-    assert [label for _day, label in table.step_labels] == ["1 mg daily", "0.5 mg daily"]
-    rows = {row.key: row for row in table.rows}
-    assert set(rows) == {"total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh", "tmsc"}
-    estradiol = rows["estradiol"]
-    first, second = estradiol.per_step
-    assert first is not None and (first.comparator, first.value) == ("<", 5.0)
-    assert second is not None and second.value == 8.0
+    summary = data.responses
+    assert summary is not None
+    keys = [key for key, _label in summary.columns]
+    assert keys == ["total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh", "tmsc"]
+    assert [(row.label, row.start) for row in summary.rows] == [
+        ("anastrozole 1 mg", date(2025, 1, 10)),
+        ("anastrozole 0.5 mg", date(2025, 2, 15)),
+    ]
+    first, second = summary.rows
+    estradiol = keys.index("estradiol")
+    first_e2, second_e2 = first.values[estradiol], second.values[estradiol]
+    assert first_e2 is not None and (first_e2.comparator, first_e2.value) == ("<", 5.0)
+    assert second_e2 is not None and second_e2.value == 8.0
     # A ratio with a censored input is not computed: "—" and the reason.
-    ratio_first = rows["t_e_ratio"].per_step[0]
+    ratio_first = first.values[keys.index("t_e_ratio")]
     assert ratio_first is not None and ratio_first.value is None
     assert ratio_first.note is not None and "below detection" in ratio_first.note
     # Testosterone typed in nmol/L is converted: 15.6 × 28.842 = 449.9 ng/dL.
-    testosterone_first = rows["total_testosterone"].per_step[0]
+    testosterone_first = first.values[keys.index("total_testosterone")]
     assert testosterone_first is not None
     assert testosterone_first.value == pytest.approx(449.94, abs=0.01)
+    # The 2025-04-01 semen is 45 days after the change to 0.5 mg: too early to reflect it.
+    assert second.values[keys.index("tmsc")] is None
+    assert second.semen_note == "too early: day 45 of 74"
+    assert summary.course_start == date(2025, 1, 10)
 
 
 def test_lab_rows_show_entered_and_converted_values(
@@ -270,4 +279,38 @@ def test_stopped_regimen_outside_the_period_is_left_out(settings: ReportSettings
     data = build_report_data(
         History(regimens=(old,), draws=(draw,)), settings, today=TODAY, start=date(2025, 1, 1)
     )
-    assert data.regimens == () and data.responses == () and data.spans == ()
+    assert data.regimens == () and data.responses is None and data.spans == ()
+
+
+def test_trends_are_the_charts_screens_series(history: History, settings: ReportSettings) -> None:
+    from fertilitytracker.services.chart_data import chart_data
+
+    data = build_report_data(history, settings, today=TODAY)
+    screen = chart_data(history, "us", "2021", TODAY)
+    for series in data.charts:
+        shown = screen.plot(series.key).series_by_key(series.key)
+        assert [(p.day, p.value) for p in series.points] == [(p.day, p.value) for p in shown.points]
+    estradiol = next(series for series in data.charts if series.key == "estradiol")
+    assert (estradiol.band_low, estradiol.band_high) == (10.0, 42.0)
+    assert [p.flag for p in estradiol.points] == ["in_range", "low", "low"]
+    ratio = next(series for series in data.charts if series.key == "t_e_ratio")
+    assert ratio.reference == 10.0 and ratio.points[0].flag == "below_reference"
+    (span,) = data.spans
+    assert span.steps == ((date(2025, 1, 10), "1 mg daily"), (date(2025, 2, 15), "0.5 mg daily"))
+
+
+def test_page_one_trend_lines_hold_each_markers_values(
+    history: History, settings: ReportSettings
+) -> None:
+    data = build_report_data(history, settings, today=TODAY)
+    testosterone = data.sparklines["total_testosterone"]
+    assert [day for day, _value in testosterone] == [
+        date(2025, 1, 6),
+        date(2025, 2, 10),
+        date(2025, 3, 20),
+    ]
+    assert testosterone[-1][1] == 520.0
+    assert [value for _day, value in data.sparklines["tmsc"]] == [30.0, 6.0]
+    # Within a shorter period, only its own values.
+    march = build_report_data(history, settings, today=TODAY, start=date(2025, 3, 1))
+    assert [day for day, _value in march.sparklines["total_testosterone"]] == [date(2025, 3, 20)]

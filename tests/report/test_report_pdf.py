@@ -60,7 +60,8 @@ def test_page_one_is_the_summary(report: Pdf) -> None:
     assert "520 ng/dL" in first
     assert "+270 (+108%)" in first
     # Adherence and the overdue test.
-    assert "97% (87 of 90 taken; 0 skipped, 3 missed)" in first
+    assert "97% (87 of 90) taken in the period; 0 skipped, 3 missed (not logged)" in first
+    assert "last 30 days: 100% (29 of 29)" in first and "last dose logged: 2025-04-09" in first
     assert "OVERDUE" in first and "Lipid panel" in first
     assert "0.5 mg daily" in first
 
@@ -70,7 +71,7 @@ def test_every_section_is_present_in_order(report: Pdf) -> None:
     sections = [
         "Key markers",
         "Trends",
-        "Response to each medication",
+        "Response to treatment",
         "All laboratory results",
         "Semen analyses",
         "Symptoms",
@@ -85,7 +86,7 @@ def test_flags_are_words_not_colour(report: Pdf) -> None:
     text = _squash(report.text)
     assert "▼ low" in text  # testosterone 250, estradiol <5 and 8
     assert "▲ high" in text  # LDL 130 above 100
-    assert "▼ below 10" in text  # T/E 8.33 below the reference
+    assert "▼8.33" in text and "T/E ▼ = below its reference" in text  # T/E below 10
     # Semen below the WHO 2021 lower reference limits, with its wording.
     assert "below WHO lower reference limit" in text
     assert "▼ 3" in text  # morphology 3 % below 4 %
@@ -95,11 +96,11 @@ def test_flags_are_words_not_colour(report: Pdf) -> None:
 
 def test_lab_table_has_entered_and_converted_values(report: Pdf) -> None:
     labs = _squash(" ".join(p for p in report.pages if "All laboratory results" in p))
-    assert "15.6 nmol/L" in labs and "450 ng/dL" in labs
-    assert "<5 pg/mL" in labs
-    assert "300–1080" in labs
-    assert "estradiol is below detection (<5 pg/mL): ratio not computed" in labs
-    assert "DEXA T-score" in labs and "−1.4 SD" in labs
+    # One row per draw: converted values marked °, and as entered under the grid.
+    assert "2025-02-10 08:00 450° ▼<5 — 5° 90" in labs
+    assert "As entered: 2025-02-10 Total testosterone 15.6 nmol/L; 2025-02-10 LH 5 mIU/mL" in labs
+    assert "2025-01-06 08:00¹ ▼250 51.1 30 ▼8.33 3 4 83.3 30" in labs
+    assert "DEXA" in labs and "2025-01-08 ▼−1.4" in labs
 
 
 def test_semen_with_who_limits_and_tmsc(report: Pdf) -> None:
@@ -117,7 +118,10 @@ def test_symptoms_and_ranges_with_sources(report: Pdf) -> None:
     assert "AUA 2018" in text and "ARUP LC-MS/MS" in text
     assert "Pavlovich 2001" in text
     assert "Vermeulen 1999" in text
-    assert "hormone_panel after a change" in text
+    assert "Hormone panel after a change" in text
+    assert "Testosterone and estradiol 14–28 days after any start" in text
+    for internal in ("clinical.md", "§", "hormone_panel", "Let A be", "**"):
+        assert internal not in text
 
 
 def test_every_page_has_the_footer(report: Pdf) -> None:
@@ -182,6 +186,9 @@ def test_empty_journal_gives_a_valid_pdf_saying_no_data(journal: Journal, tmp_pa
     text = _squash(pdf.text)
     assert "No data yet" in text
     assert f"patient name not set · page 1 of 1 · {FOOTER}" in text
+    # One day, said as one; and no pointer to ranges "on the last pages" that are not there.
+    assert "(1 day)" in text and "1 days" not in text
+    assert "last pages" not in text
 
 
 def test_accented_and_right_to_left_names_print(journal: Journal, tmp_path: Path) -> None:

@@ -78,3 +78,19 @@ def test_pure_hebrew_is_exactly_reversed(text: str) -> None:
     if not has_rtl(text):
         return
     assert visual_order(text) == text[::-1]
+
+
+def test_arabic_is_joined_into_contextual_forms_and_reversed() -> None:
+    # محمد: meem initial, hah medial, meem medial, dal final, drawn right to left.
+    assert visual_order("محمد") == "\ufeaa\ufee4\ufea4\ufee3"
+    # A name with a number in brackets: the number stays left to right, brackets face out.
+    shown = visual_order("محمد (12)")
+    assert shown.startswith("(12) ") and shown.endswith("\ufee3")
+
+
+def test_cjk_runs_are_set_in_the_cjk_font() -> None:
+    assert markup("王 小明 & Kim 김") == (
+        '<font name="WenQuanYiMicroHei">王</font> <font name="WenQuanYiMicroHei">小明</font>'
+        ' &amp; Kim <font name="WenQuanYiMicroHei">김</font>'
+    )
+    assert markup("José") == "José"

@@ -54,6 +54,7 @@ from fertilitytracker.services.chart_data import (
     ReferenceLine,
     hover_text,
 )
+from fertilitytracker.services.date_ticks import TICK_STEPS, TickUnit, tick_days, tick_label
 
 SECONDS_PER_DAY = 86_400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -110,53 +111,12 @@ def x_to_day(x: float) -> date:
     return date.fromordinal(int(x // SECONDS_PER_DAY) + _EPOCH_ORDINAL)
 
 
-# Date tick steps, finest first: (unit, count, approximate length in days).
-_TICK_STEPS: tuple[tuple[str, int, float], ...] = (
-    ("day", 1, 1.0),
-    ("day", 2, 2.0),
-    ("day", 7, 7.0),
-    ("day", 14, 14.0),
-    ("month", 1, 30.44),
-    ("month", 3, 91.31),
-    ("month", 6, 182.62),
-    ("year", 1, 365.25),
-    ("year", 2, 730.5),
-    ("year", 5, 1826.25),
-    ("year", 10, 3652.5),
-)
 MAJOR_TICK_MIN_PX = 90
 FIRST_LABEL_MARGIN_PX = 28
 MINOR_TICK_MIN_PX = 14
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _tick_days(unit: str, count: int, first: date, last: date) -> list[date]:
-    """Calendar-aligned days from `first` to `last`: every `count` days, months or years."""
-    days: list[date] = []
-    if unit == "day":
-        ordinal = first.toordinal()
-        ordinal += (-ordinal) % count
-        while ordinal <= last.toordinal():
-            days.append(date.fromordinal(ordinal))
-            ordinal += count
-    elif unit == "month":
-        month_index = first.year * 12 + first.month - 1
-        if first.day != 1:
-            month_index += 1
-        month_index += (-month_index) % count
-        while True:
-            day = date(month_index // 12, month_index % 12 + 1, 1)
-            if day > last:
-                break
-            days.append(day)
-            month_index += count
-    else:
-        year = first.year + (0 if (first.month, first.day) == (1, 1) else 1)
-        year += (-year) % count
-        while year <= last.year:
-            days.append(date(year, 1, 1))
-            year += count
-    return days
+# The tick steps and labels are shared with the report (services/date_ticks.py).
+_TICK_STEPS = TICK_STEPS
+_tick_days = tick_days
 
 
 class CalendarDateAxis(pg.AxisItem):
@@ -169,7 +129,7 @@ class CalendarDateAxis(pg.AxisItem):
 
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
-        self._major: tuple[str, int] = ("month", 1)
+        self._major: tuple[TickUnit, int] = ("month", 1)
         self._first_labelled = 0.0  # the first tick far enough from the left edge to be labelled
         self.enableAutoSIPrefix(False)
 
@@ -212,14 +172,10 @@ class CalendarDateAxis(pg.AxisItem):
             new_year = day.year != previous_year
             if value >= self._first_labelled:
                 previous_year = day.year
-            if unit == "year":
-                labels.append(str(day.year))
-            elif unit == "month":
-                month = _MONTH_NAMES[day.month - 1]
-                labels.append(f"{month} {day.year}" if new_year or self._major[1] > 1 else month)
-            else:
-                text = f"{day.day} {_MONTH_NAMES[day.month - 1]}"
-                labels.append(f"{text} {day.year}" if new_year else text)
+            text = tick_label(day, unit, self._major[1], full_months=new_year)
+            if unit == "day" and new_year:
+                text += f" {day.year}"
+            labels.append(text)
         order = sorted(range(len(values)), key=lambda position: values[position])
         in_place = [""] * len(values)
         for position, label in zip(order, labels, strict=True):

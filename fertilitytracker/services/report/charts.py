@@ -16,18 +16,19 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rec
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from fertilitytracker.services.date_ticks import date_ticks
 from fertilitytracker.services.report.data import ChartSeries, MedicationSpan, Period
-from fertilitytracker.services.report.fonts import BOLD, REGULAR
-from fertilitytracker.services.report.text import number, unit, visual_order
+from fertilitytracker.services.report.fonts import BOLD, REGULAR, cjk_font
+from fertilitytracker.services.report.text import has_cjk, number, unit, visual_order
 
 BAND_FILL = colors.Color(0.88, 0.88, 0.88)
 GRID = colors.Color(0.82, 0.82, 0.82)
 LANE_FILL = colors.Color(0.45, 0.45, 0.45)
 LINE = colors.Color(0.35, 0.35, 0.35)
 POINT_RADIUS = 2.3
-LANE_HEIGHT = 5.0
+LANE_HEIGHT = 7.0
 LANE_GAP = 1.5
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CROWDED_POINTS = 150
 
 
 def _drawing(width: float, height: float) -> Drawing:
@@ -46,38 +47,6 @@ def _span_days(period: Period) -> tuple[date, date]:
     # A little room at both ends keeps the first and last results off the axes.
     pad = timedelta(days=max(2, round((last - first).days * 0.03)))
     return first - pad, last + pad
-
-
-def date_ticks(first: date, last: date, max_ticks: int = 6) -> list[tuple[date, str]]:
-    """Round dates between `first` and `last` to label an axis with at most `max_ticks`."""
-    days = (last - first).days
-    if days <= 70:
-        step = max(7, math.ceil(days / max_ticks / 7) * 7)
-        ticks = []
-        current = first
-        while current <= last:
-            ticks.append((current, f"{current.day} {_MONTHS[current.month - 1]}"))
-            current += timedelta(days=step)
-        return ticks
-    months = days / 30.44
-    step_months = next(
-        (step for step in (1, 2, 3, 6, 12, 24, 60) if months / step <= max_ticks), 120
-    )
-    ticks = []
-    year, month = first.year, first.month
-    # Start at the first month boundary that is a multiple of the step (Jan, Apr, Jul...).
-    while True:
-        current = date(year, month, 1)
-        if current > last:
-            break
-        if current >= first and (month - 1) % min(step_months, 12) == 0:
-            label = str(year) if step_months >= 12 else f"{_MONTHS[month - 1]} {year % 100:02d}"
-            if step_months < 12 or (year % (step_months // 12) == 0):
-                ticks.append((current, label))
-        month += 1
-        if month > 12:
-            month, year = 1, year + 1
-    return ticks
 
 
 def value_ticks(low: float, high: float, count: int = 4) -> list[float]:
@@ -127,7 +96,7 @@ def _lanes(
     top: float,
     label_right: float,
     lane_height: float = LANE_HEIGHT,
-    font_size: float = 5.5,
+    font_size: float = 7.0,
     step_labels: bool = False,
 ) -> float:
     """Draw one lane per medication below `top`; returns the y of the lanes' bottom."""
@@ -157,13 +126,15 @@ def _lanes(
                             strokeWidth=1.4,
                         )
                     )
-        name = _fit(visual_order(span.name), REGULAR, font_size, label_right - 2)
+        # A medication typed in Chinese, Japanese or Korean needs the CJK font.
+        name_font = (cjk_font() or REGULAR) if has_cjk(span.name) else REGULAR
+        name = _fit(visual_order(span.name), name_font, font_size, label_right - 2)
         group.add(
             String(
                 label_right - 2,
                 y + (lane_height - font_size) / 2 + 0.8,
                 name,
-                fontName=REGULAR,
+                fontName=name_font,
                 fontSize=font_size,
                 textAnchor="end",
             )
@@ -257,8 +228,8 @@ def small_multiple(
     """One trend chart: title, target band, points, and a lane per medication below."""
     drawing = _drawing(width, height)
     group = Group()
-    left, right = 42.0, width - 6.0
-    title_size, tick_size = 8.0, 6.0
+    left, right = 52.0, width - 6.0
+    title_size, tick_size = 8.0, 7.0
     lanes_height = len(spans) * (LANE_HEIGHT + LANE_GAP)
     bottom = 4 + tick_size + 4 + lanes_height + 3
     top = height - title_size - 6
@@ -271,7 +242,7 @@ def small_multiple(
             height - title_size - 1,
             unit(series.unit),
             fontName=REGULAR,
-            fontSize=6.5,
+            fontSize=7,
             textAnchor="end",
         )
     )
@@ -351,7 +322,7 @@ def small_multiple(
                 ry + 1.5,
                 series.reference_label,
                 fontName=REGULAR,
-                fontSize=5.5,
+                fontSize=7,
                 textAnchor="end",
             )
         )
@@ -393,13 +364,16 @@ def small_multiple(
     radius = (
         POINT_RADIUS if len(points) <= 40 else max(1.0, POINT_RADIUS * math.sqrt(40 / len(points)))
     )
+    # Hundreds of results: the line carries the in-range ones, markers show the flagged ones.
+    crowded = len(points) > CROWDED_POINTS
     for point in points:
         px, py = x(point.day), y_of(point.value)
-        _marker(group, px, py, point.censored, point.flag, radius)
+        if not crowded or point.censored or point.flag in ("low", "high", "below_reference"):
+            _marker(group, px, py, point.censored, point.flag, radius)
         if point.annotation:
             # Written beside the point, on the side with room, so it is read on paper.
             text = f"▼ below target range {visual_order(point.annotation)}"
-            size = 5.8
+            size = 7.0
             room_right = right - px - 5
             anchor, tx = (
                 ("start", px + 5)
@@ -432,7 +406,7 @@ def medication_timeline(spans: Sequence[MedicationSpan], period: Period, width: 
     """The full-width medication timeline: one labelled lane per regimen with its doses."""
     lane_height = 11.0
     label_width = 78.0
-    tick_size = 6.5
+    tick_size = 7.0
     height = len(spans) * (lane_height + LANE_GAP) + tick_size + 10
     drawing = _drawing(width, height)
     group = Group()
@@ -451,7 +425,7 @@ def medication_timeline(spans: Sequence[MedicationSpan], period: Period, width: 
 
 def legend(width: float) -> Drawing:
     """The key to the chart symbols, drawn with the same markers as the charts."""
-    size = 6.5
+    size = 7.0
     line_height = 11.0
     items: list[tuple[str, str]] = [
         ("in_range", "within target range"),
@@ -460,6 +434,7 @@ def legend(width: float) -> Drawing:
         ("censored", "below detection, drawn at its limit"),
         ("band", "target range"),
         ("lane", "medication taken; a notch marks a dose change"),
+        ("edge", "a medication started or stopped"),
     ]
     # Lay the items out in lines that fit the width.
     lines: list[list[tuple[float, str, str]]] = [[]]
@@ -487,6 +462,18 @@ def legend(width: float) -> Drawing:
                         strokeColor=LINE,
                         strokeWidth=0.4,
                         strokeDashArray=[2, 2],
+                    )
+                )
+            elif kind == "edge":
+                group.add(
+                    Line(
+                        x0 + 6,
+                        y - 4,
+                        x0 + 6,
+                        y + 4,
+                        strokeColor=LINE,
+                        strokeWidth=0.6,
+                        strokeDashArray=[1, 2],
                     )
                 )
             elif kind == "lane":

@@ -1,4 +1,4 @@
-"""The embedded DejaVu Sans fonts of the report, registered once with reportlab (thread-safe)."""
+"""The report's embedded fonts (DejaVu Sans, and WenQuanYi Micro Hei for CJK), registered once."""
 
 from __future__ import annotations
 
@@ -14,14 +14,22 @@ REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
 FAMILY = "DejaVuSans"
+# Chinese, Japanese and Korean: DejaVu has none of these glyphs.
+CJK = "WenQuanYiMicroHei"
 
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", ITALIC: "DejaVuSans-Oblique.ttf"}
+_CJK_FILE = "wqy-microhei.ttc"
 _lock = threading.Lock()
 _registered = False
+_cjk_registered: bool | None = None  # None: not tried yet
 
 
 class FontMissingError(RuntimeError):
     """The packaged fonts are missing: the installation is incomplete."""
+
+
+def _font_bytes(filename: str) -> bytes:
+    return files("fertilitytracker.resources").joinpath("fonts").joinpath(filename).read_bytes()
 
 
 def register_fonts() -> None:
@@ -34,10 +42,9 @@ def register_fonts() -> None:
     with _lock:
         if _registered:
             return
-        folder = files("fertilitytracker.resources").joinpath("fonts")
         for name, filename in _FILES.items():
             try:
-                data = folder.joinpath(filename).read_bytes()
+                data = _font_bytes(filename)
             except OSError as error:
                 raise FontMissingError(
                     f"the report font {filename} is missing from the installation ({error})"
@@ -49,3 +56,21 @@ def register_fonts() -> None:
         addMapping(FAMILY, 0, 1, ITALIC)
         addMapping(FAMILY, 1, 1, BOLD)
         _registered = True
+
+
+def cjk_font() -> str | None:
+    """The CJK font's name once registered (loaded on first use: it is large), else None."""
+    global _cjk_registered
+    with _lock:
+        if _cjk_registered is None:
+            try:
+                data = _font_bytes(_CJK_FILE)
+                pdfmetrics.registerFont(TTFont(CJK, io.BytesIO(data), subfontIndex=0))
+                # One face serves for bold and italic too (<b> inside a CJK run).
+                for bold in (0, 1):
+                    for italic in (0, 1):
+                        addMapping(CJK, bold, italic, CJK)
+                _cjk_registered = True
+            except (OSError, ValueError):
+                _cjk_registered = False  # the text then says the characters cannot print
+        return CJK if _cjk_registered else None

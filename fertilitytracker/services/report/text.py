@@ -1,11 +1,16 @@
-"""Text for the report: number formatting, flag words, markup escaping and right-to-left order."""
+"""Text for the report: numbers, flag words, markup, right-to-left order and CJK runs."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
+from bidi.algorithm import get_display
+
 from fertilitytracker.services.formatting import format_date, format_number
+from fertilitytracker.services.report.fonts import cjk_font
 
 # Flags must read without colour: a symbol and a word, never colour alone.
 FLAG_WORDS: dict[str, str] = {
@@ -56,15 +61,43 @@ def signed(value: float) -> str:
     return f"+{text}" if value > 0 else text
 
 
+_SPEC_REFERENCE = re.compile(
+    r"\s*\((?:see )?docs/clinical\.md[^)]*\)"  # "(docs/clinical.md §2)"
+    r"|;?\s*docs/clinical\.md,? (?:§|section)\s*\d+(?:,? rule \d+)?:?\s*",  # "docs/... §1: "
+    re.IGNORECASE,
+)
+
+
+def clinician_text(text: str) -> str:
+    """A source or rule text for print: no pointers into the project's own files, no markdown."""
+    cleaned = _SPEC_REFERENCE.sub(" ", text).replace("**", "").replace("`", "")
+    cleaned = re.sub(r"\s+\)", ")", cleaned)
+    return re.sub(r"\s{2,}", " ", cleaned).strip()
+
+
 def markup(text: str) -> str:
-    """Plain text made safe for a reportlab Paragraph, in visual order if right-to-left."""
-    return escape(visual_order(text))
+    """Plain text made safe for a reportlab Paragraph: visual order, CJK in its own font."""
+    return cjk_runs(escape(visual_order(text)))
 
 
-# Mirrored pairs drawn the other way round inside right-to-left runs.
-_MIRRORS = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<"}
 _STRONG_RTL = ("R", "AL")
-_NUMBERS = ("EN", "AN")
+# Chinese, Japanese and Korean: ideographs, kana, Hangul, CJK punctuation, fullwidth forms.
+_CJK_RANGES = (
+    (0x1100, 0x11FF),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x30FF),
+    (0x3100, 0x31FF),
+    (0x3200, 0x9FFF),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x3FFFF),
+)
+_CJK_RUN = re.compile(
+    "([" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES) + "]+)"
+)
 
 
 def has_rtl(text: str) -> bool:
@@ -72,87 +105,34 @@ def has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in text)
 
 
+def has_cjk(text: str) -> bool:
+    """Whether the text holds Chinese, Japanese or Korean characters."""
+    return _CJK_RUN.search(text) is not None
+
+
 def visual_order(text: str) -> str:
     """The text in the left-to-right drawing order a PDF needs, for one line or paragraph.
 
-    reportlab draws characters in the order given, and without its optional bidi package it
-    would print Hebrew or Arabic backwards. This is a compact form of the Unicode bidi
-    algorithm (rules P2–P3, W, N1–N2, I1–I2, L2) without explicit embeddings, enough for
-    names and notes: runs of right-to-left letters are reversed, numbers inside them stay
-    left-to-right and brackets are mirrored. Text without right-to-left letters is returned
-    unchanged. Arabic letters are not joined (that needs a shaping engine).
+    reportlab draws characters in the order given. Arabic letters are first joined into their
+    contextual forms (arabic-reshaper), then the Unicode bidi algorithm puts right-to-left runs
+    in drawing order with brackets mirrored (python-bidi). Text without right-to-left letters
+    is returned unchanged.
     """
     if not has_rtl(text):
         return text
-    classes = [unicodedata.bidirectional(ch) for ch in text]
-    base = 0
-    for cls in classes:
-        if cls == "L":
-            break
-        if cls in _STRONG_RTL:
-            base = 1
-            break
-    # Resolved direction per character: "L", "R", or None for neutrals still to resolve.
-    strong: list[str | None] = []
-    previous = "R" if base else "L"
-    for cls in classes:
-        if cls == "L":
-            strong.append("L")
-            previous = "L"
-        elif cls in _STRONG_RTL:
-            strong.append("R")
-            previous = "R"
-        elif cls in _NUMBERS:
-            # Numbers act as right-to-left for neutrals next to them (N1) but stay LTR inside.
-            strong.append("N" if previous == "R" or cls == "AN" else "L")
-        else:
-            strong.append(None)
-    # N1/N2: a neutral between two of the same direction takes it, otherwise the base.
-    resolved: list[str] = []
-    for index, value in enumerate(strong):
-        if value is not None:
-            resolved.append(value)
-            continue
-        before = _neighbour(strong, index, -1, base)
-        after = _neighbour(strong, index, 1, base)
-        resolved.append(before if before == after else ("R" if base else "L"))
-    levels = []
-    for value in resolved:
-        if value == "R":
-            levels.append(base + 1 if base == 0 else base)
-        elif value == "N":
-            levels.append(base + 2 if base == 0 else base + 1)
-        else:
-            levels.append(base if base == 0 else base + 1)
-    return _reorder(text, levels)
+    return str(get_display(arabic_reshaper.reshape(text)))
 
 
-def _neighbour(strong: list[str | None], index: int, step: int, base: int) -> str:
-    position = index + step
-    while 0 <= position < len(strong):
-        value = strong[position]
-        if value is not None:
-            return "R" if value in ("R", "N") else "L"
-        position += step
-    return "R" if base else "L"
+def split_cjk(text: str) -> list[str]:
+    """The text cut into alternating runs of non-CJK and CJK characters."""
+    return _CJK_RUN.split(text)
 
 
-def _reorder(text: str, levels: list[int]) -> str:
-    chars = [
-        _MIRRORS.get(ch, ch) if level % 2 else ch for ch, level in zip(text, levels, strict=True)
-    ]
-    order = list(range(len(chars)))
-    highest = max(levels)
-    lowest_odd = min(level for level in levels if level % 2) if any(lv % 2 for lv in levels) else 1
-    for level in range(highest, lowest_odd - 1, -1):
-        index = 0
-        while index < len(order):
-            if levels[order[index]] >= level:
-                end = index
-                while end < len(order) and levels[order[end]] >= level:
-                    end += 1
-                order[index:end] = reversed(order[index:end])
-                index = end
-            else:
-                index += 1
-    return "".join(chars[position] for position in order)
+def cjk_runs(escaped: str) -> str:
+    """Paragraph markup with each CJK run set in the CJK font (DejaVu has no such glyphs)."""
+    if not has_cjk(escaped):
+        return escaped
+    font = cjk_font()
+    if font is None:
+        return escaped
+    return _CJK_RUN.sub(lambda match: f'<font name="{font}">{match.group(1)}</font>', escaped)

@@ -1,0 +1,186 @@
+"""Values as the report prints them: cells from views, changes and date lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.derived import (
+    FREE_T_LABEL,
+    T_E_THRESHOLD_SI,
+    T_E_THRESHOLD_US,
+    Derived,
+)
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import class_label
+from fertilitytracker.core.records import (
+    History,
+    Regimen,
+    UnitSystem,
+)
+from fertilitytracker.core.schedules import parse_schedule
+from fertilitytracker.core.units import convert_for_display
+from fertilitytracker.services.report.model import (
+    ChangeCell,
+    Period,
+    ValueCell,
+    ValueFlag,
+)
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+    value_view,
+)
+
+
+def marker_label(key: str) -> str:
+    """The marker's name as printed."""
+    if key == "t_e_ratio":
+        return "T/E ratio"
+    if key == "tmsc":
+        return "TMSC"
+    return get_analyte(key).name
+
+
+def display_bound(key: str, canonical: float | None, system: UnitSystem) -> float | None:
+    """A canonical bound in the chosen unit system (None stays None: an open end)."""
+    return None if canonical is None else convert_for_display(key, canonical, system)[0]
+
+
+def t_e_threshold(system: UnitSystem) -> float:
+    return T_E_THRESHOLD_SI if system == "si" else T_E_THRESHOLD_US
+
+
+def cell_from_result(view: ResultView, day: date) -> ValueCell:
+    return ValueCell(
+        value=view.value,
+        unit=view.unit,
+        day=day,
+        flag=view.flag,
+        comparator=view.comparator,
+        range_low=view.target_low,
+        range_high=view.target_high,
+    )
+
+
+def cell_from_ratio(derived: Derived, day: date, system: UnitSystem) -> ValueCell:
+    # A ratio prints bare: its units are in the chart title and on the ranges page.
+    unit = ""
+    if derived.value is None:
+        return ValueCell(None, unit, day, note=derived.reason)
+    # docs/clinical.md §3: decided by the core on the unrounded canonical ratio.
+    flag: ValueFlag = "below_reference" if derived.below_reference else "none"
+    return ValueCell(derived.value, unit, day, flag=flag, reference=t_e_threshold(system))
+
+
+def free_t_calculated_cell(
+    derived: Derived, day: date, history: History, system: UnitSystem
+) -> ValueCell | None:
+    """The calculated free testosterone, flagged against the free testosterone range."""
+    if derived.value is None:
+        return None
+    judged = value_view("free_testosterone", derived.value, day, history, system)
+    note = FREE_T_LABEL + (f"; {derived.note}" if derived.note else "")
+    return ValueCell(
+        value=judged.value,
+        unit=judged.unit,
+        day=day,
+        flag=judged.flag,
+        note=note,
+    )
+
+
+def marker_cells(
+    key: str, views: Sequence[DrawView], history: History, system: UnitSystem
+) -> list[ValueCell]:
+    """Every value of a key marker in `views` (oldest first), as printed."""
+    cells: list[ValueCell] = []
+    for view in views:
+        if key == "tmsc":
+            if view.kind == "semen":
+                tmsc = view.derived["tmsc"]
+                cells.append(
+                    ValueCell(tmsc.value, "10^6", view.date, note=tmsc.reason)
+                    if tmsc.value is None
+                    else ValueCell(tmsc.value, "10^6", view.date)
+                )
+            continue
+        if key != "t_e_ratio" and view.kind != "labs":
+            # Semen parameters and DEXA T-scores are results of their own kind of record.
+            other = next((r for r in view.results if r.analyte == key), None)
+            if other is not None:
+                cells.append(cell_from_result(other, view.date))
+            continue
+        if view.kind != "labs":
+            continue
+        if key == "t_e_ratio":
+            if "t_e_ratio" in view.derived and has_inputs(
+                view, ("total_testosterone", "estradiol")
+            ):
+                cells.append(cell_from_ratio(view.derived["t_e_ratio"], view.date, system))
+            continue
+        measured = next((r for r in view.results if r.analyte == key), None)
+        if measured is not None:
+            cells.append(cell_from_result(measured, view.date))
+        elif key == "free_testosterone":
+            derived = view.derived.get("free_testosterone_calculated")
+            if derived is not None:
+                cell = free_t_calculated_cell(derived, view.date, history, system)
+                if cell is not None:
+                    cells.append(cell)
+    return cells
+
+
+def has_inputs(view: DrawView, keys: tuple[str, ...]) -> bool:
+    present = {result.analyte for result in view.results}
+    return all(key in present for key in keys)
+
+
+def change_between(baseline: ValueCell | None, latest: ValueCell | None) -> ChangeCell | None:
+    """latest − baseline and the relative change; censored or missing values give a reason."""
+    if baseline is None or latest is None:
+        return None
+    if baseline.day is not None and latest.day is not None and latest.day <= baseline.day:
+        return None  # the latest value is the baseline itself: nothing changed yet
+    if not baseline.exact or not latest.exact:
+        return ChangeCell(None, None, "not computed: a value is censored or missing")
+    assert baseline.value is not None and latest.value is not None
+    absolute = latest.value - baseline.value
+    percent = None if baseline.value == 0 else absolute / abs(baseline.value) * 100
+    return ChangeCell(absolute, percent)
+
+
+def overlaps(regimen: Regimen, period: Period) -> bool:
+    if regimen.start > period.end:
+        return False
+    return regimen.stop is None or regimen.stop > period.start
+
+
+def step_text(dose: float, unit: str, schedule: str) -> str:
+    return f"{dose:g} {unit} {schedule_words(schedule)}"
+
+
+def schedule_words(schedule: str) -> str:
+    try:
+        return parse_schedule(schedule).describe()
+    except InputError:
+        return schedule  # stored text the parser no longer knows: print it as kept
+
+
+def latest_on_or_before(cells: Sequence[ValueCell], day: date) -> ValueCell | None:
+    found = [cell for cell in cells if cell.day is not None and cell.day <= day]
+    return found[-1] if found else None
+
+
+def latest_within(cells: Sequence[ValueCell], first: date, last: date) -> ValueCell | None:
+    """The latest cell dated in [first, last]."""
+    found = [cell for cell in cells if cell.day is not None and first <= cell.day <= last]
+    return found[-1] if found else None
+
+
+def med_class_label(med_class: str) -> str:
+    try:
+        return class_label(med_class)
+    except InputError:
+        return med_class

@@ -1,0 +1,247 @@
+"""The full lab table: each draw's results as entered and converted, and derived values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from fertilitytracker.core.attribution import T_LH_CONFOUNDED_REASON, t_lh_confounders
+from fertilitytracker.core.derived import (
+    FREE_T_LABEL,
+    T_LH_REFERENCE,
+    Derived,
+)
+from fertilitytracker.core.ranges import (
+    dexa_band,
+    dexa_band_label,
+)
+from fertilitytracker.core.reading import range_in_force
+from fertilitytracker.core.records import (
+    History,
+    UnitSystem,
+)
+from fertilitytracker.core.units import convert_for_display
+from fertilitytracker.services.report.cells import (
+    cell_from_ratio,
+    cell_from_result,
+    free_t_calculated_cell,
+    has_inputs,
+    t_e_threshold,
+)
+from fertilitytracker.services.report.model import (
+    DrawContextRow,
+    LabGrid,
+    LabRow,
+    ValueCell,
+)
+from fertilitytracker.services.report.text import clinician_text
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+)
+
+T_LH_UNIT = "ng/dL ÷ IU/L"
+_RANGE_FROM = {"lab": "the lab's range", "clinician": "clinician target", "default": "default"}
+_DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "t_e_ratio": ("total_testosterone", "estradiol"),
+    "t_lh_ratio": ("total_testosterone", "lh"),
+    "free_testosterone_calculated": ("total_testosterone", "shbg"),
+}
+
+
+def _range_from(result: ResultView) -> str:
+    """Where the range in force comes from; both rules when a one-sided range was completed."""
+    low, high = result.low_source, result.high_source
+    if low is not None and high is not None and low != high:
+        return f"{_RANGE_FROM.get(low, low)} (low), {_RANGE_FROM.get(high, high)} (high)"
+    return _RANGE_FROM.get(result.range_source, result.range_source)
+
+
+def _entered_text(result: ResultView) -> str:
+    text = f"{result.comparator or ''}{result.entered_value:g} {result.entered_unit}".strip()
+    return f"{text} ({result.method})" if result.method else text
+
+
+def lab_rows_of(
+    history: History, views: Sequence[DrawView], system: UnitSystem
+) -> tuple[LabRow, ...]:
+    """The full lab table: each result of each draw, then the values derived from the draw."""
+    rows: list[LabRow] = []
+    for view in views:
+        if view.kind not in ("labs", "dexa"):
+            continue
+        first = True
+        for result in view.results:
+            range_from = _range_from(result)
+            if view.kind == "dexa":
+                band = dexa_band_label(dexa_band(result.value))
+                range_from = band if band.startswith("WHO") else f"WHO band: {band}"
+            rows.append(
+                LabRow(
+                    day=view.date,
+                    kind="dexa" if view.kind == "dexa" else "result",
+                    name=result.name,
+                    entered=_entered_text(result),
+                    value=cell_from_result(result, view.date),
+                    range_low=result.target_low,
+                    range_high=result.target_high,
+                    range_from=range_from,
+                    first_of_draw=first,
+                    key=result.analyte,
+                    converted=result.entered_unit != result.unit,
+                )
+            )
+            first = False
+        if view.kind != "labs":
+            continue
+        for key, inputs in _DERIVED_INPUTS.items():
+            derived = view.derived.get(key)
+            if derived is None or not has_inputs(view, inputs):
+                continue
+            rows.append(replace(_derived_row(key, derived, view.date, history, system), key=key))
+    return tuple(rows)
+
+
+def _derived_row(
+    key: str, derived: Derived, day: date, history: History, system: UnitSystem
+) -> LabRow:
+    if key == "t_e_ratio":
+        cell = cell_from_ratio(derived, day, system)
+        threshold = t_e_threshold(system)
+        return LabRow(
+            day,
+            "derived",
+            "T/E ratio",
+            "T ÷ E2",
+            cell,
+            None,
+            None,
+            "AI selection criterion",
+            reference=f"ref. {threshold:g}",
+        )
+    if key == "t_lh_ratio":
+        # Computed from ng/dL and IU/L whatever the display units: say so.
+        unit = T_LH_UNIT
+        confounders = t_lh_confounders(history.regimens, day)
+        if confounders:
+            cell = ValueCell(
+                None, unit, day, note=f"{T_LH_CONFOUNDED_REASON} ({', '.join(confounders)})"
+            )
+        elif derived.value is None:
+            cell = ValueCell(None, unit, day, note=derived.reason)
+        else:
+            cell = ValueCell(derived.value, unit, day)
+        return LabRow(
+            day,
+            "derived",
+            "T/LH ratio",
+            f"T ÷ LH ({T_LH_UNIT})",
+            cell,
+            None,
+            None,
+            "reference line, not a flag",
+            reference=f"ref. {T_LH_REFERENCE:g}",
+        )
+    calculated = free_t_calculated_cell(derived, day, history, system)
+    if calculated is None:
+        unit = convert_for_display("free_testosterone", 1.0, system)[1]
+        cell = ValueCell(None, unit, day, note=derived.reason)
+        return LabRow(day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "")
+    target = range_in_force("free_testosterone", history.targets)
+    origin = target.origin
+    low = (
+        None
+        if target.low is None
+        else convert_for_display("free_testosterone", target.low, system)[0]
+    )
+    high = (
+        None
+        if target.high is None
+        else convert_for_display("free_testosterone", target.high, system)[0]
+    )
+    entered = FREE_T_LABEL + ("; albumin assumed" if derived.note else "")
+    return LabRow(
+        day,
+        "derived",
+        "Free testosterone",
+        entered,
+        calculated,
+        low,
+        high,
+        _RANGE_FROM.get(origin, origin),
+    )
+
+
+# Short column names a clinician reads at a glance; the full names are on the ranges page.
+SHORT_NAMES: dict[str, str] = {
+    "total_testosterone": "Total T",
+    "free_testosterone": "Free T",
+    "free_testosterone_calculated": "cFT",
+    "estradiol": "E2",
+    "t_e_ratio": "T/E",
+    "lh": "LH",
+    "fsh": "FSH",
+    "t_lh_ratio": "T/LH",
+    "shbg": "SHBG",
+    "prolactin": "PRL",
+    "albumin": "Alb",
+    "hematocrit": "Hct",
+    "psa": "PSA",
+    "total_cholesterol": "Chol",
+    "hdl": "HDL",
+    "ldl": "LDL",
+    "triglycerides": "TG",
+    "dexa_t_score": "DEXA",
+}
+_GRID_ORDER = tuple(SHORT_NAMES)
+
+
+def lab_grid(rows: Sequence[LabRow], system: UnitSystem) -> LabGrid:
+    """The lab rows laid out one draw per row and one analyte per column (only those present)."""
+    present = {row.key for row in rows}
+    keys = [key for key in _GRID_ORDER if key in present]
+    keys += sorted(present - set(keys))
+    columns = tuple((key, SHORT_NAMES.get(key, key), _grid_unit(key, rows, system)) for key in keys)
+    by_day: dict[date, dict[str, LabRow]] = {}
+    for row in rows:
+        by_day.setdefault(row.day, {})[row.key] = row
+    return LabGrid(
+        columns=columns,
+        rows=tuple((day, tuple(by_day[day].get(key) for key in keys)) for day in sorted(by_day)),
+    )
+
+
+def _grid_unit(key: str, rows: Sequence[LabRow], system: UnitSystem) -> str:
+    if key == "t_lh_ratio":
+        return T_LH_UNIT
+    if key == "t_e_ratio":
+        return "nmol/L ÷ pmol/L" if system == "si" else "ng/dL ÷ pg/mL"
+    return next((row.value.unit for row in rows if row.key == key and row.value.unit), "")
+
+
+def draw_contexts(views: Sequence[DrawView]) -> tuple[DrawContextRow, ...]:
+    """Each blood draw's context, oldest first (only draws that carry one)."""
+    rows = []
+    for view in views:
+        context = view.context
+        if view.kind != "labs" or context is None:
+            continue
+        since = ", ".join(
+            f"{s.medication} {s.hours:.1f} h"
+            if s.hours is not None
+            else f"{s.medication}: no dose logged"
+            for s in context.since_doses
+        )
+        rows.append(
+            DrawContextRow(
+                day=view.date,
+                time=f"{context.time:%H:%M}" if context.time else "",
+                fasting=context.fasting,
+                since_doses=since,
+                notes=tuple(
+                    (note.key, note.text, clinician_text(note.source)) for note in context.notes
+                ),
+            )
+        )
+    return tuple(rows)
