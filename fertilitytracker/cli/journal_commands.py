@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from fertilitytracker.cli import EXIT_OK, add_command, print_json
@@ -183,7 +184,18 @@ def _lab(args: argparse.Namespace, journal: Journal) -> int:
     ]
     draw_time = parse_time(args.time, "time") if args.time else None
     print(record_draw(journal, day, entries, draw_time, fasting=args.fasting).summary)
+    _warn_unit_slips(entries)
     return EXIT_OK
+
+
+def _warn_unit_slips(entries: list[Any]) -> None:
+    """A value that fits another unit far better is saved as given, with a warning on stderr."""
+    from fertilitytracker.core.plausibility import check_typed_unit_fit
+
+    for entry in entries:
+        mismatch = check_typed_unit_fit(entry.analyte, str(entry.value), entry.unit)
+        if mismatch is not None:
+            print(f"warning: {mismatch.message()}", file=sys.stderr)
 
 
 def _semen(args: argparse.Namespace, journal: Journal) -> int:

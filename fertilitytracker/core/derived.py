@@ -168,6 +168,16 @@ def round_beside(value: float, reference: float | None, significant: int = 3) ->
         digits += 1
 
 
+def t_e_below_threshold(draw: LabDraw) -> bool | None:
+    """Whether the draw's T/E is below the threshold of docs/clinical.md §3 (None: no ratio).
+
+    Decided on the unrounded ratio in canonical units (below 10 ng/dL ÷ pg/mL), whichever
+    unit system is shown.
+    """
+    ratio = t_e_ratio(draw)
+    return None if ratio.value is None else ratio.value < T_E_THRESHOLD_US
+
+
 def t_lh_ratio(draw: LabDraw) -> Derived:
     """Total testosterone (ng/dL) ÷ LH (IU/L) of one draw (reference line 100, not a flag)."""
     return _ratio(draw, "lh", MISSING_T_LH, "T/LH ratio", "ng/dL per IU/L", si=False)

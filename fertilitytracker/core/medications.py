@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -72,6 +73,7 @@ class Medication:
     # Sanity bound for doses given as a volume (testosterone injections), in mL.
     max_single_volume_ml: float | None = None
     typical_doses_seen_in_studies: str | None = None
+    chart_colour: str | None = None  # an Okabe-Ito colour name (resources/medications.json)
 
     @property
     def is_known(self) -> bool:
@@ -107,6 +109,7 @@ def _medication_from_json(entry: dict[str, Any]) -> Medication:
         accepted_units=tuple(entry["accepted_units"]),
         max_single_volume_ml=float(volume_bound["value"]) if volume_bound is not None else None,
         typical_doses_seen_in_studies=typical["text"] if typical is not None else None,
+        chart_colour=entry.get("chart_colour"),
     )
 
 
@@ -128,6 +131,19 @@ def _by_match_key() -> dict[str, Medication]:
                 raise ValueError(f"medications.json: '{spelling}' names two medications")
             index[key] = medication
     return index
+
+
+def chart_colour(name: str) -> str:
+    """The Okabe-Ito colour name medication `name` is drawn in, the same in every journal.
+
+    Listed medications have their own (resources/medications.json); any other name gets one
+    of the same palette from a checksum of its folded name, so it is stable too.
+    """
+    palette: list[str] = load_json("medications.json")["chart_colours"]["palette"]
+    medication = _by_match_key().get(_match_key(name))
+    if medication is not None and medication.chart_colour is not None:
+        return medication.chart_colour
+    return palette[zlib.crc32(_match_key(name).encode("utf-8")) % len(palette)]
 
 
 def class_label(med_class: str) -> str:

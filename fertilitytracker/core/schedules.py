@@ -93,20 +93,23 @@ class Schedule:
         return base if self.times_per_day == 1 else f"{base} x{self.times_per_day}"
 
     def describe(self) -> str:
-        """The schedule in plain words: "twice a day", "every other day", "on Monday"."""
+        """The schedule in the one spelling every surface uses: "daily", "twice daily",
+        "every other day", "every 3 days", "Mon and Thu", "Mon and Thu, twice daily"."""
         if self.kind == "as_needed":
             return "as needed"
         times = self.times_per_day
-        per_day = _TIMES_ADVERBS.get(times, f"{times} times") + " a day"
+        per_day = "daily" if times == 1 else _TIMES_ADVERBS.get(times, f"{times} times") + " daily"
         if self.kind == "daily":
             return per_day
         if self.kind == "every_n_days":
             days = "every other day" if self.every_days == 2 else f"every {self.every_days} days"
         else:
-            names = [_WEEKDAY_NAMES[day] for day in sorted(self.weekdays)]
-            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            days = "on " + listed
-        return days if times == 1 else f"{per_day}, {days}"
+            names = [_WEEKDAY_ABBREVIATIONS[day].capitalize() for day in sorted(self.weekdays)]
+            if len(names) == 1:
+                days = f"every {names[0]}"
+            else:
+                days = ", ".join(names[:-1]) + " and " + names[-1]
+        return days if times == 1 else f"{days}, {per_day}"
 
     def __str__(self) -> str:
         return self.text

@@ -128,6 +128,10 @@ class AppContext(QObject):
             first -= 1
         return kept[first:]
 
+    def logged_regimens(self) -> frozenset[int]:
+        """The ids of the regimens with at least one dose logged, whenever."""
+        return frozenset(self._journal.doses.logged_regimens())
+
     def unit_system(self) -> UnitSystem:
         return unit_system(self._journal)
 

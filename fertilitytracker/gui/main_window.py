@@ -67,6 +67,12 @@ _BUILT_PARTS = frozenset(
         "log_doses_action",
         "new_draw_action",
         "_journal_actions",
+        "demo_banner",
+        "demo_banner_label",
+        "back_button",
+        "recent_menu",
+        "undo_action",
+        "about_action",
     }
 )
 
@@ -129,6 +135,7 @@ class MainWindow(QMainWindow):
         self._built = True
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import (
+            QFrame,
             QHBoxLayout,
             QListWidget,
             QListWidgetItem,
@@ -144,7 +151,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.sidebar = QListWidget(central)
         self.sidebar.setAccessibleName("Pages")
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFixedWidth(150)
         self.sidebar.setSpacing(2)
         for number, page in enumerate(PAGES, start=1):
             item = QListWidgetItem(page.label)
@@ -160,8 +167,27 @@ class MainWindow(QMainWindow):
             lambda item: self._sidebar_row_changed(self.sidebar.row(item))
         )
         self.stack = QStackedWidget(central)
+        # While the demo journal is open, a banner says so, with the way back.
+        self.demo_banner = QFrame(central)
+        self.demo_banner.setObjectName("demo_banner")
+        banner_layout = QHBoxLayout(self.demo_banner)
+        banner_layout.setContentsMargins(10, 6, 10, 6)
+        self.demo_banner_label = QLabel(
+            "<b>Demo data</b>: made-up results to look around. Nothing here is your journal.",
+            self.demo_banner,
+        )
+        self.back_button = QPushButton("Back to my journal", self.demo_banner)
+        self.back_button.clicked.connect(self.back_to_my_journal)
+        banner_layout.addWidget(self.demo_banner_label, 1)
+        banner_layout.addWidget(self.back_button)
+        self.demo_banner.setVisible(False)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.demo_banner)
+        right.addWidget(self.stack, 1)
         layout.addWidget(self.sidebar)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
 
         self.message_page = QWidget()
         message_layout = QVBoxLayout(self.message_page)
@@ -215,6 +241,8 @@ class MainWindow(QMainWindow):
         self.open_journal_action = self._action(
             file_menu, "&Open journal…", self.open_journal, QKeySequence.StandardKey.Open
         )
+        self.recent_menu = file_menu.addMenu("Recent &journals")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
         self.export_report_action = self._action(
             file_menu, "Export &report…", self.export_report, "Ctrl+P"
@@ -223,6 +251,11 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(file_menu, "&Export…", self.export_file, "Ctrl+E")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action(
+            edit_menu, "&Undo", self.undo_last, QKeySequence.StandardKey.Undo
+        )
 
         go_menu = bar.addMenu("&Go")
         self.page_actions: dict[str, QAction] = {}
@@ -239,7 +272,10 @@ class MainWindow(QMainWindow):
         self.paste_results_action = self._action(
             labs_menu, "&Paste results…", self.paste_lab_results, "Ctrl+Shift+V"
         )
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action(help_menu, "&About Fertility Tracker", self.show_about)
         self._journal_actions = [
+            self.undo_action,
             self.paste_results_action,
             self.export_report_action,
             self.import_action,
@@ -263,8 +299,7 @@ class MainWindow(QMainWindow):
         for action in self._journal_actions:
             action.setEnabled(True)
         self.message_buttons.setVisible(False)
-        self._update_title()
-        self._update_saved()
+        self._journal_opened()
         self._show_start_page()
 
     def show_error(self, text: str) -> None:
@@ -281,6 +316,91 @@ class MainWindow(QMainWindow):
             return
         last = self.ui_state.last_page
         self.show_page(last if last in PAGE_KEYS else "today")
+
+    def _journal_opened(self) -> None:
+        """Title, saved line, demo banner and recent journals for the journal now open."""
+        self._update_title()
+        self._update_saved()
+        assert self.context is not None
+        path = self.context.journal.path
+        demo = is_demo(path)
+        self.demo_banner.setVisible(demo)
+        if demo:
+            from fertilitytracker.gui.theme import warning_style
+
+            self.demo_banner.setStyleSheet(
+                "#demo_banner {" + warning_style(self) + " border-radius: 0; padding: 0; }"
+            )
+            self.back_button.setEnabled(self.my_journal() is not None)
+        self.ui_state.add_recent_journal(str(path))
+
+    def my_journal(self) -> Path | None:
+        """The latest journal opened that is not the demo and still exists."""
+        for known in self.ui_state.recent_journals:
+            candidate = Path(known)
+            if not is_demo(candidate) and candidate.exists():
+                return candidate
+        return None
+
+    def back_to_my_journal(self) -> None:
+        """Leave the demo for the person's own journal."""
+        mine = self.my_journal()
+        if mine is None:
+            return
+        problem = self.open_journal_path(mine, create=False)
+        if problem is not None:
+            self.statusBar().showMessage(problem, 8000)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        current = str(self.context.journal.path) if self.context is not None else ""
+        recent = [path for path in self.ui_state.recent_journals if path != current]
+        for known in recent:
+            path = Path(known)
+            label = f"{path.name} — {path.parent}" + (" (demo)" if is_demo(path) else "")
+            self._action(
+                self.recent_menu,
+                label,
+                lambda path=path: self._open_recent(path),
+            )
+        if not recent:
+            empty = self.recent_menu.addAction("No other journal opened yet")
+            empty.setEnabled(False)
+
+    def _open_recent(self, path: Path) -> None:
+        problem = self.open_journal_path(path, create=False)
+        if problem is not None:
+            self.statusBar().showMessage(problem, 8000)
+
+    def undo_last(self) -> None:
+        """Edit › Undo: what the undo bar of the page in view offers."""
+        bar = getattr(self.stack.currentWidget(), "undo_bar", None)
+        if bar is not None and bar.isVisible() and bar.undo_button.isEnabled():
+            bar.undo_button.click()
+        else:
+            self.statusBar().showMessage("Nothing to undo", 4000)
+
+    def show_about(self) -> QWidget:
+        """Help › About: version, licence and where the journal is."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from fertilitytracker import __version__
+
+        where = str(self.context.journal.path) if self.context is not None else "no journal open"
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_TITLE}")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(f"<b>{APP_TITLE}</b> {__version__}")
+        box.setInformativeText(
+            "An offline journal of hormone therapy for male infertility. It records and flags; "
+            "it never diagnoses or advises a dose.\n\n"
+            "Licence: GNU General Public License, version 3 or later.\n\n"
+            f"Your journal: {where}\n"
+            "Nothing leaves this computer unless you export or print it."
+        )
+        box.open()
+        self.about_box = box
+        return box
 
     def _update_title(self) -> None:
         if self.context is None:
@@ -307,8 +427,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved: {summary}", 6000)
 
     def _on_journal_replaced(self) -> None:
-        self._update_title()
-        self._update_saved()
+        self._journal_opened()
         assert self.context is not None
         self.statusBar().showMessage(f"Opened {self.context.journal.path}", 6000)
         self._show_start_page()
@@ -460,7 +579,7 @@ class MainWindow(QMainWindow):
             if payload.get("test") == "dexa" and hasattr(widget, "open_new_dexa"):
                 widget.open_new_dexa()
             elif hasattr(widget, "open_new_draw"):
-                widget.open_new_draw(payload.get("analytes"))
+                widget.open_new_draw(payload.get("analytes"), payload.get("test"))
         elif action == "show_draw" and hasattr(widget, "show_draw"):
             widget.show_draw(payload["date"])
         elif action == "new_analysis" and hasattr(widget, "open_new_analysis"):

@@ -10,6 +10,8 @@ APPLICATION = "fertilitytracker"
 GEOMETRY_KEY = "window/geometry"
 LAST_PAGE_KEY = "window/last_page"
 THEME_KEY = "appearance/theme"
+RECENT_KEY = "journals/recent"
+RECENT_LIMIT = 8
 THEME_DEFAULT = "system"
 THEME_CHOICES = ("system", "light", "dark")
 
@@ -38,6 +40,19 @@ class UiState:
     @last_page.setter
     def last_page(self, page: str) -> None:
         self.settings.setValue(LAST_PAGE_KEY, page)
+
+    @property
+    def recent_journals(self) -> list[str]:
+        """Journal files opened lately, the latest first."""
+        value = self.settings.value(RECENT_KEY)
+        if isinstance(value, str):
+            value = [value]
+        return [str(path) for path in value or () if str(path)]
+
+    def add_recent_journal(self, path: str) -> None:
+        """Put `path` first in the recent journals (kept to RECENT_LIMIT)."""
+        paths = [path, *(known for known in self.recent_journals if known != path)]
+        self.settings.setValue(RECENT_KEY, paths[:RECENT_LIMIT])
 
     @property
     def geometry(self) -> QByteArray | None:

@@ -27,9 +27,11 @@ from fertilitytracker.core.derived import (
     t_e_ratio_si,
 )
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.medications import chart_colour
 from fertilitytracker.core.ranges import Flag, default_range, dexa_band, dexa_band_label
 from fertilitytracker.core.reading import EstradiolState, range_in_force
 from fertilitytracker.core.records import History, LabDraw, Regimen, UnitSystem
+from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.views import (
     DrawView,
@@ -203,12 +205,13 @@ class PlotData:
 class MedicationSpan:
     """A regimen's period: from its start up to its stop (exclusive) or up to today."""
 
-    regimen_index: int  # position among the journal's regimens: picks its colour
+    regimen_index: int  # position among the journal's regimens
     name: str
     med_class: str
     start: date
     end: date
     ongoing: bool
+    colour: str = ""  # the medication's Okabe-Ito colour name, the same in every journal
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,7 @@ class DoseChange:
     kind: ChangeKind
     label: str  # "0.5 mg every 2 days" (the new dose), "stopped"
     description: str  # "anastrozole changed to 0.5 mg every 2 days"
+    colour: str = ""  # the medication's Okabe-Ito colour name, the same in every journal
 
 
 @dataclass(frozen=True)
@@ -312,8 +316,12 @@ def _value_text(value: float, unit: str, comparator: str | None = None) -> str:
 
 
 def dose_label(dose: float, unit: str, schedule: str) -> str:
-    """A dose as the markers show it: "0.5 mg every 2 days"."""
-    return f"{dose:g} {unit} {schedule}"
+    """A dose as the markers show it: "0.5 mg every other day" (the schedule's one spelling)."""
+    try:
+        words = parse_schedule(schedule).describe()
+    except InputError:
+        words = schedule
+    return f"{dose:g} {unit} {words}"
 
 
 def _display_range(
@@ -554,9 +562,16 @@ def _spans_and_changes(
     changes: list[DoseChange] = []
     for index, regimen in enumerate(regimens):
         end = regimen.stop if regimen.stop is not None else max(today, regimen.start)
+        colour = chart_colour(regimen.name)
         spans.append(
             MedicationSpan(
-                index, regimen.name, regimen.med_class, regimen.start, end, regimen.stop is None
+                index,
+                regimen.name,
+                regimen.med_class,
+                regimen.start,
+                end,
+                regimen.stop is None,
+                colour,
             )
         )
         for position, step in enumerate(regimen.steps):
@@ -567,7 +582,9 @@ def _spans_and_changes(
             else:
                 description = f"{regimen.name} changed to {label}"
                 kind = "change"
-            changes.append(DoseChange(step.date, index, regimen.name, kind, label, description))
+            changes.append(
+                DoseChange(step.date, index, regimen.name, kind, label, description, colour)
+            )
         if regimen.stop is not None:
             changes.append(
                 DoseChange(
@@ -577,6 +594,7 @@ def _spans_and_changes(
                     "stop",
                     "stopped",
                     f"{regimen.name} stopped",
+                    colour,
                 )
             )
     changes.sort(key=lambda change: (change.day, change.regimen_index))

@@ -487,24 +487,38 @@ def restore(journal: Journal, removed: Removed) -> Change:
     )
 
 
-def replace_result(journal: Journal, result_id: int, entry: ResultInput) -> Change:
-    """Edit one lab result: the old one is replaced by `entry`, in one transaction."""
+def replace_result(
+    journal: Journal, result_id: int, entry: ResultInput, day: date | None = None
+) -> Change:
+    """Edit one lab result: the old one is replaced by `entry`, in one transaction.
+
+    With `day` (another date than its draw's) the result moves to the draw of that date.
+    """
     new_result = build_result(entry)
     with journal.transaction():
         _, removed = remove(journal, "lab_result", result_id)
-        if new_result.analyte != removed.record.analyte:
-            assert removed.draw_date is not None
-            if new_result.analyte in journal.labs.existing_analytes(removed.draw_date):
-                raise InputError(
-                    "analyte", "already recorded for that draw", analyte=new_result.analyte
-                )
         assert removed.draw_date is not None
-        draw_id = journal.labs.draw_id_for(
-            removed.draw_date, removed.draw_time, removed.draw_fasting
-        )
+        target = day or removed.draw_date
+        moved = target != removed.draw_date
+        clash = new_result.analyte != removed.record.analyte or moved
+        if clash and new_result.analyte in journal.labs.existing_analytes(target):
+            if moved:
+                name = get_analyte(new_result.analyte).name
+                raise InputError("date", f"{name} is already recorded for {target.isoformat()}")
+            raise InputError(
+                "analyte", "already recorded for that draw", analyte=new_result.analyte
+            )
+        if moved:
+            draw_id = journal.labs.draw_id_for(target)
+        else:
+            draw_id = journal.labs.draw_id_for(
+                removed.draw_date, removed.draw_time, removed.draw_fasting
+            )
         journal.labs.add_result(draw_id, new_result)
     return Change(
-        frozenset({"labs"}), f"{new_result.analyte} updated", dates=frozenset({removed.draw_date})
+        frozenset({"labs"}),
+        f"{new_result.analyte} updated",
+        dates=frozenset({removed.draw_date, target}),
     )
 
 
@@ -556,3 +570,72 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
     return Change(
         frozenset({"doses"}), summary, ids, frozenset(event.at.date() for event in events)
     )
+
+
+# --- dose history: corrections and confirmed misses --------------------------------------------
+
+
+def correct_dose(journal: Journal, dose_id: int, *, skipped: bool, at: datetime) -> Change:
+    """Correct one logged dose: taken or skipped, at another time of the same regimen's active
+    days; the old entry is replaced in one transaction (a taken dose gets that day's dose)."""
+    history = journal.history()
+    old = next((dose for dose in history.doses if dose.id == dose_id), None)
+    if old is None:
+        raise InputError("dose", f"no such dose (id {dose_id}); it may be deleted already")
+    regimen = next(r for r in history.regimens if r.id == old.regimen_id)
+    step = regimen.step_on(at.date())
+    if step is None:
+        raise InputError("at", f"{regimen.name} was not taken on {at.date()}")
+    dose_value: float | None = None
+    dose_unit: str | None = None
+    if not skipped:
+        same_day = old.status == "taken" and old.at.date() == at.date()
+        dose_value = old.dose if same_day and old.dose is not None else step.dose
+        dose_unit = old.unit if same_day and old.unit is not None else step.unit
+    event = DoseEvent(
+        regimen_id=old.regimen_id,
+        at=at.replace(second=0, microsecond=0),
+        status="skipped" if skipped else "taken",
+        dose=dose_value,
+        unit=dose_unit,
+    )
+    with journal.transaction():
+        journal.doses.delete(dose_id)  # type: ignore[arg-type]
+        new_id = journal.doses.add(event)
+    verb = "skipped" if skipped else "taken"
+    return Change(
+        frozenset({"doses"}),
+        f"{regimen.name} of {at:%Y-%m-%d} corrected: {verb} {at:%H:%M}",
+        (new_id,),
+        frozenset({old.at.date(), at.date()}),
+    )
+
+
+MISSED_CONFIRMED_SETTING = "missed_confirmed"
+
+
+def confirmed_missed(journal: Journal) -> dict[int, frozenset[date]]:
+    """The days each regimen (by id) was confirmed as missed by the person."""
+    from fertilitytracker.services.settings import get_setting
+
+    stored = get_setting(journal, MISSED_CONFIRMED_SETTING) or {}
+    return {
+        int(regimen_id): frozenset(date.fromisoformat(day) for day in days)
+        for regimen_id, days in stored.items()
+    }
+
+
+def confirm_missed(journal: Journal, regimen_id: int, days: Sequence[date]) -> Change:
+    """The person confirms that the doses of `days` were missed (Today stops asking)."""
+    from fertilitytracker.services.settings import get_setting, set_setting
+
+    regimen = next((r for r in journal.regimens.all() if r.id == regimen_id), None)
+    if regimen is None:
+        raise InputError("regimen", f"no such regimen (id {regimen_id})")
+    stored = dict(get_setting(journal, MISSED_CONFIRMED_SETTING) or {})
+    known = set(stored.get(str(regimen_id), ()))
+    known.update(day.isoformat() for day in days)
+    stored[str(regimen_id)] = sorted(known)
+    set_setting(journal, MISSED_CONFIRMED_SETTING, stored)
+    words = ", ".join(day.isoformat() for day in sorted(days))
+    return Change(frozenset({"doses", "settings"}), f"{regimen.name} missed on {words}")

@@ -36,6 +36,13 @@ SETTINGS: dict[str, Setting] = {
             "Which stored result each imported FHIR Observation id became (so an amended"
             " result replaces it); kept by the importer, not shown in Settings",
         ),
+        Setting(
+            "missed_confirmed",
+            {},
+            None,
+            "Days whose doses the person confirmed as missed, per regimen id (so Today stops"
+            " asking about them); kept by the dose history, not shown in Settings",
+        ),
     )
 }
 

@@ -57,6 +57,14 @@ class DoseRepository:
             events += self.between(day, day)
         return events
 
+    def logged_regimens(self) -> frozenset[RegimenId]:
+        """The regimens with at least one dose logged (one index probe per regimen)."""
+        rows = self._db.execute(
+            "SELECT id FROM regimens WHERE EXISTS"
+            " (SELECT 1 FROM dose_events WHERE dose_events.regimen_id = regimens.id)"
+        )
+        return frozenset(RegimenId(int(row[0])) for row in rows)
+
     def since(self, first: date) -> list[DoseEvent]:
         """The dose events from `first` on, in time order (through the date index)."""
         rows = self._db.execute(

@@ -297,3 +297,21 @@ def test_version_and_help_on_every_level(
             run(argv)
         assert done.value.code == 0
     assert "fertilitytracker" in capsys.readouterr().out
+
+
+def test_lab_warns_on_stderr_about_a_value_that_fits_another_unit(cli: CliRunner) -> None:
+    outcome = cli("lab", "2026-01-05", "total_testosterone", "14.1", "ng/dL", "lh", "4", "IU/L")
+    assert outcome.code == 0
+    assert outcome.err.strip().splitlines() == [
+        "warning: 14.1 ng/dL is far below usual adult male values of total testosterone. "
+        "Did you mean 14.1 nmol/L?"
+    ]
+    # Saved as given: the person decides, the warning only tells.
+    testosterone = cli("labs", "--json").json()[0]["results"][0]
+    assert (testosterone["entered_value"], testosterone["entered_unit"]) == (14.1, "ng/dL")
+
+
+def test_lab_with_usual_values_prints_no_warning(cli: CliRunner) -> None:
+    outcome = cli("lab", "2026-01-05", "total_testosterone", "14.1", "nmol/L")
+    assert outcome.code == 0
+    assert outcome.err == ""

@@ -18,6 +18,7 @@ from fertilitytracker.core.derived import (
     calculated_free_testosterone,
     derive_draw,
     semen_derived,
+    t_e_below_threshold,
     t_e_ratio,
     t_e_ratio_si,
     t_lh_ratio,
@@ -51,6 +52,13 @@ def test_t_e_ratio_worked_example() -> None:
     assert derived.value == pytest.approx(15.0)
     assert derived.reason is None
     assert "Pavlovich" in (derived.source or "")
+
+
+def test_t_e_below_threshold_is_decided_on_the_unrounded_us_ratio() -> None:
+    # 9.997 would show as "10.0" rounded; it is below 10 (docs/clinical.md §3).
+    assert t_e_below_threshold(draw(lab("total_testosterone", 299.91), lab("estradiol", 30)))
+    assert not t_e_below_threshold(draw(lab("total_testosterone", 300), lab("estradiol", 30)))
+    assert t_e_below_threshold(draw(lab("total_testosterone", 300))) is None
 
 
 def test_t_e_ratio_si_matches_threshold_scale() -> None:

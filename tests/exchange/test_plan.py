@@ -153,3 +153,18 @@ def test_plan_json_and_summary() -> None:
         "skipped": [],
         "notices": [],
     }
+
+
+def test_a_result_that_fits_another_unit_gets_a_preview_note(journal: Journal) -> None:
+    plan = _plan(
+        journal,
+        lab_item("line 2", DAY, "total_testosterone", 14.1, "ng/dL"),
+        lab_item("line 3", DAY, "estradiol", 25, "pg/mL"),
+    )
+    note = (
+        "14.1 ng/dL is far below usual adult male values of total testosterone. "
+        "Did you mean 14.1 nmol/L?"
+    )
+    assert plan.notices == (f"line 2: {note}",)  # type: ignore[attr-defined]
+    reasons = {row.where: row.reason for row in plan.rows()}  # type: ignore[attr-defined]
+    assert reasons == {"line 2": f"new; check the unit: {note}", "line 3": "new"}

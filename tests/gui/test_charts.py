@@ -6,13 +6,24 @@ from collections.abc import Iterator
 from datetime import date, time, timedelta
 from pathlib import Path
 
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
-from fertilitytracker.gui.charts.plots import SECONDS_PER_DAY, ChartPlot, day_to_x, x_to_day
+from fertilitytracker.gui.charts.plots import (
+    LANE_HEIGHT_PX,
+    SECONDS_PER_DAY,
+    CalendarDateAxis,
+    ChartPlot,
+    day_to_x,
+    x_to_day,
+)
+from fertilitytracker.gui.charts.theme import OKABE_ITO
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import EMPTY_TEXT, VISIBLE_KEY, ChartsScreen
+from fertilitytracker.gui.theme import flag_color
 from fertilitytracker.services.journal import (
     ResultInput,
     build_semen,
@@ -146,27 +157,47 @@ def test_censored_estradiol_is_an_open_marker_at_its_limit(screen: ChartsScreen)
     assert scatter.data["size"][1] > scatter.data["size"][0]  # over-suppressed: emphasised
 
 
-def test_spans_and_dose_change_markers_on_every_plot(screen: ChartsScreen) -> None:
+def test_medications_are_lanes_under_the_plots_with_their_doses(screen: ChartsScreen) -> None:
+    lanes = screen.stack.lanes.lanes
+    assert [lane.name for lane in lanes] == ["anastrozole", "clomiphene"]
+    anastrozole, clomiphene = lanes
+    assert [(span.start, span.end) for span in anastrozole.spans] == [
+        (date(2026, 1, 10), date(2026, 5, 1))
+    ]
+    assert [(span.start, span.end) for span in clomiphene.spans] == [(date(2026, 4, 1), TODAY)]
+    # Overlapping treatments lie in lanes of their own, each in its medication's colour.
+    assert anastrozole.colour != clomiphene.colour
+    assert screen.stack.lanes.texts() == [
+        "anastrozole 1 mg every other day",
+        "0.5 mg every other day",
+        "clomiphene 25 mg daily",
+    ]
     for key in screen.shown_plots():
         plot = _plot(screen, key)
-        spans = plot.backdrop.spans
-        starts = _days(span.start_x for span in spans)
-        ends = _days(span.end_x for span in spans)
-        assert list(zip(starts, ends, strict=True)) == [
-            (date(2026, 1, 10), date(2026, 5, 1)),
-            (date(2026, 4, 1), TODAY),
-        ]
-        assert spans[0].colour != spans[1].colour  # one colour per regimen
+        assert plot.backdrop.spans == ()  # no tint behind the points
         markers = plot.backdrop.markers
-        assert sorted({marker.change.regimen_index for marker in markers}) == [0, 1]
-        anastrozole = [marker.x for marker in markers if marker.change.regimen_index == 0]
-        assert _days(anastrozole) == [date(2026, 1, 10), date(2026, 3, 1), date(2026, 5, 1)]
-    top = _plot(screen, screen.shown_plots()[0])
-    assert "anastrozole 0.5 mg every 2 days" in top.labels.texts
-    assert "clomiphene 25 mg daily" in top.labels.texts
-    lower = _plot(screen, "estradiol")
-    assert not any("mg" in text for text in lower.label_texts)  # labelled on the top plot only
+        anastrozole_days = [m.x for m in markers if m.change.name == "anastrozole"]
+        assert _days(anastrozole_days) == [date(2026, 1, 10), date(2026, 3, 1), date(2026, 5, 1)]
+        assert all(marker.colour.alpha() < 255 for marker in markers)  # thin and light
+        assert not any("mg" in text for text in plot.label_texts)
     assert "anastrozole" in screen.legend_text() and "clomiphene" in screen.legend_text()
+    assert screen.stack.axis_widget.height() > 2 * LANE_HEIGHT_PX  # room for both lanes
+
+
+def test_each_medication_keeps_its_colour_in_every_journal(
+    qtbot, tmp_path: Path, settings: QSettings
+) -> None:
+    journal = Journal.open(tmp_path / "other.sqlite3")
+    # Another journal, other regimens first: clomiphene is its first and only regimen here.
+    start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2026, 4, 1))
+    record_draw(journal, date(2026, 5, 1), [ResultInput("total_testosterone", "500", "ng/dL")])
+    context = make_context(journal)
+    try:
+        other = _show(qtbot, context, settings)
+        (lane,) = other.stack.lanes.lanes
+        assert lane.colour == QColor(OKABE_ITO["sky_blue"])  # clomiphene's, from the table
+    finally:
+        context.journal.close()
 
 
 def test_reference_lines_and_labels(screen: ChartsScreen) -> None:
@@ -227,7 +258,7 @@ def test_hover_reads_out_the_point(qtbot, screen: ChartsScreen) -> None:
     text = screen.readout_text()
     assert "Estradiol: <8 pg/mL" in text
     assert "▼ below target range" in text
-    assert "41 days after anastrozole started at 1 mg every 2 days on 2026-01-10" in text
+    assert "41 days after anastrozole started at 1 mg every other day on 2026-01-10" in text
 
 
 def test_clicking_a_point_requests_its_draw(qtbot, screen: ChartsScreen) -> None:
@@ -335,7 +366,7 @@ def test_points_scrolled_into_view_are_drawn(qtbot, screen: ChartsScreen) -> Non
 
 
 @pytest.mark.parametrize("dark", [False, True])
-def test_target_band_is_clearly_visible(screen: ChartsScreen, dark: bool) -> None:
+def test_target_band_is_a_light_tint_under_the_points(screen: ChartsScreen, dark: bool) -> None:
     if dark:
         palette = QPalette(screen.palette())
         palette.setColor(QPalette.ColorRole.Window, QColor(45, 45, 48))
@@ -346,15 +377,100 @@ def test_target_band_is_clearly_visible(screen: ChartsScreen, dark: bool) -> Non
     plot = _plot(screen, "total_testosterone")
     view = plot.item.getViewBox()
     image = plot.widget.viewport().grab().toImage()
-    # Same date (no span there yet, before the first regimen), inside and above the band.
     x = day_to_x(date(2026, 1, 6))
     inside = plot.widget.mapFromScene(view.mapViewToScene(QPointF(x, 700.0)))
     above = plot.widget.mapFromScene(view.mapViewToScene(QPointF(x, plot.y_range[1] - 20)))
-    inside_lightness = image.pixelColor(inside).lightness()
-    above_lightness = image.pixelColor(above).lightness()
-    assert abs(inside_lightness - above_lightness) >= 40
+    difference = abs(image.pixelColor(inside).lightness() - image.pixelColor(above).lightness())
+    assert 12 <= difference <= 35  # seen, but light
+    # A point inside the band is drawn in its own colour, not dimmed by the band.
+    position = _point_position(plot, "total_testosterone", 0)  # 450 ng/dL
+    assert image.pixelColor(position) == screen.stack.theme.series_colour(0)
 
 
 def test_x_coordinates_are_calendar_days() -> None:
     assert day_to_x(date(1970, 1, 2)) == SECONDS_PER_DAY
     assert x_to_day(day_to_x(date(2026, 3, 1)) + 3600) == date(2026, 3, 1)
+
+
+def _wheel(plot: ChartPlot, steps: int, modifiers: Qt.KeyboardModifier) -> None:
+    """Turn the mouse wheel over the middle of a plot (negative steps: towards the user)."""
+    viewport = plot.widget.viewport()
+    centre = QPointF(viewport.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(viewport.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def test_the_wheel_scrolls_the_page_and_ctrl_wheel_zooms_the_dates(screen: ChartsScreen) -> None:
+    plot = _plot(screen, "total_testosterone")
+    bar = screen._scroll.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    before = screen.stack.x_range()
+    _wheel(plot, -2, Qt.KeyboardModifier.NoModifier)
+    assert bar.value() > 0  # the page moved down
+    assert screen.stack.x_range() == before  # the dates did not zoom
+    scrolled = bar.value()
+    _wheel(plot, 1, Qt.KeyboardModifier.ControlModifier)
+    assert bar.value() == scrolled
+    low, high = screen.stack.x_range() or (0.0, 0.0)
+    assert before is not None and high - low < before[1] - before[0]  # zoomed in
+    follower = _plot(screen, "estradiol").item.getViewBox().viewRange()[0]
+    assert follower == pytest.approx([low, high])  # every plot follows
+
+
+def test_the_date_axis_names_the_year_at_the_first_label_and_where_it_changes() -> None:
+    axis = CalendarDateAxis("bottom")
+    first, last = date(2025, 10, 20), date(2026, 3, 10)
+    levels = axis.tickValues(day_to_x(first), day_to_x(last), 900)
+    spacing, majors = levels[0]
+    labels = [text for text in axis.tickStrings(majors, 1.0, spacing) if text]
+    assert labels == ["Nov 2025", "Dec", "Jan 2026", "Feb", "Mar"]
+
+
+def test_a_plot_of_several_series_has_its_legend_above_the_points(
+    screen: ChartsScreen,
+) -> None:
+    plot = _plot(screen, "motility")  # total and progressive motility
+    legend = ChartPlot.series_legend(plot.data, screen.stack.theme)  # type: ignore[arg-type]
+    assert len(legend) >= 2
+    title = plot.item.titleLabel.text
+    for symbol, colour, label in legend:
+        assert f"<span style='color:{colour.name()}'>{symbol}</span>" in title
+        assert label in title
+    # No legend box is drawn inside the plot, over the data.
+    assert not any(isinstance(item, pg.LegendItem) for item in plot.item.scene().items())
+
+
+def test_hover_shows_one_tooltip_at_the_point_and_it_goes_when_the_mouse_leaves(
+    qtbot, screen: ChartsScreen
+) -> None:
+    plot = _plot(screen, "total_testosterone")
+    position = _point_position(plot, "total_testosterone", 1)
+    qtbot.mouseMove(plot.widget.viewport(), position)
+    qtbot.waitUntil(lambda: screen.stack.tooltip_text != "")
+    text = screen.stack.tooltip_text
+    assert text.startswith("2026-02-20 · Total testosterone: 500 ng/dL · ● in range")
+    assert text.endswith("target 300–1080 ng/dL (default)")
+    assert plot.widget.toolTip() == ""  # no second, widget-wide tooltip
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == text
+    # The mouse leaves the plot (sent to the plot itself: offscreen, the tooltip's window
+    # takes synthetic mouse moves).
+    QApplication.sendEvent(plot.widget.viewport(), QEvent(QEvent.Type.Leave))
+    qtbot.waitUntil(lambda: screen.stack.tooltip_text == "")
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+
+def test_out_of_range_points_are_drawn_in_the_tables_flag_colour(screen: ChartsScreen) -> None:
+    scatter = _plot(screen, "total_testosterone").series_items["total_testosterone"].scatter
+    assert scatter is not None
+    high = scatter.data["brush"][2].color()  # 1200 ng/dL: above
+    assert high == flag_color(screen.palette(), "high") == flag_color(screen.palette(), "low")

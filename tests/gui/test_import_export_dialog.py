@@ -221,3 +221,17 @@ def test_the_export_dialog_refuses_the_journal_itself(
     assert run_export_dialog(None, context) is None
     assert warnings and "is the journal or one of its backups" in warnings[0]
     assert journal.read_bytes() == before
+
+
+def test_preview_notes_a_value_that_fits_another_unit(
+    qtbot, context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "lab.csv"
+    path.write_text("date,test,value,unit\n2026-01-05,Total testosterone,14.1,ng/dL\n")
+    dialog = _open(qtbot, context, path)
+    note = (
+        "14.1 ng/dL is far below usual adult male values of total testosterone. "
+        "Did you mean 14.1 nmol/L?"
+    )
+    assert dialog.notices_label.text() == f"Note: line 2: {note}"
+    assert _cells(dialog)[0][3] == f"new; check the unit: {note}"

@@ -206,7 +206,11 @@ def test_blank_rows_are_skipped_and_time_is_kept(
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     draws = journal.history().draws
     assert [result.analyte for result in draws[0].results] == ["total_testosterone"]
-    assert first_row_cell(screen, "Date").data() == "2026-06-01 07:30"
+    assert first_row_cell(screen, "Date").data() == "2026-06-01"
+    assert (
+        first_row_cell(screen, "Date").data(Qt.ItemDataRole.ToolTipRole) == "Drawn 2026-06-01 07:30"
+    )
+    assert "Results of 2026-06-01 07:30" in screen.details_title.text()
 
 
 def test_delete_result_then_undo(

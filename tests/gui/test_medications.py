@@ -97,8 +97,16 @@ def test_already_active_is_shown_beside_the_name(qtbot, screen: MedicationsScree
     qtbot.keyClicks(screen.start_name.editor, "Arimidex")
     qtbot.keyClicks(screen.start_dose.editor, "1")
     qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
-    assert "already active since 2026-05-01" in screen.start_name.error_label.text()
+    message = screen.start_name.error_label.text()
+    assert "anastrozole is already being taken since 2026-05-01" in message
+    assert "'med" not in message  # words for people, not a command to type
     assert len(context.journal.regimens.all()) == 1
+    # The change form is one click away.
+    assert screen.open_change_button.isVisible()
+    qtbot.mouseClick(screen.open_change_button, Qt.MouseButton.LeftButton)
+    assert screen.tabs.currentIndex() == 1
+    selected = screen.selected_regimen()
+    assert selected is not None and selected.name == "anastrozole"
 
 
 def started(context: AppContext, screen: MedicationsScreen, *args: object) -> None:

@@ -234,7 +234,7 @@ def test_stored_offsets_apply_and_bad_ones_fall_back_with_a_message(
     set_setting(ctx.journal, "rule_offsets", {"hormone_after_change_opens_days": 21})
     ctx.reload()
     assert cell(screen, "hormone_panel", OPENS_COLUMN) == "2026-10-22"
-    assert "offsets set in Settings" in screen.rules_label.text()
+    assert "schedule set in Settings" in screen.rules_label.text()
     set_setting(ctx.journal, "rule_offsets", {"hormone_after_change_opens_days": 99})
     ctx.reload()
     assert screen.offsets_warning.isVisible()

@@ -68,6 +68,35 @@ def test_a_reversed_period_is_refused(qtbot, demo_context: AppContext, tmp_path:
     assert not (tmp_path / "r.pdf").exists()
 
 
+def test_the_dialog_asks_the_name_remembers_the_folder_and_offers_to_open_the_pdf(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:
+    from fertilitytracker.services.settings import get_setting
+
+    assert not get_setting(demo_context.journal, "patient_name")
+    dialog = ReportDialog(demo_context)
+    qtbot.addWidget(dialog)
+    assert dialog.asks_name
+    dialog.patient_name.setText("Sam Example")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    dialog.path.setText(str(folder / "r.pdf"))
+    assert not dialog.open_button.isVisible()
+    dialog.show()
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.export_button.click()
+    assert dialog.open_button.isVisible()
+    assert get_setting(demo_context.journal, "patient_name") == "Sam Example"
+    text = "\n".join(page.extract_text() for page in PdfReader(folder / "r.pdf").pages)
+    assert "Sam Example" in text
+    dialog.close()
+
+    again = ReportDialog(demo_context)
+    qtbot.addWidget(again)
+    assert not again.asks_name  # a name is set now
+    assert Path(again.path.text()).parent == folder  # the folder of the last report
+
+
 def test_in_the_bundle_the_report_is_written_by_the_bundles_own_binary(
     qtbot, demo_context: AppContext, tmp_path: Path, monkeypatch
 ) -> None:

@@ -109,6 +109,10 @@ def test_theme_choice_is_announced(qtbot, screen) -> None:
 
 
 def test_rule_offsets_checked_by_the_core_then_stored_and_reset(qtbot, screen, context) -> None:
+    assert not screen.offsets_panel.isVisible()  # behind "Advanced"
+    qtbot.mouseClick(screen.offsets_toggle, Qt.MouseButton.LeftButton)
+    assert screen.offsets_panel.isVisible()
+    assert screen.offset_spins["semen_opens_days"].accessibleName() == "Not before (days)"
     screen.offset_spins["semen_opens_days"].setValue(200)
     qtbot.mouseClick(screen.offsets_save, Qt.MouseButton.LeftButton)
     assert "the window would open after it is due" in (

@@ -67,15 +67,19 @@ def test_only_rated_symptoms_are_saved(qtbot, screen: SymptomsScreen, journal: J
     screen.free_severity.setValue(3)
     qtbot.keyClicks(screen.note_edit, "slept badly")
     assert screen.save_button.isEnabled()
+    # The note belongs to the one symptom it was typed for.
+    offered = [screen.note_for.itemText(i) for i in range(screen.note_for.count())]
+    assert offered == ["Libido", "Fatigue", "headache"]
+    screen.note_for.setCurrentIndex(screen.note_for.findData("fatigue"))
 
     with qtbot.waitSignal(screen.symptoms_saved):
         qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
 
     saved = {(e.name, e.severity, e.note, e.date) for e in journal.history().symptoms}
     assert saved == {
-        ("libido", 6, "slept badly", TODAY),
+        ("libido", 6, None, TODAY),
         ("fatigue", 0, "slept badly", TODAY),
-        ("headache", 3, "slept badly", TODAY),
+        ("headache", 3, None, TODAY),
     }
     model = screen.table.model()
     assert sorted(column_texts(model, 1)) == ["Fatigue", "Headache", "Libido"]

@@ -6,10 +6,12 @@ from datetime import date, time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.today import TodayScreen
+from fertilitytracker.gui.theme import muted_color
 from fertilitytracker.services.journal import ResultInput, record_draw, start_regimen
 from fertilitytracker.services.settings import set_setting
 
@@ -56,7 +58,7 @@ def test_taken_logs_a_dose_and_undo_removes_it(qtbot, screen: TodayScreen, conte
 
     qtbot.mouseClick(button(screen.doses_box, "Taken: anastrozole"), Qt.MouseButton.LeftButton)
 
-    assert label(screen.doses_box, "anastrozole status").text() == "✓ done: taken 09:00"
+    assert label(screen.doses_box, "anastrozole status").text() == "✓ taken 09:00"
     assert not button(screen.doses_box, "Taken: anastrozole").isEnabled()
     assert not button(screen.doses_box, "Skipped: anastrozole").isEnabled()
     assert [dose.status for dose in context.journal.doses.all()] == ["taken"]
@@ -74,7 +76,9 @@ def test_skipped_is_logged_as_skipped(qtbot, screen: TodayScreen, context) -> No
     start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2026, 5, 20))
     context.reload()
     qtbot.mouseClick(button(screen.doses_box, "Skipped: clomiphene"), Qt.MouseButton.LeftButton)
-    assert label(screen.doses_box, "clomiphene status").text() == "✓ done: skipped 09:00"
+    status = label(screen.doses_box, "clomiphene status")
+    assert status.text() == "⊘ skipped 09:00"  # never "✓" like a dose taken
+    assert status.palette().color(QPalette.ColorRole.WindowText) == muted_color(screen.palette())
     assert [dose.status for dose in context.journal.doses.all()] == ["skipped"]
 
 
@@ -83,25 +87,52 @@ def test_twice_daily_counts_down(qtbot, screen: TodayScreen, context) -> None:
     context.reload()
     assert label(screen.doses_box, "clomiphene status").text() == "2 doses due"
     qtbot.mouseClick(button(screen.doses_box, "Taken: clomiphene"), Qt.MouseButton.LeftButton)
-    assert label(screen.doses_box, "clomiphene status").text() == "1 dose due; taken 09:00"
+    assert label(screen.doses_box, "clomiphene status").text() == "1 dose due; ✓ taken 09:00"
     assert button(screen.doses_box, "Taken: clomiphene").isEnabled()
 
 
 def test_missed_doses_of_the_last_week_can_be_logged(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "anastrozole", "1", "mg", "daily", date(2026, 5, 29), time(8, 0))
+    start_regimen(context.journal, "anastrozole", "1", "mg", "daily", date(2026, 5, 31), time(8, 0))
     context.reload()
     missed = texts(screen.missed_box)
-    assert "2026-05-29, 1 missed" in missed
-    assert "2026-05-31, 1 missed" in missed
+    assert "Sun 2026-05-31 missed" in missed
     assert "2026-06-01" not in missed  # today's dose can still be taken
 
     qtbot.mouseClick(
-        button(screen.missed_box, "Log anastrozole of 2026-05-30 as taken"),
+        button(screen.missed_box, "Log anastrozole of 2026-05-31 as taken"),
         Qt.MouseButton.LeftButton,
     )
-    assert "2026-05-30" not in texts(screen.missed_box)
+    assert "2026-05-31" not in texts(screen.missed_box)
     (dose,) = context.journal.doses.all()
-    assert dose.at.isoformat() == "2026-05-30T08:00:00"
+    assert dose.at.isoformat() == "2026-05-31T08:00:00"
+
+
+def test_after_a_backdated_start_all_missed_days_are_one_line_logged_at_once(
+    qtbot, screen: TodayScreen, context
+) -> None:
+    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 5, 1), time(8, 0))
+    context.reload()
+    missed = texts(screen.missed_box)
+    # Every other day from 2026-05-01 to 2026-05-31: 16 days, on one line (not one per day).
+    assert "16 days missed, Fri 2026-05-01 to Sun 2026-05-31" in missed
+    with qtbot.waitSignal(context.journal_changed):
+        qtbot.mouseClick(
+            button(screen.missed_box, "Log anastrozole of 2026-05-01 to 2026-05-31 as taken"),
+            Qt.MouseButton.LeftButton,
+        )
+    assert len(context.journal.doses.all()) == 16
+    assert "No missed doses" in texts(screen.missed_box)
+
+
+def test_a_missed_dose_can_be_confirmed_as_missed(qtbot, screen: TodayScreen, context) -> None:
+    start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2026, 5, 31), time(8, 0))
+    context.reload()
+    qtbot.mouseClick(
+        button(screen.missed_box, "Confirm clomiphene of 2026-05-31 missed"),
+        Qt.MouseButton.LeftButton,
+    )
+    assert "No missed doses" in texts(screen.missed_box)  # Today stops asking
+    assert context.journal.doses.all() == []  # still missed: nothing was logged
 
 
 def draw(context: AppContext, day: date, *entries: tuple[str, str, str]) -> None:
@@ -197,6 +228,36 @@ def test_a_name_with_markup_is_shown_as_typed(screen: TodayScreen, context) -> N
     start_regimen(context.journal, "<i>my pill</i>", "1", "mg", "daily", date(2026, 5, 31))
     context.reload()
     assert "&lt;i&gt;my pill&lt;/i&gt;" in texts(screen.doses_box)
+
+
+def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
+    screen: TodayScreen, context
+) -> None:
+    # 450 ng/dL ÷ 50 pg/mL = 9.0: below the threshold of 10 (docs/clinical.md §3).
+    draw(
+        context,
+        date(2026, 5, 1),
+        ("total_testosterone", "450", "ng/dL"),
+        ("estradiol", "50", "pg/mL"),
+    )
+    assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 10"
+    assert "Reference: below 10 (ng/dL ÷ pg/mL)" in texts(screen.latest_box)
+    source = next(
+        w.toolTip() for w in screen.latest_box.findChildren(QLabel) if "Reference" in w.text()
+    )
+    assert source.startswith("T/E below 10") and "Pavlovich 2001" in source
+    set_setting(context.journal, "unit_system", "si")
+    context.reload()
+    assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 0.0944"
+    assert "Reference: below 0.0944 (nmol/L ÷ pmol/L)" in texts(screen.latest_box)
+    # 520 ÷ 50 = 10.4: at or above the threshold.
+    draw(
+        context,
+        date(2026, 5, 20),
+        ("total_testosterone", "520", "ng/dL"),
+        ("estradiol", "50", "pg/mL"),
+    )
+    assert label(screen.latest_box, "T/E ratio flag").text() == "0.0944 or above"
 
 
 def test_a_censored_estradiol_above_the_floor_cannot_tell(screen: TodayScreen, context) -> None:

@@ -93,10 +93,10 @@ def test_regimen_and_adherence_over_the_period(history: History, settings: Repor
     (regimen,) = data.regimens
     assert regimen.name == "anastrozole"
     assert regimen.class_label == "aromatase inhibitor"
-    assert (regimen.dose_text, regimen.schedule_text) == ("0.5 mg", "once a day")
+    assert (regimen.dose_text, regimen.schedule_text) == ("0.5 mg", "daily")
     assert regimen.steps == (
-        (date(2025, 1, 10), "1 mg once a day"),
-        (date(2025, 2, 15), "0.5 mg once a day"),
+        (date(2025, 1, 10), "1 mg daily"),
+        (date(2025, 2, 15), "0.5 mg daily"),
     )
     # 2025-01-10 .. 2025-04-09 are 90 days; today's dose is not missed yet; 3 forgotten.
     assert (regimen.adherence.expected, regimen.adherence.taken) == (90, 87)

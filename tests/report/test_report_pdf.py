@@ -63,7 +63,7 @@ def test_page_one_is_the_summary(report: Pdf) -> None:
     assert "97% (87 of 90) taken in the period; 0 skipped, 3 missed (not logged)" in first
     assert "last 30 days: 100% (29 of 29)" in first and "last dose logged: 2025-04-09" in first
     assert "OVERDUE" in first and "Lipid panel" in first
-    assert "0.5 mg once a day" in first
+    assert "0.5 mg daily" in first
 
 
 def test_every_section_is_present_in_order(report: Pdf) -> None:

@@ -95,10 +95,10 @@ def test_combination_is_labelled_and_an_early_semen_sample_is_not_credited(
     response = text[text.index("Response to treatment") :]
     # The anastrozole-only stretch keeps its own draw; the combination is named as one.
     assert (
-        "anastrozole 0.5 mg 2025-01-10 to 2025-02-20 · once a day · drawn 2025-02-10 420 ng/dL"
+        "anastrozole 0.5 mg 2025-01-10 to 2025-02-20 · daily · drawn 2025-02-10 420 ng/dL"
         in response
     )
-    assert "anastrozole 0.5 mg + clomiphene 25 mg 2025-02-20 on · each once a day" in response
+    assert "anastrozole 0.5 mg + clomiphene 25 mg 2025-02-20 on · each daily" in response
     assert "650 ng/dL" in response
     assert "too early: day 40 of 74" in response
     # The semen change is not put down to either drug in the change row.
@@ -150,7 +150,7 @@ def test_past_period_holds_nothing_after_its_end(filled: Journal, tmp_path: Path
     assert "2025-01-05 to 2025-02-12 (39 days; as of 2025-02-12)" in first
     # The change to 0.5 mg on 2025-02-15 came later: nowhere in the report.
     assert "0.5 mg" not in text and "2025-02-15" not in text
-    assert "1 mg once a day" in first
+    assert "1 mg daily" in first
     # Tests due as they stood on 2025-02-12: the lipid panel overdue since 2025-02-07.
     assert "Lipid panel OVERDUE 2025-01-10 2025-02-07" in first
     assert "2025-03-20" not in text and "2025-04-01" not in text

@@ -255,8 +255,8 @@ def test_medication_spans_end_at_stop_or_today(data: ChartData) -> None:
 def test_dose_changes_are_labelled_with_the_new_dose(data: ChartData) -> None:
     changes = [(c.day, c.kind, c.name, c.label) for c in data.changes]
     assert changes == [
-        (date(2026, 1, 10), "start", "anastrozole", "1 mg every 2 days"),
-        (date(2026, 3, 1), "change", "anastrozole", "0.5 mg every 2 days"),
+        (date(2026, 1, 10), "start", "anastrozole", "1 mg every other day"),
+        (date(2026, 3, 1), "change", "anastrozole", "0.5 mg every other day"),
         (date(2026, 4, 1), "start", "clomiphene", "25 mg daily"),
         (date(2026, 5, 1), "stop", "anastrozole", "stopped"),
     ]
@@ -266,7 +266,7 @@ def test_days_after_the_latest_change(data: ChartData) -> None:
     assert data.since_change_text(date(2026, 1, 5)) is None
     assert (
         data.since_change_text(date(2026, 3, 15))
-        == "14 days after anastrozole changed to 0.5 mg every 2 days on 2026-03-01"
+        == "14 days after anastrozole changed to 0.5 mg every other day on 2026-03-01"
     )
     assert data.since_change_text(date(2026, 4, 2)) == (
         "1 day after clomiphene started at 25 mg daily on 2026-04-01"
@@ -278,7 +278,7 @@ def test_hover_text_has_date_value_flag_and_change(data: ChartData) -> None:
     text = hover_text(data, series, series.points[1])
     assert text.startswith("2026-02-20 · Estradiol: <8 pg/mL · ▼ below target range")
     assert "below the floor of 10 pg/mL while an aromatase inhibitor (anastrozole)" in text
-    assert "41 days after anastrozole started at 1 mg every 2 days on 2026-01-10" in text
+    assert "41 days after anastrozole started at 1 mg every other day on 2026-01-10" in text
     semen = data.plot("sperm_concentration").series[0]
     assert "▼ below WHO lower reference limit" in hover_text(data, semen, semen.points[1])
 

@@ -15,27 +15,31 @@ from datetime import date, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QNativeGestureEvent,
     QPainter,
     QPen,
     QPixmapCache,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
     QGraphicsItem,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from fertilitytracker.gui.charts.theme import (
     BAND_EDGE_ALPHA,
-    REGIMEN_ALPHA,
     SERIES_SYMBOLS,
     ChartTheme,
 )
@@ -77,6 +81,22 @@ SYMPTOM_SYMBOL_LIMIT = 400  # beyond this many points a symptom series is drawn 
 # Flag shapes: the flag reads from the shape, not only from the colour.
 LOW_SYMBOL = "t"  # triangle pointing down
 HIGH_SYMBOL = "t1"  # triangle pointing up
+# The characters the legends show for the symbols drawn, so that a legend shows what is drawn.
+SYMBOL_CHARACTERS = {
+    "o": "●",
+    "s": "■",
+    "d": "◆",
+    "p": "⬟",
+    "h": "⬢",
+    "star": "★",
+    "x": "✕",
+    "+": "+",
+    "t": "▼",
+    "t1": "▲",
+}
+LANE_HEIGHT_PX = 20  # one medication's lane under the plots: its name and dose above a bar
+LANE_BAR_PX = 6
+MARKER_ALPHA = 110  # dose-change lines across a plot: thin and light, never hiding a point
 MEASURED_SYMBOL = "o"
 CALCULATED_SYMBOL = "d"
 
@@ -92,6 +112,7 @@ def x_to_day(x: float) -> date:
 
 
 MAJOR_TICK_MIN_PX = 90
+FIRST_LABEL_MARGIN_PX = 28
 MINOR_TICK_MIN_PX = 14
 # The tick steps and labels are shared with the report (services/date_ticks.py).
 _TICK_STEPS = TICK_STEPS
@@ -109,6 +130,7 @@ class CalendarDateAxis(pg.AxisItem):
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
         self._major: tuple[TickUnit, int] = ("month", 1)
+        self._first_labelled = 0.0  # the first tick far enough from the left edge to be labelled
         self.enableAutoSIPrefix(False)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
@@ -122,6 +144,8 @@ class CalendarDateAxis(pg.AxisItem):
                 major_index = index
                 break
         first, last = x_to_day(minVal), x_to_day(maxVal)
+        # A label too close to the left edge is not drawn: the year goes on the next one.
+        self._first_labelled = minVal + FIRST_LABEL_MARGIN_PX / px_per_day * SECONDS_PER_DAY
         unit, count, days = _TICK_STEPS[major_index]
         self._major = (unit, count)
         majors = [day_to_x(day) for day in _tick_days(unit, count, first, last)]
@@ -141,9 +165,22 @@ class CalendarDateAxis(pg.AxisItem):
         if abs(spacing - major_spacing * SECONDS_PER_DAY) > 1:
             return ["" for _ in values]  # minor ticks carry no label
         labels = []
-        for value in values:
-            labels.append(tick_label(x_to_day(value), unit, self._major[1]))
-        return labels
+        previous_year: int | None = None
+        for value in sorted(values):
+            day = x_to_day(value)
+            # The year shows on the first label and wherever it changes ("Jun 2026").
+            new_year = day.year != previous_year
+            if value >= self._first_labelled:
+                previous_year = day.year
+            text = tick_label(day, unit, self._major[1], full_months=new_year)
+            if unit == "day" and new_year:
+                text += f" {day.year}"
+            labels.append(text)
+        order = sorted(range(len(values)), key=lambda position: values[position])
+        in_place = [""] * len(values)
+        for position, label in zip(order, labels, strict=True):
+            in_place[position] = label
+        return in_place
 
 
 @dataclass(frozen=True)
@@ -334,14 +371,6 @@ class PlotBackdrop(pg.GraphicsObject):
                 return f"{band.band.label}\n{band.band.source}"
         return ""
 
-    def hoverEvent(self, event: object) -> None:
-        """pyqtgraph's hover: name the band or line under the mouse in the tooltip."""
-        if event.isExit():  # type: ignore[attr-defined]
-            self.setToolTip("")
-            return
-        tolerance = abs(self.pixelHeight() or 0.0) * 4
-        self.setToolTip(self.tooltip_at(event.pos().y(), tolerance))  # type: ignore[attr-defined]
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -468,7 +497,6 @@ class ChartPlot:
         self.edge_labels = PlotLabels(dated=False)
         self.edge_labels.setZValue(LABEL_Z)
         self.item.addItem(self.edge_labels, ignoreBounds=True)
-        self.legend: pg.LegendItem | None = None
         self.y_range: tuple[float, float] = (0.0, 1.0)
 
     @property
@@ -498,7 +526,9 @@ class ChartPlot:
         self.changes = chart.changes
         bands, zone_labels = self._bands(plot.bands, theme, low, high)
         lines, line_labels = self._lines(plot.lines, plot, theme)
-        self.backdrop.set_shapes(extent, self._spans(theme), bands, lines, self._markers(theme))
+        # Medication periods are lanes under the plots (TreatmentLanes), never tints behind the
+        # points; a plot keeps only thin, light lines where a dose changed.
+        self.backdrop.set_shapes(extent, (), bands, lines, self._markers(theme))
         change_labels = self._change_labels(theme, low, high) if label_changes else []
         self.labels.set_labels(change_labels, theme.label_fill, extent)
         self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill, extent)
@@ -516,27 +546,42 @@ class ChartPlot:
             title += f" — {target.label}"
         colour = theme.foreground.name()
         html = f"<span style='color:{colour}'>{_escape(title)}</span>"
+        legend = self.series_legend(plot, theme)
+        if legend:
+            # Above the plot, never over its points: each series with the symbol it is drawn in.
+            entries = "&nbsp;&nbsp;".join(
+                f"<span style='color:{entry_colour.name()}'>{symbol}</span>"
+                f"<span style='color:{colour}'>&nbsp;{_escape(label)}</span>"
+                for symbol, entry_colour, label in legend
+            )
+            html += f"<br><span style='font-size:8pt'>{entries}</span>"
         if plot.warning:
             html += f"<br><b style='color:{theme.warning.name()}'>{_escape(plot.warning)}</b>"
         self.item.setTitle(html, size="10pt")
 
-    def _spans(self, theme: ChartTheme) -> list[DrawnSpan]:
-        return [
-            DrawnSpan(
-                day_to_x(span.start),
-                day_to_x(span.end),
-                theme.regimen_colour(span.regimen_index, REGIMEN_ALPHA),
-                span,
-            )
-            for span in self.spans
-        ]
-
     def _markers(self, theme: ChartTheme) -> list[DrawnMarker]:
         # Solid, not dashed: a dash pattern over the plot's full height costs a frame dearly.
         return [
-            DrawnMarker(day_to_x(change.day), theme.regimen_colour(change.regimen_index), change)
+            DrawnMarker(
+                day_to_x(change.day), theme.medication_colour(change.colour, MARKER_ALPHA), change
+            )
             for change in self.changes
         ]
+
+    @staticmethod
+    def series_legend(plot: PlotData, theme: ChartTheme) -> list[tuple[str, QColor, str]]:
+        """(symbol character, colour, label) of each series, when the plot has more than one."""
+        shown = [(index, series) for index, series in enumerate(plot.series) if series.points]
+        if len(shown) < 2:
+            return []
+        entries = []
+        for index, series in shown:
+            if series.style == "symptom":
+                symbol = SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)]
+            else:
+                symbol = CALCULATED_SYMBOL if series.style == "calculated" else MEASURED_SYMBOL
+            entries.append((SYMBOL_CHARACTERS[symbol], theme.series_colour(index), series.label))
+        return entries
 
     def _change_labels(self, theme: ChartTheme, low: float, high: float) -> list[PlotLabel]:
         size = high - low
@@ -597,16 +642,6 @@ class ChartPlot:
             self.item.removeItem(stale.curve)
             if stale.scatter is not None:
                 self.item.removeItem(stale.scatter)
-        multi = sum(1 for series in plot.series if series.points) > 1
-        if multi and self.legend is None:
-            self.legend = self.item.addLegend(offset=(-10, 4), labelTextSize="8pt")
-        if self.legend is not None:
-            self.legend.clear()
-            self.legend.setVisible(multi)
-            self.legend.setLabelTextColor(theme.foreground)
-            background = QColor(theme.background)
-            background.setAlpha(200)
-            self.legend.setBrush(pg.mkBrush(background))
         for index, series in enumerate(plot.series):
             if not series.points:
                 continue
@@ -616,8 +651,6 @@ class ChartPlot:
             else:
                 items = self._lab_items(series, colour, theme)
             self.series_items[series.key] = items
-            if multi and self.legend is not None:
-                self.legend.addItem(items.scatter or items.curve, series.label)
 
     def _add_curve(self) -> pg.PlotCurveItem:
         curve = ChartCurve()
@@ -754,6 +787,124 @@ def _y_range(plot: PlotData) -> tuple[float, float]:
     return low - size * bottom_pad, high + size * top_pad
 
 
+@dataclass(frozen=True)
+class Lane:
+    """One medication's lane: its periods (a restart shares the lane) and dose changes."""
+
+    name: str
+    colour: QColor
+    spans: tuple[MedicationSpan, ...]
+    changes: tuple[DoseChange, ...]
+
+
+def treatment_lanes(data: ChartData, theme: ChartTheme) -> list[Lane]:
+    """A lane per medication, in order of first start, coloured as in every journal."""
+    lanes: dict[str, Lane] = {}
+    for span in sorted(data.spans, key=lambda span: span.start):
+        key = span.name.casefold()
+        known = lanes.get(key)
+        spans = (*known.spans, span) if known is not None else (span,)
+        lanes[key] = Lane(span.name, theme.medication_colour(span.colour), spans, ())
+    for change in data.changes:
+        lane = lanes.get(change.name.casefold())
+        if lane is not None:
+            lanes[change.name.casefold()] = Lane(
+                lane.name, lane.colour, lane.spans, (*lane.changes, change)
+            )
+    return list(lanes.values())
+
+
+class TreatmentLanes(pg.GraphicsObject):
+    """Medication periods under the plots: one lane per medication, a bar for each period and
+    the dose above it where it starts or changes; overlapping treatments lie side by side.
+
+    The item spans the view and is painted in pixels each frame (a few bars and short texts).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lanes: list[Lane] = []
+        self._font = QFont()
+        self._font.setPointSizeF(8)
+        self._foreground = QColor("black")
+        self._background = QColor("white")
+
+    def texts(self) -> list[str]:
+        """Every dose text the lanes hold, lane by lane (for tests and screen readers)."""
+        return [text for lane in self.lanes for _x, text in self._lane_texts(lane)]
+
+    def set_lanes(self, lanes: Sequence[Lane], foreground: QColor, background: QColor) -> None:
+        self.prepareGeometryChange()
+        self.lanes = list(lanes)
+        self._foreground = QColor(foreground)
+        self._background = QColor(background)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        view = self.getViewBox()
+        return QRectF() if view is None else view.viewRect()
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
+        return None
+
+    @staticmethod
+    def _lane_texts(lane: Lane) -> list[tuple[float, str]]:
+        texts = []
+        for change in lane.changes:
+            if change.kind == "stop":
+                continue
+            text = f"{lane.name} {change.label}" if change.kind == "start" else change.label
+            texts.append((day_to_x(change.day), text))
+        return texts
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        view = self.getViewBox()
+        if not self.lanes or view is None:
+            return
+        transform = painter.transform()
+        left_x = view.viewRange()[0][0]
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._font)
+        metrics = QFontMetricsF(self._font)
+        view_left = transform.map(QPointF(left_x, 0)).x()
+        count = len(self.lanes)
+        for position, lane in enumerate(self.lanes):
+            # Lane `position` (0 at the top) spans y from count - position - 1 to count - position.
+            bottom = transform.map(QPointF(0, count - position - 1)).y()
+            bar = QRectF(0, bottom - LANE_BAR_PX - 2, 0, LANE_BAR_PX)
+            for span in lane.spans:
+                start = transform.map(QPointF(day_to_x(span.start), 0)).x()
+                end = transform.map(QPointF(day_to_x(span.end), 0)).x()
+                painter.fillRect(
+                    QRectF(start, bar.top(), max(end - start, 2), bar.height()), lane.colour
+                )
+            painter.setPen(_cosmetic_pen(self._background))
+            for change in lane.changes:
+                if change.kind == "change":
+                    x = transform.map(QPointF(day_to_x(change.day), 0)).x()
+                    painter.drawLine(QLineF(x, bar.top(), x, bar.bottom()))
+            painter.setPen(self._foreground)
+            placed = [
+                (transform.map(QPointF(x_value, 0)).x(), text)
+                for x_value, text in self._lane_texts(lane)
+            ]
+            # Of the doses that began left of the view, only the latest is still in force.
+            begun = [index for index, (x, _text) in enumerate(placed) if x <= view_left]
+            if begun:
+                placed = placed[begun[-1] :]
+            text_end = -1e9
+            for x_start, text in placed:
+                x = max(x_start, view_left) + 2
+                if x < text_end + 6:
+                    continue  # too close to the previous text of this lane: the bar still shows it
+                painter.drawText(QPointF(x, bar.top() - 2), text)
+                text_end = x + metrics.horizontalAdvance(text)
+        painter.restore()
+
+
 class ChartStack(QWidget):
     """The vertical stack of plots with one linked date axis; plots are made when first shown.
 
@@ -780,6 +931,7 @@ class ChartStack(QWidget):
         self._x_now: tuple[float, float] | None = None  # the linked range, in seconds
         self._stale: set[str] = set()  # shown plots off screen that missed range changes
         self._syncing = False
+        self.tooltip_text = ""  # the tooltip shown at a point ("" when none)
         _make_room_for_caches()
         self.axis_widget = self._make_axis_widget()
         self.axis_widget.installEventFilter(self)
@@ -799,10 +951,21 @@ class ChartStack(QWidget):
         view = item.getViewBox()
         view.enableAutoRange(enable=False)
         view.setMouseEnabled(x=True, y=False)
-        view.setMaximumHeight(1)
         view.sigXRangeChanged.connect(self._x_range_moved)
-        widget.setFixedHeight(AXIS_HEIGHT_PX)
+        self.lanes = TreatmentLanes()
+        item.addItem(self.lanes, ignoreBounds=True)
+        self._set_lane_count(widget, 0)
         return widget
+
+    @staticmethod
+    def _set_lane_count(widget: pg.PlotWidget, count: int) -> None:
+        """Room for `count` medication lanes above the date labels."""
+        view = widget.getPlotItem().getViewBox()
+        height = max(count * LANE_HEIGHT_PX, 1)
+        view.setMinimumHeight(height)
+        view.setMaximumHeight(height)
+        view.setYRange(0, max(count, 1), padding=0)
+        widget.setFixedHeight(AXIS_HEIGHT_PX + height + (4 if count else 0))
 
     @property
     def theme(self) -> ChartTheme:
@@ -835,7 +998,8 @@ class ChartStack(QWidget):
                 if plot is None:
                     plot = self._create_plot(key)
                 self._layout.insertWidget(position, plot.widget)
-                plot.set_data(data.plot(key), data, self._theme, label_changes=position == 0)
+                # Dose changes are named in the lanes under the plots, not on a plot.
+                plot.set_data(data.plot(key), data, self._theme, label_changes=False)
                 plot.widget.setVisible(True)
         finally:
             self._syncing = False
@@ -843,6 +1007,9 @@ class ChartStack(QWidget):
             if key not in self._shown:
                 plot.widget.setVisible(False)
         self._style_axis_widget()
+        lanes = treatment_lanes(data, self._theme)
+        self.lanes.set_lanes(lanes, self._theme.foreground, self._theme.background)
+        self._set_lane_count(self.axis_widget, len(lanes))
         self.axis_widget.setVisible(bool(self._shown))
         if self._x_range is not None:
             self.set_x_range(*self._x_range)
@@ -857,6 +1024,8 @@ class ChartStack(QWidget):
         # Before Qt paints a plot that was out of sight, it catches up with the date range.
         scene.sigPrepareForPaint.connect(lambda plot=plot: self._catch_up(plot))
         plot.item.getViewBox().sigXRangeChanged.connect(self._x_range_moved)
+        plot.widget.viewport().installEventFilter(self)
+        plot.widget.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self._plots[key] = plot
         return plot
 
@@ -941,7 +1110,51 @@ class ChartStack(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.axis_widget and event.type() == QEvent.Type.Resize:
             self._resync()
+        if isinstance(event, QWheelEvent) and self._is_plot_viewport(watched):
+            return self._wheel(event)
+        if isinstance(event, QNativeGestureEvent) and self._is_plot_viewport(watched):
+            return self._pinch(watched, event)
+        if event.type() == QEvent.Type.Leave and self._is_plot_viewport(watched):
+            self._hide_tooltip()
         return super().eventFilter(watched, event)
+
+    def _is_plot_viewport(self, watched: QObject) -> bool:
+        return any(plot.widget.viewport() is watched for plot in self._plots.values())
+
+    def _wheel(self, event: QWheelEvent) -> bool:
+        """The wheel scrolls the page, as everywhere; Ctrl+wheel zooms the dates (pyqtgraph)."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        area = self._scroll_area()
+        if area is not None:
+            bar = (
+                area.horizontalScrollBar()
+                if abs(event.angleDelta().x()) > abs(event.angleDelta().y())
+                else area.verticalScrollBar()
+            )
+            QApplication.sendEvent(bar, event)
+        return True
+
+    def _pinch(self, watched: QObject, event: QNativeGestureEvent) -> bool:
+        """A pinch on a touchpad zooms the dates around the fingers."""
+        if event.gestureType() != Qt.NativeGestureType.ZoomNativeGesture:
+            return False
+        plot = next(p for p in self._plots.values() if p.widget.viewport() is watched)
+        view = plot.item.getViewBox()
+        factor = 1.0 - event.value()
+        if factor <= 0:
+            return True
+        centre = view.mapSceneToView(plot.widget.mapToScene(event.position().toPoint()))
+        view.scaleBy(x=factor, center=centre)
+        return True
+
+    def _scroll_area(self) -> QAbstractScrollArea | None:
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QAbstractScrollArea):
+                return parent
+            parent = parent.parentWidget()
+        return None
 
     def x_range(self) -> tuple[float, float] | None:
         """The linked date range (seconds), or None when nothing is shown."""
@@ -953,12 +1166,28 @@ class ChartStack(QWidget):
         hit = plot.point_near(scene_pos)
         if hit is None or self._data is None:
             self.point_hovered.emit("")
-            plot.widget.setToolTip("")
+            self._hide_tooltip()
             return
         series, point = hit
         text = hover_text(self._data, series, point)
-        plot.widget.setToolTip(text)
+        target = next(
+            (band for band in (plot.data.bands if plot.data else ()) if band.kind == "target"),
+            None,
+        )
+        if target is not None:
+            text += f" · {target.label}"
+        # One tooltip, at the point itself; it goes as soon as the mouse leaves the point.
+        index = list(series.points).index(point)
+        where = plot.widget.mapFromScene(plot.scene_pos_of(series.key, index))
+        viewport = plot.widget.viewport()
+        QToolTip.showText(viewport.mapToGlobal(where) + QPoint(8, 8), text, viewport)
+        self.tooltip_text = text
         self.point_hovered.emit(text)
+
+    def _hide_tooltip(self) -> None:
+        if self.tooltip_text:
+            QToolTip.hideText()
+            self.tooltip_text = ""
 
     def _clicked(self, plot: ChartPlot, event: object) -> None:
         button = event.button()  # type: ignore[attr-defined]

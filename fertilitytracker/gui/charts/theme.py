@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
+from fertilitytracker.gui.theme import FLAG_DARK, FLAG_LIGHT
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency. Vermillion is kept for warnings only, so that a warning never looks like a series.
 OKABE_ITO = {
@@ -20,10 +22,11 @@ OKABE_ITO = {
 # Symbols paired with the series colours, so that series differ in shape as well as colour.
 SERIES_SYMBOLS: tuple[str, ...] = ("o", "s", "d", "p", "h", "star", "x", "+")
 REGIMEN_ALPHA = 34
-# The target band is the text colour, translucent. At 30 it was barely visible over the
-# regimen spans; these keep it plain in either theme (a dark background needs more).
-BAND_ALPHA_LIGHT = 52
-BAND_ALPHA_DARK = 62
+# The target band is the text colour, faint: a light tint behind the points (which are drawn
+# over it), with its limits as solid lines. Medication periods are lanes under the plots, so
+# nothing else tints the plot and the band never mixes into another colour.
+BAND_ALPHA_LIGHT = 22
+BAND_ALPHA_DARK = 30
 BAND_EDGE_ALPHA = 170  # the band's limits as solid lines: the exact bounds read at a glance
 ZONE_ALPHA = 40
 
@@ -75,7 +78,8 @@ class ChartTheme:
             background=background,
             foreground=foreground,
             muted=muted,
-            warning=QColor(OKABE_ITO["vermillion"]),
+            # Out-of-range markers and warnings in the very colour the tables flag them in.
+            warning=QColor(FLAG_DARK if dark else FLAG_LIGHT),
             series=series,
             regimens=regimens,
             band=band,
@@ -86,6 +90,12 @@ class ChartTheme:
 
     def series_colour(self, index: int) -> QColor:
         return QColor(self.series[index % len(self.series)])
+
+    def medication_colour(self, name: str, alpha: int = 255) -> QColor:
+        """The colour of a medication by its Okabe-Ito colour name (the same in every journal)."""
+        colour = QColor(OKABE_ITO.get(name, OKABE_ITO["orange"]))
+        colour.setAlpha(alpha)
+        return colour
 
     def regimen_colour(self, index: int, alpha: int = 255) -> QColor:
         colour = QColor(self.regimens[index % len(self.regimens)])

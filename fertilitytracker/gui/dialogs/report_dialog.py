@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QProcess, Signal
+from PySide6.QtCore import QProcess, QSettings, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 from fertilitytracker import own_command
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.widgets.date_edit import DateEdit
+from fertilitytracker.services.settings import get_setting, set_setting
 
 DEFAULT_PERIOD_DAYS = 365
+FOLDER_KEY = "report/folder"  # the folder the last report went to (window state, QSettings)
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,23 @@ class ReportDialog(QDialog):
         self.page_size.addItems(["A4", "Letter"])
         form.addRow("Paper", self.page_size)
 
+        # The report prints the patient's name: asked for here when none is set yet.
+        self.patient_name = QLineEdit(self)
+        self.patient_name.setAccessibleName("Patient name")
+        self.patient_name.setPlaceholderText("printed on the report (optional)")
+        self.asks_name = not get_setting(context.journal, "patient_name")
+        if self.asks_name:
+            form.addRow("Patient name", self.patient_name)
+        else:
+            self.patient_name.setVisible(False)
+
+        self._settings = QSettings()
+        folder = Path(str(self._settings.value(FOLDER_KEY, "") or Path.home()))
+        if not folder.is_dir():
+            folder = Path.home()
         self.path = QLineEdit(self)
         self.path.setAccessibleName("Save as")
-        self.path.setText(str(Path.home() / f"fertility-report-{today.isoformat()}.pdf"))
+        self.path.setText(str(folder / f"fertility-report-{today.isoformat()}.pdf"))
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -100,8 +117,14 @@ class ReportDialog(QDialog):
         self.export_button = self.buttons.addButton(
             "Export", QDialogButtonBox.ButtonRole.AcceptRole
         )
+        self.open_button = self.buttons.addButton(
+            "Open PDF", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(self.open_pdf)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_button.clicked.connect(self.start_export)
+        self.written: Path | None = None
         self.close_button.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -140,7 +163,11 @@ class ReportDialog(QDialog):
                 self._show_error("Period: the start is after the end.")
                 return
             arguments += ["--from", start.isoformat(), "--to", end.isoformat()]
+        name = self.patient_name.text().strip()
+        if self.asks_name and name:
+            set_setting(self._context.journal, "patient_name", name)
         self.export_button.setEnabled(False)
+        self.open_button.setVisible(False)
         self.progress.setRange(0, 0)  # busy: the command reports only when it is done
         self.progress.setVisible(True)
         self.message.setText("Writing the report…")
@@ -163,7 +190,15 @@ class ReportDialog(QDialog):
         result = json.loads(out)
         self.progress.setValue(100)
         self.message.setText(f"Saved {result['path']} ({result['pages']} pages).")
-        self.exported.emit(ExportedReport(Path(result["path"]), int(result["pages"])))
+        self.written = Path(result["path"])
+        self._settings.setValue(FOLDER_KEY, str(self.written.parent))
+        self.open_button.setVisible(True)
+        self.exported.emit(ExportedReport(self.written, int(result["pages"])))
+
+    def open_pdf(self) -> None:
+        """Open the report just written in the system's PDF viewer."""
+        if self.written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written)))
 
     def _process_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:

@@ -68,7 +68,7 @@ DRAW_ANALYTES: tuple[tuple[str, str], ...] = (
 DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("t_e_ratio", "T/E"),
     ("t_lh_ratio", "T/LH"),
-    ("free_testosterone_calculated", "Calc. free T"),
+    ("free_testosterone_calculated", "FT calc."),
 )
 OTHER_ANALYTES: tuple[tuple[str, str], ...] = (
     ("prolactin", "PRL"),
@@ -187,7 +187,9 @@ class DrawsTableModel(RowTableModel[DrawView]):
 
     @staticmethod
     def _declare_columns(rows: Sequence[DrawView], system: UnitSystem) -> list[Column[DrawView]]:
-        columns = [Column.keyed("date", "Date", "Date of the draw (time when recorded)")]
+        columns = [
+            Column.keyed("date", "Date", "Date of the draw (the time, when recorded, on hover)")
+        ]
 
         def analyte_column(key: str, short: str) -> Column[DrawView]:
             analyte = get_analyte(key)
@@ -254,11 +256,14 @@ class DrawsTableModel(RowTableModel[DrawView]):
 
     def _cell_text(self, view: DrawView, key: str) -> CellText:
         if key == "date":
+            # The date only: the table must fit a 1440 px window; the time is in the tooltip
+            # and in the title of the draw's results.
             text = view.date.isoformat()
-            if view.time is not None:
-                # Not strftime: in a PySide process each call goes through its import hook.
-                text += f" {view.time.hour:02d}:{view.time.minute:02d}"
-            return CellText(text, sort_key=text)
+            if view.time is None:
+                return CellText(text, sort_key=text)
+            # Not strftime: in a PySide process each call goes through its import hook.
+            when = f"{text} {view.time.hour:02d}:{view.time.minute:02d}"
+            return CellText(text, tooltip=f"Drawn {when}", sort_key=when)
         if key in view.derived or key in dict(DERIVED_COLUMNS):
             return derived_cell(view.derived.get(key), self._derived_display(key))
         for result in view.results:
@@ -297,6 +302,13 @@ def _derived_unit(key: str, rows: Sequence[DrawView], system: UnitSystem) -> str
             derived = view.derived.get(key)
             if derived is not None:
                 return "SI" if "nmol/L" in derived.unit else "US"
+    if key == "t_lh_ratio":
+        # Always testosterone in ng/dL over LH (its reference line of 100 is in those units):
+        # "US" like T/E, and in SI mode the units it is in, since they are not the SI ones.
+        for view in rows:
+            derived = view.derived.get(key)
+            if derived is not None:
+                return "US" if system == "us" else derived.unit.replace(" per ", "÷")
     return ""
 
 

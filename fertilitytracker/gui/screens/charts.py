@@ -52,7 +52,8 @@ RANGE_LABELS: dict[str, str] = {"3m": "3 months", "6m": "6 months", "1y": "1 yea
 UNIT_LABELS: dict[str, str] = {"us": "US units (ng/dL)", "si": "SI units (nmol/L)"}
 EMPTY_TEXT = "No results yet — add a lab result"
 READOUT_HINT = (
-    "Point at a marker to read it; click it to open its draw. Drag to pan, wheel to zoom."
+    "Point at a marker to read it; click it to open its draw. Drag to pan; Ctrl+wheel or a"
+    " pinch zooms the dates."
 )
 RANGE_END_MARGIN_DAYS = 7
 PAGE_MARGIN_PX = 6
@@ -304,14 +305,16 @@ class ChartsScreen(QWidget):
     def _legend_html(self, data: ChartData) -> str:
         theme = self.stack.theme
         parts: list[str] = []
-        names: dict[int, str] = {}
+        medications: dict[str, tuple[str, str]] = {}
         for span in data.spans:
-            names.setdefault(span.regimen_index, span.name)
-        for index, name in names.items():
-            colour = theme.regimen_colour(index).name()
-            parts.append(f"<span style='color:{colour}'>■</span> {_html(name)}")
-        parts.append("┆ dose change")
-        parts.append("● in range")
+            medications.setdefault(span.name.casefold(), (span.name, span.colour))
+        for name, colour_name in medications.values():
+            colour = theme.medication_colour(colour_name).name()
+            parts.append(f"<span style='color:{colour}'>▬</span> {_html(name)}")
+        # The symbols as they are drawn: series colour for a value in range, the flag colour
+        # for one out of range, open for a detection limit.
+        parts.append("│ dose change")
+        parts.append(f"<span style='color:{theme.series_colour(0).name()}'>●</span> in range")
         warning = theme.warning.name()
         parts.append(f"<span style='color:{warning}'>▼</span> below")
         parts.append(f"<span style='color:{warning}'>▲</span> above target range")

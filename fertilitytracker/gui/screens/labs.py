@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import html
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, time
 
-from PySide6.QtCore import QItemSelection, Qt, QTime, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
 from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.plausibility import UnitMismatch, check_typed_unit_fit
 from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
 from fertilitytracker.core.validation import build_dexa
 from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
+from fertilitytracker.gui.widgets.ask import Question, ask_unit, confirm_future_date
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_table import (
@@ -66,7 +68,19 @@ FORM_GROUPS: tuple[tuple[str, str], ...] = (
     ("lipid", "Lipids"),
 )
 DEXA_SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
+# Panel templates: one click fills a row per analyte, in the user's units. The keys of the
+# hormone and lipid panels are the tests a reminder asks for, so "Log result" fills the panel.
+PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "hormone_panel",
+        "&Hormone panel",
+        ("total_testosterone", "estradiol", "lh", "fsh", "shbg", "albumin"),
+    ),
+    ("lipid_panel", "L&ipids", ("total_cholesterol", "hdl", "ldl", "triglycerides")),
+    ("safety", "Sa&fety", ("hematocrit", "psa")),
+)
 ANALYTE_KEY_ROLE = Qt.ItemDataRole.UserRole
+FORM_WIDTH_PX = 420
 
 
 def form_analytes() -> tuple[Analyte, ...]:
@@ -136,6 +150,8 @@ class ResultRow(QWidget):
         self.remove_button.setVisible(removable)
         self.error_label = ErrorLabel(self)
         self._extra_error: str | None = None
+        # (value, unit) the person chose to keep after being asked about the unit
+        self._kept_unit: tuple[str, str] | None = None
         self.set_number(number)
 
         layout = QGridLayout(self)
@@ -204,6 +220,29 @@ class ResultRow(QWidget):
     def _edited(self, *_args: object) -> None:
         self._extra_error = None
         self.changed.emit()
+
+    def set_unit_system(self, system: UnitSystem) -> None:
+        """Follow a new unit system: the unit moves when it was the old system's unit."""
+        if system == self._system:
+            return
+        key = self.analyte_key()
+        old_default = unit_for_system(key, self._system).text if key else ""
+        self._system = system
+        if key and self.unit_combo.currentText() == old_default:
+            self.set_unit(unit_for_system(key, system).text)
+
+    def unit_mismatch(self) -> UnitMismatch | None:
+        """The unit question to ask before saving (None once the person kept his unit)."""
+        if self.is_blank() or not self.value_edit.text().strip():
+            return None
+        typed = (self.value_edit.text().strip(), self.unit_combo.currentText())
+        if typed == self._kept_unit:
+            return None
+        return check_typed_unit_fit(self.analyte_key(), *typed)
+
+    def keep_unit(self) -> None:
+        """The person confirmed the value in the unit chosen: do not ask again for it."""
+        self._kept_unit = (self.value_edit.text().strip(), self.unit_combo.currentText())
 
     def is_blank(self) -> bool:
         """Nothing typed in the row (a blank row is skipped on save)."""
@@ -277,29 +316,49 @@ class DrawForm(QGroupBox):
         self.rows_box.setSpacing(4)
         self.add_row_button = QPushButton("&Add row", self)
         self.add_row_button.setAccessibleName("Add a result row")
+        self.panel_buttons: dict[str, QPushButton] = {}
+        for key, label, analytes in PANELS:
+            button = QPushButton(label, self)
+            names = ", ".join(get_analyte(analyte).name for analyte in analytes)
+            button.setToolTip(f"Fill rows for {names}")
+            button.setAccessibleName(f"Fill the rows of the {label.replace('&', '').lower()}")
+            button.clicked.connect(lambda _checked=False, key=key: self.fill_panel(key))
+            self.panel_buttons[key] = button
         self.save_button = QPushButton("&Save draw", self)
         self.save_button.setAccessibleName("Save the draw")
         self.save_button.setDefault(True)
         self.form_error = ErrorLabel(self)
         self.hint = QLabel("Rows left blank are skipped. Lab range and method are optional.", self)
         self.hint.setWordWrap(True)
+        self.question: Question | None = None  # the question asked before saving, if any
+        self.saved_date: date | None = None  # the date of the draw saved last
+        self._future_confirmed: date | None = None
 
         date_label = QLabel("&Date", self)
         date_label.setBuddy(self.date_edit)
         top = QHBoxLayout()
         top.addWidget(date_label)
-        top.addWidget(self.date_edit)
-        top.addSpacing(12)
-        top.addWidget(self.time_check)
-        top.addWidget(self.time_edit)
-        top.addWidget(self.fasting_combo)
-        top.addStretch(1)
+        top.addWidget(self.date_edit, 1)
+        # Time and fasting on a line of their own: the form stays narrow enough for 1024 px.
+        when = QHBoxLayout()
+        when.addWidget(self.time_check)
+        when.addWidget(self.time_edit)
+        when.addSpacing(12)
+        when.addWidget(self.fasting_combo)
+        when.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_row_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
+        panels = QHBoxLayout()
+        panels.addWidget(QLabel("Fill:", self))
+        for button in self.panel_buttons.values():
+            panels.addWidget(button)
+        panels.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(when)
+        layout.addLayout(panels)
         layout.addWidget(self.hint)
         layout.addLayout(self.rows_box)
         layout.addWidget(self.form_error)
@@ -307,6 +366,7 @@ class DrawForm(QGroupBox):
 
         self.time_check.toggled.connect(self.time_edit.setEnabled)
         self.date_edit.dateChanged.connect(self.revalidate)
+        self.date_edit.line_edit.returnPressed.connect(self.save)
         self.add_row_button.clicked.connect(lambda: self.add_row(focus=True))
         self.save_button.clicked.connect(self.save)
         self.reset()
@@ -320,6 +380,9 @@ class DrawForm(QGroupBox):
         row = ResultRow(len(self.rows) + 1, self._context.unit_system(), analyte_key, True, self)
         row.changed.connect(self.revalidate)
         row.remove_requested.connect(self.remove_row)
+        for edit in (row.value_edit, row.low_edit, row.high_edit, row.method_edit):
+            edit.returnPressed.connect(self.save)  # Enter saves a valid form
+        row.value_edit.installEventFilter(self)
         self.rows.append(row)
         self.rows_box.addWidget(row)
         self._update_tab_order()
@@ -351,8 +414,53 @@ class DrawForm(QGroupBox):
         self.fasting_combo.setCurrentIndex(0)
         self.form_error.show_reason(None)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Tab in a value field goes to the next row's value (Shift+Tab to the previous one):
+        a lab report is typed in down its column of numbers."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            values = [row.value_edit for row in self.rows]
+            if watched in values and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                position = values.index(watched)  # type: ignore[arg-type]
+                backwards = event.key() == Qt.Key.Key_Backtab
+                step = -1 if backwards else 1
+                if 0 <= position + step < len(values):
+                    values[position + step].setFocus(Qt.FocusReason.TabFocusReason)
+                    return True
+                if not backwards:
+                    self.add_row_button.setFocus(Qt.FocusReason.TabFocusReason)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def fill_panel(self, key: str) -> None:
+        """Rows for every analyte of panel `key` (rows already typed in are kept)."""
+        analytes = next(analytes for panel, _label, analytes in PANELS if panel == key)
+        typed = [row for row in self.rows if not row.is_blank()]
+        for row in [row for row in self.rows if row.is_blank()]:
+            self.rows.remove(row)
+            self.rows_box.removeWidget(row)
+            row.deleteLater()
+        present = {row.analyte_key() for row in typed}
+        for analyte in analytes:
+            if analyte not in present:
+                self.add_row(analyte)
+        if not self.rows:
+            self.add_row()
+        for number, row in enumerate(self.rows, start=1):
+            row.set_number(number)
+        self._update_tab_order()
+        self.revalidate()
+        first_empty = next((row for row in self.rows if row.is_blank()), self.rows[0])
+        first_empty.value_edit.setFocus()
+
     def _update_tab_order(self) -> None:
-        chain: list[QWidget] = [self.date_edit, self.time_check, self.time_edit, self.fasting_combo]
+        # Within the value column Tab goes down the rows (eventFilter); elsewhere row by row.
+        chain: list[QWidget] = [
+            self.date_edit.line_edit,
+            self.time_check,
+            self.time_edit,
+            self.fasting_combo,
+        ]
+        chain += list(self.panel_buttons.values())
         for row in self.rows:
             chain += [
                 row.analyte_combo,
@@ -405,10 +513,47 @@ class DrawForm(QGroupBox):
         return time(shown.hour(), shown.minute())
 
     def save(self) -> None:
-        """Write the filled rows as one draw; a refused row shows the service's reason."""
+        """Write the filled rows as one draw; a refused row shows the service's reason.
+
+        Before writing, a value that fits another unit far better is asked about (one row at
+        a time), and so is a date after today.
+        """
         if not self.revalidate():
             return
         filled = [row for row in self.rows if not row.is_blank()]
+        for row in filled:
+            mismatch = row.unit_mismatch()
+            if mismatch is not None:
+                self.question = ask_unit(
+                    self,
+                    mismatch,
+                    lambda row=row, unit=mismatch.suggested_unit: self._use_unit(row, unit),
+                    lambda row=row: self._keep_unit(row),
+                )
+                return
+        day = self.date_edit.value()
+        if day != self._future_confirmed:
+            question = confirm_future_date(
+                self, day, self._context.today(), "blood draw", lambda: self._confirm_future(day)
+            )
+            if question is not None:
+                self.question = question
+                return
+        self._write(filled)
+
+    def _use_unit(self, row: ResultRow, unit: str) -> None:
+        row.set_unit(unit)
+        self.save()
+
+    def _keep_unit(self, row: ResultRow) -> None:
+        row.keep_unit()
+        self.save()
+
+    def _confirm_future(self, day: date) -> None:
+        self._future_confirmed = day
+        self.save()
+
+    def _write(self, filled: Sequence[ResultRow]) -> None:
         try:
             change = services.record_draw(
                 self._context.journal,
@@ -420,8 +565,15 @@ class DrawForm(QGroupBox):
         except InputError as error:
             self._show_save_error(filled, error)
             return
+        self.saved_date = self.date_edit.value()
+        self._future_confirmed = None
         self.reset()
         self.saved.emit(change)
+
+    def set_unit_system(self, system: UnitSystem) -> None:
+        """Entry units follow the unit system chosen in Settings at once."""
+        for row in self.rows:
+            row.set_unit_system(system)
 
     def _show_save_error(self, rows: Sequence[ResultRow], error: InputError) -> None:
         for row in rows:
@@ -468,6 +620,10 @@ class DexaForm(QGroupBox):
         self.t_score_edit.textChanged.connect(self.revalidate)
         self.bmd_edit.textChanged.connect(self.revalidate)
         self.save_button.clicked.connect(self.save)
+        for edit in (self.t_score_edit, self.bmd_edit, self.date_edit.line_edit):
+            edit.returnPressed.connect(self.save)  # Enter saves a valid form
+        self.question: Question | None = None
+        self._future_confirmed: date | None = None
         self.revalidate()
 
     def revalidate(self, *_args: object) -> bool:
@@ -496,6 +652,15 @@ class DexaForm(QGroupBox):
     def save(self) -> None:
         if not self.revalidate():
             return
+        day = self.date_edit.value()
+        if day != self._future_confirmed:
+            question = confirm_future_date(
+                self, day, self._context.today(), "DEXA scan", lambda: self._confirm_future(day)
+            )
+            if question is not None:
+                self.question = question
+                return
+        self._future_confirmed = None
         try:
             change = services.record_dexa(
                 self._context.journal,
@@ -514,12 +679,20 @@ class DexaForm(QGroupBox):
         self.site_combo.setCurrentIndex(0)
         self.saved.emit(change)
 
+    def _confirm_future(self, day: date) -> None:
+        self._future_confirmed = day
+        self.save()
+
 
 class EditResultDialog(QDialog):
     """Correct one result: value, unit, lab range and method, validated as typed."""
 
     def __init__(
-        self, context: AppContext, result: LabResult, parent: QWidget | None = None
+        self,
+        context: AppContext,
+        result: LabResult,
+        parent: QWidget | None = None,
+        draw_date: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit {get_analyte(result.analyte).name}")
@@ -542,13 +715,27 @@ class EditResultDialog(QDialog):
                 _number_text(from_canonical(result.analyte, result.lab_high, unit))
             )
         self.row.method_edit.setText(result.method or "")
+        self.date_edit = DateEdit(draw_date or context.today(), "Draw date", self)
+        self._draw_date = draw_date
+        date_row = QHBoxLayout()
+        date_label = QLabel("&Date", self)
+        date_label.setBuddy(self.date_edit)
+        date_row.addWidget(date_label)
+        date_row.addWidget(self.date_edit, 1)
+        self.date_hint = QLabel("", self)
+        self.date_hint.setWordWrap(True)
+        self.question: Question | None = None
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
+        layout.addLayout(date_row)
+        layout.addWidget(self.date_hint)
         layout.addWidget(self.row)
         layout.addWidget(self.buttons)
         self.row.changed.connect(self.revalidate)
+        self.date_edit.dateChanged.connect(self._date_changed)
+        self._date_changed()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.change: Change | None = None
@@ -566,16 +753,60 @@ class EditResultDialog(QDialog):
         self.save_button.setEnabled(reason is None)
         return reason is None
 
+    def _date_changed(self, *_args: object) -> None:
+        day = self.date_edit.value()
+        moved = self._draw_date is not None and day != self._draw_date
+        self.date_hint.setText(
+            f"The result moves to the draw of {day.isoformat()}." if moved else ""
+        )
+        self.date_hint.setVisible(moved)
+        if hasattr(self, "change"):
+            self.revalidate()
+
     def save(self) -> None:
         if not self.revalidate() or self._result.id is None:
             return
+        mismatch = self.row.unit_mismatch()
+        if mismatch is not None:
+            unit = mismatch.suggested_unit
+            self.question = ask_unit(
+                self, mismatch, lambda: self._retry(lambda: self.row.set_unit(unit)), self._keep
+            )
+            return
+        day = self.date_edit.value()
+        if day != self._draw_date:
+            question = confirm_future_date(
+                self, day, self._context.today(), "result", lambda: self._write(day)
+            )
+            if question is not None:
+                self.question = question
+                return
+        self._write(day)
+
+    def _retry(self, first: Callable[[], object]) -> None:
+        first()
+        self.save()
+
+    def _keep(self) -> None:
+        self.row.keep_unit()
+        self.save()
+
+    def _write(self, day: date) -> None:
+        assert self._result.id is not None
         try:
             self.change = services.replace_result(
-                self._context.journal, self._result.id, self.row.entry()
+                self._context.journal,
+                self._result.id,
+                self.row.entry(),
+                day if day != self._draw_date else None,
             )
         except InputError as error:
-            self.row.set_extra_error(self.row.describe_error(error))
-            self.row.show_reason(self.row.describe_error(error))
+            if error.field == "date":
+                self.date_hint.setText(f"⚠ {error.reason}")
+                self.date_hint.setVisible(True)
+            else:
+                self.row.set_extra_error(self.row.describe_error(error))
+                self.row.show_reason(self.row.describe_error(error))
             self.save_button.setEnabled(False)
             return
         self.accept()
@@ -633,7 +864,7 @@ class LabsScreen(QWidget):
 
         self._build_layout()
 
-        self.draw_form.saved.connect(self._saved)
+        self.draw_form.saved.connect(self._draw_saved)
         self.dexa_form.saved.connect(self._saved)
         self.draws_table.selectionModel().selectionChanged.connect(self._draw_selected)
         self.results_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -670,6 +901,7 @@ class LabsScreen(QWidget):
             "computed (hover for why) · * albumin assumed",
             self,
         )
+        draws_label.setWordWrap(True)
         tables_layout.addWidget(draws_label)
         tables_layout.addWidget(self.draws_table, 3)
         tables_layout.addWidget(self.details_title)
@@ -693,6 +925,8 @@ class LabsScreen(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        # The form as narrow as it can be, so that the draws table beside it fits 1440 px.
+        splitter.setSizes([FORM_WIDTH_PX, 10 * FORM_WIDTH_PX])
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.undo_bar)
@@ -723,6 +957,7 @@ class LabsScreen(QWidget):
             self.draws_table.setColumnHidden(column, empty)
         fit_columns(self.draws_table)
         self.dexa_model.set_rows(history.dexa)
+        self.draw_form.set_unit_system(self._context.unit_system())
         self._reselect_draw()
         self.draw_form.revalidate()
         self._update_buttons()
@@ -847,8 +1082,14 @@ class LabsScreen(QWidget):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def open_new_draw(self, analytes: list[str] | None = None) -> None:
-        """Focus the draw form, with one row per analyte given (used by "Log result", Ctrl+L)."""
+    def open_new_draw(self, analytes: list[str] | None = None, test: str | None = None) -> None:
+        """Focus the draw form, with one row per analyte given (used by "Log result", Ctrl+L).
+
+        A reminder's `test` with a panel template ("hormone_panel") fills its whole panel.
+        """
+        panel = next((panel for key, _label, panel in PANELS if key == test), None)
+        if panel is not None:
+            analytes = list(panel)
         self.draw_form.reset(analytes)
         self.draw_form.date_edit.set_value(self._context.today())
         self.form_scroll.ensureWidgetVisible(self.draw_form)
@@ -880,6 +1121,11 @@ class LabsScreen(QWidget):
                 return True
         return False
 
+    def _draw_saved(self, change: Change) -> None:
+        # The draw just saved becomes the selected one, so its results show at once.
+        self._selected_draw = self.draw_form.saved_date
+        self._saved(change)
+
     def _saved(self, change: Change) -> None:
         self._context.notify(change)
         show_status(self, change.summary)
@@ -892,13 +1138,20 @@ class LabsScreen(QWidget):
                     return result
         return None
 
+    def _draw_of(self, record: LabResult) -> date | None:
+        for draw in self._context.history().draws:
+            if any(result.id == record.id for result in draw.results):
+                return draw.date
+        return None
+
     def edit_selected_result(self) -> EditResultDialog | None:
         """Open the edit dialog for the selected result (returned for tests; modal otherwise)."""
         view = self.selected_result()
         record = self._record_for(view.result_id) if view else None
         if record is None:
             return None
-        dialog = EditResultDialog(self._context, record, self)
+        assert view is not None
+        dialog = EditResultDialog(self._context, record, self, draw_date=self._draw_of(record))
         dialog.accepted.connect(lambda: self._edited(dialog))
         dialog.open()
         return dialog

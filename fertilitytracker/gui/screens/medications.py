@@ -38,9 +38,15 @@ from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.validation import parse_time
 from fertilitytracker.gui.context import AppContext, refresh_on
+from fertilitytracker.gui.dialogs.dose_history import DoseHistoryDialog
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ValidatedField, action_button, line_field
+from fertilitytracker.gui.widgets.fields import (
+    ValidatedField,
+    action_button,
+    line_field,
+    submit_on_enter,
+)
 from fertilitytracker.gui.widgets.record_table import delete_with_undo
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
@@ -163,6 +169,10 @@ class MedicationsScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         top_layout.addWidget(self.table)
         buttons = QHBoxLayout()
+        self.history_button = QPushButton("Dose &history…", top)
+        self.history_button.setAccessibleName("Dose history of the selected regimen")
+        self.history_button.clicked.connect(self.open_dose_history)
+        buttons.addWidget(self.history_button)
         self.delete_button = QPushButton("Delete regimen…", top)
         self.delete_button.setAccessibleName("Delete the selected regimen")
         self.delete_button.clicked.connect(self.delete_selected)
@@ -230,6 +240,11 @@ class MedicationsScreen(QWidget):
             accessible_name="Time of day",
         )
         self.start_button = action_button("Start regimen", page, self.save_start)
+        # Shown when the medication is already being taken: its change form, one click away.
+        self.open_change_button = action_button(
+            "Change its dose or schedule…", page, self._open_change_of_typed
+        )
+        self.open_change_button.setVisible(False)
         form.addRow("&Name", self.start_name)
         form.addRow("Class", self.start_class)
         form.addRow("&Dose", self.start_dose)
@@ -238,6 +253,7 @@ class MedicationsScreen(QWidget):
         form.addRow("Start &date", self.start_date)
         form.addRow("Time of da&y", self.start_time)
         form.addRow("", self.start_button)
+        form.addRow("", self.open_change_button)
         self._start_fields = (
             self.start_name,
             self.start_dose,
@@ -249,6 +265,7 @@ class MedicationsScreen(QWidget):
         self.start_unit.editor.currentTextChanged.connect(self._start_recheck_dose)
         for field in self._start_fields:
             field.validity_changed.connect(lambda _valid: self._update_buttons())
+        submit_on_enter(page, self.start_button)
         return page
 
     def _build_change_form(self) -> QWidget:
@@ -284,6 +301,7 @@ class MedicationsScreen(QWidget):
         self.change_dose.editor.textChanged.connect(self._update_buttons)  # type: ignore[union-attr]
         for combo in (self.change_schedule.editor, self.change_unit.editor):
             combo.currentTextChanged.connect(self._update_buttons)  # type: ignore[union-attr]
+        submit_on_enter(page, self.change_button)
         return page
 
     def _build_stop_form(self) -> QWidget:
@@ -299,6 +317,7 @@ class MedicationsScreen(QWidget):
         form.addRow("No longer taken &from", self.stop_date)
         form.addRow("", self.stop_error)
         form.addRow("", self.stop_button)
+        submit_on_enter(page, self.stop_button)
         return page
 
     def _build_backfill_form(self) -> QWidget:
@@ -318,6 +337,7 @@ class MedicationsScreen(QWidget):
         form.addRow("&To", self.backfill_end)
         form.addRow("", self.backfill_error)
         form.addRow("", self.backfill_button)
+        submit_on_enter(page, self.backfill_button)
         return page
 
     # --- validation as you type -------------------------------------------------------------
@@ -396,6 +416,7 @@ class MedicationsScreen(QWidget):
         self.stop_button.setEnabled(regimen is not None and not stopped)
         self.backfill_button.setEnabled(regimen is not None)
         self.delete_button.setEnabled(regimen is not None)
+        self.history_button.setEnabled(regimen is not None)
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -414,10 +435,55 @@ class MedicationsScreen(QWidget):
         show_status(self, f"Saved: {change.summary}")
         return change
 
+    def _active_regimen_named(self, name: str) -> Regimen | None:
+        """The regimen of medication `name` still taken on the Start form's date, if any."""
+        try:
+            medication = lookup_medication(name)
+        except InputError:
+            return None
+        start_day = self.start_date.value()
+        for regimen in self.context.history().regimens:
+            same = regimen.name.casefold() == medication.name.casefold()
+            if same and (regimen.stop is None or regimen.stop > start_day):
+                return regimen
+        return None
+
+    def _open_change_of_typed(self) -> None:
+        regimen = self._active_regimen_named(self.start_name.text())
+        if regimen is None or regimen.id is None:
+            return
+        self.select_regimen(regimen.id)
+        self.open_change_form()
+
+    def open_dose_history(self) -> DoseHistoryDialog | None:
+        """The dose history of the selected regimen, where past days can be corrected."""
+        regimen = self.selected_regimen()
+        if regimen is None or regimen.id is None:
+            return None
+        dialog = DoseHistoryDialog(self.context, regimen.id, self)
+        dialog.open()
+        return dialog
+
+    def open_change_form(self) -> None:
+        """Show the Change form of the selected regimen, its dose field focused."""
+        self.tabs.setCurrentIndex(1)
+        self.change_dose.editor.setFocus()
+
     def save_start(self) -> None:
         """Start the regimen typed in the Start form."""
         time_text = self.start_time.text()
         start_day = self.start_date.value()
+        self.open_change_button.setVisible(False)
+        active = self._active_regimen_named(self.start_name.text())
+        if active is not None:
+            # Said in words, with the change form one click away (never a command to type).
+            self.start_name.show_error(
+                f"{active.name} is already being taken since {active.start.isoformat()}: "
+                "change its dose or schedule instead, or stop it first."
+            )
+            self.open_change_button.setVisible(True)
+            self._update_buttons()
+            return
 
         def action() -> Change:
             return services.start_regimen(

@@ -34,7 +34,7 @@ from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui import autostart
 from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
-from fertilitytracker.gui.theme import error_color, is_dark, muted_color, ok_color
+from fertilitytracker.gui.theme import colour_text, error_color, muted_color, ok_color, open_color
 from fertilitytracker.services.ics import export_calendar
 from fertilitytracker.services.reminders import (
     STATUS_WORDS,
@@ -65,7 +65,7 @@ def status_colour(palette: QPalette, status: str) -> QColor:
     if status == "overdue":
         return error_color(palette)
     if status == "open":
-        return QColor(255, 190, 90) if is_dark(palette) else QColor(150, 80, 0)
+        return open_color(palette)
     return muted_color(palette)
 
 
@@ -225,9 +225,7 @@ class RemindersScreen(QWidget):
         return windows
 
     def _show_offsets_warning(self, text: str) -> None:
-        palette = self.offsets_warning.palette()
-        palette.setColor(self.offsets_warning.foregroundRole(), error_color(self.palette()))
-        self.offsets_warning.setPalette(palette)
+        colour_text(self.offsets_warning, error_color)
         self.offsets_warning.setText(text)
         self.offsets_warning.setVisible(bool(text))
 
@@ -236,13 +234,9 @@ class RemindersScreen(QWidget):
             own = offsets_overridden(self.context.journal)
         except InputError:
             own = False
-        offsets = (
-            "with the offsets set in Settings"
-            if own
-            else "with the default offsets of docs/clinical.md §6"
-        )
+        offsets = "on the schedule set in Settings" if own else "on the usual schedule"
         return (
-            f"Windows follow the monitoring rules {offsets}; hover a reason for the rule's "
+            f"Tests come due {offsets}; hover a reason for the rule's "
             "wording. A result recorded inside a window clears it."
         )
 
@@ -342,10 +336,7 @@ class RemindersScreen(QWidget):
         return written
 
     def _show_message(self, text: str, ok: bool) -> None:
-        palette = self.message.palette()
-        colour = ok_color(self.palette()) if ok else error_color(self.palette())
-        palette.setColor(self.message.foregroundRole(), colour)
-        self.message.setPalette(palette)
+        colour_text(self.message, ok_color if ok else error_color)
         self.message.setText(text)
 
     # --- dose reminders -----------------------------------------------------------------------

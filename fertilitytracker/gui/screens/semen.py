@@ -21,7 +21,7 @@ from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
 from fertilitytracker.gui.widgets.record_table import (
     delete_with_undo,
     record_table,
@@ -112,6 +112,7 @@ class SemenScreen(QWidget):
         )
         note.setWordWrap(True)
         form.addRow(note)
+        submit_on_enter(form_box, self.save_button)
 
         table_side = QWidget(self)
         table_layout = QVBoxLayout(table_side)

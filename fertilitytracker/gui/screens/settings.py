@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -104,7 +105,70 @@ def _target_analytes() -> list[Analyte]:
     return [analyte for analyte in all_analytes() if not analyte.is_semen and not analyte.derived]
 
 
+# The rule offsets of docs/clinical.md §6 under plain headings, each with one sentence, and
+# each offset in words (never its key).
+OFFSET_GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Hormone panel after a start or change",
+        "After a hormone medication is started, changed or stopped, a testosterone and "
+        "estradiol test is due within this window.",
+        (
+            ("hormone_after_change_opens_days", "Not before (days after the change)"),
+            ("hormone_after_change_due_days", "Due by (days after the change)"),
+        ),
+    ),
+    (
+        "Hormone panel while on treatment",
+        "While a hormone medication is taken, the panel is repeated this often.",
+        (
+            ("hormone_on_therapy_interval_days", "Every (days after the last panel)"),
+            ("hormone_on_therapy_opens_before_due_days", "Reminder opens (days before due)"),
+        ),
+    ),
+    (
+        "Semen analysis",
+        "While a fertility medication is taken, counted from the start of the course or the "
+        "latest analysis since.",
+        (
+            ("semen_opens_days", "Not before (days)"),
+            ("semen_due_days", "Due by (days)"),
+        ),
+    ),
+    (
+        "Lipid panel on an aromatase inhibitor",
+        "A baseline panel after the inhibitor starts, then one a year.",
+        (
+            ("lipid_baseline_lookback_days", "An earlier panel counts as baseline if within"),
+            ("lipid_baseline_opens_days", "Baseline: not before (days after the start)"),
+            ("lipid_baseline_due_days", "Baseline: due by (days after the start)"),
+            ("lipid_yearly_interval_days", "Then every (days)"),
+            ("lipid_yearly_opens_before_due_days", "Reminder opens (days before due)"),
+        ),
+    ),
+    (
+        "Bone density scan (DEXA) on an aromatase inhibitor",
+        "A first scan after a year on an inhibitor, then every one to two years.",
+        (
+            ("dexa_prior_scan_window_days", "A scan before the first inhibitor counts if within"),
+            ("dexa_exposure_days", "First scan after (days on an inhibitor)"),
+            ("dexa_exposure_due_after_opens_days", "First scan due within (days after that)"),
+            ("dexa_repeat_opens_days", "Next scan not before (days after the last)"),
+            ("dexa_repeat_due_days", "Next scan due by (days after the last)"),
+        ),
+    ),
+    (
+        "Treatment courses",
+        "A pause in treatment longer than this starts a new course.",
+        (("course_gap_days", "A new course after a pause of (days)"),),
+    ),
+)
+
+
 def _offset_label(name: str) -> str:
+    for _heading, _sentence, offsets in OFFSET_GROUPS:
+        for key, label in offsets:
+            if key == name:
+                return label
     return name.removesuffix("_days").replace("_", " ").capitalize() + " (days)"
 
 
@@ -424,47 +488,80 @@ class SettingsScreen(QWidget):
     # --- monitoring offsets -----------------------------------------------------------------
 
     def _build_offsets(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox("Monitoring rule offsets", parent)
+        box = QGroupBox("When tests are due", parent)
         layout = QVBoxLayout(box)
         note = QLabel(
-            "When tests are due (docs/clinical.md §6 defaults). Change them only as your clinician "
-            "advises.",
+            "The app reminds you of tests on the usual schedule. Change it only as your "
+            "clinician advises.",
             box,
         )
         note.setWordWrap(True)
         layout.addWidget(note)
-        form = QFormLayout()
+        self.offsets_toggle = QToolButton(box)
+        self.offsets_toggle.setText("Advanced: change when tests are due")
+        self.offsets_toggle.setCheckable(True)
+        self.offsets_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.offsets_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.offsets_toggle.setAutoRaise(True)
+        layout.addWidget(self.offsets_toggle)
+        self.offsets_panel = QWidget(box)
+        panel = QVBoxLayout(self.offsets_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
         self.offset_spins: dict[str, QSpinBox] = {}
         self.offset_errors: dict[str, ErrorLabel] = {}
         defaults = default_offsets().as_dict()
-        for name, default in defaults.items():
-            spin = QSpinBox(box)
-            spin.setRange(0, MAX_OFFSET_DAYS)
-            spin.setAccessibleName(_offset_label(name))
-            spin.setToolTip(f"default {default} days")
-            error = ErrorLabel(box)
-            cell = QWidget(box)
-            cell_layout = QVBoxLayout(cell)
-            cell_layout.setContentsMargins(0, 0, 0, 0)
-            spin.setMaximumWidth(OFFSET_SPIN_MAX_WIDTH_PX)
-            cell_layout.addWidget(spin, 0, Qt.AlignmentFlag.AlignLeft)
-            cell_layout.addWidget(error)
-            form.addRow(_offset_label(name), cell)
-            self.offset_spins[name] = spin
-            self.offset_errors[name] = error
-        layout.addLayout(form)
+        grouped = {key for _h, _s, offsets in OFFSET_GROUPS for key, _label in offsets}
+        groups = list(OFFSET_GROUPS)
+        rest = tuple((key, _offset_label(key)) for key in defaults if key not in grouped)
+        if rest:
+            groups.append(("Other", "", rest))
+        for heading, sentence, offsets in groups:
+            title = QLabel(f"<b>{heading}</b>", self.offsets_panel)
+            panel.addWidget(title)
+            if sentence:
+                explanation = QLabel(sentence, self.offsets_panel)
+                explanation.setWordWrap(True)
+                panel.addWidget(explanation)
+            form = QFormLayout()
+            for name, label in offsets:
+                default = defaults[name]
+                spin = QSpinBox(self.offsets_panel)
+                spin.setRange(0, MAX_OFFSET_DAYS)
+                spin.setSuffix(" days")
+                spin.setAccessibleName(label)
+                spin.setToolTip(f"usually {default} days")
+                error = ErrorLabel(self.offsets_panel)
+                cell = QWidget(self.offsets_panel)
+                cell_layout = QVBoxLayout(cell)
+                cell_layout.setContentsMargins(0, 0, 0, 0)
+                spin.setMaximumWidth(OFFSET_SPIN_MAX_WIDTH_PX)
+                cell_layout.addWidget(spin, 0, Qt.AlignmentFlag.AlignLeft)
+                cell_layout.addWidget(error)
+                form.addRow(label, cell)
+                self.offset_spins[name] = spin
+                self.offset_errors[name] = error
+            panel.addLayout(form)
         buttons = QHBoxLayout()
-        self.offsets_save = QPushButton("Save offsets", box)
+        self.offsets_save = QPushButton("Save", self.offsets_panel)
+        self.offsets_save.setAccessibleName("Save when tests are due")
         self.offsets_save.clicked.connect(self.save_offsets)
-        self.offsets_reset = QPushButton("Reset to defaults", box)
+        self.offsets_reset = QPushButton("Back to the usual schedule", self.offsets_panel)
         self.offsets_reset.clicked.connect(self.reset_offsets)
         buttons.addStretch(1)
         buttons.addWidget(self.offsets_save)
         buttons.addWidget(self.offsets_reset)
-        layout.addLayout(buttons)
-        self.offsets_error = ErrorLabel(box)
-        layout.addWidget(self.offsets_error)
+        panel.addLayout(buttons)
+        self.offsets_error = ErrorLabel(self.offsets_panel)
+        panel.addWidget(self.offsets_error)
+        layout.addWidget(self.offsets_panel)
+        self.offsets_panel.setVisible(False)
+        self.offsets_toggle.toggled.connect(self._show_offsets)
         return box
+
+    def _show_offsets(self, shown: bool) -> None:
+        self.offsets_panel.setVisible(shown)
+        arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        self.offsets_toggle.setArrowType(arrow)
 
     def save_offsets(self) -> None:
         """Store the offsets that differ from the defaults (checked by the core first)."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,9 +29,9 @@ from fertilitytracker.core.records import SymptomEntry
 from fertilitytracker.core.validation import build_symptom
 from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
-from fertilitytracker.gui.theme import muted_color
+from fertilitytracker.gui.theme import colour_text, muted_color
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
 from fertilitytracker.gui.widgets.record_table import (
     delete_with_undo,
     record_table,
@@ -87,15 +88,17 @@ class SymptomSlider(QWidget):
         self.slider.setTickInterval(1)
         self.slider.setAccessibleName(f"{label} severity, {meaning}")
         self.value_label = QLabel("–", self)
-        self.value_label.setMinimumWidth(44)
+        self.value_label.setMinimumWidth(
+            self.value_label.fontMetrics().horizontalAdvance("not rated") + 6
+        )
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.meaning_label = QLabel(meaning, self)
+        self.meaning_label.setWordWrap(True)  # never wider than the form: no sideways scroll
+        self.meaning_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         low, high = QLabel("0 none", self), QLabel("10 worst", self)
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         for small in (self.meaning_label, low, high):
-            palette = small.palette()
-            palette.setColor(small.foregroundRole(), muted_color(palette))
-            small.setPalette(palette)
+            colour_text(small, muted_color)
             font = small.font()
             font.setPointSizeF(font.pointSizeF() * 0.9)
             small.setFont(font)
@@ -103,8 +106,9 @@ class SymptomSlider(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 2, 0, 6)
         layout.setVerticalSpacing(0)
-        layout.addWidget(self.rate_check, 0, 0, 1, 2)
-        layout.addWidget(self.meaning_label, 0, 2, 1, 2, Qt.AlignmentFlag.AlignRight)
+        # The check box and, beside it, what the scale means (wrapped on a narrow form).
+        layout.addWidget(self.rate_check, 0, 0, 1, 1)
+        layout.addWidget(self.meaning_label, 0, 1, 1, 3)
         layout.addWidget(self.slider, 1, 0, 1, 4)
         layout.addWidget(self.value_label, 1, 4)
         layout.addWidget(low, 2, 0)
@@ -162,10 +166,13 @@ class SymptomsScreen(QWidget):
         self.free_severity.setAccessibleName("Other symptom severity, 0 none to 10 worst")
         self.free_error = ErrorLabel(self)
         self.note_edit = QPlainTextEdit(self)
-        self.note_edit.setPlaceholderText("note (optional), saved with each symptom rated")
+        self.note_edit.setPlaceholderText("note (optional), about the symptom chosen below")
         self.note_edit.setAccessibleName("Note")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
+        # A note belongs to the one symptom it was typed for, never to every symptom rated.
+        self.note_for = QComboBox(self)
+        self.note_for.setAccessibleName("The note is about")
         self.note_error = ErrorLabel(self)
         self.save_button = QPushButton("&Save ratings", self)
         self.save_button.setAccessibleName("Save the symptom ratings")
@@ -189,6 +196,7 @@ class SymptomsScreen(QWidget):
         self.free_name_edit.textChanged.connect(self.revalidate)
         self.note_edit.textChanged.connect(self.revalidate)
         self.save_button.clicked.connect(self.save)
+        submit_on_enter(self, self.save_button)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.follower = refresh_on(self, context, self.refresh, ("symptoms",))
@@ -217,6 +225,10 @@ class SymptomsScreen(QWidget):
         form.addLayout(free)
         form.addWidget(self.free_error)
         form.addWidget(self.note_edit)
+        about = QHBoxLayout()
+        about.addWidget(QLabel("The note is about", form_box))
+        about.addWidget(self.note_for, 1)
+        form.addLayout(about)
         form.addWidget(self.note_error)
         form.addWidget(self.form_error)
         buttons = QHBoxLayout()
@@ -233,6 +245,7 @@ class SymptomsScreen(QWidget):
         holder_layout.addStretch(1)
         scroll.setWidget(holder)
         scroll.setMinimumWidth(440)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         table_side = QWidget(self)
         table_layout = QVBoxLayout(table_side)
@@ -267,8 +280,32 @@ class SymptomsScreen(QWidget):
     def note(self) -> str | None:
         return self.note_edit.toPlainText().strip() or None
 
+    def _offer_note_symptoms(self) -> None:
+        """The symptoms rated now, for the note; the choice is kept while it is still rated."""
+        labels = {name: label for name, label, _meaning in RATED_SYMPTOMS}
+        wanted = [(labels.get(name, name), name) for name, _severity in self.ratings()]
+        current = self.note_for.currentData()
+        if [self.note_for.itemData(i) for i in range(self.note_for.count())] == [
+            name for _label, name in wanted
+        ]:
+            return
+        self.note_for.blockSignals(True)
+        self.note_for.clear()
+        for label, name in wanted:
+            self.note_for.addItem(label, name)
+        position = self.note_for.findData(current)
+        self.note_for.setCurrentIndex(position if position >= 0 else self.note_for.count() - 1)
+        self.note_for.blockSignals(False)
+        self.note_for.setEnabled(bool(wanted))
+
+    def note_symptom(self) -> str | None:
+        """The symptom the note belongs to (None when nothing is rated)."""
+        name = self.note_for.currentData()
+        return str(name) if name else None
+
     def revalidate(self, *_args: object) -> bool:
         """Save is enabled when something is rated and every field would be accepted."""
+        self._offer_note_symptoms()
         free_name = self.free_name_edit.text().strip()
         # The core's builder judges each field, as it will on save.
         free_reason = _reason(lambda: build_symptom(self.date_edit.value(), free_name, 0))
@@ -296,8 +333,10 @@ class SymptomsScreen(QWidget):
         ids: list[int] = []
         try:
             with journal.transaction():
+                about = self.note_symptom()
                 for name, severity in self.ratings():
-                    change = services.record_symptom(journal, day, name, severity, self.note())
+                    note = self.note() if name == about else None
+                    change = services.record_symptom(journal, day, name, severity, note)
                     ids += change.ids
         except InputError as error:
             label = {"name": self.free_error, "note": self.note_error}.get(

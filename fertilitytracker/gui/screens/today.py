@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -20,6 +20,13 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.adherence import doses_due_today, missed_days
 from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.derived import (
+    T_E_THRESHOLD_SI,
+    T_E_THRESHOLD_SI_SOURCE,
+    T_E_THRESHOLD_US,
+    T_E_THRESHOLD_US_SOURCE,
+    t_e_below_threshold,
+)
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import (
     DueTest,
@@ -32,7 +39,13 @@ from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui.context import AppContext, follow_changes
-from fertilitytracker.gui.theme import muted_color, ok_color, warning_style
+from fertilitytracker.gui.theme import (
+    colour_text,
+    flag_color,
+    muted_color,
+    ok_color,
+    warning_style,
+)
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
@@ -91,6 +104,10 @@ def _analytes_to_log(rule: str) -> list[str]:
         if entry["id"] == rule or rule in entry.get("reminder_rules", ()):
             return [key for key in entry.get("satisfied_by", ()) if _is_analyte(key)]
     return []
+
+
+def _days_words(days: list[date]) -> str:
+    return days[0].isoformat() if len(days) == 1 else f"{days[0]} to {days[-1]}"
 
 
 def _is_analyte(key: str) -> bool:
@@ -306,8 +323,10 @@ class TodayScreen(QWidget):
             status = QLabel(self._dose_status(scheduled, logged, doses), self.doses_box)
             detail.setTextFormat(Qt.TextFormat.PlainText)
             status.setAccessibleName(f"{regimen.name} status")
+            todays = [dose for dose in doses if dose.at.date() == today]
             if scheduled and logged >= scheduled:
-                self._colour(status, ok_color(self.palette()))
+                all_taken = all(dose.status == "taken" for dose in todays)
+                colour_text(status, ok_color if all_taken else muted_color)
             taken = QPushButton("Taken", self.doses_box)
             taken.setAccessibleName(f"Taken: {regimen.name}")
             skipped = QPushButton("Skipped", self.doses_box)
@@ -329,12 +348,16 @@ class TodayScreen(QWidget):
     def _dose_status(self, scheduled: int, logged: int, doses: list[DoseEvent]) -> str:
         today = self.context.today()
         todays = [dose for dose in doses if dose.at.date() == today]
-        done = ", ".join(f"{dose.status} {format_time(dose.at)}" for dose in todays)
+        # "✓ taken 08:00" and "⊘ skipped 08:00": a skipped dose never reads as done.
+        done = ", ".join(
+            f"{'✓ taken' if dose.status == 'taken' else '⊘ skipped'} {format_time(dose.at)}"
+            for dose in todays
+        )
         if scheduled == 0:
             return f"not scheduled today{'; ' + done if done else ''}"
         left = max(0, scheduled - logged)
         if left == 0:
-            return f"✓ done: {done}"
+            return done
         due = f"{left} dose{'s' if left > 1 else ''} due"
         return f"{due}; {done}" if done else due
 
@@ -377,27 +400,83 @@ class TodayScreen(QWidget):
 
     # --- missed -----------------------------------------------------------------------------
 
+    def missed_by_regimen(self, history: History) -> list[tuple[Regimen, list[date]]]:
+        """Days with a missed dose per regimen, the person's confirmed misses left out.
+
+        The last week, or since the start for a regimen started in the past with nothing
+        logged yet (a backdated start: all its days are asked about at once).
+        """
+        today = self.context.today()
+        confirmed = services.confirmed_missed(self.context.journal)
+        found: list[tuple[Regimen, list[date]]] = []
+        # `history` holds the last week of doses only: whether a regimen was ever logged is
+        # asked of the journal (a regimen logged long ago is not a backdated start).
+        logged = self.context.logged_regimens()
+        for regimen in history.regimens:
+            doses = self._doses_of(history, regimen)
+            since = today - timedelta(days=MISSED_LOOKBACK_DAYS)
+            if not doses and regimen.id not in logged:
+                since = min(since, regimen.start)
+            known = confirmed.get(regimen.id or -1, frozenset())
+            days = [day for day, _ in missed_days(regimen, doses, today, since) if day not in known]
+            if days:
+                found.append((regimen, days))
+        return found
+
     def _show_missed(self, history: History) -> None:
         _clear(self._missed_layout)
-        today = self.context.today()
-        since = today - timedelta(days=MISSED_LOOKBACK_DAYS)
         row = 0
-        for regimen in history.regimens:
-            for day, count in missed_days(regimen, self._doses_of(history, regimen), today, since):
-                text = f"<b>{html.escape(regimen.name)}</b>: {day:%a %Y-%m-%d}, {count} missed"
-                label = QLabel(text, self.missed_box)
-                button = QPushButton("Log as taken", self.missed_box)
-                button.setAccessibleName(f"Log {regimen.name} of {day} as taken")
-                at = datetime.combine(day, regimen.time_of_day or DEFAULT_DOSE_TIME)
-                button.clicked.connect(
-                    lambda _=False, r=regimen, when=at: self.log_dose(r, skipped=False, on=when)
+        for regimen, days in self.missed_by_regimen(history):
+            name = html.escape(regimen.name)
+            if len(days) == 1:
+                (day,) = days
+                text = f"<b>{name}</b>: {day:%a %Y-%m-%d} missed"
+            else:
+                text = (
+                    f"<b>{name}</b>: {len(days)} days missed, "
+                    f"{days[0]:%a %Y-%m-%d} to {days[-1]:%a %Y-%m-%d}"
                 )
-                self._missed_layout.addWidget(label, row, 0)
-                self._missed_layout.addWidget(button, row, 1)
-                row += 1
+            label = QLabel(text, self.missed_box)
+            taken = QPushButton(
+                "Log as taken" if len(days) == 1 else "Log all as taken", self.missed_box
+            )
+            taken.setAccessibleName(f"Log {regimen.name} of {_days_words(days)} as taken")
+            taken.clicked.connect(lambda _=False, r=regimen, d=days: self.log_missed_as_taken(r, d))
+            missed = QPushButton(
+                "It was missed" if len(days) == 1 else "They were missed", self.missed_box
+            )
+            missed.setAccessibleName(f"Confirm {regimen.name} of {_days_words(days)} missed")
+            missed.clicked.connect(lambda _=False, r=regimen, d=days: self.confirm_missed(r, d))
+            self._missed_layout.addWidget(label, row, 0)
+            self._missed_layout.addWidget(taken, row, 1)
+            self._missed_layout.addWidget(missed, row, 2)
+            row += 1
         if row == 0:
             self._missed_layout.addWidget(self._muted("No missed doses. Well done."), 0, 0)
         self._missed_layout.setColumnStretch(0, 1)
+
+    def log_missed_as_taken(self, regimen: Regimen, days: list[date]) -> None:
+        """Log the missed doses of `days` as taken (one day, or a backfill of the range)."""
+        if len(days) == 1:
+            at = datetime.combine(days[0], regimen.time_of_day or DEFAULT_DOSE_TIME)
+            self.log_dose(regimen, skipped=False, on=at)
+            return
+        try:
+            change = services.backfill_doses(self.context.journal, regimen.name, days[0], days[-1])
+        except InputError as error:
+            show_status(self, f"Not logged: {error.reason}")
+            return
+        self.context.notify(change)
+        self.dose_logged.emit(change)
+        show_status(self, f"Saved: {change.summary}")
+
+    def confirm_missed(self, regimen: Regimen, days: list[date]) -> None:
+        """The person says these doses were missed: Today stops asking about them."""
+        if regimen.id is None:
+            return
+        change = services.confirm_missed(self.context.journal, regimen.id, days)
+        self.context.notify(change)
+        show_status(self, f"Saved: {change.summary}")
 
     # --- latest hormones --------------------------------------------------------------------
 
@@ -469,9 +548,45 @@ class TodayScreen(QWidget):
             value.setToolTip(ratio.source or "")
             self._latest_layout.addWidget(name, row, 0)
             self._latest_layout.addWidget(value, row, 1)
+            self._latest_layout.addWidget(self._t_e_flag(history, ratio_view), row, 2)
             self._latest_layout.addWidget(self._muted(ratio_view.date.isoformat()), row, 3)
+            reference = self._muted(self._t_e_reference())
+            reference.setToolTip(self._t_e_source())
+            reference.setWordWrap(True)
+            self._latest_layout.addWidget(reference, row, 4)
         self._latest_layout.setHorizontalSpacing(16)
         self._latest_layout.setColumnStretch(5, 1)
+
+    def _t_e_flag(self, history: History, view: DrawView) -> QLabel:
+        """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
+        draw = next(draw for draw in history.draws if draw.date == view.date)
+        below = t_e_below_threshold(draw)
+        threshold = self._t_e_threshold_text()
+        label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above")
+        label.setAccessibleName("T/E ratio flag")
+        if below:
+            colour_text(label, lambda palette: flag_color(palette, "low"))
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        return label
+
+    def _t_e_threshold_text(self) -> str:
+        si = self.context.unit_system() == "si"
+        return format_number(T_E_THRESHOLD_SI if si else T_E_THRESHOLD_US)
+
+    def _t_e_reference(self) -> str:
+        si = self.context.unit_system() == "si"
+        unit = "nmol/L ÷ pmol/L" if si else "ng/dL ÷ pg/mL"
+        return f"Reference: below {self._t_e_threshold_text()} ({unit}); hover for the source"
+
+    def _t_e_source(self) -> str:
+        source = (
+            T_E_THRESHOLD_SI_SOURCE
+            if self.context.unit_system() == "si"
+            else (T_E_THRESHOLD_US_SOURCE)
+        )
+        return source[0].upper() + source[1:]
 
     @staticmethod
     def _range_tooltip(result: ResultView) -> str:
@@ -530,11 +645,5 @@ class TodayScreen(QWidget):
     def _muted(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setTextFormat(Qt.TextFormat.PlainText)  # reasons carry typed medication names
-        self._colour(label, muted_color(self.palette()))
+        colour_text(label, muted_color)
         return label
-
-    @staticmethod
-    def _colour(label: QLabel, colour: object) -> None:
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colour)  # type: ignore[arg-type]
-        label.setPalette(palette)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.gui.theme import error_color
+from fertilitytracker.gui.theme import colour_text, error_color
 
 # Runs the core parser on the text; raises InputError with the reason when it is refused.
 Check = Callable[[str], object]
@@ -21,17 +20,20 @@ class ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        # Its line is kept while it is hidden, so that a message never moves the fields.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setMinimumHeight(self.fontMetrics().height())
         self.setVisible(False)
         self._apply_colour()
 
     def _apply_colour(self) -> None:
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, error_color(self.palette()))
-        self.setPalette(palette)
+        colour_text(self, error_color)
 
     def show_reason(self, reason: str | None) -> None:
         """Show `reason` (a sentence from InputError.reason), or hide the label when None."""
-        self._apply_colour()
+        colour_text(self, error_color)
         self.setText(f"⚠ {reason}" if reason else "")
         self.setVisible(bool(reason))
         self.setAccessibleDescription(reason or "")
@@ -148,3 +150,15 @@ def action_button(
     button.setAccessibleName(accessible_name or text.replace("&", ""))
     button.clicked.connect(on_click)
     return button
+
+
+def submit_on_enter(form: QWidget, button: QPushButton) -> None:
+    """Enter in any text field of `form` (date fields included) presses `button` when it is
+    enabled, that is when the form is valid; an invalid form stays as typed."""
+
+    def press() -> None:
+        if button.isEnabled() and button.isVisible():
+            button.click()
+
+    for edit in form.findChildren(QLineEdit):
+        edit.returnPressed.connect(press)

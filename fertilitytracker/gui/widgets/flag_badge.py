@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from fertilitytracker.gui.theme import flag_color
+from fertilitytracker.gui.theme import colour_text, flag_color
 
 FLAG_TEXT = {
     "low": "▼ low",
@@ -32,12 +31,9 @@ class FlagBadge(QLabel):
         self._flag = flag
         self.setText(flag_text(flag))
         self.setAccessibleName(f"flag: {flag_text(flag) or 'none'}")
-        palette = self.palette()
-        colour = flag_color(palette, flag or "")
-        if colour is None:
-            colour = palette.color(QPalette.ColorRole.WindowText)
-        palette.setColor(QPalette.ColorRole.WindowText, colour)
-        self.setPalette(palette)
+        # From the palette in force, now and after a theme change ("in range" in the text
+        # colour: a copy of the old palette's black stayed black on dark).
+        colour_text(self, lambda palette: flag_color(palette, flag or ""))
         font = self.font()
         font.setBold(flag in ("low", "high", "indeterminate"))
         self.setFont(font)

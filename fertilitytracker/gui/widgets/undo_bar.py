@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+UNDO_BAR_TIMEOUT_MS = 10_000  # the offer goes after 10 s, as people expect of an undo bar
 
 
 class UndoBar(QFrame):
@@ -29,6 +31,10 @@ class UndoBar(QFrame):
         self.undo_button.clicked.connect(self._undo)
         self.close_button.clicked.connect(self.dismiss)
         self._undo_action: Callable[[], None] | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(UNDO_BAR_TIMEOUT_MS)
+        self.timer.timeout.connect(self.dismiss)
         self.setVisible(False)
 
     def offer(self, text: str, undo: Callable[[], None]) -> None:
@@ -37,8 +43,10 @@ class UndoBar(QFrame):
         self._undo_action = undo
         self.undo_button.setEnabled(True)
         self.setVisible(True)
+        self.timer.start()
 
     def dismiss(self) -> None:
+        self.timer.stop()
         self._undo_action = None
         self.setVisible(False)
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import check_text
+from fertilitytracker.core.plausibility import check_unit_fit
 from fertilitytracker.core.records import (
     DexaScan,
     DoseEvent,
@@ -288,7 +289,9 @@ class ImportPlan:
 
     def rows(self) -> tuple[PlanRow, ...]:
         """Every entry with its action, in the order of the file where it matters."""
-        rows = [PlanRow("add", item.where, item.describe(), "new") for item in self.to_add]
+        rows = [
+            PlanRow("add", item.where, item.describe(), _new_reason(item)) for item in self.to_add
+        ]
         rows += [
             PlanRow(
                 "replace",
@@ -482,6 +485,23 @@ class _Planner:
         self.other_added.append(item)
 
 
+def unit_note(item: LabItem) -> str | None:
+    """ "14.1 ng/dL is far below … Did you mean 14.1 nmol/L?" for a result read from a file."""
+    result = item.result
+    mismatch = check_unit_fit(
+        result.analyte,
+        result.entered_value,
+        result.entered_unit,
+        value_text=f"{result.comparator or ''}{_number(result.entered_value)}",
+    )
+    return None if mismatch is None else mismatch.message()
+
+
+def _new_reason(item: Item) -> str:
+    note = unit_note(item) if isinstance(item, LabItem) else None
+    return "new" if note is None else f"new; check the unit: {note}"
+
+
 def _same_result(first: LabResult, second: LabResult) -> bool:
     return first.comparator == second.comparator and same_value(first.value, second.value)
 
@@ -575,6 +595,10 @@ def plan_import(parsed: ParsedImport, snapshot: JournalSnapshot, source: str) ->
             }
 
     notices = list(parsed.notices)
+    for item in lab_outcomes[: len(added_labs) + len(replacing)]:
+        note = unit_note(item)
+        if note is not None:
+            notices.append(f"{item.where}: {note}")
     settings = _plan_settings(parsed.settings, snapshot.settings, notices)
     known_refs = tuple(
         (ref, owner[1]) for ref, owner in planner.regimen_refs.items() if owner[0] == "id"
