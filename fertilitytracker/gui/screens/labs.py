@@ -1018,7 +1018,9 @@ class LabsScreen(QWidget):
             self.draws_table,
             [self.draws_proxy.mapFromSource(source.index(row, 0)).row() for row in rows],
         )
-        if self.selected_draw() is None:
+        selected = self.selected_draw()
+        # A draw just saved is to be selected (_draw_saved names it), not only refreshed.
+        if selected is None or selected.date != self._selected_draw:
             self._reselect_draw()
         elif self._selected_draw in days:
             self._show_details()
