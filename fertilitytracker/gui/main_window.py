@@ -82,6 +82,22 @@ def is_demo(path: Path) -> bool:
     return path.name == DEMO_FILE
 
 
+# The window's size on a first start, shrunk to the screen on a small one (a 1024x700 laptop).
+FIRST_SIZE = (1180, 780)
+
+
+def _first_size() -> tuple[int, int]:
+    """FIRST_SIZE, or the screen's available area less a margin when that is smaller."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    width, height = FIRST_SIZE
+    if screen is None:
+        return width, height
+    available = screen.availableGeometry()
+    return min(width, available.width() - 40), min(height, available.height() - 60)
+
+
 class MainWindow(QMainWindow):
     """The sidebar and the pages; the journal arrives after the window is shown."""
 
@@ -107,7 +123,7 @@ class MainWindow(QMainWindow):
         self._welcome: QWidget | None = None
         self._built = False
         self.setWindowTitle(APP_TITLE)
-        self.resize(1180, 780)
+        self.resize(*_first_size())
         if ui_state.geometry is not None:
             self.restoreGeometry(ui_state.geometry)
         self.message_label = QLabel(OPENING_TEXT, self)

@@ -291,3 +291,12 @@ def test_a_damaged_journal_with_a_backup_opens_a_recovered_copy(
     assert journal_path.read_bytes() == bytes(damaged)
     made.tray.stop()
     made.context.journal.close()
+
+
+def test_a_first_start_fits_the_window_on_a_small_screen(qtbot, ui_state: UiState) -> None:
+    # The offscreen platform's screen (800x600) is smaller than the usual first size.
+    window = MainWindow(ui_state)
+    qtbot.addWidget(window)
+    available = QApplication.primaryScreen().availableGeometry()
+    assert window.width() <= available.width()
+    assert window.height() <= available.height()
