@@ -276,3 +276,30 @@ def test_page_one_names_hematocrit_action_level_lipids_dexa_and_semen(
     # Only the flagged lipid is named; HDL 50 is within range.
     assert "Lipids flagged in the period: LDL cholesterol 162 mg/dL ▲ high (2025-03-01)" in first
     assert "HDL" not in first
+
+
+def test_an_earlier_estradiol_below_the_floor_is_named_as_such(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        start_regimen(journal, "anastrozole", "1", "mg", "every 2 days", TODAY - timedelta(120))
+        _panel(journal, TODAY - timedelta(90), "500", "<8", "4", "5")
+        _panel(journal, TODAY - timedelta(30), "600", "25", "4", "5")
+    first = _squash(_report(journal, tmp_path).pages[0])
+    assert (
+        "Earlier in the period, estradiol was below the floor while an aromatase inhibitor "
+        "was active" in first
+    )
+    assert "ruled out" not in first
+
+
+def test_an_earlier_estradiol_that_cannot_tell_is_named_as_such(
+    journal: Journal, tmp_path: Path
+) -> None:
+    with journal.transaction():
+        start_regimen(journal, "anastrozole", "1", "mg", "every 2 days", TODAY - timedelta(120))
+        _panel(journal, TODAY - timedelta(90), "500", "<20", "4", "5")
+        _panel(journal, TODAY - timedelta(30), "600", "25", "4", "5")
+    first = _squash(_report(journal, tmp_path).pages[0])
+    assert "Earlier in the period, over-suppression could not be ruled out" in first
+    assert "estradiol was below the floor" not in first

@@ -186,11 +186,18 @@ class PageOne(ReportLayout):
                 listed = f"{len(earlier)} draws; the latest {len(shown)}: {listed}"
             tail = " The latest value is not below the floor." if not latest else ""
             lead = "Earlier in the period too" if latest else "Earlier in the period"
+            # Say what was found: below the floor, a limit that cannot tell, or both.
+            states = {e.state for e in earlier}
+            if states == {"cannot_tell"}:
+                found = "over-suppression could not be ruled out"
+            elif "cannot_tell" in states:
+                found = "estradiol was below the floor, or over-suppression could not be ruled out"
+            else:
+                found = "estradiol was below the floor"
             story.append(Spacer(1, 5))
             story.append(
                 self.para(
-                    f"<b>▼ {lead}, estradiol was below the floor, or over-suppression could "
-                    f"not be ruled out, while an aromatase inhibitor was active</b> "
+                    f"<b>▼ {lead}, {found} while an aromatase inhibitor was active</b> "
                     f"({listed}).{tail}",
                     "base",
                 )
