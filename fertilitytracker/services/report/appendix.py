@@ -83,7 +83,11 @@ class Appendix(ReportLayout):
             ("BOTTOMPADDING", (0, 2), (-1, -1), 0.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            # The time centred between the date and the values; the values right-aligned.
+            ("ALIGN", (1, 0), (1, -1), "CENTER"),
+            # The headers at 7 pt: "Total T" in bold fits its column without touching "Time".
+            ("FONTSIZE", (0, 0), (-1, 0), 7),
+            ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
             ("BACKGROUND", (0, 1), (-1, 1), HEADER_GREY),
             ("LINEBELOW", (0, 1), (-1, 1), 0.6, colors.black),
         ]
@@ -99,7 +103,7 @@ class Appendix(ReportLayout):
                 if cell is not None and cell.converted:
                     converted.append(f"{day(draw_day)} {markup(cell.name)} {markup(cell.entered)}")
             rows.append(line)
-        widths = [46, 30] + [31] * len(grid.columns)
+        widths = [48, 28] + [31] * len(grid.columns)
         story.append(self.table(rows, widths, extra, long=True, header_rows=2))
         if converted:
             story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))
