@@ -111,7 +111,7 @@ def register(commands: Any) -> None:
 
 
 def _med_start(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import start_regimen
+    from fertilitytracker.services.operations import start_regimen
 
     change = start_regimen(
         journal,
@@ -127,7 +127,7 @@ def _med_start(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _med_change(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import change_regimen
+    from fertilitytracker.services.operations import change_regimen
 
     change = change_regimen(
         journal, args.name, parse_date(args.date, "date"), args.dose, args.unit, args.schedule
@@ -137,7 +137,7 @@ def _med_change(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _med_stop(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import stop_regimen
+    from fertilitytracker.services.operations import stop_regimen
 
     print(stop_regimen(journal, args.name, parse_date(args.date, "date")).summary)
     return EXIT_OK
@@ -164,7 +164,7 @@ def _med_list(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _dose(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import log_dose
+    from fertilitytracker.services.operations import log_dose
 
     at = parse_datetime(args.at, "at") if args.at else clock.now()
     change = log_dose(journal, args.name, at, args.dose, args.unit, args.skipped)
@@ -173,7 +173,7 @@ def _dose(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _lab(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import ResultInput, record_draw
+    from fertilitytracker.services.operations import ResultInput, record_draw
 
     day = parse_date(args.date, "date")
     if len(args.triples) % 3:
@@ -199,7 +199,7 @@ def _warn_unit_slips(entries: list[Any]) -> None:
 
 
 def _semen(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import build_semen, record_semen
+    from fertilitytracker.services.operations import build_semen, record_semen
 
     analysis = build_semen(
         parse_date(args.date, "date"),
@@ -215,7 +215,7 @@ def _semen(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _dexa(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import record_dexa
+    from fertilitytracker.services.operations import record_dexa
 
     change = record_dexa(journal, parse_date(args.date, "date"), args.t_score, args.site, args.bmd)
     print(change.summary)
@@ -223,7 +223,7 @@ def _dexa(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _target(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import set_target
+    from fertilitytracker.services.operations import set_target
 
     change = set_target(journal, args.analyte, args.low, args.high, args.unit, clock.today())
     print(change.summary)
@@ -231,7 +231,7 @@ def _target(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _symptom(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.journal import record_symptom
+    from fertilitytracker.services.operations import record_symptom
 
     change = record_symptom(
         journal, parse_date(args.date, "date"), args.name, args.severity, args.note

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.core import clock
 from fertilitytracker.core.records import DoseEvent, History, UnitSystem
-from fertilitytracker.services.journal import EVERYTHING, Change
+from fertilitytracker.services.operations import EVERYTHING, Change
 from fertilitytracker.services.settings import unit_system, who_edition
 from fertilitytracker.storage.journal import Journal
 
@@ -77,7 +77,7 @@ def merge_changes(first: Change | None, second: Change) -> Change:
 class AppContext(QObject):
     """The open journal plus the app-wide signals; handed to every screen."""
 
-    journal_changed = Signal(object)  # a services.journal.Change
+    journal_changed = Signal(object)  # a services.operations.Change
     journal_replaced = Signal()  # another journal was opened
 
     def __init__(

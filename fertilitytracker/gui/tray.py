@@ -35,8 +35,8 @@ from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color, muted_color
 from fertilitytracker.gui.ui_state import APPLICATION, ORGANIZATION
-from fertilitytracker.services import journal as services
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services import operations as services
+from fertilitytracker.services.operations import Change
 from fertilitytracker.services.reminders import (
     MAX_CATCH_UP_DAYS,
     TEST_NAMES,

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from fertilitytracker.core.adherence import expected_slots
 from fertilitytracker.core.medications import lookup_medication
 from fertilitytracker.core.validation import build_dose
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     Change,
     ResultInput,
     build_semen,

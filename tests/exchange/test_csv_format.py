@@ -15,7 +15,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import export_journal, import_file, read_file
 from fertilitytracker.services.exchange.csv_format import COLUMNS, neutralise, restore
 from fertilitytracker.services.exchange.plan import DexaItem, LabItem, SemenItem
-from fertilitytracker.services.journal import record_dexa, record_symptom
+from fertilitytracker.services.operations import record_dexa, record_symptom
 from fertilitytracker.storage.journal import Journal
 
 from .conftest import comparable, readings

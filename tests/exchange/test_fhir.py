@@ -14,7 +14,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import export_journal, import_file, read_file
 from fertilitytracker.services.exchange.fhir import DERIVED_SYSTEM, build_bundle
 from fertilitytracker.services.exchange.plan import DexaItem, JournalSnapshot, LabItem, SemenItem
-from fertilitytracker.services.journal import ResultInput, record_draw
+from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage.journal import Journal
 
 from .conftest import SHARED_FHIR, readings, without_dose_hours, without_state

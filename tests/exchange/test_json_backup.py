@@ -11,7 +11,12 @@ import pytest
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import export_journal, import_file, read_file
 from fertilitytracker.services.exchange.json_backup import BACKUP_FORMAT, BACKUP_VERSION
-from fertilitytracker.services.journal import ResultInput, record_draw, record_symptom, set_target
+from fertilitytracker.services.operations import (
+    ResultInput,
+    record_draw,
+    record_symptom,
+    set_target,
+)
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
 

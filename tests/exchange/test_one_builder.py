@@ -11,7 +11,7 @@ from fertilitytracker.core import validation
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import import_file
 from fertilitytracker.services.exchange.builders import dexa_item, semen_item, symptom_item
-from fertilitytracker.services.journal import record_dexa, record_symptom
+from fertilitytracker.services.operations import record_dexa, record_symptom
 from fertilitytracker.storage.journal import Journal
 
 DAY = date(2026, 1, 5)
@@ -72,7 +72,7 @@ def test_an_imported_estradiol_with_a_one_sided_lab_range_keeps_the_warning(
     """The issue's FHIR case: E2 `<18.4 pmol/L`, referenceRange with only `high`, on anastrozole."""
     import json
 
-    from fertilitytracker.services.journal import start_regimen
+    from fertilitytracker.services.operations import start_regimen
 
     from .conftest import readings
 

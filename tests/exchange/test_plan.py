@@ -25,7 +25,7 @@ from fertilitytracker.services.exchange.plan import (
     plan_import,
     same_value,
 )
-from fertilitytracker.services.journal import ResultInput, record_draw, start_regimen
+from fertilitytracker.services.operations import ResultInput, record_draw, start_regimen
 from fertilitytracker.storage.journal import Journal
 
 from .conftest import comparable

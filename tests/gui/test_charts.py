@@ -24,7 +24,7 @@ from fertilitytracker.gui.charts.theme import OKABE_ITO
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import EMPTY_TEXT, VISIBLE_KEY, ChartsScreen
 from fertilitytracker.gui.theme import flag_color
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     build_semen,
     change_regimen,

@@ -12,7 +12,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.dialogs.dose_history import DoseHistoryDialog
 from fertilitytracker.gui.screens.medications import MedicationsScreen
 from fertilitytracker.gui.theme import flag_color, muted_color
-from fertilitytracker.services.journal import log_dose, start_regimen
+from fertilitytracker.services.operations import log_dose, start_regimen
 
 pytestmark = pytest.mark.gui
 

@@ -24,7 +24,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import ChartsScreen
 from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.screens.today import TodayScreen
-from fertilitytracker.services.journal import ResultInput, record_draw, set_target, start_regimen
+from fertilitytracker.services.operations import ResultInput, record_draw, set_target, start_regimen
 from fertilitytracker.services.report import write_report
 from tests.gui._fixtures_labs import column_named
 from tests.gui.conftest import TODAY

@@ -22,7 +22,7 @@ from fertilitytracker.gui.dialogs.import_export import (
     start_export,
 )
 from fertilitytracker.services.exchange import JournalSnapshot, export_journal, plan_file
-from fertilitytracker.services.journal import ResultInput, record_draw, record_symptom
+from fertilitytracker.services.operations import ResultInput, record_draw, record_symptom
 from fertilitytracker.storage.journal import Journal
 
 pytestmark = pytest.mark.gui

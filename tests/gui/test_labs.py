@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.labs import ANALYTE_KEY_ROLE, LabsScreen, ResultRow
 from fertilitytracker.gui.theme import flag_color
-from fertilitytracker.services.journal import ResultInput, record_dexa, record_draw
+from fertilitytracker.services.operations import ResultInput, record_dexa, record_draw
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
 from tests.gui._fixtures_labs import TODAY, column_named, column_texts

@@ -13,7 +13,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.labs import LabsScreen, ResultRow
 from fertilitytracker.gui.widgets.ask import Question
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.services.journal import Change, ResultInput, record_draw
+from fertilitytracker.services.operations import Change, ResultInput, record_draw
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
 from tests.gui._fixtures_labs import TODAY

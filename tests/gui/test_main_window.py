@@ -16,7 +16,7 @@ from fertilitytracker.gui.app import build_window, describe_traceback
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import PAGE_KEYS, PAGES, MainWindow
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.journal import start_regimen
+from fertilitytracker.services.operations import start_regimen
 from fertilitytracker.storage.journal import Journal
 from tests.gui.conftest import make_context
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.medications import MedicationsScreen
-from fertilitytracker.services.journal import log_dose, start_regimen
+from fertilitytracker.services.operations import log_dose, start_regimen
 
 pytestmark = pytest.mark.gui
 

@@ -21,7 +21,7 @@ from fertilitytracker.gui.dialogs.paste_results import (
 from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.journal import log_dose, start_regimen
+from fertilitytracker.services.operations import log_dose, start_regimen
 from tests.gui._fixtures_labs import column_named, column_texts
 
 pytestmark = pytest.mark.gui

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from fertilitytracker.gui.recovery import RecoveryDialog, ask_passphrase, offer_recovery
-from fertilitytracker.services.journal import record_symptom
+from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.backup import backup_now, newest_good_backup
 from fertilitytracker.storage.database import DamagedJournalError
 from fertilitytracker.storage.journal import Journal

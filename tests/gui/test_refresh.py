@@ -14,7 +14,7 @@ from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import flag_color
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     log_dose,
     record_draw,

@@ -18,7 +18,7 @@ from fertilitytracker.gui import autostart
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.reminders import RemindersScreen, status_colour
 from fertilitytracker.gui.theme import error_color, muted_color
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     build_semen,
     change_regimen,

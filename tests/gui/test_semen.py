@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.semen import SemenScreen
 from fertilitytracker.gui.theme import flag_color
-from fertilitytracker.services.journal import build_semen, record_semen
+from fertilitytracker.services.operations import build_semen, record_semen
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
 from tests.gui._fixtures_labs import TODAY, column_named, column_texts

@@ -9,7 +9,7 @@ import pytest
 
 from fertilitytracker.gui.app import build_window
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.journal import record_symptom
+from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.backup import backups_dir
 from fertilitytracker.storage.journal import Journal
 

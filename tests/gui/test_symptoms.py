@@ -9,7 +9,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens import symptoms as symptoms_module
 from fertilitytracker.gui.screens.symptoms import SymptomsScreen
-from fertilitytracker.services.journal import record_symptom
+from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.journal import Journal
 from tests.gui._fixtures_labs import TODAY, column_texts
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import muted_color
-from fertilitytracker.services.journal import ResultInput, record_draw, start_regimen
+from fertilitytracker.services.operations import ResultInput, record_draw, start_regimen
 from fertilitytracker.services.settings import set_setting
 
 pytestmark = pytest.mark.gui

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.tray import LAST_SEEN_KEY, DoseReminderDialog, Tray
-from fertilitytracker.services.journal import log_dose, start_regimen, stop_regimen
+from fertilitytracker.services.operations import log_dose, start_regimen, stop_regimen
 from fertilitytracker.services.reminders import DoseSlot
 from fertilitytracker.storage.journal import Journal
 

@@ -15,7 +15,7 @@ from fertilitytracker.gui.main_window import DEMO_FILE, MainWindow
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.gui.widgets.undo_bar import UNDO_BAR_TIMEOUT_MS, UndoBar
 from fertilitytracker.services.demo import fill_demo
-from fertilitytracker.services.journal import ResultInput, record_draw
+from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage.journal import Journal
 from tests.gui.conftest import TODAY
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from fertilitytracker.core.records import History
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     build_semen,
     change_regimen,

@@ -213,7 +213,7 @@ def test_symptom_summary_mean_trend_and_grouped_notes(
 
 
 def test_clinician_target_is_used_and_reported(filled: Journal) -> None:
-    from fertilitytracker.services.journal import set_target
+    from fertilitytracker.services.operations import set_target
 
     set_target(filled, "estradiol", "15", "40", "pg/mL", date(2025, 3, 1))
     data = build_report_data(filled.history(), report_settings(filled), today=TODAY)

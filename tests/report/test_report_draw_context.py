@@ -7,7 +7,7 @@ from datetime import date, time
 from pathlib import Path
 
 from fertilitytracker.cli import run
-from fertilitytracker.services.journal import ResultInput, record_draw
+from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage.journal import Journal
 from tests.report.conftest import known_journal, read_pdf
 

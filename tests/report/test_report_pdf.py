@@ -197,7 +197,7 @@ def test_accented_and_right_to_left_names_print(journal: Journal, tmp_path: Path
     from tests.report.conftest import known_journal
 
     known_journal(journal)
-    from fertilitytracker.services.journal import record_symptom
+    from fertilitytracker.services.operations import record_symptom
 
     record_symptom(journal, date(2025, 4, 2), "mood", 3, "מרגיש טוב יותר (2 weeks)")
     pdf = read_pdf(write_report(journal, tmp_path / "rtl.pdf", today=TODAY))

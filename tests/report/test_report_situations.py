@@ -8,7 +8,7 @@ import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     build_semen,
     change_regimen,

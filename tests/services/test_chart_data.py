@@ -22,7 +22,7 @@ from fertilitytracker.services.chart_data import (
     hover_text,
     range_start,
 )
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     build_semen,
     change_regimen,

@@ -23,7 +23,7 @@ from fertilitytracker.services.ics import (
     fold_line,
     write_ics,
 )
-from fertilitytracker.services.journal import change_regimen, start_regimen, stop_regimen
+from fertilitytracker.services.operations import change_regimen, start_regimen, stop_regimen
 from fertilitytracker.storage.journal import Journal
 
 STAMP = datetime(2026, 6, 1, 9, 0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     Change,
     ResultInput,
     log_dose,

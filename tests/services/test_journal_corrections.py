@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     confirm_missed,
     confirmed_missed,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import History, Regimen, RegimenStep
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     change_regimen,
     log_dose,

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.services.journal import record_symptom
+from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.backup import (
     DAILY_KEPT,
     WEEKLY_KEPT,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.services.journal import ResultInput, record_draw
+from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage import migrations as migrations_module
 from fertilitytracker.storage.database import JournalError
 from fertilitytracker.storage.journal import Journal

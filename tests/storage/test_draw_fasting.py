@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date, time
 from pathlib import Path
 
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     record_draw,
     remove,

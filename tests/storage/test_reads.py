@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fertilitytracker.services.journal import (
+from fertilitytracker.services.operations import (
     ResultInput,
     log_dose,
     record_draw,

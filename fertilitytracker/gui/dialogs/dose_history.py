@@ -30,9 +30,9 @@ from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import flag_color, muted_color
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.services import journal as services
+from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_time
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 
 DEFAULT_TIME = time(8, 0)
 TAKEN_MARK = "✓ taken"

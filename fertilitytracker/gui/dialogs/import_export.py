@@ -43,7 +43,7 @@ from fertilitytracker.services.exchange import (
     export_snapshot,
     plan_file,
 )
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 
@@ -105,7 +105,7 @@ class ImportDialog(QDialog):
 
     plan_ready = Signal(object)  # ImportPlan
     plan_refused = Signal(str)
-    imported = Signal(object)  # services.journal.Change
+    imported = Signal(object)  # services.operations.Change
     import_failed = Signal(str)
 
     def __init__(

@@ -44,7 +44,7 @@ from fertilitytracker.services.exchange.lab_text import (
     read_lab_text,
     record_confirmed,
 )
-from fertilitytracker.services.journal import Change, ResultInput, build_result
+from fertilitytracker.services.operations import Change, ResultInput, build_result
 
 COLUMNS = ("Save", "Draw", "Analyte", "Value", "Unit", "Lab range", "Lab flag", "Will store")
 SAVE, DRAW, ANALYTE, VALUE, UNIT, RANGE, FLAG, STORE = range(len(COLUMNS))

@@ -41,7 +41,7 @@ from fertilitytracker.services.chart_data import (
     chart_data,
     range_start,
 )
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.files import refuse_journal_target
 

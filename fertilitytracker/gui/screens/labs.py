@@ -52,8 +52,8 @@ from fertilitytracker.gui.widgets.record_table import (
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
-from fertilitytracker.services import journal as services
-from fertilitytracker.services.journal import (
+from fertilitytracker.services import operations as services
+from fertilitytracker.services.operations import (
     DEXA_SITES,
     Change,
     ResultInput,

@@ -50,9 +50,9 @@ from fertilitytracker.gui.widgets.fields import (
 from fertilitytracker.gui.widgets.record_table import delete_with_undo
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
-from fertilitytracker.services import journal as services
+from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_dose, format_percent, format_time
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 
 SCHEDULE_CHOICES = ("daily", "eod", "every 3 days", "mon,thu", "daily x2", "as needed")
 # Shown in the Class row until a known medication name is typed (an empty row looked broken).

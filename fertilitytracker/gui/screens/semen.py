@@ -30,10 +30,10 @@ from fertilitytracker.gui.widgets.record_table import (
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
-from fertilitytracker.services import journal as services
+from fertilitytracker.services import operations as services
 from fertilitytracker.services.views import semen_view
 
-# (field name as services.journal.build_semen names it in InputError, label, placeholder)
+# (field name as services.operations.build_semen names it in InputError, label, placeholder)
 SEMEN_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("volume", "Volume (mL)", "e.g. 3.0"),
     ("concentration", "Concentration (million/mL)", "e.g. 20"),

@@ -46,9 +46,9 @@ from fertilitytracker.gui.widgets.fields import (
 from fertilitytracker.gui.widgets.journal_files import ask_journal_path, switch_journal
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.services import journal as services
+from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_number
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import SETTINGS, get_setting, set_setting
 
 UNIT_SYSTEM_LABELS = {"us": "US (ng/dL, pg/mL)", "si": "SI (nmol/L, pmol/L)"}

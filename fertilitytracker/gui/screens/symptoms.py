@@ -39,8 +39,8 @@ from fertilitytracker.gui.widgets.record_table import (
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
-from fertilitytracker.services import journal as services
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services import operations as services
+from fertilitytracker.services.operations import Change
 
 SEVERITY_MAX = 10
 

@@ -50,14 +50,14 @@ from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
-from fertilitytracker.services import journal as services
+from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import (
     format_beside,
     format_dose,
     format_number,
     format_time,
 )
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import get_setting
 from fertilitytracker.services.views import (
     LC_MS_ADVICE,

@@ -13,7 +13,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.base import SORT_ROLE
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
-from fertilitytracker.services import journal as services
+from fertilitytracker.services import operations as services
 
 # Column widths fitted to content measure this many rows (a screenful) around the ones in
 # sight, not every row: a ten-year table is shown as fast as a new one. A saved row widens

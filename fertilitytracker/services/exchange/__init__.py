@@ -27,7 +27,7 @@ from fertilitytracker.services.exchange.plan import (
     apply_plan,
     plan_import,
 )
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
 

@@ -41,7 +41,7 @@ from fertilitytracker.services.exchange.plan import (
     SymptomItem,
     TargetItem,
 )
-from fertilitytracker.services.journal import ResultInput, build_result
+from fertilitytracker.services.operations import ResultInput, build_result
 
 Raw = Any  # a cell or JSON value: text, number or None
 

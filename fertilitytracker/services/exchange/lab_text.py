@@ -6,7 +6,7 @@ line is read on its own: an analyte's printed name (resources/lab_text.json) at 
 the value with its comparator, the unit (before or after it), the lab's flag and its printed
 reference range. A line that mentions an analyte or a unit but cannot be read exactly is listed
 as "not read", never guessed. Proposed results go through the same builder as the `lab`
-command (`services.journal.build_result`) before anything is stored.
+command (`services.operations.build_result`) before anything is stored.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.units import normalise_unit_text, parse_unit
 from fertilitytracker.core.validation import MAX_YEAR, MIN_YEAR
 from fertilitytracker.services.exchange.plan import LabItem, ParsedImport, Skipped
-from fertilitytracker.services.journal import Change, ResultInput, build_result, record_draw
+from fertilitytracker.services.operations import Change, ResultInput, build_result, record_draw
 from fertilitytracker.storage.journal import Journal
 
 DateOrder = Literal["mdy", "dmy"]

@@ -30,7 +30,7 @@ from fertilitytracker.core.records import (
     SymptomEntry,
     TargetRange,
 )
-from fertilitytracker.services.journal import Change
+from fertilitytracker.services.operations import Change
 from fertilitytracker.storage.journal import Journal
 
 # Two values closer than this (relative) are the same reading: a value typed by hand and the
