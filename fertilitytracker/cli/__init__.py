@@ -54,7 +54,9 @@ def _add_version(parser: argparse.ArgumentParser) -> None:
 
 def add_command(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     """Add the subcommand `name` (with its own --help and --version) to `subparsers`."""
-    parser = subparsers.add_parser(name, help=help_text, description=help_text)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help_text, description=help_text
+    )
     _add_version(parser)
     return parser
 

@@ -463,7 +463,7 @@ def convert_journal(
     for path in pending:
         try:
             _convert_file(path, from_passphrase, to_passphrase, exclusive=False)
-        except (JournalError, OSError, *encryption.database_errors()) as error:
+        except encryption.database_errors(JournalError, OSError) as error:
             left.append((path, str(error)))
             continue
         converted.append(path)

@@ -6,12 +6,12 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from fertilitytracker.core import clock
 from fertilitytracker.storage import encryption
 from fertilitytracker.storage.files import (
     atomic_private_path,
@@ -256,8 +256,8 @@ def _daily_backup(connection: Any, path: Path) -> None:
     from fertilitytracker.storage.backup import daily_backup
 
     try:
-        daily_backup(connection, path, datetime.now().date())
-    except (OSError, JournalError, *encryption.database_errors()) as error:
+        daily_backup(connection, path, clock.today())
+    except encryption.database_errors(OSError, JournalError) as error:
         # Only the file name and the error class: never anything read from the journal.
         _log.warning("daily backup of %s failed: %s", path.name, type(error).__name__)
 
@@ -301,7 +301,7 @@ def _prepare(
     connection.execute("PRAGMA synchronous = FULL")
     if migrations.pending(db):
         if existed and applied:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            stamp = clock.stamp().strftime("%Y%m%d-%H%M%S")
             target = path.parent / "backups" / f"{path.stem}-before-migration-{stamp}.sqlite3"
             backup_database(connection, target)
         migrations.apply(db)

@@ -62,9 +62,9 @@ def is_encrypted_connection(connection: Any) -> bool:
     return type(connection).__module__.startswith("sqlcipher3")
 
 
-def database_errors() -> tuple[type[Exception], ...]:
-    """The DatabaseError classes of both bindings, for `except` clauses."""
-    errors: list[type[Exception]] = [sqlite3.DatabaseError]
+def database_errors(*others: type[Exception]) -> tuple[type[Exception], ...]:
+    """The DatabaseError classes of both bindings, and `others`, for `except` clauses."""
+    errors: list[type[Exception]] = [*others, sqlite3.DatabaseError]
     try:
         from sqlcipher3 import dbapi2
 
