@@ -10,12 +10,13 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import METHOD_MAX, NOTE_MAX, SYMPTOM_NAME_MAX, check_text
-from fertilitytracker.core.medications import Medication, validate_dose
+from fertilitytracker.core.medications import Medication, lookup_medication, validate_dose
 from fertilitytracker.core.records import (
     Comparator,
     DexaScan,
@@ -24,9 +25,11 @@ from fertilitytracker.core.records import (
     LabResult,
     Regimen,
     RegimenId,
+    RegimenStep,
     SemenAnalysis,
     SymptomEntry,
 )
+from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.core.units import check_plausible, parse_unit
 
 MIN_YEAR = 1900
@@ -394,3 +397,60 @@ def build_dose(
         dose=dose_value,
         unit=dose_unit,
     )
+
+
+def build_regimen(
+    name: str,
+    dose: str | float,
+    unit: str,
+    schedule: str,
+    start: date,
+    time_of_day: time | None = None,
+    existing: Sequence[Regimen] = (),
+) -> Regimen:
+    """A new regimen of `name` from `start` (fields "name", "dose", "unit", "schedule").
+
+    Refused while a regimen of the same medication in `existing` is still active on `start`.
+    """
+    medication = lookup_medication(name)
+    dose_value, dose_unit = validate_dose(medication, dose, unit)
+    parsed_schedule = parse_schedule(schedule)
+    for regimen in existing:
+        same = regimen.name.casefold() == medication.name.casefold()
+        if same and (regimen.stop is None or regimen.stop > start):
+            raise InputError(
+                "name",
+                f"{medication.name} is already active since {regimen.start.isoformat()}"
+                " (use 'med change' or stop it first)",
+            )
+    return Regimen(
+        name=medication.name,
+        med_class=medication.med_class,
+        steps=(RegimenStep(start, dose_value, dose_unit, parsed_schedule.text),),
+        time_of_day=time_of_day,
+    )
+
+
+def build_regimen_step(
+    regimen: Regimen,
+    on: date,
+    dose: str | float | None = None,
+    unit: str | None = None,
+    schedule: str | None = None,
+) -> RegimenStep:
+    """A dose or schedule change of `regimen` in force from `on`; what is not given stays.
+
+    Fields "date", "dose", "unit", "schedule".
+    """
+    if regimen.stop is not None and on >= regimen.stop:
+        raise InputError("date", f"{regimen.name} was stopped on {regimen.stop.isoformat()}")
+    if dose is None and unit is None and schedule is None:
+        raise InputError("dose", "give a new --dose, --unit or --schedule")
+    in_force = regimen.step_on(on) or regimen.current
+    dose_value, dose_unit = validate_dose(
+        lookup_medication(regimen.name),
+        in_force.dose if dose is None else dose,
+        in_force.unit if unit is None else unit,
+    )
+    schedule_text = in_force.schedule if schedule is None else parse_schedule(schedule).text
+    return RegimenStep(on, dose_value, dose_unit, schedule_text)
