@@ -14,7 +14,7 @@ DIST_VENV := build/dist-venv
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,encryption]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dev,encryption]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

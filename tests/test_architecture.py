@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+PACKAGE = ROOT / "fertilitytracker"
 
 
 def test_import_contracts_hold() -> None:
@@ -60,20 +61,53 @@ def test_ruff_finds_nothing() -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_clinical_core_type_checks_strictly() -> None:
+def test_the_package_type_checks() -> None:
+    """mypy over the whole package, as `make lint` runs it: core, storage and services
+    strictly, gui and cli checked (pyproject.toml [tool.mypy])."""
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "fertilitytracker/core"],
+        [sys.executable, "-m", "mypy", "--no-incremental"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "fertilitytracker" in result.stdout  # it checked the package, not nothing
+
+
+# --- one clock (docs/design.md "core") -------------------------------------------------------
+
+# Reading the system clock: only core/clock.py may; everything else is handed `today`/`now`.
+_CLOCK_READS = re.compile(
+    r"(?<![.\w])(?:datetime|date)\s*\.\s*(?:now|today|utcnow)\s*\("
+    r"|(?<![.\w])time\s*\.\s*(?:time|time_ns|localtime|gmtime|monotonic|perf_counter)\s*\("
+    r"|\bQ(?:Date|DateTime|Time)\s*\.\s*current\w*\s*\("
+)
+
+
+def test_only_core_clock_reads_the_clock() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).as_posix() != "core/clock.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _CLOCK_READS.search(line.split("#", 1)[0])
+    ]
+    assert found == [], "read the clock through core/clock.py:\n" + "\n".join(found)
+
+
+def test_the_clock_scan_catches_what_it_is_for() -> None:
+    assert _CLOCK_READS.search("stamp = datetime.now().strftime('%Y')")
+    assert _CLOCK_READS.search("day = date.today()")
+    assert _CLOCK_READS.search("started = time.monotonic()")
+    assert _CLOCK_READS.search("today = QDate.currentDate()")
+    assert not _CLOCK_READS.search("at = datetime.combine(day, time(12, 0))")
+    assert not _CLOCK_READS.search("day = clock.today()")
+    assert not _CLOCK_READS.search('text = draw.time.strftime("%H:%M")')
 
 
 # --- one reading, computed once (docs/design.md "One reading, computed once") -------------
 
-PACKAGE = ROOT / "fertilitytracker"
 # What decides a flag, a floor or an estradiol state: only the core may call it, and only
 # services/views.py may ask the core for the reading of a result.
 _DECIDERS = re.compile(r"\b(flag_value|below_who|estradiol_state|estradiol_floor)\s*\(")
