@@ -1,4 +1,4 @@
-"""RFC 5545 calendar of the due tests and the dose schedule, written by hand (no dependency).
+"""RFC 5545 calendar of the due tests and the dose schedule, built with `icalendar`.
 
 - A due test is an all-day event over its window (opens to due inclusive) with two alarms:
   09:00 on the day it opens and 09:00 on the day it is due.
@@ -9,6 +9,8 @@
 - Times are floating local times (no TZID, no Z), so 08:00 stays 08:00 across DST and travel.
 - UIDs derive from journal content (test kind; regimen id + start + stretch start + dose of
   the day), so importing a re-export updates events rather than duplicating them.
+- `icalendar` escapes every text value and folds every line (75 octets, CRLF): a name or note
+  can never end a property or start another.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from icalendar import Alarm, Calendar, Event
 
 from fertilitytracker.core.adherence import SchedulePeriod, schedule_periods
 from fertilitytracker.core.monitoring import DueTest
 from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.schedules import Schedule
 from fertilitytracker.services.reminders import TEST_NAMES, dose_times, due_tests_for
-from fertilitytracker.storage.files import refuse_journal_target, write_private_text
+from fertilitytracker.storage.files import refuse_journal_target, write_private_bytes
 from fertilitytracker.storage.journal import Journal
 
 PRODUCT_ID = "-//Fertility Tracker//Reminders//EN"
@@ -30,66 +35,33 @@ UID_DOMAIN = "fertilitytracker.local"
 DOSE_EVENT_MINUTES = 15
 # All-day events have no time: their alarms ring at this hour of the day.
 ALL_DAY_ALARM_HOUR = 9
-FILE_MODE = 0o600
-_MAX_LINE_OCTETS = 75
+CATEGORY = "Fertility Tracker"
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-# ---------------------------------------------------------------------------
-# Content lines
-# ---------------------------------------------------------------------------
-
-
-def escape_text(text: str) -> str:
-    """A TEXT value escaped per RFC 5545 §3.3.11."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold_line(line: str) -> str:
-    """One content line folded at 75 octets (never inside a UTF-8 character), CRLF-ended."""
-    pieces: list[str] = []
-    current = ""
-    current_octets = 0
-    limit = _MAX_LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if current_octets + octets > limit:
-            pieces.append(current)
-            current, current_octets = "", 0
-            limit = _MAX_LINE_OCTETS - 1  # continuation lines start with one space
-        current += char
-        current_octets += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces) + "\r\n"
-
-
-def _date(day: date) -> str:
-    return day.strftime("%Y%m%d")
-
-
-def _floating(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%S")
-
-
-def _utc(moment: datetime) -> str:
+def _utc(moment: datetime) -> datetime:
     # A naive stamp is local wall-clock time; DTSTAMP must be UTC.
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC)
 
 
-def _alarm(trigger: str, description: str) -> list[str]:
-    return [
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        f"TRIGGER{trigger}",
-        f"DESCRIPTION:{escape_text(description)}",
-        "END:VALARM",
-    ]
+def _alarm(trigger: timedelta, description: str, related: str | None = None) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", trigger, parameters={"RELATED": related} if related else {})
+    alarm.add("description", description)
+    return alarm
+
+
+def _event(uid: str, stamp: datetime, summary: str, description: str) -> Event:
+    """An event with what every one of ours carries; the caller adds its times and alarms."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", _utc(stamp))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", [CATEGORY])
+    return event
 
 
 # ---------------------------------------------------------------------------
@@ -106,26 +78,22 @@ def window_uid(test: DueTest) -> str:
     return f"test-{test.test}@{UID_DOMAIN}"
 
 
-def window_event(test: DueTest, stamp: datetime) -> list[str]:
+def window_event(test: DueTest, stamp: datetime) -> Event:
     """The all-day VEVENT over a test's window, with alarms when it opens and when it is due."""
     name = TEST_NAMES.get(test.test, test.test)
-    hour = f"PT{ALL_DAY_ALARM_HOUR}H"
-    before_end = f"-PT{24 - ALL_DAY_ALARM_HOUR}H"
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{window_uid(test)}",
-        f"DTSTAMP:{_utc(stamp)}",
-        f"DTSTART;VALUE=DATE:{_date(test.opens)}",
-        # DTEND of an all-day event is exclusive: the day after `due`.
-        f"DTEND;VALUE=DATE:{_date(test.due + timedelta(days=1))}",
-        f"SUMMARY:{escape_text(f'{name} due by {test.due.isoformat()}')}",
-        f"DESCRIPTION:{escape_text(f'{test.reason}. Window {test.opens} to {test.due}.')}",
-        "TRANSP:TRANSPARENT",
-        "CATEGORIES:Fertility Tracker",
-        *_alarm(f";RELATED=START:{hour}", f"{name}: the window opens today"),
-        *_alarm(f";RELATED=END:{before_end}", f"{name}: due today"),
-        "END:VEVENT",
-    ]
+    event = _event(
+        window_uid(test),
+        stamp,
+        f"{name} due by {test.due.isoformat()}",
+        f"{test.reason}. Window {test.opens} to {test.due}.",
+    )
+    event.add("dtstart", test.opens)
+    # DTEND of an all-day event is exclusive: the day after `due`.
+    event.add("dtend", test.due + timedelta(days=1))
+    hour = timedelta(hours=ALL_DAY_ALARM_HOUR)
+    event.add_component(_alarm(hour, f"{name}: the window opens today", "START"))
+    event.add_component(_alarm(hour - timedelta(days=1), f"{name}: due today", "END"))
+    return event
 
 
 def _first_dose_day(period: SchedulePeriod) -> date | None:
@@ -145,27 +113,30 @@ def _first_dose_day(period: SchedulePeriod) -> date | None:
     return day
 
 
-def _rrule(schedule: Schedule, until: str | None) -> str:
+def _rrule(schedule: Schedule, until: date | datetime | None) -> dict[str, Any]:
+    rule: dict[str, Any]
     if schedule.kind == "weekdays":
-        days = ",".join(_BYDAY[day] for day in sorted(schedule.weekdays))
-        rule = f"FREQ=WEEKLY;BYDAY={days}"
+        rule = {"FREQ": "WEEKLY", "BYDAY": [_BYDAY[day] for day in sorted(schedule.weekdays)]}
     elif schedule.kind == "every_n_days":
-        rule = f"FREQ=DAILY;INTERVAL={schedule.every_days}"
+        rule = {"FREQ": "DAILY", "INTERVAL": schedule.every_days}
     else:
-        rule = "FREQ=DAILY"
-    return f"RRULE:{rule}" + (f";UNTIL={until}" if until else "")
+        rule = {"FREQ": "DAILY"}
+    if until is not None:
+        rule["UNTIL"] = until
+    return rule
 
 
 def dose_uid(regimen: Regimen, period: SchedulePeriod, index: int) -> str:
     """Regimen id and start, the stretch's first day and the dose of the day: stable content."""
     # A stored regimen always has an id; the name stands in for one not stored yet.
     owner = regimen.id if regimen.id is not None else regimen.name.casefold().replace(" ", "_")
-    return f"dose-{owner}-{_date(regimen.start)}-{_date(period.first)}-{index + 1}@{UID_DOMAIN}"
+    start, first = regimen.start.strftime("%Y%m%d"), period.first.strftime("%Y%m%d")
+    return f"dose-{owner}-{start}-{first}-{index + 1}@{UID_DOMAIN}"
 
 
-def dose_events(regimen: Regimen, stamp: datetime) -> list[list[str]]:
+def dose_events(regimen: Regimen, stamp: datetime) -> list[Event]:
     """The recurring VEVENTs of one regimen: one per stretch and dose of the day."""
-    events: list[list[str]] = []
+    events: list[Event] = []
     for period in schedule_periods(regimen):
         if period.schedule.kind == "as_needed":
             continue
@@ -176,67 +147,45 @@ def dose_events(regimen: Regimen, stamp: datetime) -> list[list[str]]:
         if step is None:
             continue
         summary = f"{regimen.name} {step.dose:g} {step.unit}"
+        description = period.schedule.describe()
         last_day = None if period.end is None else period.end - timedelta(days=1)
         if regimen.time_of_day is None:
-            until = None if last_day is None else _date(last_day)
-            events.append(
-                [
-                    "BEGIN:VEVENT",
-                    f"UID:{dose_uid(regimen, period, 0)}",
-                    f"DTSTAMP:{_utc(stamp)}",
-                    f"DTSTART;VALUE=DATE:{_date(first_day)}",
-                    f"DTEND;VALUE=DATE:{_date(first_day + timedelta(days=1))}",
-                    _rrule(period.schedule, until),
-                    f"SUMMARY:{escape_text(summary)}",
-                    f"DESCRIPTION:{escape_text(period.schedule.describe())}",
-                    "TRANSP:TRANSPARENT",
-                    "CATEGORIES:Fertility Tracker",
-                    *_alarm(f":PT{ALL_DAY_ALARM_HOUR}H", f"Time for {summary}"),
-                    "END:VEVENT",
-                ]
-            )
+            event = _event(dose_uid(regimen, period, 0), stamp, summary, description)
+            event.add("dtstart", first_day)
+            event.add("dtend", first_day + timedelta(days=1))
+            event.add("rrule", _rrule(period.schedule, last_day))
+            hour = timedelta(hours=ALL_DAY_ALARM_HOUR)
+            event.add_component(_alarm(hour, f"Time for {summary}"))
+            events.append(event)
             continue
         times = dose_times(regimen.time_of_day, period.schedule.times_per_day)
         for index, at in enumerate(times):
-            start = datetime.combine(first_day, at)
+            event = _event(dose_uid(regimen, period, index), stamp, summary, description)
+            event.add("dtstart", datetime.combine(first_day, at))
+            event.add("duration", timedelta(minutes=DOSE_EVENT_MINUTES))
             # UNTIL is inclusive and, with a floating DTSTART, a floating date-time too.
-            until = None if last_day is None else _floating(datetime.combine(last_day, at))
-            events.append(
-                [
-                    "BEGIN:VEVENT",
-                    f"UID:{dose_uid(regimen, period, index)}",
-                    f"DTSTAMP:{_utc(stamp)}",
-                    f"DTSTART:{_floating(start)}",
-                    f"DURATION:PT{DOSE_EVENT_MINUTES}M",
-                    _rrule(period.schedule, until),
-                    f"SUMMARY:{escape_text(summary)}",
-                    f"DESCRIPTION:{escape_text(period.schedule.describe())}",
-                    "TRANSP:TRANSPARENT",
-                    "CATEGORIES:Fertility Tracker",
-                    *_alarm(":PT0M", f"Time for {summary}"),
-                    "END:VEVENT",
-                ]
-            )
+            until = None if last_day is None else datetime.combine(last_day, at)
+            event.add("rrule", _rrule(period.schedule, until))
+            event.add_component(_alarm(timedelta(0), f"Time for {summary}"))
+            events.append(event)
     return events
 
 
 def calendar_text(tests: Sequence[DueTest], regimens: Iterable[Regimen], stamp: datetime) -> str:
     """The whole iCalendar document (CRLF line ends, folded lines)."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODUCT_ID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:Fertility Tracker",
-    ]
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Fertility Tracker")
     for test in tests:
-        lines += window_event(test, stamp)
+        calendar.add_component(window_event(test, stamp))
     for regimen in regimens:
         for event in dose_events(regimen, stamp):
-            lines += event
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) for line in lines)
+            calendar.add_component(event)
+    text: str = calendar.to_ical().decode("utf-8")
+    return text
 
 
 def write_ics(
@@ -244,8 +193,7 @@ def write_ics(
 ) -> Path:
     """Write the calendar to `path` (mode 0600, replaced atomically); returns the path."""
     target = Path(path)
-    text = calendar_text(tests, regimens, stamp)
-    write_private_text(target, text, newline="")
+    write_private_bytes(target, calendar_text(tests, regimens, stamp).encode("utf-8"))
     return target
 
 

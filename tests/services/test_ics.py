@@ -18,9 +18,7 @@ from fertilitytracker.core.monitoring import DueTest
 from fertilitytracker.core.records import Regimen, RegimenId, RegimenStep
 from fertilitytracker.services.ics import (
     calendar_text,
-    escape_text,
     export_calendar,
-    fold_line,
     write_ics,
 )
 from fertilitytracker.services.operations import change_regimen, start_regimen, stop_regimen
@@ -244,7 +242,7 @@ def test_calendar_occurrences_match_the_core_schedule(
 
 
 def test_the_file_is_private_crlf_and_folded(tmp_path: Path) -> None:
-    long_reason = "anastrozole changed to 0.5 mg daily on 2026-10-22; " * 4 + "é" * 40
+    long_reason = "anastrozole changed to 0.5 mg daily on 2026-10-22; " * 4 + "é€" * 40
     test = DueTest("dexa", d("2026-06-01"), d("2026-07-01"), "open", long_reason, "dexa")
     target = write_ics(tmp_path / "out.ics", [test], [regimen("daily")], STAMP)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -267,13 +265,33 @@ def test_an_existing_file_is_replaced_and_made_private(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.ics"]  # no temporary left
 
 
-def test_escape_and_fold() -> None:
-    assert escape_text("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
-    folded = fold_line("X:" + "€" * 40)  # 3 octets each: never split inside one
-    for line in folded.removesuffix("\r\n").split("\r\n"):
-        assert len(line.encode("utf-8")) <= 75
-        line.encode("utf-8").decode("utf-8")
-    assert folded.replace("\r\n ", "") == "X:" + "€" * 40 + "\r\n"
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a;b,c\\d",
+        "evil\r\nBEGIN:VEVENT\r\nUID:x@y\r\nEND:VEVENT",
+        "lone\rreturn and\nnewline",
+        "€" * 40,
+    ],
+)
+def test_text_with_separators_or_line_breaks_stays_inside_its_value(name: str) -> None:
+    """A name read back is the name written, and it never adds a property or an event."""
+    named = Regimen(
+        name,
+        "other",
+        (RegimenStep(d("2026-06-01"), 1.0, "mg", "daily"),),
+        time_of_day=time(8, 0),
+        id=RegimenId(3),
+    )
+    text = calendar_text([], [named], STAMP)
+    (event,) = parse(text)
+    written = str(event["SUMMARY"])
+    assert written.removesuffix(" 1 mg") == name.replace("\r\n", "\n").replace("\r", "\n")
+    assert str(event["UID"]) == "dose-3-20260601-20260601-1@fertilitytracker.local"
+    lines = text.split("\r\n")
+    assert sum(line == "BEGIN:VEVENT" for line in lines) == 1
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
 
 
 def test_re_export_of_a_journal_updates_rather_than_duplicates(
