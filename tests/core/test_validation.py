@@ -10,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import Regimen
 from fertilitytracker.core.validation import (
+    build_regimen,
+    build_regimen_step,
     parse_date,
     parse_datetime,
     parse_lab_result,
@@ -347,3 +350,56 @@ def test_the_dose_builder_defaults_to_the_regimen_dose_and_checks_units() -> Non
     with pytest.raises(InputError) as caught:
         build_dose(regimen, medication, datetime(2026, 1, 4, 9), "taken")
     assert caught.value.field == "at"
+
+
+# --- regimens: one builder for a start, one for a change (form, CLI and import alike) ---------
+
+
+def test_a_regimen_start_is_named_canonically_and_its_schedule_normalised() -> None:
+    regimen = build_regimen("Arimidex", "0.5", "mg", "every other day", date(2026, 5, 1))
+    assert regimen.name == "anastrozole"
+    assert regimen.med_class == "aromatase_inhibitor"
+    (step,) = regimen.steps
+    assert (step.date, step.dose, step.unit) == (date(2026, 5, 1), 0.5, "mg")
+    assert step.schedule != "every other day"  # the canonical text core.schedules gives
+
+
+def test_a_second_start_while_one_is_active_is_refused_but_after_its_stop_allowed() -> None:
+    first = build_regimen("anastrozole", "1", "mg", "daily", date(2026, 1, 1))
+    error = refused(
+        build_regimen, "anastrozole", "1", "mg", "daily", date(2026, 3, 1), existing=[first]
+    )
+    assert error.field == "name"
+    assert "already active since 2026-01-01" in str(error)
+    stopped = Regimen(first.name, first.med_class, first.steps, stop=date(2026, 2, 1))
+    again = build_regimen("anastrozole", "1", "mg", "daily", date(2026, 3, 1), existing=[stopped])
+    assert again.start == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("dose", "unit", "schedule", "field"),
+    [
+        ("-1", "mg", "daily", "dose"),
+        ("1", "litres", "daily", "unit"),
+        ("1", "mg", "often", "schedule"),
+    ],
+)
+def test_a_bad_regimen_start_names_its_field(
+    dose: str, unit: str, schedule: str, field: str
+) -> None:
+    error = refused(build_regimen, "anastrozole", dose, unit, schedule, date(2026, 1, 1))
+    assert error.field == field
+
+
+def test_a_change_keeps_what_is_not_given_and_refuses_a_change_after_the_stop() -> None:
+    regimen = build_regimen("anastrozole", "1", "mg", "daily", date(2026, 1, 1))
+    step = build_regimen_step(regimen, date(2026, 2, 1), dose="500", unit="mcg")
+    assert (step.date, step.dose, step.unit, step.schedule) == (
+        date(2026, 2, 1),
+        500.0,
+        "mcg",
+        regimen.current.schedule,
+    )
+    assert refused(build_regimen_step, regimen, date(2026, 2, 1)).field == "dose"
+    stopped = Regimen(regimen.name, regimen.med_class, regimen.steps, stop=date(2026, 3, 1))
+    assert refused(build_regimen_step, stopped, date(2026, 3, 1), dose="2").field == "date"
