@@ -1,13 +1,10 @@
-"""Recording operations: validate through the core, write in one transaction, say what changed.
-
-Every operation takes what a person typed and either writes everything or raises `InputError`
-naming the field, with nothing written; it returns a `Change` (docs/design.md, "A write says
-what it changed"). `change` holds that type, `records` the results and entries, `medications`
-regimens and doses, `undo` delete with undo; callers import them all from here.
-"""
+"""Recording operations: validate in the core, write in one transaction, say what changed."""
 
 from __future__ import annotations
 
+# Every operation takes what a person typed and either writes everything or raises InputError
+# naming the field, with nothing written; it returns a Change (docs/design.md, "A write says
+# what it changed"). Callers import everything from here, whichever module holds it.
 from fertilitytracker.core.limits import NOTE_MAX, SYMPTOM_NAME_MAX
 from fertilitytracker.core.validation import (
     ABSTINENCE_MAX_DAYS,

@@ -1,8 +1,4 @@
-"""Recording operations for results and entries: draws, semen, DEXA, symptoms, targets.
-
-Every function takes what a person typed (text or numbers) and either writes everything or
-raises `InputError` naming the field, with nothing written.
-"""
+"""Recording lab draws, semen analyses, DEXA scans, symptoms and target ranges."""
 
 from __future__ import annotations
 
