@@ -16,6 +16,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import History
 from fertilitytracker.services.operations import (
     BACKFILL_MAX_DAYS,
+    RecordKind,
     ResultInput,
     backfill_doses,
     build_semen,
@@ -134,7 +135,7 @@ def test_semen_dexa_symptom_and_dose_each_come_back_as_they_were(
     journal: Journal, path: Path
 ) -> None:
     start_regimen(journal, "anastrozole", "1", "mg", "daily", date(2026, 1, 1))
-    ids = {
+    ids: dict[RecordKind, int] = {
         "semen": record_semen(journal, build_semen(DAY, "3.1", "12", abstinence="3")).ids[0],
         "dexa": record_dexa(journal, DAY, "-1.2", "spine").ids[0],
         "symptom": record_symptom(journal, DAY, "hot flushes", "6", "mostly at night").ids[0],
@@ -142,7 +143,7 @@ def test_semen_dexa_symptom_and_dose_each_come_back_as_they_were(
     }
     before = reopened(path)
     for kind, record_id in ids.items():
-        _change, removed = remove(journal, kind, record_id)  # type: ignore[arg-type]
+        _change, removed = remove(journal, kind, record_id)
         restore(journal, removed)
     after = reopened(path)
 
@@ -189,7 +190,7 @@ def test_an_edited_result_replaces_the_old_one_on_the_same_draw(
         fasting=True,
     )
     change = replace_result(journal, saved.ids[0], ResultInput("estradiol", "<5", "pg/mL"))
-    assert change.dates == {DAY}
+    assert change.dates == frozenset({DAY})
     (draw,) = reopened(path).draws
     assert (draw.time, draw.fasting) == (time(8, 0), True)
     values = {r.analyte: (r.comparator, r.entered_value) for r in draw.results}
@@ -227,7 +228,7 @@ def test_backfill_logs_every_scheduled_dose_left_unlogged_at_the_regimen_time(
     log_dose(journal, "anastrozole", datetime(2026, 5, 3, 8, 30), skipped=True)
     change = backfill_doses(journal, "anastrozole", date(2026, 5, 1), date(2026, 5, 4))
     assert change.summary == "2 anastrozole dose(s) from 2026-05-01 to 2026-05-04 logged as taken"
-    assert change.dates == {date(2026, 5, 1), date(2026, 5, 4)}
+    assert change.dates == frozenset({date(2026, 5, 1), date(2026, 5, 4)})
     assert doses_of(reopened(path)) == [
         ("anastrozole", datetime(2026, 5, 1, 8, 30), "taken"),
         ("anastrozole", datetime(2026, 5, 2, 9, 15), "taken"),  # logged: kept as it was

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from fertilitytracker.core.adherence import expected_slots
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import lookup_medication
-from fertilitytracker.core.records import DoseEvent, Regimen
+from fertilitytracker.core.records import DoseEvent, DoseEventId, Regimen
 from fertilitytracker.core.validation import build_dose, build_regimen, build_regimen_step
 from fertilitytracker.services.operations.change import Change
 from fertilitytracker.storage.journal import Journal
@@ -200,7 +200,7 @@ def correct_dose(journal: Journal, dose_id: int, *, skipped: bool, at: datetime)
         unit=dose_unit,
     )
     with journal.transaction():
-        journal.doses.delete(dose_id)  # type: ignore[arg-type]
+        journal.doses.delete(DoseEventId(dose_id))
         new_id = journal.doses.add(event)
     verb = "skipped" if skipped else "taken"
     return Change(

@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.records import DoseEvent
+from fertilitytracker.core.records import DoseEvent, LabResultId, RegimenId
 from fertilitytracker.services.operations.change import Change
 from fertilitytracker.services.operations.records import ResultInput, build_result
 from fertilitytracker.storage.journal import Journal
@@ -61,13 +61,13 @@ def _find_removable(journal: Journal, kind: RecordKind, record_id: int) -> Remov
     Read by id: a delete costs the same on a ten-year journal as on a new one.
     """
     if kind == "lab_result":
-        found = journal.labs.find_result(record_id)  # type: ignore[arg-type]
+        found = journal.labs.find_result(LabResultId(record_id))
         if found is None:
             return None
         draw, result = found
         return Removed(kind, result, draw.date, draw.time, draw_fasting=draw.fasting)
     if kind == "regimen":
-        regimen = journal.regimens.get(record_id)  # type: ignore[arg-type]
+        regimen = journal.regimens.get(RegimenId(record_id))
         if regimen is None:
             return None
         return Removed(kind, regimen, doses=tuple(journal.doses.all(regimen.id)))
@@ -97,7 +97,7 @@ def remove(journal: Journal, kind: RecordKind, record_id: int) -> tuple[Change, 
     with journal.transaction():
         removed = _find_removable(journal, kind, record_id)
         if removed is not None and kind == "lab_result":
-            journal.labs.delete_result(record_id)  # type: ignore[arg-type]
+            journal.labs.delete_result(LabResultId(record_id))
         elif removed is not None:
             _repository(journal, kind).delete(record_id)
     if removed is None:
