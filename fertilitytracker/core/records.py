@@ -13,6 +13,7 @@ LabResultId = NewType("LabResultId", int)
 SemenAnalysisId = NewType("SemenAnalysisId", int)
 DexaScanId = NewType("DexaScanId", int)
 SymptomId = NewType("SymptomId", int)
+DexaSite = Literal["spine", "femur_neck", "hip"]
 
 Comparator = Literal["<", "<=", ">", ">="]
 UnitSystem = Literal["us", "si"]
@@ -72,7 +73,7 @@ class DexaScan:
 
     date: date
     t_score: float
-    site: Literal["spine", "femur_neck", "hip"] | None = None
+    site: DexaSite | None = None
     bmd_g_cm2: float | None = None
     id: DexaScanId | None = None
 

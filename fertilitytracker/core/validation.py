@@ -20,6 +20,7 @@ from fertilitytracker.core.medications import Medication, lookup_medication, val
 from fertilitytracker.core.records import (
     Comparator,
     DexaScan,
+    DexaSite,
     DoseEvent,
     DoseStatus,
     LabResult,
@@ -42,7 +43,7 @@ BMD_MAX_G_CM2 = 3.0
 ABSTINENCE_MAX_DAYS = 365
 SEVERITY_MIN = 0
 SEVERITY_MAX = 10
-DEXA_SITES: tuple[str, ...] = ("spine", "femur_neck", "hip")
+DEXA_SITES: tuple[DexaSite, ...] = ("spine", "femur_neck", "hip")
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -335,16 +336,17 @@ def build_dexa(
     score = parse_number(
         t_score, "t-score", minimum=-DEXA_T_SCORE_BOUND, maximum=DEXA_T_SCORE_BOUND
     )
-    site_key = None
+    site_key: DexaSite | None = None
     if not _optional(site):
-        site_key = str(site).strip().lower().replace(" ", "_")
-        if site_key not in DEXA_SITES:
+        typed = str(site).strip().lower().replace(" ", "_")
+        site_key = next((known for known in DEXA_SITES if known == typed), None)
+        if site_key is None:
             raise InputError("site", f"'{site}' is not one of {', '.join(DEXA_SITES)}")
     bmd_value = None
     if not _optional(bmd):
         assert bmd is not None
         bmd_value = parse_number(bmd, "bmd", minimum=0, maximum=BMD_MAX_G_CM2)
-    return DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)  # type: ignore[arg-type]
+    return DexaScan(date=day, t_score=score, site=site_key, bmd_g_cm2=bmd_value)
 
 
 def build_symptom(
@@ -386,7 +388,7 @@ def build_dose(
     if status == "taken":
         dose_value, dose_unit = validate_dose(
             medication,
-            step.dose if _optional(dose) else dose,  # type: ignore[arg-type]
+            step.dose if dose is None or _optional(dose) else dose,
             step.unit if _optional(unit) else unit,
         )
     checked: DoseStatus = "taken" if status == "taken" else "skipped"
