@@ -75,6 +75,17 @@ def test_the_package_type_checks() -> None:
     assert "fertilitytracker" in result.stdout  # it checked the package, not nothing
 
 
+def test_the_pre_commit_hooks_run_what_make_lint_runs_without_fetching_anything() -> None:
+    config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    repos = re.findall(r"^\s*-\s*repo:\s*(\S+)", config, flags=re.MULTILINE)
+    assert repos == ["local"]  # a hook repository would be cloned from the network
+    entries = re.findall(r"^\s*entry:\s*\.venv/bin/(\S+(?: \S+)?)", config, flags=re.MULTILINE)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    linted = re.findall(r"\$\(BIN\)/(\S+(?: \S+)?)", lint)
+    assert sorted(entries) == sorted(linted)
+
+
 # --- one clock (docs/design.md "core") -------------------------------------------------------
 
 # Reading the system clock: only core/clock.py may; everything else is handed `today`/`now`.
