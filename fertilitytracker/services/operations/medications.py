@@ -144,9 +144,8 @@ def backfill_doses(journal: Journal, name: str, start: date, end: date) -> Chang
     regimen = _find_regimen(journal, name, end)
     assert regimen.id is not None
     logged: dict[date, int] = {}
-    for dose in journal.doses.all():
-        if dose.regimen_id == regimen.id:
-            logged[dose.at.date()] = logged.get(dose.at.date(), 0) + 1
+    for dose in journal.doses.all(regimen.id):
+        logged[dose.at.date()] = logged.get(dose.at.date(), 0) + 1
     base = regimen.time_of_day or BACKFILL_DEFAULT_TIME
     base_minutes = base.hour * 60 + base.minute
     events: list[DoseEvent] = []
