@@ -9,7 +9,7 @@ VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 DIST_NAME = fertilitytracker-$(VERSION)-linux-$(shell uname -m)
 DIST_VENV := build/dist-venv
 
-.PHONY: run test lint format bench clean dist dist-check screenshots
+.PHONY: run test test-headless lint format bench clean dist dist-check screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,26 @@ test: $(STAMP)
 	bash packaging/system-deps.sh offscreen
 	bash packaging/system-deps.sh validators || echo "(without them the packaging tests that use them skip)"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-headless
+
+# The tests not marked `gui`, in a venv without PySide6, pyqtgraph or pytest-qt: proves that
+# core, storage, services and cli need no Qt (docs/design.md, layers). The package goes in
+# with --no-deps; the other requirements are pyproject's own lists minus the Qt ones.
+HEADLESS_VENV := build/headless-venv
+QT_PACKAGES := pyside6 pyqtgraph pytest-qt
+$(HEADLESS_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(HEADLESS_VENV)
+	$(HEADLESS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) -c 'import sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print(*(d for d in p["dependencies"] + p["optional-dependencies"]["test"] \
+		if not d.lower().startswith(tuple(sys.argv[1:]))), sep="\n")' \
+		$(QT_PACKAGES) > $(HEADLESS_VENV)/requirements.txt
+	$(HEADLESS_VENV)/bin/python -m pip install --quiet -r $(HEADLESS_VENV)/requirements.txt
+	$(HEADLESS_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+test-headless: $(HEADLESS_VENV)/.installed
+	$(HEADLESS_VENV)/bin/python -m pytest -m "not gui" -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

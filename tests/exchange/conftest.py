@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +13,9 @@ from fertilitytracker.core.records import History
 from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.services.views import all_draw_views, draw_view_json
 from fertilitytracker.storage.journal import Journal
+from tests.builders import TODAY
 
-TODAY = date(2026, 6, 1)
 SHARED_FHIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "fhir"
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = Journal.open(tmp_path / "journal.sqlite3")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from PySide6.QtCore import QAbstractItemModel, Qt
-
-TODAY = date(2026, 6, 1)
-NOW = datetime(2026, 6, 1, 9, 0)
 
 
 def column_texts(model: QAbstractItemModel, column: int) -> list[str]:

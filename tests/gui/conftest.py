@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.single_instance import ExternalWriteWatcher
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.storage.journal import Journal
+from tests.builders import NOW, TODAY
+from tests.gui.leaks import LeakWatch
 
-TODAY = date(2026, 6, 1)
-NOW = datetime(2026, 6, 1, 9, 0)
+
+@pytest.fixture(autouse=True)
+def _no_leaks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves a top-level widget, a running QTimer or QThread behind."""
+    request.getfixturevalue("qapp")
+    with LeakWatch() as watch:
+        yield
+        leaks = watch.leaks()
+    if leaks:
+        pytest.fail("left behind after the test: " + "; ".join(leaks), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -34,12 +44,12 @@ def ui_state(tmp_path: Path) -> UiState:
     return UiState(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
 
 
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    """An empty journal file in tmp_path."""
-    opened = Journal.open(tmp_path / "j.sqlite3")
-    yield opened
-    opened.close()
+def close_launched(context: AppContext) -> None:
+    """End what a launch started on `context`: the app keeps them until it quits, a test must
+    not (the external-write watcher's timer would poll a closed journal in the next test)."""
+    for watcher in context.findChildren(ExternalWriteWatcher):
+        watcher.deleteLater()
+    context.journal.close()
 
 
 def make_context(journal: Journal) -> AppContext:

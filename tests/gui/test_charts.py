@@ -36,7 +36,8 @@ from fertilitytracker.services.operations import (
 )
 from fertilitytracker.services.settings import unit_system
 from fertilitytracker.storage.journal import Journal
-from tests.gui.conftest import TODAY, make_context
+from tests.builders import TODAY
+from tests.gui.conftest import make_context
 
 pytestmark = pytest.mark.gui
 

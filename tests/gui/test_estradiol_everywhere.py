@@ -26,8 +26,8 @@ from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.services.operations import ResultInput, record_draw, set_target, start_regimen
 from fertilitytracker.services.report import write_report
+from tests.builders import TODAY
 from tests.gui._fixtures_labs import column_named
-from tests.gui.conftest import TODAY
 
 pytestmark = pytest.mark.gui
 

@@ -13,7 +13,8 @@ from fertilitytracker.gui.theme import flag_color
 from fertilitytracker.services.operations import ResultInput, record_dexa, record_draw
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-from tests.gui._fixtures_labs import TODAY, column_named, column_texts
+from tests.builders import TODAY
+from tests.gui._fixtures_labs import column_named, column_texts
 
 pytestmark = pytest.mark.gui
 

@@ -16,7 +16,7 @@ from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.services.operations import Change, ResultInput, record_draw
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-from tests.gui._fixtures_labs import TODAY
+from tests.builders import TODAY
 from tests.gui.test_labs import type_row
 
 pytestmark = pytest.mark.gui

@@ -18,7 +18,7 @@ from fertilitytracker.gui.main_window import PAGE_KEYS, PAGES, MainWindow
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.operations import start_regimen
 from fertilitytracker.storage.journal import Journal
-from tests.gui.conftest import make_context
+from tests.gui.conftest import close_launched, make_context
 
 pytestmark = pytest.mark.gui
 
@@ -178,7 +178,7 @@ def test_the_window_shows_before_the_journal_opens(qtbot, tmp_path: Path, ui_sta
     assert "Opening the journal" in made.message_label.text()
     qtbot.waitUntil(lambda: made.context is not None)
     assert made.current_page() == "welcome"
-    made.context.journal.close()
+    close_launched(made.context)
 
 
 def test_a_broken_journal_is_explained_in_words(qtbot, tmp_path: Path, ui_state) -> None:
@@ -191,7 +191,7 @@ def test_a_broken_journal_is_explained_in_words(qtbot, tmp_path: Path, ui_state)
     assert made.context is None
     assert made.open_journal_path(tmp_path / "new.sqlite3", create=True) is None
     assert made.windowTitle() == "Fertility Tracker — new.sqlite3"
-    made.context.journal.close()
+    close_launched(made.context)
 
 
 def test_file_menu_entries_exist(window: MainWindow) -> None:
@@ -257,7 +257,7 @@ def test_a_minimised_start_opens_the_journal_and_starts_dose_reminders(
     # Offscreen there is no system tray, so the window waits minimised instead of hidden.
     assert made.isMinimized()
     made.tray.stop()
-    made.context.journal.close()
+    close_launched(made.context)
 
 
 def test_a_damaged_journal_with_a_backup_opens_a_recovered_copy(
@@ -290,7 +290,7 @@ def test_a_damaged_journal_with_a_backup_opens_a_recovered_copy(
     assert made.context.journal.path.name == "recovered.sqlite3"
     assert journal_path.read_bytes() == bytes(damaged)
     made.tray.stop()
-    made.context.journal.close()
+    close_launched(made.context)
 
 
 def test_a_first_start_fits_the_window_on_a_small_screen(qtbot, ui_state: UiState) -> None:

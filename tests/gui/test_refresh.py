@@ -21,7 +21,8 @@ from fertilitytracker.services.operations import (
     remove,
     start_regimen,
 )
-from tests.gui._fixtures_labs import TODAY, column_named, column_texts
+from tests.builders import TODAY
+from tests.gui._fixtures_labs import column_named, column_texts
 
 pytestmark = pytest.mark.gui
 

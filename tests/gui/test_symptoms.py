@@ -11,7 +11,8 @@ from fertilitytracker.gui.screens import symptoms as symptoms_module
 from fertilitytracker.gui.screens.symptoms import SymptomsScreen
 from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.journal import Journal
-from tests.gui._fixtures_labs import TODAY, column_texts
+from tests.builders import TODAY
+from tests.gui._fixtures_labs import column_texts
 
 pytestmark = pytest.mark.gui
 

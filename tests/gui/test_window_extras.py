@@ -17,7 +17,7 @@ from fertilitytracker.gui.widgets.undo_bar import UNDO_BAR_TIMEOUT_MS, UndoBar
 from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage.journal import Journal
-from tests.gui.conftest import TODAY
+from tests.builders import TODAY
 
 pytestmark = pytest.mark.gui
 

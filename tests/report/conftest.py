@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -112,15 +111,6 @@ def read_pdf(path: Path) -> Pdf:
     """The report at `path`, read back with pypdf."""
     reader = PdfReader(str(path))
     return Pdf(path, reader, [page.extract_text() or "" for page in reader.pages])
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = Journal.open(tmp_path / "journal.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,11 +22,9 @@ from fertilitytracker.services.chart_data import (
     range_start,
 )
 from fertilitytracker.services.operations import (
-    ResultInput,
     build_semen,
     change_regimen,
     record_dexa,
-    record_draw,
     record_semen,
     record_symptom,
     set_target,
@@ -35,18 +32,14 @@ from fertilitytracker.services.operations import (
     stop_regimen,
 )
 from fertilitytracker.storage.journal import Journal
-
-TODAY = date(2026, 6, 1)
-
-
-def _draw(journal: Journal, day: date, *entries: tuple[str, str, str]) -> None:
-    record_draw(journal, day, [ResultInput(*entry) for entry in entries], time(8, 0))
+from tests.builders import TODAY
+from tests.builders import draw as _draw
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
+def journal(journal: Journal) -> Journal:
     """A known course: anastrozole from 01-10, lowered 03-01, stopped 05-01; clomiphene 04-01."""
-    opened = Journal.open(tmp_path / "known.sqlite3")
+    opened = journal
     _draw(
         opened,
         date(2026, 1, 5),
@@ -78,8 +71,7 @@ def journal(tmp_path: Path) -> Iterator[Journal]:
     record_symptom(opened, date(2026, 1, 6), "libido", 6, "low")
     record_symptom(opened, date(2026, 2, 6), "libido", 4)
     record_symptom(opened, date(2026, 2, 6), "fatigue", 7)
-    yield opened
-    opened.close()
+    return opened
 
 
 @pytest.fixture

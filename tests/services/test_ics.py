@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -29,13 +28,6 @@ STAMP = datetime(2026, 6, 1, 9, 0)
 
 def d(text: str) -> date:
     return date.fromisoformat(text)
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = Journal.open(tmp_path / "j.sqlite3")
-    yield opened
-    opened.close()
 
 
 def parse(text: str) -> list[Event]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
-
-import pytest
 
 from fertilitytracker.services.operations import (
     Change,
@@ -20,13 +17,6 @@ from fertilitytracker.services.operations import (
 from fertilitytracker.storage.journal import Journal
 
 DAY = date(2026, 3, 2)
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    opened = Journal.open(tmp_path / "j.sqlite3")
-    yield opened
-    opened.close()
 
 
 def test_a_draw_names_labs_and_its_date(journal: Journal) -> None:

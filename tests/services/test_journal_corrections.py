@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 
@@ -20,13 +18,6 @@ from fertilitytracker.services.operations import (
     start_regimen,
 )
 from fertilitytracker.storage.journal import Journal
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = Journal.open(tmp_path / "journal.sqlite3")
-    yield opened
-    opened.close()
 
 
 def test_a_result_moves_to_the_draw_of_another_date(journal: Journal) -> None:

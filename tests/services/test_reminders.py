@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -44,13 +42,6 @@ def d(text: str) -> date:
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = Journal.open(tmp_path / "j.sqlite3")
-    yield opened
-    opened.close()
 
 
 def panel(journal: Journal, day: str) -> None:

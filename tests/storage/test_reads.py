@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,9 @@ START = date(2026, 1, 1)
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    opened = Journal.open(tmp_path / "j.sqlite3")
+def journal(journal: Journal) -> Journal:
+    """The suite's empty journal, six weekly draws and symptoms in."""
+    opened = journal
     for week in range(6):
         day = START + timedelta(weeks=week)
         record_draw(
@@ -30,8 +30,7 @@ def journal(tmp_path: Path) -> Journal:
             [ResultInput("estradiol", str(20 + week), "pg/mL"), ResultInput("lh", "4", "IU/L")],
         )
         record_symptom(opened, day, "fatigue", str(week))
-    yield opened
-    opened.close()
+    return opened
 
 
 def test_draws_of_some_dates_come_with_all_their_results(journal: Journal) -> None:

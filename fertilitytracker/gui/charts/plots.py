@@ -470,6 +470,7 @@ class ChartPlot:
         self.widget.setAccessibleName(f"Chart: {key.replace('_', ' ')}")
         self.item: pg.PlotItem = self.widget.getPlotItem()
         self.item.hideButtons()
+        _own_view_menu(self.widget)
         left = self.item.getAxis("left")
         left.setWidth(LEFT_AXIS_WIDTH_PX)
         # The y-axis and the title never change while panning, but Qt repaints them whenever a
@@ -943,6 +944,7 @@ class ChartStack(QWidget):
         widget.setAccessibleName("Date axis")
         item = widget.getPlotItem()
         item.hideButtons()
+        _own_view_menu(widget)
         left = item.getAxis("left")
         left.setWidth(LEFT_AXIS_WIDTH_PX)
         left.setStyle(showValues=False, tickLength=0)
@@ -1228,6 +1230,14 @@ def _make_room_for_caches() -> None:
         needed_kb = max(needed_kb, size.width() * size.height() * 4 * CACHED_SCREENS // 1024)
     if QPixmapCache.cacheLimit() < needed_kb:
         QPixmapCache.setCacheLimit(needed_kb)
+
+
+def _own_view_menu(widget: pg.PlotWidget) -> None:
+    """Make the view's context menu a child of `widget`: pyqtgraph makes it without a parent,
+    so it would outlive the plot as a top-level window of its own."""
+    menu = widget.getPlotItem().getViewBox().menu
+    if menu is not None:
+        menu.setParent(widget, menu.windowFlags())
 
 
 def _on_screen(widget: pg.PlotWidget) -> bool:

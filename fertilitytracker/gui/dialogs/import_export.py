@@ -255,7 +255,10 @@ def run_import_dialog(parent: QWidget | None, context: AppContext) -> Change | N
         return None
     dialog = ImportDialog(context, Path(name), parent=parent)
     dialog.exec()
-    return dialog.change
+    change = dialog.change
+    # Without a parent nothing else would ever delete the closed dialog and its worker.
+    dialog.deleteLater()
+    return change
 
 
 def export_target(name: str, chosen_filter: str) -> tuple[Path, str]:

@@ -1,0 +1,103 @@
+"""The tests' one set of builders: the pinned clock, a journal file, and records made through
+the app's own operations (services/operations.py), so that each one passes the validation a
+user's entry passes (docs/design.md, "one builder per record kind")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+
+from fertilitytracker.services.operations import (
+    Change,
+    ResultInput,
+    build_semen,
+    log_dose,
+    record_dexa,
+    record_draw,
+    record_semen,
+    record_symptom,
+    start_regimen,
+)
+from fertilitytracker.storage.journal import Journal
+
+# The tests' clock: what an AppContext is handed as today/now in place of core/clock.py.
+TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 9, 0)
+DRAW_TIME = time(8, 0)
+
+
+@contextmanager
+def open_journal(path: Path) -> Iterator[Journal]:
+    """A journal file at `path` (created when missing), closed afterwards."""
+    opened = Journal.open(path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def result(analyte: str, value: str, unit: str) -> ResultInput:
+    """One result as a user types it: ("estradiol", "<5", "pg/mL")."""
+    return ResultInput(analyte, value, unit)
+
+
+def draw(
+    journal: Journal,
+    day: date,
+    *entries: tuple[str, str, str],
+    at: time | None = DRAW_TIME,
+    fasting: bool | None = None,
+) -> Change:
+    """One blood draw on `day` at 08:00 with results given as (analyte, value, unit)."""
+    return record_draw(journal, day, [result(*entry) for entry in entries], at, fasting)
+
+
+def regimen(
+    journal: Journal,
+    name: str,
+    start: date,
+    dose: str = "1",
+    unit: str = "mg",
+    schedule: str = "daily",
+    at: time | None = DRAW_TIME,
+) -> Change:
+    """A regimen of `name` from `start` (1 mg daily at 08:00 unless said)."""
+    return start_regimen(journal, name, dose, unit, schedule, start, at)
+
+
+def dose(journal: Journal, name: str, at: datetime, skipped: bool = False) -> Change:
+    """One dose of the regimen of `name` taken (or skipped) at `at`."""
+    return log_dose(journal, name, at, skipped=skipped)
+
+
+def semen(
+    journal: Journal,
+    day: date,
+    volume: str = "3.0",
+    concentration: str = "20",
+    total_motility: str = "50",
+    progressive: str = "40",
+    morphology: str | None = "3",
+    abstinence: str | None = "3",
+) -> Change:
+    """A semen analysis (docs/clinical.md §3 example by default: total count 60 M)."""
+    return record_semen(
+        journal,
+        build_semen(
+            day, volume, concentration, total_motility, progressive, morphology, abstinence
+        ),
+    )
+
+
+def symptom(
+    journal: Journal, day: date, name: str, severity: int, note: str | None = None
+) -> Change:
+    """A symptom rated 0 to 10."""
+    return record_symptom(journal, day, name, severity, note)
+
+
+def dexa(journal: Journal, day: date, t_score: str, site: str | None = "spine") -> Change:
+    """A bone density scan."""
+    return record_dexa(journal, day, t_score, site, None)
