@@ -136,12 +136,12 @@ def _needs_quote(text: str) -> bool:
 
 
 def neutralise(text: str) -> str:
-    """The cell text a spreadsheet will not run as a formula (reversible by `restore`)."""
+    """The cell text a spreadsheet will not run as a formula (reversible by `unquote_cell`)."""
     return "'" + text if _needs_quote(text) else text
 
 
-def restore(text: str) -> str:
-    """The text `neutralise` was given."""
+def unquote_cell(text: str) -> str:
+    """The text `neutralise` was given: its protective leading `'` removed."""
     return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
 
 
@@ -373,7 +373,7 @@ def _read_own(table: _Table, header: list[str]) -> ParsedImport:
             if name not in COLUMNS or _is_missing(cell):
                 continue
             row[name] = (
-                _number_text(cell, decimal_comma) if name in NUMERIC_COLUMNS else restore(cell)
+                _number_text(cell, decimal_comma) if name in NUMERIC_COLUMNS else unquote_cell(cell)
             )
         kind = (row.get("record_type") or "").strip()
         if kind not in RECORD_TYPES:
@@ -592,6 +592,19 @@ def _find_analyte(name: str | None, loinc: str | None) -> Analyte | None:
 
 def _foreign_moment(text: str, time_text: str | None, where: str) -> tuple[date, time | None]:
     """A collection date (and time) as lab tools write it: ISO, or day.month.year."""
+    try:
+        return _known_moment(text, time_text)
+    except InputError:
+        return _read_moment(text, time_text, where)  # again, to name the line
+
+
+@lru_cache(maxsize=4096)
+def _known_moment(text: str, time_text: str | None) -> tuple[date, time | None]:
+    """A moment read once: a lab file gives the same collection date on every row of a draw."""
+    return _read_moment(text, time_text, "")
+
+
+def _read_moment(text: str, time_text: str | None, where: str) -> tuple[date, time | None]:
     stripped = text.strip()
     iso = _ISO_MOMENT.match(stripped)
     dotted = _DOTTED_DATE.match(stripped)

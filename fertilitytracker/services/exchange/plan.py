@@ -68,7 +68,7 @@ def _number(value: float) -> str:
 # --- what a reader found ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LabItem:
     """One lab result found in a file, with its draw date (and time when given)."""
 
@@ -88,7 +88,7 @@ class LabItem:
         return f"{self.day.isoformat()} {analyte.name} {value.strip()}{note}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SemenItem:
     """One semen analysis found in a file."""
 
@@ -103,7 +103,7 @@ class SemenItem:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DexaItem:
     """One bone density scan found in a file."""
 
@@ -115,7 +115,7 @@ class DexaItem:
         return f"{self.scan.date.isoformat()} DEXA T-score {_number(self.scan.t_score)}{site}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SymptomItem:
     """One symptom rating found in a file."""
 
@@ -126,7 +126,7 @@ class SymptomItem:
         return f"{self.entry.date.isoformat()} {self.entry.name} {self.entry.severity}/10"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegimenItem:
     """One regimen found in a file; `ref` is how the file's doses name it."""
 
@@ -143,7 +143,7 @@ class RegimenItem:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DoseItem:
     """One logged dose found in a file; its regimen is named by `regimen_ref`."""
 
@@ -160,7 +160,7 @@ class DoseItem:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetItem:
     """One clinician target range found in a file."""
 
@@ -189,7 +189,7 @@ _KIND_LABEL: dict[type, str] = {
 _WRITE_ORDER = (TargetItem, RegimenItem, DoseItem, LabItem, SemenItem, DexaItem, SymptomItem)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """An entry of the file that is not imported, and why (a skip never refuses the file)."""
 
@@ -233,7 +233,7 @@ class JournalSnapshot:
 # --- the plan --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replacement:
     """A recorded result replaced by an amended or corrected version of the same Observation."""
 
@@ -241,7 +241,7 @@ class Replacement:
     old: LabResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanRow:
     """One line of the preview: what happens to one entry of the file, and why."""
 
@@ -681,11 +681,15 @@ def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
             # fasting, draw_id_for returns the same draw and writes nothing.
             draw_ids: dict[tuple[object, ...], DrawId] = {}
             for lab in labs:
-                kinds.add("labs")
                 key = (lab.day, lab.time, lab.fasting)
                 if key not in draw_ids:
                     draw_ids[key] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
-                journal.labs.add_result(draw_ids[key], lab.result)
+            if labs:
+                kinds.add("labs")
+                # Then one executemany for every result of the file (no SQL per row).
+                journal.labs.add_results(
+                    (draw_ids[(lab.day, lab.time, lab.fasting)], lab.result) for lab in labs
+                )
             for key, value in plan.settings:
                 journal.settings.set(key, value)
             if plan.sources:
