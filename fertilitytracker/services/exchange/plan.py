@@ -681,9 +681,9 @@ def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
             # fasting, draw_id_for returns the same draw and writes nothing.
             draw_ids: dict[tuple[object, ...], DrawId] = {}
             for lab in labs:
-                key = (lab.day, lab.time, lab.fasting)
-                if key not in draw_ids:
-                    draw_ids[key] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
+                draw = (lab.day, lab.time, lab.fasting)
+                if draw not in draw_ids:
+                    draw_ids[draw] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
             if labs:
                 kinds.add("labs")
                 # Then one executemany for every result of the file (no SQL per row).
