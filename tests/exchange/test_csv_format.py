@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import export_journal, import_file, read_file
-from fertilitytracker.services.exchange.csv_format import COLUMNS, neutralise, unquote_cell
+from fertilitytracker.services.exchange.csv_export import COLUMNS, neutralise, unquote_cell
 from fertilitytracker.services.exchange.plan import DexaItem, LabItem, SemenItem
 from fertilitytracker.services.operations import record_dexa, record_symptom
 from fertilitytracker.storage.journal import Journal

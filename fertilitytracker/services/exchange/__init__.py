@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.services.exchange.csv_format import read_csv, write_csv
+from fertilitytracker.services.exchange.csv_export import write_csv
+from fertilitytracker.services.exchange.csv_format import read_csv
 from fertilitytracker.services.exchange.fhir import is_fhir, read_fhir
 from fertilitytracker.services.exchange.fhir_write import write_fhir
 from fertilitytracker.services.exchange.files import check_import_file, load_json_file
