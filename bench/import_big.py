@@ -92,7 +92,9 @@ def timed_import(journal: Path, source: Path) -> tuple[float, float, str]:
     errors = done.stderr.strip().splitlines()
     peak = int(errors[-1].split()[1]) / 1024 if errors and errors[-1].startswith("peak") else 0
     said = (done.stdout or "\n".join(errors[:-1])).strip().splitlines()
-    return elapsed, peak, said[-1] if said else f"exit {done.returncode}"
+    # The summary ("N new, M already present, K skipped"), not the skipped entries after it.
+    summary = [line for line in said if " new" in line and "skipped" in line]
+    return elapsed, peak, (summary or said or [f"exit {done.returncode}"])[0]
 
 
 def main(argv: list[str] | None = None) -> int:
