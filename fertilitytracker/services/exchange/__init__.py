@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.services.exchange.apply import apply_plan
 from fertilitytracker.services.exchange.csv_export import write_csv
 from fertilitytracker.services.exchange.csv_format import read_csv
 from fertilitytracker.services.exchange.fhir import is_fhir, read_fhir
@@ -26,7 +27,6 @@ from fertilitytracker.services.exchange.plan import (
     ParsedImport,
     PlanRow,
     Skipped,
-    apply_plan,
     plan_import,
 )
 from fertilitytracker.services.operations import Change
