@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date, time
 from typing import Any
 
@@ -82,6 +82,30 @@ class LabRepository:
             ],
         )
         return LabResultId(int(cursor.lastrowid or 0))
+
+    def add_results(self, results: Iterable[tuple[DrawId, LabResult]]) -> None:
+        """Insert many results in one statement (an import: one executemany, no id per row).
+
+        The caller holds the transaction; `results` is consumed lazily.
+        """
+        self._db.conn.executemany(
+            "INSERT INTO lab_results (draw_id, analyte, value, comparator, entered_value,"
+            " entered_unit, lab_low, lab_high, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    draw_id,
+                    result.analyte,
+                    result.value,
+                    result.comparator,
+                    result.entered_value,
+                    result.entered_unit,
+                    result.lab_low,
+                    result.lab_high,
+                    result.method,
+                )
+                for draw_id, result in results
+            ),
+        )
 
     def delete_result(self, result_id: LabResultId) -> None:
         self._db.execute("DELETE FROM lab_results WHERE id = ?", [result_id])

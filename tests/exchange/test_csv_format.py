@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import export_journal, import_file, read_file
-from fertilitytracker.services.exchange.csv_format import COLUMNS, neutralise, restore
+from fertilitytracker.services.exchange.csv_export import COLUMNS, neutralise, unquote_cell
 from fertilitytracker.services.exchange.plan import DexaItem, LabItem, SemenItem
 from fertilitytracker.services.operations import record_dexa, record_symptom
 from fertilitytracker.storage.journal import Journal
@@ -94,7 +94,7 @@ def test_formula_cells_are_neutralised_but_numbers_are_not(
 @given(st.text(max_size=12))
 def test_neutralise_round_trips_and_never_starts_a_formula(text: str) -> None:
     cell = neutralise(text)
-    assert restore(cell) == text
+    assert unquote_cell(cell) == text
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
@@ -312,3 +312,29 @@ def test_a_large_csv_streams(journal: Journal, tmp_path: Path) -> None:
     plan, _ = import_file(journal, path)
     assert plan.new_count == 2000
     assert len(journal.history().draws) == 2000
+
+
+class _CountingText(io.StringIO):
+    """A text file that remembers how many lines have been read from it."""
+
+    lines_read = 0
+
+    def __next__(self) -> str:
+        self.lines_read += 1
+        return super().__next__()
+
+    def readline(self, size: int | None = -1) -> str:
+        self.lines_read += 1
+        return super().readline(size)
+
+
+def test_the_row_reader_reads_a_big_file_row_by_row_not_all_at_once() -> None:
+    from fertilitytracker.services.exchange.csv_format import _open_table
+
+    body = "".join(f"2024-01-{1 + n % 28:02d},lh,{n % 9 + 1},IU/L\n" for n in range(50_000))
+    handle = _CountingText("date,analyte,value,unit\n" + body)
+    table = _open_table(handle)
+    first = [next(table.rows) for _ in range(3)]
+    assert [line for line, _ in first] == [2, 3, 4]
+    # Three rows asked for: only a few lines taken from the file, not its 50,000.
+    assert handle.lines_read < 100

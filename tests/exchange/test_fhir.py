@@ -12,7 +12,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import export_journal, import_file, read_file
-from fertilitytracker.services.exchange.fhir import DERIVED_SYSTEM, build_bundle
+from fertilitytracker.services.exchange.fhir import DERIVED_SYSTEM
+from fertilitytracker.services.exchange.fhir_write import build_bundle
 from fertilitytracker.services.exchange.plan import DexaItem, JournalSnapshot, LabItem, SemenItem
 from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage.journal import Journal

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import DexaScan, History, SemenAnalysis
+from fertilitytracker.services.exchange.apply import apply_plan
 from fertilitytracker.services.exchange.builders import (
     dexa_item,
     dose_item,
@@ -21,7 +22,6 @@ from fertilitytracker.services.exchange.builders import (
 from fertilitytracker.services.exchange.plan import (
     JournalSnapshot,
     ParsedImport,
-    apply_plan,
     plan_import,
     same_value,
 )

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Literal
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.services.exchange.csv_format import read_csv, write_csv
-from fertilitytracker.services.exchange.fhir import is_fhir, read_fhir, write_fhir
+from fertilitytracker.services.exchange.apply import apply_plan
+from fertilitytracker.services.exchange.csv_export import write_csv
+from fertilitytracker.services.exchange.csv_format import read_csv
+from fertilitytracker.services.exchange.fhir import is_fhir, read_fhir
+from fertilitytracker.services.exchange.fhir_write import write_fhir
 from fertilitytracker.services.exchange.files import check_import_file, load_json_file
 from fertilitytracker.services.exchange.json_backup import is_backup, read_backup, write_backup
 from fertilitytracker.services.exchange.plan import (
@@ -24,7 +27,6 @@ from fertilitytracker.services.exchange.plan import (
     ParsedImport,
     PlanRow,
     Skipped,
-    apply_plan,
     plan_import,
 )
 from fertilitytracker.services.operations import Change

@@ -1,20 +1,12 @@
-"""CSV: the app's own export (one file, a `record_type` column) and lab results from other tools.
+"""CSV in: the app's own export (a `record_type` column) and lab results from other tools.
 
-The app's CSV holds every kind of record in ONE file, one row per record, with a
-`record_type` column (`lab_result`, `semen_analysis`, `dexa_scan`, `regimen`, `regimen_step`,
-`dose`, `symptom`, `target`) and the union of the columns in `COLUMNS`; a row fills only the
-columns of its kind. One file sorts and filters in any spreadsheet and streams on import; a zip
-of one file per kind would not open with a double click. Lab results keep the value as entered
-(`value`, `comparator`, `unit`) and in the canonical unit (`value_canonical`,
-`unit_canonical`); the lab's range and targets are canonical (`*_canonical`), exactly as
-stored. Dates are ISO, numbers use a decimal point with full precision, and text cells that a
-spreadsheet would run as a formula (starting with = + - @, tab or CR) carry a leading `'`,
-removed again on import. Numbers are never altered: a T-score of -1.5 stays a number.
+The app's CSV (columns and cell quoting in csv_export) is read back exactly as written; the
+`'` a formula-like text cell carries is removed again. Rows are read one at a time.
 
 Any other CSV is read as lab results: columns found by header name in any order (see
-`FOREIGN_HEADERS`), unknown columns ignored with a notice; UTF-8 with or without BOM or UTF-16
-with BOM; `,` or `;` separators (sniffed from the header), decimal commas with `;`; CRLF; the
-cells "", NA, n/a, N/A and - are missing values, never 0.
+`FOREIGN_HEADERS` in csv_lab_columns), unknown columns ignored with a notice; UTF-8 with or
+without BOM or UTF-16 with BOM; `,` or `;` separators (sniffed from the header), decimal commas
+with `;`; CRLF; the cells "", NA, n/a, N/A and - are missing values, never 0.
 """
 
 from __future__ import annotations
@@ -23,16 +15,14 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, time
-from functools import cache, lru_cache
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from fertilitytracker.core.analytes import Analyte, all_analytes, analyte_for_loinc, get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import lookup_medication
 from fertilitytracker.core.units import to_canonical
-from fertilitytracker.core.validation import parse_date, parse_lab_value, parse_time
+from fertilitytracker.core.validation import parse_lab_value
 from fertilitytracker.services.exchange.builders import (
     day_of,
     dexa_item,
@@ -45,219 +35,27 @@ from fertilitytracker.services.exchange.builders import (
     symptom_item,
     target_item,
 )
+from fertilitytracker.services.exchange.csv_export import (
+    COLUMNS,
+    NUMERIC_COLUMNS,
+    RECORD_TYPES,
+    unquote_cell,
+)
+from fertilitytracker.services.exchange.csv_lab_columns import (
+    _HEADER_INDEX,
+    _find_analyte,
+    _foreign_moment,
+    _foreign_range,
+    _header_key,
+    _is_missing,
+    _is_zero,
+    _number_text,
+)
 from fertilitytracker.services.exchange.files import (
     check_import_file,
-    private_output,
     sniff_encoding,
 )
-from fertilitytracker.services.exchange.plan import JournalSnapshot, ParsedImport, Skipped
-from fertilitytracker.services.views import SEMEN_FIELDS
-
-COLUMNS: tuple[str, ...] = (
-    "record_type",
-    "date",
-    "time",
-    "analyte",
-    "value",
-    "comparator",
-    "unit",
-    "value_canonical",
-    "unit_canonical",
-    "lab_low_canonical",
-    "lab_high_canonical",
-    "method",
-    "volume_ml",
-    "concentration_m_per_ml",
-    "total_motility_pct",
-    "progressive_motility_pct",
-    "normal_morphology_pct",
-    "abstinence_days",
-    "t_score",
-    "site",
-    "bmd_g_cm2",
-    "medication",
-    "med_class",
-    "regimen_start",
-    "stop",
-    "dose",
-    "dose_unit",
-    "schedule",
-    "status",
-    "symptom",
-    "severity",
-    "note",
-    "target_low_canonical",
-    "target_high_canonical",
-    "source",
-)
-NUMERIC_COLUMNS = frozenset(
-    {
-        "value",
-        "value_canonical",
-        "lab_low_canonical",
-        "lab_high_canonical",
-        "volume_ml",
-        "concentration_m_per_ml",
-        "total_motility_pct",
-        "progressive_motility_pct",
-        "normal_morphology_pct",
-        "abstinence_days",
-        "t_score",
-        "bmd_g_cm2",
-        "dose",
-        "severity",
-        "target_low_canonical",
-        "target_high_canonical",
-    }
-)
-RECORD_TYPES = (
-    "target",
-    "regimen",
-    "regimen_step",
-    "dose",
-    "lab_result",
-    "semen_analysis",
-    "dexa_scan",
-    "symptom",
-)
-MISSING_CELLS = frozenset({"", "na", "n/a", "-", "–", "null", "none"})
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# --- spreadsheet formula neutralisation ------------------------------------------------------
-
-
-def _needs_quote(text: str) -> bool:
-    """Whether `text` gets a protective `'`: a formula start, or a `'` that hides one."""
-    index = 0
-    while index < len(text) and text[index] == "'":
-        index += 1
-    return index < len(text) and text[index] in _FORMULA_STARTS
-
-
-def neutralise(text: str) -> str:
-    """The cell text a spreadsheet will not run as a formula (reversible by `restore`)."""
-    return "'" + text if _needs_quote(text) else text
-
-
-def restore(text: str) -> str:
-    """The text `neutralise` was given."""
-    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
-
-
-# --- export ----------------------------------------------------------------------------------
-
-
-def _cell(column: str, value: Any) -> Any:
-    if value is None:
-        return ""
-    if column in NUMERIC_COLUMNS:
-        return value  # numbers are written by repr: full precision, never quoted
-    if isinstance(value, date | time):
-        return value.isoformat() if isinstance(value, date) else value.strftime("%H:%M")
-    return neutralise(str(value))
-
-
-def csv_rows(snapshot: JournalSnapshot) -> Iterator[dict[str, Any]]:
-    """Every record as a row of the app's CSV (dicts keyed by `COLUMNS`)."""
-    history = snapshot.history
-    for target in history.targets:
-        yield {
-            "record_type": "target",
-            "analyte": target.analyte,
-            "target_low_canonical": target.low,
-            "target_high_canonical": target.high,
-            "unit_canonical": get_analyte(target.analyte).canonical_unit,
-            "source": target.source,
-            "date": target.set_on,
-        }
-    names = {}
-    for regimen in history.regimens:
-        names[regimen.id] = regimen
-        yield {
-            "record_type": "regimen",
-            "medication": regimen.name,
-            "med_class": regimen.med_class,
-            "date": regimen.start,
-            "regimen_start": regimen.start,
-            "stop": regimen.stop,
-            "time": regimen.time_of_day,
-        }
-        for step in regimen.steps:
-            yield {
-                "record_type": "regimen_step",
-                "medication": regimen.name,
-                "regimen_start": regimen.start,
-                "date": step.date,
-                "dose": step.dose,
-                "dose_unit": step.unit,
-                "schedule": step.schedule,
-            }
-    for dose in history.doses:
-        owner = names[dose.regimen_id]
-        yield {
-            "record_type": "dose",
-            "medication": owner.name,
-            "regimen_start": owner.start,
-            "date": dose.at.date(),
-            "time": dose.at.time(),
-            "status": dose.status,
-            "dose": dose.dose,
-            "dose_unit": dose.unit,
-        }
-    for draw in history.draws:
-        for result in draw.results:
-            analyte = get_analyte(result.analyte)
-            yield {
-                "record_type": "lab_result",
-                "date": draw.date,
-                "time": draw.time,
-                "analyte": result.analyte,
-                "value": result.entered_value,
-                "comparator": result.comparator,
-                "unit": result.entered_unit,
-                "value_canonical": result.value,
-                "unit_canonical": analyte.canonical_unit,
-                "lab_low_canonical": result.lab_low,
-                "lab_high_canonical": result.lab_high,
-                "method": result.method,
-            }
-    for analysis in history.semen:
-        row: dict[str, Any] = {"record_type": "semen_analysis", "date": analysis.date}
-        for _, attribute in SEMEN_FIELDS:
-            row[attribute] = getattr(analysis, attribute)
-        row["abstinence_days"] = analysis.abstinence_days
-        yield row
-    for scan in history.dexa:
-        yield {
-            "record_type": "dexa_scan",
-            "date": scan.date,
-            "t_score": scan.t_score,
-            "site": scan.site,
-            "bmd_g_cm2": scan.bmd_g_cm2,
-        }
-    for entry in history.symptoms:
-        yield {
-            "record_type": "symptom",
-            "date": entry.date,
-            "symptom": entry.name,
-            "severity": entry.severity,
-            "note": entry.note,
-        }
-
-
-def write_csv(snapshot: JournalSnapshot, target: Path) -> int:
-    """Write the app's CSV to `target` (UTF-8 with BOM, CRLF, created 0600); returns rows."""
-    count = 0
-    with private_output(target, newline="") as handle:
-        handle.write("\ufeff")  # spreadsheets read UTF-8 only with the mark
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for row in csv_rows(snapshot):
-            writer.writerow([_cell(column, row.get(column)) for column in COLUMNS])
-            count += 1
-    return count
-
+from fertilitytracker.services.exchange.plan import ParsedImport, Skipped
 
 # --- reading, shared -------------------------------------------------------------------------
 
@@ -327,18 +125,6 @@ def _refuse_bad_characters(where: str, cells: list[str]) -> None:
         )
 
 
-def _is_missing(cell: str | None) -> bool:
-    return cell is None or cell.strip().casefold() in MISSING_CELLS
-
-
-def _number_text(cell: str, decimal_comma: bool) -> str:
-    """A number cell with a decimal comma turned into a point (only with `;` separators)."""
-    text = cell.strip().replace("\u00a0", "").replace(" ", "")
-    if decimal_comma and "," in text and "." not in text and text.count(",") == 1:
-        return text.replace(",", ".")
-    return text
-
-
 def read_csv(path: Path) -> ParsedImport:
     """Read an app CSV or a lab CSV from another tool (streamed, row by row)."""
     check_import_file(path)
@@ -373,7 +159,7 @@ def _read_own(table: _Table, header: list[str]) -> ParsedImport:
             if name not in COLUMNS or _is_missing(cell):
                 continue
             row[name] = (
-                _number_text(cell, decimal_comma) if name in NUMERIC_COLUMNS else restore(cell)
+                _number_text(cell, decimal_comma) if name in NUMERIC_COLUMNS else unquote_cell(cell)
             )
         kind = (row.get("record_type") or "").strip()
         if kind not in RECORD_TYPES:
@@ -485,149 +271,6 @@ def _own_item(kind: str, where: str, row: dict[str, Any]) -> Any:
 
 # --- lab CSVs from other tools ---------------------------------------------------------------
 
-FOREIGN_HEADERS: dict[str, tuple[str, ...]] = {
-    "date": (
-        "date",
-        "collected",
-        "collection date",
-        "collected date",
-        "date collected",
-        "collection datetime",
-        "collection date time",
-        "date time",
-        "datetime",
-        "specimen date",
-        "sample date",
-        "draw date",
-        "observation date",
-        "effective date",
-    ),
-    "time": ("time", "collection time", "collected time", "draw time"),
-    "analyte": (
-        "analyte",
-        "test",
-        "test name",
-        "name",
-        "component",
-        "parameter",
-        "analyte name",
-        "observation",
-    ),
-    "loinc": ("loinc", "loinc code", "code"),
-    "value": ("value", "result", "result value", "numeric value", "value numeric"),
-    "unit": ("unit", "units", "uom", "unit of measure", "result unit", "result units"),
-    "comparator": ("comparator", "operator"),
-    "range": (
-        "reference range",
-        "ref range",
-        "range",
-        "normal range",
-        "reference interval",
-        "reference",
-    ),
-    "low": (
-        "low",
-        "ref low",
-        "reference low",
-        "range low",
-        "lower limit",
-        "reference range low",
-        "normal low",
-    ),
-    "high": (
-        "high",
-        "ref high",
-        "reference high",
-        "range high",
-        "upper limit",
-        "reference range high",
-        "normal high",
-    ),
-    "method": ("method", "assay"),
-}
-_HEADER_INDEX = {name: role for role, names in FOREIGN_HEADERS.items() for name in names}
-_NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
-_RANGE_BOTH = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|—|to)\s*({_NUMBER})\s*$")
-_RANGE_BELOW = re.compile(rf"^\s*(?:<=?|≤)\s*({_NUMBER})\s*$")
-_RANGE_ABOVE = re.compile(rf"^\s*(?:>=?|≥)\s*({_NUMBER})\s*$")
-_ISO_MOMENT = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
-)
-_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}:\d{2})(?::\d{2})?)?$")
-
-
-@lru_cache(maxsize=4096)
-def _header_key(name: str) -> str:
-    folded = name.strip().lstrip("\ufeff").casefold()
-    folded = re.sub(r"[_\-/]+", " ", folded)
-    return re.sub(r"\s+", " ", folded).strip(" :")
-
-
-@cache
-def _analytes_by_name() -> dict[str, Analyte]:
-    """Catalogue analytes by key, name and phrase, case-folded ("Total testosterone", "LH")."""
-    index: dict[str, Analyte] = {}
-    for analyte in all_analytes():
-        for spelling in (analyte.key, analyte.key.replace("_", " "), analyte.name, analyte.phrase):
-            index.setdefault(_header_key(spelling), analyte)
-    return index
-
-
-@lru_cache(maxsize=4096)
-def _find_analyte(name: str | None, loinc: str | None) -> Analyte | None:
-    """The analyte a row names by LOINC or by catalogue name/key; None when unknown.
-
-    Cached: a big file names the same few analytes on every row.
-    """
-    if loinc and not _is_missing(loinc):
-        found = analyte_for_loinc(loinc)
-        if found is not None:
-            return found
-    if name and not _is_missing(name):
-        found = analyte_for_loinc(name) or _analytes_by_name().get(_header_key(name))
-        if found is not None:
-            return found
-    return None
-
-
-def _foreign_moment(text: str, time_text: str | None, where: str) -> tuple[date, time | None]:
-    """A collection date (and time) as lab tools write it: ISO, or day.month.year."""
-    stripped = text.strip()
-    iso = _ISO_MOMENT.match(stripped)
-    dotted = _DOTTED_DATE.match(stripped)
-    with located(where):
-        if iso:
-            day = parse_date(iso.group(1), "date")
-            clock_text = iso.group(2)
-        elif dotted:
-            d, m, y, clock_text = dotted.groups()
-            day = parse_date(f"{y}-{int(m):02d}-{int(d):02d}", "date")
-        else:
-            raise InputError("date", f"'{stripped}' is not a date: use YYYY-MM-DD (or DD.MM.YYYY)")
-        if time_text and not _is_missing(time_text):
-            clock_text = time_text.strip()[:5]
-        moment = parse_time(clock_text, "time") if clock_text else None
-    return day, moment
-
-
-def _foreign_range(
-    cell: str | None, decimal_comma: bool, where: str, notices: list[str]
-) -> tuple[str | None, str | None]:
-    """(low, high) texts from a printed range "10-40", "<40", ">10"; 0–0 means no range."""
-    if _is_missing(cell):
-        return None, None
-    assert cell is not None
-    for pattern, sides in ((_RANGE_BOTH, "both"), (_RANGE_BELOW, "high"), (_RANGE_ABOVE, "low")):
-        match = pattern.match(cell)
-        if match is None:
-            continue
-        numbers = [_number_text(group, decimal_comma) for group in match.groups()]
-        if sides == "both":
-            return numbers[0], numbers[1]
-        return (None, numbers[0]) if sides == "high" else (numbers[0], None)
-    notices.append(f"{where}: reference range '{cell.strip()}' not understood; ignored")
-    return None, None
-
 
 def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
     parsed = ParsedImport("csv")
@@ -738,10 +381,3 @@ def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
             )
         )
     return parsed
-
-
-def _is_zero(text: str) -> bool:
-    try:
-        return float(text) == 0
-    except ValueError:
-        return False

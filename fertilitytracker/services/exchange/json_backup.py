@@ -181,17 +181,21 @@ def is_backup(document: Any) -> bool:
     return isinstance(document, dict) and document.get("format") == BACKUP_FORMAT
 
 
-def _records(document: dict[str, Any], section: str) -> list[tuple[str, dict[str, Any]]]:
-    raw = document.get(section, [])
+def _entries(raw: Any, where: str, entry: str, field: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """The objects of a list, each with where it is ("draws entry 3 result 2")."""
     if not isinstance(raw, list):
-        raise InputError(section, "must be a list")
+        raise InputError(where, f"{field}: must be a list" if field else "must be a list")
     records = []
     for index, record in enumerate(raw, start=1):
-        where = f"{section} entry {index}"
+        here = f"{entry} {index}"
         if not isinstance(record, dict):
-            raise InputError(where, "must be an object")
-        records.append((where, record))
+            raise InputError(here, "must be an object")
+        records.append((here, record))
     return records
+
+
+def _records(document: dict[str, Any], section: str) -> list[tuple[str, dict[str, Any]]]:
+    return _entries(document.get(section, []), section, f"{section} entry")
 
 
 def read_backup(document: Any) -> ParsedImport:
@@ -247,12 +251,7 @@ def read_backup(document: Any) -> ParsedImport:
         )
         parsed.items.append(item)
         doses = record.get("doses", [])
-        if not isinstance(doses, list):
-            raise InputError(where, "doses: must be a list")
-        for index, dose in enumerate(doses, start=1):
-            dose_where = f"{where} dose {index}"
-            if not isinstance(dose, dict):
-                raise InputError(dose_where, "must be an object")
+        for dose_where, dose in _entries(doses, where, f"{where} dose", "doses"):
             parsed.items.append(
                 dose_item(
                     dose_where,
@@ -271,12 +270,7 @@ def read_backup(document: Any) -> ParsedImport:
             if fasting is not None and not isinstance(fasting, bool):
                 raise InputError("fasting", "must be true, false or null")
         results = record.get("results")
-        if not isinstance(results, list):
-            raise InputError(where, "results: must be a list")
-        for index, result in enumerate(results, start=1):
-            result_where = f"{where} result {index}"
-            if not isinstance(result, dict):
-                raise InputError(result_where, "must be an object")
+        for result_where, result in _entries(results, where, f"{where} result", "results"):
             parsed.items.append(
                 replace(
                     lab_item(

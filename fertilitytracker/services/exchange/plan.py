@@ -1,212 +1,84 @@
 """Import planning: what a file would add, what is already recorded, what is skipped and why.
 
-Every reader turns a file into a `ParsedImport` (validated records, each with the line or entry
-it came from). `plan_import` compares them with a snapshot of the journal, without writing, so
-that the desktop can show a preview; `apply_plan` then writes the plan in one transaction.
+Every reader turns a file into a `ParsedImport` (items.py: validated records, each with the
+line or entry it came from). `plan_import` compares them with a snapshot of the journal, without
+writing, so that the desktop can show a preview; `apply_plan` (apply.py) then writes the plan in
+one transaction. The items are re-exported here, where the readers have always found them.
 """
 
 from __future__ import annotations
 
-import math
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date
 from typing import Any, Literal
 
-from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import check_text
 from fertilitytracker.core.plausibility import check_unit_fit
 from fertilitytracker.core.records import (
     DexaScan,
-    DoseEvent,
-    DrawId,
     History,
     LabResult,
     Regimen,
-    RegimenId,
     SemenAnalysis,
-    SymptomEntry,
-    TargetRange,
 )
-from fertilitytracker.services.operations import Change
+from fertilitytracker.services.exchange.items import (
+    _WRITE_ORDER,
+    REPLACEABLE_STATUSES,
+    DexaItem,
+    DoseItem,
+    Item,
+    LabItem,
+    ParsedImport,
+    RegimenItem,
+    SemenItem,
+    Skipped,
+    SymptomItem,
+    TargetItem,
+    _number,
+)
+from fertilitytracker.services.exchange.same import (
+    _overlap,
+    _same_optional,
+    _same_regimen,
+    _same_result,
+    _same_semen,
+    same_value,
+)
 from fertilitytracker.storage.journal import Journal
 
-# Two values closer than this (relative) are the same reading: a value typed by hand and the
-# same value imported from the lab with more decimals must not double the result.
-SAME_VALUE_RELATIVE = 0.005
+# The readers' items (items.py) are part of this module's interface, as they always were.
+__all__ = [
+    "AMENDING_STATUSES",
+    "REPLACEABLE_STATUSES",
+    "SOURCES_SETTING",
+    "Action",
+    "DexaItem",
+    "DoseItem",
+    "ImportPlan",
+    "Item",
+    "JournalSnapshot",
+    "LabItem",
+    "ParsedImport",
+    "PlanRow",
+    "RegimenItem",
+    "Replacement",
+    "SemenItem",
+    "Skipped",
+    "SymptomItem",
+    "TargetItem",
+    "plan_import",
+    "same_value",
+    "unit_note",
+]
 
 # The journal setting that remembers which FHIR resource became which result, so that an
 # `amended` or `corrected` Observation replaces the result its earlier version created.
 SOURCES_SETTING = "exchange_fhir_sources"
-# Statuses whose result a later version of the same Observation may replace.
-REPLACEABLE_STATUSES = frozenset({"preliminary", "unknown"})
 AMENDING_STATUSES = frozenset({"amended", "corrected"})
 
 Action = Literal["add", "replace", "present", "skip"]
-
-
-def same_value(first: float, second: float) -> bool:
-    """Whether two canonical values are the same reading (±0.5 % relative)."""
-    if first == second:
-        return True
-    return math.isclose(first, second, rel_tol=SAME_VALUE_RELATIVE, abs_tol=0.0)
-
-
-def _same_optional(incoming: float | None, recorded: float | None) -> bool:
-    """A value the file does not give matches anything; a given one must be the same."""
-    if incoming is None:
-        return True
-    return recorded is not None and same_value(incoming, recorded)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-# --- what a reader found ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LabItem:
-    """One lab result found in a file, with its draw date (and time when given)."""
-
-    where: str
-    day: date
-    result: LabResult
-    time: time | None = None
-    source_id: str | None = None  # "Observation/<id>" for FHIR
-    status: str | None = None  # the FHIR status it was read with
-    fasting: bool | None = None  # whether the draw was fasting, when the file says
-
-    def describe(self) -> str:
-        analyte = get_analyte(self.result.analyte)
-        comparator = self.result.comparator or ""
-        value = f"{comparator}{_number(self.result.entered_value)} {self.result.entered_unit}"
-        note = f" ({self.status})" if self.status in REPLACEABLE_STATUSES else ""
-        return f"{self.day.isoformat()} {analyte.name} {value.strip()}{note}"
-
-
-@dataclass(frozen=True)
-class SemenItem:
-    """One semen analysis found in a file."""
-
-    where: str
-    analysis: SemenAnalysis
-
-    def describe(self) -> str:
-        analysis = self.analysis
-        return (
-            f"{analysis.date.isoformat()} semen analysis {_number(analysis.volume_ml)} mL, "
-            f"{_number(analysis.concentration_m_per_ml)} million/mL"
-        )
-
-
-@dataclass(frozen=True)
-class DexaItem:
-    """One bone density scan found in a file."""
-
-    where: str
-    scan: DexaScan
-
-    def describe(self) -> str:
-        site = f" ({self.scan.site.replace('_', ' ')})" if self.scan.site else ""
-        return f"{self.scan.date.isoformat()} DEXA T-score {_number(self.scan.t_score)}{site}"
-
-
-@dataclass(frozen=True)
-class SymptomItem:
-    """One symptom rating found in a file."""
-
-    where: str
-    entry: SymptomEntry
-
-    def describe(self) -> str:
-        return f"{self.entry.date.isoformat()} {self.entry.name} {self.entry.severity}/10"
-
-
-@dataclass(frozen=True)
-class RegimenItem:
-    """One regimen found in a file; `ref` is how the file's doses name it."""
-
-    where: str
-    regimen: Regimen
-    ref: str
-
-    def describe(self) -> str:
-        step = self.regimen.steps[0]
-        stop = f" until {self.regimen.stop.isoformat()}" if self.regimen.stop else ""
-        return (
-            f"{self.regimen.name} {_number(step.dose)} {step.unit} {step.schedule}"
-            f" from {self.regimen.start.isoformat()}{stop}"
-        )
-
-
-@dataclass(frozen=True)
-class DoseItem:
-    """One logged dose found in a file; its regimen is named by `regimen_ref`."""
-
-    where: str
-    regimen_ref: str
-    regimen_name: str
-    event: DoseEvent  # regimen_id is a placeholder until the plan is applied
-
-    def describe(self) -> str:
-        amount = f" {_number(self.event.dose)} {self.event.unit}" if self.event.dose else ""
-        return (
-            f"{self.regimen_name} {self.event.status}{amount}"
-            f" at {self.event.at.isoformat(sep=' ', timespec='minutes')}"
-        )
-
-
-@dataclass(frozen=True)
-class TargetItem:
-    """One clinician target range found in a file."""
-
-    where: str
-    target: TargetRange
-
-    def describe(self) -> str:
-        analyte = get_analyte(self.target.analyte)
-        low = "-" if self.target.low is None else _number(self.target.low)
-        high = "-" if self.target.high is None else _number(self.target.high)
-        return f"target range {analyte.name} {low}–{high} {analyte.canonical_unit}"
-
-
-Item = LabItem | SemenItem | DexaItem | SymptomItem | RegimenItem | DoseItem | TargetItem
-
-_KIND_LABEL: dict[type, str] = {
-    LabItem: "labs",
-    SemenItem: "semen",
-    DexaItem: "dexa",
-    SymptomItem: "symptoms",
-    RegimenItem: "regimens",
-    DoseItem: "doses",
-    TargetItem: "targets",
-}
-# Write order: a dose needs its regimen first.
-_WRITE_ORDER = (TargetItem, RegimenItem, DoseItem, LabItem, SemenItem, DexaItem, SymptomItem)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An entry of the file that is not imported, and why (a skip never refuses the file)."""
-
-    where: str
-    what: str
-    reason: str
-
-
-@dataclass
-class ParsedImport:
-    """What a reader found in a file: validated records, skipped entries and notices."""
-
-    format: str
-    items: list[Item] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    settings: dict[str, Any] = field(default_factory=dict)  # JSON backups only
 
 
 # --- the journal as the planner sees it ------------------------------------------------------
@@ -233,7 +105,7 @@ class JournalSnapshot:
 # --- the plan --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replacement:
     """A recorded result replaced by an amended or corrected version of the same Observation."""
 
@@ -241,7 +113,7 @@ class Replacement:
     old: LabResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanRow:
     """One line of the preview: what happens to one entry of the file, and why."""
 
@@ -502,10 +374,6 @@ def _new_reason(item: Item) -> str:
     return "new" if note is None else f"new; check the unit: {note}"
 
 
-def _same_result(first: LabResult, second: LabResult) -> bool:
-    return first.comparator == second.comparator and same_value(first.value, second.value)
-
-
 def _may_replace(item: LabItem, earlier_source: str | None, earlier_status: str | None) -> bool:
     """An Observation replaces the result of its own earlier version when amended or when the
     earlier version was only preliminary."""
@@ -517,44 +385,6 @@ def _may_replace(item: LabItem, earlier_source: str | None, earlier_status: str 
 def _shown(result: LabResult) -> str:
     comparator = result.comparator or ""
     return f"{comparator}{_number(result.entered_value)} {result.entered_unit}".strip()
-
-
-def _same_semen(incoming: SemenAnalysis, recorded: SemenAnalysis) -> bool:
-    return (
-        same_value(incoming.volume_ml, recorded.volume_ml)
-        and same_value(incoming.concentration_m_per_ml, recorded.concentration_m_per_ml)
-        and _same_optional(incoming.total_motility_pct, recorded.total_motility_pct)
-        and _same_optional(incoming.progressive_motility_pct, recorded.progressive_motility_pct)
-        and _same_optional(incoming.normal_morphology_pct, recorded.normal_morphology_pct)
-        and (
-            incoming.abstinence_days is None or incoming.abstinence_days == recorded.abstinence_days
-        )
-    )
-
-
-def _same_regimen(incoming: Regimen, recorded: Regimen) -> bool:
-    if (
-        incoming.name.casefold() != recorded.name.casefold()
-        or incoming.med_class != recorded.med_class
-        or incoming.stop != recorded.stop
-        or incoming.time_of_day != recorded.time_of_day
-        or len(incoming.steps) != len(recorded.steps)
-    ):
-        return False
-    return all(
-        a.date == b.date
-        and same_value(a.dose, b.dose)
-        and a.unit == b.unit
-        and a.schedule == b.schedule
-        for a, b in zip(incoming.steps, recorded.steps, strict=True)
-    )
-
-
-def _overlap(first: Regimen, second: Regimen) -> bool:
-    """Whether two regimens are active on a common day (a stop day is no longer active)."""
-    first_end = first.stop or date.max
-    second_end = second.stop or date.max
-    return first.start < second_end and second.start < first_end
 
 
 def plan_import(parsed: ParsedImport, snapshot: JournalSnapshot, source: str) -> ImportPlan:
@@ -648,53 +478,3 @@ def _plan_settings(
         if merged != existing:
             to_write[SOURCES_SETTING] = merged
     return to_write
-
-
-def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
-    """Write a plan in ONE transaction: everything is written, or nothing is."""
-    regimen_ids: dict[str, RegimenId] = {ref: RegimenId(i) for ref, i in plan.regimen_ids}
-    kinds: set[str] = set()
-    try:
-        with journal.transaction():
-            for replacement in plan.replacing:
-                assert replacement.old.id is not None
-                journal.labs.delete_result(replacement.old.id)
-            labs = [r.item for r in plan.replacing]
-            for item in plan.to_add:
-                kinds.add(_KIND_LABEL[type(item)])
-                if isinstance(item, TargetItem):
-                    journal.settings.add_target(item.target)
-                elif isinstance(item, RegimenItem):
-                    regimen_ids[item.ref] = journal.regimens.add(item.regimen)
-                elif isinstance(item, DoseItem):
-                    event = replace(item.event, regimen_id=regimen_ids[item.regimen_ref])
-                    journal.doses.add(event)
-                elif isinstance(item, LabItem):
-                    labs.append(item)
-                elif isinstance(item, SemenItem):
-                    journal.semen.add(item.analysis)
-                elif isinstance(item, DexaItem):
-                    journal.dexa.add(item.scan)
-                elif isinstance(item, SymptomItem):
-                    journal.symptoms.add(item.entry)
-            # One look-up per draw, not per result: asked again with the same day, time and
-            # fasting, draw_id_for returns the same draw and writes nothing.
-            draw_ids: dict[tuple[object, ...], DrawId] = {}
-            for lab in labs:
-                kinds.add("labs")
-                key = (lab.day, lab.time, lab.fasting)
-                if key not in draw_ids:
-                    draw_ids[key] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
-                journal.labs.add_result(draw_ids[key], lab.result)
-            for key, value in plan.settings:
-                journal.settings.set(key, value)
-            if plan.sources:
-                recorded = journal.settings.get(SOURCES_SETTING) or {}
-                journal.settings.set(SOURCES_SETTING, {**recorded, **dict(plan.sources)})
-    except sqlite3.IntegrityError:
-        raise InputError(
-            "journal", "the journal changed since the import was previewed; import again"
-        ) from None
-    if plan.settings:
-        kinds.add("settings")
-    return Change(frozenset(kinds), f"imported {plan.source}: {plan.summary()}")

@@ -1,0 +1,79 @@
+"""Writing an import plan into the journal: one transaction, everything or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.records import (
+    DrawId,
+    RegimenId,
+)
+from fertilitytracker.services.exchange.items import (
+    _KIND_LABEL,
+    DexaItem,
+    DoseItem,
+    LabItem,
+    RegimenItem,
+    SemenItem,
+    SymptomItem,
+    TargetItem,
+)
+from fertilitytracker.services.exchange.plan import SOURCES_SETTING, ImportPlan
+from fertilitytracker.services.operations import Change
+from fertilitytracker.storage.journal import Journal
+
+
+def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
+    """Write a plan in ONE transaction: everything is written, or nothing is."""
+    regimen_ids: dict[str, RegimenId] = {ref: RegimenId(i) for ref, i in plan.regimen_ids}
+    kinds: set[str] = set()
+    try:
+        with journal.transaction():
+            for replacement in plan.replacing:
+                assert replacement.old.id is not None
+                journal.labs.delete_result(replacement.old.id)
+            labs = [r.item for r in plan.replacing]
+            for item in plan.to_add:
+                kinds.add(_KIND_LABEL[type(item)])
+                if isinstance(item, TargetItem):
+                    journal.settings.add_target(item.target)
+                elif isinstance(item, RegimenItem):
+                    regimen_ids[item.ref] = journal.regimens.add(item.regimen)
+                elif isinstance(item, DoseItem):
+                    event = replace(item.event, regimen_id=regimen_ids[item.regimen_ref])
+                    journal.doses.add(event)
+                elif isinstance(item, LabItem):
+                    labs.append(item)
+                elif isinstance(item, SemenItem):
+                    journal.semen.add(item.analysis)
+                elif isinstance(item, DexaItem):
+                    journal.dexa.add(item.scan)
+                elif isinstance(item, SymptomItem):
+                    journal.symptoms.add(item.entry)
+            # One look-up per draw, not per result: asked again with the same day, time and
+            # fasting, draw_id_for returns the same draw and writes nothing.
+            draw_ids: dict[tuple[object, ...], DrawId] = {}
+            for lab in labs:
+                draw = (lab.day, lab.time, lab.fasting)
+                if draw not in draw_ids:
+                    draw_ids[draw] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
+            if labs:
+                kinds.add("labs")
+                # Then one executemany for every result of the file (no SQL per row).
+                journal.labs.add_results(
+                    (draw_ids[(lab.day, lab.time, lab.fasting)], lab.result) for lab in labs
+                )
+            for key, value in plan.settings:
+                journal.settings.set(key, value)
+            if plan.sources:
+                recorded = journal.settings.get(SOURCES_SETTING) or {}
+                journal.settings.set(SOURCES_SETTING, {**recorded, **dict(plan.sources)})
+    except sqlite3.IntegrityError:
+        raise InputError(
+            "journal", "the journal changed since the import was previewed; import again"
+        ) from None
+    if plan.settings:
+        kinds.add("settings")
+    return Change(frozenset(kinds), f"imported {plan.source}: {plan.summary()}")
