@@ -12,14 +12,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from fertilitytracker.gui.charts.plots import (
-    LANE_HEIGHT_PX,
-    SECONDS_PER_DAY,
-    CalendarDateAxis,
-    ChartPlot,
-    day_to_x,
-    x_to_day,
-)
+from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, CalendarDateAxis, day_to_x, x_to_day
+from fertilitytracker.gui.charts.plot import ChartPlot
+from fertilitytracker.gui.charts.stack import LANE_HEIGHT_PX
 from fertilitytracker.gui.charts.theme import OKABE_ITO
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import EMPTY_TEXT, VISIBLE_KEY, ChartsScreen

@@ -1,6 +1,6 @@
 """The Charts screen: hormone, semen, lipid, bone and symptom trends with the treatment behind.
 
-The numbers come from `services.chart_data`; `gui.charts.plots` draws them. The main window
+The numbers come from `services.chart_data`; `gui.charts` draws them. The main window
 imports this module lazily (it loads pyqtgraph) and routes `draw_requested` to the Labs screen.
 """
 
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.gui.charts.plots import ChartStack
+from fertilitytracker.gui.charts.stack import ChartStack
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.services.chart_data import (
     PLOT_KEYS,
