@@ -349,6 +349,29 @@ def test_panning_moves_plots_on_screen_and_the_rest_when_painted(
     assert hidden.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
 
 
+def test_plots_below_the_window_are_drawn_when_scrolled_to(
+    qtbot, known_context: AppContext, settings: QSettings
+) -> None:
+    screen = ChartsScreen(known_context, settings=settings)
+    qtbot.addWidget(screen)
+    screen.resize(1024, 700)
+    screen.show()
+    qtbot.waitExposed(screen)
+    stack = screen.stack
+    qtbot.waitUntil(lambda: "total_testosterone" in stack.built_keys)
+    assert "symptoms" not in stack.built_keys  # the last of 7 plots: not built while unseen
+    bar = screen._scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: "symptoms" in stack.built_keys)
+    symptoms = stack.plot("symptoms")
+    assert symptoms is not None
+    assert not symptoms.widget.viewport().visibleRegion().isEmpty()
+    xs, ys = symptoms.series_items["symptom:libido"].curve.getData()
+    assert _days(xs) == [date(2026, 1, 6)] and list(ys) == [6]
+    low, high = stack.x_range() or (0.0, 0.0)
+    assert symptoms.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
+
+
 def test_points_scrolled_into_view_are_drawn(qtbot, screen: ChartsScreen) -> None:
     qtbot.mouseClick(screen.range_button("3m"), Qt.MouseButton.LeftButton)
     plot = _plot(screen, "estradiol")

@@ -144,10 +144,7 @@ class ChartPlot:
         low, high = self.y_range
         view = self.item.getViewBox()
         view.setYRange(low, high, padding=0)
-        first = chart.first_day or chart.today
-        x_min = day_to_x(first - timedelta(days=366))
-        x_max = day_to_x(chart.today + timedelta(days=366))
-        view.setLimits(xMin=x_min, xMax=x_max, minXRange=7 * SECONDS_PER_DAY)
+        x_min, x_max = set_x_limits(view, chart)
         # The y-range is fixed (only the date axis pans): the backdrop fills exactly this.
         extent = QRectF(x_min, low, x_max - x_min, high - low)
         self.spans = chart.spans
@@ -381,6 +378,15 @@ class ChartPlot:
         items = self.series_items[series_key]
         view = self.item.getViewBox()
         return view.mapViewToScene(QPointF(items.xs[index], items.ys[index]))
+
+
+def set_x_limits(view: pg.ViewBox, chart: ChartData) -> tuple[float, float]:
+    """How far `view` pans and zooms: a year either side of the records, a week at least."""
+    first = chart.first_day or chart.today
+    x_min = day_to_x(first - timedelta(days=366))
+    x_max = day_to_x(chart.today + timedelta(days=366))
+    view.setLimits(xMin=x_min, xMax=x_max, minXRange=7 * SECONDS_PER_DAY)
+    return x_min, x_max
 
 
 def _symbol_for(point: ChartPoint, base: str) -> str:

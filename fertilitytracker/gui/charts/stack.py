@@ -6,17 +6,20 @@ from collections.abc import Sequence
 from datetime import date
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QGuiApplication,
     QNativeGestureEvent,
+    QPaintEvent,
     QPixmapCache,
     QResizeEvent,
+    QShowEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
+    QSizePolicy,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -24,7 +27,12 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.gui.charts.axis import CalendarDateAxis, day_to_x
 from fertilitytracker.gui.charts.items import TreatmentLanes, treatment_lanes
-from fertilitytracker.gui.charts.plot import LEFT_AXIS_WIDTH_PX, ChartPlot
+from fertilitytracker.gui.charts.plot import (
+    LEFT_AXIS_WIDTH_PX,
+    PLOT_MIN_HEIGHT_PX,
+    ChartPlot,
+    set_x_limits,
+)
 from fertilitytracker.gui.charts.theme import (
     ChartTheme,
 )
@@ -42,10 +50,30 @@ PIXMAP_CACHE_FLOOR_KB = 64 * 1024
 LANE_HEIGHT_PX = 20  # one medication's lane under the plots: its name and dose above a bar
 
 
-class ChartStack(QWidget):
-    """The vertical stack of plots with one linked date axis; plots are made when first shown.
+class PlotSlot(QWidget):
+    """The room of a plot that is not built yet; painted means in sight, so it asks for it."""
 
-    The stack links the date ranges itself rather than with pyqtgraph's setXLink: a pan step
+    in_sight = Signal()
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        # The room a plot takes (its minimum height, expanding as it does), so that the page
+        # keeps its height and the scroll bar its range when the plot comes.
+        self.setMinimumHeight(PLOT_MIN_HEIGHT_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # A safety net: the stack builds what it sees before Qt paints (scroll, resize, show).
+        self.in_sight.emit()
+
+
+class ChartStack(QWidget):
+    """The vertical stack of plots with one linked date axis; plots are made when first in sight.
+
+    Building a plot (its PlotWidget, items and series) is most of the cost of a first visit, so
+    a shown plot out of sight is a `PlotSlot` of the same size until it is scrolled to. The
+    stack links the date ranges itself rather than with pyqtgraph's setXLink: a pan step
     moves the plots on screen at once and leaves those scrolled out of sight stale until Qt
     next paints them, so a frame never pays for plots nobody sees.
     """
@@ -60,7 +88,9 @@ class ChartStack(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self._plots: dict[str, ChartPlot] = {}
-        self._order: list[str] = []
+        self._slots: dict[str, PlotSlot] = {}  # shown plots not built yet
+        self._build_pending = False
+        self._building = False  # building re-enters through layout events: once at a time
         self._shown: list[str] = []
         self._data: ChartData | None = None
         self._theme = ChartTheme.from_palette(self.palette())
@@ -118,9 +148,22 @@ class ChartStack(QWidget):
         """Shown plots scrolled out of sight that will catch up with the range when painted."""
         return frozenset(self._stale)
 
+    @property
+    def built_keys(self) -> frozenset[str]:
+        """The plots built so far (in sight once, or asked for)."""
+        return frozenset(self._plots)
+
     def plot(self, key: str) -> ChartPlot | None:
-        """The plot `key` if it was ever shown (it keeps its items while hidden)."""
+        """The plot `key` if it was ever shown (built now if shown and not built yet)."""
+        if key in self._slots and key in self._shown:
+            self._build(key)
         return self._plots.get(key)
+
+    def build_all(self) -> None:
+        """Build every shown plot now, in sight or not (an export of the whole page)."""
+        for key in list(self._shown):
+            if key in self._slots:
+                self._build(key)
 
     def set_data(self, data: ChartData, shown: Sequence[str]) -> None:
         """Draw `data` on the plots `shown` (in stack order); other plots are hidden."""
@@ -133,17 +176,30 @@ class ChartStack(QWidget):
             for position, key in enumerate(self._shown):
                 plot = self._plots.get(key)
                 if plot is None:
-                    plot = self._create_plot(key)
+                    slot = self._slots.get(key)
+                    if slot is None:
+                        slot = self._slots[key] = PlotSlot(key, self)
+                        slot.in_sight.connect(self._build_later)
+                    self._layout.insertWidget(position, slot)
+                    slot.setVisible(True)
+                    continue
                 self._layout.insertWidget(position, plot.widget)
                 # Dose changes are named in the lanes under the plots, not on a plot.
                 plot.set_data(data.plot(key), data, self._theme, label_changes=False)
                 plot.widget.setVisible(True)
         finally:
             self._syncing = False
-        for key, plot in self._plots.items():
-            if key not in self._shown:
-                plot.widget.setVisible(False)
+        hidden = [plot.widget for key, plot in self._plots.items() if key not in self._shown]
+        hidden += [slot for key, slot in self._slots.items() if key not in self._shown]
+        for widget in hidden:
+            widget.setVisible(False)
         self._style_axis_widget()
+        # The same limits as every plot's, so that a range set on the axis is what they show.
+        self._syncing = True
+        try:
+            set_x_limits(self._master_view(), data)
+        finally:
+            self._syncing = False
         lanes = treatment_lanes(data, self._theme)
         self.lanes.set_lanes(lanes, self._theme.foreground, self._theme.background)
         self._set_lane_count(self.axis_widget, len(lanes))
@@ -152,6 +208,76 @@ class ChartStack(QWidget):
             self.set_x_range(*self._x_range)
         else:
             self._resync()
+        self._build_in_sight()
+
+    # --- building as plots come into sight ----------------------------------------------------
+
+    def _build(self, key: str) -> ChartPlot:
+        """Put the plot in its slot's place, with the data and date range the stack shows."""
+        slot = self._slots.pop(key)
+        plot = self._create_plot(key)
+        self._layout.replaceWidget(slot, plot.widget)
+        plot.widget.setGeometry(slot.geometry())  # in place at once, not at the next layout
+        slot.hide()
+        slot.deleteLater()
+        if self._data is not None:
+            self._syncing = True
+            try:
+                plot.set_data(self._data.plot(key), self._data, self._theme, label_changes=False)
+                if self._x_now is not None:
+                    plot.item.getViewBox().setXRange(*self._x_now, padding=0)
+            finally:
+                self._syncing = False
+        plot.widget.setVisible(True)
+        return plot
+
+    def _build_in_sight(self) -> None:
+        """Build the shown plots whose room can be seen in the scroll area (all without one)."""
+        self._build_pending = False
+        waiting = [key for key in self._shown if key in self._slots]
+        if self._building or not waiting or not self.isVisible():
+            return
+        area = self._scroll_area()
+        if area is None:
+            self.build_all()
+            return
+        if self.height() < self._layout.sizeHint().height():
+            return  # squeezed while the scroll area lays the page out: wait for its last size
+        viewport = area.viewport()
+        sight = viewport.rect()
+        # Where the slots are now, before a plot built moves anything (building re-enters here).
+        seen = [
+            key
+            for key in waiting
+            if self._slots[key].testAttribute(Qt.WidgetAttribute.WA_Resized)
+            and QRect(
+                self._slots[key].mapTo(viewport, QPoint(0, 0)), self._slots[key].size()
+            ).intersects(sight)
+        ]
+        self._building = True
+        try:
+            for key in seen:
+                self._build(key)
+        finally:
+            self._building = False
+
+    def _build_later(self) -> None:
+        # Asked from a paint: the layout may not change inside it.
+        if not self._build_pending:
+            self._build_pending = True
+            QTimer.singleShot(0, self._build_in_sight)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        area = self._scroll_area()
+        if area is not None:
+            bar = area.verticalScrollBar()
+            # Connected once: the scroll area holds the stack for its whole life.
+            bar.valueChanged.connect(self._scrolled, Qt.ConnectionType.UniqueConnection)
+        self._build_later()  # once the page is laid out in the scroll area
+
+    def _scrolled(self, _value: int) -> None:
+        self._build_in_sight()
 
     def _create_plot(self, key: str) -> ChartPlot:
         plot = ChartPlot(key, self)
@@ -169,10 +295,16 @@ class ChartStack(QWidget):
     def _views(self) -> list[tuple[pg.ViewBox, ChartPlot | None]]:
         """The linked views: every shown plot's, then the date axis' (always on screen)."""
         views: list[tuple[pg.ViewBox, ChartPlot | None]] = [
-            (self._plots[key].item.getViewBox(), self._plots[key]) for key in self._shown
+            (self._plots[key].item.getViewBox(), self._plots[key])
+            for key in self._shown
+            if key in self._plots
         ]
         views.append((self.axis_widget.getPlotItem().getViewBox(), None))
         return views
+
+    def _master_view(self) -> pg.ViewBox:
+        """The view the linked range is set on first: the date axis, always built and shown."""
+        return self.axis_widget.getPlotItem().getViewBox()
 
     def _x_range_moved(self, source: pg.ViewBox, _range: object = None) -> None:
         """One view panned or zoomed: the views on screen follow now, the others when painted."""
@@ -215,7 +347,7 @@ class ChartStack(QWidget):
         self._x_range = (start, end)
         if not self._shown:
             return
-        master = self._plots[self._shown[0]].item.getViewBox()
+        master = self._master_view()
         self._syncing = True
         try:
             master.setXRange(day_to_x(start), day_to_x(end), padding=0.02)
@@ -230,7 +362,7 @@ class ChartStack(QWidget):
         if not self._shown:
             return
         if self._x_now is None:
-            low, high = self._plots[self._shown[0]].item.getViewBox().viewRange()[0]
+            low, high = self._master_view().viewRange()[0]
             self._x_now = (float(low), float(high))
         self._syncing = True
         try:
@@ -243,6 +375,7 @@ class ChartStack(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._resync()
+        self._build_in_sight()  # the layout has placed the slots: what can be seen is known
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.axis_widget and event.type() == QEvent.Type.Resize:

@@ -409,6 +409,8 @@ class ChartsScreen(QWidget):
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_suffix(".png")
+        # The image holds every shown plot, also those nobody scrolled to yet.
+        self.stack.build_all()
         page = self._page.grab()
         axis = self.stack.axis_widget.grab()
         # The page (legend and plots) with the shared date axis beneath it, in one image.
