@@ -146,7 +146,7 @@ class ChartSeries:
 
 
 @dataclass(frozen=True)
-class Band:
+class ShadedBand:
     """A shaded horizontal band; None is an open end (shaded to the edge of the plot)."""
 
     low: float | None
@@ -175,7 +175,7 @@ class PlotData:
     title: str
     unit: str
     series: tuple[ChartSeries, ...]
-    bands: tuple[Band, ...] = ()
+    bands: tuple[ShadedBand, ...] = ()
     lines: tuple[ReferenceLine, ...] = ()
     warning: str | None = None  # shown prominently above the plot (docs/clinical.md §4)
 
@@ -345,7 +345,7 @@ def _range_text(low: float | None, high: float | None, unit: str) -> str:
 
 def _target_band(
     analyte_key: str, history: History, system: UnitSystem, who_edition: str
-) -> tuple[Band | None, str]:
+) -> tuple[ShadedBand | None, str]:
     """The band of the range in force (clinician's target, else the default) and the unit.
 
     A lab's own range belongs to one result and is not drawn as the plot's band.
@@ -358,7 +358,7 @@ def _target_band(
         return None, unit
     low, high = _display_range(analyte_key, target.low, target.high, system)
     label = f"target {_range_text(low, high, unit)} ({origin})"
-    return Band(low, high, label, target.source or origin), unit
+    return ShadedBand(low, high, label, target.source or origin), unit
 
 
 def _result_point(view: ResultView, day: date, kind: PointKind) -> ChartPoint:
@@ -516,18 +516,20 @@ def _lipid_lines(history: History, system: UnitSystem) -> list[ReferenceLine]:
     return lines
 
 
-def _dexa_zones() -> tuple[Band, ...]:
+def _dexa_zones() -> tuple[ShadedBand, ...]:
     """The WHO bands of the catalogue as shaded zones: osteopenia band, osteoporosis band."""
-    zones: list[Band] = []
+    zones: list[ShadedBand] = []
     analyte = get_analyte("dexa_t_score")
     at_or_below = [band.at_or_below for band in analyte.bands if band.at_or_below is not None]
     for band in analyte.bands:
         if band.at_or_below is not None:
-            zones.append(Band(None, band.at_or_below, band.label, analyte.range_source, "zone"))
+            zones.append(
+                ShadedBand(None, band.at_or_below, band.label, analyte.range_source, "zone")
+            )
         elif band.below is not None:
             # The band below −1.0 reaches down to where the more severe band begins.
             floor = max((limit for limit in at_or_below if limit < band.below), default=None)
-            zones.append(Band(floor, band.below, band.label, analyte.range_source, "zone"))
+            zones.append(ShadedBand(floor, band.below, band.label, analyte.range_source, "zone"))
     return tuple(zones)
 
 
@@ -721,7 +723,7 @@ def _plot(
     if key == "sperm_concentration":
         band, unit = _target_band(key, history, system, who_edition)
         if band is not None:
-            band = Band(
+            band = ShadedBand(
                 band.low,
                 band.high,
                 f"WHO {who_edition} lower limit {_value_text(band.low or 0.0, unit)}",

@@ -349,6 +349,17 @@ def test_panning_moves_plots_on_screen_and_the_rest_when_painted(
     assert hidden.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
 
 
+def test_legend_draws_the_limit_and_calculated_symbols_in_the_text_colour(
+    screen: ChartsScreen,
+) -> None:
+    legend = screen.legend_text()
+    neutral = screen.stack.theme.foreground.name()
+    first_series = screen.stack.theme.series_colour(0).name()
+    assert neutral != first_series
+    assert f"color:{neutral}'>○</span> below detection" in legend
+    assert f"color:{neutral}'>◆</span> calculated" in legend
+
+
 def test_plots_below_the_window_are_drawn_when_scrolled_to(
     qtbot, known_context: AppContext, settings: QSettings
 ) -> None:

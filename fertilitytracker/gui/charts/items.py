@@ -14,22 +14,16 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
 )
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QStyleOptionGraphicsItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from fertilitytracker.gui.charts.axis import day_to_x
-from fertilitytracker.gui.charts.theme import (
-    ChartTheme,
-)
+from fertilitytracker.gui.charts.theme import ChartTheme
 from fertilitytracker.services.chart_data import (
-    Band,
     ChartData,
     DoseChange,
     MedicationSpan,
     ReferenceLine,
+    ShadedBand,
 )
 
 BACKDROP_Z = -20  # treatment spans, bands, dose-change markers and reference lines
@@ -152,7 +146,7 @@ class DrawnBand:
     top: float
     fill: QColor
     edge: QColor
-    band: Band
+    band: ShadedBand
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,8 @@ from datetime import timedelta
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import (
-    QColor,
-)
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, day_to_x
 from fertilitytracker.gui.charts.items import (
@@ -28,13 +24,8 @@ from fertilitytracker.gui.charts.items import (
     PlotLabel,
     PlotLabels,
 )
-from fertilitytracker.gui.charts.theme import (
-    BAND_EDGE_ALPHA,
-    SERIES_SYMBOLS,
-    ChartTheme,
-)
+from fertilitytracker.gui.charts.theme import BAND_EDGE_ALPHA, SERIES_SYMBOLS, ChartTheme
 from fertilitytracker.services.chart_data import (
-    Band,
     ChartData,
     ChartPoint,
     ChartSeries,
@@ -42,6 +33,7 @@ from fertilitytracker.services.chart_data import (
     MedicationSpan,
     PlotData,
     ReferenceLine,
+    ShadedBand,
 )
 
 PLOT_MIN_HEIGHT_PX = 190
@@ -222,7 +214,7 @@ class ChartPlot:
         ]
 
     def _bands(
-        self, bands: Sequence[Band], theme: ChartTheme, low: float, high: float
+        self, bands: Sequence[ShadedBand], theme: ChartTheme, low: float, high: float
     ) -> tuple[list[DrawnBand], list[PlotLabel]]:
         drawn: list[DrawnBand] = []
         labels: list[PlotLabel] = []

@@ -33,13 +33,8 @@ from fertilitytracker.gui.charts.plot import (
     ChartPlot,
     set_x_limits,
 )
-from fertilitytracker.gui.charts.theme import (
-    ChartTheme,
-)
-from fertilitytracker.services.chart_data import (
-    ChartData,
-    hover_text,
-)
+from fertilitytracker.gui.charts.theme import ChartTheme
+from fertilitytracker.services.chart_data import ChartData, hover_text
 
 AXIS_HEIGHT_PX = 40
 # Qt keeps the device caches in QPixmapCache (10 MB by default): the plots of one screen hold

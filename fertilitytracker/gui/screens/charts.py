@@ -318,8 +318,11 @@ class ChartsScreen(QWidget):
         warning = theme.warning.name()
         parts.append(f"<span style='color:{warning}'>▼</span> below")
         parts.append(f"<span style='color:{warning}'>▲</span> above target range")
-        parts.append("○ below detection (drawn at the limit)")
-        parts.append("◆ calculated")
+        # A limit and a calculated value are shapes any series can take: drawn in the text
+        # colour here, so that the legend explains the shape and names no series.
+        neutral = theme.foreground.name()
+        parts.append(f"<span style='color:{neutral}'>○</span> below detection (drawn at the limit)")
+        parts.append(f"<span style='color:{neutral}'>◆</span> calculated")
         return "&nbsp;&nbsp;&nbsp;".join(parts)
 
     def _journal_changed(self, _change: object = None) -> None:
