@@ -44,7 +44,9 @@ class CalendarDateAxis(pg.AxisItem):
         self._first_labelled = 0.0  # the first tick far enough from the left edge to be labelled
         self.enableAutoSIPrefix(False)
 
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+    def tickValues(
+        self, minVal: float, maxVal: float, size: float
+    ) -> list[tuple[float, list[float]]]:
         if size <= 0 or maxVal <= minVal:
             return []
         span_days = (maxVal - minVal) / SECONDS_PER_DAY
@@ -68,7 +70,7 @@ class CalendarDateAxis(pg.AxisItem):
                 levels.append((minor_days * SECONDS_PER_DAY, minors))
         return levels
 
-    def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         unit, _count = self._major
         major_spacing = next(
             days for step_unit, count, days in _TICK_STEPS if (step_unit, count) == self._major

@@ -369,7 +369,8 @@ class ChartPlot:
         """Where a point is drawn, in scene coordinates (for tests and the benchmark)."""
         items = self.series_items[series_key]
         view = self.item.getViewBox()
-        return view.mapViewToScene(QPointF(items.xs[index], items.ys[index]))
+        where: QPointF = view.mapViewToScene(QPointF(items.xs[index], items.ys[index]))
+        return where
 
 
 def set_x_limits(view: pg.ViewBox, chart: ChartData) -> tuple[float, float]:
