@@ -323,7 +323,9 @@ class ChartsScreen(QWidget):
         neutral = theme.foreground.name()
         parts.append(f"<span style='color:{neutral}'>○</span> below detection (drawn at the limit)")
         parts.append(f"<span style='color:{neutral}'>◆</span> calculated")
-        return "&nbsp;&nbsp;&nbsp;".join(parts)
+        # An entry wraps as a whole: a symbol never ends a line with its words on the next.
+        entries = (f"<span style='white-space:nowrap'>{part}</span>" for part in parts)
+        return "&nbsp;&nbsp;&nbsp; ".join(entries)
 
     def _journal_changed(self, _change: object = None) -> None:
         # Off screen the work waits until the screen is shown again.
