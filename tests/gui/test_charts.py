@@ -12,14 +12,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from fertilitytracker.gui.charts.plots import (
-    LANE_HEIGHT_PX,
-    SECONDS_PER_DAY,
-    CalendarDateAxis,
-    ChartPlot,
-    day_to_x,
-    x_to_day,
-)
+from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, CalendarDateAxis, day_to_x, x_to_day
+from fertilitytracker.gui.charts.plot import ChartPlot
+from fertilitytracker.gui.charts.stack import LANE_HEIGHT_PX
 from fertilitytracker.gui.charts.theme import OKABE_ITO
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import EMPTY_TEXT, VISIBLE_KEY, ChartsScreen
@@ -353,6 +348,40 @@ def test_panning_moves_plots_on_screen_and_the_rest_when_painted(
     screen.scroll_to_plot("symptoms")
     qtbot.waitUntil(lambda: "symptoms" not in screen.stack.stale_keys)
     assert hidden.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
+
+
+def test_legend_draws_the_limit_and_calculated_symbols_in_the_text_colour(
+    screen: ChartsScreen,
+) -> None:
+    legend = screen.legend_text()
+    neutral = screen.stack.theme.foreground.name()
+    first_series = screen.stack.theme.series_colour(0).name()
+    assert neutral != first_series
+    assert f"color:{neutral}'>○</span> below detection" in legend
+    assert f"color:{neutral}'>◆</span> calculated" in legend
+
+
+def test_plots_below_the_window_are_drawn_when_scrolled_to(
+    qtbot, known_context: AppContext, settings: QSettings
+) -> None:
+    screen = ChartsScreen(known_context, settings=settings)
+    qtbot.addWidget(screen)
+    screen.resize(1024, 700)
+    screen.show()
+    qtbot.waitExposed(screen)
+    stack = screen.stack
+    qtbot.waitUntil(lambda: "total_testosterone" in stack.built_keys)
+    assert "symptoms" not in stack.built_keys  # the last of 7 plots: not built while unseen
+    bar = screen._scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: "symptoms" in stack.built_keys)
+    symptoms = stack.plot("symptoms")
+    assert symptoms is not None
+    assert not symptoms.widget.viewport().visibleRegion().isEmpty()
+    xs, ys = symptoms.series_items["symptom:libido"].curve.getData()
+    assert _days(xs) == [date(2026, 1, 6)] and list(ys) == [6]
+    low, high = stack.x_range() or (0.0, 0.0)
+    assert symptoms.item.getViewBox().viewRange()[0] == pytest.approx([low, high])
 
 
 def test_points_scrolled_into_view_are_drawn(qtbot, screen: ChartsScreen) -> None:

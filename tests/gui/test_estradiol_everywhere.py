@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt
 
 from fertilitytracker.cli import run
-from fertilitytracker.gui.charts.plots import OVER_SUPPRESSED_SIZE_PX, SYMBOL_SIZE_PX
+from fertilitytracker.gui.charts.plot import OVER_SUPPRESSED_SIZE_PX, SYMBOL_SIZE_PX
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import ChartsScreen
 from fertilitytracker.gui.screens.labs import LabsScreen

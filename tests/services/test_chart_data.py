@@ -334,3 +334,9 @@ def test_chart_data_does_not_load_qt() -> None:
         "assert 'PySide6' not in sys.modules and 'pyqtgraph' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_plot_of_the_stack_has_a_builder() -> None:
+    from fertilitytracker.services.chart_data.plots import BUILDERS
+
+    assert set(BUILDERS) == set(PLOT_KEYS)

@@ -1,1 +1,10 @@
-"""pyqtgraph drawing of the Charts screen (imported only when the Charts page opens)."""
+"""Draws `services.chart_data` with pyqtgraph: one plot per analyte, on one linked date axis.
+
+`axis` (dates as x, calendar ticks), `items` (what a plot is drawn with), `plot` (one plot),
+`stack` (the plots, built as they come into sight, and the shared date axis). Items are created
+once per plot and updated in place on every refresh. Panning must keep a frame under 16.7 ms
+(bench/charts.py), so everything that only moves sideways while panning (treatment, bands,
+lines, series, dose labels) is drawn into Qt's device-coordinate cache: a pan step scrolls the
+cached pixels and paints only the strip that comes into view. Plots scrolled out of sight
+follow the date range only when they are painted again.
+"""

@@ -1,6 +1,6 @@
 """The Charts screen: hormone, semen, lipid, bone and symptom trends with the treatment behind.
 
-The numbers come from `services.chart_data`; `gui.charts.plots` draws them. The main window
+The numbers come from `services.chart_data`; `gui.charts` draws them. The main window
 imports this module lazily (it loads pyqtgraph) and routes `draw_requested` to the Labs screen.
 """
 
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.gui.charts.plots import ChartStack
+from fertilitytracker.gui.charts.stack import ChartStack
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.services.chart_data import (
     PLOT_KEYS,
@@ -318,9 +318,14 @@ class ChartsScreen(QWidget):
         warning = theme.warning.name()
         parts.append(f"<span style='color:{warning}'>▼</span> below")
         parts.append(f"<span style='color:{warning}'>▲</span> above target range")
-        parts.append("○ below detection (drawn at the limit)")
-        parts.append("◆ calculated")
-        return "&nbsp;&nbsp;&nbsp;".join(parts)
+        # A limit and a calculated value are shapes any series can take: drawn in the text
+        # colour here, so that the legend explains the shape and names no series.
+        neutral = theme.foreground.name()
+        parts.append(f"<span style='color:{neutral}'>○</span> below detection (drawn at the limit)")
+        parts.append(f"<span style='color:{neutral}'>◆</span> calculated")
+        # An entry wraps as a whole: a symbol never ends a line with its words on the next.
+        entries = (f"<span style='white-space:nowrap'>{part}</span>" for part in parts)
+        return "&nbsp;&nbsp;&nbsp; ".join(entries)
 
     def _journal_changed(self, _change: object = None) -> None:
         # Off screen the work waits until the screen is shown again.
@@ -409,6 +414,8 @@ class ChartsScreen(QWidget):
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_suffix(".png")
+        # The image holds every shown plot, also those nobody scrolled to yet.
+        self.stack.build_all()
         page = self._page.grab()
         axis = self.stack.axis_widget.grab()
         # The page (legend and plots) with the shared date axis beneath it, in one image.

@@ -1,0 +1,349 @@
+"""The points, bands and lines of the chart model, gathered from the history in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.derived import (
+    FREE_T_LABEL,
+    Derived,
+    derive_draw,
+    t_e_ratio_si,
+)
+from fertilitytracker.core.medications import chart_colour
+from fertilitytracker.core.ranges import Flag, default_range, dexa_band, dexa_band_label
+from fertilitytracker.core.reading import range_in_force
+from fertilitytracker.core.records import History, LabDraw, Regimen, UnitSystem
+from fertilitytracker.core.units import convert_for_display
+from fertilitytracker.services.chart_data.model import (
+    SYMPTOM_SCALE_MAX,
+    ChangeKind,
+    ChartPoint,
+    ChartSeries,
+    DoseChange,
+    MedicationSpan,
+    PointKind,
+    ReferenceLine,
+    SeriesStyle,
+    ShadedBand,
+    dose_label,
+    format_value,
+    unit_value_text,
+)
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+    dexa_view,
+    estradiol_caution,
+    estradiol_headline,
+    flag_words,
+    ratio_shown,
+    result_view,
+    semen_view,
+    value_text,
+    value_view,
+)
+
+
+def _display_range(
+    analyte_key: str, low: float | None, high: float | None, system: UnitSystem
+) -> tuple[float | None, float | None]:
+    def convert(bound: float | None) -> float | None:
+        return None if bound is None else convert_for_display(analyte_key, bound, system)[0]
+
+    return convert(low), convert(high)
+
+
+def _range_text(low: float | None, high: float | None, unit: str) -> str:
+    if low is not None and high is not None:
+        return f"{format_value(low)}–{format_value(high)} {unit}"
+    if low is not None:
+        return f"≥ {format_value(low)} {unit}"
+    if high is not None:
+        return f"≤ {format_value(high)} {unit}"
+    return "no range"  # pragma: no cover - a catalogue range always has an end
+
+
+def target_band(
+    analyte_key: str, history: History, system: UnitSystem, who_edition: str
+) -> tuple[ShadedBand | None, str]:
+    """The band of the range in force (clinician's target, else the default) and the unit.
+
+    A lab's own range belongs to one result and is not drawn as the plot's band.
+    """
+    analyte = get_analyte(analyte_key)
+    unit = convert_for_display(analyte_key, 0.0, system)[1]
+    target = range_in_force(analyte_key, history.targets, who_edition=who_edition)
+    origin = "WHO" if analyte.is_semen else target.origin
+    if target.low is None and target.high is None:
+        return None, unit
+    low, high = _display_range(analyte_key, target.low, target.high, system)
+    label = f"target {_range_text(low, high, unit)} ({origin})"
+    return ShadedBand(low, high, label, target.source or origin), unit
+
+
+def _result_point(view: ResultView, day: date, kind: PointKind) -> ChartPoint:
+    note = estradiol_caution(view)
+    if view.comparator is not None:
+        side = "below detection" if view.comparator in ("<", "<=") else "above reporting limit"
+        note = f"{side}; {note}" if note else side
+    return ChartPoint(
+        day=day,
+        value=view.value,
+        # Never rounded across the range it is flagged against (299.91 is not "300").
+        text=f"{value_text(view)} {view.unit}".strip(),
+        flag=view.flag,
+        comparator=view.comparator,
+        kind=kind,
+        estradiol_state=view.estradiol_state,
+        note=note,
+        flag_text=flag_words(view),
+        headline=estradiol_headline(view),
+    )
+
+
+def _derived_point(derived: Derived, value: float, unit: str, day: date) -> ChartPoint:
+    return ChartPoint(day=day, value=value, text=unit_value_text(value, unit), note=derived.note)
+
+
+LIPIDS = ("total_cholesterol", "hdl", "ldl", "triglycerides")
+
+
+class Collector:
+    """Points gathered per series key in one pass over the history."""
+
+    def __init__(self) -> None:
+        self.points: dict[str, list[ChartPoint]] = {}
+
+    def add(self, key: str, point: ChartPoint) -> None:
+        self.points.setdefault(key, []).append(point)
+
+    def take(self, key: str) -> tuple[ChartPoint, ...]:
+        return tuple(sorted(self.points.get(key, ()), key=lambda point: point.day))
+
+
+def _collect_draw(
+    draw: LabDraw, history: History, system: UnitSystem, who_edition: str, collector: Collector
+) -> None:
+    for result in draw.results:
+        view = result_view(result, draw.date, history, system, who_edition)
+        key = "free_testosterone_measured" if result.analyte == "free_testosterone" else None
+        collector.add(key or result.analyte, _result_point(view, draw.date, "labs"))
+    derived = derive_draw(draw)
+    free_t = derived["free_testosterone_calculated"]
+    if free_t.value is not None:
+        # The calculated value is judged against the same free T range as a measured one.
+        judged = value_view("free_testosterone", free_t.value, draw.date, history, system)
+        point = _derived_point(free_t, judged.value, judged.unit, draw.date)
+        collector.add(
+            "free_testosterone_calculated",
+            ChartPoint(
+                day=point.day,
+                value=point.value,
+                text=f"{point.text}, {FREE_T_LABEL}",
+                flag=judged.flag,
+                note=point.note,
+            ),
+        )
+    # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own.
+    t_e = t_e_ratio_si(draw) if system == "si" else derived["t_e_ratio"]
+    if t_e.value is not None:
+        shown = ratio_shown(t_e)
+        assert shown is not None
+        collector.add(
+            "t_e_ratio",
+            ChartPoint(
+                day=draw.date,
+                value=t_e.value,
+                # Never rounded across the threshold (9.997 is not "10").
+                text=f"{shown:g}",
+                note=t_e.note,
+            ),
+        )
+    t_lh = derived["t_lh_ratio"]
+    if t_lh.value is not None:
+        collector.add("t_lh_ratio", _derived_point(t_lh, t_lh.value, "", draw.date))
+
+
+def _collect_semen(
+    view: DrawView, history: History, who_edition: str, collector: Collector
+) -> None:
+    for result in view.results:
+        collector.add(result.analyte, _result_point(result, view.date, "semen"))
+    for key in ("total_sperm_count", "tmsc", "tmsc_progressive"):
+        derived = view.derived[key]
+        if derived.value is None:
+            continue
+        point = _derived_point(derived, derived.value, "10^6", view.date)
+        flag: Flag | None = None
+        if key == "total_sperm_count":
+            flag = value_view(key, derived.value, view.date, history, "us", who_edition).flag
+        collector.add(
+            key,
+            ChartPoint(day=point.day, value=point.value, text=point.text, flag=flag, kind="semen"),
+        )
+
+
+def _collect_dexa(history: History, collector: Collector) -> None:
+    for scan in history.dexa:
+        view = dexa_view(scan, history).results[0]
+        band = dexa_band(scan.t_score)
+        site = f"{scan.site.replace('_', ' ')}; " if scan.site else ""
+        point = _result_point(view, scan.date, "dexa")
+        collector.add(
+            "dexa_t_score",
+            ChartPoint(
+                day=point.day,
+                value=point.value,
+                text=unit_value_text(scan.t_score, "SD"),
+                flag=point.flag,
+                kind="dexa",
+                note=f"{site}{dexa_band_label(band)}",
+            ),
+        )
+
+
+def series_of(
+    collector: Collector, key: str, system: UnitSystem, style: SeriesStyle = "measured"
+) -> ChartSeries:
+    analyte = get_analyte(key)
+    unit = convert_for_display(key, 0.0, system)[1]
+    return ChartSeries(key, analyte.name, unit, collector.take(key), style)
+
+
+def lower_limit_line(key: str, who_edition: str, series_key: str) -> ReferenceLine | None:
+    target = default_range(key, who_edition)
+    if target.low is None:
+        return None
+    name = get_analyte(key).name
+    return ReferenceLine(
+        target.low,
+        f"WHO {who_edition} lower limit, {name.lower()} "
+        f"{unit_value_text(target.low, get_analyte(key).canonical_unit)}",
+        target.source,
+        "lower_limit",
+        series_key,
+    )
+
+
+def lipid_lines(history: History, system: UnitSystem) -> list[ReferenceLine]:
+    lines: list[ReferenceLine] = []
+    for key in LIPIDS:
+        band, unit = target_band(key, history, system, "2021")
+        if band is None:
+            continue
+        name = get_analyte(key).name
+        for bound, word in ((band.low, "low"), (band.high, "high")):
+            if bound is not None:
+                label = f"{name} target {word} {format_value(bound)} {unit}"
+                lines.append(ReferenceLine(bound, label, band.source, "target_bound", key))
+    return lines
+
+
+def dexa_zones() -> tuple[ShadedBand, ...]:
+    """The WHO bands of the catalogue as shaded zones: osteopenia band, osteoporosis band."""
+    zones: list[ShadedBand] = []
+    analyte = get_analyte("dexa_t_score")
+    at_or_below = [band.at_or_below for band in analyte.bands if band.at_or_below is not None]
+    for band in analyte.bands:
+        if band.at_or_below is not None:
+            zones.append(
+                ShadedBand(None, band.at_or_below, band.label, analyte.range_source, "zone")
+            )
+        elif band.below is not None:
+            # The band below −1.0 reaches down to where the more severe band begins.
+            floor = max((limit for limit in at_or_below if limit < band.below), default=None)
+            zones.append(ShadedBand(floor, band.below, band.label, analyte.range_source, "zone"))
+    return tuple(zones)
+
+
+def symptom_series(history: History) -> tuple[ChartSeries, ...]:
+    by_name: dict[str, list[ChartPoint]] = {}
+    for entry in history.symptoms:
+        by_name.setdefault(entry.name, []).append(
+            ChartPoint(
+                day=entry.date,
+                value=float(entry.severity),
+                text=f"{entry.severity}/{SYMPTOM_SCALE_MAX}",
+                kind="symptoms",
+                note=entry.note,
+            )
+        )
+    return tuple(
+        ChartSeries(
+            f"symptom:{name}",
+            name,
+            f"0–{SYMPTOM_SCALE_MAX}",
+            tuple(sorted(points, key=lambda point: point.day)),
+            "symptom",
+        )
+        for name, points in sorted(by_name.items(), key=lambda item: item[0].casefold())
+    )
+
+
+def spans_and_changes(
+    regimens: Sequence[Regimen], today: date
+) -> tuple[tuple[MedicationSpan, ...], tuple[DoseChange, ...]]:
+    spans: list[MedicationSpan] = []
+    changes: list[DoseChange] = []
+    for index, regimen in enumerate(regimens):
+        end = regimen.stop if regimen.stop is not None else max(today, regimen.start)
+        colour = chart_colour(regimen.name)
+        spans.append(
+            MedicationSpan(
+                index,
+                regimen.name,
+                regimen.med_class,
+                regimen.start,
+                end,
+                regimen.stop is None,
+                colour,
+            )
+        )
+        for position, step in enumerate(regimen.steps):
+            label = dose_label(step.dose, step.unit, step.schedule)
+            if position == 0:
+                description = f"{regimen.name} started at {label}"
+                kind: ChangeKind = "start"
+            else:
+                description = f"{regimen.name} changed to {label}"
+                kind = "change"
+            changes.append(
+                DoseChange(step.date, index, regimen.name, kind, label, description, colour)
+            )
+        if regimen.stop is not None:
+            changes.append(
+                DoseChange(
+                    regimen.stop,
+                    index,
+                    regimen.name,
+                    "stop",
+                    "stopped",
+                    f"{regimen.name} stopped",
+                    colour,
+                )
+            )
+    changes.sort(key=lambda change: (change.day, change.regimen_index))
+    return tuple(spans), tuple(changes)
+
+
+def collect(history: History, system: UnitSystem, who_edition: str) -> Collector:
+    """Every lab, semen and DEXA point of `history`, by series key, in one pass."""
+    collector = Collector()
+    for draw in history.draws:
+        _collect_draw(draw, history, system, who_edition, collector)
+    for analysis in history.semen:
+        _collect_semen(semen_view(analysis, who_edition), history, who_edition, collector)
+    _collect_dexa(history, collector)
+    return collector
+
+
+def first_day_of(history: History) -> date | None:
+    days = [draw.date for draw in history.draws]
+    days += [analysis.date for analysis in history.semen]
+    days += [scan.date for scan in history.dexa]
+    days += [entry.date for entry in history.symptoms]
+    days += [regimen.start for regimen in history.regimens]
+    return min(days) if days else None
