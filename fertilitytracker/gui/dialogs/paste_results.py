@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.plausibility import check_typed_unit_fit
 from fertilitytracker.core.records import LabResult
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color
+from fertilitytracker.gui.widgets.ask import Question, ask_unit
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.services.exchange.lab_files import read_lab_file
@@ -101,6 +103,9 @@ class PasteResultsDialog(QDialog):
         self._lab_text: LabText | None = None
         self._rows: list[PreviewRow] = []
         self._filling = False
+        self.question: Question | None = None  # the unit question asked before saving, if any
+        # (row, value, unit) the person kept after the unit question: not asked again.
+        self._kept_units: set[tuple[int, str, str]] = set()
         self.change: Change | None = None
 
         self.text_edit = QPlainTextEdit(self)
@@ -258,6 +263,7 @@ class PasteResultsDialog(QDialog):
 
     def _fill_table(self) -> None:
         self._filling = True
+        self._kept_units.clear()
         self._rows = [
             PreviewRow(index, result)
             for index, draw in enumerate(self._draws())
@@ -427,9 +433,27 @@ class PasteResultsDialog(QDialog):
         return records
 
     def save(self) -> None:
-        """Write the checked rows (the `lab` rules, one transaction), then close."""
+        """Write the checked rows (the `lab` rules, one transaction), then close.
+
+        Before writing, a value that fits another unit far better is asked about, one row at a
+        time, as on the typed form (docs/design.md, plausibility.json): nothing is saved until
+        every such row is answered.
+        """
         if not self.revalidate():
             return
+        for row, preview in enumerate(self._rows):
+            typed = (self._cell(row, VALUE), self._cell(row, UNIT))
+            if not self.included(row) or (row, *typed) in self._kept_units:
+                continue
+            mismatch = check_typed_unit_fit(preview.read.analyte, *typed)
+            if mismatch is not None:
+                self.question = ask_unit(
+                    self,
+                    mismatch,
+                    lambda row=row, unit=mismatch.suggested_unit: self._use_unit(row, unit),
+                    lambda row=row, typed=typed: self._keep_unit(row, typed),
+                )
+                return
         try:
             self.change = record_confirmed(self._context.journal, self.draws_to_record())
         except InputError as error:
@@ -439,3 +463,11 @@ class PasteResultsDialog(QDialog):
         self._context.notify(self.change)
         self.saved.emit(self.change)
         self.accept()
+
+    def _use_unit(self, row: int, unit: str) -> None:
+        self.set_cell(row, UNIT, unit)
+        self.save()
+
+    def _keep_unit(self, row: int, typed: tuple[str, str]) -> None:
+        self._kept_units.add((row, *typed))
+        self.save()
