@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -450,8 +451,8 @@ class PasteResultsDialog(QDialog):
                 self.question = ask_unit(
                     self,
                     mismatch,
-                    lambda row=row, unit=mismatch.suggested_unit: self._use_unit(row, unit),
-                    lambda row=row, typed=typed: self._keep_unit(row, typed),
+                    partial(self._use_unit, row, mismatch.suggested_unit),
+                    partial(self._keep_unit, row, typed),
                 )
                 return
         try:

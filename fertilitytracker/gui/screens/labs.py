@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, time
+from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
@@ -420,7 +421,7 @@ class DrawForm(QGroupBox):
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             values = [row.value_edit for row in self.rows]
             if watched in values and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-                position = values.index(watched)  # type: ignore[arg-type]
+                position = values.index(watched)
                 backwards = event.key() == Qt.Key.Key_Backtab
                 step = -1 if backwards else 1
                 if 0 <= position + step < len(values):
@@ -527,8 +528,8 @@ class DrawForm(QGroupBox):
                 self.question = ask_unit(
                     self,
                     mismatch,
-                    lambda row=row, unit=mismatch.suggested_unit: self._use_unit(row, unit),
-                    lambda row=row: self._keep_unit(row),
+                    partial(self._use_unit, row, mismatch.suggested_unit),
+                    partial(self._keep_unit, row),
                 )
                 return
         day = self.date_edit.value()
