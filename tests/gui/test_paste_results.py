@@ -231,3 +231,29 @@ def test_a_pasted_value_that_fits_another_unit_is_asked_about_before_anything_is
         "total_testosterone": (14.1, "nmol/L"),
         "estradiol": (30.0, "ng/dL"),
     }
+
+
+def test_choosing_the_date_order_after_correcting_the_preview_keeps_the_corrections(
+    qtbot, screen: LabsScreen, context: AppContext
+) -> None:
+    dialog = open_dialog(qtbot, screen)
+    paste(qtbot, dialog, (SAMPLES / "labcorp.txt").read_text("utf-8"))
+    free_t = row_of(dialog, "Free testosterone")
+    prolactin = row_of(dialog, "Prolactin")
+    dialog.set_cell(free_t, VALUE, "61")  # the person reads the report again: 61 pg/mL
+    item = dialog.table.item(prolactin, SAVE)
+    assert item is not None
+    item.setCheckState(Qt.CheckState.Unchecked)
+
+    dialog.date_order_combo.setCurrentIndex(dialog.date_order_combo.findData("mdy"))
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert cell(dialog, row_of(dialog, "Free testosterone"), VALUE) == "61"
+    assert not dialog.included(row_of(dialog, "Prolactin"))
+
+    with qtbot.waitSignal(context.journal_changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (draw,) = context.journal.history().draws
+    assert draw.date == date(2026, 3, 14)
+    free = draw.result("free_testosterone")
+    assert free is not None and (free.entered_value, free.entered_unit) == (61, "pg/mL")
+    assert draw.result("prolactin") is None

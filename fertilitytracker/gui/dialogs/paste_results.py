@@ -72,6 +72,18 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
+def _read_cells(read: ReadResult) -> dict[int, str]:
+    """The preview cells of a result as the text gives it, before any correction."""
+    return {
+        ANALYTE: get_analyte(read.analyte).name,
+        VALUE: f"{read.comparator or ''}{_number(read.value)}",
+        UNIT: read.unit,
+        RANGE: range_text(read.lab_low, read.lab_high),
+        FLAG: read.flag or "",
+        STORE: "",
+    }
+
+
 def range_text(low: float | None, high: float | None) -> str:
     """A lab range as shown in the preview (and typed back by the person)."""
     if low is not None and high is not None:
@@ -262,7 +274,25 @@ class PasteResultsDialog(QDialog):
     def _draws(self) -> tuple[ProposedDraw, ...]:
         return self._lab_text.draws if self._lab_text is not None else ()
 
+    def _edits(self) -> dict[tuple[int, str], tuple[dict[int, str], bool]]:
+        """The person's corrections by source line: edited cells and whether ticked."""
+        edits: dict[tuple[int, str], tuple[dict[int, str], bool]] = {}
+        for row, preview in enumerate(self._rows):
+            read = preview.read
+            original = _read_cells(read)
+            changed = {
+                column: self._cell(row, column)
+                for column in EDITABLE
+                if self._cell(row, column) != original[column]
+            }
+            if changed or not self.included(row):
+                edits[(read.line_number, read.line)] = (changed, self.included(row))
+        return edits
+
     def _fill_table(self) -> None:
+        # Rows whose line of text did not change keep the person's corrections (a new date
+        # order re-reads the text but must not undo what was typed in the preview).
+        edits = self._edits()
         self._filling = True
         self._kept_units.clear()
         self._rows = [
@@ -273,18 +303,12 @@ class PasteResultsDialog(QDialog):
         self.table.setRowCount(len(self._rows))
         for row, preview in enumerate(self._rows):
             read = preview.read
-            cells = {
-                DRAW: self._draw_text(self._draws()[preview.draw]),
-                ANALYTE: get_analyte(read.analyte).name,
-                VALUE: f"{read.comparator or ''}{_number(read.value)}",
-                UNIT: read.unit,
-                RANGE: range_text(read.lab_low, read.lab_high),
-                FLAG: read.flag or "",
-                STORE: "",
-            }
+            changed, ticked = edits.get((read.line_number, read.line), ({}, True))
+            cells = {DRAW: self._draw_text(self._draws()[preview.draw])}
+            cells |= _read_cells(read) | changed
             save = QTableWidgetItem()
             save.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            save.setCheckState(Qt.CheckState.Checked)
+            save.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             save.setToolTip(f"Line {read.line_number}: {read.line}")
             self.table.setItem(row, SAVE, save)
             for column, text in cells.items():
