@@ -36,7 +36,7 @@ from fertilitytracker.core.analytes import Analyte, all_analytes, get_analyte
 from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.plausibility import UnitMismatch, check_typed_unit_fit
-from fertilitytracker.core.records import DexaScan, LabResult, UnitSystem
+from fertilitytracker.core.records import DexaScan, LabDraw, LabResult, UnitSystem
 from fertilitytracker.core.units import from_canonical, parse_unit, unit_for_system
 from fertilitytracker.core.validation import build_dexa
 from fertilitytracker.gui.context import AppContext, follow_changes
@@ -79,6 +79,11 @@ PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("lipid_panel", "L&ipids", ("total_cholesterol", "hdl", "ldl", "triglycerides")),
     ("safety", "Sa&fety", ("hematocrit", "psa")),
+)
+FASTING_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("Fasting?", None),
+    ("Fasting", True),
+    ("Not fasting", False),
 )
 ANALYTE_KEY_ROLE = Qt.ItemDataRole.UserRole
 FORM_WIDTH_PX = 420
@@ -311,7 +316,7 @@ class DrawForm(QGroupBox):
         self.time_edit.setAccessibleName("Draw time")
         self.fasting_combo = QComboBox(self)
         self.fasting_combo.setAccessibleName("Fasting before the draw")
-        for text, fasting in (("Fasting?", None), ("Fasting", True), ("Not fasting", False)):
+        for text, fasting in FASTING_CHOICES:
             self.fasting_combo.addItem(text, fasting)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(4)
@@ -694,6 +699,8 @@ class EditResultDialog(QDialog):
         result: LabResult,
         parent: QWidget | None = None,
         draw_date: date | None = None,
+        draw_time: time | None = None,
+        fasting: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit {get_analyte(result.analyte).name}")
@@ -723,6 +730,32 @@ class EditResultDialog(QDialog):
         date_label.setBuddy(self.date_edit)
         date_row.addWidget(date_label)
         date_row.addWidget(self.date_edit, 1)
+        # The draw's time and fasting (docs/clinical.md §8) belong to the whole draw.
+        self.time_check = QCheckBox("Time", self)
+        self.time_check.setAccessibleName("Record the time of the draw")
+        self.time_edit = QTimeEdit(self)
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_edit.setAccessibleName("Draw time")
+        self.time_check.setChecked(draw_time is not None)
+        self.time_edit.setTime(
+            QTime(draw_time.hour, draw_time.minute) if draw_time else QTime(8, 0)
+        )
+        self.time_edit.setEnabled(draw_time is not None)
+        self.fasting_combo = QComboBox(self)
+        self.fasting_combo.setAccessibleName("Fasting before the draw")
+        for text, choice in FASTING_CHOICES:
+            self.fasting_combo.addItem(text, choice)
+        self.fasting_combo.setCurrentIndex(self.fasting_combo.findData(fasting))
+        self._when = (draw_time, fasting)
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.time_check)
+        when_row.addWidget(self.time_edit)
+        when_row.addSpacing(12)
+        when_row.addWidget(self.fasting_combo)
+        when_row.addStretch(1)
+        self.when_hint = QLabel("Time and fasting apply to every result of the draw.", self)
+        self.when_hint.setWordWrap(True)
+        self.time_check.toggled.connect(self.time_edit.setEnabled)
         self.date_hint = QLabel("", self)
         self.date_hint.setWordWrap(True)
         self.question: Question | None = None
@@ -732,6 +765,8 @@ class EditResultDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(date_row)
         layout.addWidget(self.date_hint)
+        layout.addLayout(when_row)
+        layout.addWidget(self.when_hint)
         layout.addWidget(self.row)
         layout.addWidget(self.buttons)
         self.row.changed.connect(self.revalidate)
@@ -792,14 +827,22 @@ class EditResultDialog(QDialog):
         self.row.keep_unit()
         self.save()
 
+    def when(self) -> tuple[time | None, bool | None]:
+        """The draw's time and fasting state as shown (None: not recorded)."""
+        shown = self.time_edit.time()
+        draw_time = time(shown.hour(), shown.minute()) if self.time_check.isChecked() else None
+        return draw_time, self.fasting_combo.currentData()
+
     def _write(self, day: date) -> None:
         assert self._result.id is not None
+        when = self.when()
         try:
             self.change = services.replace_result(
                 self._context.journal,
                 self._result.id,
                 self.row.entry(),
                 day if day != self._draw_date else None,
+                when=when if when != self._when else None,
             )
         except InputError as error:
             if error.field == "date":
@@ -1141,10 +1184,10 @@ class LabsScreen(QWidget):
                     return result
         return None
 
-    def _draw_of(self, record: LabResult) -> date | None:
+    def _draw_of(self, record: LabResult) -> LabDraw | None:
         for draw in self._context.history().draws:
             if any(result.id == record.id for result in draw.results):
-                return draw.date
+                return draw
         return None
 
     def edit_selected_result(self) -> EditResultDialog | None:
@@ -1154,7 +1197,15 @@ class LabsScreen(QWidget):
         if record is None:
             return None
         assert view is not None
-        dialog = EditResultDialog(self._context, record, self, draw_date=self._draw_of(record))
+        draw = self._draw_of(record)
+        dialog = EditResultDialog(
+            self._context,
+            record,
+            self,
+            draw_date=draw.date if draw else None,
+            draw_time=draw.time if draw else None,
+            fasting=draw.fasting if draw else None,
+        )
         dialog.accepted.connect(lambda: self._edited(dialog))
         dialog.open()
         return dialog
