@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.analytes import all_analytes
 from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
-from fertilitytracker.core.records import DexaScan, LabDraw, LabResult
+from fertilitytracker.core.records import DexaScan, LabDraw, LabResult, dexa_scans
 from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
@@ -188,7 +188,7 @@ class LabsScreen(QWidget):
             )
             self.draws_table.setColumnHidden(column, empty)
         fit_columns(self.draws_table)
-        self.dexa_model.set_rows(history.dexa)
+        self.dexa_model.set_rows(dexa_scans(history))
         self.draw_form.set_unit_system(self._context.unit_system())
         self._reselect_draw()
         self.draw_form.revalidate()
@@ -216,8 +216,8 @@ class LabsScreen(QWidget):
         if days and not self._update_draws(frozenset(days)):
             self.refresh()
             return
-        if change.touches("dexa"):
-            self.dexa_model.set_rows(history.dexa)
+        if change.touches("dexa", "labs"):  # a draw's T-score is a scan too
+            self.dexa_model.set_rows(dexa_scans(history))
         self.draw_form.revalidate()
         self._update_buttons()
 
@@ -312,7 +312,9 @@ class LabsScreen(QWidget):
         has_result = self.selected_result() is not None
         self.edit_button.setEnabled(has_result)
         self.delete_button.setEnabled(has_result)
-        self.delete_dexa_button.setEnabled(self.selected_dexa() is not None)
+        # A T-score recorded as a draw's result is deleted with that draw's results.
+        scan = self.selected_dexa()
+        self.delete_dexa_button.setEnabled(scan is not None and scan.id is not None)
 
     # --- writing ----------------------------------------------------------------------------
 
