@@ -74,6 +74,9 @@ class Medication:
     max_single_volume_ml: float | None = None
     typical_doses_seen_in_studies: str | None = None
     chart_colour: str | None = None  # an Okabe-Ito colour name (resources/medications.json)
+    # How many of `usual_unit` one unit of another accepted unit is, where a label states it
+    # (Ovidrel: 250 mcg = 6,500 IU): only for the typing-error bound, never to convert a dose.
+    label_equivalence: tuple[tuple[str, float], ...] = ()
 
     @property
     def is_known(self) -> bool:
@@ -100,6 +103,9 @@ def _medication_from_json(entry: dict[str, Any]) -> Medication:
     typical = entry.get("typical_doses_seen_in_studies")
     if bound is not None and bound["unit"] != entry["usual_unit"]:
         raise ValueError(f"medications.json: bound of {entry['name']} not in its usual unit")
+    equivalence = entry.get("label_equivalence")
+    if equivalence is not None and equivalence["equals_unit"] != entry["usual_unit"]:
+        raise ValueError(f"medications.json: equivalence of {entry['name']} not in its usual unit")
     return Medication(
         name=entry["name"],
         med_class=entry["class"],
@@ -110,6 +116,11 @@ def _medication_from_json(entry: dict[str, Any]) -> Medication:
         max_single_volume_ml=float(volume_bound["value"]) if volume_bound is not None else None,
         typical_doses_seen_in_studies=typical["text"] if typical is not None else None,
         chart_colour=entry.get("chart_colour"),
+        label_equivalence=(
+            ((equivalence["unit"], float(equivalence["equals"]) / float(equivalence["value"])),)
+            if equivalence is not None
+            else ()
+        ),
     )
 
 
@@ -288,6 +299,10 @@ def _check_sanity_bound(medication: Medication, value: float, unit: str) -> None
             value_in_bound_unit = value
         elif unit in _MG_PER_UNIT and bound_unit in _MG_PER_UNIT:
             value_in_bound_unit = value * _MG_PER_UNIT[unit] / _MG_PER_UNIT[bound_unit]
+        elif unit in dict(medication.label_equivalence):
+            # The bound said in the unit typed, so the message reads in the user's terms.
+            factor = dict(medication.label_equivalence)[unit]
+            bound, bound_unit, value_in_bound_unit = float(round(bound / factor)), unit, value
         else:
             return
     if bound is not None and value_in_bound_unit > bound:

@@ -19,7 +19,7 @@ from fertilitytracker.core.courses import (
     exposure_days as exposure_days,
 )
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.records import History, LabDraw, Regimen
+from fertilitytracker.core.records import History, LabDraw, Regimen, dexa_scans
 from fertilitytracker.core.resources import load_json
 
 RULES_RESOURCE = "monitoring_rules.json"
@@ -316,8 +316,7 @@ def _dexa(
     earliest_counted = first_start - _days(offsets.dexa_prior_scan_window_days)
     # docs/clinical.md §6: a DEXA T-score is one scan whichever way it came in (`dexa`, or a
     # `dexa_t_score` result of a draw from `lab`, CSV or FHIR).
-    scan_days = {s.date for s in history.dexa}
-    scan_days |= {draw.date for draw in history.draws if draw.result("dexa_t_score") is not None}
+    scan_days = {scan.date for scan in dexa_scans(history)}
     scans = sorted(day for day in scan_days if earliest_counted <= day <= today)
     if scans:
         latest = scans[-1]

@@ -167,3 +167,16 @@ class History:
     dexa: tuple[DexaScan, ...] = ()
     symptoms: tuple[SymptomEntry, ...] = ()
     targets: tuple[TargetRange, ...] = field(default_factory=tuple)
+
+
+def dexa_scans(history: History) -> tuple[DexaScan, ...]:
+    """Every DEXA scan, whichever way it came in (docs/clinical.md §6): the scans of the DEXA
+    form, and a `dexa_t_score` result of a draw (from `lab`, pasted text, CSV or FHIR) on a day
+    with no such scan. A scan from a draw has no id: it is edited and deleted as a result."""
+    scanned = {scan.date for scan in history.dexa}
+    from_draws = tuple(
+        DexaScan(draw.date, result.value)
+        for draw in history.draws
+        if draw.date not in scanned and (result := draw.result("dexa_t_score")) is not None
+    )
+    return tuple(sorted(history.dexa + from_draws, key=lambda scan: scan.date))

@@ -48,6 +48,13 @@ class LabRepository:
         )
         return DrawId(int(cursor.lastrowid or 0))
 
+    def set_time(self, draw_id: DrawId, draw_time: time | None) -> None:
+        """Record when the blood was drawn (None: not recorded)."""
+        self._db.execute(
+            "UPDATE draws SET time = ? WHERE id = ?",
+            [draw_time.strftime("%H:%M") if draw_time else None, draw_id],
+        )
+
     def set_fasting(self, draw_id: DrawId, fasting: bool | None) -> None:
         """Record whether the patient had fasted before the draw (None: not recorded)."""
         self._db.execute(

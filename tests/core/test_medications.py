@@ -298,3 +298,15 @@ def test_each_bound(name: str, too_much: float, unit: str) -> None:
         validate_dose(lookup_medication(name), too_much, unit)
     assert caught.value.field == "dose"
     assert "check the number" in caught.value.reason
+
+
+def test_ovidrel_in_mcg_is_held_to_the_hcg_bound_through_the_label_equivalence() -> None:
+    hcg = lookup_medication("Ovidrel")
+    # 250 mcg is the labelled Ovidrel syringe; kept as typed, never converted.
+    assert validate_dose(hcg, "250", "mcg") == (250.0, "mcg")
+    with pytest.raises(InputError) as caught:
+        validate_dose(hcg, "25000", "mcg")
+    # 20,000 IU at the label's 250 mcg = 6,500 IU is about 769 mcg.
+    assert caught.value.reason == (
+        "25000 mcg is far beyond any hcg dose (at most 769 mcg); check the number"
+    )

@@ -339,3 +339,24 @@ def test_empty_analyte_columns_are_hidden(
     assert not screen.draws_table.isColumnHidden(column_named(model, "Total T"))
     assert screen.draws_table.isColumnHidden(column_named(model, "PSA"))
     assert not screen.draws_table.isColumnHidden(column_named(model, "T/E"))
+
+
+def test_a_dexa_t_score_recorded_as_a_lab_result_is_listed_as_a_dexa_scan(
+    qtbot, screen: LabsScreen, journal: Journal, context: AppContext
+) -> None:
+    record_dexa(journal, date(2026, 1, 10), "-1.4")
+    context.reload()
+    model = screen.dexa_table.model()
+    assert column_texts(model, 0) == ["2026-01-10"]
+
+    # The same T-score typed as a draw's result (`lab`, pasted text, CSV or FHIR).
+    record_draw(journal, date(2026, 5, 1), [ResultInput("dexa_t_score", "-2.6", "SD")])
+    context.reload()
+    qtbot.waitUntil(lambda: column_texts(model, 0) == ["2026-05-01", "2026-01-10"])
+    assert column_texts(model, 1)[0] == "−2.6 ▼"
+    assert "osteoporosis" in column_texts(model, 2)[0]
+    # It is deleted as the draw's result, not from the DEXA table.
+    screen.dexa_table.selectRow(0)
+    assert not screen.delete_dexa_button.isEnabled()
+    screen.dexa_table.selectRow(1)
+    assert screen.delete_dexa_button.isEnabled()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QApplication
 
 from fertilitytracker.gui.context import AppContext
@@ -345,3 +345,36 @@ def test_choosing_si_in_settings_switches_the_open_lab_form_at_once(
     # Back on Labs (a hidden page catches up when shown), with no restart.
     window.show_page("labs")
     assert labs.draw_form.rows[0].unit_combo.currentText() == "nmol/L"
+
+
+def test_the_edit_dialog_changes_the_time_and_fasting_of_the_draw(
+    qtbot, screen: LabsScreen, journal: Journal, context: AppContext
+) -> None:
+    from datetime import time
+
+    record_draw(
+        journal,
+        TODAY,
+        [ResultInput("total_testosterone", "450", "ng/dL"), ResultInput("lh", "4", "IU/L")],
+        time(15, 30),
+    )
+    context.reload()
+    screen.show_draw(TODAY)
+    screen.results_table.selectRow(0)
+    dialog = screen.edit_selected_result()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.time_check.isChecked()
+    assert dialog.time_edit.time().toString("HH:mm") == "15:30"
+    assert dialog.fasting_combo.currentText() == "Fasting?"
+
+    dialog.time_edit.setTime(QTime(7, 45))
+    dialog.fasting_combo.setCurrentIndex(dialog.fasting_combo.findText("Fasting"))
+    with qtbot.waitSignal(context.journal_changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    (draw,) = journal.history().draws
+    assert (draw.time, draw.fasting) == (time(7, 45), True)
+    assert sorted(r.analyte for r in draw.results) == ["lh", "total_testosterone"]
+    qtbot.waitUntil(lambda: "07:45" in screen.details_title.text())
+    assert "fasting" in screen.context_label.text().lower()

@@ -125,8 +125,12 @@ def test_an_ambiguous_date_asks_for_the_date_order(
     assert not dialog.save_button.isEnabled()
     dialog.date_order_combo.setCurrentIndex(dialog.date_order_combo.findData("mdy"))
     qtbot.waitUntil(dialog.save_button.isEnabled)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    # A direct free testosterone of 6.1 pg/mL reads far below usual values: asked, as typed.
+    qtbot.waitUntil(lambda: dialog.question is not None)
+    assert dialog.question is not None
     with qtbot.waitSignal(context.journal_changed):
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        dialog.question.choose("Keep 6.1 pg/mL")
     (draw,) = context.journal.history().draws
     assert (draw.date, draw.time, draw.fasting) == (date(2026, 3, 14), time(8, 20), False)
 
@@ -189,3 +193,67 @@ def test_the_labs_menu_opens_the_paste_dialog(
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
     dialog.reject()
+
+
+def test_a_pasted_value_that_fits_another_unit_is_asked_about_before_anything_is_saved(
+    qtbot, screen: LabsScreen, context: AppContext
+) -> None:
+    dialog = open_dialog(qtbot, screen)
+    paste(qtbot, dialog, "Date: 2026-03-14\nTestosterone 14.1 ng/dL\nEstradiol 30 ng/dL\n")
+    assert dialog.table.rowCount() == 2
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: dialog.question is not None)
+    question = dialog.question
+    assert question is not None
+    qtbot.waitUntil(question.isVisible)
+    assert question.text() == (
+        "14.1 ng/dL is far below usual adult male values of total testosterone. "
+        "Did you mean 14.1 nmol/L?"
+    )
+    assert question.button_texts() == ["Save as 14.1 nmol/L", "Keep 14.1 ng/dL"]
+    assert context.journal.history().draws == ()  # nothing written before the answer
+    question.choose("Save as 14.1 nmol/L")
+
+    # The second row is asked about in its turn; still nothing written.
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question is not question)
+    second = dialog.question
+    assert second is not None
+    assert second.button_texts() == ["Save as 30 pg/mL", "Keep 30 ng/dL"]
+    assert context.journal.history().draws == ()
+    with qtbot.waitSignal(context.journal_changed):
+        second.choose("Keep 30 ng/dL")
+
+    (draw,) = context.journal.history().draws
+    entered = {r.analyte: (r.entered_value, r.entered_unit) for r in draw.results}
+    assert entered == {
+        "total_testosterone": (14.1, "nmol/L"),
+        "estradiol": (30.0, "ng/dL"),
+    }
+
+
+def test_choosing_the_date_order_after_correcting_the_preview_keeps_the_corrections(
+    qtbot, screen: LabsScreen, context: AppContext
+) -> None:
+    dialog = open_dialog(qtbot, screen)
+    paste(qtbot, dialog, (SAMPLES / "labcorp.txt").read_text("utf-8"))
+    free_t = row_of(dialog, "Free testosterone")
+    prolactin = row_of(dialog, "Prolactin")
+    dialog.set_cell(free_t, VALUE, "61")  # the person reads the report again: 61 pg/mL
+    item = dialog.table.item(prolactin, SAVE)
+    assert item is not None
+    item.setCheckState(Qt.CheckState.Unchecked)
+
+    dialog.date_order_combo.setCurrentIndex(dialog.date_order_combo.findData("mdy"))
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert cell(dialog, row_of(dialog, "Free testosterone"), VALUE) == "61"
+    assert not dialog.included(row_of(dialog, "Prolactin"))
+
+    with qtbot.waitSignal(context.journal_changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (draw,) = context.journal.history().draws
+    assert draw.date == date(2026, 3, 14)
+    free = draw.result("free_testosterone")
+    assert free is not None and (free.entered_value, free.entered_unit) == (61, "pg/mL")
+    assert draw.result("prolactin") is None

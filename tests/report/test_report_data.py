@@ -314,3 +314,13 @@ def test_page_one_trend_lines_hold_each_markers_values(
     # Within a shorter period, only its own values.
     march = build_report_data(history, settings, today=TODAY, start=date(2025, 3, 1))
     assert [day for day, _value in march.sparklines["total_testosterone"]] == [date(2025, 3, 20)]
+
+
+def test_a_dexa_t_score_recorded_as_a_lab_result_counts_as_a_scan(
+    history: History, settings: ReportSettings
+) -> None:
+    before = build_report_data(history, settings, today=TODAY).counts["dexa"]
+    day = TODAY.replace(day=1)
+    draw = LabDraw(day, (LabResult("dexa_t_score", -2.6, -2.6, "SD"),))
+    more = History(**{**history.__dict__, "draws": (*history.draws, draw)})
+    assert build_report_data(more, settings, today=TODAY).counts["dexa"] == before + 1

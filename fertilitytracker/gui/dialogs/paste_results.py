@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.core.plausibility import check_typed_unit_fit
 from fertilitytracker.core.records import LabResult
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color
+from fertilitytracker.gui.widgets.ask import Question, ask_unit
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.services.exchange.lab_files import read_lab_file
@@ -69,6 +72,18 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
+def _read_cells(read: ReadResult) -> dict[int, str]:
+    """The preview cells of a result as the text gives it, before any correction."""
+    return {
+        ANALYTE: get_analyte(read.analyte).name,
+        VALUE: f"{read.comparator or ''}{_number(read.value)}",
+        UNIT: read.unit,
+        RANGE: range_text(read.lab_low, read.lab_high),
+        FLAG: read.flag or "",
+        STORE: "",
+    }
+
+
 def range_text(low: float | None, high: float | None) -> str:
     """A lab range as shown in the preview (and typed back by the person)."""
     if low is not None and high is not None:
@@ -101,6 +116,9 @@ class PasteResultsDialog(QDialog):
         self._lab_text: LabText | None = None
         self._rows: list[PreviewRow] = []
         self._filling = False
+        self.question: Question | None = None  # the unit question asked before saving, if any
+        # (row, value, unit) the person kept after the unit question: not asked again.
+        self._kept_units: set[tuple[int, str, str]] = set()
         self.change: Change | None = None
 
         self.text_edit = QPlainTextEdit(self)
@@ -256,8 +274,27 @@ class PasteResultsDialog(QDialog):
     def _draws(self) -> tuple[ProposedDraw, ...]:
         return self._lab_text.draws if self._lab_text is not None else ()
 
+    def _edits(self) -> dict[tuple[int, str], tuple[dict[int, str], bool]]:
+        """The person's corrections by source line: edited cells and whether ticked."""
+        edits: dict[tuple[int, str], tuple[dict[int, str], bool]] = {}
+        for row, preview in enumerate(self._rows):
+            read = preview.read
+            original = _read_cells(read)
+            changed = {
+                column: self._cell(row, column)
+                for column in EDITABLE
+                if self._cell(row, column) != original[column]
+            }
+            if changed or not self.included(row):
+                edits[(read.line_number, read.line)] = (changed, self.included(row))
+        return edits
+
     def _fill_table(self) -> None:
+        # Rows whose line of text did not change keep the person's corrections (a new date
+        # order re-reads the text but must not undo what was typed in the preview).
+        edits = self._edits()
         self._filling = True
+        self._kept_units.clear()
         self._rows = [
             PreviewRow(index, result)
             for index, draw in enumerate(self._draws())
@@ -266,18 +303,12 @@ class PasteResultsDialog(QDialog):
         self.table.setRowCount(len(self._rows))
         for row, preview in enumerate(self._rows):
             read = preview.read
-            cells = {
-                DRAW: self._draw_text(self._draws()[preview.draw]),
-                ANALYTE: get_analyte(read.analyte).name,
-                VALUE: f"{read.comparator or ''}{_number(read.value)}",
-                UNIT: read.unit,
-                RANGE: range_text(read.lab_low, read.lab_high),
-                FLAG: read.flag or "",
-                STORE: "",
-            }
+            changed, ticked = edits.get((read.line_number, read.line), ({}, True))
+            cells = {DRAW: self._draw_text(self._draws()[preview.draw])}
+            cells |= _read_cells(read) | changed
             save = QTableWidgetItem()
             save.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            save.setCheckState(Qt.CheckState.Checked)
+            save.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             save.setToolTip(f"Line {read.line_number}: {read.line}")
             self.table.setItem(row, SAVE, save)
             for column, text in cells.items():
@@ -427,9 +458,27 @@ class PasteResultsDialog(QDialog):
         return records
 
     def save(self) -> None:
-        """Write the checked rows (the `lab` rules, one transaction), then close."""
+        """Write the checked rows (the `lab` rules, one transaction), then close.
+
+        Before writing, a value that fits another unit far better is asked about, one row at a
+        time, as on the typed form (docs/design.md, plausibility.json): nothing is saved until
+        every such row is answered.
+        """
         if not self.revalidate():
             return
+        for row, preview in enumerate(self._rows):
+            typed = (self._cell(row, VALUE), self._cell(row, UNIT))
+            if not self.included(row) or (row, *typed) in self._kept_units:
+                continue
+            mismatch = check_typed_unit_fit(preview.read.analyte, *typed)
+            if mismatch is not None:
+                self.question = ask_unit(
+                    self,
+                    mismatch,
+                    partial(self._use_unit, row, mismatch.suggested_unit),
+                    partial(self._keep_unit, row, typed),
+                )
+                return
         try:
             self.change = record_confirmed(self._context.journal, self.draws_to_record())
         except InputError as error:
@@ -439,3 +488,11 @@ class PasteResultsDialog(QDialog):
         self._context.notify(self.change)
         self.saved.emit(self.change)
         self.accept()
+
+    def _use_unit(self, row: int, unit: str) -> None:
+        self.set_cell(row, UNIT, unit)
+        self.save()
+
+    def _keep_unit(self, row: int, typed: tuple[str, str]) -> None:
+        self._kept_units.add((row, *typed))
+        self.save()

@@ -130,11 +130,18 @@ def restore(journal: Journal, removed: Removed) -> Change:
 
 
 def replace_result(
-    journal: Journal, result_id: int, entry: ResultInput, day: date | None = None
+    journal: Journal,
+    result_id: int,
+    entry: ResultInput,
+    day: date | None = None,
+    *,
+    when: tuple[time | None, bool | None] | None = None,
 ) -> Change:
     """Edit one lab result: the old one is replaced by `entry`, in one transaction.
 
     With `day` (another date than its draw's) the result moves to the draw of that date.
+    With `when` (time, fasting; None in either: not recorded) the draw the result ends in
+    gets that time and fasting state (docs/clinical.md §8), for all of its results.
     """
     new_result = build_result(entry)
     with journal.transaction():
@@ -157,6 +164,9 @@ def replace_result(
                 removed.draw_date, removed.draw_time, removed.draw_fasting
             )
         journal.labs.add_result(draw_id, new_result)
+        if when is not None:
+            journal.labs.set_time(draw_id, when[0])
+            journal.labs.set_fasting(draw_id, when[1])
     return Change(
         frozenset({"labs"}),
         f"{new_result.analyte} updated",

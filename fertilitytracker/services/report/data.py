@@ -196,7 +196,15 @@ def build_report_data(
             "draws": sum(1 for v in views if v.kind == "labs"),
             "results": sum(len(v.results) for v in views if v.kind == "labs"),
             "semen": len(semen_rows),
-            "dexa": sum(1 for v in views if v.kind == "dexa"),
+            # One scan a day, whichever way it came in (docs/clinical.md §6): a DEXA form
+            # entry or a draw's dexa_t_score result.
+            "dexa": len(
+                {
+                    v.date
+                    for v in views
+                    if v.kind == "dexa" or any(r.analyte == "dexa_t_score" for r in v.results)
+                }
+            ),
             "symptoms": len(symptoms),
             "doses": sum(1 for d in history.doses if period.contains(d.at.date())),
         },

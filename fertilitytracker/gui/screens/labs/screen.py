@@ -1,0 +1,437 @@
+"""The Labs screen: the forms beside every draw with flags and derived values, and DEXA scans."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fertilitytracker.core.analytes import all_analytes
+from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
+from fertilitytracker.core.records import DexaScan, LabDraw, LabResult, dexa_scans
+from fertilitytracker.gui.context import AppContext, follow_changes
+from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
+from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
+from fertilitytracker.gui.screens.labs.dexa_form import DexaForm
+from fertilitytracker.gui.screens.labs.draw_form import PANELS, DrawForm
+from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
+from fertilitytracker.gui.widgets.record_table import (
+    delete_with_undo,
+    record_table,
+    selected_record,
+    sorted_proxy,
+)
+from fertilitytracker.gui.widgets.status import show_status
+from fertilitytracker.gui.widgets.undo_bar import UndoBar
+from fertilitytracker.services.operations import (
+    Change,
+)
+from fertilitytracker.services.views import DrawView, ResultView, context_summary, lab_draw_view
+
+FORM_WIDTH_PX = 420
+
+
+class LabsScreen(QWidget):
+    """Blood draws (form, table, details with edit and delete) and DEXA scans."""
+
+    navigate_requested = Signal(str, object)
+    result_saved = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labs_screen")
+        self._context = context
+        self._selected_draw: date | None = None
+
+        self.undo_bar = UndoBar(self)
+        self.draw_form = DrawForm(context, self)
+        self.dexa_form = DexaForm(context, self)
+
+        self.draws_model = DrawsTableModel(parent=self)
+        self.draws_proxy = sorted_proxy(self.draws_model, self)
+        self.draws_table = record_table("Blood draws", self, word_wrap=False)
+        self.draws_table.setModel(self.draws_proxy)
+        self.draws_table.setSortingEnabled(True)
+        self.draws_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        keep_columns_fitted(self.draws_table)
+
+        self.results_model = ResultsTableModel(parent=self)
+        self.results_table = record_table("Results of the selected draw", self, word_wrap=False)
+        self.results_table.setModel(self.results_model)
+        self.results_table.horizontalHeader().setStretchLastSection(True)
+        self.details_title = QLabel("Select a draw to see all its results.", self)
+        # The selected draw's context (docs/clinical.md §8): time, fasting, doses, notes.
+        self.context_label = QLabel("", self)
+        self.context_label.setWordWrap(True)
+        self.context_label.setObjectName("draw_context")
+        self.paste_button = QPushButton("&Paste results…", self)
+        self.paste_button.setAccessibleName("Paste lab results as the lab printed them")
+        self.edit_button = QPushButton("&Edit result…", self)
+        self.edit_button.setAccessibleName("Edit the selected result")
+        self.delete_button = QPushButton("Delete result", self)
+        self.delete_button.setAccessibleName("Delete the selected result")
+
+        self.dexa_model = DexaTableModel(parent=self)
+        self.dexa_proxy = sorted_proxy(self.dexa_model, self)
+        self.dexa_table = record_table("DEXA scans", self, word_wrap=False)
+        self.dexa_table.setModel(self.dexa_proxy)
+        self.dexa_table.setSortingEnabled(True)
+        self.dexa_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.dexa_table.horizontalHeader().setStretchLastSection(True)
+        self.delete_dexa_button = QPushButton("Delete scan", self)
+        self.delete_dexa_button.setAccessibleName("Delete the selected DEXA scan")
+
+        self._build_layout()
+
+        self.draw_form.saved.connect(self._draw_saved)
+        self.dexa_form.saved.connect(self._saved)
+        self.draws_table.selectionModel().selectionChanged.connect(self._draw_selected)
+        self.results_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.results_table.doubleClicked.connect(lambda _index: self.edit_selected_result())
+        self.dexa_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.edit_button.clicked.connect(self.edit_selected_result)
+        self.delete_button.clicked.connect(self.delete_selected_result)
+        self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
+        self.paste_button.clicked.connect(self.open_paste_dialog)
+        self.follower = follow_changes(self, context, self.apply_change)
+        context.journal_replaced.connect(self._journal_replaced)
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        title = QLabel("<h2>Labs</h2>", self)
+        forms = QWidget(self)
+        forms_layout = QVBoxLayout(forms)
+        forms_layout.setContentsMargins(0, 0, 0, 0)
+        forms_layout.addWidget(self.paste_button)
+        forms_layout.addWidget(self.draw_form)
+        forms_layout.addWidget(self.dexa_form)
+        forms_layout.addStretch(1)
+        self.form_scroll = QScrollArea(self)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setWidget(forms)
+        self.form_scroll.setMinimumWidth(400)
+
+        tables = QWidget(self)
+        tables_layout = QVBoxLayout(tables)
+        tables_layout.setContentsMargins(0, 0, 0, 0)
+        draws_label = QLabel(
+            "<b>Blood draws</b> — ▼ below / ▲ above target range · ◆ cannot tell (a limit) · "
+            "⚠ estradiol below the floor or cannot tell, on an aromatase inhibitor · — not "
+            "computed (hover for why) · * albumin assumed",
+            self,
+        )
+        draws_label.setWordWrap(True)
+        tables_layout.addWidget(draws_label)
+        tables_layout.addWidget(self.draws_table, 3)
+        tables_layout.addWidget(self.details_title)
+        tables_layout.addWidget(self.context_label)
+        tables_layout.addWidget(self.results_table, 2)
+        detail_buttons = QHBoxLayout()
+        detail_buttons.addStretch(1)
+        detail_buttons.addWidget(self.edit_button)
+        detail_buttons.addWidget(self.delete_button)
+        tables_layout.addLayout(detail_buttons)
+        tables_layout.addWidget(QLabel("<b>DEXA scans</b> — WHO bands", self))
+        tables_layout.addWidget(self.dexa_table, 1)
+        dexa_buttons = QHBoxLayout()
+        dexa_buttons.addStretch(1)
+        dexa_buttons.addWidget(self.delete_dexa_button)
+        tables_layout.addLayout(dexa_buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.form_scroll)
+        splitter.addWidget(tables)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        # The form as narrow as it can be, so that the draws table beside it fits 1440 px.
+        splitter.setSizes([FORM_WIDTH_PX, 10 * FORM_WIDTH_PX])
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(splitter, 1)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def draw_views(self) -> list[DrawView]:
+        """The blood draws as the services view them, in the user's unit system."""
+        history = self._context.history()
+        system = self._context.unit_system()
+        edition = self._context.who_edition()
+        contexts = all_draw_contexts(history)
+        return [
+            replace(lab_draw_view(draw, history, system, edition), context=contexts[draw.date])
+            for draw in history.draws
+        ]
+
+    def refresh(self, *_args: object) -> None:
+        """Re-read the journal: tables, the selected draw's details and form validity."""
+        history = self._context.history()
+        self._morning_lows = len(morning_low_dates(history))
+        self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
+        for column, spec in enumerate(self.draws_model.columns):
+            empty = spec.key in {key for key, _ in _ANALYTE_COLUMNS} and not (
+                self.draws_model.has_values(spec.key)
+            )
+            self.draws_table.setColumnHidden(column, empty)
+        fit_columns(self.draws_table)
+        self.dexa_model.set_rows(dexa_scans(history))
+        self.draw_form.set_unit_system(self._context.unit_system())
+        self._reselect_draw()
+        self.draw_form.revalidate()
+        self._update_buttons()
+
+    def apply_change(self, change: Change) -> None:
+        """Show what `change` touched: the draws it may change row by row, or else everything.
+
+        A draw's row shows its context (docs/clinical.md §8): a dose changes the hours since
+        the last dose of the draws after it.
+        """
+        if not change.touches("labs", "dexa", "targets", "settings", "doses", "regimens"):
+            return
+        if not change.is_bounded or change.touches("targets", "regimens"):
+            self.refresh()
+            return
+        assert change.dates is not None
+        history = self._context.history()
+        days: set[date] = set()
+        if change.touches("labs"):
+            days |= change.dates
+        if change.touches("doses"):
+            first = min(change.dates)
+            days |= {draw.date for draw in history.draws if draw.date >= first}
+        if days and not self._update_draws(frozenset(days)):
+            self.refresh()
+            return
+        if change.touches("dexa", "labs"):  # a draw's T-score is a scan too
+            self.dexa_model.set_rows(dexa_scans(history))
+        self.draw_form.revalidate()
+        self._update_buttons()
+
+    def _update_draws(self, days: frozenset[date]) -> bool:
+        """Update the rows of the draws of `days`; False when every row must be read again
+        (the unconfirmed-low note of every low total testosterone came or went)."""
+        history = self._context.history()
+        morning_lows = len(morning_low_dates(history))
+        if (morning_lows < 2) != (self._morning_lows < 2):
+            return False
+        system = self._context.unit_system()
+        edition = self._context.who_edition()
+        views = [
+            replace(
+                lab_draw_view(draw, history, system, edition), context=draw_context(draw, history)
+            )
+            for draw in history.draws
+            if draw.date in days
+        ]
+        self._morning_lows = morning_lows
+        rows = self.draws_model.update_draws(days, views)
+        for view in views:
+            for result in view.results:
+                with contextlib.suppress(KeyError):
+                    self.draws_table.setColumnHidden(
+                        self.draws_model.column_of(result.analyte), False
+                    )
+        source = self.draws_model
+        widen_columns(
+            self.draws_table,
+            [self.draws_proxy.mapFromSource(source.index(row, 0)).row() for row in rows],
+        )
+        selected = self.selected_draw()
+        # A draw just saved is to be selected (_draw_saved names it), not only refreshed.
+        if selected is None or selected.date != self._selected_draw:
+            self._reselect_draw()
+        elif self._selected_draw in days:
+            self._show_details()
+        return True
+
+    def _journal_replaced(self) -> None:
+        self.undo_bar.dismiss()
+        self._selected_draw = None
+        self.draw_form.reset()
+        self.refresh()
+
+    def _reselect_draw(self) -> None:
+        target_row = -1
+        for row in range(self.draws_proxy.rowCount()):
+            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
+            if self.draws_model.row_at(source.row()).date == self._selected_draw:
+                target_row = row
+        if target_row < 0 and self.draws_proxy.rowCount():
+            target_row = 0
+        if target_row >= 0:
+            self.draws_table.selectRow(target_row)
+        self._show_details()
+
+    def selected_draw(self) -> DrawView | None:
+        view: DrawView | None = selected_record(self.draws_table)
+        return view
+
+    def _draw_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        view = self.selected_draw()
+        if view is not None:
+            self._selected_draw = view.date
+        self._show_details()
+
+    def _show_details(self) -> None:
+        view = self.selected_draw()
+        if view is None:
+            self.results_model.set_rows(())
+            self.details_title.setText("Select a draw to see all its results.")
+            self.context_label.setText("")
+        else:
+            self.results_model.set_rows(view.results)
+            self.results_table.resizeColumnsToContents()
+            when = view.date.isoformat() + (f" {view.time:%H:%M}" if view.time else "")
+            self.details_title.setText(f"<b>Results of {when}</b> — as entered and converted")
+            self.context_label.setText(_context_html(view))
+        self._update_buttons()
+
+    def selected_result(self) -> ResultView | None:
+        result: ResultView | None = selected_record(self.results_table)
+        return result
+
+    def selected_dexa(self) -> DexaScan | None:
+        scan: DexaScan | None = selected_record(self.dexa_table)
+        return scan
+
+    def _update_buttons(self, *_args: object) -> None:
+        has_result = self.selected_result() is not None
+        self.edit_button.setEnabled(has_result)
+        self.delete_button.setEnabled(has_result)
+        # A T-score recorded as a draw's result is deleted with that draw's results.
+        scan = self.selected_dexa()
+        self.delete_dexa_button.setEnabled(scan is not None and scan.id is not None)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def open_new_draw(self, analytes: list[str] | None = None, test: str | None = None) -> None:
+        """Focus the draw form, with one row per analyte given (used by "Log result", Ctrl+L).
+
+        A reminder's `test` with a panel template ("hormone_panel") fills its whole panel.
+        """
+        panel = next((panel for key, _label, panel in PANELS if key == test), None)
+        if panel is not None:
+            analytes = list(panel)
+        self.draw_form.reset(analytes)
+        self.draw_form.date_edit.set_value(self._context.today())
+        self.form_scroll.ensureWidgetVisible(self.draw_form)
+        first = self.draw_form.rows[0]
+        (first.value_edit if analytes else first.analyte_combo).setFocus()
+
+    def open_paste_dialog(self) -> QDialog:
+        """Labs › Paste results…: the preview dialog (returned for tests; not modal)."""
+        from fertilitytracker.gui.dialogs.paste_results import PasteResultsDialog
+
+        dialog = PasteResultsDialog(self._context, self)
+        dialog.saved.connect(lambda change: show_status(self, change.summary))
+        dialog.open()
+        return dialog
+
+    def open_new_dexa(self) -> None:
+        """Focus the DEXA form (used by the DEXA reminder's "Log result")."""
+        self.dexa_form.date_edit.set_value(self._context.today())
+        self.form_scroll.ensureWidgetVisible(self.dexa_form)
+        self.dexa_form.t_score_edit.setFocus()
+
+    def show_draw(self, day: date) -> bool:
+        """Select the draw of `day` in the table (a click on a chart point); False if none."""
+        for row in range(self.draws_proxy.rowCount()):
+            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
+            if self.draws_model.row_at(source.row()).date == day:
+                self.draws_table.selectRow(row)
+                self.draws_table.scrollTo(self.draws_proxy.index(row, 0))
+                return True
+        return False
+
+    def _draw_saved(self, change: Change) -> None:
+        # The draw just saved becomes the selected one, so its results show at once.
+        self._selected_draw = self.draw_form.saved_date
+        self._saved(change)
+
+    def _saved(self, change: Change) -> None:
+        self._context.notify(change)
+        show_status(self, change.summary)
+        self.result_saved.emit(change)
+
+    def _record_for(self, result_id: int | None) -> LabResult | None:
+        for draw in self._context.history().draws:
+            for result in draw.results:
+                if result.id == result_id:
+                    return result
+        return None
+
+    def _draw_of(self, record: LabResult) -> LabDraw | None:
+        for draw in self._context.history().draws:
+            if any(result.id == record.id for result in draw.results):
+                return draw
+        return None
+
+    def edit_selected_result(self) -> EditResultDialog | None:
+        """Open the edit dialog for the selected result (returned for tests; modal otherwise)."""
+        view = self.selected_result()
+        record = self._record_for(view.result_id) if view else None
+        if record is None:
+            return None
+        assert view is not None
+        draw = self._draw_of(record)
+        dialog = EditResultDialog(
+            self._context,
+            record,
+            self,
+            draw_date=draw.date if draw else None,
+            draw_time=draw.time if draw else None,
+            fasting=draw.fasting if draw else None,
+        )
+        dialog.accepted.connect(lambda: self._edited(dialog))
+        dialog.open()
+        return dialog
+
+    def _edited(self, dialog: EditResultDialog) -> None:
+        if dialog.change is not None:
+            self._context.notify(dialog.change)
+            show_status(self, dialog.change.summary)
+
+    def delete_selected_result(self) -> None:
+        """Delete the selected result; the undo bar offers it back."""
+        view = self.selected_result()
+        if view is None or view.result_id is None:
+            return
+        message = f"{view.name} result deleted."
+        delete_with_undo(self, self._context, self.undo_bar, "lab_result", view.result_id, message)
+
+    def delete_selected_dexa(self) -> None:
+        scan = self.selected_dexa()
+        if scan is None or scan.id is None:
+            return
+        message = f"DEXA scan of {scan.date.isoformat()} deleted."
+        delete_with_undo(self, self._context, self.undo_bar, "dexa", scan.id, message)
+
+
+def _context_html(view: DrawView) -> str:
+    if view.context is None:
+        return ""
+    lines = [f"<b>Context:</b> {html.escape(context_summary(view.context))}"]
+    lines += [
+        f"<b>Note:</b> {html.escape(note.text)} <i>({html.escape(note.source)})</i>"
+        for note in view.context.notes
+    ]
+    return "<br>".join(lines)
+
+
+_ANALYTE_COLUMNS = tuple(
+    (analyte.key, analyte.name) for analyte in all_analytes() if not analyte.is_semen
+)
