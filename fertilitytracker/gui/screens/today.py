@@ -46,6 +46,7 @@ from fertilitytracker.gui.theme import (
     ok_color,
     warning_style,
 )
+from fertilitytracker.gui.widgets.ask import Question, confirm_future_dose
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
@@ -150,6 +151,7 @@ class TodayScreen(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.question: Question | None = None  # the future-time question while it is open
         self.setAccessibleName("Today")
         body, self._body = scrolling_page(self)
 
@@ -365,6 +367,17 @@ class TodayScreen(QWidget):
         """Log one dose of `regimen` now (or at `on`), with an Undo offer."""
         now = self.context.now()
         at = on or datetime.combine(self.context.today(), now.time())
+        if on is not None:
+            # A dose given a moment later than now is asked about first.
+            self.question = confirm_future_dose(
+                self, on, now, lambda: self._save_dose(regimen, skipped, on)
+            )
+            if self.question is not None:
+                return
+        self._save_dose(regimen, skipped, at)
+
+    def _save_dose(self, regimen: Regimen, skipped: bool, at: datetime) -> None:
+        self.question = None
         try:
             change = services.log_dose(self.context.journal, regimen.name, at, skipped=skipped)
         except InputError as error:
