@@ -14,6 +14,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from fertilitytracker.gui.navigation import (
+    Focus,
+    Navigates,
+    Navigation,
+    NewAnalysis,
+    NewDraw,
+    OpensDraw,
+    ShowDraw,
+    StartMedication,
+)
 from fertilitytracker.gui.ui_state import UiState
 
 if TYPE_CHECKING:
@@ -529,7 +539,7 @@ class MainWindow(QMainWindow):
 
     # --- pages ------------------------------------------------------------------------------
 
-    def screen(self, key: str) -> QWidget | None:
+    def page(self, key: str) -> QWidget | None:
         """The screen of page `key` if it was created already."""
         return self._screens.get(key)
 
@@ -543,14 +553,10 @@ class MainWindow(QMainWindow):
         # Imported on first show: pyqtgraph (Charts) must not load at start-up.
         screen_class = getattr(importlib.import_module(module_name), page.class_name)
         widget = screen_class(self.context, self.stack)
-        signal = getattr(widget, "navigate_requested", None)
-        if signal is not None:
-            signal.connect(self.show_page)
-        draw_signal = getattr(widget, "draw_requested", None)
-        if draw_signal is not None:
-            draw_signal.connect(
-                lambda day: self.show_page("labs", {"action": "show_draw", "date": day})
-            )
+        if isinstance(widget, Navigates):
+            widget.navigate_requested.connect(self.navigate)
+        if isinstance(widget, OpensDraw):
+            widget.draw_requested.connect(lambda day: self.show_page("labs", ShowDraw(day)))
         theme_signal = getattr(widget, "theme_changed", None)
         if theme_signal is not None:
             theme_signal.connect(self.set_theme)
@@ -572,8 +578,12 @@ class MainWindow(QMainWindow):
                 return key
         return None
 
-    def show_page(self, key: str, payload: object = None) -> QWidget | None:
-        """Show page `key`, hand it `payload` (e.g. {"action": "new_draw"})."""
+    def navigate(self, where: Navigation) -> QWidget | None:
+        """Go where a screen asked (its `navigate_requested`)."""
+        return self.show_page(where.page, where.focus)
+
+    def show_page(self, key: str, focus: Focus | None = None) -> QWidget | None:
+        """Show page `key` and open `focus` there (e.g. `NewDraw()`)."""
         if self.context is None or key not in PAGE_KEYS:
             return None
         widget = self.ensure_screen(key)
@@ -583,25 +593,25 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(row)
         self.sidebar.blockSignals(False)
         self.ui_state.last_page = key
-        if isinstance(payload, dict):
-            self._deliver(widget, payload)
+        if focus is not None:
+            self._deliver(widget, focus)
         self.page_changed.emit(key)
         return widget
 
     @staticmethod
-    def _deliver(widget: QWidget, payload: dict[str, Any]) -> None:
-        action = payload.get("action")
-        if action == "new_draw":
-            if payload.get("test") == "dexa" and hasattr(widget, "open_new_dexa"):
+    def _deliver(widget: QWidget, focus: Focus) -> None:
+        # The page keys name the screen classes (PAGES), so each focus finds its opener.
+        match focus:
+            case NewDraw(test="dexa"):
                 widget.open_new_dexa()
-            elif hasattr(widget, "open_new_draw"):
-                widget.open_new_draw(payload.get("analytes"), payload.get("test"))
-        elif action == "show_draw" and hasattr(widget, "show_draw"):
-            widget.show_draw(payload["date"])
-        elif action == "new_analysis" and hasattr(widget, "open_new_analysis"):
-            widget.open_new_analysis()
-        elif action == "start" and hasattr(widget, "open_start_form"):
-            widget.open_start_form()
+            case NewDraw(analytes=analytes, test=test):
+                widget.open_new_draw(list(analytes) if analytes else None, test)
+            case ShowDraw(day=day):
+                widget.show_draw(day)
+            case NewAnalysis():
+                widget.open_new_analysis()
+            case StartMedication():
+                widget.open_start_form()
 
     def _sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGES) and self.context is not None:
@@ -614,7 +624,7 @@ class MainWindow(QMainWindow):
             from fertilitytracker.gui.screens.welcome import WelcomeScreen
 
             welcome = WelcomeScreen(self.context, self.stack)
-            welcome.navigate_requested.connect(self.show_page)
+            welcome.navigate_requested.connect(self.navigate)
             self._welcome = welcome
             self.stack.addWidget(welcome)
         self.stack.setCurrentWidget(self._welcome)
@@ -641,7 +651,7 @@ class MainWindow(QMainWindow):
 
     def new_lab_draw(self) -> None:
         """Ctrl+L: the Labs page with its draw form."""
-        self.show_page("labs", {"action": "new_draw", "analytes": None})
+        self.show_page("labs", NewDraw())
 
     # --- theme and state --------------------------------------------------------------------
 

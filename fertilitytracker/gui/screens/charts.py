@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.charts.plots import ChartStack
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import Navigation, NewDraw
 from fertilitytracker.services.chart_data import (
     PLOT_KEYS,
     PLOTS,
@@ -63,7 +64,7 @@ class ChartsScreen(QWidget):
     """Trends of every result against its target range, on one date axis with the treatment."""
 
     draw_requested = Signal(object)  # the date of the draw whose point was clicked
-    navigate_requested = Signal(str, object)  # ("labs", {"action": "new_draw"}): empty state
+    navigate_requested = Signal(object)  # Navigation("labs", NewDraw()): empty state
 
     def __init__(
         self,
@@ -180,7 +181,7 @@ class ChartsScreen(QWidget):
         self._add_result = QPushButton("Add a lab result", empty)
         self._add_result.setAccessibleName("Add a lab result")
         self._add_result.clicked.connect(
-            lambda: self.navigate_requested.emit("labs", {"action": "new_draw"})
+            lambda: self.navigate_requested.emit(Navigation("labs", NewDraw()))
         )
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)

@@ -815,7 +815,7 @@ class EditResultDialog(QDialog):
 class LabsScreen(QWidget):
     """Blood draws (form, table, details with edit and delete) and DEXA scans."""
 
-    navigate_requested = Signal(str, object)
+    navigate_requested = Signal(object)  # a gui.navigation.Navigation
     result_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

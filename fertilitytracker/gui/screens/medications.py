@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -135,8 +135,6 @@ def _schedule_combo(accessible_name: str) -> QComboBox:
 
 class MedicationsScreen(QWidget):
     """Regimens: what is taken, since when, how well, and the forms that change it."""
-
-    navigate_requested = Signal(str, object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -175,7 +175,6 @@ def _offset_label(name: str) -> str:
 class SettingsScreen(QWidget):
     """Every setting on one scrolling page."""
 
-    navigate_requested = Signal(str, object)
     theme_changed = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

@@ -39,6 +39,7 @@ from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui.context import AppContext, follow_changes
+from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.theme import (
     colour_text,
     flag_color,
@@ -145,7 +146,7 @@ class SuppressionWarning:
 class TodayScreen(QWidget):
     """The daily dashboard."""
 
-    navigate_requested = Signal(str, object)
+    navigate_requested = Signal(object)  # a Navigation
     dose_logged = Signal(object)  # the Change of the dose written
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -647,11 +648,10 @@ class TodayScreen(QWidget):
 
     def _log_result(self, window: DueTest) -> None:
         if window.test == "semen_analysis":
-            self.navigate_requested.emit("semen", {"action": "new_analysis"})
+            self.navigate_requested.emit(Navigation("semen", NewAnalysis()))
             return
-        payload: dict[str, object] = {"action": "new_draw", "test": window.test}
-        payload["analytes"] = _analytes_to_log(window.rule) or None
-        self.navigate_requested.emit("labs", payload)
+        analytes = tuple(_analytes_to_log(window.rule)) or None
+        self.navigate_requested.emit(Navigation("labs", NewDraw(analytes, window.test)))
 
     # --- helpers ----------------------------------------------------------------------------
 
