@@ -49,7 +49,12 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_number
 from fertilitytracker.services.operations import Change
-from fertilitytracker.services.settings import SETTINGS, get_setting, set_setting
+from fertilitytracker.services.settings import (
+    SETTINGS,
+    get_setting,
+    rule_offsets_setting,
+    set_setting,
+)
 
 UNIT_SYSTEM_LABELS = {"us": "US (ng/dL, pg/mL)", "si": "SI (nmol/L, pmol/L)"}
 # Widths of short numeric fields, so they do not stretch across half the window.
@@ -618,10 +623,6 @@ class SettingsScreen(QWidget):
             self.select_analyte(selected.key)
         self._update_target_buttons()
 
-        stored = get_setting(journal, "rule_offsets") or {}
-        try:
-            current = offsets_with(stored).as_dict()
-        except InputError:
-            current = default_offsets().as_dict()
+        current = rule_offsets_setting(journal).in_force.as_dict()
         for name, spin in self.offset_spins.items():
             spin.setValue(current[name])

@@ -30,9 +30,7 @@ from fertilitytracker.core.derived import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import (
     DueTest,
-    default_offsets,
     due_tests,
-    offsets_with,
 )
 from fertilitytracker.core.ranges import OVER_SUPPRESSION_SOURCE
 from fertilitytracker.core.records import DoseEvent, History, Regimen
@@ -60,7 +58,7 @@ from fertilitytracker.services.formatting import (
     format_time,
 )
 from fertilitytracker.services.operations import Change
-from fertilitytracker.services.settings import get_setting
+from fertilitytracker.services.settings import rule_offsets_setting
 from fertilitytracker.services.views import (
     LC_MS_ADVICE,
     DrawView,
@@ -612,11 +610,8 @@ class TodayScreen(QWidget):
 
     def tests_due(self, history: History) -> list[DueTest]:
         """Open and overdue test windows today (rule offsets from the journal's settings)."""
-        overrides = get_setting(self.context.journal, "rule_offsets") or {}
-        try:
-            offsets = offsets_with(overrides)
-        except InputError:
-            offsets = default_offsets()  # a bad stored override must not hide every reminder
+        # A bad stored override falls back to the defaults: it must not hide every reminder.
+        offsets = rule_offsets_setting(self.context.journal).in_force
         windows = due_tests(history, self.context.today(), offsets)
         return [window for window in windows if window.status in ("open", "overdue")]
 
