@@ -33,6 +33,7 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.charts.plots import ChartStack
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewDraw
+from fertilitytracker.gui.ui_state import CHARTS_RANGE_KEY, CHARTS_VISIBLE_KEY, app_settings
 from fertilitytracker.services.chart_data import (
     PLOT_KEYS,
     PLOTS,
@@ -46,8 +47,8 @@ from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.files import refuse_journal_target
 
-VISIBLE_KEY = "charts/visible"
-RANGE_KEY = "charts/range"
+VISIBLE_KEY = CHARTS_VISIBLE_KEY
+RANGE_KEY = CHARTS_RANGE_KEY
 DEFAULT_RANGE = "all"
 RANGE_LABELS: dict[str, str] = {"3m": "3 months", "6m": "6 months", "1y": "1 year", "all": "All"}
 UNIT_LABELS: dict[str, str] = {"us": "US units (ng/dL)", "si": "SI units (nmol/L)"}
@@ -76,7 +77,7 @@ class ChartsScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("charts_screen")
         self._context = context
-        self._settings = settings if settings is not None else QSettings()
+        self._settings = settings if settings is not None else app_settings()
         self._data: ChartData | None = None
         self._stale = False
         self._chosen = self._load_visible()
