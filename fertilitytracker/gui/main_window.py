@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 # Only what the first paint needs is imported here: creating the Python types of every Qt
 # class and enum touched costs PySide6 tens of milliseconds, so the sidebar, pages, menus and
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
 
     from fertilitytracker.gui.context import AppContext
+    from fertilitytracker.gui.screens.labs import LabsScreen
+    from fertilitytracker.gui.screens.medications import MedicationsScreen
+    from fertilitytracker.gui.screens.semen import SemenScreen
+    from fertilitytracker.gui.screens.settings import SettingsScreen
 
 APP_TITLE = "Fertility Tracker"
 DEMO_FILE = "demo.sqlite3"
@@ -287,7 +292,7 @@ class MainWindow(QMainWindow):
         self.page_actions: dict[str, QAction] = {}
         for number, page in enumerate(PAGES, start=1):
             self.page_actions[page.key] = self._action(
-                go_menu, page.label, lambda key=page.key: self.show_page(key), f"Ctrl+{number}"
+                go_menu, page.label, partial(self.show_page, page.key), f"Ctrl+{number}"
             )
         go_menu.addSeparator()
         self.log_doses_action = self._action(
@@ -387,7 +392,7 @@ class MainWindow(QMainWindow):
             self._action(
                 self.recent_menu,
                 label,
-                lambda path=path: self._open_recent(path),
+                partial(self._open_recent, path),
             )
         if not recent:
             empty = self.recent_menu.addAction("No other journal opened yet")
@@ -552,15 +557,15 @@ class MainWindow(QMainWindow):
         module_name = f"{SCREENS_PACKAGE}.{page.module}"
         # Imported on first show: pyqtgraph (Charts) must not load at start-up.
         screen_class = getattr(importlib.import_module(module_name), page.class_name)
-        widget = screen_class(self.context, self.stack)
+        widget: QWidget = screen_class(self.context, self.stack)
         if isinstance(widget, Navigates):
             widget.navigate_requested.connect(self.navigate)
         if isinstance(widget, OpensDraw):
             widget.draw_requested.connect(lambda day: self.show_page("labs", ShowDraw(day)))
-        theme_signal = getattr(widget, "theme_changed", None)
-        if theme_signal is not None:
-            theme_signal.connect(self.set_theme)
-            widget.set_theme(self.ui_state.theme)
+        if hasattr(widget, "theme_changed"):  # the Settings screen
+            settings = cast("SettingsScreen", widget)
+            settings.theme_changed.connect(self.set_theme)
+            settings.set_theme(self.ui_state.theme)
         widget.setObjectName(f"page_{key}")
         self._screens[key] = widget
         self.stack.addWidget(widget)
@@ -600,18 +605,18 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _deliver(widget: QWidget, focus: Focus) -> None:
-        # The page keys name the screen classes (PAGES), so each focus finds its opener.
+        # Each focus belongs to one page (Navigation.page names it), so it finds its opener.
         match focus:
             case NewDraw(test="dexa"):
-                widget.open_new_dexa()
+                cast("LabsScreen", widget).open_new_dexa()
             case NewDraw(analytes=analytes, test=test):
-                widget.open_new_draw(list(analytes) if analytes else None, test)
+                cast("LabsScreen", widget).open_new_draw(list(analytes) if analytes else None, test)
             case ShowDraw(day=day):
-                widget.show_draw(day)
+                cast("LabsScreen", widget).show_draw(day)
             case NewAnalysis():
-                widget.open_new_analysis()
+                cast("SemenScreen", widget).open_new_analysis()
             case StartMedication():
-                widget.open_start_form()
+                cast("MedicationsScreen", widget).open_start_form()
 
     def _sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGES) and self.context is not None:

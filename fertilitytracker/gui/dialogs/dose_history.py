@@ -166,7 +166,8 @@ class DoseHistoryDialog(QDialog):
             return
         history = self._context.history()
         doses = [dose for dose in history.doses if dose.regimen_id == regimen.id]
-        confirmed = services.confirmed_missed(self._context.journal).get(regimen.id or -1, set())
+        confirmed_by_regimen = services.confirmed_missed(self._context.journal)
+        confirmed = confirmed_by_regimen.get(regimen.id or -1, frozenset())
         rows = [
             DayRow(
                 tally,

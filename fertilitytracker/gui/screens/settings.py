@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -218,7 +219,7 @@ class SettingsScreen(QWidget):
             self.unit_buttons.addButton(radio)
             self.unit_radios[key] = radio
             units_layout.addWidget(radio)
-            radio.toggled.connect(lambda on, system=key: on and self.set_unit_system(system))
+            radio.toggled.connect(partial(self._unit_toggled, key))
         form.addRow("Units", units)
         self.who_combo = QComboBox(box)
         self.who_combo.setAccessibleName("WHO edition")
@@ -234,6 +235,10 @@ class SettingsScreen(QWidget):
         self.theme_combo.currentIndexChanged.connect(self._theme_chosen)
         form.addRow("Theme", self.theme_combo)
         return box
+
+    def _unit_toggled(self, system: str, on: bool) -> None:
+        if on:
+            self.set_unit_system(system)
 
     def set_unit_system(self, system: str) -> None:
         """Store the unit system (us or si) and tell every screen."""
@@ -340,7 +345,7 @@ class SettingsScreen(QWidget):
             QLineEdit(box), self._check_high, required=False, accessible_name="Target high"
         )
         for field in (self.target_low, self.target_high):
-            field.editor.setPlaceholderText("open")  # type: ignore[union-attr]
+            field.editor.setPlaceholderText("open")
             # A bound is a short number: a field half the window wide looked like a text box.
             field.editor.setMaximumWidth(TARGET_FIELD_MAX_WIDTH_PX)
         self.target_unit = QComboBox(box)

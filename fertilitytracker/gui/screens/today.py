@@ -90,12 +90,15 @@ def _clear(layout: QLayout) -> None:
     """Remove and delete every widget and sub-layout of `layout`."""
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
+        inner = item.layout()
         if widget is not None:
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
+        elif inner is not None:
+            _clear(inner)
 
 
 def _analytes_to_log(rule: str) -> list[str]:
