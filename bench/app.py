@@ -64,7 +64,7 @@ def today_shown():
     # An empty journal opens on its welcome page, the empty journal's equivalent of Today.
     if window.context is None:
         return False
-    return window.current_page() == "welcome" or window.screen("today") is not None
+    return window.current_page() == "welcome" or window.page("today") is not None
 
 wait_for(today_shown)
 settle(window)

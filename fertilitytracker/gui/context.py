@@ -29,7 +29,7 @@ MAX_DATES_READ = 60
 def _day_of(record: Any) -> date:
     """The date that files a record: a dose's day, anything else's date."""
     at = getattr(record, "at", None)
-    return at.date() if isinstance(at, datetime) else record.date  # type: ignore[no-any-return]
+    return at.date() if isinstance(at, datetime) else record.date
 
 
 def _by_date(record: Any) -> tuple[date, int]:
@@ -241,4 +241,8 @@ def refresh_on(
     screen: QWidget, context: AppContext, refresh: Callable[[], object], kinds: Collection[str]
 ) -> ChangeFollower:
     """Call `refresh()` after each change of `kinds` (or of settings) the screen must show."""
-    return ChangeFollower(screen, context, lambda _change: refresh(), kinds)
+
+    def apply(_change: Change) -> None:
+        refresh()
+
+    return ChangeFollower(screen, context, apply, kinds)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 # Only what the first paint needs is imported here: creating the Python types of every Qt
 # class and enum touched costs PySide6 tens of milliseconds, so the sidebar, pages, menus and
@@ -14,6 +15,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from fertilitytracker.gui.navigation import (
+    Focus,
+    Navigates,
+    Navigation,
+    NewAnalysis,
+    NewDraw,
+    OpensDraw,
+    ShowDraw,
+    StartMedication,
+)
 from fertilitytracker.gui.ui_state import UiState
 
 if TYPE_CHECKING:
@@ -21,6 +32,10 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
 
     from fertilitytracker.gui.context import AppContext
+    from fertilitytracker.gui.screens.labs import LabsScreen
+    from fertilitytracker.gui.screens.medications import MedicationsScreen
+    from fertilitytracker.gui.screens.semen import SemenScreen
+    from fertilitytracker.gui.screens.settings import SettingsScreen
 
 APP_TITLE = "Fertility Tracker"
 DEMO_FILE = "demo.sqlite3"
@@ -277,7 +292,7 @@ class MainWindow(QMainWindow):
         self.page_actions: dict[str, QAction] = {}
         for number, page in enumerate(PAGES, start=1):
             self.page_actions[page.key] = self._action(
-                go_menu, page.label, lambda key=page.key: self.show_page(key), f"Ctrl+{number}"
+                go_menu, page.label, partial(self.show_page, page.key), f"Ctrl+{number}"
             )
         go_menu.addSeparator()
         self.log_doses_action = self._action(
@@ -377,7 +392,7 @@ class MainWindow(QMainWindow):
             self._action(
                 self.recent_menu,
                 label,
-                lambda path=path: self._open_recent(path),
+                partial(self._open_recent, path),
             )
         if not recent:
             empty = self.recent_menu.addAction("No other journal opened yet")
@@ -529,7 +544,7 @@ class MainWindow(QMainWindow):
 
     # --- pages ------------------------------------------------------------------------------
 
-    def screen(self, key: str) -> QWidget | None:
+    def page(self, key: str) -> QWidget | None:
         """The screen of page `key` if it was created already."""
         return self._screens.get(key)
 
@@ -542,19 +557,15 @@ class MainWindow(QMainWindow):
         module_name = f"{SCREENS_PACKAGE}.{page.module}"
         # Imported on first show: pyqtgraph (Charts) must not load at start-up.
         screen_class = getattr(importlib.import_module(module_name), page.class_name)
-        widget = screen_class(self.context, self.stack)
-        signal = getattr(widget, "navigate_requested", None)
-        if signal is not None:
-            signal.connect(self.show_page)
-        draw_signal = getattr(widget, "draw_requested", None)
-        if draw_signal is not None:
-            draw_signal.connect(
-                lambda day: self.show_page("labs", {"action": "show_draw", "date": day})
-            )
-        theme_signal = getattr(widget, "theme_changed", None)
-        if theme_signal is not None:
-            theme_signal.connect(self.set_theme)
-            widget.set_theme(self.ui_state.theme)
+        widget: QWidget = screen_class(self.context, self.stack)
+        if isinstance(widget, Navigates):
+            widget.navigate_requested.connect(self.navigate)
+        if isinstance(widget, OpensDraw):
+            widget.draw_requested.connect(lambda day: self.show_page("labs", ShowDraw(day)))
+        if hasattr(widget, "theme_changed"):  # the Settings screen
+            settings = cast("SettingsScreen", widget)
+            settings.theme_changed.connect(self.set_theme)
+            settings.set_theme(self.ui_state.theme)
         widget.setObjectName(f"page_{key}")
         self._screens[key] = widget
         self.stack.addWidget(widget)
@@ -572,8 +583,12 @@ class MainWindow(QMainWindow):
                 return key
         return None
 
-    def show_page(self, key: str, payload: object = None) -> QWidget | None:
-        """Show page `key`, hand it `payload` (e.g. {"action": "new_draw"})."""
+    def navigate(self, where: Navigation) -> QWidget | None:
+        """Go where a screen asked (its `navigate_requested`)."""
+        return self.show_page(where.page, where.focus)
+
+    def show_page(self, key: str, focus: Focus | None = None) -> QWidget | None:
+        """Show page `key` and open `focus` there (e.g. `NewDraw()`)."""
         if self.context is None or key not in PAGE_KEYS:
             return None
         widget = self.ensure_screen(key)
@@ -583,25 +598,25 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(row)
         self.sidebar.blockSignals(False)
         self.ui_state.last_page = key
-        if isinstance(payload, dict):
-            self._deliver(widget, payload)
+        if focus is not None:
+            self._deliver(widget, focus)
         self.page_changed.emit(key)
         return widget
 
     @staticmethod
-    def _deliver(widget: QWidget, payload: dict[str, Any]) -> None:
-        action = payload.get("action")
-        if action == "new_draw":
-            if payload.get("test") == "dexa" and hasattr(widget, "open_new_dexa"):
-                widget.open_new_dexa()
-            elif hasattr(widget, "open_new_draw"):
-                widget.open_new_draw(payload.get("analytes"), payload.get("test"))
-        elif action == "show_draw" and hasattr(widget, "show_draw"):
-            widget.show_draw(payload["date"])
-        elif action == "new_analysis" and hasattr(widget, "open_new_analysis"):
-            widget.open_new_analysis()
-        elif action == "start" and hasattr(widget, "open_start_form"):
-            widget.open_start_form()
+    def _deliver(widget: QWidget, focus: Focus) -> None:
+        # Each focus belongs to one page (Navigation.page names it), so it finds its opener.
+        match focus:
+            case NewDraw(test="dexa"):
+                cast("LabsScreen", widget).open_new_dexa()
+            case NewDraw(analytes=analytes, test=test):
+                cast("LabsScreen", widget).open_new_draw(list(analytes) if analytes else None, test)
+            case ShowDraw(day=day):
+                cast("LabsScreen", widget).show_draw(day)
+            case NewAnalysis():
+                cast("SemenScreen", widget).open_new_analysis()
+            case StartMedication():
+                cast("MedicationsScreen", widget).open_start_form()
 
     def _sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGES) and self.context is not None:
@@ -614,7 +629,7 @@ class MainWindow(QMainWindow):
             from fertilitytracker.gui.screens.welcome import WelcomeScreen
 
             welcome = WelcomeScreen(self.context, self.stack)
-            welcome.navigate_requested.connect(self.show_page)
+            welcome.navigate_requested.connect(self.navigate)
             self._welcome = welcome
             self.stack.addWidget(welcome)
         self.stack.setCurrentWidget(self._welcome)
@@ -641,7 +656,7 @@ class MainWindow(QMainWindow):
 
     def new_lab_draw(self) -> None:
         """Ctrl+L: the Labs page with its draw form."""
-        self.show_page("labs", {"action": "new_draw", "analytes": None})
+        self.show_page("labs", NewDraw())
 
     # --- theme and state --------------------------------------------------------------------
 

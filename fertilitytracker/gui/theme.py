@@ -85,7 +85,7 @@ class _ReadableFusion(QProxyStyle):
     def __init__(self) -> None:
         super().__init__(QStyleFactory.create("Fusion"))
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The base style's name ("fusion"): this is Fusion with clearer indicators."""
         return self.baseStyle().name()
 

@@ -34,7 +34,7 @@ from fertilitytracker.core.monitoring import DueTest, due_tests
 from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color, muted_color
-from fertilitytracker.gui.ui_state import APPLICATION, ORGANIZATION
+from fertilitytracker.gui.ui_state import REMINDERS_LAST_SEEN_KEY, app_settings
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
 from fertilitytracker.services.reminders import (
@@ -49,7 +49,7 @@ from fertilitytracker.services.reminders import (
 
 SNOOZE = timedelta(minutes=15)
 CHECK_INTERVAL_MS = 20_000  # how often the timer wakes check(); a reminder is at most this late
-LAST_SEEN_KEY = "reminders/last_seen"
+LAST_SEEN_KEY = REMINDERS_LAST_SEEN_KEY
 TRAY_MESSAGE_MS = 15_000
 APP_NAME = "Fertility Tracker"
 
@@ -216,7 +216,7 @@ class Tray(QObject):
     ) -> None:
         super().__init__(parent)
         self.context = context
-        self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+        self.settings = settings if settings is not None else app_settings()
         available = (
             QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
         )

@@ -8,16 +8,16 @@ its schedule asks for a dose. Every date-time here is naive local time, so a rem
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from fertilitytracker.core.adherence import doses_due_today
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.monitoring import DueTest, RuleOffsets, due_tests, offsets_with
+from fertilitytracker.core.monitoring import DueTest, RuleOffsets, due_tests
 from fertilitytracker.core.records import History, Regimen
 from fertilitytracker.core.resources import load_json
-from fertilitytracker.services.settings import get_setting
+from fertilitytracker.services.settings import rule_offsets_setting
 from fertilitytracker.storage.journal import Journal
 
 # When a schedule asks for several doses a day but the regimen has one time of day, the later
@@ -66,16 +66,17 @@ and estradiol, rule 4 by total cholesterol (the rest of the usual lipid panel al
 
 
 def rule_offsets(journal: Journal) -> RuleOffsets:
-    """The rule offsets in force: defaults with the overrides of setting "rule_offsets"."""
-    overrides = get_setting(journal, "rule_offsets") or {}
-    if not isinstance(overrides, Mapping):
-        raise InputError("rule_offsets", "the stored rule offsets are not a table of day counts")
-    return offsets_with(overrides)
+    """The rule offsets in force: defaults with the overrides of setting "rule_offsets";
+    refused (InputError naming the offset) when the stored ones are not valid."""
+    setting = rule_offsets_setting(journal)
+    if setting.refused is not None:
+        raise setting.refused
+    return setting.in_force
 
 
 def offsets_overridden(journal: Journal) -> bool:
     """Whether the journal holds the user's own rule offsets (else the defaults apply)."""
-    return bool(get_setting(journal, "rule_offsets"))
+    return rule_offsets_setting(journal).overridden
 
 
 def rule_source(rule: str) -> str:

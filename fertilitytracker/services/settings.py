@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import PATIENT_NAME_MAX, check_text
+from fertilitytracker.core.monitoring import RuleOffsets, default_offsets, offsets_with
 from fertilitytracker.core.records import UnitSystem
 from fertilitytracker.storage.journal import Journal
 
@@ -82,3 +84,36 @@ def unit_system(journal: Journal) -> UnitSystem:
 def who_edition(journal: Journal) -> str:
     """The WHO edition whose semen lower limits apply."""
     return str(get_setting(journal, "who_edition"))
+
+
+@dataclass(frozen=True)
+class StoredOffsets:
+    """The monitoring rule offsets read from the journal (docs/clinical.md §6), parsed once.
+
+    `in_force` are the offsets to use: the stored overrides on the defaults, or the defaults
+    alone when the stored ones are refused (`refused` says why, naming the offset), so a bad
+    stored value never hides every reminder. `stored` is the table as kept in the journal.
+    """
+
+    in_force: RuleOffsets
+    stored: dict[str, Any] = field(default_factory=dict)
+    refused: InputError | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """Whether the journal holds the user's own offsets (else the defaults apply)."""
+        return bool(self.stored)
+
+
+def rule_offsets_setting(journal: Journal) -> StoredOffsets:
+    """The setting "rule_offsets", validated on read: every reader goes through here."""
+    stored = get_setting(journal, "rule_offsets") or {}
+    if not isinstance(stored, Mapping):
+        refused = InputError(
+            "rule_offsets", "the stored rule offsets are not a table of day counts"
+        )
+        return StoredOffsets(default_offsets(), {}, refused)
+    try:
+        return StoredOffsets(offsets_with(stored), dict(stored))
+    except InputError as error:
+        return StoredOffsets(default_offsets(), dict(stored), error)

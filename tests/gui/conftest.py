@@ -35,6 +35,8 @@ def _private_qsettings(tmp_path: Path) -> Iterator[None]:
     folder.mkdir()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    # QSettings(organization, application) is the native format: on Linux a .conf file.
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
     yield
 
 

@@ -17,6 +17,7 @@ from fertilitytracker.gui.charts.plot import ChartPlot
 from fertilitytracker.gui.charts.stack import LANE_HEIGHT_PX
 from fertilitytracker.gui.charts.theme import OKABE_ITO
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import Navigation, NewDraw
 from fertilitytracker.gui.screens.charts import EMPTY_TEXT, VISIBLE_KEY, ChartsScreen
 from fertilitytracker.gui.theme import flag_color
 from fertilitytracker.services.operations import (
@@ -102,7 +103,7 @@ def test_empty_journal_shows_the_empty_state(qtbot, context: AppContext, setting
     assert screen.shown_plots() == ()
     with qtbot.waitSignal(screen.navigate_requested) as asked:
         qtbot.mouseClick(screen._add_result, Qt.MouseButton.LeftButton)
-    assert asked.args == ["labs", {"action": "new_draw"}]
+    assert asked.args == [Navigation("labs", NewDraw())]
 
 
 def test_plots_with_data_are_shown_in_stack_order(screen: ChartsScreen) -> None:

@@ -96,3 +96,36 @@ def test_the_dose_history_model_passes_the_model_tester(
     qtmodeltester, dialog: DoseHistoryDialog
 ) -> None:
     qtmodeltester.check(dialog.model)
+
+
+def test_a_dose_later_than_now_is_asked_about_first(
+    qtbot, dialog: DoseHistoryDialog, context: AppContext
+) -> None:
+    select(dialog, "2026-06-01")  # today; the clock says 09:00
+    dialog.time_edit.setTime(QTime(21, 30))
+    qtbot.mouseClick(dialog.taken_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible())
+    question = dialog.question
+    assert question is not None
+    assert "21:30 today, later than now (09:00)" in question.text()
+    assert date(2026, 6, 1) not in {d.at.date() for d in context.journal.doses.all()}
+    with qtbot.waitSignal(question.finished):
+        question.cancel_button.click()
+    assert date(2026, 6, 1) not in {d.at.date() for d in context.journal.doses.all()}
+
+    qtbot.mouseClick(dialog.taken_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible())
+    with qtbot.waitSignal(context.journal_changed):
+        dialog.question.choose("Save at 21:30")
+    assert ("Mon 2026-06-01", "✓ taken 21:30") in rows(dialog)
+
+
+def test_a_dose_at_an_earlier_time_today_is_saved_without_a_question(
+    qtbot, dialog: DoseHistoryDialog, context: AppContext
+) -> None:
+    select(dialog, "2026-06-01")
+    dialog.time_edit.setTime(QTime(8, 45))
+    with qtbot.waitSignal(context.journal_changed):
+        qtbot.mouseClick(dialog.taken_button, Qt.MouseButton.LeftButton)
+    assert dialog.question is None
+    assert ("Mon 2026-06-01", "✓ taken 08:45") in rows(dialog)

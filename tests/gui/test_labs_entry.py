@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QApplication
 
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import NewDraw
 from fertilitytracker.gui.screens.labs import LabsScreen, ResultRow
 from fertilitytracker.gui.widgets.ask import Question
 from fertilitytracker.gui.widgets.date_edit import DateEdit
@@ -311,8 +312,8 @@ def test_log_result_from_a_due_reminder_fills_the_whole_panel(
     window = MainWindow(ui_state, demo_context)
     qtbot.addWidget(window)
     window.show()
-    window.show_page("labs", {"action": "new_draw", "test": "hormone_panel", "analytes": None})
-    labs = window.screen("labs")
+    window.show_page("labs", NewDraw(None, "hormone_panel"))
+    labs = window.page("labs")
     assert isinstance(labs, LabsScreen)
     assert [row.analyte_key() for row in labs.draw_form.rows] == [
         "total_testosterone",

@@ -30,7 +30,7 @@ def test_the_window_keeps_its_size_on_every_page(
         assert window.minimumSizeHint().width() <= 1024, key
         assert window.minimumSizeHint().height() <= 700, key
         # No page scrolls sideways (a form or a line of text wider than the window).
-        screen = window.screen(key)
+        screen = window.page(key)
         assert screen is not None
         sideways = [
             area.objectName() or type(area.widget()).__name__

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
 from fertilitytracker.gui.app import build_window, describe_traceback
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import PAGE_KEYS, PAGES, MainWindow
+from fertilitytracker.gui.navigation import NewDraw
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.operations import start_regimen
 from fertilitytracker.storage.journal import Journal
@@ -43,7 +44,7 @@ def test_title_names_the_journal_and_today_is_first(window: MainWindow) -> None:
     assert window.windowTitle() == "Fertility Tracker — demo-course.sqlite3"
     assert window.current_page() == "today"
     assert window.sidebar.currentItem().text() == "Today"
-    assert window.screen("medications") is None  # pages are built on first show
+    assert window.page("medications") is None  # pages are built on first show
 
 
 def test_sidebar_and_ctrl_number_shortcuts_switch_pages(qtbot, window: MainWindow) -> None:
@@ -68,13 +69,13 @@ def test_a_click_on_a_chart_point_opens_that_draw_on_labs(window: MainWindow) ->
     labs_dates = [view.date for view in window.ensure_screen("labs").draw_views()]
     charts.draw_requested.emit(labs_dates[0])
     assert window.current_page() == "labs"
-    assert window.screen("labs").selected_draw().date == labs_dates[0]
+    assert window.page("labs").selected_draw().date == labs_dates[0]
 
 
 def test_the_dexa_reminder_focuses_the_dexa_form(qtbot, window: MainWindow) -> None:
     window.show()
-    window.show_page("labs", {"action": "new_draw", "test": "dexa", "analytes": None})
-    labs = window.screen("labs")
+    window.show_page("labs", NewDraw(None, "dexa"))
+    labs = window.page("labs")
     qtbot.waitUntil(lambda: labs.dexa_form.t_score_edit.hasFocus())
 
 

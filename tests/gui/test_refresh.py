@@ -61,7 +61,7 @@ def save_draw(qtbot, labs: LabsScreen, day: date, value: str) -> None:
 def test_a_save_on_labs_shows_in_its_table_and_on_today_once_shown(
     qtbot, window: MainWindow
 ) -> None:
-    today = window.screen("today")
+    today = window.page("today")
     assert isinstance(today, TodayScreen)
     assert "712" in value_text(today, "Total testosterone")
     labs = window.show_page("labs")

@@ -16,6 +16,7 @@ from pytestqt.modeltest import ModelTester
 
 from fertilitytracker.gui import autostart
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.screens.reminders import RemindersScreen, status_colour
 from fertilitytracker.gui.theme import error_color, muted_color
 from fertilitytracker.services.operations import (
@@ -179,10 +180,8 @@ def test_log_result_asks_for_the_lab_form_with_the_panel(
     with qtbot.waitSignal(screen.navigate_requested) as signal:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert signal.args == [
-        "labs",
-        {"action": "new_draw", "test": "hormone_panel",
-         "analytes": ["total_testosterone", "estradiol"]},
-    ]  # fmt: skip
+        Navigation("labs", NewDraw(("total_testosterone", "estradiol"), "hormone_panel"))
+    ]
 
 
 def test_log_result_for_a_semen_analysis_asks_for_the_semen_form(
@@ -192,7 +191,7 @@ def test_log_result_for_a_semen_analysis_asks_for_the_semen_form(
     ctx.reload()
     with qtbot.waitSignal(screen.navigate_requested) as signal:
         qtbot.mouseClick(screen.log_button("semen_analysis"), Qt.MouseButton.LeftButton)
-    assert signal.args == ["semen", {"action": "new_analysis", "test": "semen_analysis"}]
+    assert signal.args == [Navigation("semen", NewAnalysis("semen_analysis"))]
     # A recorded analysis re-anchors the window.
     record_semen(ctx.journal, build_semen(date(2026, 10, 1), "3", "20"))
     ctx.reload()
@@ -209,8 +208,7 @@ def test_dexa_asks_for_the_labs_page_and_enter_on_a_row_logs_too(
     screen.table.setCurrentIndex(screen.model.index(row, TEST_COLUMN))
     with qtbot.waitSignal(screen.navigate_requested) as signal:
         qtbot.keyClick(screen.table, Qt.Key.Key_Return)
-    assert signal.args[0] == "labs"
-    assert signal.args[1]["test"] == "dexa"
+    assert signal.args == [Navigation("labs", NewDraw(("dexa_t_score",), "dexa"))]
 
 
 def test_buttons_follow_their_rows_after_sorting(
@@ -222,7 +220,7 @@ def test_buttons_follow_their_rows_after_sorting(
     assert shown_tests(screen)[0] == "Semen analysis"
     with qtbot.waitSignal(screen.navigate_requested) as signal:
         qtbot.mouseClick(screen.log_button("semen_analysis"), Qt.MouseButton.LeftButton)
-    assert signal.args[0] == "semen"
+    assert signal.args[0].page == "semen"
     first_row_button = screen.table.indexWidget(screen.model.index(0, 5))
     assert first_row_button is screen.log_button("semen_analysis")
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import muted_color
 from fertilitytracker.services.operations import ResultInput, record_draw, start_regimen
@@ -201,10 +202,9 @@ def test_overdue_test_offers_log_result(qtbot, screen: TodayScreen, context) -> 
         qtbot.mouseClick(
             button(screen.tests_box, "Log result: Hormone panel"), Qt.MouseButton.LeftButton
         )
-    page, payload = signal.args
-    assert page == "labs"
-    assert payload["action"] == "new_draw"
-    assert payload["analytes"] == ["total_testosterone", "estradiol"]
+    assert signal.args == [
+        Navigation("labs", NewDraw(("total_testosterone", "estradiol"), "hormone_panel"))
+    ]
 
 
 def test_semen_analysis_due_navigates_to_semen(qtbot, screen: TodayScreen, context) -> None:
@@ -214,7 +214,7 @@ def test_semen_analysis_due_navigates_to_semen(qtbot, screen: TodayScreen, conte
         qtbot.mouseClick(
             button(screen.tests_box, "Log result: Semen analysis"), Qt.MouseButton.LeftButton
         )
-    assert signal.args == ["semen", {"action": "new_analysis"}]
+    assert signal.args == [Navigation("semen", NewAnalysis())]
 
 
 def test_demo_journal_shows_every_section(qtbot, demo_context) -> None:

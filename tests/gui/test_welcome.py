@@ -32,7 +32,7 @@ def test_explore_with_demo_data_opens_a_separate_demo_journal(qtbot, window, con
     assert "demo.sqlite3 (demo data, not your journal)" in window.windowTitle()
     assert window.current_page() == "today"
     assert len(context.history().regimens) == 2
-    today = window.screen("today")
+    today = window.page("today")
     assert today.latest_box.findChildren(type(today.heading))  # latest hormones are listed
     # The person's own journal stayed empty.
     from fertilitytracker.storage.journal import Journal
@@ -48,7 +48,7 @@ def test_start_a_medication_opens_the_start_form(qtbot, window) -> None:
     page = welcome(window)
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert window.current_page() == "medications"
-    assert window.screen("medications").tabs.currentIndex() == 0
+    assert window.page("medications").tabs.currentIndex() == 0
 
 
 def test_add_a_lab_result_goes_to_labs(qtbot, window) -> None:

@@ -60,7 +60,7 @@ def test_no_page_shows_spec_files_or_command_line_advice(
     found: list[str] = []
     for key in PAGE_KEYS:
         window.show_page(key)
-        screen = window.screen(key)
+        screen = window.page(key)
         assert screen is not None
         found += [f"{key}: {text}" for text in _texts(screen) if DEVELOPER_WORDS.search(text)]
     assert found == []

@@ -28,6 +28,7 @@ from fertilitytracker.core.records import DoseEvent, Regimen
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import flag_color, muted_color
+from fertilitytracker.gui.widgets.ask import Question, confirm_future_dose
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
@@ -123,6 +124,7 @@ class DoseHistoryDialog(QDialog):
         self.missed_button = QPushButton("&Missed", self)
         self.missed_button.setAccessibleName("Mark the selected day missed")
         self.error = ErrorLabel(self)
+        self.question: Question | None = None  # the future-time question while it is open
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
 
@@ -164,7 +166,8 @@ class DoseHistoryDialog(QDialog):
             return
         history = self._context.history()
         doses = [dose for dose in history.doses if dose.regimen_id == regimen.id]
-        confirmed = services.confirmed_missed(self._context.journal).get(regimen.id or -1, set())
+        confirmed_by_regimen = services.confirmed_missed(self._context.journal)
+        confirmed = confirmed_by_regimen.get(regimen.id or -1, frozenset())
         rows = [
             DayRow(
                 tally,
@@ -212,6 +215,18 @@ class DoseHistoryDialog(QDialog):
             return
         shown = self.time_edit.time()
         at = datetime.combine(row.day, time(shown.hour(), shown.minute()))
+        if state != "missed":
+            # A dose later than now is asked about first, as a draw dated ahead is.
+            self.question = confirm_future_dose(
+                self, at, self._context.now(), lambda: self._save(row, regimen, state, at)
+            )
+            if self.question is not None:
+                return
+        self._save(row, regimen, state, at)
+
+    def _save(self, row: DayRow, regimen: Regimen, state: str, at: datetime) -> None:
+        self.question = None
+        assert regimen.id is not None
         journal = self._context.journal
         changes: list[Change] = []
         try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QProcess, QSettings, QUrl, Signal
+from PySide6.QtCore import QProcess, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from fertilitytracker import own_command
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.ui_state import REPORT_FOLDER_KEY, app_settings
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.services.settings import get_setting, set_setting
 
 DEFAULT_PERIOD_DAYS = 365
-FOLDER_KEY = "report/folder"  # the folder the last report went to (window state, QSettings)
+FOLDER_KEY = REPORT_FOLDER_KEY
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class ReportDialog(QDialog):
         else:
             self.patient_name.setVisible(False)
 
-        self._settings = QSettings()
+        self._settings = app_settings()
         folder = Path(str(self._settings.value(FOLDER_KEY, "") or Path.home()))
         if not folder.is_dir():
             folder = Path.home()

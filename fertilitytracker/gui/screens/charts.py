@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.gui.charts.stack import ChartStack
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import Navigation, NewDraw
+from fertilitytracker.gui.ui_state import CHARTS_RANGE_KEY, CHARTS_VISIBLE_KEY, app_settings
 from fertilitytracker.services.chart_data import (
     PLOT_KEYS,
     PLOTS,
@@ -45,8 +47,8 @@ from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.files import refuse_journal_target
 
-VISIBLE_KEY = "charts/visible"
-RANGE_KEY = "charts/range"
+VISIBLE_KEY = CHARTS_VISIBLE_KEY
+RANGE_KEY = CHARTS_RANGE_KEY
 DEFAULT_RANGE = "all"
 RANGE_LABELS: dict[str, str] = {"3m": "3 months", "6m": "6 months", "1y": "1 year", "all": "All"}
 UNIT_LABELS: dict[str, str] = {"us": "US units (ng/dL)", "si": "SI units (nmol/L)"}
@@ -63,7 +65,7 @@ class ChartsScreen(QWidget):
     """Trends of every result against its target range, on one date axis with the treatment."""
 
     draw_requested = Signal(object)  # the date of the draw whose point was clicked
-    navigate_requested = Signal(str, object)  # ("labs", {"action": "new_draw"}): empty state
+    navigate_requested = Signal(object)  # Navigation("labs", NewDraw()): empty state
 
     def __init__(
         self,
@@ -75,7 +77,7 @@ class ChartsScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("charts_screen")
         self._context = context
-        self._settings = settings if settings is not None else QSettings()
+        self._settings = settings if settings is not None else app_settings()
         self._data: ChartData | None = None
         self._stale = False
         self._chosen = self._load_visible()
@@ -180,7 +182,7 @@ class ChartsScreen(QWidget):
         self._add_result = QPushButton("Add a lab result", empty)
         self._add_result.setAccessibleName("Add a lab result")
         self._add_result.clicked.connect(
-            lambda: self.navigate_requested.emit("labs", {"action": "new_draw"})
+            lambda: self.navigate_requested.emit(Navigation("labs", NewDraw()))
         )
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)

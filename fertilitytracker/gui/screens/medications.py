@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -136,8 +136,6 @@ def _schedule_combo(accessible_name: str) -> QComboBox:
 class MedicationsScreen(QWidget):
     """Regimens: what is taken, since when, how well, and the forms that change it."""
 
-    navigate_requested = Signal(str, object)
-
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -225,9 +223,8 @@ class MedicationsScreen(QWidget):
         self.start_dose = ValidatedField(
             QLineEdit(page), self._check_start_dose, accessible_name="Dose"
         )
-        self.start_unit = ValidatedField(
-            _unit_combo("Unit"), self._check_start_unit, required=False
-        )
+        start_unit = _unit_combo("Unit")
+        self.start_unit = ValidatedField(start_unit, self._check_start_unit, required=False)
         self.start_schedule = ValidatedField(
             _schedule_combo("Schedule"), parse_schedule, accessible_name="Schedule"
         )
@@ -261,8 +258,8 @@ class MedicationsScreen(QWidget):
             self.start_schedule,
             self.start_time,
         )
-        self.start_name.editor.textChanged.connect(self._start_name_changed)
-        self.start_unit.editor.currentTextChanged.connect(self._start_recheck_dose)
+        name_edit.textChanged.connect(self._start_name_changed)
+        start_unit.currentTextChanged.connect(self._start_recheck_dose)
         for field in self._start_fields:
             field.validity_changed.connect(lambda _valid: self._update_buttons())
         submit_on_enter(page, self.start_button)
@@ -273,13 +270,13 @@ class MedicationsScreen(QWidget):
         form = QFormLayout(page)
         self.change_target = QLabel("Select a regimen in the table.", page)
         self.change_date = DateEdit(self.context.today(), "Change from date", page)
+        change_dose = QLineEdit(page)
+        change_dose.setPlaceholderText("unchanged")
         self.change_dose = ValidatedField(
-            QLineEdit(page), self._check_change_dose, required=False, accessible_name="New dose"
+            change_dose, self._check_change_dose, required=False, accessible_name="New dose"
         )
-        self.change_dose.editor.setPlaceholderText("unchanged")  # type: ignore[union-attr]
-        self.change_unit = ValidatedField(
-            _unit_combo("New unit"), self._check_change_unit, required=False
-        )
+        change_unit = _unit_combo("New unit")
+        self.change_unit = ValidatedField(change_unit, self._check_change_unit, required=False)
         schedule = _schedule_combo("New schedule")
         schedule.setCurrentText("")
         self.change_schedule = ValidatedField(schedule, parse_schedule, required=False)
@@ -293,12 +290,10 @@ class MedicationsScreen(QWidget):
         form.addRow("New u&nit", self.change_unit)
         form.addRow("New sch&edule", self.change_schedule)
         form.addRow("", self.change_button)
-        self.change_unit.editor.currentTextChanged.connect(
-            lambda _text: self.change_dose.revalidate()
-        )
+        change_unit.currentTextChanged.connect(lambda _text: self.change_dose.revalidate())
         for field in (self.change_dose, self.change_unit, self.change_schedule):
             field.validity_changed.connect(lambda _valid: self._update_buttons())
-        self.change_dose.editor.textChanged.connect(self._update_buttons)  # type: ignore[union-attr]
+        change_dose.textChanged.connect(self._update_buttons)
         for combo in (self.change_schedule.editor, self.change_unit.editor):
             combo.currentTextChanged.connect(self._update_buttons)  # type: ignore[union-attr]
         submit_on_enter(page, self.change_button)

@@ -34,6 +34,7 @@ from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui import autostart
 from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
+from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.theme import colour_text, error_color, muted_color, ok_color, open_color
 from fertilitytracker.services.ics import export_calendar
 from fertilitytracker.services.reminders import (
@@ -76,7 +77,7 @@ def _plain(source: str) -> str:
 class RemindersScreen(QWidget):
     """Tests due with their windows and reasons, dose reminder times, calendar export."""
 
-    navigate_requested = Signal(str, object)  # ("labs" | "semen", payload dict)
+    navigate_requested = Signal(object)  # a Navigation to the Labs or Semen form
     calendar_exported = Signal(object)  # the Path written
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -286,12 +287,10 @@ class RemindersScreen(QWidget):
     def log_result(self, window: DueTest) -> None:
         """Ask for the form that records the result this reminder waits for."""
         if TEST_FORMS.get(window.test) == "semen":
-            self.navigate_requested.emit("semen", {"action": "new_analysis", "test": window.test})
+            self.navigate_requested.emit(Navigation("semen", NewAnalysis(window.test)))
             return
-        analytes = list(TEST_ANALYTES.get(window.test, ())) or None
-        self.navigate_requested.emit(
-            "labs", {"action": "new_draw", "test": window.test, "analytes": analytes}
-        )
+        analytes = tuple(TEST_ANALYTES.get(window.test, ())) or None
+        self.navigate_requested.emit(Navigation("labs", NewDraw(analytes, window.test)))
 
     # --- calendar -----------------------------------------------------------------------------
 

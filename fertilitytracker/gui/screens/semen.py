@@ -48,7 +48,6 @@ REQUIRED_FIELDS = ("volume", "concentration")
 class SemenScreen(QWidget):
     """Semen analyses: a validated form, and a table with total count, TMSC and WHO marks."""
 
-    navigate_requested = Signal(str, object)
     analysis_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

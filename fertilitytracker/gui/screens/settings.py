@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -19,16 +20,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from fertilitytracker.core.analytes import Analyte, all_analytes
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.monitoring import MAX_OFFSET_DAYS, default_offsets, offsets_with
 from fertilitytracker.core.ranges import WHO_EDITIONS, default_range
 from fertilitytracker.core.reading import clinician_target
 from fertilitytracker.core.records import TargetRange, UnitSystem
@@ -36,6 +34,7 @@ from fertilitytracker.core.units import convert_for_display, unit_for_system
 from fertilitytracker.core.validation import parse_date, parse_number
 from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
+from fertilitytracker.gui.screens.settings_offsets import OffsetsBox
 from fertilitytracker.gui.theme import THEMES
 from fertilitytracker.gui.widgets.fields import (
     ErrorLabel,
@@ -49,12 +48,16 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_number
 from fertilitytracker.services.operations import Change
-from fertilitytracker.services.settings import SETTINGS, get_setting, set_setting
+from fertilitytracker.services.settings import (
+    SETTINGS,
+    get_setting,
+    rule_offsets_setting,
+    set_setting,
+)
 
 UNIT_SYSTEM_LABELS = {"us": "US (ng/dL, pg/mL)", "si": "SI (nmol/L, pmol/L)"}
 # Widths of short numeric fields, so they do not stretch across half the window.
 TARGET_FIELD_MAX_WIDTH_PX = 140
-OFFSET_SPIN_MAX_WIDTH_PX = 110
 
 
 @dataclass(frozen=True)
@@ -105,77 +108,9 @@ def _target_analytes() -> list[Analyte]:
     return [analyte for analyte in all_analytes() if not analyte.is_semen and not analyte.derived]
 
 
-# The rule offsets of docs/clinical.md §6 under plain headings, each with one sentence, and
-# each offset in words (never its key).
-OFFSET_GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "Hormone panel after a start or change",
-        "After a hormone medication is started, changed or stopped, a testosterone and "
-        "estradiol test is due within this window.",
-        (
-            ("hormone_after_change_opens_days", "Not before (days after the change)"),
-            ("hormone_after_change_due_days", "Due by (days after the change)"),
-        ),
-    ),
-    (
-        "Hormone panel while on treatment",
-        "While a hormone medication is taken, the panel is repeated this often.",
-        (
-            ("hormone_on_therapy_interval_days", "Every (days after the last panel)"),
-            ("hormone_on_therapy_opens_before_due_days", "Reminder opens (days before due)"),
-        ),
-    ),
-    (
-        "Semen analysis",
-        "While a fertility medication is taken, counted from the start of the course or the "
-        "latest analysis since.",
-        (
-            ("semen_opens_days", "Not before (days)"),
-            ("semen_due_days", "Due by (days)"),
-        ),
-    ),
-    (
-        "Lipid panel on an aromatase inhibitor",
-        "A baseline panel after the inhibitor starts, then one a year.",
-        (
-            ("lipid_baseline_lookback_days", "An earlier panel counts as baseline if within"),
-            ("lipid_baseline_opens_days", "Baseline: not before (days after the start)"),
-            ("lipid_baseline_due_days", "Baseline: due by (days after the start)"),
-            ("lipid_yearly_interval_days", "Then every (days)"),
-            ("lipid_yearly_opens_before_due_days", "Reminder opens (days before due)"),
-        ),
-    ),
-    (
-        "Bone density scan (DEXA) on an aromatase inhibitor",
-        "A first scan after a year on an inhibitor, then every one to two years.",
-        (
-            ("dexa_prior_scan_window_days", "A scan before the first inhibitor counts if within"),
-            ("dexa_exposure_days", "First scan after (days on an inhibitor)"),
-            ("dexa_exposure_due_after_opens_days", "First scan due within (days after that)"),
-            ("dexa_repeat_opens_days", "Next scan not before (days after the last)"),
-            ("dexa_repeat_due_days", "Next scan due by (days after the last)"),
-        ),
-    ),
-    (
-        "Treatment courses",
-        "A pause in treatment longer than this starts a new course.",
-        (("course_gap_days", "A new course after a pause of (days)"),),
-    ),
-)
-
-
-def _offset_label(name: str) -> str:
-    for _heading, _sentence, offsets in OFFSET_GROUPS:
-        for key, label in offsets:
-            if key == name:
-                return label
-    return name.removesuffix("_days").replace("_", " ").capitalize() + " (days)"
-
-
 class SettingsScreen(QWidget):
     """Every setting on one scrolling page."""
 
-    navigate_requested = Signal(str, object)
     theme_changed = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -191,7 +126,16 @@ class SettingsScreen(QWidget):
         layout.addWidget(self._build_targets(body))
         row = QHBoxLayout()
         row.addWidget(self._build_journal(body), 1)
-        row.addWidget(self._build_offsets(body), 1)
+        self.offsets_box = OffsetsBox(self._store, body)
+        # The screen's own names for the box's parts (what people and tests reach for).
+        self.offsets_toggle = self.offsets_box.offsets_toggle
+        self.offsets_panel = self.offsets_box.offsets_panel
+        self.offset_spins = self.offsets_box.offset_spins
+        self.offset_errors = self.offsets_box.offset_errors
+        self.offsets_save = self.offsets_box.offsets_save
+        self.offsets_reset = self.offsets_box.offsets_reset
+        self.offsets_error = self.offsets_box.offsets_error
+        row.addWidget(self.offsets_box, 1)
         layout.addLayout(row)
         layout.addStretch(1)
         self.follower = refresh_on(self, context, self.refresh, ("targets",))
@@ -214,7 +158,7 @@ class SettingsScreen(QWidget):
             self.unit_buttons.addButton(radio)
             self.unit_radios[key] = radio
             units_layout.addWidget(radio)
-            radio.toggled.connect(lambda on, system=key: on and self.set_unit_system(system))
+            radio.toggled.connect(partial(self._unit_toggled, key))
         form.addRow("Units", units)
         self.who_combo = QComboBox(box)
         self.who_combo.setAccessibleName("WHO edition")
@@ -230,6 +174,10 @@ class SettingsScreen(QWidget):
         self.theme_combo.currentIndexChanged.connect(self._theme_chosen)
         form.addRow("Theme", self.theme_combo)
         return box
+
+    def _unit_toggled(self, system: str, on: bool) -> None:
+        if on:
+            self.set_unit_system(system)
 
     def set_unit_system(self, system: str) -> None:
         """Store the unit system (us or si) and tell every screen."""
@@ -336,7 +284,7 @@ class SettingsScreen(QWidget):
             QLineEdit(box), self._check_high, required=False, accessible_name="Target high"
         )
         for field in (self.target_low, self.target_high):
-            field.editor.setPlaceholderText("open")  # type: ignore[union-attr]
+            field.editor.setPlaceholderText("open")
             # A bound is a short number: a field half the window wide looked like a text box.
             field.editor.setMaximumWidth(TARGET_FIELD_MAX_WIDTH_PX)
         self.target_unit = QComboBox(box)
@@ -485,106 +433,6 @@ class SettingsScreen(QWidget):
         self.journal_error.show_reason(problem)
         return problem is None
 
-    # --- monitoring offsets -----------------------------------------------------------------
-
-    def _build_offsets(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox("When tests are due", parent)
-        layout = QVBoxLayout(box)
-        note = QLabel(
-            "The app reminds you of tests on the usual schedule. Change it only as your "
-            "clinician advises.",
-            box,
-        )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.offsets_toggle = QToolButton(box)
-        self.offsets_toggle.setText("Advanced: change when tests are due")
-        self.offsets_toggle.setCheckable(True)
-        self.offsets_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.offsets_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.offsets_toggle.setAutoRaise(True)
-        layout.addWidget(self.offsets_toggle)
-        self.offsets_panel = QWidget(box)
-        panel = QVBoxLayout(self.offsets_panel)
-        panel.setContentsMargins(0, 0, 0, 0)
-        self.offset_spins: dict[str, QSpinBox] = {}
-        self.offset_errors: dict[str, ErrorLabel] = {}
-        defaults = default_offsets().as_dict()
-        grouped = {key for _h, _s, offsets in OFFSET_GROUPS for key, _label in offsets}
-        groups = list(OFFSET_GROUPS)
-        rest = tuple((key, _offset_label(key)) for key in defaults if key not in grouped)
-        if rest:
-            groups.append(("Other", "", rest))
-        for heading, sentence, offsets in groups:
-            title = QLabel(f"<b>{heading}</b>", self.offsets_panel)
-            panel.addWidget(title)
-            if sentence:
-                explanation = QLabel(sentence, self.offsets_panel)
-                explanation.setWordWrap(True)
-                panel.addWidget(explanation)
-            form = QFormLayout()
-            for name, label in offsets:
-                default = defaults[name]
-                spin = QSpinBox(self.offsets_panel)
-                spin.setRange(0, MAX_OFFSET_DAYS)
-                spin.setSuffix(" days")
-                spin.setAccessibleName(label)
-                spin.setToolTip(f"usually {default} days")
-                error = ErrorLabel(self.offsets_panel)
-                cell = QWidget(self.offsets_panel)
-                cell_layout = QVBoxLayout(cell)
-                cell_layout.setContentsMargins(0, 0, 0, 0)
-                spin.setMaximumWidth(OFFSET_SPIN_MAX_WIDTH_PX)
-                cell_layout.addWidget(spin, 0, Qt.AlignmentFlag.AlignLeft)
-                cell_layout.addWidget(error)
-                form.addRow(label, cell)
-                self.offset_spins[name] = spin
-                self.offset_errors[name] = error
-            panel.addLayout(form)
-        buttons = QHBoxLayout()
-        self.offsets_save = QPushButton("Save", self.offsets_panel)
-        self.offsets_save.setAccessibleName("Save when tests are due")
-        self.offsets_save.clicked.connect(self.save_offsets)
-        self.offsets_reset = QPushButton("Back to the usual schedule", self.offsets_panel)
-        self.offsets_reset.clicked.connect(self.reset_offsets)
-        buttons.addStretch(1)
-        buttons.addWidget(self.offsets_save)
-        buttons.addWidget(self.offsets_reset)
-        panel.addLayout(buttons)
-        self.offsets_error = ErrorLabel(self.offsets_panel)
-        panel.addWidget(self.offsets_error)
-        layout.addWidget(self.offsets_panel)
-        self.offsets_panel.setVisible(False)
-        self.offsets_toggle.toggled.connect(self._show_offsets)
-        return box
-
-    def _show_offsets(self, shown: bool) -> None:
-        self.offsets_panel.setVisible(shown)
-        arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        self.offsets_toggle.setArrowType(arrow)
-
-    def save_offsets(self) -> None:
-        """Store the offsets that differ from the defaults (checked by the core first)."""
-        defaults = default_offsets().as_dict()
-        overrides = {
-            name: spin.value()
-            for name, spin in self.offset_spins.items()
-            if spin.value() != defaults[name]
-        }
-        for error in self.offset_errors.values():
-            error.show_reason(None)
-        self.offsets_error.show_reason(None)
-        try:
-            offsets_with(overrides)
-        except InputError as error:
-            target = self.offset_errors.get(error.field, self.offsets_error)
-            target.show_reason(error.reason)
-            return
-        self._store("rule_offsets", overrides, "monitoring rule offsets saved")
-
-    def reset_offsets(self) -> None:
-        self._store("rule_offsets", {}, "monitoring rule offsets reset to the defaults")
-
     # --- refresh ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -619,10 +467,4 @@ class SettingsScreen(QWidget):
             self.select_analyte(selected.key)
         self._update_target_buttons()
 
-        stored = get_setting(journal, "rule_offsets") or {}
-        try:
-            current = offsets_with(stored).as_dict()
-        except InputError:
-            current = default_offsets().as_dict()
-        for name, spin in self.offset_spins.items():
-            spin.setValue(current[name])
+        self.offsets_box.show_offsets(rule_offsets_setting(journal).in_force.as_dict())

@@ -145,7 +145,6 @@ class SymptomSlider(QWidget):
 class SymptomsScreen(QWidget):
     """Quick daily ratings (sliders, a free symptom, a note) and the table of entries."""
 
-    navigate_requested = Signal(str, object)
     symptoms_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

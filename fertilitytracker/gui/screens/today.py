@@ -30,15 +30,14 @@ from fertilitytracker.core.derived import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.monitoring import (
     DueTest,
-    default_offsets,
     due_tests,
-    offsets_with,
 )
 from fertilitytracker.core.ranges import OVER_SUPPRESSION_SOURCE
 from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui.context import AppContext, follow_changes
+from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.theme import (
     colour_text,
     flag_color,
@@ -46,6 +45,7 @@ from fertilitytracker.gui.theme import (
     ok_color,
     warning_style,
 )
+from fertilitytracker.gui.widgets.ask import Question, confirm_future_dose
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.status import show_status
@@ -58,7 +58,7 @@ from fertilitytracker.services.formatting import (
     format_time,
 )
 from fertilitytracker.services.operations import Change
-from fertilitytracker.services.settings import get_setting
+from fertilitytracker.services.settings import rule_offsets_setting
 from fertilitytracker.services.views import (
     LC_MS_ADVICE,
     DrawView,
@@ -90,12 +90,15 @@ def _clear(layout: QLayout) -> None:
     """Remove and delete every widget and sub-layout of `layout`."""
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
+        inner = item.layout()
         if widget is not None:
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
+        elif inner is not None:
+            _clear(inner)
 
 
 def _analytes_to_log(rule: str) -> list[str]:
@@ -144,12 +147,13 @@ class SuppressionWarning:
 class TodayScreen(QWidget):
     """The daily dashboard."""
 
-    navigate_requested = Signal(str, object)
+    navigate_requested = Signal(object)  # a Navigation
     dose_logged = Signal(object)  # the Change of the dose written
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.question: Question | None = None  # the future-time question while it is open
         self.setAccessibleName("Today")
         body, self._body = scrolling_page(self)
 
@@ -365,6 +369,17 @@ class TodayScreen(QWidget):
         """Log one dose of `regimen` now (or at `on`), with an Undo offer."""
         now = self.context.now()
         at = on or datetime.combine(self.context.today(), now.time())
+        if on is not None:
+            # A dose given a moment later than now is asked about first.
+            self.question = confirm_future_dose(
+                self, on, now, lambda: self._save_dose(regimen, skipped, on)
+            )
+            if self.question is not None:
+                return
+        self._save_dose(regimen, skipped, at)
+
+    def _save_dose(self, regimen: Regimen, skipped: bool, at: datetime) -> None:
+        self.question = None
         try:
             change = services.log_dose(self.context.journal, regimen.name, at, skipped=skipped)
         except InputError as error:
@@ -598,11 +613,8 @@ class TodayScreen(QWidget):
 
     def tests_due(self, history: History) -> list[DueTest]:
         """Open and overdue test windows today (rule offsets from the journal's settings)."""
-        overrides = get_setting(self.context.journal, "rule_offsets") or {}
-        try:
-            offsets = offsets_with(overrides)
-        except InputError:
-            offsets = default_offsets()  # a bad stored override must not hide every reminder
+        # A bad stored override falls back to the defaults: it must not hide every reminder.
+        offsets = rule_offsets_setting(self.context.journal).in_force
         windows = due_tests(history, self.context.today(), offsets)
         return [window for window in windows if window.status in ("open", "overdue")]
 
@@ -634,11 +646,10 @@ class TodayScreen(QWidget):
 
     def _log_result(self, window: DueTest) -> None:
         if window.test == "semen_analysis":
-            self.navigate_requested.emit("semen", {"action": "new_analysis"})
+            self.navigate_requested.emit(Navigation("semen", NewAnalysis()))
             return
-        payload: dict[str, object] = {"action": "new_draw", "test": window.test}
-        payload["analytes"] = _analytes_to_log(window.rule) or None
-        self.navigate_requested.emit("labs", payload)
+        analytes = tuple(_analytes_to_log(window.rule)) or None
+        self.navigate_requested.emit(Navigation("labs", NewDraw(analytes, window.test)))
 
     # --- helpers ----------------------------------------------------------------------------
 

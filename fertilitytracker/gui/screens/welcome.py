@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.navigation import Navigation, NewDraw, StartMedication
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.journal_files import switch_journal
 from fertilitytracker.gui.workers import BackgroundTask
@@ -37,7 +38,7 @@ def fill_demo_file(path: Path, today: date) -> Path:
 class WelcomeScreen(QWidget):
     """ "Start a medication", "Add a lab result", "Explore with demo data"."""
 
-    navigate_requested = Signal(str, object)
+    navigate_requested = Signal(object)  # a Navigation
     demo_opened = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -96,10 +97,10 @@ class WelcomeScreen(QWidget):
         layout.addWidget(self.error_label)
         layout.addStretch(2)
         self.start_button.clicked.connect(
-            lambda: self.navigate_requested.emit("medications", {"action": "start"})
+            lambda: self.navigate_requested.emit(Navigation("medications", StartMedication()))
         )
         self.lab_button.clicked.connect(
-            lambda: self.navigate_requested.emit("labs", {"action": "new_draw", "analytes": None})
+            lambda: self.navigate_requested.emit(Navigation("labs", NewDraw()))
         )
         self.demo_button.clicked.connect(self.open_demo)
 

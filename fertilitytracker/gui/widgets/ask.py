@@ -7,7 +7,7 @@ person answers: each choice runs its callable; Cancel or Escape runs nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
@@ -95,4 +95,22 @@ def confirm_future_date(
         "A date in the future",
         f"The {what} is dated {day.isoformat()}, {when}. Save it with that date?",
         [(f"Save with {day.isoformat()}", proceed)],
+    )
+
+
+def confirm_future_dose(
+    parent: QWidget, at: datetime, now: datetime, proceed: Callable[[], object]
+) -> Question | None:
+    """Ask before logging a dose at a moment after `now` (a later day, or later today); None
+    when `at` is not in the future. A dose is taken at a time, so the time counts too."""
+    if at <= now:
+        return None
+    if at.date() > now.date():
+        return confirm_future_date(parent, at.date(), now.date(), "dose", proceed)
+    shown = f"{at:%H:%M}"
+    return ask(
+        parent,
+        "A time in the future",
+        f"The dose is logged at {shown} today, later than now ({now:%H:%M}). Save it at that time?",
+        [(f"Save at {shown}", proceed)],
     )

@@ -29,6 +29,10 @@ from fertilitytracker.core.validation import MAX_YEAR, MIN_YEAR, parse_date
 ISO_DISPLAY = "yyyy-MM-dd"
 
 
+# DateEdit has a method named `date` (QDateEdit's): inside the class the type is `Day`.
+Day = date
+
+
 def spoken_date(day: date) -> str:
     """ "Tue 10 Jun 2025": the date as people read it, with its weekday."""
     return f"{day:%a} {day.day} {day:%b %Y}"
@@ -112,7 +116,7 @@ class DateEdit(QWidget):
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _set(self, value: date) -> None:
+    def _set(self, value: Day) -> None:
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             return
         changed = value != self._value

@@ -57,19 +57,18 @@ def report_settings(journal: Journal, *, units: str | None = None) -> ReportSett
 
     Call it in the thread that owns the journal, then hand the result to a worker.
     """
-    from fertilitytracker.services.settings import get_setting
+    from fertilitytracker.services.settings import get_setting, rule_offsets_setting
 
     chosen = units if units is not None else get_setting(journal, "unit_system")
     if chosen not in ("us", "si"):
         raise InputError("units", f"unknown unit system '{chosen}' (use us or si)")
     system: UnitSystem = "si" if chosen == "si" else "us"
-    offsets = get_setting(journal, "rule_offsets") or {}
     return ReportSettings(
         patient_name=str(get_setting(journal, "patient_name") or ""),
         patient_birth_date=str(get_setting(journal, "patient_birth_date") or ""),
         unit_system=system,
         who_edition=str(get_setting(journal, "who_edition")),
-        rule_offsets=dict(offsets) if isinstance(offsets, dict) else {},
+        rule_offsets=rule_offsets_setting(journal).stored,
     )
 
 

@@ -47,7 +47,7 @@ FORM_WIDTH_PX = 420
 class LabsScreen(QWidget):
     """Blood draws (form, table, details with edit and delete) and DEXA scans."""
 
-    navigate_requested = Signal(str, object)
+    navigate_requested = Signal(object)  # a gui.navigation.Navigation
     result_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
