@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from reportlab import rl_config
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,6 +30,11 @@ POINT_RADIUS = 2.3
 LANE_HEIGHT = 7.0
 LANE_GAP = 1.5
 CROWDED_POINTS = 150
+
+# reportlab checks every attribute set on a shape against its type map, a development aid
+# that costs about a tenth of a ten-year report's time; the shapes here are built from typed
+# values (mypy checks them), so the check is off for the process once the report is loaded.
+rl_config.shapeChecking = 0
 
 
 def _drawing(width: float, height: float) -> Drawing:
