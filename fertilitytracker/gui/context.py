@@ -60,10 +60,10 @@ _FIELDS: dict[str, _Field] = {
 def _read(journal: Journal, field: _Field, dates: Collection[date] | None) -> Sequence[Any]:
     repository = getattr(journal, field.repository)
     if field.kind == "targets":
-        return repository.targets()  # type: ignore[no-any-return]
+        return repository.targets()
     if dates is None:
-        return repository.all()  # type: ignore[no-any-return]
-    return repository.on_dates(dates)  # type: ignore[no-any-return]
+        return repository.all()
+    return repository.on_dates(dates)
 
 
 def merge_changes(first: Change | None, second: Change) -> Change:

@@ -181,8 +181,10 @@ class ReportDialog(QDialog):
     def _finished(self, exit_code: int, _status: QProcess.ExitStatus) -> None:
         self.export_button.setEnabled(True)
         self.progress.setRange(0, 100)
-        out = bytes(self.process.readAllStandardOutput().data()).decode("utf-8", "replace")
-        err = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
+        process = self.process
+        assert process is not None  # _finished is connected to this process's signal
+        out = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        err = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
         if exit_code != 0:
             self.progress.setVisible(False)
             lines = err.strip().splitlines() or ["the report command failed"]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fertilitytracker.core.attribution import SPERMATOGENIC_CYCLE_DAYS, semen_reflects
-from fertilitytracker.core.monitoring import HORMONE_CLASSES, courses
+from fertilitytracker.core.courses import courses
+from fertilitytracker.core.monitoring import HORMONE_CLASSES
 from fertilitytracker.core.records import History, Regimen, UnitSystem
 from fertilitytracker.services.report.cells import (
     change_between,
@@ -131,6 +132,7 @@ def response_summary(
         for key in RESPONSE_MARKERS:
             value = _latest_in(cells[key], after, until)
             if key == "tmsc" and value is not None and value.day is not None:
+                sample_day = value.day
                 reflecting = [
                     c
                     for c in cells[key]
@@ -141,7 +143,7 @@ def response_summary(
                 if reflecting:
                     value = reflecting[-1]
                 else:
-                    days = (value.day - combination.start).days
+                    days = (sample_day - combination.start).days
                     semen_note = f"too early: day {days} of {SPERMATOGENIC_CYCLE_DAYS}"
                     value = None
             values.append(value)

@@ -13,6 +13,7 @@ from fertilitytracker.services.report.model import (
     MedicationSpan,
     OverSuppression,
     Period,
+    ValueFlag,
 )
 
 CHART_MARKERS: tuple[str, ...] = ("total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh")
@@ -39,7 +40,7 @@ def chart_series(
         for point in source.points:
             if not period.contains(point.day):
                 continue
-            flag = point.flag or "none"
+            flag: ValueFlag = point.flag or "none"
             if line is not None:
                 # A ratio has a reference line, not a range: below it is drawn as ▼.
                 flag = "below_reference" if point.value < line.value else "none"
