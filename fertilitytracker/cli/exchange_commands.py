@@ -85,6 +85,8 @@ def _import(args: argparse.Namespace, journal: Journal) -> int:
         shown = ", ".join(places[:SHOWN_PLACES])
         more = f" and {len(places) - SHOWN_PLACES} more" if len(places) > SHOWN_PLACES else ""
         print(f"  skipped {len(places)}: {reason} ({shown}{more})")
+    if plan.unlisted_skipped:
+        print(f"  skipped {plan.unlisted_skipped} more, not listed")
     for notice in plan.notices:
         print(f"  note: {notice}")
     return EXIT_OK

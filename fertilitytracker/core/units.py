@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from fertilitytracker.core.analytes import Analyte, Unit, get_analyte
 from fertilitytracker.core.errors import InputError
@@ -17,6 +17,8 @@ _SUPERSCRIPT_RUN = re.compile(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _MULTIPLY_PREFIX = re.compile(r"^[xX×*]\s*(?=[0-9])")
 
 
+# An import asks the same few spellings once per row: the pure look-ups below are cached.
+@lru_cache(maxsize=1024)
 def normalise_unit_text(text: str) -> str:
     """A matching key for a typed unit: letter case, spaces and spelling variants folded.
 
@@ -66,8 +68,14 @@ def parse_unit(analyte_key: str, unit_text: str) -> Unit:
     empty means SD), a unit that belongs to another analyte, or a refused unit such as prolactin
     in mIU/L.
     """
-    analyte = get_analyte(analyte_key)
     text = unit_text.strip() if isinstance(unit_text, str) else ""
+    return _parse_unit(analyte_key, text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_unit(analyte_key: str, text: str) -> Unit:
+    """`parse_unit` of a stripped text (a refusal raises and is not cached)."""
+    analyte = get_analyte(analyte_key)
     if not text:
         if analyte.empty_unit_allowed:
             return analyte.canonical

@@ -151,6 +151,7 @@ def test_plan_json_and_summary() -> None:
         "replaced": 0,
         "present": 0,
         "skipped": [],
+        "skipped_unlisted": 0,
         "notices": [],
     }
 

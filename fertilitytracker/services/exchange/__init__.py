@@ -8,6 +8,8 @@ writes the whole journal in one format, to a file readable only by its owner.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,19 +18,21 @@ from typing import Literal
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange.apply import apply_plan
 from fertilitytracker.services.exchange.csv_export import write_csv
-from fertilitytracker.services.exchange.csv_format import read_csv
+from fertilitytracker.services.exchange.csv_format import open_csv
 from fertilitytracker.services.exchange.fhir import is_fhir, read_fhir
 from fertilitytracker.services.exchange.fhir_write import write_fhir
 from fertilitytracker.services.exchange.files import check_import_file, load_json_file
 from fertilitytracker.services.exchange.json_backup import is_backup, read_backup, write_backup
 from fertilitytracker.services.exchange.plan import (
     ImportPlan,
+    Item,
     JournalSnapshot,
     ParsedImport,
     PlanRow,
     Skipped,
     plan_import,
 )
+from fertilitytracker.services.exchange.stream import cycle_collector_paused, stream_import
 from fertilitytracker.services.operations import Change
 from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
@@ -76,13 +80,37 @@ def read_file(
     For lab report text (`format` "text", or a PDF), `draw_date` dates the results the text
     prints no collection date for, and `date_order` ("mdy"/"dmy") reads dates like 03/04/2026.
     """
+    with open_file(path, format, draw_date=draw_date, date_order=date_order) as (parsed, items):
+        parsed.items.extend(items)
+    return parsed
+
+
+@contextlib.contextmanager
+def open_file(
+    path: Path | str,
+    format: str | None = None,
+    *,
+    draw_date: date | None = None,
+    date_order: str | None = None,
+) -> Iterator[tuple[ParsedImport, Iterator[Item]]]:
+    """A file's items as a stream (a CSV is read row by row while they are taken; the other
+    formats are read whole first). Skipped entries and notices gather in the ParsedImport."""
     path = Path(path)
     if format == "text" or (format is None and path.suffix.lower() == ".pdf"):
-        return _read_lab_text_file(path, draw_date, date_order)
-    chosen = _check_format(format)
-    check_import_file(path)
-    if chosen == "csv" or (chosen is None and not _looks_like_json(path)):
-        return read_csv(path)
+        whole = _read_lab_text_file(path, draw_date, date_order)
+    else:
+        chosen = _check_format(format)
+        check_import_file(path)
+        if chosen == "csv" or (chosen is None and not _looks_like_json(path)):
+            with open_csv(path) as opened:
+                yield opened
+            return
+        whole = _read_json_file(path, chosen)
+    items, whole.items = whole.items, []
+    yield whole, iter(items)
+
+
+def _read_json_file(path: Path, chosen: Format | None) -> ParsedImport:
     document = load_json_file(path)
     if chosen == "fhir" or (chosen is None and is_fhir(document)):
         return read_fhir(document)
@@ -138,13 +166,12 @@ def import_file(
     draw_date: date | None = None,
     date_order: str | None = None,
 ) -> tuple[ImportPlan, Change | None]:
-    """Plan and (unless `dry_run`) apply an import in one transaction."""
-    plan = plan_file(
-        path, JournalSnapshot.of(journal), format, draw_date=draw_date, date_order=date_order
-    )
-    if dry_run:
-        return plan, None
-    return plan, apply_plan(journal, plan)
+    """Plan and (unless `dry_run`) write an import in one transaction, streamed (stream.py):
+    the plan returned counts every entry and lists the first ones."""
+    path = Path(path)
+    opened = open_file(path, format, draw_date=draw_date, date_order=date_order)
+    with cycle_collector_paused(), opened as (parsed, items):
+        return stream_import(journal, path.name, parsed, items, dry_run=dry_run)
 
 
 @dataclass(frozen=True)

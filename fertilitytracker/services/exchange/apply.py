@@ -27,6 +27,8 @@ from fertilitytracker.storage.journal import Journal
 
 def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
     """Write a plan in ONE transaction: everything is written, or nothing is."""
+    if plan.unlisted_new or plan.unlisted_present or plan.unlisted_skipped:
+        raise ValueError("a streamed import's account lists only part of it; plan the file again")
     regimen_ids: dict[str, RegimenId] = {ref: RegimenId(i) for ref, i in plan.regimen_ids}
     kinds: set[str] = set()
     try:

@@ -126,8 +126,9 @@ def lab_item(
     formats keep it so, exactly); otherwise it is in the unit of the value, as printed.
     """
     with located(where):
-        if get_analyte(analyte).derived:
-            raise InputError("analyte", f"{get_analyte(analyte).phrase} is computed, not imported")
+        found = get_analyte(analyte)
+        if found.derived:
+            raise InputError("analyte", f"{found.phrase} is computed, not imported")
         value: str | float
         if is_missing(entered_value):
             raise InputError("value", "a value is required")
@@ -147,7 +148,8 @@ def lab_item(
             high = _canonical_bound(result.analyte, lab_high, "lab range high")
             if low is not None and high is not None and low > high:
                 raise InputError("lab range", "the low end is above the high end")
-            result = replace(result, lab_low=low, lab_high=high)
+            if low is not None or high is not None:
+                result = replace(result, lab_low=low, lab_high=high)
         else:
             result = build_result(
                 ResultInput(analyte, value, unit, lab_low, lab_high, method=method_text)

@@ -11,6 +11,7 @@ with `;`; CRLF; the cells "", NA, n/a, N/A and - are missing values, never 0.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from collections.abc import Iterator
@@ -55,7 +56,7 @@ from fertilitytracker.services.exchange.files import (
     check_import_file,
     sniff_encoding,
 )
-from fertilitytracker.services.exchange.plan import ParsedImport, Skipped
+from fertilitytracker.services.exchange.plan import Item, ParsedImport, Skipped
 
 # --- reading, shared -------------------------------------------------------------------------
 
@@ -125,8 +126,11 @@ def _refuse_bad_characters(where: str, cells: list[str]) -> None:
         )
 
 
-def read_csv(path: Path) -> ParsedImport:
-    """Read an app CSV or a lab CSV from another tool (streamed, row by row)."""
+@contextlib.contextmanager
+def open_csv(path: Path) -> Iterator[tuple[ParsedImport, Iterator[Item]]]:
+    """An app CSV or a lab CSV from another tool, streamed: the items are read row by row
+    while the file is open; skipped rows and notices gather in the ParsedImport meanwhile
+    (its `items` stay empty). A bad row raises InputError when the stream reaches it."""
     check_import_file(path)
     encoding = sniff_encoding(path)
     # Undecodable bytes become lone surrogates, found row by row so that the message names
@@ -134,16 +138,15 @@ def read_csv(path: Path) -> ParsedImport:
     with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle:
         table = _open_table(handle)
         header = [cell.strip().lstrip("\ufeff") for cell in table.header]
-        if "record_type" in header:
-            return _read_own(table, header)
-        return _read_foreign(table, header)
+        parsed = ParsedImport("csv")
+        reader = _own_items if "record_type" in header else _foreign_items
+        yield parsed, reader(table, header, parsed)
 
 
 # --- the app's own CSV -----------------------------------------------------------------------
 
 
-def _read_own(table: _Table, header: list[str]) -> ParsedImport:
-    parsed = ParsedImport("csv")
+def _own_items(table: _Table, header: list[str], parsed: ParsedImport) -> Iterator[Item]:
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         parsed.notices.append(f"columns ignored: {', '.join(unknown)}")
@@ -180,7 +183,7 @@ def _read_own(table: _Table, header: list[str]) -> ParsedImport:
         elif kind == "dose":
             doses.append((where, row))
         else:
-            parsed.items.append(_own_item(kind, where, row))
+            yield _own_item(kind, where, row)
     built = {}
     for key, entry in regimens.items():
         if "row" not in entry:
@@ -199,19 +202,16 @@ def _read_own(table: _Table, header: list[str]) -> ParsedImport:
                 entry["where"], "the first regimen_step must be on the regimen's start"
             )
         built[key] = item
-        parsed.items.append(item)
+        yield item
     for where, row in doses:
         key = _regimen_key(where, row.get("medication"), row.get("regimen_start"))
         owner = built.get(key)
         if owner is None:
             raise InputError(where, f"no regimen row for {key[0]} started {key[1]}")
         at = f"{row.get('date') or ''}T{row.get('time') or ''}"
-        parsed.items.append(
-            dose_item(
-                where, owner.regimen, at, row.get("status"), row.get("dose"), row.get("dose_unit")
-            )
+        yield dose_item(
+            where, owner.regimen, at, row.get("status"), row.get("dose"), row.get("dose_unit")
         )
-    return parsed
 
 
 def _regimen_key(where: str, medication: Any, start: Any) -> tuple[str, str]:
@@ -272,8 +272,7 @@ def _own_item(kind: str, where: str, row: dict[str, Any]) -> Any:
 # --- lab CSVs from other tools ---------------------------------------------------------------
 
 
-def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
-    parsed = ParsedImport("csv")
+def _foreign_items(table: _Table, header: list[str], parsed: ParsedImport) -> Iterator[Item]:
     roles: dict[str, int] = {}
     ignored: list[str] = []
     for index, name in enumerate(header):
@@ -334,7 +333,7 @@ def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
                     )
                 canonical = to_canonical(analyte.key, number, unit)
             if analyte.key == "dexa_t_score":
-                parsed.items.append(dexa_item(where, day, canonical))
+                yield dexa_item(where, day, canonical)
             else:
                 group = semen.setdefault(day, {"where": []})
                 if analyte.key in group:
@@ -347,19 +346,17 @@ def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
         high = _number_text(cell(cells, "high") or "", decimal_comma) or high
         if low is not None and high is not None and _is_zero(low) and _is_zero(high):
             low = high = None  # a 0–0 range means "no range given"
-        parsed.items.append(
-            lab_item(
-                where,
-                day,
-                analyte.key,
-                value,
-                unit,
-                lab_low=low,
-                lab_high=high,
-                method=cell(cells, "method"),
-                draw_time=moment,
-                canonical_range=False,
-            )
+        yield lab_item(
+            where,
+            day,
+            analyte.key,
+            value,
+            unit,
+            lab_low=low,
+            lab_high=high,
+            method=cell(cells, "method"),
+            draw_time=moment,
+            canonical_range=False,
         )
     for day, group in semen.items():
         lines = group.pop("where")
@@ -369,15 +366,12 @@ def _read_foreign(table: _Table, header: list[str]) -> ParsedImport:
                 Skipped(where, f"{day} semen analysis", "needs both volume and concentration")
             )
             continue
-        parsed.items.append(
-            semen_item(
-                where,
-                day,
-                group["semen_volume"],
-                group["sperm_concentration"],
-                group.get("total_motility"),
-                group.get("progressive_motility"),
-                group.get("normal_morphology"),
-            )
+        yield semen_item(
+            where,
+            day,
+            group["semen_volume"],
+            group["sperm_concentration"],
+            group.get("total_motility"),
+            group.get("progressive_motility"),
+            group.get("normal_morphology"),
         )
-    return parsed

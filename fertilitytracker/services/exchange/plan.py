@@ -137,19 +137,24 @@ class ImportPlan:
     regimen_ids: tuple[tuple[str, int], ...] = ()  # file regimen ref → recorded regimen id
     settings: tuple[tuple[str, Any], ...] = ()  # settings to write
     sources: tuple[tuple[str, dict[str, str]], ...] = ()  # FHIR source map entries to write
+    # A streamed import (stream.py) lists its first entries only and counts the others here;
+    # such a plan is the account of a written import and is never applied.
+    unlisted_new: int = 0
+    unlisted_present: int = 0
+    unlisted_skipped: int = 0
 
     @property
     def new_count(self) -> int:
         """Records the import writes (replacements included)."""
-        return len(self.to_add) + len(self.replacing)
+        return len(self.to_add) + len(self.replacing) + self.unlisted_new
 
     @property
     def present_count(self) -> int:
-        return len(self.present)
+        return len(self.present) + self.unlisted_present
 
     @property
     def skipped_count(self) -> int:
-        return len(self.skipped)
+        return len(self.skipped) + self.unlisted_skipped
 
     def summary(self) -> str:
         """ "N new, M already present, K skipped" (and how many replace amended results)."""
@@ -198,6 +203,7 @@ class ImportPlan:
                 {"where": entry.where, "what": entry.what, "reason": entry.reason}
                 for entry in self.skipped
             ],
+            "skipped_unlisted": self.unlisted_skipped,
             "notices": list(self.notices),
         }
 
