@@ -66,19 +66,19 @@ def test_a_fhir_value_of_thousands_of_digits_names_the_field(
     assert _journal_is_empty(tmp_path, capsys)
 
 
-def test_a_nul_in_a_csv_names_the_line_and_the_character(tmp_path: Path, capsys) -> None:
-    rows = "record_type,date,analyte,value,unit\n" + "lab_result,2026-01-05,lh,4,IU/L\n" * 3
-    content = rows.encode() + b"lab_result,2026-01-06,lh,4\x00,IU/L\n"
-    code, err = _import(tmp_path, "labs.csv", content, capsys)
+@pytest.mark.parametrize(
+    ("good_rows", "bad_row", "line", "named"),
+    [
+        (3, b"lab_result,2026-01-06,lh,4\x00,IU/L\n", "line 5", "NUL character"),
+        (2000, b"lab_result,2026-01-06,lh,4,IU/L \xff\n", "line 2002", "0xFF"),
+    ],
+    ids=["nul", "not-utf8"],
+)
+def test_a_bad_character_in_a_csv_names_the_line_and_the_character(
+    tmp_path: Path, capsys, good_rows: int, bad_row: bytes, line: str, named: str
+) -> None:
+    good = "record_type,date,analyte,value,unit\n" + "lab_result,2026-01-05,lh,4,IU/L\n" * good_rows
+    code, err = _import(tmp_path, "labs.csv", good.encode() + bad_row, capsys)
     assert code == EXIT_REFUSED
-    assert "line 5" in err and "NUL character" in err
-    assert _journal_is_empty(tmp_path, capsys)
-
-
-def test_a_byte_that_is_not_utf8_names_the_line_and_the_byte(tmp_path: Path, capsys) -> None:
-    good = "record_type,date,analyte,value,unit\n" + "lab_result,2026-01-05,lh,4,IU/L\n" * 2000
-    content = good.encode() + b"lab_result,2026-01-06,lh,4,IU/L \xff\n"
-    code, err = _import(tmp_path, "labs.csv", content, capsys)
-    assert code == EXIT_REFUSED
-    assert "line 2002" in err and "0xFF" in err
+    assert line in err and named in err
     assert _journal_is_empty(tmp_path, capsys)

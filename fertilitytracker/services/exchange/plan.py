@@ -303,23 +303,21 @@ class _Planner:
         self.seen_dexa.append((incoming, item.where))
         self.other_added.append(item)
 
+    def _once(self, seen: dict[Any, str], key: Any, item: Item) -> None:
+        """Add `item` unless an equal `key` was recorded or met earlier in the file."""
+        if key in seen:
+            self._present(item, seen[key])
+            return
+        seen[key] = item.where
+        self.other_added.append(item)
+
     def symptom(self, item: SymptomItem) -> None:
         entry = item.entry
-        key = (entry.date, entry.name, entry.severity, entry.note)
-        if key in self.seen_symptoms:
-            self._present(item, self.seen_symptoms[key])
-            return
-        self.seen_symptoms[key] = item.where
-        self.other_added.append(item)
+        self._once(self.seen_symptoms, (entry.date, entry.name, entry.severity, entry.note), item)
 
     def target(self, item: TargetItem) -> None:
         t = item.target
-        key = (t.analyte, t.low, t.high, t.source, t.set_on)
-        if key in self.seen_targets:
-            self._present(item, self.seen_targets[key])
-            return
-        self.seen_targets[key] = item.where
-        self.other_added.append(item)
+        self._once(self.seen_targets, (t.analyte, t.low, t.high, t.source, t.set_on), item)
 
     def regimen(self, item: RegimenItem) -> None:
         incoming = item.regimen
