@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
-import re
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,9 +16,10 @@ from fertilitytracker.storage.files import atomic_private_file
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 MAX_JSON_DEPTH = 64
 
-# A JSON string with its escapes, unrolled so that long strings do not backtrack.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+# Every byte but the brackets and the quote, deleted by bytes.translate (UTF-8 bytes of other
+# characters are never one of these).
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
+_NESTING = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
 def check_import_file(path: Path) -> None:
@@ -61,16 +62,13 @@ def read_text(path: Path) -> str:
 
 def json_depth(text: str) -> int:
     """The deepest nesting of arrays and objects in JSON text, found without recursion."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    depth = deepest = 0
-    for char in brackets:
-        if char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
-            depth -= 1
-    return deepest
+    # Escaped backslashes go first, then escaped quotes: every quote left opens or closes a
+    # string, so the pieces between them alternate outside, inside. Replaces, translate and
+    # split run in C: a small part of reading a 50 MB file.
+    unescaped = text.replace("\\\\", "").replace('\\"', "")
+    structure = unescaped.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
+    brackets = b"".join(structure.split(b'"')[::2])
+    return max(accumulate(map(_NESTING.__getitem__, brackets)), default=0)
 
 
 # No lab value, dose or count needs more digits than this; longer numbers are kept as text
