@@ -6,8 +6,7 @@ file with one unreadable part is refused as a whole.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
@@ -46,17 +45,26 @@ from fertilitytracker.services.operations import ResultInput, build_result
 Raw = Any  # a cell or JSON value: text, number or None
 
 
-@contextlib.contextmanager
-def located(where: str) -> Iterator[None]:
-    """Re-raise any InputError inside as `InputError(where, "field: reason")`."""
-    try:
-        yield
-    except InputError as error:
-        if error.field == where:
-            raise
+class located:
+    """Re-raise any InputError inside as `InputError(where, "field: reason")`.
+
+    A class, not a generator: an import enters it several times per row.
+    """
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if not isinstance(error, InputError) or error.field == self.where:
+            return
         # The place in the file is the field; what was wrong there stays data as well.
         raise InputError(
-            where,
+            self.where,
             f"{error.where}: {error.reason}",
             analyte=error.analyte,
             inner_field=error.field,

@@ -122,7 +122,9 @@ def stream_import(
 
     def write(chunk: list[Item], file_settings: dict[str, Any]) -> None:
         days = {item.day for item in chunk if isinstance(item, LabItem)}
-        history = replace(base, draws=tuple(journal.labs.on_dates(days)))
+        # The rest of a FHIR file can span more days than one query may name: read every draw.
+        draws = journal.labs.on_dates(days) if len(days) <= CHUNK else journal.labs.all()
+        history = replace(base, draws=tuple(draws))
         part = ParsedImport(parsed.format, chunk, settings=file_settings)
         plan = plan_import(part, JournalSnapshot(history, settings), source)
         read_skipped, parsed.skipped = parsed.skipped, []
