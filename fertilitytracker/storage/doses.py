@@ -19,8 +19,7 @@ class DoseRepository(Repository[DoseEvent, DoseEventId]):
     """Reads and writes dose events; callers wrap writes in a transaction."""
 
     def __init__(self, db: Database) -> None:
-        columns = ("regimen_id", "at", "status", "dose", "unit")
-        super().__init__(db, "dose_events", columns, DoseEvent, DoseEventId, order="at, id")
+        super().__init__(db, "dose_events", DoseEvent, DoseEventId, order="at, id")
 
     def all(self, regimen_id: RegimenId | None = None) -> list[DoseEvent]:
         """Dose events in time order, optionally of one regimen."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from functools import partial
 
 from sqlite_utils import Database
 
@@ -16,10 +15,8 @@ class RegimenRepository(Repository[Regimen, RegimenId]):
     """Reads and writes regimens; callers wrap writes in a transaction."""
 
     def __init__(self, db: Database) -> None:
-        columns = ("name", "med_class", "stop", "time_of_day")
-        # A regimen row carries no steps: they are read from regimen_steps and set after.
-        record = partial(Regimen, steps=())
-        super().__init__(db, "regimens", columns, record, RegimenId, order="id")
+        # The steps are rows of regimen_steps, read after the regimens (`_with_steps`).
+        super().__init__(db, "regimens", Regimen, RegimenId, order="id", elsewhere={"steps": ()})
 
     def add(self, regimen: Regimen) -> RegimenId:
         regimen_id = super().add(regimen)

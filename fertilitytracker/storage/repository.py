@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import fields
 from datetime import date, datetime, time
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlite_utils import Database
 
-RecordT = TypeVar("RecordT")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+RecordT = TypeVar("RecordT", bound="DataclassInstance")
 IdT = TypeVar("IdT", bound=int)  # the record's id type (a NewType of int)
 
 # Columns that hold a date or time as text; every other column holds the field's value as is.
@@ -34,25 +38,35 @@ def _encode(value: object) -> object:
 class Repository(Generic[RecordT, IdT]):
     """Reads and writes one record kind; callers wrap writes in a transaction.
 
-    `columns` are the table's columns after `id`, each named as the record's field; rows are
-    read as plain tuples (years of records are read at once) in `order`.
+    The table has a column for each field of the `record` dataclass (`id` its key), but the
+    fields kept `elsewhere` (another table), which a record read here gets empty. Rows are read
+    as plain tuples (years of records are read at once) in `order`.
     """
 
     def __init__(
         self,
         db: Database,
         table: str,
-        columns: tuple[str, ...],
-        record: Callable[..., RecordT],
+        record: type[RecordT],
         new_id: Callable[[int], IdT],
         order: str = "date, id",
+        elsewhere: Mapping[str, object] | None = None,
     ) -> None:
         self._db = db
         self._table = table
-        self._columns = columns
-        self._record = record
+        self._make: Callable[..., RecordT] = record
         self._new_id = new_id
         self._order = order
+        self._elsewhere = dict(elsewhere or {})
+        # A row read by `_select` holds the record's fields in their order, the id among them.
+        self._names = tuple(
+            field.name for field in fields(record) if field.name not in self._elsewhere
+        )
+        self._columns = tuple(name for name in self._names if name != "id")
+        self._id_index = self._names.index("id")
+        self._decoders = [
+            (index, _DECODE[name]) for index, name in enumerate(self._names) if name in _DECODE
+        ]
 
     def add(self, record: RecordT) -> IdT:
         cursor = self._db.execute(
@@ -71,19 +85,20 @@ class Repository(Generic[RecordT, IdT]):
 
     def _select(self, where: str, params: list[Any]) -> list[RecordT]:
         rows = self._db.execute(
-            f"SELECT id, {', '.join(self._columns)} FROM {self._table} {where}"
-            f" ORDER BY {self._order}",
+            f"SELECT {', '.join(self._names)} FROM {self._table} {where} ORDER BY {self._order}",
             params,
         )
         return [self._from_row(row) for row in rows]
 
     def _from_row(self, row: tuple[Any, ...]) -> RecordT:
-        record_id, *values = row
-        fields = {
-            column: _DECODE[column](value) if value is not None and column in _DECODE else value
-            for column, value in zip(self._columns, values, strict=True)
-        }
-        return self._record(id=self._new_id(record_id), **fields)
+        values = list(row)
+        values[self._id_index] = self._new_id(values[self._id_index])
+        for index, decode in self._decoders:
+            if values[index] is not None:
+                values[index] = decode(values[index])
+        if self._elsewhere:
+            return self._make(**dict(zip(self._names, values, strict=True)), **self._elsewhere)
+        return self._make(*values)  # positional: years of records are read at once
 
 
 class DatedRepository(Repository[RecordT, IdT]):
