@@ -114,6 +114,11 @@ class LabRepository:
             ),
         )
 
+    def last_result_id(self) -> int:
+        """The highest result id (0 when none): an import streamed in chunks tells the results
+        its earlier chunks wrote from those recorded before it began."""
+        return int(self._db.execute("SELECT coalesce(max(id), 0) FROM lab_results").fetchone()[0])
+
     def delete_result(self, result_id: LabResultId) -> None:
         self._db.execute("DELETE FROM lab_results WHERE id = ?", [result_id])
         self._db.execute(

@@ -78,9 +78,12 @@ def test_repeats_and_conflicts_in_later_chunks_count_as_in_one_plan(
     assert _whole_file(other_journal, lab) == (30, 10, 5)
     assert (plan.new_count, plan.present_count, plan.skipped_count) == (30, 10, 5)
     assert comparable(journal.history()) == comparable(other_journal.history())
+    # Rows of earlier chunks are named as the file's own, not as what the journal held.
+    repeat = plan.present[0]
+    assert (repeat[0].where, repeat[1]) == ("line 32", "same as an earlier entry of the file")
     conflict = plan.skipped[0]
     assert conflict.where == "line 42"  # the first row given again with another value
-    assert conflict.reason.startswith("conflicts with")
+    assert conflict.reason == "conflicts with an earlier entry of the file (2 IU/L)"
 
 
 @pytest.mark.usefixtures("small_chunks")

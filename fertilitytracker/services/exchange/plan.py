@@ -211,9 +211,11 @@ class ImportPlan:
 class _Planner:
     """Compares parsed items with the journal snapshot (and with earlier items of the file)."""
 
-    def __init__(self, snapshot: JournalSnapshot) -> None:
+    def __init__(self, snapshot: JournalSnapshot, written_after: int | None = None) -> None:
         history = snapshot.history
         self.snapshot = snapshot
+        # Results with a higher id were written by earlier chunks of this same file (stream.py).
+        self.written_after = written_after
         self.sources = snapshot.sources()
         self.recorded_labs: dict[tuple[date, str], LabResult] = {
             (draw.date, result.analyte): result for draw in history.draws for result in draw.results
@@ -265,8 +267,9 @@ class _Planner:
         if recorded is None:
             self.planned_labs[key] = (item, None)
             return
+        written_here = self._earlier_in_file(recorded)
         if _same_result(recorded, item.result):
-            self._present(item, "")
+            self._present(item, written_here)
             return
         source = self.sources.get(item.source_id or "")
         if (
@@ -277,7 +280,16 @@ class _Planner:
         ):
             self.planned_labs[key] = (item, recorded)
             return
-        self._skip(item, f"conflicts with the recorded value {_shown(recorded)}")
+        if written_here:
+            self._skip(item, f"conflicts with {written_here} ({_shown(recorded)})")
+        else:
+            self._skip(item, f"conflicts with the recorded value {_shown(recorded)}")
+
+    def _earlier_in_file(self, recorded: LabResult) -> str:
+        """ "an earlier entry of the file" for a result an earlier chunk wrote, else ""."""
+        if self.written_after is None or recorded.id is None or recorded.id <= self.written_after:
+            return ""
+        return "an earlier entry of the file"
 
     # -- other records: identical fields are already present --
     def semen(self, item: SemenItem) -> None:
@@ -391,9 +403,16 @@ def _shown(result: LabResult) -> str:
     return f"{comparator}{_number(result.entered_value)} {result.entered_unit}".strip()
 
 
-def plan_import(parsed: ParsedImport, snapshot: JournalSnapshot, source: str) -> ImportPlan:
-    """Compare what a file holds with the journal: nothing is written."""
-    planner = _Planner(snapshot)
+def plan_import(
+    parsed: ParsedImport,
+    snapshot: JournalSnapshot,
+    source: str,
+    *,
+    written_after: int | None = None,
+) -> ImportPlan:
+    """Compare what a file holds with the journal: nothing is written. A streamed import
+    passes `written_after`, the last result id before it began."""
+    planner = _Planner(snapshot, written_after)
     handlers = {
         LabItem: planner.lab,
         SemenItem: planner.semen,

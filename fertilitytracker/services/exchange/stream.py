@@ -118,6 +118,7 @@ def stream_import(
     notices meanwhile) in one transaction; a dry run counts the same and rolls it back."""
     base = journal.history(_OTHER_KINDS)
     settings = journal.settings.all()
+    written_after = journal.labs.last_result_id()
     account = _Account(source, parsed.format)
 
     def write(chunk: list[Item], file_settings: dict[str, Any]) -> None:
@@ -126,7 +127,8 @@ def stream_import(
         draws = journal.labs.on_dates(days) if len(days) <= CHUNK else journal.labs.all()
         history = replace(base, draws=tuple(draws))
         part = ParsedImport(parsed.format, chunk, settings=file_settings)
-        plan = plan_import(part, JournalSnapshot(history, settings), source)
+        snapshot = JournalSnapshot(history, settings)
+        plan = plan_import(part, snapshot, source, written_after=written_after)
         read_skipped, parsed.skipped = parsed.skipped, []
         account.add(read_skipped, plan, apply_plan(journal, plan))
 
