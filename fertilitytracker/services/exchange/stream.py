@@ -5,7 +5,7 @@ as it stands, earlier chunks of the file included, and written at once, so that 
 import takes does not grow with the file. The rest (regimens and the doses naming them, FHIR
 results that may supersede an earlier version, semen analyses gathered from several rows) is
 planned together at the end, exactly as `plan_import` plans a whole file. Any error rolls the
-one transaction back: a failed import changes nothing (README, "Safety").
+one transaction back: a failed import changes nothing (README, "Your data is safe").
 """
 
 from __future__ import annotations
@@ -116,9 +116,6 @@ def stream_import(
 ) -> tuple[ImportPlan, Change | None]:
     """Plan and write `items` (a reader's stream; `parsed` gathers its skipped rows and
     notices meanwhile) in one transaction; a dry run counts the same and rolls it back."""
-    base = journal.history(_OTHER_KINDS)
-    settings = journal.settings.all()
-    written_after = journal.labs.last_result_id()
     account = _Account(source, parsed.format)
 
     def write(chunk: list[Item], file_settings: dict[str, Any]) -> None:
@@ -134,6 +131,10 @@ def stream_import(
 
     try:
         with journal.transaction():
+            # Read inside the transaction: no other writer comes between reading and writing.
+            base = journal.history(_OTHER_KINDS)
+            settings = journal.settings.all()
+            written_after = journal.labs.last_result_id()
             labs: list[Item] = []
             rest: list[Item] = []
             for item in items:
