@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, time
+from functools import lru_cache
 from typing import Any
 
 from fertilitytracker.core.analytes import Analyte, Unit, analyte_for_loinc, get_analyte
@@ -315,6 +316,12 @@ def _match_analyte(codings: list[dict[str, Any]]) -> tuple[Analyte | None, str |
     return None, None
 
 
+@lru_cache(maxsize=4096)
+def _draw_day(text: str) -> date:
+    """A collection date checked as a typed one; a bundle gives each day for several results."""
+    return parse_date(text, "effectiveDateTime")
+
+
 def _effective(resource: dict[str, Any], where: str) -> tuple[date, time | None] | None:
     """The collection date and wall-clock time as written (no time-zone shift), or None."""
     raw = resource.get("effectiveDateTime")
@@ -333,7 +340,7 @@ def _effective(resource: dict[str, Any], where: str) -> tuple[date, time | None]
     with located(where):
         # The same check as a typed date (core validation): years outside the range the
         # journal holds are refused, not stored to break reports and charts later.
-        moment_day = parse_date(f"{year}-{month}-{day}", "effectiveDateTime")
+        moment_day = _draw_day(f"{year}-{month}-{day}")
         try:
             moment_time = time(int(hour), int(minute)) if hour is not None else None
         except ValueError as error:
