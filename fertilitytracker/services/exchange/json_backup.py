@@ -24,6 +24,7 @@ bit-identical. Numbers are written with Python's shortest round-trip repr.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,30 @@ from fertilitytracker.services.exchange.builders import (
     target_item,
 )
 from fertilitytracker.services.exchange.files import private_output
-from fertilitytracker.services.exchange.plan import JournalSnapshot, ParsedImport
+from fertilitytracker.services.exchange.plan import Item, JournalSnapshot, ParsedImport
 from fertilitytracker.storage.migrations import known_migration_names
 
 BACKUP_FORMAT = "fertilitytracker-backup"
 BACKUP_VERSION = 1
 _SECTIONS = ("targets", "regimens", "draws", "semen", "dexa", "symptoms")
+# Sections of dated records read alike: (section, builder, the fields after the date, in the
+# builder's order).
+_DATED_SECTIONS: tuple[tuple[str, Callable[..., Item], tuple[str, ...]], ...] = (
+    (
+        "semen",
+        semen_item,
+        (
+            "volume_ml",
+            "concentration_m_per_ml",
+            "total_motility_pct",
+            "progressive_motility_pct",
+            "normal_morphology_pct",
+            "abstinence_days",
+        ),
+    ),
+    ("dexa", dexa_item, ("t_score", "site", "bmd_g_cm2")),
+    ("symptoms", symptom_item, ("name", "severity", "note")),
+)
 
 
 def _iso(value: Any) -> Any:
@@ -288,35 +307,11 @@ def read_backup(document: Any) -> ParsedImport:
                     fasting=fasting,
                 )
             )
-    for where, record in _records(document, "semen"):
-        with located(where):
-            day = day_of(record.get("date"), "date")
-        parsed.items.append(
-            semen_item(
-                where,
-                day,
-                record.get("volume_ml"),
-                record.get("concentration_m_per_ml"),
-                record.get("total_motility_pct"),
-                record.get("progressive_motility_pct"),
-                record.get("normal_morphology_pct"),
-                record.get("abstinence_days"),
-            )
-        )
-    for where, record in _records(document, "dexa"):
-        with located(where):
-            day = day_of(record.get("date"), "date")
-        parsed.items.append(
-            dexa_item(
-                where, day, record.get("t_score"), record.get("site"), record.get("bmd_g_cm2")
-            )
-        )
-    for where, record in _records(document, "symptoms"):
-        with located(where):
-            day = day_of(record.get("date"), "date")
-        parsed.items.append(
-            symptom_item(where, day, record.get("name"), record.get("severity"), record.get("note"))
-        )
+    for section, build, fields in _DATED_SECTIONS:
+        for where, record in _records(document, section):
+            with located(where):
+                day = day_of(record.get("date"), "date")
+            parsed.items.append(build(where, day, *(record.get(name) for name in fields)))
     ignored = sorted(
         key
         for key in document
