@@ -17,6 +17,44 @@ from tests.builders import TODAY
 
 SHARED_FHIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "fhir"
 
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+R4_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+
+def observation(
+    code: str,
+    value: float | None,
+    unit_code: str,
+    *,
+    id: str | None = None,
+    status: str = "final",
+    when: str = "2026-01-05T08:30:00+01:00",
+    unit: str | None = None,
+    comparator: str | None = None,
+    category: str = "laboratory",
+    **extra: Any,
+) -> dict[str, Any]:
+    """An Observation shaped as in the R4 specification's examples."""
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": status,
+        "category": [{"coding": [{"system": R4_CATEGORY, "code": category}]}],
+        "code": {"coding": [{"system": LOINC, "code": code, "display": f"LOINC {code}"}]},
+        "subject": {"reference": "Patient/example"},
+        "effectiveDateTime": when,
+        **extra,
+    }
+    if id is not None:
+        resource["id"] = id
+    if value is not None:
+        quantity: dict[str, Any] = {"value": value, "system": UCUM, "code": unit_code}
+        quantity["unit"] = unit if unit is not None else unit_code
+        if comparator:
+            quantity["comparator"] = comparator
+        resource["valueQuantity"] = quantity
+    return resource
+
 
 @pytest.fixture
 def other_journal(tmp_path: Path) -> Iterator[Journal]:

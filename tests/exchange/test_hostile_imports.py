@@ -9,18 +9,9 @@ import pytest
 
 from fertilitytracker.cli import EXIT_OK, EXIT_REFUSED, run
 
-OBSERVATION = {
-    "resourceType": "Observation",
-    "status": "final",
-    "code": {"coding": [{"system": "http://loinc.org", "code": "2986-8"}]},
-    "effectiveDateTime": "2026-01-05T08:30:00Z",
-    "valueQuantity": {
-        "value": 450,
-        "unit": "ng/dL",
-        "system": "http://unitsofmeasure.org",
-        "code": "ng/dL",
-    },
-}
+from .conftest import observation
+
+OBSERVATION = observation("2986-8", 450, "ng/dL", when="2026-01-05T08:30:00Z")
 
 
 def _import(tmp_path: Path, name: str, content: bytes, capsys) -> tuple[int, str]:

@@ -74,27 +74,20 @@ def test_an_imported_estradiol_with_a_one_sided_lab_range_keeps_the_warning(
 
     from fertilitytracker.services.operations import start_regimen
 
-    from .conftest import readings
+    from .conftest import UCUM, observation, readings
 
     start_regimen(journal, "anastrozole", "1", "mg", "daily", date(2025, 12, 1))
-    observation = {
-        "resourceType": "Observation",
-        "status": "final",
-        "code": {"coding": [{"system": "http://loinc.org", "code": "14715-7"}]},
-        "effectiveDateTime": "2026-01-05T08:30:00",
-        "valueQuantity": {
-            "value": 18.4,
-            "comparator": "<",
-            "unit": "pmol/L",
-            "system": "http://unitsofmeasure.org",
-            "code": "pmol/L",
-        },
-        "referenceRange": [
-            {"high": {"value": 143, "unit": "pmol/L", "system": "http://unitsofmeasure.org"}}
-        ],
-    }
+    reference = {"high": {"value": 143, "unit": "pmol/L", "system": UCUM}}
+    resource = observation(
+        "14715-7",
+        18.4,
+        "pmol/L",
+        comparator="<",
+        when="2026-01-05T08:30:00",
+        referenceRange=[reference],
+    )
     path = tmp_path / "obs.json"
-    path.write_text(json.dumps(observation), encoding="utf-8")
+    path.write_text(json.dumps(resource), encoding="utf-8")
     import_file(journal, path, "fhir")
     (estradiol,) = readings(journal)[0]["results"]
     assert estradiol["range_source"] == "lab"  # the lab's high end is in force
