@@ -45,6 +45,7 @@ from fertilitytracker.services.exchange.builders import (
 )
 from fertilitytracker.services.exchange.files import private_output
 from fertilitytracker.services.exchange.plan import Item, JournalSnapshot, ParsedImport
+from fertilitytracker.services.views import SEMEN_FIELDS
 from fertilitytracker.storage.migrations import known_migration_names
 
 BACKUP_FORMAT = "fertilitytracker-backup"
@@ -53,18 +54,7 @@ _SECTIONS = ("targets", "regimens", "draws", "semen", "dexa", "symptoms")
 # Sections of dated records read alike: (section, builder, the fields after the date, in the
 # builder's order).
 _DATED_SECTIONS: tuple[tuple[str, Callable[..., Item], tuple[str, ...]], ...] = (
-    (
-        "semen",
-        semen_item,
-        (
-            "volume_ml",
-            "concentration_m_per_ml",
-            "total_motility_pct",
-            "progressive_motility_pct",
-            "normal_morphology_pct",
-            "abstinence_days",
-        ),
-    ),
+    ("semen", semen_item, (*(attribute for _, attribute in SEMEN_FIELDS), "abstinence_days")),
     ("dexa", dexa_item, ("t_score", "site", "bmd_g_cm2")),
     ("symptoms", symptom_item, ("name", "severity", "note")),
 )
