@@ -48,6 +48,52 @@ class LabRepository:
         )
         return DrawId(int(cursor.lastrowid or 0))
 
+    def draw_ids_for(
+        self, draws: Iterable[tuple[date, time | None, bool | None]]
+    ) -> dict[date, DrawId]:
+        """`draw_id_for` of many draws at once (an import), by day: a few statements per
+        thousand days instead of two per draw. As when asked one by one, in order, a day's
+        first time and fasting given are recorded where the draw has none yet."""
+        wanted: dict[date, list[Any]] = {}
+        for day, draw_time, fasting in draws:
+            known = wanted.setdefault(day, [None, None])
+            if known[0] is None and draw_time is not None:
+                known[0] = draw_time.strftime("%H:%M")
+            if known[1] is None and fasting is not None:
+                known[1] = int(fasting)
+        found = self._draws_by_day(list(wanted))
+        updates = [
+            (wanted[day][0], wanted[day][1], draw_id)
+            for day, (draw_id, known_time, known_fasting) in found.items()
+            if (known_time is None and wanted[day][0] is not None)
+            or (known_fasting is None and wanted[day][1] is not None)
+        ]
+        self._db.conn.executemany(
+            "UPDATE draws SET time = coalesce(time, ?), fasting = coalesce(fasting, ?)"
+            " WHERE id = ?",
+            updates,
+        )
+        new = [day for day in wanted if day not in found]
+        self._db.conn.executemany(
+            "INSERT INTO draws (date, time, fasting) VALUES (?, ?, ?)",
+            [(day.isoformat(), *wanted[day]) for day in new],
+        )
+        found.update(self._draws_by_day(new))
+        return {day: DrawId(row[0]) for day, row in found.items()}
+
+    def _draws_by_day(self, days: list[date]) -> dict[date, tuple[int, Any, Any]]:
+        """(id, time, fasting) of the recorded draws on `days`, asked 500 days at a time."""
+        found: dict[date, tuple[int, Any, Any]] = {}
+        for start in range(0, len(days), 500):
+            part = days[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            for draw_id, day, draw_time, fasting in self._db.execute(
+                f"SELECT id, date, time, fasting FROM draws WHERE date IN ({marks})",
+                [day.isoformat() for day in part],
+            ):
+                found[date.fromisoformat(day)] = (draw_id, draw_time, fasting)
+        return found
+
     def set_time(self, draw_id: DrawId, draw_time: time | None) -> None:
         """Record when the blood was drawn (None: not recorded)."""
         self._db.execute(

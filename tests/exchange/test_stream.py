@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from fertilitytracker.services.exchange import (
     plan_file,
     stream,
 )
+from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage.journal import Journal
 
 from .conftest import SHARED_FHIR, comparable
@@ -143,3 +144,27 @@ def test_a_shared_fhir_file_imports_streamed_as_planned_whole(
         plan.skipped_count,
     )
     assert comparable(journal.history()) == comparable(other_journal.history())
+
+
+def test_imported_results_join_the_draw_of_their_day_and_fill_only_what_it_lacks(
+    journal: Journal, tmp_path: Path
+) -> None:
+    record_draw(journal, date(2026, 1, 5), [ResultInput("lh", "3", "IU/L")])
+    record_draw(journal, date(2026, 1, 6), [ResultInput("lh", "3", "IU/L")], time(7, 45), True)
+    lab = tmp_path / "lab.csv"
+    lab.write_text(
+        "date,time,analyte,value,unit,fasting\n"
+        "2026-01-05,,fsh,4,IU/L,\n"
+        "2026-01-05,08:10,estradiol,20,pg/mL,\n"
+        "2026-01-06,09:30,fsh,4,IU/L,\n"
+        "2026-01-07,10:00,fsh,4,IU/L,\n"
+        "2026-01-07,11:00,lh,4,IU/L,\n",
+        encoding="utf-8",
+    )
+    plan, _ = import_file(journal, lab)
+    assert plan.new_count == 5
+    draws = {draw.date.day: draw for draw in journal.history().draws}
+    assert {day: len(draw.results) for day, draw in draws.items()} == {5: 3, 6: 2, 7: 2}
+    assert draws[5].time == time(8, 10)  # the draw had no time: the file's first one
+    assert (draws[6].time, draws[6].fasting) == (time(7, 45), True)  # kept as recorded
+    assert draws[7].time == time(10, 0)  # a new draw takes its day's first time

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import (
-    DrawId,
     RegimenId,
 )
 from fertilitytracker.services.exchange.items import (
@@ -54,19 +53,14 @@ def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
                     journal.dexa.add(item.scan)
                 elif isinstance(item, SymptomItem):
                     journal.symptoms.add(item.entry)
-            # One look-up per draw, not per result: asked again with the same day, time and
-            # fasting, draw_id_for returns the same draw and writes nothing.
-            draw_ids: dict[tuple[object, ...], DrawId] = {}
-            for lab in labs:
-                draw = (lab.day, lab.time, lab.fasting)
-                if draw not in draw_ids:
-                    draw_ids[draw] = journal.labs.draw_id_for(lab.day, lab.time, lab.fasting)
             if labs:
                 kinds.add("labs")
-                # Then one executemany for every result of the file (no SQL per row).
-                journal.labs.add_results(
-                    (draw_ids[(lab.day, lab.time, lab.fasting)], lab.result) for lab in labs
+                # The draws of every day at once, then one executemany for every result (no
+                # SQL per row or per draw).
+                draw_ids = journal.labs.draw_ids_for(
+                    (lab.day, lab.time, lab.fasting) for lab in labs
                 )
+                journal.labs.add_results((draw_ids[lab.day], lab.result) for lab in labs)
             for key, value in plan.settings:
                 journal.settings.set(key, value)
             if plan.sources:
