@@ -19,6 +19,8 @@ from fertilitytracker.core.records import (
 
 # Statuses whose result a later version of the same Observation may replace (docs/clinical.md §7).
 REPLACEABLE_STATUSES = frozenset({"preliminary", "unknown"})
+# Statuses whose result replaces the one its earlier version created.
+AMENDING_STATUSES = frozenset({"amended", "corrected"})
 
 
 def _number(value: float) -> str:

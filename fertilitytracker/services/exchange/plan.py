@@ -25,6 +25,7 @@ from fertilitytracker.core.records import (
 )
 from fertilitytracker.services.exchange.items import (
     _WRITE_ORDER,
+    AMENDING_STATUSES,
     REPLACEABLE_STATUSES,
     DexaItem,
     DoseItem,
@@ -39,11 +40,13 @@ from fertilitytracker.services.exchange.items import (
     _number,
 )
 from fertilitytracker.services.exchange.same import (
+    _may_replace,
     _overlap,
     _same_optional,
     _same_regimen,
     _same_result,
     _same_semen,
+    _shown,
     same_value,
 )
 from fertilitytracker.storage.journal import Journal
@@ -76,7 +79,6 @@ __all__ = [
 # The journal setting that remembers which FHIR resource became which result, so that an
 # `amended` or `corrected` Observation replaces the result its earlier version created.
 SOURCES_SETTING = "exchange_fhir_sources"
-AMENDING_STATUSES = frozenset({"amended", "corrected"})
 
 Action = Literal["add", "replace", "present", "skip"]
 
@@ -388,19 +390,6 @@ def unit_note(item: LabItem) -> str | None:
 def _new_reason(item: Item) -> str:
     note = unit_note(item) if isinstance(item, LabItem) else None
     return "new" if note is None else f"new; check the unit: {note}"
-
-
-def _may_replace(item: LabItem, earlier_source: str | None, earlier_status: str | None) -> bool:
-    """An Observation replaces the result of its own earlier version when amended or when the
-    earlier version was only preliminary."""
-    if item.source_id is None or item.source_id != earlier_source:
-        return False
-    return item.status in AMENDING_STATUSES or earlier_status in REPLACEABLE_STATUSES
-
-
-def _shown(result: LabResult) -> str:
-    comparator = result.comparator or ""
-    return f"{comparator}{_number(result.entered_value)} {result.entered_unit}".strip()
 
 
 def plan_import(

@@ -1,4 +1,5 @@
-"""When an entry of a file is the same reading as a recorded one: values within 0.5 %."""
+"""When an entry of a file is the same reading as a recorded one (values within 0.5 %), and when
+a later version of a FHIR Observation replaces the result of an earlier one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from fertilitytracker.core.records import (
     LabResult,
     Regimen,
     SemenAnalysis,
+)
+from fertilitytracker.services.exchange.items import (
+    AMENDING_STATUSES,
+    REPLACEABLE_STATUSES,
+    LabItem,
+    _number,
 )
 
 # Two values closer than this (relative) are the same reading: a value typed by hand and the
@@ -70,3 +77,16 @@ def _overlap(first: Regimen, second: Regimen) -> bool:
     first_end = first.stop or date.max
     second_end = second.stop or date.max
     return first.start < second_end and second.start < first_end
+
+
+def _may_replace(item: LabItem, earlier_source: str | None, earlier_status: str | None) -> bool:
+    """An Observation replaces the result of its own earlier version when amended or when the
+    earlier version was only preliminary."""
+    if item.source_id is None or item.source_id != earlier_source:
+        return False
+    return item.status in AMENDING_STATUSES or earlier_status in REPLACEABLE_STATUSES
+
+
+def _shown(result: LabResult) -> str:
+    comparator = result.comparator or ""
+    return f"{comparator}{_number(result.entered_value)} {result.entered_unit}".strip()
