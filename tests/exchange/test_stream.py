@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fertilitytracker.cli import run
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange import (
     JournalSnapshot,
@@ -168,3 +169,17 @@ def test_imported_results_join_the_draw_of_their_day_and_fill_only_what_it_lacks
     assert draws[5].time == time(8, 10)  # the draw had no time: the file's first one
     assert (draws[6].time, draws[6].fasting) == (time(7, 45), True)  # kept as recorded
     assert draws[7].time == time(10, 0)  # a new draw takes its day's first time
+
+
+def test_the_command_line_says_how_many_skipped_entries_it_does_not_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(stream, "SHOWN_ENTRIES", 1)
+    lab = tmp_path / "lab.csv"
+    lab.write_text("date,test,value,unit\n2026-01-05,Ferritin,80,ng/mL\n2026-01-05,Zinc,9,umol/L\n")
+    assert run(["--db", str(tmp_path / "journal.sqlite3"), "import", str(lab)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "0 new, 0 already present, 2 skipped",
+        "  skipped 1: unknown analyte 'Ferritin' (not in the catalogue) (line 2)",
+        "  skipped 1 more, not listed",
+    ]
