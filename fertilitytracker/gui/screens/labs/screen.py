@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.analytes import all_analytes
-from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
+from fertilitytracker.core.draw_context import draw_context, morning_low_dates
 from fertilitytracker.core.records import DexaScan, LabDraw, LabResult, dexa_scans
 from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
@@ -39,7 +38,13 @@ from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services.operations import (
     Change,
 )
-from fertilitytracker.services.views import DrawView, ResultView, context_summary, lab_draw_view
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+    context_summary,
+    lab_draw_view,
+    lab_draw_views,
+)
 
 FORM_WIDTH_PX = 420
 
@@ -169,13 +174,7 @@ class LabsScreen(QWidget):
     def draw_views(self) -> list[DrawView]:
         """The blood draws as the services view them, in the user's unit system."""
         history = self._context.history()
-        system = self._context.unit_system()
-        edition = self._context.who_edition()
-        contexts = all_draw_contexts(history)
-        return [
-            replace(lab_draw_view(draw, history, system, edition), context=contexts[draw.date])
-            for draw in history.draws
-        ]
+        return lab_draw_views(history, self._context.unit_system(), self._context.who_edition())
 
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
@@ -231,9 +230,7 @@ class LabsScreen(QWidget):
         system = self._context.unit_system()
         edition = self._context.who_edition()
         views = [
-            replace(
-                lab_draw_view(draw, history, system, edition), context=draw_context(draw, history)
-            )
+            lab_draw_view(draw, history, system, edition, draw_context(draw, history))
             for draw in history.draws
             if draw.date in days
         ]
