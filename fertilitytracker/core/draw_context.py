@@ -10,7 +10,7 @@ resources/draw_context.json).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -133,17 +133,21 @@ def _low_total_t(draw: LabDraw, history: History) -> bool:
     return result is not None and read_result(result, draw.date, history).flag == "low"
 
 
-def morning_low_dates(history: History) -> frozenset[date]:
-    """The dates of morning draws whose total testosterone is low: with fewer than two, every
-    low total testosterone carries the unconfirmed-low note."""
-    return _morning_low_dates(history)
+def morning_low_dates(history: History, draws: Iterable[LabDraw] | None = None) -> frozenset[date]:
+    """The dates of morning draws (of `draws`, else of every draw) whose total testosterone is
+    low: with fewer than two, every low total testosterone carries the unconfirmed-low note.
+
+    A screen that keeps them re-reads only the draws a change touched."""
+    return frozenset(
+        draw.date
+        for draw in (history.draws if draws is None else draws)
+        if is_morning_draw(draw) and _low_total_t(draw, history)
+    )
 
 
 def _morning_low_dates(history: History) -> frozenset[date]:
     """The dates of morning draws whose total testosterone is low."""
-    return frozenset(
-        draw.date for draw in history.draws if is_morning_draw(draw) and _low_total_t(draw, history)
-    )
+    return morning_low_dates(history)
 
 
 def context_notes(
@@ -168,13 +172,16 @@ def context_notes(
     return tuple(notes)
 
 
-def draw_context(draw: LabDraw, history: History) -> DrawContext:
-    """The whole context of one blood draw, from the journal's history."""
+def draw_context(
+    draw: LabDraw, history: History, morning_lows: frozenset[date] | None = None
+) -> DrawContext:
+    """The whole context of one blood draw, from the journal's history (`morning_lows`, when
+    known: `morning_low_dates(history)`)."""
     return DrawContext(
         time=draw.time,
         fasting=draw.fasting,
         since_doses=hours_since_doses(draw, history),
-        notes=context_notes(draw, history),
+        notes=context_notes(draw, history, morning_lows),
     )
 
 

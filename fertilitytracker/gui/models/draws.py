@@ -247,6 +247,13 @@ class DrawsTableModel(RowTableModel[DrawView]):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
         return touched
 
+    def row_of(self, day: date | None) -> int:
+        """The row of the draw of `day`; -1 when there is none."""
+        for row, view in enumerate(self._rows):
+            if view.date == day:
+                return row
+        return -1
+
     def has_values(self, key: str) -> bool:
         """Whether any draw holds a result for the analyte column `key`."""
         return any(any(r.analyte == key for r in view.results) for view in self._rows)

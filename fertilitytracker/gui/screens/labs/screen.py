@@ -179,7 +179,7 @@ class LabsScreen(QWidget):
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
         history = self._context.history()
-        self._morning_lows = len(morning_low_dates(history))
+        self._morning_lows = morning_low_dates(history)
         self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
         for column, spec in enumerate(self.draws_model.columns):
             empty = spec.key in {key for key, _ in _ANALYTE_COLUMNS} and not (
@@ -224,15 +224,19 @@ class LabsScreen(QWidget):
         """Update the rows of the draws of `days`; False when every row must be read again
         (the unconfirmed-low note of every low total testosterone came or went)."""
         history = self._context.history()
-        morning_lows = len(morning_low_dates(history))
-        if (morning_lows < 2) != (self._morning_lows < 2):
+        changed = [draw for draw in history.draws if draw.date in days]
+        # Only the changed draws can have become, or stopped being, morning lows: a change of
+        # targets or regimens, which could change the others, reads everything again.
+        morning_lows = frozenset(
+            day for day in self._morning_lows if day not in days
+        ) | morning_low_dates(history, changed)
+        if (len(morning_lows) < 2) != (len(self._morning_lows) < 2):
             return False
         system = self._context.unit_system()
         edition = self._context.who_edition()
         views = [
-            lab_draw_view(draw, history, system, edition, draw_context(draw, history))
-            for draw in history.draws
-            if draw.date in days
+            lab_draw_view(draw, history, system, edition, draw_context(draw, history, morning_lows))
+            for draw in changed
         ]
         self._morning_lows = morning_lows
         rows = self.draws_model.update_draws(days, views)
@@ -261,12 +265,15 @@ class LabsScreen(QWidget):
         self.draw_form.reset()
         self.refresh()
 
+    def _table_row_of(self, day: date | None) -> int:
+        """The row of the draws table showing the draw of `day`; -1 when none does."""
+        row = self.draws_model.row_of(day)
+        if row < 0:
+            return -1
+        return self.draws_proxy.mapFromSource(self.draws_model.index(row, 0)).row()
+
     def _reselect_draw(self) -> None:
-        target_row = -1
-        for row in range(self.draws_proxy.rowCount()):
-            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
-            if self.draws_model.row_at(source.row()).date == self._selected_draw:
-                target_row = row
+        target_row = self._table_row_of(self._selected_draw)
         if target_row < 0 and self.draws_proxy.rowCount():
             target_row = 0
         if target_row >= 0:
@@ -346,13 +353,12 @@ class LabsScreen(QWidget):
 
     def show_draw(self, day: date) -> bool:
         """Select the draw of `day` in the table (a click on a chart point); False if none."""
-        for row in range(self.draws_proxy.rowCount()):
-            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
-            if self.draws_model.row_at(source.row()).date == day:
-                self.draws_table.selectRow(row)
-                self.draws_table.scrollTo(self.draws_proxy.index(row, 0))
-                return True
-        return False
+        row = self._table_row_of(day)
+        if row < 0:
+            return False
+        self.draws_table.selectRow(row)
+        self.draws_table.scrollTo(self.draws_proxy.index(row, 0))
+        return True
 
     def _draw_saved(self, change: Change) -> None:
         # The draw just saved becomes the selected one, so its results show at once.
