@@ -47,6 +47,9 @@ from fertilitytracker.services.views import (
 )
 
 FORM_WIDTH_PX = 420
+# The kinds of records the screen reads: draws, their context (regimens, doses; docs/clinical.md
+# §8), the ranges in force and the scans. Semen analyses and symptoms are not read for it.
+SHOWN = ("regimens", "doses", "draws", "dexa", "targets")
 
 
 class LabsScreen(QWidget):
@@ -173,12 +176,12 @@ class LabsScreen(QWidget):
 
     def draw_views(self) -> list[DrawView]:
         """The blood draws as the services view them, in the user's unit system."""
-        history = self._context.history()
+        history = self._context.history(SHOWN)
         return lab_draw_views(history, self._context.unit_system(), self._context.who_edition())
 
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
-        history = self._context.history()
+        history = self._context.history(SHOWN)
         self._morning_lows = morning_low_dates(history)
         self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
         for column, spec in enumerate(self.draws_model.columns):
@@ -205,7 +208,7 @@ class LabsScreen(QWidget):
             self.refresh()
             return
         assert change.dates is not None
-        history = self._context.history()
+        history = self._context.history(SHOWN)
         days: set[date] = set()
         if change.touches("labs"):
             days |= change.dates
@@ -223,7 +226,7 @@ class LabsScreen(QWidget):
     def _update_draws(self, days: frozenset[date]) -> bool:
         """Update the rows of the draws of `days`; False when every row must be read again
         (the unconfirmed-low note of every low total testosterone came or went)."""
-        history = self._context.history()
+        history = self._context.history(SHOWN)
         changed = [draw for draw in history.draws if draw.date in days]
         # Only the changed draws can have become, or stopped being, morning lows: a change of
         # targets or regimens, which could change the others, reads everything again.
@@ -371,14 +374,14 @@ class LabsScreen(QWidget):
         self.result_saved.emit(change)
 
     def _record_for(self, result_id: int | None) -> LabResult | None:
-        for draw in self._context.history().draws:
+        for draw in self._context.history(("draws",)).draws:
             for result in draw.results:
                 if result.id == result_id:
                     return result
         return None
 
     def _draw_of(self, record: LabResult) -> LabDraw | None:
-        for draw in self._context.history().draws:
+        for draw in self._context.history(("draws",)).draws:
             if any(result.id == record.id for result in draw.results):
                 return draw
         return None
