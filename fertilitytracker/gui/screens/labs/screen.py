@@ -279,9 +279,13 @@ class LabsScreen(QWidget):
         target_row = self._table_row_of(self._selected_draw)
         if target_row < 0 and self.draws_proxy.rowCount():
             target_row = 0
+        shown = self.selected_draw()
         if target_row >= 0:
             self.draws_table.selectRow(target_row)
-        self._show_details()
+        # Another row selected has shown its details already (_draw_selected); else the
+        # same row's view may be a new one, or there is no row at all.
+        if self.selected_draw() is shown:
+            self._show_details()
 
     def selected_draw(self) -> DrawView | None:
         view: DrawView | None = selected_record(self.draws_table)
