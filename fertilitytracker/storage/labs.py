@@ -166,6 +166,8 @@ class LabRepository:
         """For every draw with a time: regimen id → the time of its last dose taken at or
         before the draw (docs/clinical.md §8), one index probe per draw and regimen instead
         of reading the whole dose log."""
+        # Both are stored to the minute ("2026-02-20T07:30", "07:30"): as text they compare
+        # as the moments they are.
         rows = self._db.execute(
             "SELECT draws.date, regimens.id, (SELECT at FROM dose_events"
             " WHERE regimen_id = regimens.id AND status = 'taken'"
