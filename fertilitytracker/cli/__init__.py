@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import json
 import os
@@ -216,6 +215,8 @@ def read_passphrase(
     elif os.environ.get(ENV_PASSPHRASE):
         passphrase = os.environ[ENV_PASSPHRASE]
     elif sys.stdin.isatty():
+        import getpass  # here: it loads termios, which every other command can do without
+
         passphrase = getpass.getpass(f"{prompt}: ")
         if confirm and getpass.getpass("The same passphrase again: ") != passphrase:
             raise InputError(field, "the two passphrases differ; nothing was changed")
