@@ -16,7 +16,7 @@ from typing import Literal
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.monitoring import AROMATASE_INHIBITOR_CLASSES
+from fertilitytracker.core.medication_classes import AROMATASE_INHIBITOR_CLASSES
 from fertilitytracker.core.ranges import (
     DEFAULT_WHO_EDITION,
     LAB_RANGE_SOURCE,
