@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import getpass
+import importlib
 import json
 import os
 import sys
@@ -61,27 +61,52 @@ def add_command(subparsers: Any, name: str, help_text: str) -> argparse.Argument
     return parser
 
 
-def _registrars() -> list[Callable[[Any], None]]:
-    """Each command module's `register(commands)`, in the order `--help` lists them."""
-    from fertilitytracker.cli import (
-        exchange_commands,
-        journal_commands,
-        maintenance_commands,
-        reminder_commands,
-        report_commands,
-    )
+# The command modules in the order `--help` lists them, with the commands each adds: a command
+# line imports only its own command's module (tests/cli checks this table against the tree).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "journal_commands": (
+        "med",
+        "dose",
+        "lab",
+        "semen",
+        "dexa",
+        "target",
+        "symptom",
+        "labs",
+        "doses",
+        "demo",
+    ),
+    "reminder_commands": ("reminders",),
+    "maintenance_commands": ("backup", "restore", "check", "encrypt", "decrypt"),
+    "exchange_commands": ("import", "read-lab", "export"),
+    "report_commands": ("report", "profile"),
+}
+_VALUE_OPTIONS = ("--db", "--passphrase-file")
 
+
+def _registrars(modules: Sequence[str] = tuple(COMMAND_MODULES)) -> list[Callable[[Any], None]]:
+    """The `register(commands)` of each of `modules`."""
     return [
-        journal_commands.register,
-        reminder_commands.register,
-        maintenance_commands.register,
-        exchange_commands.register,
-        report_commands.register,
+        importlib.import_module(f"fertilitytracker.cli.{module}").register for module in modules
     ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command tree."""
+def _module_of(argv: Sequence[str]) -> str | None:
+    """The module of the command `argv` names; None when it names none, or asks for help
+    before it (then the whole tree is built, as `--help` and argparse's errors list it)."""
+    words = iter(argv)
+    for word in words:
+        if word.startswith("-h") or word.startswith("--h"):
+            return None
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return next((m for m, names in COMMAND_MODULES.items() if word in names), None)
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command tree; with `argv`, only the part that parses it (see `run`)."""
     parser = _Parser(
         prog="fertilitytracker",
         description="Journal of hormone therapy for male infertility. No command opens the app.",
@@ -102,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for register in _registrars():
+    module = None if argv is None else _module_of(argv)
+    for register in _registrars(tuple(COMMAND_MODULES) if module is None else (module,)):
         register(commands)
     return parser
 
@@ -131,9 +157,13 @@ def run(argv: Sequence[str], open_app: Callable[..., int] | None = None) -> int:
     journal; a few (restore, encrypt, decrypt) get its path, since they must work on a journal
     that will not open.
     """
-    parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        try:
+            args = build_parser(argv).parse_args(list(argv))
+        except _Refused:
+            # Said with the whole tree, whatever part of it was built (an option's value may
+            # have looked like a command's name).
+            args = build_parser().parse_args(list(argv))
     except _Refused as refusal:
         return _fail(EXIT_REFUSED, str(refusal))
     handler: Callable[[argparse.Namespace, Journal], int] | None = getattr(args, "handler", None)
@@ -185,6 +215,8 @@ def read_passphrase(
     elif os.environ.get(ENV_PASSPHRASE):
         passphrase = os.environ[ENV_PASSPHRASE]
     elif sys.stdin.isatty():
+        import getpass  # here: it loads termios, which every other command can do without
+
         passphrase = getpass.getpass(f"{prompt}: ")
         if confirm and getpass.getpass("The same passphrase again: ") != passphrase:
             raise InputError(field, "the two passphrases differ; nothing was changed")

@@ -9,7 +9,6 @@ from typing import Any
 from fertilitytracker.cli import EXIT_OK, add_command, print_json
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.validation import parse_date, parse_datetime, parse_time
 from fertilitytracker.storage.journal import Journal
 
 
@@ -108,9 +107,12 @@ def register(commands: Any) -> None:
 
 
 # --- handlers: each takes the parsed args and an open journal, returns an exit code ----------
+# Each imports what it needs when it runs: a reading command (`labs --json`) pays for no
+# parsing of dates, and no command for the services of another.
 
 
 def _med_start(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date, parse_time
     from fertilitytracker.services.operations import start_regimen
 
     change = start_regimen(
@@ -127,6 +129,7 @@ def _med_start(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _med_change(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date
     from fertilitytracker.services.operations import change_regimen
 
     change = change_regimen(
@@ -137,6 +140,7 @@ def _med_change(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _med_stop(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date
     from fertilitytracker.services.operations import stop_regimen
 
     print(stop_regimen(journal, args.name, parse_date(args.date, "date")).summary)
@@ -144,7 +148,7 @@ def _med_stop(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _med_list(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.views import regimen_json
+    from fertilitytracker.services.json_views import regimen_json
 
     regimens = [regimen_json(regimen) for regimen in journal.regimens.all()]
     if args.json:
@@ -164,6 +168,7 @@ def _med_list(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _dose(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_datetime
     from fertilitytracker.services.operations import log_dose
 
     at = parse_datetime(args.at, "at") if args.at else clock.now()
@@ -173,6 +178,7 @@ def _dose(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _lab(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date, parse_time
     from fertilitytracker.services.operations import ResultInput, record_draw
 
     day = parse_date(args.date, "date")
@@ -199,6 +205,7 @@ def _warn_unit_slips(entries: list[Any]) -> None:
 
 
 def _semen(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date
     from fertilitytracker.services.operations import build_semen, record_semen
 
     analysis = build_semen(
@@ -215,6 +222,7 @@ def _semen(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _dexa(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date
     from fertilitytracker.services.operations import record_dexa
 
     change = record_dexa(journal, parse_date(args.date, "date"), args.t_score, args.site, args.bmd)
@@ -231,6 +239,7 @@ def _target(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _symptom(args: argparse.Namespace, journal: Journal) -> int:
+    from fertilitytracker.core.validation import parse_date
     from fertilitytracker.services.operations import record_symptom
 
     change = record_symptom(
@@ -242,19 +251,21 @@ def _symptom(args: argparse.Namespace, journal: Journal) -> int:
 
 def _labs(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.formatting import format_beside
+    from fertilitytracker.services.json_views import draw_view_json
     from fertilitytracker.services.settings import unit_system, who_edition
     from fertilitytracker.services.views import (
         DERIVED_LABELS,
         all_draw_views,
-        draw_view_json,
         estradiol_caution,
         flag_words,
     )
 
     system = args.units or unit_system(journal)
-    # Only what the draws and their context need (docs/clinical.md §8): symptoms are not read.
-    history = journal.history(("regimens", "doses", "draws", "semen", "dexa", "targets"))
-    views = all_draw_views(history, system, who_edition(journal))
+    # Only what the draws and their context need (docs/clinical.md §8): neither symptoms nor
+    # the dose log are read; the last dose before each draw is found through the index.
+    history = journal.history(("regimens", "draws", "semen", "dexa", "targets"))
+    last_taken = journal.labs.last_doses_taken()
+    views = all_draw_views(history, system, who_edition(journal), last_taken)
     if args.json:
         print_json([draw_view_json(view) for view in views])
         return EXIT_OK
@@ -288,7 +299,8 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
 
 
 def _doses(args: argparse.Namespace, journal: Journal) -> int:
-    from fertilitytracker.services.views import doses_json
+    from fertilitytracker.core.validation import parse_date
+    from fertilitytracker.services.json_views import doses_json
 
     start = parse_date(args.start, "from") if args.start else None
     end = parse_date(args.end, "to") if args.end else None

@@ -186,6 +186,10 @@ def analyte_for_loinc(code: str) -> Analyte | None:
 
 def get_analyte(key_or_loinc: str) -> Analyte:
     """The analyte for a key (any case, spaces around ok) or any of its LOINC codes."""
+    if isinstance(key_or_loinc, str):
+        exact = _by_key().get(key_or_loinc)  # the common case: a stored key, asked per result
+        if exact is not None:
+            return exact
     text = key_or_loinc.strip() if isinstance(key_or_loinc, str) else ""
     analyte = _by_key().get(text.lower()) or analyte_for_loinc(text)
     if analyte is None:

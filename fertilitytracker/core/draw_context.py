@@ -10,6 +10,7 @@ resources/draw_context.json).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -73,31 +74,45 @@ def is_morning_draw(draw: LabDraw) -> bool:
 
 
 def hours_since_doses(
-    draw: LabDraw, history: History, taken: dict[int, list[datetime]] | None = None
+    draw: LabDraw,
+    history: History,
+    taken: dict[int, list[datetime]] | None = None,
+    last_taken: Mapping[int, datetime] | None = None,
 ) -> tuple[SinceDose, ...]:
     """For each medication active on the draw's day, hours since its last dose taken before
     the draw; None when no such dose is logged or the draw's time is not recorded.
 
     `taken` (regimen id → times of doses taken, from `_taken_by_regimen`) saves re-reading
-    the dose log when many draws are placed at once.
+    the dose log when many draws are placed at once; `last_taken` (regimen id → the time of
+    its last dose taken at or before the draw, as the journal's index finds it) saves reading
+    the dose log at all: `history.doses` is then not used.
     """
-    if taken is None:
-        taken = _taken_by_regimen(history)
     moment = datetime.combine(draw.date, draw.time) if draw.time is not None else None
+    if taken is None and last_taken is None:
+        taken = _taken_by_regimen(history)
     since: list[SinceDose] = []
     for regimen in history.regimens:
         if not regimen.is_active_on(draw.date):
             continue
         hours: float | None = None
         if moment is not None and regimen.id is not None:
-            times = taken.get(regimen.id, [])
-            # The times are in order: the last one at or before the draw, without a scan of
-            # the whole log for every draw (years of doses times hundreds of draws).
-            position = bisect_right(times, moment)
-            if position:
-                hours = (moment - times[position - 1]).total_seconds() / 3600
+            last = _last_before(taken, regimen.id, moment) if taken is not None else None
+            if last_taken is not None:
+                last = last_taken.get(regimen.id)
+            if last is not None:
+                hours = (moment - last).total_seconds() / 3600
         since.append(SinceDose(regimen.name, hours))
     return tuple(since)
+
+
+def _last_before(
+    taken: dict[int, list[datetime]], regimen: int, moment: datetime
+) -> datetime | None:
+    times = taken.get(regimen, [])
+    # The times are in order: the last one at or before the draw, without a scan of the whole
+    # log for every draw (years of doses times hundreds of draws).
+    position = bisect_right(times, moment)
+    return times[position - 1] if position else None
 
 
 def _taken_by_regimen(history: History) -> dict[int, list[datetime]]:
@@ -118,17 +133,21 @@ def _low_total_t(draw: LabDraw, history: History) -> bool:
     return result is not None and read_result(result, draw.date, history).flag == "low"
 
 
-def morning_low_dates(history: History) -> frozenset[date]:
-    """The dates of morning draws whose total testosterone is low: with fewer than two, every
-    low total testosterone carries the unconfirmed-low note."""
-    return _morning_low_dates(history)
+def morning_low_dates(history: History, draws: Iterable[LabDraw] | None = None) -> frozenset[date]:
+    """The dates of morning draws (of `draws`, else of every draw) whose total testosterone is
+    low: with fewer than two, every low total testosterone carries the unconfirmed-low note.
+
+    A screen that keeps them re-reads only the draws a change touched."""
+    return frozenset(
+        draw.date
+        for draw in (history.draws if draws is None else draws)
+        if is_morning_draw(draw) and _low_total_t(draw, history)
+    )
 
 
 def _morning_low_dates(history: History) -> frozenset[date]:
     """The dates of morning draws whose total testosterone is low."""
-    return frozenset(
-        draw.date for draw in history.draws if is_morning_draw(draw) and _low_total_t(draw, history)
-    )
+    return morning_low_dates(history)
 
 
 def context_notes(
@@ -153,25 +172,39 @@ def context_notes(
     return tuple(notes)
 
 
-def draw_context(draw: LabDraw, history: History) -> DrawContext:
-    """The whole context of one blood draw, from the journal's history."""
+def draw_context(
+    draw: LabDraw, history: History, morning_lows: frozenset[date] | None = None
+) -> DrawContext:
+    """The whole context of one blood draw, from the journal's history (`morning_lows`, when
+    known: `morning_low_dates(history)`)."""
     return DrawContext(
         time=draw.time,
         fasting=draw.fasting,
         since_doses=hours_since_doses(draw, history),
-        notes=context_notes(draw, history),
+        notes=context_notes(draw, history, morning_lows),
     )
 
 
-def all_draw_contexts(history: History) -> dict[date, DrawContext]:
-    """The context of every blood draw, by date, reading the dose log and the draws once."""
-    taken = _taken_by_regimen(history)
+def all_draw_contexts(
+    history: History, last_taken: Mapping[date, Mapping[int, datetime]] | None = None
+) -> dict[date, DrawContext]:
+    """The context of every blood draw, by date, reading the dose log and the draws once.
+
+    With `last_taken` (draw date → regimen id → the time of its last dose taken at or before
+    the draw, e.g. `LabRepository.last_doses_taken`) the dose log is not read at all.
+    """
+    taken = None if last_taken is not None else _taken_by_regimen(history)
     morning_lows = _morning_low_dates(history)
     return {
         draw.date: DrawContext(
             time=draw.time,
             fasting=draw.fasting,
-            since_doses=hours_since_doses(draw, history, taken),
+            since_doses=hours_since_doses(
+                draw,
+                history,
+                taken,
+                None if last_taken is None else last_taken.get(draw.date, {}),
+            ),
             notes=context_notes(draw, history, morning_lows),
         )
         for draw in history.draws

@@ -19,10 +19,17 @@ from fertilitytracker.core.courses import (
     exposure_days as exposure_days,
 )
 from fertilitytracker.core.errors import InputError
+
+# The class groups live in core/medication_classes.py (reading a result needs them without the
+# rules); re-exported for the callers of the rules.
+from fertilitytracker.core.medication_classes import (
+    AROMATASE_INHIBITOR_CLASSES as AROMATASE_INHIBITOR_CLASSES,
+)
+from fertilitytracker.core.medication_classes import FERTILITY_CLASSES as FERTILITY_CLASSES
+from fertilitytracker.core.medication_classes import HORMONE_CLASSES as HORMONE_CLASSES
+from fertilitytracker.core.medication_classes import RULES_RESOURCE
 from fertilitytracker.core.records import History, LabDraw, Regimen, dexa_scans
 from fertilitytracker.core.resources import load_json
-
-RULES_RESOURCE = "monitoring_rules.json"
 
 TestKind = Literal["hormone_panel", "semen_analysis", "lipid_panel", "dexa"]
 WindowStatus = Literal["upcoming", "open", "overdue"]
@@ -34,17 +41,6 @@ MAX_OFFSET_DAYS = 3650
 def _rules_json() -> dict[str, Any]:
     data: dict[str, Any] = load_json(RULES_RESOURCE)
     return data
-
-
-def _class_set(group: str) -> frozenset[str]:
-    return frozenset(_rules_json()["classes"][group])
-
-
-HORMONE_CLASSES: frozenset[str] = _class_set("hormone")
-"""Every medication class except `other` (docs/clinical.md §6 "hormone medication")."""
-FERTILITY_CLASSES: frozenset[str] = _class_set("fertility")
-"""aromatase_inhibitor, serm, gonadotropin, gnrh (docs/clinical.md §6 "fertility medication")."""
-AROMATASE_INHIBITOR_CLASSES: frozenset[str] = _class_set("aromatase_inhibitor")
 
 
 @dataclass(frozen=True)

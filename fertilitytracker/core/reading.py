@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.monitoring import AROMATASE_INHIBITOR_CLASSES
+from fertilitytracker.core.medication_classes import AROMATASE_INHIBITOR_CLASSES
 from fertilitytracker.core.ranges import (
     DEFAULT_WHO_EDITION,
     LAB_RANGE_SOURCE,
@@ -118,6 +119,31 @@ def range_in_force(
     side left open by one rule is taken from the next rule down. Semen parameters are judged
     against the WHO lower reference limits of `who_edition` only (docs/clinical.md §2).
     """
+    if isinstance(targets, tuple):
+        # Years of results share a handful of ranges: each is worked out once per set of
+        # targets (History holds them as a tuple of frozen records).
+        return _cached_range_in_force(analyte_key, targets, lab_low, lab_high, who_edition)
+    return _range_in_force(analyte_key, targets, lab_low, lab_high, who_edition)
+
+
+@lru_cache(maxsize=1024)
+def _cached_range_in_force(
+    analyte_key: str,
+    targets: tuple[TargetRange, ...],
+    lab_low: float | None,
+    lab_high: float | None,
+    who_edition: str,
+) -> RangeInForce:
+    return _range_in_force(analyte_key, targets, lab_low, lab_high, who_edition)
+
+
+def _range_in_force(
+    analyte_key: str,
+    targets: Sequence[TargetRange],
+    lab_low: float | None,
+    lab_high: float | None,
+    who_edition: str,
+) -> RangeInForce:
     analyte = get_analyte(analyte_key)
     default = default_range(analyte.key, who_edition)
     if analyte.is_semen:

@@ -119,7 +119,8 @@ class Regimen:
         return in_force
 
     def is_active_on(self, day: date) -> bool:
-        return self.step_on(day) is not None
+        # The span alone: every estradiol reading asks this of every regimen.
+        return self.start <= day and (self.stop is None or day < self.stop)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import PATIENT_NAME_MAX, check_text
-from fertilitytracker.core.monitoring import RuleOffsets, default_offsets, offsets_with
 from fertilitytracker.core.records import UnitSystem
 from fertilitytracker.storage.journal import Journal
+
+if TYPE_CHECKING:  # the rules are read only with the offsets: `labs` and most others need none
+    from fertilitytracker.core.monitoring import RuleOffsets
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class StoredOffsets:
 
 def rule_offsets_setting(journal: Journal) -> StoredOffsets:
     """The setting "rule_offsets", validated on read: every reader goes through here."""
+    from fertilitytracker.core.monitoring import default_offsets, offsets_with
+
     stored = get_setting(journal, "rule_offsets") or {}
     if not isinstance(stored, Mapping):
         refused = InputError(

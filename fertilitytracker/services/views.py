@@ -1,16 +1,14 @@
-"""Read-side views of the journal shared by the CLI, the desktop and the report.
+"""Each draw as every surface shows it: the core's readings, converted to the user's units."""
 
-The core computes every number; this module only assembles the core's answers per draw and per
-regimen, converted to the unit system the user chose.
-"""
+# The core computes every number; this module only assembles its answers per draw, converted to
+# the unit system the user chose. The JSON documents of docs/cli.md are built in json_views.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-from fertilitytracker.core.adherence import adherence_for
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import (
     Derived,
@@ -24,11 +22,9 @@ from fertilitytracker.core.ranges import Flag, RangeOrigin
 from fertilitytracker.core.reading import EstradiolState, FloorOrigin, Reading, read_value
 from fertilitytracker.core.records import (
     DexaScan,
-    DoseEvent,
     History,
     LabDraw,
     LabResult,
-    Regimen,
     SemenAnalysis,
     UnitSystem,
 )
@@ -174,7 +170,7 @@ def estradiol_headline(result: ResultView) -> str | None:
     return None
 
 
-def _round(value: float | None) -> float | None:
+def round_shown(value: float | None) -> float | None:
     """Round for display: two decimals, or four significant figures below 1 (SI ratios)."""
     if value is None:
         return None
@@ -260,9 +256,14 @@ def _view(
 
 
 def lab_draw_view(
-    draw: LabDraw, history: History, system: UnitSystem, who_edition: str = "2021"
+    draw: LabDraw,
+    history: History,
+    system: UnitSystem,
+    who_edition: str = "2021",
+    context: DrawContext | None = None,
 ) -> DrawView:
-    """A blood draw with flags and T/E, T/LH and calculated free testosterone."""
+    """A blood draw with flags and T/E, T/LH and calculated free testosterone (and `context`,
+    when given: docs/clinical.md §8)."""
     derived = derive_draw(draw)
     canonical = derived["t_e_ratio"]
     if system == "si":
@@ -278,6 +279,7 @@ def lab_draw_view(
         derived=derived,
         record_id=draw.id,
         t_e_canonical=canonical,
+        context=context,
     )
 
 
@@ -350,51 +352,36 @@ def dexa_view(scan: DexaScan, history: History) -> DrawView:
     )
 
 
-def all_draw_views(
-    history: History, system: UnitSystem = "us", who_edition: str = "2021"
+def lab_draw_views(
+    history: History,
+    system: UnitSystem = "us",
+    who_edition: str = "2021",
+    last_taken: Mapping[date, Mapping[int, datetime]] | None = None,
 ) -> list[DrawView]:
-    """Every draw, semen analysis and scan, oldest first."""
-    contexts = all_draw_contexts(history)
-    views = [
-        replace(lab_draw_view(draw, history, system, who_edition), context=contexts[draw.date])
+    """Every blood draw with its context, oldest first.
+
+    `last_taken` (see `all_draw_contexts`) places each draw after its doses without the dose
+    log: `history.doses` may then be left unread.
+    """
+    contexts = all_draw_contexts(history, last_taken)
+    return [
+        lab_draw_view(draw, history, system, who_edition, contexts[draw.date])
         for draw in history.draws
     ]
+
+
+def all_draw_views(
+    history: History,
+    system: UnitSystem = "us",
+    who_edition: str = "2021",
+    last_taken: Mapping[date, Mapping[int, datetime]] | None = None,
+) -> list[DrawView]:
+    """Every draw, semen analysis and scan, oldest first (`last_taken`: see lab_draw_views)."""
+    views = lab_draw_views(history, system, who_edition, last_taken)
     views += [semen_view(analysis, who_edition) for analysis in history.semen]
     views += [dexa_view(scan, history) for scan in history.dexa]
     order = {"labs": 0, "semen": 1, "dexa": 2}
     return sorted(views, key=lambda view: (view.date, order[view.kind]))
-
-
-def draw_view_json(view: DrawView) -> dict[str, object]:
-    """The `labs --json` shape of docs/cli.md for one draw."""
-    document: dict[str, object] = {
-        "date": view.date.isoformat(),
-        "kind": view.kind,
-        "results": [
-            {
-                "analyte": result.analyte,
-                "value": _round(result.value),
-                "unit": result.unit,
-                "entered_value": result.entered_value,
-                "entered_unit": result.entered_unit,
-                "comparator": result.comparator,
-                "flag": result.flag,
-                "target_low": _round(result.target_low),
-                "target_high": _round(result.target_high),
-                "range_source": result.range_source,
-                **(
-                    {"over_suppression": result.estradiol_state}
-                    if result.analyte == "estradiol"
-                    else {}
-                ),
-            }
-            for result in view.results
-        ],
-        "derived": _derived_json(view),
-    }
-    if view.context is not None:
-        document["context"] = context_json(view.context)
-    return document
 
 
 def context_summary(context: DrawContext) -> str:
@@ -414,21 +401,6 @@ def context_summary(context: DrawContext) -> str:
     return "; ".join(parts)
 
 
-def context_json(context: DrawContext) -> dict[str, object]:
-    """A blood draw's `context` in `labs --json` (docs/cli.md; docs/clinical.md §8)."""
-    return {
-        "time": context.time.strftime("%H:%M") if context.time else None,
-        "fasting": context.fasting,
-        "hours_since_last_dose": {
-            since.medication: None if since.hours is None else round(since.hours, 1)
-            for since in context.since_doses
-        },
-        "notes": [
-            {"note": note.key, "text": note.text, "source": note.source} for note in context.notes
-        ],
-    }
-
-
 DERIVED_LABELS = {
     "t_e_ratio": "T/E ratio",
     "t_lh_ratio": "T/LH ratio",
@@ -439,93 +411,12 @@ DERIVED_LABELS = {
 }
 
 
-def _derived_json(view: DrawView) -> dict[str, float | None]:
-    if view.kind == "labs":
-        keys = ("t_e_ratio", "t_lh_ratio", "free_testosterone_calculated")
-    elif view.kind == "semen":
-        keys = ("total_sperm_count", "tmsc", "tmsc_progressive")
-    else:
-        return {}
-    shown = {key: _round(view.derived[key].value) if key in view.derived else None for key in keys}
-    if view.kind == "labs":
-        # docs/clinical.md §3: JSON always carries the canonical (US) ratio, never rounded
-        # across its threshold.
-        ratio = view.t_e_canonical
-        shown["t_e_ratio"] = None if ratio is None else ratio_shown(ratio)
-    return shown
-
-
 def ratio_shown(ratio: Derived) -> float | None:
     """A ratio rounded for display, never across its reference (9.997 stays 9.997)."""
     if ratio.value is None:
         return None
-    shown = _round(ratio.value)
+    shown = round_shown(ratio.value)
     assert shown is not None
     if ratio.reference is not None and (shown < ratio.reference) != (ratio.value < ratio.reference):
         return round_beside(ratio.value, ratio.reference, significant=4)
     return shown
-
-
-def regimen_json(regimen: Regimen) -> dict[str, object]:
-    """The `med list --json` shape of docs/cli.md."""
-    current = regimen.current
-    return {
-        "name": regimen.name,
-        "class": regimen.med_class,
-        "dose": current.dose,
-        "unit": current.unit,
-        "schedule": current.schedule,
-        "start": regimen.start.isoformat(),
-        "stop": regimen.stop.isoformat() if regimen.stop else None,
-        "time": regimen.time_of_day.strftime("%H:%M") if regimen.time_of_day else None,
-        "changes": [
-            {
-                "date": step.date.isoformat(),
-                "dose": step.dose,
-                "unit": step.unit,
-                "schedule": step.schedule,
-            }
-            for step in regimen.steps[1:]
-        ],
-    }
-
-
-def doses_json(
-    history: History, today: date, start: date | None = None, end: date | None = None
-) -> dict[str, object]:
-    """The `doses --json` shape of docs/cli.md: adherence per regimen and the logged doses."""
-    names = {regimen.id: regimen.name for regimen in history.regimens}
-    regimens = []
-    for regimen in history.regimens:
-        own = [dose for dose in history.doses if dose.regimen_id == regimen.id]
-        summary = adherence_for(regimen, own, today, start=start, end=end)
-        regimens.append(
-            {
-                "name": regimen.name,
-                "expected": summary.expected,
-                "taken": summary.taken,
-                "skipped": summary.skipped,
-                "missed": summary.missed,
-                "adherence": _round(summary.adherence),
-            }
-        )
-    return {
-        "regimens": regimens,
-        "doses": [
-            {
-                "name": names.get(dose.regimen_id, "?"),
-                "at": dose.at.isoformat(timespec="minutes"),
-                "dose": dose.dose,
-                "unit": dose.unit,
-                "status": dose.status,
-            }
-            for dose in _within(history.doses, start, end)
-        ],
-    }
-
-
-def _within(doses: Sequence[DoseEvent], start: date | None, end: date | None) -> list[DoseEvent]:
-    def keep(at: datetime) -> bool:
-        return (start is None or at.date() >= start) and (end is None or at.date() <= end)
-
-    return [dose for dose in doses if keep(dose.at)]

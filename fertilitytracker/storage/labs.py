@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlite_utils import Database
@@ -212,6 +212,25 @@ class LabRepository:
             results=(result,),
         )
         return draw, result
+
+    def last_doses_taken(self) -> dict[date, dict[int, datetime]]:
+        """For every draw with a time: regimen id → the time of its last dose taken at or
+        before the draw (docs/clinical.md §8), one index probe per draw and regimen instead
+        of reading the whole dose log."""
+        # Both are stored to the minute ("2026-02-20T07:30", "07:30"): as text they compare
+        # as the moments they are.
+        rows = self._db.execute(
+            "SELECT draws.date, regimens.id, (SELECT at FROM dose_events"
+            " WHERE regimen_id = regimens.id AND status = 'taken'"
+            " AND at <= draws.date || 'T' || draws.time ORDER BY at DESC LIMIT 1)"
+            " FROM draws CROSS JOIN regimens WHERE draws.time IS NOT NULL"
+        )
+        last: dict[date, dict[int, datetime]] = {}
+        for day, regimen_id, at in rows:
+            doses = last.setdefault(date.fromisoformat(day), {})
+            if at is not None:
+                doses[regimen_id] = datetime.fromisoformat(at)
+        return last
 
     def _draws(self, sql: str, params: list[Any]) -> list[LabDraw]:
         draw_rows = list(self._db.query(sql, params))

@@ -11,7 +11,8 @@ import pytest
 
 from fertilitytracker.core.records import History
 from fertilitytracker.services.demo import fill_demo
-from fertilitytracker.services.views import all_draw_views, draw_view_json
+from fertilitytracker.services.json_views import draw_view_json
+from fertilitytracker.services.views import all_draw_views
 from fertilitytracker.storage.journal import Journal
 from tests.builders import TODAY
 

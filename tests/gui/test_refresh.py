@@ -158,10 +158,23 @@ def test_a_second_low_morning_testosterone_clears_the_unconfirmed_note_of_the_fi
     assert labs.show_draw(date(2026, 5, 1))
     assert "Note:" in labs.context_label.text()
 
-    context.notify(record_draw(context.journal, date(2026, 5, 8), low, draw_time=time(8, 0)))
+    second = record_draw(context.journal, date(2026, 5, 8), low, draw_time=time(8, 0))
+    context.notify(second)
 
     assert labs.show_draw(date(2026, 5, 1))
     assert "Note:" not in labs.context_label.text()
+
+    # A normal draw changes one row only; the first low stays confirmed.
+    normal = [ResultInput("total_testosterone", "550", "ng/dL")]
+    context.notify(record_draw(context.journal, date(2026, 5, 15), normal, draw_time=time(8, 0)))
+    assert labs.show_draw(date(2026, 5, 1))
+    assert "Note:" not in labs.context_label.text()
+
+    # The second low deleted, the first is unconfirmed again.
+    deleted, _removed = remove(context.journal, "lab_result", second.ids[0])
+    context.notify(deleted)
+    assert labs.show_draw(date(2026, 5, 1))
+    assert "not yet confirmed by a second morning draw" in labs.context_label.text()
 
 
 def test_recent_doses_are_the_same_read_bounded_or_from_the_kept_history(

@@ -183,6 +183,8 @@ class DrawsTableModel(RowTableModel[DrawView]):
         parent: QObject | None = None,
     ) -> None:
         self._system: UnitSystem = system
+        # (id of the row's view, column key) -> (the view, its cell); a replaced view is missed.
+        self._cells: dict[tuple[int, str], tuple[DrawView, CellText]] = {}
         super().__init__(self._declare_columns(rows, system), parent, rows)
 
     @staticmethod
@@ -214,6 +216,7 @@ class DrawsTableModel(RowTableModel[DrawView]):
         self._system = system
         self._rows = list(rows)
         self._answers.clear()
+        self._cells.clear()
         self._columns = tuple(self._declare_columns(rows, system))
         self.endResetModel()
 
@@ -247,12 +250,30 @@ class DrawsTableModel(RowTableModel[DrawView]):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
         return touched
 
+    def row_of(self, day: date | None) -> int:
+        """The row of the draw of `day`; -1 when there is none."""
+        for row, view in enumerate(self._rows):
+            if view.date == day:
+                return row
+        return -1
+
     def has_values(self, key: str) -> bool:
         """Whether any draw holds a result for the analyte column `key`."""
         return any(any(r.analyte == key for r in view.results) for view in self._rows)
 
     def cell(self, row: DrawView, column: Column[DrawView], role: int) -> Any:
-        return cell_role(self._cell_text(row, column.key), role)
+        # One CellText per cell for all its roles: fitting the columns and painting ask each
+        # cell for several, and a result's cell (its tooltip above all) is not cheap to build.
+        key = (id(row), column.key)
+        known = self._cells.get(key)
+        if known is None or known[0] is not row:
+            known = (row, self._cell_text(row, column.key))
+            self._cells[key] = known
+        return cell_role(known[1], role)
+
+    def forget_answers(self) -> None:
+        super().forget_answers()
+        self._cells.clear()
 
     def _cell_text(self, view: DrawView, key: str) -> CellText:
         if key == "date":

@@ -233,7 +233,7 @@ class DrawForm(QGroupBox):
         day = self.date_edit.value()
         existing = {
             result.analyte
-            for draw in self._context.history().draws
+            for draw in self._context.history(("draws",)).draws
             if draw.date == day
             for result in draw.results
         }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.analytes import all_analytes
-from fertilitytracker.core.draw_context import all_draw_contexts, draw_context, morning_low_dates
+from fertilitytracker.core.draw_context import draw_context, morning_low_dates
 from fertilitytracker.core.records import DexaScan, LabDraw, LabResult, dexa_scans
 from fertilitytracker.gui.context import AppContext, follow_changes
 from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
@@ -39,9 +38,18 @@ from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services.operations import (
     Change,
 )
-from fertilitytracker.services.views import DrawView, ResultView, context_summary, lab_draw_view
+from fertilitytracker.services.views import (
+    DrawView,
+    ResultView,
+    context_summary,
+    lab_draw_view,
+    lab_draw_views,
+)
 
 FORM_WIDTH_PX = 420
+# The kinds of records the screen reads: draws, their context (regimens, doses; docs/clinical.md
+# §8), the ranges in force and the scans. Semen analyses and symptoms are not read for it.
+SHOWN = ("regimens", "doses", "draws", "dexa", "targets")
 
 
 class LabsScreen(QWidget):
@@ -168,19 +176,13 @@ class LabsScreen(QWidget):
 
     def draw_views(self) -> list[DrawView]:
         """The blood draws as the services view them, in the user's unit system."""
-        history = self._context.history()
-        system = self._context.unit_system()
-        edition = self._context.who_edition()
-        contexts = all_draw_contexts(history)
-        return [
-            replace(lab_draw_view(draw, history, system, edition), context=contexts[draw.date])
-            for draw in history.draws
-        ]
+        history = self._context.history(SHOWN)
+        return lab_draw_views(history, self._context.unit_system(), self._context.who_edition())
 
     def refresh(self, *_args: object) -> None:
         """Re-read the journal: tables, the selected draw's details and form validity."""
-        history = self._context.history()
-        self._morning_lows = len(morning_low_dates(history))
+        history = self._context.history(SHOWN)
+        self._morning_lows = morning_low_dates(history)
         self.draws_model.set_draws(self.draw_views(), self._context.unit_system())
         for column, spec in enumerate(self.draws_model.columns):
             empty = spec.key in {key for key, _ in _ANALYTE_COLUMNS} and not (
@@ -206,7 +208,7 @@ class LabsScreen(QWidget):
             self.refresh()
             return
         assert change.dates is not None
-        history = self._context.history()
+        history = self._context.history(SHOWN)
         days: set[date] = set()
         if change.touches("labs"):
             days |= change.dates
@@ -224,18 +226,20 @@ class LabsScreen(QWidget):
     def _update_draws(self, days: frozenset[date]) -> bool:
         """Update the rows of the draws of `days`; False when every row must be read again
         (the unconfirmed-low note of every low total testosterone came or went)."""
-        history = self._context.history()
-        morning_lows = len(morning_low_dates(history))
-        if (morning_lows < 2) != (self._morning_lows < 2):
+        history = self._context.history(SHOWN)
+        changed = [draw for draw in history.draws if draw.date in days]
+        # Only the changed draws can have become, or stopped being, morning lows: a change of
+        # targets or regimens, which could change the others, reads everything again.
+        morning_lows = frozenset(
+            day for day in self._morning_lows if day not in days
+        ) | morning_low_dates(history, changed)
+        if (len(morning_lows) < 2) != (len(self._morning_lows) < 2):
             return False
         system = self._context.unit_system()
         edition = self._context.who_edition()
         views = [
-            replace(
-                lab_draw_view(draw, history, system, edition), context=draw_context(draw, history)
-            )
-            for draw in history.draws
-            if draw.date in days
+            lab_draw_view(draw, history, system, edition, draw_context(draw, history, morning_lows))
+            for draw in changed
         ]
         self._morning_lows = morning_lows
         rows = self.draws_model.update_draws(days, views)
@@ -264,17 +268,24 @@ class LabsScreen(QWidget):
         self.draw_form.reset()
         self.refresh()
 
+    def _table_row_of(self, day: date | None) -> int:
+        """The row of the draws table showing the draw of `day`; -1 when none does."""
+        row = self.draws_model.row_of(day)
+        if row < 0:
+            return -1
+        return self.draws_proxy.mapFromSource(self.draws_model.index(row, 0)).row()
+
     def _reselect_draw(self) -> None:
-        target_row = -1
-        for row in range(self.draws_proxy.rowCount()):
-            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
-            if self.draws_model.row_at(source.row()).date == self._selected_draw:
-                target_row = row
+        target_row = self._table_row_of(self._selected_draw)
         if target_row < 0 and self.draws_proxy.rowCount():
             target_row = 0
+        shown = self.selected_draw()
         if target_row >= 0:
             self.draws_table.selectRow(target_row)
-        self._show_details()
+        # Another row selected has shown its details already (_draw_selected); else the
+        # same row's view may be a new one, or there is no row at all.
+        if self.selected_draw() is shown:
+            self._show_details()
 
     def selected_draw(self) -> DrawView | None:
         view: DrawView | None = selected_record(self.draws_table)
@@ -349,13 +360,12 @@ class LabsScreen(QWidget):
 
     def show_draw(self, day: date) -> bool:
         """Select the draw of `day` in the table (a click on a chart point); False if none."""
-        for row in range(self.draws_proxy.rowCount()):
-            source = self.draws_proxy.mapToSource(self.draws_proxy.index(row, 0))
-            if self.draws_model.row_at(source.row()).date == day:
-                self.draws_table.selectRow(row)
-                self.draws_table.scrollTo(self.draws_proxy.index(row, 0))
-                return True
-        return False
+        row = self._table_row_of(day)
+        if row < 0:
+            return False
+        self.draws_table.selectRow(row)
+        self.draws_table.scrollTo(self.draws_proxy.index(row, 0))
+        return True
 
     def _draw_saved(self, change: Change) -> None:
         # The draw just saved becomes the selected one, so its results show at once.
@@ -368,14 +378,14 @@ class LabsScreen(QWidget):
         self.result_saved.emit(change)
 
     def _record_for(self, result_id: int | None) -> LabResult | None:
-        for draw in self._context.history().draws:
+        for draw in self._context.history(("draws",)).draws:
             for result in draw.results:
                 if result.id == result_id:
                     return result
         return None
 
     def _draw_of(self, record: LabResult) -> LabDraw | None:
-        for draw in self._context.history().draws:
+        for draw in self._context.history(("draws",)).draws:
             if any(result.id == record.id for result in draw.results):
                 return draw
         return None
