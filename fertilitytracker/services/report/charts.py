@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -231,6 +240,30 @@ def _marker(
         group.add(Circle(px, py, radius * 0.9, fillColor=colors.black, strokeColor=None))
 
 
+def _trend_line(group: Group, points: Sequence[tuple[float, float, bool]]) -> None:
+    """Join the results: one polyline per run of exact values, a dotted segment to or from a
+    censored one. A decade of draws is then a handful of paths, not one shape per segment."""
+    run: list[float] = []
+    for (x0, y0, censored0), (x1, y1, censored1) in itertools.pairwise(points):
+        if censored0 or censored1:
+            _solid(group, run)
+            run = []
+            group.add(
+                Line(x0, y0, x1, y1, strokeColor=LINE, strokeWidth=0.7, strokeDashArray=[1, 1.5])
+            )
+            continue
+        if not run:
+            run = [x0, y0]
+        run += [x1, y1]
+    _solid(group, run)
+
+
+def _solid(group: Group, run: list[float]) -> None:
+    if run:
+        # Round joins: a sharp turn between two draws never grows a mitred spike.
+        group.add(PolyLine(run, strokeColor=LINE, strokeWidth=0.7, strokeLineJoin=1))
+
+
 def small_multiple(
     series: ChartSeries,
     spans: Sequence[MedicationSpan],
@@ -360,19 +393,7 @@ def small_multiple(
     group.add(Line(left, bottom, left, top, strokeColor=colors.black, strokeWidth=0.6))
     # The line joining results: solid between exact values, dotted to a censored one.
     points = sorted(series.points, key=lambda point: point.day)
-    for previous, current in itertools.pairwise(points):
-        dotted = previous.censored or current.censored
-        group.add(
-            Line(
-                x(previous.day),
-                y_of(previous.value),
-                x(current.day),
-                y_of(current.value),
-                strokeColor=LINE,
-                strokeWidth=0.7,
-                strokeDashArray=[1, 1.5] if dotted else None,
-            )
-        )
+    _trend_line(group, [(x(p.day), y_of(p.value), p.censored) for p in points])
     # Many results: smaller markers, so a decade of draws stays readable.
     radius = (
         POINT_RADIUS if len(points) <= 40 else max(1.0, POINT_RADIUS * math.sqrt(40 / len(points)))
