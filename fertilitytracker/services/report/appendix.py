@@ -131,7 +131,8 @@ class Appendix(ReportLayout):
             ],
             header_rows=2,
         )
-        aligns: list[Align] = ["LEFT", "CENTER"] + ["RIGHT"] * len(grid.columns)
+        right: Align = "RIGHT"
+        aligns: list[Align] = ["LEFT", "CENTER", *[right] * len(grid.columns)]
         story.append(TextGrid(head, body, self.widths(relative), aligns, LAB_GRID_STYLE))
         if converted:
             story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))

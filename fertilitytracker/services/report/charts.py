@@ -7,19 +7,15 @@ below detection is an open circle at its limit.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from reportlab import rl_config
 from reportlab.graphics.shapes import (
-    Circle,
     Drawing,
     Group,
     Line,
-    Polygon,
-    PolyLine,
     Rect,
     String,
 )
@@ -27,6 +23,13 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fertilitytracker.services.date_ticks import date_ticks
+from fertilitytracker.services.report.chart_marks import (
+    LINE,
+    POINT_RADIUS,
+    Markers,
+    marker,
+    trend_line,
+)
 from fertilitytracker.services.report.data import ChartSeries, MedicationSpan, Period
 from fertilitytracker.services.report.fonts import BOLD, REGULAR, cjk_font
 from fertilitytracker.services.report.text import has_cjk, number, unit, visual_order
@@ -34,8 +37,6 @@ from fertilitytracker.services.report.text import has_cjk, number, unit, visual_
 BAND_FILL = colors.Color(0.88, 0.88, 0.88)
 GRID = colors.Color(0.82, 0.82, 0.82)
 LANE_FILL = colors.Color(0.45, 0.45, 0.45)
-LINE = colors.Color(0.35, 0.35, 0.35)
-POINT_RADIUS = 2.3
 LANE_HEIGHT = 7.0
 LANE_GAP = 1.5
 CROWDED_POINTS = 150
@@ -201,69 +202,6 @@ def _date_axis(group: Group, x: _XScale, y: float, font_size: float, max_ticks: 
         )
 
 
-def _marker(
-    group: Group, px: float, py: float, censored: bool, flag: str, radius: float = POINT_RADIUS
-) -> None:
-    if censored:
-        # Below detection: an open circle at the limit (the true value is at or below it).
-        group.add(
-            Circle(
-                px, py, radius, fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.9
-            )
-        )
-        return
-    if flag in ("low", "below_reference"):
-        points = [
-            px - radius * 1.2,
-            py + radius,
-            px + radius * 1.2,
-            py + radius,
-            px,
-            py - radius * 1.3,
-        ]
-        group.add(
-            Polygon(points, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3)
-        )
-    elif flag == "high":
-        points = [
-            px - radius * 1.2,
-            py - radius,
-            px + radius * 1.2,
-            py - radius,
-            px,
-            py + radius * 1.3,
-        ]
-        group.add(
-            Polygon(points, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3)
-        )
-    else:
-        group.add(Circle(px, py, radius * 0.9, fillColor=colors.black, strokeColor=None))
-
-
-def _trend_line(group: Group, points: Sequence[tuple[float, float, bool]]) -> None:
-    """Join the results: one polyline per run of exact values, a dotted segment to or from a
-    censored one. A decade of draws is then a handful of paths, not one shape per segment."""
-    run: list[float] = []
-    for (x0, y0, censored0), (x1, y1, censored1) in itertools.pairwise(points):
-        if censored0 or censored1:
-            _solid(group, run)
-            run = []
-            group.add(
-                Line(x0, y0, x1, y1, strokeColor=LINE, strokeWidth=0.7, strokeDashArray=[1, 1.5])
-            )
-            continue
-        if not run:
-            run = [x0, y0]
-        run += [x1, y1]
-    _solid(group, run)
-
-
-def _solid(group: Group, run: list[float]) -> None:
-    if run:
-        # Round joins: a sharp turn between two draws never grows a mitred spike.
-        group.add(PolyLine(run, strokeColor=LINE, strokeWidth=0.7, strokeLineJoin=1))
-
-
 def small_multiple(
     series: ChartSeries,
     spans: Sequence[MedicationSpan],
@@ -393,18 +331,20 @@ def small_multiple(
     group.add(Line(left, bottom, left, top, strokeColor=colors.black, strokeWidth=0.6))
     # The line joining results: solid between exact values, dotted to a censored one.
     points = sorted(series.points, key=lambda point: point.day)
-    _trend_line(group, [(x(p.day), y_of(p.value), p.censored) for p in points])
+    trend_line(group, [(x(p.day), y_of(p.value), p.censored) for p in points])
     # Many results: smaller markers, so a decade of draws stays readable.
     radius = (
         POINT_RADIUS if len(points) <= 40 else max(1.0, POINT_RADIUS * math.sqrt(40 / len(points)))
     )
     # Hundreds of results: the line carries the in-range ones, markers show the flagged ones.
     crowded = len(points) > CROWDED_POINTS
+    markers = Markers(group, radius)
     for point in points:
         px, py = x(point.day), y_of(point.value)
         if not crowded or point.censored or point.flag in ("low", "high", "below_reference"):
-            _marker(group, px, py, point.censored, point.flag, radius)
+            markers.add(px, py, point.censored, point.flag)
         if point.annotation:
+            markers.flush()
             # Written beside the point, on the side with room, so it is read on paper.
             text = f"▼ below target range {visual_order(point.annotation)}"
             size = 7.0
@@ -418,6 +358,7 @@ def small_multiple(
                 )
             )
             group.add(String(tx, py - 2, text, fontName=BOLD, fontSize=size, textAnchor=anchor))
+    markers.flush()
     if not points:
         group.add(
             String(
@@ -518,7 +459,7 @@ def legend(width: float) -> Drawing:
                     )
                 )
             else:
-                _marker(group, x0 + 5, y, kind == "censored", kind)
+                marker(group, x0 + 5, y, kind == "censored", kind)
             group.add(String(x0 + 16, y - 2.3, text, fontName=REGULAR, fontSize=size))
     drawing.add(group)
     return drawing

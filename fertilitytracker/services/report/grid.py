@@ -143,7 +143,7 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
         align = self.aligns[column]
         if align == "LEFT":
             return left + padding
-        text_width = stringWidth(cell, font, self.style.size)
+        text_width = float(stringWidth(cell, font, self.style.size))
         if align == "RIGHT":
             return left + width - padding - text_width
         return left + width / 2 - text_width / 2

@@ -8,7 +8,7 @@ from datetime import date
 from reportlab.graphics.shapes import Circle, Drawing, PolyLine
 from reportlab.lib import colors
 
-from fertilitytracker.services.report.charts import LINE
+from fertilitytracker.services.report.chart_marks import LINE
 from fertilitytracker.services.report.fonts import REGULAR
 
 
