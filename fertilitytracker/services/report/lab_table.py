@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 
 from fertilitytracker.core.attribution import T_LH_CONFOUNDED_REASON, t_lh_confounders
@@ -99,7 +98,7 @@ def lab_rows_of(
             derived = view.derived.get(key)
             if derived is None or not has_inputs(view, inputs):
                 continue
-            rows.append(replace(_derived_row(key, derived, view.date, history, system), key=key))
+            rows.append(_derived_row(key, derived, view.date, history, system))
     return tuple(rows)
 
 
@@ -119,6 +118,7 @@ def _derived_row(
             None,
             "AI selection criterion",
             reference=f"ref. {threshold:g}",
+            key=key,
         )
     if key == "t_lh_ratio":
         # Computed from ng/dL and IU/L whatever the display units: say so.
@@ -142,12 +142,15 @@ def _derived_row(
             None,
             "reference line, not a flag",
             reference=f"ref. {T_LH_REFERENCE:g}",
+            key=key,
         )
     calculated = free_t_calculated_cell(derived, day, history, system)
     if calculated is None:
         unit = convert_for_display("free_testosterone", 1.0, system)[1]
         cell = ValueCell(None, unit, day, note=derived.reason)
-        return LabRow(day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "")
+        return LabRow(
+            day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "", key=key
+        )
     target = range_in_force("free_testosterone", history.targets)
     origin = target.origin
     low = (
@@ -170,6 +173,7 @@ def _derived_row(
         low,
         high,
         _RANGE_FROM.get(origin, origin),
+        key=key,
     )
 
 

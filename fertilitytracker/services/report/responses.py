@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from fertilitytracker.core.attribution import SPERMATOGENIC_CYCLE_DAYS, semen_reflects
 from fertilitytracker.core.courses import courses
 from fertilitytracker.core.monitoring import HORMONE_CLASSES
-from fertilitytracker.core.records import History, Regimen, UnitSystem
+from fertilitytracker.core.records import History, Regimen
 from fertilitytracker.services.report.cells import (
+    MarkerCells,
     change_between,
     latest_on_or_before,
-    marker_cells,
     marker_label,
     overlaps,
     schedule_words,
@@ -24,7 +24,6 @@ from fertilitytracker.services.report.model import (
     TreatmentRow,
     ValueCell,
 )
-from fertilitytracker.services.views import DrawView
 
 RESPONSE_MARKERS: tuple[str, ...] = (
     "total_testosterone",
@@ -102,16 +101,17 @@ def _latest_in(cells: Sequence[ValueCell], after: date, until: date) -> ValueCel
 
 def response_summary(
     history: History,
-    all_views: Sequence[DrawView],
+    cells: MarkerCells,
     period: Period,
-    system: UnitSystem,
     course_start: date | None,
 ) -> ResponseSummary | None:
-    """Baseline, each combination's latest values and the change, for the period."""
+    """Baseline, each combination's latest values and the change, for the period.
+
+    `cells` holds each response marker's values over the whole journal (for the baseline).
+    """
     regimens = hormone_regimens(history)
     if not any(overlaps(regimen, period) for regimen in regimens):
         return None
-    cells = {key: marker_cells(key, all_views, history, system) for key in RESPONSE_MARKERS}
     baseline = tuple(
         latest_on_or_before(cells[key], course_start) if course_start else None
         for key in RESPONSE_MARKERS
