@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -94,9 +95,20 @@ def _schedules(members: tuple[tuple[str, str, str], ...]) -> str:
 
 
 def _latest_in(cells: Sequence[ValueCell], after: date, until: date) -> ValueCell | None:
-    """The latest cell dated after `after` up to and including `until`."""
-    found = [c for c in cells if c.day is not None and after < c.day <= until]
-    return found[-1] if found else None
+    """The latest cell dated after `after` up to and including `until`.
+
+    `cells` are a marker's values oldest first, each dated (as `marker_cells` reads them), so
+    the search halves: one lookup per combination and marker, not a pass over a decade.
+    """
+    index = bisect_right(cells, until, key=_day)
+    if index == 0 or _day(cells[index - 1]) <= after:
+        return None
+    return cells[index - 1]
+
+
+def _day(cell: ValueCell) -> date:
+    assert cell.day is not None
+    return cell.day
 
 
 def response_summary(
