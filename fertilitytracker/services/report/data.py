@@ -51,7 +51,6 @@ from fertilitytracker.services.report.model import (
     ReportSettings,
     ResponseSummary,
     RuleUsed,
-    SemenRow,
     SymptomSummary,
     TreatmentRow,
     ValueCell,
@@ -68,6 +67,7 @@ from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.text import clinician_text
 from fertilitytracker.services.report.trends import chart_series, medication_spans, sparklines
 from fertilitytracker.services.views import (
+    SemenRow,
     all_draw_views,
     semen_view,
 )
