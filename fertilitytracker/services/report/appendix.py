@@ -27,6 +27,7 @@ from fertilitytracker.services.report.layout import (
     fixed,
     range_text,
 )
+from fertilitytracker.services.report.model import LabGrid
 from fertilitytracker.services.report.text import (
     WHO_LOW_WORDS,
     day,
@@ -79,12 +80,28 @@ class Appendix(ReportLayout):
                 "small",
             )
         )
-        contexts = {row.day: row for row in self.data.draw_contexts}
         note_marks: dict[str, tuple[str, str, str]] = {}  # key: (mark, text, source)
         for row in self.data.draw_contexts:
             for key, text, source in row.notes:
                 if key not in note_marks:
                     note_marks[key] = ("¹²³⁴⁵⁶⁷⁸⁹"[len(note_marks) % 9], text, source)
+        table, converted = self._lab_grid(grid, note_marks)
+        story.append(table)
+        if converted:
+            story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))
+        for mark, text, source in note_marks.values():
+            story.append(
+                self.para(f"<b>{mark}</b> {markup(text)} <i>({markup(source)})</i>", "small")
+            )
+        story += self.dose_timing()
+        return story
+
+    def _lab_grid(
+        self, grid: LabGrid, note_marks: dict[str, tuple[str, str, str]]
+    ) -> tuple[TextGrid, list[str]]:
+        """The grid of every draw under its two header rows, and the "as entered" notes of
+        its converted values."""
+        contexts = {row.day: row for row in self.data.draw_contexts}
         header: list[Any] = ["Date", "Time"] + [short for _key, short, _unit in grid.columns]
         units: list[Any] = ["", ""] + [
             self.para(f"<font size=7>{markup(unit(text))}</font>", "cell")
@@ -133,15 +150,7 @@ class Appendix(ReportLayout):
         )
         right: Align = "RIGHT"
         aligns: list[Align] = ["LEFT", "CENTER", *[right] * len(grid.columns)]
-        story.append(TextGrid(head, body, self.widths(relative), aligns, LAB_GRID_STYLE))
-        if converted:
-            story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))
-        for mark, text, source in note_marks.values():
-            story.append(
-                self.para(f"<b>{mark}</b> {markup(text)} <i>({markup(source)})</i>", "small")
-            )
-        story += self.dose_timing()
-        return story
+        return TextGrid(head, body, self.widths(relative), aligns, LAB_GRID_STYLE), converted
 
     def dose_timing(self) -> list[Flowable]:
         """Hours from the last logged dose to each recent draw (the last 180 days shown)."""
