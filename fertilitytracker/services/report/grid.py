@@ -134,7 +134,8 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
         for _row in self.rows:
             bottom -= style.row_height
             lines.append((0, bottom, self.width, bottom))
-        canvas.lines(lines)
+        if lines:
+            canvas.lines(lines)
         canvas.restoreState()
 
     def _x(self, cell: str, font: str, column: int, lefts: Sequence[float]) -> float:
