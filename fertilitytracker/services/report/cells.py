@@ -91,19 +91,39 @@ def free_t_calculated_cell(
     )
 
 
+def calculated_free_t(
+    views: Sequence[DrawView], history: History, system: UnitSystem
+) -> dict[date, ValueCell]:
+    """Each draw's calculated free testosterone (a draw a day), judged once for both the lab
+    table and page 1."""
+    found: dict[date, ValueCell] = {}
+    for view in views:
+        derived = view.derived.get("free_testosterone_calculated")
+        if view.kind != "labs" or derived is None:
+            continue
+        cell = free_t_calculated_cell(derived, view.date, history, system)
+        if cell is not None:
+            found[view.date] = cell
+    return found
+
+
 MarkerCells = dict[str, list[ValueCell]]
 
 
 def marker_cells(
-    keys: Sequence[str], views: Sequence[DrawView], history: History, system: UnitSystem
+    keys: Sequence[str],
+    views: Sequence[DrawView],
+    free_t: Mapping[date, ValueCell],
+    system: UnitSystem,
 ) -> MarkerCells:
     """Every value of each of `keys` in `views` (oldest first), as printed: one pass, read
-    once and shared by page 1, the lipids line and the response table."""
+    once and shared by page 1, the lipids line and the response table. `free_t` holds the
+    calculated free testosterone by draw date (`calculated_free_t`)."""
     cells: MarkerCells = {key: [] for key in keys}
     for view in views:
         results = _results_by_key(view)
         for key, found in cells.items():
-            cell = _marker_cell(key, view, results, history, system)
+            cell = _marker_cell(key, view, results, free_t, system)
             if cell is not None:
                 found.append(cell)
     return cells
@@ -113,7 +133,7 @@ def _marker_cell(
     key: str,
     view: DrawView,
     results: Mapping[str, ResultView],
-    history: History,
+    free_t: Mapping[date, ValueCell],
     system: UnitSystem,
 ) -> ValueCell | None:
     """The value of marker `key` in one view, or None when the view has none."""
@@ -138,9 +158,7 @@ def _marker_cell(
     if measured is not None:
         return cell_from_result(measured, view.date)
     if key == "free_testosterone":
-        derived = view.derived.get("free_testosterone_calculated")
-        if derived is not None:
-            return free_t_calculated_cell(derived, view.date, history, system)
+        return free_t.get(view.date)
     return None
 
 

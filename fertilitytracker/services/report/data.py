@@ -23,6 +23,7 @@ from fertilitytracker.core.records import (
 )
 from fertilitytracker.services.chart_data import chart_data
 from fertilitytracker.services.report.cells import (
+    calculated_free_t,
     change_between,
     marker_cells,
 )
@@ -160,9 +161,11 @@ def build_report_data(
         )
     )
     offsets = offsets_with(settings.rule_offsets)
-    lab_rows = lab_rows_of(history, views, system)
+    # Each draw's calculated free T, judged once for the lab table and page 1.
+    free_t = calculated_free_t(all_views, history, system)
+    lab_rows = lab_rows_of(history, views, system, free_t)
     # Each marker's values over the whole journal, read once for page 1 and the responses.
-    every = marker_cells((*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, history, system)
+    every = marker_cells((*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, free_t, system)
     # The trends are the Charts screen's own series, spans and bands.
     screen = chart_data(history, system, settings.who_edition, as_of)
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
