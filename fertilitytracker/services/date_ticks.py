@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Literal
 
 TickUnit = Literal["day", "month", "year"]
@@ -26,12 +28,15 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 
 def tick_days(unit: TickUnit, count: int, first: date, last: date) -> list[date]:
     """Calendar-aligned days from `first` to `last`: every `count` days, months or years."""
-    days: list[date] = []
+    return list(_iter_tick_days(unit, count, first, last))
+
+
+def _iter_tick_days(unit: TickUnit, count: int, first: date, last: date) -> Iterator[date]:
     if unit == "day":
         ordinal = first.toordinal()
         ordinal += (-ordinal) % count
         while ordinal <= last.toordinal():
-            days.append(date.fromordinal(ordinal))
+            yield date.fromordinal(ordinal)
             ordinal += count
     elif unit == "month":
         month_index = first.year * 12 + first.month - 1
@@ -42,15 +47,14 @@ def tick_days(unit: TickUnit, count: int, first: date, last: date) -> list[date]
             day = date(month_index // 12, month_index % 12 + 1, 1)
             if day > last:
                 break
-            days.append(day)
+            yield day
             month_index += count
     else:
         year = first.year + (0 if (first.month, first.day) == (1, 1) else 1)
         year += (-year) % count
         while year <= last.year:
-            days.append(date(year, 1, 1))
+            yield date(year, 1, 1)
             year += count
-    return days
 
 
 def tick_label(day: date, unit: TickUnit, count: int, full_months: bool = False) -> str:
@@ -69,7 +73,8 @@ def tick_label(day: date, unit: TickUnit, count: int, full_months: bool = False)
 def date_ticks(first: date, last: date, max_ticks: int = 6) -> list[tuple[date, str]]:
     """At most `max_ticks` labelled ticks between `first` and `last`, for print."""
     for unit, count, _days in TICK_STEPS:
-        days = tick_days(unit, count, first, last)
+        # Counted only up to one too many: a decade is not listed day by day to be refused.
+        days = list(islice(_iter_tick_days(unit, count, first, last), max_ticks + 1))
         if len(days) <= max_ticks:
             return [(day, tick_label(day, unit, count, full_months=True)) for day in days]
     unit, count, _days = TICK_STEPS[-1]

@@ -340,6 +340,15 @@ def semen_view(analysis: SemenAnalysis, who_edition: str = "2021") -> DrawView:
     )
 
 
+@dataclass(frozen=True)
+class SemenRow:
+    """One analysis as stored and as viewed (flags against the WHO limits, derived counts):
+    a row of the Semen screen's table and of the report's semen table."""
+
+    analysis: SemenAnalysis
+    view: DrawView
+
+
 def dexa_view(scan: DexaScan, history: History) -> DrawView:
     """A DEXA scan as a draw holding its T-score."""
     unit = get_analyte("dexa_t_score").canonical_unit

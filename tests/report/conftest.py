@@ -10,22 +10,28 @@ import pytest
 from pypdf import PdfReader
 
 from fertilitytracker.core.records import History
-from fertilitytracker.services.operations import (
-    ResultInput,
-    build_semen,
-    change_regimen,
-    log_dose,
-    record_dexa,
-    record_draw,
-    record_semen,
-    record_symptom,
-    start_regimen,
-)
+from fertilitytracker.services.operations import change_regimen
 from fertilitytracker.services.report import ReportSettings
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
+from tests.builders import dexa, dose, draw, regimen, semen, symptom
 
 TODAY = date(2025, 4, 10)
+
+
+def panel(
+    journal: Journal, day: date, t: str, e2: str, lh: str, fsh: str, *more: tuple[str, str, str]
+) -> None:
+    """A hormone panel at 08:00: T ng/dL, E2 pg/mL, LH and FSH IU/L, and `more` results."""
+    draw(
+        journal,
+        day,
+        ("total_testosterone", t, "ng/dL"),
+        ("estradiol", e2, "pg/mL"),
+        ("lh", lh, "IU/L"),
+        ("fsh", fsh, "IU/L"),
+        *more,
+    )
 
 
 def known_journal(journal: Journal) -> None:
@@ -41,56 +47,29 @@ def known_journal(journal: Journal) -> None:
     - 2025-04-01 semen: 2.0 mL, 10 M/mL, 30 % total, 20 % progressive: TMSC 6.
     """
     with journal.transaction():
-        record_semen(journal, build_semen(date(2025, 1, 5), "3.0", "20", "50", "40", "3", "3"))
-        record_draw(
-            journal,
-            date(2025, 1, 6),
-            [
-                ResultInput("total_testosterone", "250", "ng/dL"),
-                ResultInput("estradiol", "30", "pg/mL"),
-                ResultInput("lh", "3.0", "IU/L"),
-                ResultInput("fsh", "4.0", "IU/L"),
-                ResultInput("shbg", "30", "nmol/L"),
-            ],
-            time(8, 0),
-        )
-        start_regimen(journal, "Arimidex", "1", "mg", "daily", date(2025, 1, 10), time(8, 0))
-        record_draw(
+        semen(journal, date(2025, 1, 5))
+        panel(journal, date(2025, 1, 6), "250", "30", "3.0", "4.0", ("shbg", "30", "nmol/L"))
+        regimen(journal, "Arimidex", date(2025, 1, 10))
+        draw(
             journal,
             date(2025, 2, 10),
-            [
-                ResultInput("total_testosterone", "15.6", "nmol/L"),
-                ResultInput("estradiol", "<5", "pg/mL"),
-                ResultInput("lh", "5.0", "mIU/mL"),
-            ],
-            time(8, 0),
+            ("total_testosterone", "15.6", "nmol/L"),
+            ("estradiol", "<5", "pg/mL"),
+            ("lh", "5.0", "mIU/mL"),
         )
         change_regimen(journal, "anastrozole", date(2025, 2, 15), dose="0.5")
-        record_draw(
-            journal,
-            date(2025, 3, 20),
-            [
-                ResultInput("total_testosterone", "520", "ng/dL"),
-                ResultInput("estradiol", "8", "pg/mL"),
-                ResultInput("lh", "6.5", "IU/L"),
-                ResultInput("fsh", "5.5", "IU/L"),
-                ResultInput("ldl", "130", "mg/dL"),
-            ],
-            time(8, 0),
-        )
-        record_semen(journal, build_semen(date(2025, 4, 1), "2.0", "10", "30", "20", "5", "4"))
-        record_dexa(journal, date(2025, 1, 8), "-1.4", "spine", None)
+        panel(journal, date(2025, 3, 20), "520", "8", "6.5", "5.5", ("ldl", "130", "mg/dL"))
+        semen(journal, date(2025, 4, 1), "2.0", "10", "30", "20", "5", "4")
+        dexa(journal, date(2025, 1, 8), "-1.4")
         for offset, severity in enumerate((7, 6, 5, 4)):
-            record_symptom(
-                journal, date(2025, 1, 6) + timedelta(days=30 * offset), "libido", severity, None
-            )
-        record_symptom(journal, date(2025, 3, 1), "joint pain", 6, "knees ache in the morning")
-        record_symptom(journal, date(2025, 3, 8), "joint pain", 5, "knees ache in the morning")
+            symptom(journal, date(2025, 1, 6) + timedelta(days=30 * offset), "libido", severity)
+        symptom(journal, date(2025, 3, 1), "joint pain", 6, "knees ache in the morning")
+        symptom(journal, date(2025, 3, 8), "joint pain", 5, "knees ache in the morning")
     # Every dose taken except three days, to give adherence a known figure.
     day = date(2025, 1, 10)
     while day < TODAY:
         if day not in (date(2025, 2, 1), date(2025, 2, 2), date(2025, 3, 3)):
-            log_dose(journal, "anastrozole", datetime.combine(day, time(8, 0)))
+            dose(journal, "anastrozole", datetime.combine(day, time(8, 0)))
         day += timedelta(days=1)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
-from reportlab.graphics.shapes import Circle, Group, Polygon, Rect, String
+from reportlab.graphics.shapes import _MOVETO, Circle, Group, Path, Polygon, Rect, String
 from reportlab.lib import colors
 
 from fertilitytracker.services.report.charts import (
@@ -32,6 +32,28 @@ def _shapes(node: object) -> list[object]:
     return found
 
 
+def _triangles(shapes: list[object]) -> list[str]:
+    """The filled triangles drawn, in order, as "▼" (tip down) or "▲" (tip up).
+
+    A triangle is a Polygon of its own, or one closed subpath of a Path (a run of markers).
+    """
+    corners: list[list[float]] = []
+    for shape in shapes:
+        if isinstance(shape, Polygon):
+            corners.append(list(shape.points))
+        elif isinstance(shape, Path):
+            for index, operator in enumerate(shape.operators):
+                if operator == _MOVETO:
+                    corners.append(list(shape.points[2 * index : 2 * index + 6]))
+    found = []
+    for points in corners:
+        assert len(points) == 6
+        base, tip = points[1], points[5]
+        assert points[3] == base
+        found.append("▼" if tip < base else "▲")
+    return found
+
+
 def _series(points: tuple[ChartPoint, ...]) -> ChartSeries:
     return ChartSeries("estradiol", "Estradiol", "pg/mL", points, 10.0, 42.0)
 
@@ -50,10 +72,9 @@ def test_points_band_and_censored_marker() -> None:
     shapes = _shapes(small_multiple(_series(points), spans, PERIOD, 250, 170))
     open_circles = [s for s in shapes if isinstance(s, Circle) and s.fillColor == colors.white]
     filled_circles = [s for s in shapes if isinstance(s, Circle) and s.fillColor == colors.black]
-    triangles = [s for s in shapes if isinstance(s, Polygon)]
     assert len(open_circles) == 1  # below detection: open, at its limit
     assert len(filled_circles) == 1  # the one in range
-    assert len(triangles) == 2  # ▼ low and ▲ high, readable without colour
+    assert _triangles(shapes) == ["▼", "▲"]  # low and high, readable without colour
     assert any(isinstance(s, Rect) and s.fillColor == BAND_FILL for s in shapes)
     texts = [s.text for s in shapes if isinstance(s, String)]
     assert "Estradiol" in texts and "anastrozole" in texts

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,25 @@ def test_profile_refuses_bad_input_and_writes_nothing(
     assert run(["--db", str(db), "profile", "--json"]) == 0
     kept = json.loads(capsys.readouterr().out)
     assert (kept["name"], kept["birth_date"]) == ("Kept", "1980-01-02")
+
+
+def test_the_report_command_loads_only_what_a_report_needs(db: Path, tmp_path: Path) -> None:
+    # Its start is most of a short report's time: no Qt, no plotting, no file formats, and
+    # the right-to-left libraries only when a text needs them (this journal has none).
+    probe = (
+        "import sys, json\n"
+        "from fertilitytracker.__main__ import main\n"
+        "code = main(['--db', sys.argv[1], 'report', sys.argv[2]])\n"
+        "unwanted = ('PySide6', 'pyqtgraph', 'numpy', 'arabic_reshaper', 'bidi')\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in unwanted\n"
+        "    or m.startswith('fertilitytracker.services.exchange'))\n"
+        "print(json.dumps({'code': code, 'loaded': loaded}), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(db), str(tmp_path / "report.pdf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == {"code": 0, "loaded": []}
+    assert (tmp_path / "report.pdf").stat().st_size > 0

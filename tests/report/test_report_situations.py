@@ -7,55 +7,39 @@ import re
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Unpack
+
+import pytest
 
 from fertilitytracker.services.operations import (
-    ResultInput,
-    build_semen,
     change_regimen,
     log_dose,
-    record_dexa,
-    record_draw,
-    record_semen,
     start_regimen,
     stop_regimen,
 )
-from fertilitytracker.services.report import write_report
+from fertilitytracker.services.report import ReportOptions, write_report
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-from tests.report.conftest import TODAY, Pdf, read_pdf
+from tests.builders import dexa, draw, semen
+from tests.report.conftest import TODAY, Pdf, panel, read_pdf
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _report(journal: Journal, tmp_path: Path, **kwargs: object) -> Pdf:
-    path = write_report(journal, tmp_path / "report.pdf", today=TODAY, **kwargs)  # type: ignore[arg-type]
-    return read_pdf(path)
-
-
-def _panel(journal: Journal, day: date, t: str, e2: str, lh: str, fsh: str) -> None:
-    record_draw(
-        journal,
-        day,
-        [
-            ResultInput("total_testosterone", t, "ng/dL"),
-            ResultInput("estradiol", e2, "pg/mL"),
-            ResultInput("lh", lh, "IU/L"),
-            ResultInput("fsh", fsh, "IU/L"),
-        ],
-        time(8, 0),
-    )
+def _report(journal: Journal, tmp_path: Path, **options: Unpack[ReportOptions]) -> Pdf:
+    return read_pdf(write_report(journal, tmp_path / "report.pdf", today=TODAY, **options))
 
 
 def test_unlogged_doses_read_as_not_logged_not_zero_percent(
     journal: Journal, tmp_path: Path
 ) -> None:
     with journal.transaction():
-        _panel(journal, date(2024, 12, 1), "310", "25", "3.1", "4.2")
+        panel(journal, date(2024, 12, 1), "310", "25", "3.1", "4.2")
         start_regimen(journal, "hcg", "1500", "IU", "every 3 days", date(2024, 12, 10))
         start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2024, 12, 10))
-        _panel(journal, date(2025, 2, 1), "640", "38", "0.4", "1.0")
+        panel(journal, date(2025, 2, 1), "640", "38", "0.4", "1.0")
     first = _squash(_report(journal, tmp_path).pages[0])
     assert "0%" not in first
     assert "doses not logged in the period" in first
@@ -83,14 +67,14 @@ def test_combination_is_labelled_and_an_early_semen_sample_is_not_credited(
     journal: Journal, tmp_path: Path
 ) -> None:
     with journal.transaction():
-        _panel(journal, date(2025, 1, 5), "280", "30", "3.0", "4.0")
-        record_semen(journal, build_semen(date(2025, 1, 4), "3.0", "10", "40", "30", "4", "3"))
+        panel(journal, date(2025, 1, 5), "280", "30", "3.0", "4.0")
+        semen(journal, date(2025, 1, 4), "3.0", "10", "40", "30", "4", "3")
         start_regimen(journal, "anastrozole", "0.5", "mg", "daily", date(2025, 1, 10))
-        _panel(journal, date(2025, 2, 10), "420", "18", "4.0", "4.5")
+        panel(journal, date(2025, 2, 10), "420", "18", "4.0", "4.5")
         start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2025, 2, 20))
-        _panel(journal, date(2025, 3, 25), "650", "22", "6.0", "6.5")
+        panel(journal, date(2025, 3, 25), "650", "22", "6.0", "6.5")
         # 40 days after clomiphene was added: too early to reflect the combination.
-        record_semen(journal, build_semen(date(2025, 4, 1), "3.0", "20", "50", "40", "4", "3"))
+        semen(journal, date(2025, 4, 1), "3.0", "20", "50", "40", "4", "3")
     text = _squash(_report(journal, tmp_path).text)
     response = text[text.index("Response to treatment") :]
     # The anastrozole-only stretch keeps its own draw; the combination is named as one.
@@ -112,20 +96,17 @@ def test_coming_off_testosterone_measures_from_the_off_testosterone_baseline(
     journal: Journal, tmp_path: Path
 ) -> None:
     with journal.transaction():
-        _panel(journal, date(2019, 6, 1), "300", "20", "4.0", "5.0")
+        panel(journal, date(2019, 6, 1), "300", "20", "4.0", "5.0")
         start_regimen(journal, "testosterone", "100", "mg", "weekly", date(2019, 7, 1))
-        record_draw(
-            journal,
-            date(2024, 9, 1),
-            [ResultInput("total_testosterone", "900", "ng/dL"), ResultInput("lh", "0.2", "IU/L")],
-            time(8, 0),
+        draw(
+            journal, date(2024, 9, 1), ("total_testosterone", "900", "ng/dL"), ("lh", "0.2", "IU/L")
         )
         stop_regimen(journal, "testosterone", date(2024, 10, 1))
-        _panel(journal, date(2024, 12, 15), "180", "12", "1.2", "1.5")
+        panel(journal, date(2024, 12, 15), "180", "12", "1.2", "1.5")
         start_regimen(journal, "hcg", "1500", "IU", "every 3 days", date(2025, 1, 1))
         start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2025, 1, 1))
         start_regimen(journal, "fsh", "75", "IU", "every 3 days", date(2025, 1, 1))
-        _panel(journal, date(2025, 3, 1), "600", "30", "0.5", "5.0")
+        panel(journal, date(2025, 3, 1), "600", "30", "0.5", "5.0")
     pdf = _report(journal, tmp_path, start=date(2024, 6, 1))
     first = _squash(pdf.pages[0])
     assert "the last value on or before 2025-01-01, when the current course" in first
@@ -251,20 +232,17 @@ def test_page_one_names_hematocrit_action_level_lipids_dexa_and_semen(
 ) -> None:
     with journal.transaction():
         start_regimen(journal, "testosterone", "100", "mg", "weekly", date(2024, 10, 1))
-        record_draw(
+        draw(
             journal,
             date(2025, 3, 1),
-            [
-                ResultInput("total_testosterone", "700", "ng/dL"),
-                ResultInput("shbg", "22", "nmol/L"),
-                ResultInput("hematocrit", "55.5", "%"),
-                ResultInput("ldl", "162", "mg/dL"),
-                ResultInput("hdl", "50", "mg/dL"),
-            ],
-            time(8, 0),
+            ("total_testosterone", "700", "ng/dL"),
+            ("shbg", "22", "nmol/L"),
+            ("hematocrit", "55.5", "%"),
+            ("ldl", "162", "mg/dL"),
+            ("hdl", "50", "mg/dL"),
         )
-        record_semen(journal, build_semen(date(2025, 3, 5), "2.5", "12", "35", "25", "3", "3"))
-        record_dexa(journal, date(2025, 3, 10), "-2.7", "spine", None)
+        semen(journal, date(2025, 3, 5), "2.5", "12", "35", "25", "3", "3")
+        dexa(journal, date(2025, 3, 10), "-2.7")
     first = _squash(_report(journal, tmp_path).pages[0])
     assert "Hematocrit 55.5 % 2025-03-01 ▲ above the 54 % action level on testosterone" in first
     assert "SHBG 22 nmol/L" in first
@@ -278,28 +256,31 @@ def test_page_one_names_hematocrit_action_level_lipids_dexa_and_semen(
     assert "HDL" not in first
 
 
-def test_an_earlier_estradiol_below_the_floor_is_named_as_such(
-    journal: Journal, tmp_path: Path
+@pytest.mark.parametrize(
+    ("earlier_e2", "said", "not_said"),
+    [
+        # <8 pg/mL: every value it allows is below the floor of 10.
+        (
+            "<8",
+            "Earlier in the period, estradiol was below the floor while an aromatase inhibitor "
+            "was active",
+            "ruled out",
+        ),
+        # <20 pg/mL: the limit straddles the floor, so it cannot tell.
+        (
+            "<20",
+            "Earlier in the period, over-suppression could not be ruled out",
+            "estradiol was below the floor",
+        ),
+    ],
+)
+def test_an_earlier_estradiol_is_named_for_what_it_was(
+    journal: Journal, tmp_path: Path, earlier_e2: str, said: str, not_said: str
 ) -> None:
     with journal.transaction():
         start_regimen(journal, "anastrozole", "1", "mg", "every 2 days", TODAY - timedelta(120))
-        _panel(journal, TODAY - timedelta(90), "500", "<8", "4", "5")
-        _panel(journal, TODAY - timedelta(30), "600", "25", "4", "5")
+        panel(journal, TODAY - timedelta(90), "500", earlier_e2, "4", "5")
+        panel(journal, TODAY - timedelta(30), "600", "25", "4", "5")
     first = _squash(_report(journal, tmp_path).pages[0])
-    assert (
-        "Earlier in the period, estradiol was below the floor while an aromatase inhibitor "
-        "was active" in first
-    )
-    assert "ruled out" not in first
-
-
-def test_an_earlier_estradiol_that_cannot_tell_is_named_as_such(
-    journal: Journal, tmp_path: Path
-) -> None:
-    with journal.transaction():
-        start_regimen(journal, "anastrozole", "1", "mg", "every 2 days", TODAY - timedelta(120))
-        _panel(journal, TODAY - timedelta(90), "500", "<20", "4", "5")
-        _panel(journal, TODAY - timedelta(30), "600", "25", "4", "5")
-    first = _squash(_report(journal, tmp_path).pages[0])
-    assert "Earlier in the period, over-suppression could not be ruled out" in first
-    assert "estradiol was below the floor" not in first
+    assert said in first
+    assert not_said not in first

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -11,7 +10,6 @@ from PySide6.QtCore import QObject
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import Derived
 from fertilitytracker.core.ranges import default_range
-from fertilitytracker.core.records import SemenAnalysis
 from fertilitytracker.gui.models.base import (
     MISSING_SORT_KEY,
     CellText,
@@ -21,16 +19,7 @@ from fertilitytracker.gui.models.base import (
 )
 from fertilitytracker.gui.models.draws import FLAG_SYMBOLS
 from fertilitytracker.services.formatting import MISSING_TEXT, format_number
-from fertilitytracker.services.views import DrawView
-
-
-@dataclass(frozen=True)
-class SemenRow:
-    """One analysis as stored and as the services view it (flags and derived counts)."""
-
-    analysis: SemenAnalysis
-    view: DrawView
-
+from fertilitytracker.services.views import DrawView, SemenRow
 
 # Measured parameters: (column key = analyte key, header).
 MEASURED_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import History, UnitSystem
@@ -145,28 +146,21 @@ def export_report(
     return write_report_file(data, path, page_size=page_size, progress=progress)
 
 
+class ReportOptions(TypedDict, total=False):
+    """The optional keywords of `write_report_with_pages`, which `write_report` passes on."""
+
+    start: date | None
+    end: date | None
+    units: str | None
+    page_size: PageSize
+    progress: ProgressCallback | None
+
+
 def write_report(
-    journal: Journal,
-    path: Path | str,
-    *,
-    today: date,
-    start: date | None = None,
-    end: date | None = None,
-    units: str | None = None,
-    page_size: PageSize = "A4",
-    progress: ProgressCallback | None = None,
+    journal: Journal, path: Path | str, *, today: date, **options: Unpack[ReportOptions]
 ) -> Path:
     """Write the clinician report of `journal` to `path` (all in the calling thread)."""
-    return write_report_with_pages(
-        journal,
-        path,
-        today=today,
-        start=start,
-        end=end,
-        units=units,
-        page_size=page_size,
-        progress=progress,
-    ).path
+    return write_report_with_pages(journal, path, today=today, **options).path
 
 
 def write_report_with_pages(
@@ -200,6 +194,7 @@ __all__ = [
     "PageSize",
     "ProgressCallback",
     "ReportData",
+    "ReportOptions",
     "ReportResult",
     "ReportSettings",
     "ReportWriteError",

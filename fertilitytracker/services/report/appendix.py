@@ -17,14 +17,17 @@ from fertilitytracker.services.report.data import (
     LabRow,
 )
 from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR
+from fertilitytracker.services.report.grid import Align, GridRow, GridStyle, TextGrid
 from fertilitytracker.services.report.layout import (
     DISCLAIMER,
     HEADER_GREY,
     RECENT_CONTEXT_DAYS,
+    RULE_GREY,
     ReportLayout,
     fixed,
     range_text,
 )
+from fertilitytracker.services.report.model import LabGrid
 from fertilitytracker.services.report.text import (
     WHO_LOW_WORDS,
     day,
@@ -32,6 +35,19 @@ from fertilitytracker.services.report.text import (
     number,
     signed,
     unit,
+)
+
+# The lab grid's body: 7 pt on 8, half a point above and below, a hairline under each draw.
+LAB_GRID_STYLE = GridStyle(
+    font=REGULAR,
+    bold_font=BOLD,
+    size=7,
+    leading=8,
+    top_padding=0.5,
+    bottom_padding=0.5,
+    side_padding=2,
+    rule_width=0.25,
+    rule_colour=RULE_GREY,
 )
 
 
@@ -64,47 +80,13 @@ class Appendix(ReportLayout):
                 "small",
             )
         )
-        contexts = {row.day: row for row in self.data.draw_contexts}
         note_marks: dict[str, tuple[str, str, str]] = {}  # key: (mark, text, source)
         for row in self.data.draw_contexts:
             for key, text, source in row.notes:
                 if key not in note_marks:
                     note_marks[key] = ("¹²³⁴⁵⁶⁷⁸⁹"[len(note_marks) % 9], text, source)
-        header: list[Any] = ["Date", "Time"] + [short for _key, short, _unit in grid.columns]
-        units: list[Any] = ["", ""] + [
-            self.para(f"<font size=7>{markup(unit(text))}</font>", "cell")
-            for _key, _short, text in grid.columns
-        ]
-        rows: list[list[Any]] = [header, units]
-        extra: list[tuple[Any, ...]] = [
-            ("FONTSIZE", (0, 2), (-1, -1), 7),
-            ("LEADING", (0, 2), (-1, -1), 8),
-            ("TOPPADDING", (0, 2), (-1, -1), 0.5),
-            ("BOTTOMPADDING", (0, 2), (-1, -1), 0.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            # The time centred between the date and the values; the values right-aligned.
-            ("ALIGN", (1, 0), (1, -1), "CENTER"),
-            # The headers at 7 pt: "Total T" in bold fits its column without touching "Time".
-            ("FONTSIZE", (0, 0), (-1, 0), 7),
-            ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
-            ("BACKGROUND", (0, 1), (-1, 1), HEADER_GREY),
-            ("LINEBELOW", (0, 1), (-1, 1), 0.6, colors.black),
-        ]
-        converted: list[str] = []
-        for draw_day, cells in grid.rows:
-            index = len(rows)
-            context = contexts.get(draw_day)
-            line: list[Any] = [day(draw_day), _context_cell(context, note_marks)]
-            for column, cell in enumerate(cells, start=2):
-                line.append(self._grid_text(cell))
-                if cell is not None and cell.value.flag in ("low", "high", "below_reference"):
-                    extra.append(("FONTNAME", (column, index), (column, index), BOLD))
-                if cell is not None and cell.converted:
-                    converted.append(f"{day(draw_day)} {markup(cell.name)} {markup(cell.entered)}")
-            rows.append(line)
-        widths = [48, 28] + [31] * len(grid.columns)
-        story.append(self.table(rows, widths, extra, long=True, header_rows=2))
+        table, converted = self._lab_grid(grid, note_marks)
+        story.append(table)
         if converted:
             story.append(self.para("<b>° As entered:</b> " + "; ".join(converted) + ".", "small"))
         for mark, text, source in note_marks.values():
@@ -113,6 +95,62 @@ class Appendix(ReportLayout):
             )
         story += self.dose_timing()
         return story
+
+    def _lab_grid(
+        self, grid: LabGrid, note_marks: dict[str, tuple[str, str, str]]
+    ) -> tuple[TextGrid, list[str]]:
+        """The grid of every draw under its two header rows, and the "as entered" notes of
+        its converted values."""
+        contexts = {row.day: row for row in self.data.draw_contexts}
+        header: list[Any] = ["Date", "Time"] + [short for _key, short, _unit in grid.columns]
+        units: list[Any] = ["", ""] + [
+            self.para(f"<font size=7>{markup(unit(text))}</font>", "cell")
+            for _key, _short, text in grid.columns
+        ]
+        converted: list[str] = []
+        body: list[GridRow] = []
+        for draw_day, cells in grid.rows:
+            context = contexts.get(draw_day)
+            body.append(
+                GridRow(
+                    (
+                        day(draw_day),
+                        _context_cell(context, note_marks),
+                        *(self._grid_text(cell) for cell in cells),
+                    ),
+                    frozenset(
+                        column
+                        for column, cell in enumerate(cells, start=2)
+                        if cell is not None
+                        and cell.value.flag in ("low", "high", "below_reference")
+                    ),
+                )
+            )
+            converted += [
+                f"{day(draw_day)} {markup(cell.name)} {markup(cell.entered)}"
+                for cell in cells
+                if cell is not None and cell.converted
+            ]
+        relative = [48, 28] + [31] * len(grid.columns)
+        head = self.table(
+            [header, units],
+            relative,
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                # The time centred between the date and the values; the values right-aligned.
+                ("ALIGN", (1, 0), (1, -1), "CENTER"),
+                # The headers at 7 pt: "Total T" in bold fits its column without touching "Time".
+                ("FONTSIZE", (0, 0), (-1, 0), 7),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("BACKGROUND", (0, 1), (-1, 1), HEADER_GREY),
+                ("LINEBELOW", (0, 1), (-1, 1), 0.6, colors.black),
+            ],
+            header_rows=2,
+        )
+        right: Align = "RIGHT"
+        aligns: list[Align] = ["LEFT", "CENTER", *[right] * len(grid.columns)]
+        return TextGrid(head, body, self.widths(relative), aligns, LAB_GRID_STYLE), converted
 
     def dose_timing(self) -> list[Flowable]:
         """Hours from the last logged dose to each recent draw (the last 180 days shown)."""

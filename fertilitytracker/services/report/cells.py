@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from fertilitytracker.core.analytes import get_analyte
@@ -91,50 +91,91 @@ def free_t_calculated_cell(
     )
 
 
-def marker_cells(
-    key: str, views: Sequence[DrawView], history: History, system: UnitSystem
-) -> list[ValueCell]:
-    """Every value of a key marker in `views` (oldest first), as printed."""
-    cells: list[ValueCell] = []
+def calculated_free_t(
+    views: Sequence[DrawView], history: History, system: UnitSystem
+) -> dict[date, ValueCell]:
+    """Each draw's calculated free testosterone (a draw a day), judged once for both the lab
+    table and page 1."""
+    found: dict[date, ValueCell] = {}
     for view in views:
-        if key == "tmsc":
-            if view.kind == "semen":
-                tmsc = view.derived["tmsc"]
-                cells.append(
-                    ValueCell(tmsc.value, "10^6", view.date, note=tmsc.reason)
-                    if tmsc.value is None
-                    else ValueCell(tmsc.value, "10^6", view.date)
-                )
+        derived = view.derived.get("free_testosterone_calculated")
+        if view.kind != "labs" or derived is None:
             continue
-        if key != "t_e_ratio" and view.kind != "labs":
-            # Semen parameters and DEXA T-scores are results of their own kind of record.
-            other = next((r for r in view.results if r.analyte == key), None)
-            if other is not None:
-                cells.append(cell_from_result(other, view.date))
-            continue
-        if view.kind != "labs":
-            continue
-        if key == "t_e_ratio":
-            if "t_e_ratio" in view.derived and has_inputs(
-                view, ("total_testosterone", "estradiol")
-            ):
-                cells.append(cell_from_ratio(view.derived["t_e_ratio"], view.date, system))
-            continue
-        measured = next((r for r in view.results if r.analyte == key), None)
-        if measured is not None:
-            cells.append(cell_from_result(measured, view.date))
-        elif key == "free_testosterone":
-            derived = view.derived.get("free_testosterone_calculated")
-            if derived is not None:
-                cell = free_t_calculated_cell(derived, view.date, history, system)
-                if cell is not None:
-                    cells.append(cell)
+        cell = free_t_calculated_cell(derived, view.date, history, system)
+        if cell is not None:
+            found[view.date] = cell
+    return found
+
+
+MarkerCells = dict[str, list[ValueCell]]
+
+
+def marker_cells(
+    keys: Sequence[str],
+    views: Sequence[DrawView],
+    free_t: Mapping[date, ValueCell],
+    system: UnitSystem,
+) -> MarkerCells:
+    """Every value of each of `keys` in `views` (oldest first), as printed: one pass, read
+    once and shared by page 1, the lipids line and the response table. `free_t` holds the
+    calculated free testosterone by draw date (`calculated_free_t`)."""
+    cells: MarkerCells = {key: [] for key in keys}
+    for view in views:
+        results = _results_by_key(view)
+        for key, found in cells.items():
+            cell = _marker_cell(key, view, results, free_t, system)
+            if cell is not None:
+                found.append(cell)
     return cells
 
 
+def _marker_cell(
+    key: str,
+    view: DrawView,
+    results: Mapping[str, ResultView],
+    free_t: Mapping[date, ValueCell],
+    system: UnitSystem,
+) -> ValueCell | None:
+    """The value of marker `key` in one view, or None when the view has none."""
+    if key == "tmsc":
+        if view.kind != "semen":
+            return None
+        tmsc = view.derived["tmsc"]
+        if tmsc.value is None:
+            return ValueCell(tmsc.value, "10^6", view.date, note=tmsc.reason)
+        return ValueCell(tmsc.value, "10^6", view.date)
+    if key != "t_e_ratio" and view.kind != "labs":
+        # Semen parameters and DEXA T-scores are results of their own kind of record.
+        other = results.get(key)
+        return None if other is None else cell_from_result(other, view.date)
+    if view.kind != "labs":
+        return None
+    if key == "t_e_ratio":
+        if "t_e_ratio" in view.derived and _has(results, ("total_testosterone", "estradiol")):
+            return cell_from_ratio(view.derived["t_e_ratio"], view.date, system)
+        return None
+    measured = results.get(key)
+    if measured is not None:
+        return cell_from_result(measured, view.date)
+    if key == "free_testosterone":
+        return free_t.get(view.date)
+    return None
+
+
+def _results_by_key(view: DrawView) -> dict[str, ResultView]:
+    """A view's results by analyte (the first of each, as listed)."""
+    found: dict[str, ResultView] = {}
+    for result in view.results:
+        found.setdefault(result.analyte, result)
+    return found
+
+
+def _has(results: Mapping[str, ResultView], keys: tuple[str, ...]) -> bool:
+    return all(key in results for key in keys)
+
+
 def has_inputs(view: DrawView, keys: tuple[str, ...]) -> bool:
-    present = {result.analyte for result in view.results}
-    return all(key in present for key in keys)
+    return _has(_results_by_key(view), keys)
 
 
 def change_between(baseline: ValueCell | None, latest: ValueCell | None) -> ChangeCell | None:

@@ -7,17 +7,29 @@ below detection is an open circle at its limit.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import (
+    Drawing,
+    Group,
+    Line,
+    Rect,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fertilitytracker.services.date_ticks import date_ticks
+from fertilitytracker.services.report.chart_marks import (
+    LINE,
+    POINT_RADIUS,
+    Markers,
+    marker,
+    trend_line,
+)
 from fertilitytracker.services.report.data import ChartSeries, MedicationSpan, Period
 from fertilitytracker.services.report.fonts import BOLD, REGULAR, cjk_font
 from fertilitytracker.services.report.text import has_cjk, number, unit, visual_order
@@ -25,8 +37,6 @@ from fertilitytracker.services.report.text import has_cjk, number, unit, visual_
 BAND_FILL = colors.Color(0.88, 0.88, 0.88)
 GRID = colors.Color(0.82, 0.82, 0.82)
 LANE_FILL = colors.Color(0.45, 0.45, 0.45)
-LINE = colors.Color(0.35, 0.35, 0.35)
-POINT_RADIUS = 2.3
 LANE_HEIGHT = 7.0
 LANE_GAP = 1.5
 CROWDED_POINTS = 150
@@ -192,45 +202,6 @@ def _date_axis(group: Group, x: _XScale, y: float, font_size: float, max_ticks: 
         )
 
 
-def _marker(
-    group: Group, px: float, py: float, censored: bool, flag: str, radius: float = POINT_RADIUS
-) -> None:
-    if censored:
-        # Below detection: an open circle at the limit (the true value is at or below it).
-        group.add(
-            Circle(
-                px, py, radius, fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.9
-            )
-        )
-        return
-    if flag in ("low", "below_reference"):
-        points = [
-            px - radius * 1.2,
-            py + radius,
-            px + radius * 1.2,
-            py + radius,
-            px,
-            py - radius * 1.3,
-        ]
-        group.add(
-            Polygon(points, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3)
-        )
-    elif flag == "high":
-        points = [
-            px - radius * 1.2,
-            py - radius,
-            px + radius * 1.2,
-            py - radius,
-            px,
-            py + radius * 1.3,
-        ]
-        group.add(
-            Polygon(points, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3)
-        )
-    else:
-        group.add(Circle(px, py, radius * 0.9, fillColor=colors.black, strokeColor=None))
-
-
 def small_multiple(
     series: ChartSeries,
     spans: Sequence[MedicationSpan],
@@ -360,30 +331,20 @@ def small_multiple(
     group.add(Line(left, bottom, left, top, strokeColor=colors.black, strokeWidth=0.6))
     # The line joining results: solid between exact values, dotted to a censored one.
     points = sorted(series.points, key=lambda point: point.day)
-    for previous, current in itertools.pairwise(points):
-        dotted = previous.censored or current.censored
-        group.add(
-            Line(
-                x(previous.day),
-                y_of(previous.value),
-                x(current.day),
-                y_of(current.value),
-                strokeColor=LINE,
-                strokeWidth=0.7,
-                strokeDashArray=[1, 1.5] if dotted else None,
-            )
-        )
+    trend_line(group, [(x(p.day), y_of(p.value), p.censored) for p in points])
     # Many results: smaller markers, so a decade of draws stays readable.
     radius = (
         POINT_RADIUS if len(points) <= 40 else max(1.0, POINT_RADIUS * math.sqrt(40 / len(points)))
     )
     # Hundreds of results: the line carries the in-range ones, markers show the flagged ones.
     crowded = len(points) > CROWDED_POINTS
+    markers = Markers(group, radius)
     for point in points:
         px, py = x(point.day), y_of(point.value)
         if not crowded or point.censored or point.flag in ("low", "high", "below_reference"):
-            _marker(group, px, py, point.censored, point.flag, radius)
+            markers.add(px, py, point.censored, point.flag)
         if point.annotation:
+            markers.flush()
             # Written beside the point, on the side with room, so it is read on paper.
             text = f"▼ below target range {visual_order(point.annotation)}"
             size = 7.0
@@ -397,6 +358,7 @@ def small_multiple(
                 )
             )
             group.add(String(tx, py - 2, text, fontName=BOLD, fontSize=size, textAnchor=anchor))
+    markers.flush()
     if not points:
         group.add(
             String(
@@ -497,7 +459,7 @@ def legend(width: float) -> Drawing:
                     )
                 )
             else:
-                _marker(group, x0 + 5, y, kind == "censored", kind)
+                marker(group, x0 + 5, y, kind == "censored", kind)
             group.add(String(x0 + 16, y - 2.3, text, fontName=REGULAR, fontSize=size))
     drawing.add(group)
     return drawing

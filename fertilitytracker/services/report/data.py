@@ -23,11 +23,14 @@ from fertilitytracker.core.records import (
 )
 from fertilitytracker.services.chart_data import chart_data
 from fertilitytracker.services.report.cells import (
+    calculated_free_t,
     change_between,
+    marker_cells,
 )
 from fertilitytracker.services.report.lab_table import draw_contexts, lab_grid, lab_rows_of
 from fertilitytracker.services.report.markers import (
     KEY_MARKERS,
+    LIPIDS,
     flagged_lipids,
     key_markers,
     over_suppression_episodes,
@@ -49,19 +52,23 @@ from fertilitytracker.services.report.model import (
     ReportSettings,
     ResponseSummary,
     RuleUsed,
-    SemenRow,
     SymptomSummary,
     TreatmentRow,
     ValueCell,
 )
 from fertilitytracker.services.report.period import age_on, history_as_of, resolve_period
 from fertilitytracker.services.report.regimens import regimen_summaries
-from fertilitytracker.services.report.responses import current_course_start, response_summary
+from fertilitytracker.services.report.responses import (
+    RESPONSE_MARKERS,
+    current_course_start,
+    response_summary,
+)
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.text import clinician_text
 from fertilitytracker.services.report.trends import chart_series, medication_spans, sparklines
 from fertilitytracker.services.views import (
+    SemenRow,
     all_draw_views,
     semen_view,
 )
@@ -154,7 +161,11 @@ def build_report_data(
         )
     )
     offsets = offsets_with(settings.rule_offsets)
-    lab_rows = lab_rows_of(history, views, system)
+    # Each draw's calculated free T, judged once for the lab table and page 1.
+    free_t = calculated_free_t(all_views, history, system)
+    lab_rows = lab_rows_of(history, views, system, free_t)
+    # Each marker's values over the whole journal, read once for page 1 and the responses.
+    every = marker_cells((*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, free_t, system)
     # The trends are the Charts screen's own series, spans and bands.
     screen = chart_data(history, system, settings.who_edition, as_of)
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
@@ -173,15 +184,15 @@ def build_report_data(
         as_of=as_of,
         age=base.age,
         regimens=regimen_summaries(history, period, today),
-        markers=key_markers(history, all_views, period, system, course_start),
+        markers=key_markers(history, every, period, course_start),
         baseline_rule=baseline_rule(course_start, offsets.course_gap_days),
-        flagged_lipids=flagged_lipids(history, views, system),
+        flagged_lipids=flagged_lipids(every, period),
         sparklines=sparklines(screen, period, KEY_MARKERS),
         over_suppression=over_suppression,
         due=tuple(sorted(due_tests(history, as_of, offsets), key=lambda t: (t.due, t.opens))),
         charts=chart_series(screen, period, over_suppression),
         spans=medication_spans(screen, period),
-        responses=response_summary(history, all_views, period, system, course_start),
+        responses=response_summary(history, every, period, course_start),
         lab_rows=lab_rows,
         lab_grid=lab_grid(lab_rows, system),
         draw_contexts=draw_contexts(views),

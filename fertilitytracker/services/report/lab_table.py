@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from fertilitytracker.core.attribution import T_LH_CONFOUNDED_REASON, t_lh_confounders
@@ -25,7 +24,6 @@ from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.report.cells import (
     cell_from_ratio,
     cell_from_result,
-    free_t_calculated_cell,
     has_inputs,
     t_e_threshold,
 )
@@ -64,9 +62,15 @@ def _entered_text(result: ResultView) -> str:
 
 
 def lab_rows_of(
-    history: History, views: Sequence[DrawView], system: UnitSystem
+    history: History,
+    views: Sequence[DrawView],
+    system: UnitSystem,
+    free_t: Mapping[date, ValueCell],
 ) -> tuple[LabRow, ...]:
-    """The full lab table: each result of each draw, then the values derived from the draw."""
+    """The full lab table: each result of each draw, then the values derived from the draw.
+
+    `free_t` holds each draw's calculated free testosterone (`cells.calculated_free_t`).
+    """
     rows: list[LabRow] = []
     for view in views:
         if view.kind not in ("labs", "dexa"):
@@ -99,12 +103,17 @@ def lab_rows_of(
             derived = view.derived.get(key)
             if derived is None or not has_inputs(view, inputs):
                 continue
-            rows.append(replace(_derived_row(key, derived, view.date, history, system), key=key))
+            rows.append(_derived_row(key, derived, view.date, history, system, free_t))
     return tuple(rows)
 
 
 def _derived_row(
-    key: str, derived: Derived, day: date, history: History, system: UnitSystem
+    key: str,
+    derived: Derived,
+    day: date,
+    history: History,
+    system: UnitSystem,
+    free_t: Mapping[date, ValueCell],
 ) -> LabRow:
     if key == "t_e_ratio":
         cell = cell_from_ratio(derived, day, system)
@@ -119,6 +128,7 @@ def _derived_row(
             None,
             "AI selection criterion",
             reference=f"ref. {threshold:g}",
+            key=key,
         )
     if key == "t_lh_ratio":
         # Computed from ng/dL and IU/L whatever the display units: say so.
@@ -142,12 +152,15 @@ def _derived_row(
             None,
             "reference line, not a flag",
             reference=f"ref. {T_LH_REFERENCE:g}",
+            key=key,
         )
-    calculated = free_t_calculated_cell(derived, day, history, system)
+    calculated = free_t.get(day)
     if calculated is None:
         unit = convert_for_display("free_testosterone", 1.0, system)[1]
         cell = ValueCell(None, unit, day, note=derived.reason)
-        return LabRow(day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "")
+        return LabRow(
+            day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "", key=key
+        )
     target = range_in_force("free_testosterone", history.targets)
     origin = target.origin
     low = (
@@ -170,6 +183,7 @@ def _derived_row(
         low,
         high,
         _RANGE_FROM.get(origin, origin),
+        key=key,
     )
 
 

@@ -13,11 +13,11 @@ from fertilitytracker.core.records import (
     UnitSystem,
 )
 from fertilitytracker.services.report.cells import (
+    MarkerCells,
     cell_from_result,
     change_between,
     latest_on_or_before,
     latest_within,
-    marker_cells,
     marker_label,
 )
 from fertilitytracker.services.report.model import (
@@ -53,15 +53,17 @@ LIPIDS: tuple[str, ...] = ("total_cholesterol", "ldl", "hdl", "triglycerides")
 
 def key_markers(
     history: History,
-    all_views: Sequence[DrawView],
+    every: MarkerCells,
     period: Period,
-    system: UnitSystem,
     course_start: date | None,
 ) -> tuple[MarkerSummary, ...]:
-    """Latest value in the period, the baseline of the current course, and the change."""
+    """Latest value in the period, the baseline of the current course, and the change.
+
+    `every` holds each key marker's values over the whole journal (for the baseline).
+    """
     markers = []
     for key in KEY_MARKERS:
-        cells = marker_cells(key, all_views, history, system)
+        cells = every[key]
         latest = latest_within(cells, period.start, period.end)
         if course_start is not None:
             baseline = latest_on_or_before(cells, course_start)
@@ -101,13 +103,11 @@ def _flag_text(key: str, latest: ValueCell | None, history: History) -> str:
     return ""
 
 
-def flagged_lipids(
-    history: History, views: Sequence[DrawView], system: UnitSystem
-) -> tuple[tuple[str, ValueCell], ...]:
+def flagged_lipids(every: MarkerCells, period: Period) -> tuple[tuple[str, ValueCell], ...]:
     """The latest value of each lipid in the period, when it is flagged."""
     found = []
     for key in LIPIDS:
-        latest = latest_within(marker_cells(key, views, history, system), date.min, date.max)
+        latest = latest_within(every[key], period.start, period.end)
         if latest is not None and latest.flag in ("low", "high"):
             found.append((marker_label(key), latest))
     return tuple(found)

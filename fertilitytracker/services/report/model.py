@@ -13,11 +13,10 @@ from fertilitytracker.core.monitoring import (
 )
 from fertilitytracker.core.reading import EstradiolState
 from fertilitytracker.core.records import (
-    SemenAnalysis,
     UnitSystem,
 )
 from fertilitytracker.services.views import (
-    DrawView,
+    SemenRow,
 )
 
 BASELINE_RULE = (
@@ -230,14 +229,6 @@ class LabGrid:
 
     columns: tuple[tuple[str, str, str], ...]  # (key, short name, unit)
     rows: tuple[tuple[date, tuple[LabRow | None, ...]], ...]
-
-
-@dataclass(frozen=True)
-class SemenRow:
-    """One semen analysis with its flags against the WHO limits and derived counts."""
-
-    analysis: SemenAnalysis
-    view: DrawView
 
 
 @dataclass(frozen=True)

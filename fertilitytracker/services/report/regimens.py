@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from fertilitytracker.core.adherence import adherence_for
+from fertilitytracker.core.adherence import Adherence, adherence_for
 from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.services.report.cells import (
     med_class_label,
@@ -39,6 +39,16 @@ def _last_logged(regimen: Regimen, doses: Sequence[DoseEvent], last: date) -> da
     return max(days) if days else None
 
 
+def _recent_adherence(
+    regimen: Regimen, doses: Sequence[DoseEvent], today: date, as_of: date, days: int
+) -> Adherence:
+    """Adherence over the `days` days up to `as_of`, from the doses logged in them only (a
+    decade of doses is not counted again for a month's figure)."""
+    start = as_of - timedelta(days=days - 1)
+    recent = [dose for dose in doses if start <= dose.at.date() <= as_of]
+    return adherence_for(regimen, recent, today, start=start, end=as_of)
+
+
 def regimen_summaries(history: History, period: Period, today: date) -> tuple[RegimenSummary, ...]:
     """Each regimen taken in the period, as it stood at the period's end, with adherence."""
     summaries = []
@@ -61,12 +71,8 @@ def regimen_summaries(history: History, period: Period, today: date) -> tuple[Re
                 active_at_end=regimen.is_active_on(period.end),
                 steps=_steps_by(regimen, period.end),
                 adherence=adherence_for(regimen, own, today, start=period.start, end=period.end),
-                last_30=adherence_for(
-                    regimen, own, today, start=as_of - timedelta(days=29), end=as_of
-                ),
-                last_90=adherence_for(
-                    regimen, own, today, start=as_of - timedelta(days=89), end=as_of
-                ),
+                last_30=_recent_adherence(regimen, own, today, as_of, days=30),
+                last_90=_recent_adherence(regimen, own, today, as_of, days=90),
                 last_logged=_last_logged(regimen, own, period.end),
             )
         )

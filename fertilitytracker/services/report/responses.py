@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,11 +10,11 @@ from datetime import date, timedelta
 from fertilitytracker.core.attribution import SPERMATOGENIC_CYCLE_DAYS, semen_reflects
 from fertilitytracker.core.courses import courses
 from fertilitytracker.core.monitoring import HORMONE_CLASSES
-from fertilitytracker.core.records import History, Regimen, UnitSystem
+from fertilitytracker.core.records import History, Regimen
 from fertilitytracker.services.report.cells import (
+    MarkerCells,
     change_between,
     latest_on_or_before,
-    marker_cells,
     marker_label,
     overlaps,
     schedule_words,
@@ -24,7 +25,6 @@ from fertilitytracker.services.report.model import (
     TreatmentRow,
     ValueCell,
 )
-from fertilitytracker.services.views import DrawView
 
 RESPONSE_MARKERS: tuple[str, ...] = (
     "total_testosterone",
@@ -95,23 +95,35 @@ def _schedules(members: tuple[tuple[str, str, str], ...]) -> str:
 
 
 def _latest_in(cells: Sequence[ValueCell], after: date, until: date) -> ValueCell | None:
-    """The latest cell dated after `after` up to and including `until`."""
-    found = [c for c in cells if c.day is not None and after < c.day <= until]
-    return found[-1] if found else None
+    """The latest cell dated after `after` up to and including `until`.
+
+    `cells` are a marker's values oldest first, each dated (as `marker_cells` reads them), so
+    the search halves: one lookup per combination and marker, not a pass over a decade.
+    """
+    index = bisect_right(cells, until, key=_day)
+    if index == 0 or _day(cells[index - 1]) <= after:
+        return None
+    return cells[index - 1]
+
+
+def _day(cell: ValueCell) -> date:
+    assert cell.day is not None
+    return cell.day
 
 
 def response_summary(
     history: History,
-    all_views: Sequence[DrawView],
+    cells: MarkerCells,
     period: Period,
-    system: UnitSystem,
     course_start: date | None,
 ) -> ResponseSummary | None:
-    """Baseline, each combination's latest values and the change, for the period."""
+    """Baseline, each combination's latest values and the change, for the period.
+
+    `cells` holds each response marker's values over the whole journal (for the baseline).
+    """
     regimens = hormone_regimens(history)
     if not any(overlaps(regimen, period) for regimen in regimens):
         return None
-    cells = {key: marker_cells(key, all_views, history, system) for key in RESPONSE_MARKERS}
     baseline = tuple(
         latest_on_or_before(cells[key], course_start) if course_start else None
         for key in RESPONSE_MARKERS

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import date
 
-from reportlab.graphics.shapes import Circle, Drawing, Line
+from reportlab.graphics.shapes import Circle, Drawing, PolyLine
 from reportlab.lib import colors
 
-from fertilitytracker.services.report.charts import LINE
+from fertilitytracker.services.report.chart_marks import LINE
 from fertilitytracker.services.report.fonts import REGULAR
 
 
@@ -32,8 +31,15 @@ def sparkline(points: Sequence[tuple[date, float]], width: float, height: float)
         )
 
     coordinates = [at(day, value) for day, value in points]
-    for (x0, y0), (x1, y1) in itertools.pairwise(coordinates):
-        drawing.add(Line(x0, y0, x1, y1, strokeColor=LINE, strokeWidth=0.6))
+    # One path for the whole line (a decade of draws is hundreds of points).
+    drawing.add(
+        PolyLine(
+            [c for point in coordinates for c in point],
+            strokeColor=LINE,
+            strokeWidth=0.6,
+            strokeLineJoin=1,
+        )
+    )
     end_x, end_y = coordinates[-1]
     drawing.add(Circle(end_x, end_y, 1.2, fillColor=colors.black, strokeColor=None))
     return drawing

@@ -117,6 +117,9 @@ class TreatmentPages(ReportLayout):
             for key, label in summary.columns
         ]
         rows: list[list[Any]] = [header]
+        widths = [186, *([52] * len(summary.columns))]
+        # Every value column is as wide: a value that fits it is a plain string.
+        value_width = self.widths(widths)[1]
         start = summary.course_start
         drawn = _usual_day(summary.baseline)
         rows.append(
@@ -129,7 +132,7 @@ class TreatmentPages(ReportLayout):
                     "cell",
                 )
             ]
-            + [self._dated(cell, drawn) for cell in summary.baseline]
+            + [self._dated(cell, value_width, drawn) for cell in summary.baseline]
         )
         extra: list[tuple[Any, ...]] = []
         for row in summary.rows:
@@ -147,15 +150,14 @@ class TreatmentPages(ReportLayout):
                 if key == "tmsc" and cell is None and row.semen_note:
                     cells.append(self.para(f"<font size=7>{markup(row.semen_note)}</font>", "cell"))
                 else:
-                    cells.append(self._dated(cell, drawn))
+                    cells.append(self._dated(cell, value_width, drawn))
             rows.append(cells)
         rows.append(
             [self.para("<b>Change</b><br/><font size=7>baseline to latest</font>", "cell")]
-            + [self.para(markup(change_text(change)), "number") for change in summary.change]
+            + [self.fit(change_text(change), value_width, "number") for change in summary.change]
         )
         extra.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, colors.black))
         extra.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
-        widths = [186, *([52] * len(summary.columns))]
         story.append(self.table(rows, widths, extra, long=True))
         if summary.without_draws:
             count = summary.without_draws
@@ -168,13 +170,15 @@ class TreatmentPages(ReportLayout):
             )
         return story
 
-    def _dated(self, cell: ValueCell | None, drawn: date | None = None) -> Any:
+    def _dated(self, cell: ValueCell | None, width: float, drawn: date | None = None) -> Any:
         """A value with its flag symbol; its date under it unless it is the row's draw date."""
         if cell is None:
             return "—"
         if cell.value is None:
             return self.para("—<br/><font size=7>not computed</font>", "number")
         symbol = {"low": "▼ ", "high": "▲ ", "below_reference": "▼ "}.get(cell.flag, "")
+        if not symbol and (cell.day is None or cell.day == drawn):
+            return self.fit(value_text(cell), width, "number")
         text = f"<b>{symbol}</b>{markup(value_text(cell))}" if symbol else markup(value_text(cell))
         if cell.day is not None and cell.day != drawn:
             text += f"<br/><font size=7>{day(cell.day)}</font>"

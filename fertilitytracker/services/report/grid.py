@@ -1,0 +1,150 @@
+"""A long table of one-line text cells (the lab grid), laid out by arithmetic and drawn per page.
+
+reportlab's Table measures and draws every cell on its own (a text object, font and colour per
+cell); a decade of draws is ten thousand cells, and that was most of the report's time. Every
+body row here is one line of plain text, so a row's height is known without measuring a cell
+and each page's rows are written as one text object. The header rows stay a reportlab Table
+(they hold wrapping paragraphs) and repeat at the top of every page the grid runs onto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Table
+from reportlab.platypus.flowables import Flowable
+
+Align = Literal["LEFT", "CENTER", "RIGHT"]
+
+
+@dataclass(frozen=True)
+class GridStyle:
+    """How the body rows look: one font size, paddings, and a rule below each row."""
+
+    font: str
+    bold_font: str
+    size: float
+    leading: float
+    top_padding: float
+    bottom_padding: float
+    side_padding: float
+    rule_width: float
+    rule_colour: colors.Color
+
+    @property
+    def row_height(self) -> float:
+        """A one-line row, as reportlab's Table sizes it: the leading and both paddings."""
+        return self.leading + self.top_padding + self.bottom_padding
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One body row: its cell texts and which columns are set bold (a flagged value)."""
+
+    cells: tuple[str, ...]
+    bold: frozenset[int] = frozenset()
+
+
+class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
+    """`header` (a Table of the same column widths) over `rows`, split by rows across pages."""
+
+    def __init__(
+        self,
+        header: Table,
+        rows: Sequence[GridRow],
+        widths: Sequence[float],
+        aligns: Sequence[Align],
+        style: GridStyle,
+    ) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = tuple(rows)
+        self.widths = tuple(widths)
+        self.aligns = tuple(aligns)
+        self.style = style
+        self._header_height: float | None = None
+
+    def _header_size(self, available_width: float) -> float:
+        if self._header_height is None:
+            _width, self._header_height = self.header.wrap(available_width, 1e9)
+        return self._header_height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        header = self._header_size(available_width)
+        self.height = header + len(self.rows) * self.style.row_height
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        # As reportlab's Table splits: the rows whose running height still fits, and never
+        # the header alone.
+        used = self._header_size(available_width)
+        fitting = 0
+        for _row in self.rows:
+            if used + self.style.row_height > available_height:
+                break
+            used += self.style.row_height
+            fitting += 1
+        if fitting == 0:
+            return []
+        if fitting == len(self.rows):
+            return [self]
+        return [self._with(self.rows[:fitting]), self._with(self.rows[fitting:])]
+
+    def _with(self, rows: Sequence[GridRow]) -> TextGrid:
+        part = TextGrid(self.header, rows, self.widths, self.aligns, self.style)
+        part._header_height = self._header_height
+        return part
+
+    def draw(self) -> None:
+        canvas = self.canv
+        style = self.style
+        header = self._header_size(self.width)
+        self.header.drawOn(canvas, 0, self.height - header)
+        lefts = [sum(self.widths[:index]) for index in range(len(self.widths))]
+        canvas.saveState()
+        canvas.setFillColor(colors.black)
+        text = canvas.beginText()
+        current = ""
+        top = self.height - header
+        for row in self.rows:
+            baseline = top - style.top_padding - style.size
+            for column, cell in enumerate(row.cells):
+                if not cell:
+                    continue
+                font = style.bold_font if column in row.bold else style.font
+                if font != current:
+                    text.setFont(font, style.size, style.leading)
+                    current = font
+                text.setTextOrigin(self._x(cell, font, column, lefts), baseline)
+                text.textOut(cell)
+            top -= style.row_height
+        canvas.drawText(text)
+        # The rules last, over the text, as a Table draws its lines after its cells.
+        canvas.setStrokeColor(style.rule_colour)
+        canvas.setLineWidth(style.rule_width)
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        bottom = self.height - header
+        lines = []
+        for _row in self.rows:
+            bottom -= style.row_height
+            lines.append((0, bottom, self.width, bottom))
+        if lines:
+            canvas.lines(lines)
+        canvas.restoreState()
+
+    def _x(self, cell: str, font: str, column: int, lefts: Sequence[float]) -> float:
+        """Where the cell's text starts, for its column's alignment (as a Table places it)."""
+        left, width, padding = lefts[column], self.widths[column], self.style.side_padding
+        align = self.aligns[column]
+        if align == "LEFT":
+            return left + padding
+        text_width = float(stringWidth(cell, font, self.style.size))
+        if align == "RIGHT":
+            return left + width - padding - text_width
+        return left + width / 2 - text_width / 2
