@@ -73,7 +73,10 @@ class ChartsScreen(QWidget):
         parent: QWidget | None = None,
         *,
         settings: QSettings | None = None,
+        data: ChartData | None = None,
     ) -> None:
+        """With `data` (the chart model of the journal as it is now, computed ahead: see
+        gui/charts/prepare.py) the screen shows it instead of computing it."""
         super().__init__(parent)
         self.setObjectName("charts_screen")
         self._context = context
@@ -212,7 +215,10 @@ class ChartsScreen(QWidget):
         self.stack.point_clicked.connect(self._point_clicked)
         context.journal_changed.connect(self._journal_changed)
         context.journal_replaced.connect(self._journal_changed)
-        self.refresh()
+        if data is None:
+            self.refresh()
+        else:
+            self._show(data)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -265,11 +271,16 @@ class ChartsScreen(QWidget):
 
     def refresh(self) -> None:
         """Recompute the chart data from the journal and redraw every shown plot."""
-        self._stale = False
         context = self._context
-        data = chart_data(
-            context.history(), context.unit_system(), context.who_edition(), context.today()
+        self._show(
+            chart_data(
+                context.history(), context.unit_system(), context.who_edition(), context.today()
+            )
         )
+
+    def _show(self, data: ChartData) -> None:
+        """Show `data`, the chart model of the journal as it is now."""
+        self._stale = False
         self._data = data
         self._units.blockSignals(True)
         self._units.setCurrentIndex(self._units.findData(data.unit_system))
