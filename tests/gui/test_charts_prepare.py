@@ -13,7 +13,6 @@ from fertilitytracker.gui.charts.prepare import ChartsPreparer
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.screens.charts import ChartsScreen
-from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services import chart_data as chart_data_package
 from fertilitytracker.services.chart_data import chart_data
 from fertilitytracker.services.operations import ResultInput, record_draw
@@ -24,12 +23,8 @@ NEW_DAY = date(2026, 5, 25)
 
 
 @pytest.fixture
-def window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
-    made = MainWindow(ui_state, demo_context)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    return made
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 @pytest.fixture
