@@ -1,5 +1,6 @@
-"""Charts made ready in idle time: its first visit finds the plots built, with the journal as
-it is at that visit."""
+"""Charts made ready ahead of a visit: in idle time after start-up (its first visit finds the
+plots built), and off screen after a write (the model computed in a worker); either way with
+the journal as it is at that visit."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import date
 
 import pytest
 
-from fertilitytracker.gui.charts.prepare import ChartsPreparer
+from fertilitytracker.gui.charts.prepare import ChartModelAhead, ChartsPreparer
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import MainWindow
+from fertilitytracker.gui.screens import charts as charts_screen_module
 from fertilitytracker.gui.screens.charts import ChartsScreen
 from fertilitytracker.services import chart_data as chart_data_package
 from fertilitytracker.services.chart_data import chart_data
@@ -106,3 +108,32 @@ def test_a_visit_while_charts_is_prepared_builds_it_once(
     qtbot.waitUntil(lambda: preparer.done)
     assert window.page("charts") is screen
     assert _charts_screens(window) == [screen]
+
+
+def test_a_result_saved_while_charts_is_hidden_is_computed_off_screen_and_shown(
+    qtbot,
+    window: MainWindow,
+    demo_context: AppContext,
+    held: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = window.show_page("charts")
+    assert isinstance(screen, ChartsScreen)
+    window.show_page("labs")
+    on_screen_thread: list[object] = []
+
+    def counted(*args: object) -> object:
+        on_screen_thread.append(args)
+        return chart_data(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charts_screen_module, "chart_data", counted)
+    change = record_draw(
+        demo_context.journal, NEW_DAY, [ResultInput("total_testosterone", "612", "ng/dL")]
+    )
+    ahead = screen.findChild(ChartModelAhead)
+    with qtbot.waitSignal(ahead.ready):
+        demo_context.notify(change)
+        held.set()
+    window.show_page("charts")
+    assert NEW_DAY in _testosterone_days(screen)
+    assert on_screen_thread == []  # the visit drew the model computed in the worker

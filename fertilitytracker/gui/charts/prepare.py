@@ -19,7 +19,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.gui.workers import BackgroundTask
@@ -59,6 +59,70 @@ class Step(Enum):
     STOP = "stop"  # done (or Charts was built meanwhile)
 
 
+class ChartModelAhead(QObject):
+    """The chart model of `context`'s journal, computed in a worker thread.
+
+    The journal is read here, on the UI thread (its connection belongs to this thread; the
+    context keeps the records anyway), and `chart_data` runs in the worker. A write while it
+    runs makes it compute again, so `ready` always brings the model of the journal as it is.
+    """
+
+    ready = Signal(object)  # the ChartData
+    failed = Signal()
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._task: BackgroundTask | None = None
+        self.outdated = False  # a write arrived since the model was last asked for
+        context.journal_changed.connect(self._journal_changed)
+        context.journal_replaced.connect(self._journal_changed)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self) -> None:
+        """Compute the model now (once more after the one running, if one runs)."""
+        if self._task is not None:
+            self.outdated = True
+            return
+        from fertilitytracker.services import chart_data as model
+
+        self.outdated = False
+        context = self._context
+        history = context.history()
+        unit_system, edition, today = context.unit_system(), context.who_edition(), context.today()
+        self._task = BackgroundTask(
+            lambda: model.chart_data(history, unit_system, edition, today), self
+        )
+        self._task.finished.connect(self._finished)
+        self._task.failed.connect(self._failed)
+        self._task.start()
+
+    def cancel(self) -> None:
+        """Forget the model being computed: it brings no `ready`."""
+        if self._task is not None:
+            self._task.finished.disconnect(self._finished)
+            self._task.failed.disconnect(self._failed)
+            self._task = None
+
+    def _finished(self, data: object) -> None:
+        self._task = None
+        if self.outdated:
+            self.start()
+        else:
+            self.ready.emit(data)
+
+    def _failed(self, _error: object) -> None:
+        # Nothing is lost: a visit computes the model itself (and says what went wrong).
+        self._task = None
+        self.failed.emit()
+
+    def _journal_changed(self, _change: object = None) -> None:
+        self.outdated = True
+
+
 class ChartsPreparer(QObject):
     """Builds the Charts page of `window` in idle time, once its start page has painted."""
 
@@ -78,10 +142,8 @@ class ChartsPreparer(QObject):
         ]
         self._position = 0
         self._names: list[tuple[object, str]] | None = None
-        self._task: BackgroundTask | None = None
-        self._context: AppContext | None = None
+        self._ahead: ChartModelAhead | None = None
         self._model: Any = None
-        self._outdated = False
         self._built = False  # the screen was built here (not by a visit)
         self.done = False
         self._page: QWidget = window.stack.currentWidget() or window
@@ -90,7 +152,7 @@ class ChartsPreparer(QObject):
     @property
     def computing(self) -> bool:
         """Whether the chart model is being computed in the worker now."""
-        return self._task is not None
+        return self._ahead is not None and self._ahead.running
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._page and event.type() == QEvent.Type.Paint:
@@ -115,7 +177,9 @@ class ChartsPreparer(QObject):
 
     def _finish(self) -> None:
         self.done = True
-        self._follow(None)
+        if self._ahead is not None:
+            self._ahead.deleteLater()  # it follows the journal's writes: no longer needed
+            self._ahead = None
 
     def _import(self, *modules: str) -> Step:
         for module in modules:
@@ -135,53 +199,25 @@ class ChartsPreparer(QObject):
         return Step.AGAIN if self._names else Step.NEXT
 
     def _compute_model(self) -> Step:
-        """Read the journal here (its connection is this thread's), compute in the worker."""
-        from fertilitytracker.services.chart_data import chart_data
-
-        context = self._window.context
-        assert context is not None
-        self._follow(context)
-        self._outdated = False
-        history = context.history()
-        unit_system, edition, today = context.unit_system(), context.who_edition(), context.today()
-        self._task = BackgroundTask(lambda: chart_data(history, unit_system, edition, today), self)
-        self._task.finished.connect(self._model_computed)
-        self._task.failed.connect(self._model_failed)
-        self._task.start()
+        if self._ahead is None:
+            context = self._window.context
+            assert context is not None
+            self._ahead = ChartModelAhead(context, self)
+            self._ahead.ready.connect(self._model_computed)
+            self._ahead.failed.connect(self._finish)
+        self._ahead.start()
         return Step.WAIT
 
     def _model_computed(self, model: object) -> None:
-        self._task = None
-        if self._outdated:  # a write while it was computed: compute it again
-            QTimer.singleShot(0, self, self._slice)
-            return
         self._model = model
         self._position += 1
         QTimer.singleShot(0, self, self._slice)
 
-    def _model_failed(self, _error: object) -> None:
-        # Nothing is lost: the first visit computes the model itself (and shows any error).
-        self._task = None
-        self._finish()
-
-    def _journal_changed(self, _change: object = None) -> None:
-        self._outdated = True
-
-    def _follow(self, context: AppContext | None) -> None:
-        """Hear of the writes to `context` (None: to none) while its model is in use."""
-        if self._context is not None:
-            self._context.journal_changed.disconnect(self._journal_changed)
-            self._context.journal_replaced.disconnect(self._journal_changed)
-        self._context = context
-        if context is not None:
-            context.journal_changed.connect(self._journal_changed)
-            context.journal_replaced.connect(self._journal_changed)
-
     def _build_screen(self) -> Step:
-        if self._outdated:
-            self._position -= 1  # the model is out of date: compute it again first
+        assert self._ahead is not None
+        if self._ahead.outdated:
+            self._position -= 1  # a write since it was computed: compute it again first
             return Step.AGAIN
-        self._follow(None)  # from now on the screen follows the journal itself
         self._window.ensure_screen(CHARTS, data=self._model)
         self._built = True
         self._model = None
