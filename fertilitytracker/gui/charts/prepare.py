@@ -17,6 +17,7 @@ This module imports neither pyqtgraph nor numpy: it is what loads them.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable
 from enum import Enum
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
     from fertilitytracker.gui.main_window import MainWindow
     from fertilitytracker.gui.screens.charts import ChartsScreen
 
-# How long the app is left alone after the start page painted before the work begins: the
-# person's first clicks and the start page's own follow-up work come first.
-PREPARE_AFTER_MS = 500
+# How long the app is left alone after the start page painted, or after the person last went
+# to another page, before the work begins: someone busy with a page goes first.
+PREPARE_AFTER_MS = 700
 # Qt names looked up per slice: some 700 in all take ~70 ms, a few much longer than others.
 QT_NAMES_PER_SLICE = 150
 CHARTS = "charts"
@@ -149,8 +150,10 @@ class ChartsPreparer(QObject):
         self._model: Any = None
         self._built = False  # the screen was built here (not by a visit)
         self.done = False
-        self._page: QWidget = window.stack.currentWidget() or window
+        self._waits = 0  # delays started; only the last one begins the work
+        self._page: QWidget | None = window.stack.currentWidget() or window
         self._page.installEventFilter(self)
+        window.page_changed.connect(self._page_changed)
 
     @property
     def computing(self) -> bool:
@@ -159,9 +162,25 @@ class ChartsPreparer(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._page and event.type() == QEvent.Type.Paint:
-            self._page.removeEventFilter(self)
-            QTimer.singleShot(self._after_ms, self, self._slice)
+            self._wait()
         return False
+
+    def _page_changed(self, _key: str) -> None:
+        self._wait()  # (again,) from now: the person is busy with the pages
+
+    def _wait(self) -> None:
+        if self._page is not None:
+            page, self._page = self._page, None
+            with contextlib.suppress(RuntimeError):  # the start page is gone already
+                page.removeEventFilter(self)
+        self._waits += 1
+        wait = self._waits
+        QTimer.singleShot(self._after_ms, self, lambda: self._begin(wait))
+
+    def _begin(self, wait: int) -> None:
+        if wait == self._waits:
+            self._window.page_changed.disconnect(self._page_changed)
+            self._slice()
 
     # --- the slices ---------------------------------------------------------------------------
 
