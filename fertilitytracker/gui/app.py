@@ -126,6 +126,10 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
     ExternalWriteWatcher(context)
     start_tray(window, context)
     take_daily_backup(context, journal)
+    # Charts (pyqtgraph, the chart model) is made ready once the start page has painted.
+    from fertilitytracker.gui.charts.prepare import prepare_charts_when_idle
+
+    prepare_charts_when_idle(window)
 
 
 # The day's backup (storage/backup.py) is taken this long after the journal opened: Today shows

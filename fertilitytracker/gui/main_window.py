@@ -548,8 +548,8 @@ class MainWindow(QMainWindow):
         """The screen of page `key` if it was created already."""
         return self._screens.get(key)
 
-    def ensure_screen(self, key: str) -> QWidget:
-        """The screen of page `key`, created on first use."""
+    def ensure_screen(self, key: str, **options: Any) -> QWidget:
+        """The screen of page `key`, created on first use (`options` go to its constructor)."""
         if key in self._screens:
             return self._screens[key]
         assert self.context is not None
@@ -557,7 +557,7 @@ class MainWindow(QMainWindow):
         module_name = f"{SCREENS_PACKAGE}.{page.module}"
         # Imported on first show: pyqtgraph (Charts) must not load at start-up.
         screen_class = getattr(importlib.import_module(module_name), page.class_name)
-        widget: QWidget = screen_class(self.context, self.stack)
+        widget: QWidget = screen_class(self.context, self.stack, **options)
         if isinstance(widget, Navigates):
             widget.navigate_requested.connect(self.navigate)
         if isinstance(widget, OpensDraw):

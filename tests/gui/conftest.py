@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.single_instance import ExternalWriteWatcher
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.demo import fill_demo
@@ -82,3 +83,13 @@ def demo_context(demo_journal: Journal) -> Iterator[AppContext]:
     made = make_context(demo_journal)
     yield made
     made.journal.close()
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
+    """The main window on the demo journal, shown: Today is on screen."""
+    made = MainWindow(ui_state, demo_context)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    return made

@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, CalendarDateAxis, day_to_x, x_to_day
+from fertilitytracker.gui.charts.date_axis import LANE_HEIGHT_PX
 from fertilitytracker.gui.charts.plot import ChartPlot
-from fertilitytracker.gui.charts.stack import LANE_HEIGHT_PX
 from fertilitytracker.gui.charts.theme import OKABE_ITO
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewDraw

@@ -25,12 +25,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
-    made = MainWindow(ui_state, demo_context)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    return made
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 def named(widget, kind, accessible_name: str):

@@ -13,7 +13,6 @@ from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import flag_color
-from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.operations import (
     ResultInput,
     log_dose,
@@ -30,12 +29,8 @@ NEW_DAY = date(2026, 5, 25)
 
 
 @pytest.fixture
-def window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
-    made = MainWindow(ui_state, demo_context)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    return made
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 def value_text(today: TodayScreen, name: str) -> str:

@@ -282,12 +282,20 @@ class ChartPlot:
         self.item.addItem(scatter, ignoreBounds=True)
         return scatter
 
-    def _lab_items(self, series: ChartSeries, colour: QColor, theme: ChartTheme) -> SeriesItems:
+    def _coordinates_and_items(
+        self, series: ChartSeries
+    ) -> tuple[np.ndarray, np.ndarray, pg.PlotCurveItem, ChartScatter | None]:
+        """The series' points as x and y arrays, and the items it was drawn with before (its
+        curve made now if it is new; its scatter None if it had none)."""
         xs = np.fromiter((day_to_x(p.day) for p in series.points), float, len(series.points))
         ys = np.fromiter((p.value for p in series.points), float, len(series.points))
         existing = self.series_items.get(series.key)
-        curve = existing.curve if existing is not None else self._add_curve()
-        scatter = existing.scatter if existing is not None else None
+        if existing is None:
+            return xs, ys, self._add_curve(), None
+        return xs, ys, existing.curve, existing.scatter
+
+    def _lab_items(self, series: ChartSeries, colour: QColor, theme: ChartTheme) -> SeriesItems:
+        xs, ys, curve, scatter = self._coordinates_and_items(series)
         if scatter is None:
             scatter = self._add_scatter()
         calculated = series.style == "calculated"
@@ -318,11 +326,7 @@ class ChartPlot:
         return SeriesItems(series, curve, scatter, xs, ys)
 
     def _symptom_items(self, series: ChartSeries, index: int, colour: QColor) -> SeriesItems:
-        xs = np.fromiter((day_to_x(p.day) for p in series.points), float, len(series.points))
-        ys = np.fromiter((p.value for p in series.points), float, len(series.points))
-        existing = self.series_items.get(series.key)
-        curve = existing.curve if existing is not None else self._add_curve()
-        scatter = existing.scatter if existing is not None else None
+        xs, ys, curve, scatter = self._coordinates_and_items(series)
         # Not clipped to the view nor downsampled per view: either would rebuild the curve on
         # every pan step and throw its cached pixels away. A few thousand points draw quickly
         # in the strips that scroll into view.

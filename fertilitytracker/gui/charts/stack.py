@@ -25,25 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fertilitytracker.gui.charts.axis import CalendarDateAxis, day_to_x
-from fertilitytracker.gui.charts.items import TreatmentLanes, treatment_lanes
-from fertilitytracker.gui.charts.plot import (
-    LEFT_AXIS_WIDTH_PX,
-    PLOT_MIN_HEIGHT_PX,
-    ChartPlot,
-    own_view_menu,
-    set_x_limits,
-)
+from fertilitytracker.gui.charts.axis import day_to_x
+from fertilitytracker.gui.charts.date_axis import DateAxisWidget
+from fertilitytracker.gui.charts.plot import PLOT_MIN_HEIGHT_PX, ChartPlot, set_x_limits
 from fertilitytracker.gui.charts.theme import ChartTheme
 from fertilitytracker.services.chart_data import ChartData, hover_text
 
-AXIS_HEIGHT_PX = 40
 # Qt keeps the device caches in QPixmapCache (10 MB by default): the plots of one screen hold
 # a layer per item as large as the plot, and an evicted layer is redrawn whole on the next pan
 # step. Room for this many screenfuls of layers, and never less than the floor.
 CACHED_SCREENS = 8
 PIXMAP_CACHE_FLOOR_KB = 64 * 1024
-LANE_HEIGHT_PX = 20  # one medication's lane under the plots: its name and dose above a bar
 
 
 class PlotSlot(QWidget):
@@ -96,40 +88,10 @@ class ChartStack(QWidget):
         self._syncing = False
         self.tooltip_text = ""  # the tooltip shown at a point ("" when none)
         _make_room_for_caches()
-        self.axis_widget = self._make_axis_widget()
+        self.axis_widget = DateAxisWidget()
+        self.axis_widget.date_view().sigXRangeChanged.connect(self._x_range_moved)
         self.axis_widget.installEventFilter(self)
-
-    def _make_axis_widget(self) -> pg.PlotWidget:
-        """The one date axis, shown below the stack (the caller places it), linked to it."""
-        widget = pg.PlotWidget(axisItems={"bottom": CalendarDateAxis("bottom")})
-        widget.setObjectName("chart_date_axis")
-        widget.setAccessibleName("Date axis")
-        item = widget.getPlotItem()
-        item.hideButtons()
-        own_view_menu(widget)
-        left = item.getAxis("left")
-        left.setWidth(LEFT_AXIS_WIDTH_PX)
-        left.setStyle(showValues=False, tickLength=0)
-        for name in ("top", "right"):
-            item.getAxis(name).unlinkFromView()
-        view = item.getViewBox()
-        view.enableAutoRange(enable=False)
-        view.setMouseEnabled(x=True, y=False)
-        view.sigXRangeChanged.connect(self._x_range_moved)
-        self.lanes = TreatmentLanes()
-        item.addItem(self.lanes, ignoreBounds=True)
-        self._set_lane_count(widget, 0)
-        return widget
-
-    @staticmethod
-    def _set_lane_count(widget: pg.PlotWidget, count: int) -> None:
-        """Room for `count` medication lanes above the date labels."""
-        view = widget.getPlotItem().getViewBox()
-        height = max(count * LANE_HEIGHT_PX, 1)
-        view.setMinimumHeight(height)
-        view.setMaximumHeight(height)
-        view.setYRange(0, max(count, 1), padding=0)
-        widget.setFixedHeight(AXIS_HEIGHT_PX + height + (4 if count else 0))
+        self.lanes = self.axis_widget.lanes
 
     @property
     def theme(self) -> ChartTheme:
@@ -155,6 +117,19 @@ class ChartStack(QWidget):
         if key in self._slots and key in self._shown:
             self._build(key)
         return self._plots.get(key)
+
+    def build_ahead(self, height: int) -> bool:
+        """Build the next shown plot not built yet among those starting within `height` px of
+        the top (of a page scrolled to its top, before it is shown); whether one was built."""
+        top = 0
+        for key in self._shown:
+            if top >= height:
+                break
+            if key in self._slots:
+                self._build(key)
+                return True
+            top += PLOT_MIN_HEIGHT_PX + self._layout.spacing()
+        return False
 
     def build_all(self) -> None:
         """Build every shown plot now, in sight or not (an export of the whole page)."""
@@ -190,16 +165,13 @@ class ChartStack(QWidget):
         hidden += [slot for key, slot in self._slots.items() if key not in self._shown]
         for widget in hidden:
             widget.setVisible(False)
-        self._style_axis_widget()
         # The same limits as every plot's, so that a range set on the axis is what they show.
         self._syncing = True
         try:
             set_x_limits(self._master_view(), data)
         finally:
             self._syncing = False
-        lanes = treatment_lanes(data, self._theme)
-        self.lanes.set_lanes(lanes, self._theme.foreground, self._theme.background)
-        self._set_lane_count(self.axis_widget, len(lanes))
+        self.axis_widget.show_treatment(data, self._theme)
         self.axis_widget.setVisible(bool(self._shown))
         if self._x_range is not None:
             self.set_x_range(*self._x_range)
@@ -296,12 +268,12 @@ class ChartStack(QWidget):
             for key in self._shown
             if key in self._plots
         ]
-        views.append((self.axis_widget.getPlotItem().getViewBox(), None))
+        views.append((self._master_view(), None))
         return views
 
     def _master_view(self) -> pg.ViewBox:
         """The view the linked range is set on first: the date axis, always built and shown."""
-        return self.axis_widget.getPlotItem().getViewBox()
+        return self.axis_widget.date_view()
 
     def _x_range_moved(self, source: pg.ViewBox, _range: object = None) -> None:
         """One view panned or zoomed: the views on screen follow now, the others when painted."""
@@ -463,16 +435,6 @@ class ChartStack(QWidget):
         hit = plot.point_near(event.scenePos())  # type: ignore[attr-defined]
         if hit is not None:
             self.point_clicked.emit(hit[1])
-
-    def _style_axis_widget(self) -> None:
-        theme = self._theme
-        self.axis_widget.setBackground(theme.background)
-        item = self.axis_widget.getPlotItem()
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(theme.muted))
-            axis.setTextPen(pg.mkPen(theme.foreground))
-        item.getAxis("left").setPen(pg.mkPen(None))
 
     def restyle(self) -> None:
         """Re-read the palette (light/dark switch) and redraw with its colours."""

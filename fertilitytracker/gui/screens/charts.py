@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.errors import InputError
+from fertilitytracker.gui.charts.prepare import ChartModelAhead
 from fertilitytracker.gui.charts.stack import ChartStack
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewDraw
@@ -73,13 +74,20 @@ class ChartsScreen(QWidget):
         parent: QWidget | None = None,
         *,
         settings: QSettings | None = None,
+        data: ChartData | None = None,
     ) -> None:
+        """With `data` (the chart model of the journal as it is now, computed ahead: see
+        gui/charts/prepare.py) the screen shows it instead of computing it."""
         super().__init__(parent)
         self.setObjectName("charts_screen")
         self._context = context
         self._settings = settings if settings is not None else app_settings()
         self._data: ChartData | None = None
         self._stale = False
+        # Off screen, a write's new model is computed in a worker, drawn when shown.
+        self._ahead = ChartModelAhead(context, self)
+        self._ahead.ready.connect(self._computed_ahead)
+        self._ahead_data: ChartData | None = None
         self._chosen = self._load_visible()
         self._range = self._load_range()
 
@@ -212,7 +220,10 @@ class ChartsScreen(QWidget):
         self.stack.point_clicked.connect(self._point_clicked)
         context.journal_changed.connect(self._journal_changed)
         context.journal_replaced.connect(self._journal_changed)
-        self.refresh()
+        if data is None:
+            self.refresh()
+        else:
+            self._show(data)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -265,11 +276,18 @@ class ChartsScreen(QWidget):
 
     def refresh(self) -> None:
         """Recompute the chart data from the journal and redraw every shown plot."""
-        self._stale = False
+        self._ahead.cancel()
         context = self._context
-        data = chart_data(
-            context.history(), context.unit_system(), context.who_edition(), context.today()
+        self._show(
+            chart_data(
+                context.history(), context.unit_system(), context.who_edition(), context.today()
+            )
         )
+
+    def _show(self, data: ChartData) -> None:
+        """Show `data`, the chart model of the journal as it is now."""
+        self._stale = False
+        self._ahead_data = None
         self._data = data
         self._units.blockSignals(True)
         self._units.setCurrentIndex(self._units.findData(data.unit_system))
@@ -330,15 +348,25 @@ class ChartsScreen(QWidget):
         return "&nbsp;&nbsp;&nbsp; ".join(entries)
 
     def _journal_changed(self, _change: object = None) -> None:
-        # Off screen the work waits until the screen is shown again.
         if self.isVisible():
             self.refresh()
-        else:
-            self._stale = True
+            return
+        # Off screen the model is computed in a worker thread; it is drawn when shown.
+        self._stale = True
+        self._ahead_data = None
+        self._ahead.start()
+
+    def _computed_ahead(self, data: ChartData) -> None:
+        if self._stale:
+            self._ahead_data = data
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
-            self.refresh()
+            ahead = self._ahead_data
+            if ahead is not None and ahead.today == self._context.today():
+                self._show(ahead)
+            else:
+                self.refresh()  # shown before the worker was done
         super().showEvent(event)
 
     # --- plot choice --------------------------------------------------------------------------

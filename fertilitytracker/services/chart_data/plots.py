@@ -145,30 +145,22 @@ def _t_e_ratio(given: PlotInputs) -> PlotData:
         unit, threshold, source = "nmol/L per pmol/L", T_E_THRESHOLD_SI, T_E_THRESHOLD_SI_SOURCE
     else:
         unit, threshold, source = "ng/dL per pg/mL", T_E_THRESHOLD_US, T_E_THRESHOLD_US_SOURCE
-    points = given.collector.take("t_e_ratio")
-    series = ChartSeries("t_e_ratio", "T/E ratio", unit, points, "calculated")
-    line = ReferenceLine(
-        threshold,
-        f"T/E {format_value(threshold)} (Pavlovich 2001; Raman & Schlegel 2002)",
-        source,
-        "threshold",
-        "t_e_ratio",
-    )
-    return PlotData(given.spec.key, given.spec.title, unit, (series,), lines=(line,))
+    cited = f"T/E {format_value(threshold)} (Pavlovich 2001; Raman & Schlegel 2002)"
+    line = ReferenceLine(threshold, cited, source, "threshold", "t_e_ratio")
+    return _ratio_plot(given, "T/E ratio", unit, line)
 
 
 def _t_lh_ratio(given: PlotInputs) -> PlotData:
-    unit = "ng/dL per IU/L"
-    points = given.collector.take("t_lh_ratio")
-    series = ChartSeries("t_lh_ratio", "T/LH ratio", unit, points, "calculated")
-    line = ReferenceLine(
-        T_LH_REFERENCE,
-        f"T/LH {format_value(T_LH_REFERENCE)} (Lundy et al., Fertil Steril 2023)",
-        T_LH_REFERENCE_SOURCE,
-        "reference",
-        "t_lh_ratio",
-    )
-    return PlotData(given.spec.key, given.spec.title, unit, (series,), lines=(line,))
+    cited = f"T/LH {format_value(T_LH_REFERENCE)} (Lundy et al., Fertil Steril 2023)"
+    line = ReferenceLine(T_LH_REFERENCE, cited, T_LH_REFERENCE_SOURCE, "reference", "t_lh_ratio")
+    return _ratio_plot(given, "T/LH ratio", "ng/dL per IU/L", line)
+
+
+def _ratio_plot(given: PlotInputs, label: str, unit: str, line: ReferenceLine) -> PlotData:
+    """A calculated ratio (the plot's key is its series') against its one cited line."""
+    key = given.spec.key
+    series = ChartSeries(key, label, unit, given.collector.take(key), "calculated")
+    return PlotData(key, given.spec.title, unit, (series,), lines=(line,))
 
 
 def _sperm_concentration(given: PlotInputs) -> PlotData:

@@ -104,8 +104,17 @@ def _result_point(view: ResultView, day: date, kind: PointKind) -> ChartPoint:
     )
 
 
-def _derived_point(derived: Derived, value: float, unit: str, day: date) -> ChartPoint:
-    return ChartPoint(day=day, value=value, text=unit_value_text(value, unit), note=derived.note)
+def _derived_point(
+    derived: Derived,
+    value: float,
+    unit: str,
+    day: date,
+    text: str | None = None,
+    flag: Flag | None = None,
+) -> ChartPoint:
+    """A calculated value's point, with its note; `text` words it other than value and unit."""
+    shown = unit_value_text(value, unit) if text is None else text
+    return ChartPoint(day=day, value=value, text=shown, flag=flag, note=derived.note)
 
 
 LIPIDS = ("total_cholesterol", "hdl", "ldl", "triglycerides")
@@ -136,32 +145,16 @@ def _collect_draw(
     if free_t.value is not None:
         # The calculated value is judged against the same free T range as a measured one.
         judged = value_view("free_testosterone", free_t.value, draw.date, history, system)
-        point = _derived_point(free_t, judged.value, judged.unit, draw.date)
-        collector.add(
-            "free_testosterone_calculated",
-            ChartPoint(
-                day=point.day,
-                value=point.value,
-                text=f"{point.text}, {FREE_T_LABEL}",
-                flag=judged.flag,
-                note=point.note,
-            ),
-        )
+        text = f"{unit_value_text(judged.value, judged.unit)}, {FREE_T_LABEL}"
+        point = _derived_point(free_t, judged.value, judged.unit, draw.date, text, judged.flag)
+        collector.add("free_testosterone_calculated", point)
     # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own.
     t_e = t_e_ratio_si(draw) if system == "si" else derived["t_e_ratio"]
     if t_e.value is not None:
         shown = ratio_shown(t_e)
         assert shown is not None
-        collector.add(
-            "t_e_ratio",
-            ChartPoint(
-                day=draw.date,
-                value=t_e.value,
-                # Never rounded across the threshold (9.997 is not "10").
-                text=f"{shown:g}",
-                note=t_e.note,
-            ),
-        )
+        # Never rounded across the threshold (9.997 is not "10").
+        collector.add("t_e_ratio", _derived_point(t_e, t_e.value, "", draw.date, f"{shown:g}"))
     t_lh = derived["t_lh_ratio"]
     if t_lh.value is not None:
         collector.add("t_lh_ratio", _derived_point(t_lh, t_lh.value, "", draw.date))
