@@ -22,14 +22,17 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
-from fertilitytracker.gui.context import AppContext
 from fertilitytracker.paths import default_data_dir
-from fertilitytracker.storage.files import make_private_dirs
+
+if TYPE_CHECKING:
+    # Checked before the window shows: the journal's layers (sqlite-utils) load after it.
+    from fertilitytracker.gui.context import AppContext
 
 ACTIVATE = b"activate\n"
 ACKNOWLEDGED = b"ok\n"
@@ -84,6 +87,8 @@ def runtime_dir() -> Path:
     for candidate in _candidate_runtime_folders():
         try:
             if not candidate.exists() and not candidate.is_symlink():
+                from fertilitytracker.storage.files import make_private_dirs
+
                 make_private_dirs(candidate)
         except OSError:
             continue
