@@ -24,7 +24,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal
+# Only what the check before the first window needs: Qt's enum namespace, QStandardPaths and
+# QTimer (milliseconds of type creation each) are imported where they are used.
+from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -69,6 +71,8 @@ def _candidate_runtime_folders() -> list[Path]:
     elif not sys.platform.startswith("linux"):
         # Elsewhere Qt's runtime location is per user already (on Linux, without
         # XDG_RUNTIME_DIR, Qt would fall back to the shared temporary folder with a warning).
+        from PySide6.QtCore import QStandardPaths
+
         location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
         if location:
             candidates.append(Path(location) / "fertilitytracker")
@@ -110,6 +114,8 @@ def _socket_is_ours(path: str) -> bool:
 
 def bring_to_front(window: QWidget) -> None:
     """Show `window` un-minimized, raised and active (as far as the window manager allows)."""
+    from PySide6.QtCore import Qt
+
     # Clearing only the minimized flag keeps a maximized window maximized.
     state = window.windowState() & ~Qt.WindowState.WindowMinimized
     window.setWindowState(state | Qt.WindowState.WindowActive)
@@ -216,6 +222,8 @@ class ExternalWriteWatcher(QObject):
     """
 
     def __init__(self, context: AppContext, interval_ms: int = WATCH_INTERVAL_MS) -> None:
+        from PySide6.QtCore import QTimer
+
         super().__init__(context)
         self._context = context
         self._version = self._read()
