@@ -30,7 +30,7 @@ from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
-from fertilitytracker.paths import default_data_dir
+from fertilitytracker.paths import default_data_dir, make_private_dirs
 
 if TYPE_CHECKING:
     # Checked before the window shows: the journal's layers (sqlite-utils) load after it.
@@ -91,8 +91,6 @@ def runtime_dir() -> Path:
     for candidate in _candidate_runtime_folders():
         try:
             if not candidate.exists() and not candidate.is_symlink():
-                from fertilitytracker.storage.files import make_private_dirs
-
                 make_private_dirs(candidate)
         except OSError:
             continue
