@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 ENV_DB = "FERTILITYTRACKER_DB"
 JOURNAL_FILE = "journal.sqlite3"
+PRIVATE_DIR_MODE = 0o700
 
 
 def default_data_dir() -> Path:
@@ -29,3 +31,20 @@ def journal_path(db_option: str | None = None) -> Path:
 def backups_dir(journal: Path) -> Path:
     """The folder beside a journal that holds its automatic backups."""
     return journal.parent / "backups"
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and every missing parent 0700, whatever the umask."""
+    folder = Path(folder)
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for item in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            item.mkdir(mode=PRIVATE_DIR_MODE)
+        # mkdir honours the umask only downwards; chmod makes it exactly 0700.
+        os.chmod(item, PRIVATE_DIR_MODE)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from fertilitytracker import APP_ID
 from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
 from fertilitytracker.gui.ui_state import ORGANIZATION, UiState
-from fertilitytracker.storage.files import append_private_text
 
 LOG_FILE = "fertilitytracker.log"
 log = logging.getLogger("fertilitytracker")
@@ -44,6 +43,8 @@ def install_excepthook(log_file: Path) -> None:
             return
         written = True
         try:
+            from fertilitytracker.storage.files import append_private_text
+
             append_private_text(log_file, describe_traceback(kind, tb) + "\n\n")
         except OSError:
             written = False

@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from PySide6.QtCore import SignalInstance
+
+
+class Page(NamedTuple):
+    """One sidebar entry: its key, label and the screen class to build on first show."""
+
+    key: str
+    label: str
+    module: str
+    class_name: str
+
+
+PAGES: tuple[Page, ...] = (
+    Page("today", "Today", "today", "TodayScreen"),
+    Page("medications", "Medications", "medications", "MedicationsScreen"),
+    Page("labs", "Labs", "labs", "LabsScreen"),
+    Page("semen", "Semen", "semen", "SemenScreen"),
+    Page("symptoms", "Symptoms", "symptoms", "SymptomsScreen"),
+    Page("charts", "Charts", "charts", "ChartsScreen"),
+    Page("reminders", "Reminders", "reminders", "RemindersScreen"),
+    Page("settings", "Settings", "settings", "SettingsScreen"),
+)
+PAGE_KEYS = tuple(page.key for page in PAGES)
+SCREENS_PACKAGE = "fertilitytracker.gui.screens"
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,19 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal
+# Only what the check before the first window needs: Qt's enum namespace, QStandardPaths and
+# QTimer (milliseconds of type creation each) are imported where they are used.
+from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
-from fertilitytracker.gui.context import AppContext
-from fertilitytracker.paths import default_data_dir
-from fertilitytracker.storage.files import make_private_dirs
+from fertilitytracker.paths import default_data_dir, make_private_dirs
+
+if TYPE_CHECKING:
+    # Checked before the window shows: the journal's layers (sqlite-utils) load after it.
+    from fertilitytracker.gui.context import AppContext
 
 ACTIVATE = b"activate\n"
 ACKNOWLEDGED = b"ok\n"
@@ -66,6 +71,8 @@ def _candidate_runtime_folders() -> list[Path]:
     elif not sys.platform.startswith("linux"):
         # Elsewhere Qt's runtime location is per user already (on Linux, without
         # XDG_RUNTIME_DIR, Qt would fall back to the shared temporary folder with a warning).
+        from PySide6.QtCore import QStandardPaths
+
         location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
         if location:
             candidates.append(Path(location) / "fertilitytracker")
@@ -105,6 +112,8 @@ def _socket_is_ours(path: str) -> bool:
 
 def bring_to_front(window: QWidget) -> None:
     """Show `window` un-minimized, raised and active (as far as the window manager allows)."""
+    from PySide6.QtCore import Qt
+
     # Clearing only the minimized flag keeps a maximized window maximized.
     state = window.windowState() & ~Qt.WindowState.WindowMinimized
     window.setWindowState(state | Qt.WindowState.WindowActive)
@@ -211,6 +220,8 @@ class ExternalWriteWatcher(QObject):
     """
 
     def __init__(self, context: AppContext, interval_ms: int = WATCH_INTERVAL_MS) -> None:
+        from PySide6.QtCore import QTimer
+
         super().__init__(context)
         self._context = context
         self._version = self._read()

@@ -23,8 +23,11 @@ from typing import IO, Any, Literal, overload
 
 from fertilitytracker.core.errors import InputError
 
+# Folders are made in paths.py, which the app's single-instance check uses before the window
+# shows, without loading this layer (and sqlite-utils with it); re-exported (__all__ below).
+from fertilitytracker.paths import PRIVATE_DIR_MODE, make_private_dirs
+
 PRIVATE_FILE_MODE = 0o600
-PRIVATE_DIR_MODE = 0o700
 TEMP_SUFFIX = ".partial"
 # `.NAME.PID-TOKEN.partial` (older builds: `.NAME.PID.partial`), plus SQLite's companions.
 _TEMP_PATTERN = re.compile(r"^\..+\.(\d+)(?:-[0-9a-f]+)?\.partial(?:-journal|-wal|-shm)?$")
@@ -35,23 +38,6 @@ def temp_name_for(target: Path) -> Path:
     """A fresh temporary name beside `target` in the one pattern cleanup recognises."""
     token = secrets.token_hex(4)
     return target.with_name(f".{target.name}.{os.getpid()}-{token}{TEMP_SUFFIX}")
-
-
-def make_private_dirs(folder: Path) -> None:
-    """Create `folder` and every missing parent 0700, whatever the umask."""
-    folder = Path(folder)
-    missing: list[Path] = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for item in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            item.mkdir(mode=PRIVATE_DIR_MODE)
-        # mkdir honours the umask only downwards; chmod makes it exactly 0700.
-        os.chmod(item, PRIVATE_DIR_MODE)
 
 
 def create_private_file(path: Path) -> None:

@@ -244,6 +244,38 @@ def test_start_up_does_not_import_numpy(tmp_path: Path) -> None:
     assert done.stdout.strip() == "False"
 
 
+def test_the_window_shows_before_the_journal_layers_load(tmp_path: Path) -> None:
+    # Everything run_app does before window.show(), on a first launch in a session (the
+    # runtime folder does not exist yet): the journal's layers load after the window is up.
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from fertilitytracker.gui.app import MainWindow\n"
+        "from fertilitytracker.gui.single_instance import ensure_single_instance\n"
+        "from fertilitytracker.gui.ui_state import UiState\n"
+        f"instance = ensure_single_instance(Path({str(tmp_path / 'j.sqlite3')!r}))\n"
+        "assert instance is not None\n"
+        "window = MainWindow(UiState(), defer_build=True)\n"
+        "window.show()\n"
+        "loaded = ('sqlite_utils', 'fertilitytracker.storage')\n"
+        "print(sorted(m for m in loaded if m in sys.modules))\n"
+        "instance.close()\n"
+    )
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(runtime), HOME=str(tmp_path)
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (runtime / "fertilitytracker").is_dir()
+
+
 def test_a_minimised_start_opens_the_journal_and_starts_dose_reminders(
     qtbot, tmp_path: Path, ui_state
 ) -> None:
