@@ -18,13 +18,13 @@ def test_enter_starts_a_regimen_once_the_form_is_valid(qtbot, context: AppContex
     screen = MedicationsScreen(context)
     qtbot.addWidget(screen)
     screen.show()
-    qtbot.keyClicks(screen.start_name.editor, "anastrozole")
-    qtbot.keyClick(screen.start_name.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(screen.start_form.name.editor, "anastrozole")
+    qtbot.keyClick(screen.start_form.name.editor, Qt.Key.Key_Return)
     assert context.journal.regimens.all() == []  # no dose yet: nothing saved
-    qtbot.keyClicks(screen.start_dose.editor, "0.5")
-    screen.start_schedule.set_text("eod")
+    qtbot.keyClicks(screen.start_form.dose.editor, "0.5")
+    screen.start_form.schedule.set_text("eod")
     with qtbot.waitSignal(context.journal_changed):
-        qtbot.keyClick(screen.start_dose.editor, Qt.Key.Key_Return)
+        qtbot.keyClick(screen.start_form.dose.editor, Qt.Key.Key_Return)
     (regimen,) = context.journal.regimens.all()
     assert (regimen.name, regimen.current.dose) == ("anastrozole", 0.5)
 
