@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
@@ -63,7 +63,7 @@ def write_change(
     form: QWidget,
     context: AppContext,
     action: Callable[[], Change],
-    fields: dict[str, Callable[[str], None]],
+    fields: Mapping[str, Callable[[str], None]],
 ) -> Change | None:
     """Run a service write; show a refusal beside the field it names ("*": any other)."""
     try:

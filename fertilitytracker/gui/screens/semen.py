@@ -18,10 +18,9 @@ from fertilitytracker.core.records import SemenAnalysis
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
-from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
+from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_screen import RecordScreen
-from fertilitytracker.gui.widgets.record_table import delete_with_undo, record_table, sorted_proxy
+from fertilitytracker.gui.widgets.record_table import record_table, sorted_proxy
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.views import semen_view
@@ -44,15 +43,19 @@ class SemenScreen(RecordScreen):
     analysis_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Semen", context, parent)
+        super().__init__(
+            "Semen",
+            context,
+            parent,
+            record_kind="semen",
+            date_name="Analysis date",
+            save_text="&Save analysis",
+            save_name="Save the semen analysis",
+        )
         self.setObjectName("semen_screen")
-        self.date_edit = DateEdit(context.today(), "Analysis date", self)
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, ErrorLabel] = {}
-        self.save_button = QPushButton("&Save analysis", self)
-        self.save_button.setAccessibleName("Save the semen analysis")
         self.save_button.setDefault(True)
-        self.form_error = ErrorLabel(self)
 
         self.model = SemenTableModel(parent=self)
         self.proxy = sorted_proxy(self.model, self)
@@ -69,7 +72,6 @@ class SemenScreen(RecordScreen):
         self.lay_out(self._build_form(), self.legend, table, delete_button)
         for edit in self.edits.values():
             edit.textChanged.connect(self.revalidate)
-        self.save_button.clicked.connect(self.save)
         self.follower = self.follow(("semen",))
         self.revalidate()
 
@@ -98,7 +100,6 @@ class SemenScreen(RecordScreen):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        submit_on_enter(form_box, self.save_button)
 
         form_side = QWidget(self)
         form_layout = QVBoxLayout(form_side)
@@ -206,10 +207,8 @@ class SemenScreen(RecordScreen):
         row: SemenRow | None = self.selected()
         return row.analysis if row is not None else None
 
-    def delete_selected(self) -> None:
-        """Delete the selected analysis; the undo bar offers it back."""
+    def deletable(self) -> tuple[int, str] | None:
         analysis = self.selected_analysis()
         if analysis is None or analysis.id is None:
-            return
-        message = f"Semen analysis of {analysis.date.isoformat()} deleted."
-        delete_with_undo(self, self._context, self.undo_bar, "semen", analysis.id, message)
+            return None
+        return analysis.id, f"Semen analysis of {analysis.date.isoformat()} deleted."

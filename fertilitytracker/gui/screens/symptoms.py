@@ -29,10 +29,9 @@ from fertilitytracker.core.validation import build_symptom
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import colour_text, muted_color
-from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
+from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_screen import RecordScreen
-from fertilitytracker.gui.widgets.record_table import delete_with_undo, record_table
+from fertilitytracker.gui.widgets.record_table import record_table
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
@@ -143,9 +142,16 @@ class SymptomsScreen(RecordScreen):
     symptoms_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Symptoms", context, parent)
+        super().__init__(
+            "Symptoms",
+            context,
+            parent,
+            record_kind="symptom",
+            date_name="Date of the ratings",
+            save_text="&Save ratings",
+            save_name="Save the symptom ratings",
+        )
         self.setObjectName("symptoms_screen")
-        self.date_edit = DateEdit(context.today(), "Date of the ratings", self)
         self.sliders = [
             SymptomSlider(name, label, meaning, self) for name, label, meaning in RATED_SYMPTOMS
         ]
@@ -166,9 +172,6 @@ class SymptomsScreen(RecordScreen):
         self.note_for = QComboBox(self)
         self.note_for.setAccessibleName("The note is about")
         self.note_error = ErrorLabel(self)
-        self.save_button = QPushButton("&Save ratings", self)
-        self.save_button.setAccessibleName("Save the symptom ratings")
-        self.form_error = ErrorLabel(self)
 
         self.model = SymptomsTableModel(parent=self)
         table = record_table("Symptom entries", self)
@@ -188,8 +191,6 @@ class SymptomsScreen(RecordScreen):
             slider.changed.connect(self.revalidate)
         self.free_name_edit.textChanged.connect(self.revalidate)
         self.note_edit.textChanged.connect(self.revalidate)
-        self.save_button.clicked.connect(self.save)
-        submit_on_enter(self, self.save_button)
         self.follower = self.follow(("symptoms",))
         self.revalidate()
 
@@ -337,10 +338,8 @@ class SymptomsScreen(RecordScreen):
         entry: SymptomEntry | None = self.selected()
         return entry
 
-    def delete_selected(self) -> None:
-        """Delete the selected entry; the undo bar offers it back."""
+    def deletable(self) -> tuple[int, str] | None:
         entry = self.selected_entry()
         if entry is None or entry.id is None:
-            return
-        message = f"{entry.name} of {entry.date.isoformat()} deleted."
-        delete_with_undo(self, self._context, self.undo_bar, "symptom", entry.id, message)
+            return None
+        return entry.id, f"{entry.name} of {entry.date.isoformat()} deleted."
