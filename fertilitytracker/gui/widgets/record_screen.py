@@ -92,7 +92,7 @@ class RecordScreen(QWidget):
         are read in, whatever order they were made in."""
         fields: list[QWidget] = []
         widget = self.nextInFocusChain()
-        while widget is not self and len(fields) < 1000:
+        while widget is not None and widget is not self:  # the chain is a ring
             focusable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             inside = widget is not form_side and form_side.isAncestorOf(widget)
             if focusable and inside and widget is not self.save_button:
