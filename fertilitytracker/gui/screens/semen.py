@@ -114,8 +114,9 @@ class SemenScreen(RecordScreen):
     def _values(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.edits.items()}
 
-    def _build(self) -> SemenAnalysis:
-        values = self._values()
+    def _build(self, values: dict[str, str] | None = None) -> SemenAnalysis:
+        """The analysis the core builds from the form (or from `values` in its place)."""
+        values = self._values() if values is None else values
         return services.build_semen(
             self.date_edit.value(),
             values["volume"],
@@ -140,15 +141,7 @@ class SemenScreen(RecordScreen):
             probe = {name: "" for name in self.edits}
             probe.update({"volume": "1", "concentration": "1", key: values[key]})
             try:
-                services.build_semen(
-                    self.date_edit.value(),
-                    probe["volume"],
-                    probe["concentration"],
-                    probe["motility"] or None,
-                    probe["progressive"] or None,
-                    probe["morphology"] or None,
-                    probe["abstinence"] or None,
-                )
+                self._build(probe)
             except InputError as error:
                 reasons[error.field] = error.reason
         complete = all(values[key] for key in REQUIRED_FIELDS)
