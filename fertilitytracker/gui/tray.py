@@ -35,6 +35,7 @@ from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color, muted_color
 from fertilitytracker.gui.ui_state import REMINDERS_LAST_SEEN_KEY, app_settings
+from fertilitytracker.gui.widgets.sections import clear_layout
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
 from fertilitytracker.services.reminders import (
@@ -150,12 +151,7 @@ class DoseReminderDialog(QDialog):
         return f"{slot.name} {slot.dose:g} {slot.unit} — due at {slot.at:%H:%M}"
 
     def _rebuild(self) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self._grid)
         muted = muted_color(self.palette())
         for row, slot in enumerate(self._slots):
             label = QLabel(self._describe(slot), self)

@@ -50,3 +50,17 @@ class BackgroundTask(QObject):
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self._job)
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    parent: QObject | None,
+    finished: Callable[[Any], object],
+    failed: Callable[[Any], object],
+) -> BackgroundTask:
+    """Start `work` off the UI thread; `finished(result)` or `failed(error)` is called after."""
+    task = BackgroundTask(work, parent)
+    task.finished.connect(finished)
+    task.failed.connect(failed)
+    task.start()
+    return task

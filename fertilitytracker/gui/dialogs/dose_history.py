@@ -9,14 +9,12 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QTime
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -30,6 +28,7 @@ from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.theme import flag_color, muted_color
 from fertilitytracker.gui.widgets.ask import Question, confirm_future_dose
 from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.record_table import record_table
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_time
@@ -103,13 +102,8 @@ class DoseHistoryDialog(QDialog):
         self.setWindowTitle("Dose history")
         self.title = QLabel(self)
         self.model: RowTableModel[DayRow] = RowTableModel(COLUMNS, self)
-        self.table = QTableView(self)
+        self.table = record_table("Dose history", self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Dose history")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents

@@ -32,7 +32,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.workers import BackgroundTask
+from fertilitytracker.gui.workers import BackgroundTask, run_in_background
 from fertilitytracker.services.exchange import (
     ExportResult,
     ImportPlan,
@@ -195,10 +195,9 @@ class ImportDialog(QDialog):
         self.summary_label.setText(f"Reading {self.path.name}…")
         snapshot = JournalSnapshot.of(self.context.journal)
         path, chosen = self.path, self.selected_format()
-        self._task = BackgroundTask(lambda: plan_file(path, snapshot, chosen), self)
-        self._task.finished.connect(self._planned)
-        self._task.failed.connect(self._refused)
-        self._task.start()
+        self._task = run_in_background(
+            lambda: plan_file(path, snapshot, chosen), self, self._planned, self._refused
+        )
 
     def _planned(self, plan: object) -> None:
         assert isinstance(plan, ImportPlan)
@@ -227,10 +226,12 @@ class ImportDialog(QDialog):
         self.format_box.setEnabled(False)
         self.summary_label.setText(f"Importing {self.plan.new_count} record(s)…")
         plan, journal_path = self.plan, self.context.journal.path
-        self._task = BackgroundTask(lambda: _apply_in_own_connection(journal_path, plan), self)
-        self._task.finished.connect(self._imported)
-        self._task.failed.connect(self._import_failed)
-        self._task.start()
+        self._task = run_in_background(
+            lambda: _apply_in_own_connection(journal_path, plan),
+            self,
+            self._imported,
+            self._import_failed,
+        )
 
     def _imported(self, change: object) -> None:
         assert isinstance(change, Change)
@@ -277,7 +278,6 @@ def start_export(
 ) -> BackgroundTask:
     """Write the journal to `path` off the UI thread; reports in the status bar (or a warning)."""
     snapshot = JournalSnapshot.of(context.journal)
-    task = BackgroundTask(lambda: export_snapshot(snapshot, path, format), parent)
 
     def done(result: object) -> None:
         _RUNNING_EXPORTS.discard(task)
@@ -290,10 +290,8 @@ def start_export(
         text = error.strerror if isinstance(error, OSError) and error.strerror else _reason(error)
         QMessageBox.warning(parent, "Export failed", f"{path} was not written: {text}")
 
-    task.finished.connect(done)
-    task.failed.connect(failed)
+    task = run_in_background(lambda: export_snapshot(snapshot, path, format), parent, done, failed)
     _RUNNING_EXPORTS.add(task)
-    task.start()
     return task
 
 

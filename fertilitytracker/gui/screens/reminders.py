@@ -36,6 +36,7 @@ from fertilitytracker.gui.context import AppContext, refresh_on
 from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.theme import colour_text, error_color, muted_color, ok_color, open_color
+from fertilitytracker.gui.widgets.sections import clear_layout
 from fertilitytracker.services.ics import export_calendar
 from fertilitytracker.services.reminders import (
     STATUS_WORDS,
@@ -341,12 +342,7 @@ class RemindersScreen(QWidget):
     # --- dose reminders -----------------------------------------------------------------------
 
     def _show_doses(self, history: History) -> None:
-        while self._doses_layout.count():
-            item = self._doses_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self._doses_layout)
         now = self.context.now()
         today = self.context.today()
         current = [r for r in history.regimens if r.stop is None or r.stop > today]

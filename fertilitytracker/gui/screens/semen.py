@@ -6,30 +6,22 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SemenAnalysis
-from fertilitytracker.gui.context import AppContext, refresh_on
+from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
-from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
-from fertilitytracker.gui.widgets.record_table import (
-    delete_with_undo,
-    record_table,
-    selected_record,
-    sorted_proxy,
-)
+from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.record_screen import RecordScreen
+from fertilitytracker.gui.widgets.record_table import record_table, sorted_proxy
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.views import semen_view
 
@@ -45,48 +37,45 @@ SEMEN_FIELDS: tuple[tuple[str, str, str], ...] = (
 REQUIRED_FIELDS = ("volume", "concentration")
 
 
-class SemenScreen(QWidget):
+class SemenScreen(RecordScreen):
     """Semen analyses: a validated form, and a table with total count, TMSC and WHO marks."""
 
     analysis_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Semen",
+            context,
+            parent,
+            record_kind="semen",
+            date_name="Analysis date",
+            save_text="&Save analysis",
+            save_name="Save the semen analysis",
+        )
         self.setObjectName("semen_screen")
-        self._context = context
-        self.undo_bar = UndoBar(self)
-        self.date_edit = DateEdit(context.today(), "Analysis date", self)
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, ErrorLabel] = {}
-        self.save_button = QPushButton("&Save analysis", self)
-        self.save_button.setAccessibleName("Save the semen analysis")
         self.save_button.setDefault(True)
-        self.form_error = ErrorLabel(self)
 
         self.model = SemenTableModel(parent=self)
         self.proxy = sorted_proxy(self.model, self)
-        self.table = record_table("Semen analyses", self)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        keep_columns_fitted(self.table)
-        self.delete_button = QPushButton("Delete analysis", self)
-        self.delete_button.setAccessibleName("Delete the selected semen analysis")
+        table = record_table("Semen analyses", self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        keep_columns_fitted(table)
+        delete_button = QPushButton("Delete analysis", self)
+        delete_button.setAccessibleName("Delete the selected semen analysis")
         self.legend = QLabel(self)
         self.legend.setWordWrap(True)
 
-        self._build_layout()
+        self.lay_out(self._build_form(), self.legend, table, delete_button)
         for edit in self.edits.values():
             edit.textChanged.connect(self.revalidate)
-        self.save_button.clicked.connect(self.save)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.follower = refresh_on(self, context, self.refresh, ("semen",))
-        context.journal_replaced.connect(self._journal_replaced)
-        self.refresh()
+        self.follower = self.follow(("semen",))
         self.revalidate()
 
-    def _build_layout(self) -> None:
+    def _build_form(self) -> QWidget:
         form_box = QGroupBox("New semen analysis", self)
         form = QFormLayout(form_box)
         form.addRow("&Date", self.date_edit)
@@ -111,17 +100,6 @@ class SemenScreen(QWidget):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        submit_on_enter(form_box, self.save_button)
-
-        table_side = QWidget(self)
-        table_layout = QVBoxLayout(table_side)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.legend)
-        table_layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
-        table_layout.addLayout(buttons)
 
         form_side = QWidget(self)
         form_layout = QVBoxLayout(form_side)
@@ -129,23 +107,16 @@ class SemenScreen(QWidget):
         form_layout.addWidget(form_box)
         form_layout.addStretch(1)
         form_side.setMinimumWidth(360)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(form_side)
-        splitter.addWidget(table_side)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Semen</h2>", self))
-        layout.addWidget(self.undo_bar)
-        layout.addWidget(splitter, 1)
+        return form_side
 
     # --- the form ---------------------------------------------------------------------------
 
     def _values(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.edits.items()}
 
-    def _build(self) -> SemenAnalysis:
-        values = self._values()
+    def _build(self, values: dict[str, str] | None = None) -> SemenAnalysis:
+        """The analysis the core builds from the form (or from `values` in its place)."""
+        values = self._values() if values is None else values
         return services.build_semen(
             self.date_edit.value(),
             values["volume"],
@@ -170,15 +141,7 @@ class SemenScreen(QWidget):
             probe = {name: "" for name in self.edits}
             probe.update({"volume": "1", "concentration": "1", key: values[key]})
             try:
-                services.build_semen(
-                    self.date_edit.value(),
-                    probe["volume"],
-                    probe["concentration"],
-                    probe["motility"] or None,
-                    probe["progressive"] or None,
-                    probe["morphology"] or None,
-                    probe["abstinence"] or None,
-                )
+                self._build(probe)
             except InputError as error:
                 reasons[error.field] = error.reason
         complete = all(values[key] for key in REQUIRED_FIELDS)
@@ -233,21 +196,12 @@ class SemenScreen(QWidget):
             self.table.selectRow(0)
         self._update_buttons()
 
-    def _journal_replaced(self) -> None:
-        self.undo_bar.dismiss()
-        self.refresh()
-
     def selected_analysis(self) -> SemenAnalysis | None:
-        row: SemenRow | None = selected_record(self.table)
+        row: SemenRow | None = self.selected()
         return row.analysis if row is not None else None
 
-    def _update_buttons(self, *_args: object) -> None:
-        self.delete_button.setEnabled(self.selected_analysis() is not None)
-
-    def delete_selected(self) -> None:
-        """Delete the selected analysis; the undo bar offers it back."""
+    def deletable(self) -> tuple[int, str] | None:
         analysis = self.selected_analysis()
         if analysis is None or analysis.id is None:
-            return
-        message = f"Semen analysis of {analysis.date.isoformat()} deleted."
-        delete_with_undo(self, self._context, self.undo_bar, "semen", analysis.id, message)
+            return None
+        return analysis.id, f"Semen analysis of {analysis.date.isoformat()} deleted."

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFormLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +42,7 @@ from fertilitytracker.gui.widgets.fields import (
 )
 from fertilitytracker.gui.widgets.journal_files import ask_journal_path, switch_journal
 from fertilitytracker.gui.widgets.page import scrolling_page
+from fertilitytracker.gui.widgets.record_table import record_table
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_number
@@ -260,14 +259,8 @@ class SettingsScreen(QWidget):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.targets_model: RowTableModel[TargetRow] = RowTableModel(TARGET_COLUMNS, self)
-        self.targets_table = QTableView(box)
+        self.targets_table = record_table("Target ranges", box, word_wrap=False)
         self.targets_table.setModel(self.targets_model)
-        self.targets_table.setAccessibleName("Target ranges")
-        self.targets_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.targets_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.targets_table.verticalHeader().setVisible(False)
-        self.targets_table.setAlternatingRowColors(True)
-        self.targets_table.setWordWrap(False)
         header = self.targets_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -27,18 +26,13 @@ from PySide6.QtWidgets import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import SymptomEntry
 from fertilitytracker.core.validation import build_symptom
-from fertilitytracker.gui.context import AppContext, refresh_on
+from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import colour_text, muted_color
-from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel, submit_on_enter
-from fertilitytracker.gui.widgets.record_table import (
-    delete_with_undo,
-    record_table,
-    selected_record,
-)
+from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.record_screen import RecordScreen
+from fertilitytracker.gui.widgets.record_table import record_table
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
 
@@ -142,17 +136,22 @@ class SymptomSlider(QWidget):
         self._update()
 
 
-class SymptomsScreen(QWidget):
+class SymptomsScreen(RecordScreen):
     """Quick daily ratings (sliders, a free symptom, a note) and the table of entries."""
 
     symptoms_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Symptoms",
+            context,
+            parent,
+            record_kind="symptom",
+            date_name="Date of the ratings",
+            save_text="&Save ratings",
+            save_name="Save the symptom ratings",
+        )
         self.setObjectName("symptoms_screen")
-        self._context = context
-        self.undo_bar = UndoBar(self)
-        self.date_edit = DateEdit(context.today(), "Date of the ratings", self)
         self.sliders = [
             SymptomSlider(name, label, meaning, self) for name, label, meaning in RATED_SYMPTOMS
         ]
@@ -173,37 +172,29 @@ class SymptomsScreen(QWidget):
         self.note_for = QComboBox(self)
         self.note_for.setAccessibleName("The note is about")
         self.note_error = ErrorLabel(self)
-        self.save_button = QPushButton("&Save ratings", self)
-        self.save_button.setAccessibleName("Save the symptom ratings")
-        self.form_error = ErrorLabel(self)
 
         self.model = SymptomsTableModel(parent=self)
-        self.table = record_table("Symptom entries", self)
+        table = record_table("Symptom entries", self)
         # Sorted by the model itself (years of entries): see RowTableModel.sort.
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        header = self.table.horizontalHeader()
+        table.setModel(self.model)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.delete_button = QPushButton("Delete entry", self)
-        self.delete_button.setAccessibleName("Delete the selected symptom entry")
+        delete_button = QPushButton("Delete entry", self)
+        delete_button.setAccessibleName("Delete the selected symptom entry")
+        caption = QLabel("<b>Entries</b> — severity 0 none … 10 worst", self)
 
-        self._build_layout()
+        self.lay_out(self._build_form(), caption, table, delete_button)
         for slider in self.sliders:
             slider.changed.connect(self.revalidate)
         self.free_name_edit.textChanged.connect(self.revalidate)
         self.note_edit.textChanged.connect(self.revalidate)
-        self.save_button.clicked.connect(self.save)
-        submit_on_enter(self, self.save_button)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.follower = refresh_on(self, context, self.refresh, ("symptoms",))
-        context.journal_replaced.connect(self._journal_replaced)
-        self.refresh()
+        self.follower = self.follow(("symptoms",))
         self.revalidate()
 
-    def _build_layout(self) -> None:
+    def _build_form(self) -> QWidget:
         form_box = QGroupBox("Rate today's symptoms", self)
         form = QVBoxLayout(form_box)
         top = QHBoxLayout()
@@ -245,26 +236,7 @@ class SymptomsScreen(QWidget):
         scroll.setWidget(holder)
         scroll.setMinimumWidth(440)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        table_side = QWidget(self)
-        table_layout = QVBoxLayout(table_side)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(QLabel("<b>Entries</b> — severity 0 none … 10 worst", self))
-        table_layout.addWidget(self.table, 1)
-        buttons_row = QHBoxLayout()
-        buttons_row.addStretch(1)
-        buttons_row.addWidget(self.delete_button)
-        table_layout.addLayout(buttons_row)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(table_side)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Symptoms</h2>", self))
-        layout.addWidget(self.undo_bar)
-        layout.addWidget(splitter, 1)
+        return scroll
 
     # --- the form ---------------------------------------------------------------------------
 
@@ -362,21 +334,12 @@ class SymptomsScreen(QWidget):
         self.model.set_rows(self._context.history().symptoms)
         self._update_buttons()
 
-    def _journal_replaced(self) -> None:
-        self.undo_bar.dismiss()
-        self.refresh()
-
     def selected_entry(self) -> SymptomEntry | None:
-        entry: SymptomEntry | None = selected_record(self.table)
+        entry: SymptomEntry | None = self.selected()
         return entry
 
-    def _update_buttons(self, *_args: object) -> None:
-        self.delete_button.setEnabled(self.selected_entry() is not None)
-
-    def delete_selected(self) -> None:
-        """Delete the selected entry; the undo bar offers it back."""
+    def deletable(self) -> tuple[int, str] | None:
         entry = self.selected_entry()
         if entry is None or entry.id is None:
-            return
-        message = f"{entry.name} of {entry.date.isoformat()} deleted."
-        delete_with_undo(self, self._context, self.undo_bar, "symptom", entry.id, message)
+            return None
+        return entry.id, f"{entry.name} of {entry.date.isoformat()} deleted."

@@ -13,7 +13,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewDraw, StartMedication
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.journal_files import switch_journal
-from fertilitytracker.gui.workers import BackgroundTask
+from fertilitytracker.gui.workers import BackgroundTask, run_in_background
 
 DEMO_FILE = "demo.sqlite3"
 
@@ -117,10 +117,9 @@ class WelcomeScreen(QWidget):
         self.demo_button.setText("Preparing the demo…")
         self.error_label.show_reason(None)
         path, today = self.demo_path(), self.context.today()
-        self._task = BackgroundTask(lambda: fill_demo_file(path, today), self)
-        self._task.finished.connect(self._demo_ready)
-        self._task.failed.connect(self._demo_failed)
-        self._task.start()
+        self._task = run_in_background(
+            lambda: fill_demo_file(path, today), self, self._demo_ready, self._demo_failed
+        )
 
     def _demo_ready(self, path: object) -> None:
         self._reset_button()
