@@ -28,6 +28,19 @@ NOW = datetime(2026, 6, 1, 9, 0)
 DRAW_TIME = time(8, 0)
 
 
+class Clock:
+    """A pinned clock a test can move: hand its today/now to an AppContext, set `moment`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.date()
+
+
 @contextmanager
 def open_journal(path: Path) -> Iterator[Journal]:
     """A journal file at `path` (created when missing), closed afterwards."""

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.single_instance import ExternalWriteWatcher
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.storage.journal import Journal
 from tests.builders import NOW, TODAY
 from tests.gui.leaks import LeakWatch
+
+Shown = TypeVar("Shown", bound=QWidget)
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +87,27 @@ def demo_context(demo_journal: Journal) -> Iterator[AppContext]:
     made = make_context(demo_journal)
     yield made
     made.journal.close()
+
+
+@pytest.fixture
+def show(qtbot) -> Callable[..., QWidget]:
+    """Put a widget on screen as a user would see it: owned by the test (closed after it),
+    resized when a size is given, and shown until the window system has exposed it."""
+
+    def shown(widget: Shown, width: int | None = None, height: int | None = None) -> Shown:
+        qtbot.addWidget(widget)
+        if width is not None and height is not None:
+            widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    return shown
+
+
+@pytest.fixture
+def demo_window(
+    show: Callable[..., MainWindow], demo_context: AppContext, ui_state: UiState
+) -> MainWindow:
+    """The main window over the demo journal, on screen."""
+    return show(MainWindow(ui_state, demo_context))

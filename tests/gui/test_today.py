@@ -38,11 +38,8 @@ def texts(widget: QWidget) -> str:
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> TodayScreen:
-    made = TodayScreen(context)
-    qtbot.addWidget(made)
-    made.show()
-    return made
+def screen(show, context: AppContext) -> TodayScreen:
+    return show(TodayScreen(context))
 
 
 def test_empty_journal_says_what_to_do(screen: TodayScreen) -> None:
