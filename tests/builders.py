@@ -28,6 +28,16 @@ NOW = datetime(2026, 6, 1, 9, 0)
 DRAW_TIME = time(8, 0)
 
 
+def d(text: str) -> date:
+    """A date from ISO text: d("2026-01-05")."""
+    return date.fromisoformat(text)
+
+
+def at(text: str) -> datetime:
+    """A moment from ISO text: at("2026-06-01T08:00")."""
+    return datetime.fromisoformat(text)
+
+
 class Clock:
     """A pinned clock a test can move: hand its today/now to an AppContext, set `moment`."""
 

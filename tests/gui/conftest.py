@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,7 +15,6 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.single_instance import ExternalWriteWatcher
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.storage.journal import Journal
 from tests.builders import NOW, TODAY
 from tests.gui.leaks import LeakWatch
@@ -64,29 +64,29 @@ def make_context(journal: Journal) -> AppContext:
     return AppContext(journal, today=lambda: TODAY, now=lambda: NOW)
 
 
+@contextmanager
+def _context_over(journal: Journal) -> Iterator[AppContext]:
+    """make_context, then the journal the context holds at the end is closed (a test may
+    switch the context to another journal, as the app does)."""
+    made = make_context(journal)
+    try:
+        yield made
+    finally:
+        made.journal.close()
+
+
 @pytest.fixture
 def context(journal: Journal) -> Iterator[AppContext]:
     """The app context over the empty journal, with a pinned today (2026-06-01 09:00)."""
-    made = make_context(journal)
-    yield made
-    made.journal.close()
-
-
-@pytest.fixture
-def demo_journal(tmp_path: Path) -> Iterator[Journal]:
-    """A journal holding the six-month demo course ending on 2026-06-01."""
-    opened = Journal.open(tmp_path / "demo-course.sqlite3")
-    fill_demo(opened, TODAY)
-    yield opened
-    opened.close()
+    with _context_over(journal) as made:
+        yield made
 
 
 @pytest.fixture
 def demo_context(demo_journal: Journal) -> Iterator[AppContext]:
     """The app context over the demo journal."""
-    made = make_context(demo_journal)
-    yield made
-    made.journal.close()
+    with _context_over(demo_journal) as made:
+        yield made
 
 
 @pytest.fixture

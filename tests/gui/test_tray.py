@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,11 @@ from fertilitytracker.gui.tray import LAST_SEEN_KEY, DoseReminderDialog, Tray
 from fertilitytracker.services.operations import log_dose, start_regimen, stop_regimen
 from fertilitytracker.services.reminders import DoseSlot
 from fertilitytracker.storage.journal import Journal
-from tests.builders import Clock
+from tests.builders import Clock, at
 
 pytestmark = pytest.mark.gui
 
 TrayOpener = Callable[[AppContext], AbstractContextManager[Tray]]
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 @pytest.fixture
