@@ -52,13 +52,20 @@ class Clock:
 
 
 @contextmanager
-def open_journal(path: Path) -> Iterator[Journal]:
-    """A journal file at `path` (created when missing), closed afterwards."""
-    opened = Journal.open(path)
+def open_journal(path: Path, create: bool = True) -> Iterator[Journal]:
+    """A journal file at `path` (created when missing unless `create` is false), closed
+    afterwards."""
+    opened = Journal.open(path, create=create)
     try:
         yield opened
     finally:
         opened.close()
+
+
+def symptom_names(path: Path) -> set[str]:
+    """The symptom names in an existing journal file (a backup, a restored copy)."""
+    with open_journal(path, create=False) as opened:
+        return {entry.name for entry in opened.symptoms.all()}
 
 
 def result(analyte: str, value: str, unit: str) -> ResultInput:

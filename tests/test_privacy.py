@@ -19,6 +19,7 @@ import pytest
 import fertilitytracker
 from fertilitytracker.cli import EXIT_OK, build_parser, run
 from fertilitytracker.storage.encryption import ENV_PASSPHRASE, encryption_available
+from tests.cli.conftest import med_start
 
 PACKAGE_ROOT = Path(fertilitytracker.__file__).parent
 
@@ -92,19 +93,7 @@ def _invocations(journal: Path, fresh: Path, out: Path) -> dict[str, list[list[s
         "med": [
             [
                 *new,
-                "med",
-                "start",
-                "anastrozole",
-                "--dose",
-                "0.5",
-                "--unit",
-                "mg",
-                "--schedule",
-                "daily",
-                "--date",
-                "2026-01-05",
-                "--time",
-                "08:00",
+                *med_start("anastrozole", "0.5", "mg", "daily", "2026-01-05", "--time", "08:00"),
             ],
             [*new, "med", "change", "anastrozole", "--date", "2026-02-01", "--dose", "1"],
             [*new, "med", "list"],

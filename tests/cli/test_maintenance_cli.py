@@ -14,7 +14,8 @@ import pytest
 
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, run
 from fertilitytracker.cli.maintenance_commands import restore_at_path
-from fertilitytracker.storage.journal import Journal
+from tests.builders import symptom_names
+from tests.cli.conftest import med_start
 
 
 def _digest(path: Path) -> str:
@@ -40,14 +41,6 @@ def _cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = run(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def _symptoms(path: Path) -> set[str]:
-    journal = Journal.open(path, create=False)
-    try:
-        return {entry.name for entry in journal.symptoms.all()}
-    finally:
-        journal.close()
 
 
 # --- check -----------------------------------------------------------------------------------
@@ -128,7 +121,7 @@ def test_backup_without_out_goes_to_the_backups_folder(journal_path: Path, capsy
     written = Path(out.split("Backup written to ")[1].split(" and verified")[0])
     assert written.parent == journal_path.parent / "backups"
     assert written.name.startswith("journal-manual-")
-    assert _symptoms(written) == {"headache"}
+    assert symptom_names(written) == {"headache"}
 
 
 def test_backup_to_out_and_refusal_of_a_foreign_file(
@@ -138,7 +131,7 @@ def test_backup_to_out_and_refusal_of_a_foreign_file(
     code, out, _ = _cli(capsys, "--db", str(journal_path), "backup", str(out_file))
     assert code == EXIT_OK and str(out_file) in out
     assert oct(out_file.stat().st_mode & 0o777) == oct(0o600)
-    assert _symptoms(out_file) == {"headache"}
+    assert symptom_names(out_file) == {"headache"}
 
     letter = tmp_path / "letter.txt"
     letter.write_text("dear doctor")
@@ -162,8 +155,8 @@ def test_restore_replaces_the_journal_after_backing_it_up(
     assert f"restored from {saved}" in out
     safety = Path(out.split("is saved in ")[1].strip().rstrip("."))
     assert safety.name.startswith("journal-before-restore-")
-    assert _symptoms(journal_path) == {"headache"}
-    assert _symptoms(safety) == {"headache", "later"}
+    assert symptom_names(journal_path) == {"headache"}
+    assert symptom_names(safety) == {"headache", "later"}
     code, _, _ = _cli(capsys, "--db", str(journal_path), "check")
     assert code == EXIT_OK
 
@@ -198,7 +191,7 @@ def test_restore_over_a_damaged_journal_keeps_the_damaged_file(
     out = capsys.readouterr().out
     moved = Path(out.split("was moved, unchanged, to ")[1].strip().rstrip("."))
     assert _digest(moved) == before
-    assert len(_symptoms(journal_path)) == 61
+    assert len(symptom_names(journal_path)) == 61
 
 
 def test_backup_restore_and_check_are_commands() -> None:
@@ -229,21 +222,7 @@ def test_stored_dates_do_not_move_when_the_time_zone_changes(tmp_path: Path) -> 
     journal = tmp_path / "journal.sqlite3"
     # Written in Auckland across its DST change (2026-04-05 03:00 -> 02:00), read elsewhere.
     writes = [
-        [
-            "med",
-            "start",
-            "anastrozole",
-            "--dose",
-            "0.5",
-            "--unit",
-            "mg",
-            "--schedule",
-            "daily",
-            "--date",
-            "2026-03-28",
-            "--time",
-            "02:30",
-        ],
+        med_start("anastrozole", "0.5", "mg", "daily", "2026-03-28", "--time", "02:30"),
         ["dose", "anastrozole", "--at", "2026-04-05T02:30"],
         ["dose", "anastrozole", "--at", "2026-03-29T23:59"],
         ["lab", "2026-04-05", "total_testosterone", "450", "ng/dL", "--time", "02:15"],

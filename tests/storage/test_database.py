@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import stat
 from datetime import date
@@ -15,8 +14,6 @@ from fertilitytracker.services.operations import ResultInput, record_draw
 from fertilitytracker.storage import migrations as migrations_module
 from fertilitytracker.storage.database import JournalError
 from fertilitytracker.storage.journal import Journal
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def known_schema() -> tuple[str, ...]:
@@ -59,9 +56,8 @@ def test_another_apps_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) 
     assert path.read_bytes() == before
 
 
-def test_a_damaged_journal_is_refused_and_never_overwritten(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
-    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+def test_a_damaged_journal_is_refused_and_never_overwritten(first_schema_path: Path) -> None:
+    path = first_schema_path
     data = bytearray(path.read_bytes())
     data[4096 : 4096 + 2000] = b"\xff" * 2000  # scribble over the second page
     path.write_bytes(bytes(data))
@@ -84,9 +80,8 @@ def test_a_journal_from_a_newer_version_is_refused(tmp_path: Path) -> None:
         Journal.open(path)
 
 
-def test_the_first_released_schema_opens_with_its_records(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
-    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+def test_the_first_released_schema_opens_with_its_records(first_schema_path: Path) -> None:
+    path = first_schema_path
     journal = Journal.open(path)
     try:
         history = journal.history()
@@ -100,10 +95,9 @@ def test_the_first_released_schema_opens_with_its_records(tmp_path: Path) -> Non
 
 
 def test_a_pending_migration_backs_the_journal_up_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    first_schema_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "journal.sqlite3"
-    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+    path = first_schema_path
 
     def add_column(db: object) -> None:
         db.execute("ALTER TABLE symptoms ADD COLUMN mood_note TEXT")  # type: ignore[attr-defined]
@@ -118,7 +112,7 @@ def test_a_pending_migration_backs_the_journal_up_first(
         assert journal.schema() == [*released, "0002_test_only"]
     finally:
         journal.close()
-    backups = list((tmp_path / "backups").glob("journal-before-migration-*.sqlite3"))
+    backups = list((path.parent / "backups").glob("journal-before-migration-*.sqlite3"))
     assert len(backups) == 1
     copy = sqlite3.connect(backups[0])
     names = [row[0] for row in copy.execute("SELECT name FROM _sqlite_migrations")]
@@ -128,10 +122,9 @@ def test_a_pending_migration_backs_the_journal_up_first(
 
 
 def test_a_failing_migration_leaves_the_journal_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    first_schema_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "journal.sqlite3"
-    shutil.copy(FIXTURES / "journal_0001.sqlite3", path)
+    path = first_schema_path
 
     def broken(db: object) -> None:
         db.execute("ALTER TABLE symptoms ADD COLUMN half TEXT")  # type: ignore[attr-defined]

@@ -13,8 +13,8 @@ import pytest
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, run
 from fertilitytracker.storage.backup import restore_journal, verify_journal_file
 from fertilitytracker.storage.database import JournalError, SchemaMismatchError, open_database
+from tests.storage.conftest import FIRST_SCHEMA
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "journal_0001.sqlite3"
 WIPER = (
     "CREATE TRIGGER wipe AFTER INSERT ON symptoms BEGIN DELETE FROM lab_results; END",
     'trigger "wipe" on symptoms',
@@ -119,5 +119,5 @@ def test_a_tampered_journal_is_restored_from_a_good_backup(tmp_path: Path, capsy
 
 def test_the_released_fixture_journal_still_opens(tmp_path: Path) -> None:
     copy = tmp_path / "journal.sqlite3"
-    shutil.copy(FIXTURE, copy)
+    shutil.copy(FIRST_SCHEMA, copy)
     open_database(copy, daily_backup=False).conn.close()
