@@ -65,26 +65,17 @@ REFUSED = {
     "severity -1": (("symptom", "2026-02-01", "fatigue", "-1"), "severity"),
     "severity 5.5": (("symptom", "2026-02-01", "fatigue", "5.5"), "severity"),
     "empty symptom": (("symptom", "2026-02-01", "  ", "3"), "name"),
-    "1000 mg anastrozole": (
-        med_start("letrozole", "1000", "mg", "daily", "2026-02-01"),
-        "dose",
-    ),
+    "1000 mg anastrozole": (med_start("letrozole", "1000", "mg", "daily", "2026-02-01"), "dose"),
     "IU of an aromatase inhibitor": (
         med_start("letrozole", "2", "IU", "daily", "2026-02-01"),
         "unit",
     ),
-    "empty medication name": (
-        med_start("", "1", "mg", "daily", "2026-02-01"),
-        "name",
-    ),
+    "empty medication name": (med_start("", "1", "mg", "daily", "2026-02-01"), "name"),
     "unknown schedule": (
         med_start("clomiphene", "25", "mg", "sometimes", "2026-02-01"),
         "schedule",
     ),
-    "already active": (
-        med_start("Arimidex", "1", "mg", "daily", "2026-02-01"),
-        "name",
-    ),
+    "already active": (med_start("Arimidex", "1", "mg", "daily", "2026-02-01"), "name"),
     "stop before start": (("med", "stop", "anastrozole", "--date", "2025-12-01"), "date"),
     "change of a medication never started": (
         ("med", "change", "clomiphene", "--date", "2026-02-01", "--dose", "50"),

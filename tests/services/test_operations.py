@@ -6,7 +6,6 @@ to check what the person would see in it afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from fertilitytracker.services.operations import (
     build_semen,
     log_dose,
     record_dexa,
-    record_draw,
     record_semen,
     record_symptom,
     remove,
@@ -32,29 +30,21 @@ from fertilitytracker.services.operations import (
     stop_regimen,
 )
 from fertilitytracker.storage.journal import Journal
+from tests import builders
 
 DAY = date(2026, 3, 2)
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
+    """Where the suite's `journal` fixture keeps its file (tests/conftest.py)."""
     return tmp_path / "journal.sqlite3"
-
-
-@pytest.fixture
-def journal(path: Path) -> Iterator[Journal]:
-    opened = Journal.open(path)
-    yield opened
-    opened.close()
 
 
 def reopened(path: Path) -> History:
     """The journal as the next start of the app (or another command) reads it."""
-    journal = Journal.open(path)
-    try:
+    with builders.open_journal(path, create=False) as journal:
         return journal.history()
-    finally:
-        journal.close()
 
 
 def doses_of(history: History) -> list[tuple[str, datetime, str]]:
@@ -68,11 +58,12 @@ def doses_of(history: History) -> list[tuple[str, datetime, str]]:
 def test_a_removed_result_is_gone_and_undo_brings_it_back_with_its_draw(
     journal: Journal, path: Path
 ) -> None:
-    saved = record_draw(
+    saved = builders.draw(
         journal,
         DAY,
-        [ResultInput("estradiol", "110", "pmol/L"), ResultInput("lh", "4", "IU/L")],
-        draw_time=time(8, 15),
+        ("estradiol", "110", "pmol/L"),
+        ("lh", "4", "IU/L"),
+        at=time(8, 15),
         fasting=True,
     )
     _change, removed = remove(journal, "lab_result", saved.ids[0])
@@ -90,9 +81,7 @@ def test_a_removed_result_is_gone_and_undo_brings_it_back_with_its_draw(
 def test_the_only_result_of_a_draw_comes_back_on_its_date_time_and_fasting(
     journal: Journal, path: Path
 ) -> None:
-    saved = record_draw(
-        journal, DAY, [ResultInput("lh", "4", "IU/L")], draw_time=time(7, 40), fasting=False
-    )
+    saved = builders.draw(journal, DAY, ("lh", "4", "IU/L"), at=time(7, 40), fasting=False)
     _change, removed = remove(journal, "lab_result", saved.ids[0])
     assert all(not draw.results for draw in reopened(path).draws)
     restore(journal, removed)
@@ -182,12 +171,8 @@ def test_removing_what_is_not_there_is_refused_naming_the_kind(
 def test_an_edited_result_replaces_the_old_one_on_the_same_draw(
     journal: Journal, path: Path
 ) -> None:
-    saved = record_draw(
-        journal,
-        DAY,
-        [ResultInput("estradiol", "30", "pg/mL"), ResultInput("lh", "4", "IU/L")],
-        draw_time=time(8, 0),
-        fasting=True,
+    saved = builders.draw(
+        journal, DAY, ("estradiol", "30", "pg/mL"), ("lh", "4", "IU/L"), at=time(8, 0), fasting=True
     )
     change = replace_result(journal, saved.ids[0], ResultInput("estradiol", "<5", "pg/mL"))
     assert change.dates == frozenset({DAY})
@@ -198,9 +183,7 @@ def test_an_edited_result_replaces_the_old_one_on_the_same_draw(
 
 
 def test_a_refused_edit_keeps_the_old_result(journal: Journal, path: Path) -> None:
-    saved = record_draw(
-        journal, DAY, [ResultInput("estradiol", "30", "pg/mL"), ResultInput("lh", "4", "IU/L")]
-    )
+    saved = builders.draw(journal, DAY, ("estradiol", "30", "pg/mL"), ("lh", "4", "IU/L"), at=None)
     estradiol_id, _lh_id = saved.ids
     with pytest.raises(InputError) as bad_unit:
         replace_result(journal, estradiol_id, ResultInput("estradiol", "30", "IU/L"))

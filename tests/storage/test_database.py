@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,21 @@ from fertilitytracker.storage.journal import Journal
 def known_schema() -> tuple[str, ...]:
     """This build's migrations, in order (a new journal has all of them)."""
     return tuple(migration.name for migration in migrations_module.migrations._migrations)
+
+
+AddMigration = Callable[[str, Callable[[object], None]], None]
+
+
+@pytest.fixture
+def add_migration(monkeypatch: pytest.MonkeyPatch) -> AddMigration:
+    """Register one more migration (name, step) for this test only."""
+    registered = list(migrations_module.migrations._migrations)
+    monkeypatch.setattr(migrations_module.migrations, "_migrations", registered)
+
+    def add(name: str, step: Callable[[object], None]) -> None:
+        migrations_module.migrations(name=name)(step)
+
+    return add
 
 
 def test_new_journal_is_private_and_uses_wal(tmp_path: Path) -> None:
@@ -95,7 +111,7 @@ def test_the_first_released_schema_opens_with_its_records(first_schema_path: Pat
 
 
 def test_a_pending_migration_backs_the_journal_up_first(
-    first_schema_path: Path, monkeypatch: pytest.MonkeyPatch
+    first_schema_path: Path, add_migration: AddMigration
 ) -> None:
     path = first_schema_path
 
@@ -103,9 +119,7 @@ def test_a_pending_migration_backs_the_journal_up_first(
         db.execute("ALTER TABLE symptoms ADD COLUMN mood_note TEXT")  # type: ignore[attr-defined]
 
     released = known_schema()
-    registered = list(migrations_module.migrations._migrations)
-    monkeypatch.setattr(migrations_module.migrations, "_migrations", registered)
-    migrations_module.migrations(name="0002_test_only")(add_column)
+    add_migration("0002_test_only", add_column)
 
     journal = Journal.open(path)
     try:
@@ -122,7 +136,7 @@ def test_a_pending_migration_backs_the_journal_up_first(
 
 
 def test_a_failing_migration_leaves_the_journal_as_it_was(
-    first_schema_path: Path, monkeypatch: pytest.MonkeyPatch
+    first_schema_path: Path, add_migration: AddMigration
 ) -> None:
     path = first_schema_path
 
@@ -130,9 +144,7 @@ def test_a_failing_migration_leaves_the_journal_as_it_was(
         db.execute("ALTER TABLE symptoms ADD COLUMN half TEXT")  # type: ignore[attr-defined]
         raise RuntimeError("migration bug")
 
-    registered = list(migrations_module.migrations._migrations)
-    monkeypatch.setattr(migrations_module.migrations, "_migrations", registered)
-    migrations_module.migrations(name="0002_broken")(broken)
+    add_migration("0002_broken", broken)
     with pytest.raises(RuntimeError):
         Journal.open(path)
     connection = sqlite3.connect(path)
