@@ -9,17 +9,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 
-from fertilitytracker.services.operations import (
-    Change,
-    ResultInput,
-    build_semen,
-    log_dose,
-    record_dexa,
-    record_draw,
-    record_semen,
-    record_symptom,
-    start_regimen,
-)
+from fertilitytracker.services import operations
+from fertilitytracker.services.operations import Change, ResultInput
 from fertilitytracker.storage.journal import Journal
 
 # The tests' clock: what an AppContext is handed as today/now in place of core/clock.py.
@@ -81,7 +72,7 @@ def draw(
     fasting: bool | None = None,
 ) -> Change:
     """One blood draw on `day` at 08:00 with results given as (analyte, value, unit)."""
-    return record_draw(journal, day, [result(*entry) for entry in entries], at, fasting)
+    return operations.record_draw(journal, day, [result(*entry) for entry in entries], at, fasting)
 
 
 def regimen(
@@ -94,12 +85,12 @@ def regimen(
     at: time | None = DRAW_TIME,
 ) -> Change:
     """A regimen of `name` from `start` (1 mg daily at 08:00 unless said)."""
-    return start_regimen(journal, name, dose, unit, schedule, start, at)
+    return operations.start_regimen(journal, name, dose, unit, schedule, start, at)
 
 
 def dose(journal: Journal, name: str, at: datetime, skipped: bool = False) -> Change:
     """One dose of the regimen of `name` taken (or skipped) at `at`."""
-    return log_dose(journal, name, at, skipped=skipped)
+    return operations.log_dose(journal, name, at, skipped=skipped)
 
 
 def semen(
@@ -113,9 +104,9 @@ def semen(
     abstinence: str | None = "3",
 ) -> Change:
     """A semen analysis (docs/clinical.md §3 example by default: total count 60 M)."""
-    return record_semen(
+    return operations.record_semen(
         journal,
-        build_semen(
+        operations.build_semen(
             day, volume, concentration, total_motility, progressive, morphology, abstinence
         ),
     )
@@ -125,9 +116,9 @@ def symptom(
     journal: Journal, day: date, name: str, severity: int, note: str | None = None
 ) -> Change:
     """A symptom rated 0 to 10."""
-    return record_symptom(journal, day, name, severity, note)
+    return operations.record_symptom(journal, day, name, severity, note)
 
 
 def dexa(journal: Journal, day: date, t_score: str, site: str | None = "spine") -> Change:
     """A bone density scan."""
-    return record_dexa(journal, day, t_score, site, None)
+    return operations.record_dexa(journal, day, t_score, site, None)
