@@ -13,8 +13,9 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import muted_color
-from fertilitytracker.services.operations import ResultInput, record_draw, start_regimen
+from fertilitytracker.services.operations import start_regimen
 from fertilitytracker.services.settings import set_setting
+from tests import builders
 
 pytestmark = pytest.mark.gui
 
@@ -131,19 +132,26 @@ def test_a_missed_dose_can_be_confirmed_as_missed(qtbot, screen: TodayScreen, co
 
 
 def draw(context: AppContext, day: date, *entries: tuple[str, str, str]) -> None:
-    record_draw(context.journal, day, [ResultInput(*entry) for entry in entries])
+    builders.draw(context.journal, day, *entries, at=None)
     context.reload()
+
+
+def panel(
+    context: AppContext, day: date, testosterone: str, estradiol: str, *more: tuple[str, str, str]
+) -> None:
+    """A draw of total testosterone in ng/dL and estradiol in pg/mL, and `more` as typed."""
+    draw(
+        context,
+        day,
+        ("total_testosterone", testosterone, "ng/dL"),
+        ("estradiol", estradiol, "pg/mL"),
+        *more,
+    )
 
 
 def test_latest_hormones_with_flags_and_ratio(screen: TodayScreen, context) -> None:
     draw(context, date(2026, 4, 1), ("total_testosterone", "250", "ng/dL"))
-    draw(
-        context,
-        date(2026, 5, 1),
-        ("total_testosterone", "500", "ng/dL"),
-        ("estradiol", "50", "pg/mL"),
-        ("lh", "1.0", "IU/L"),
-    )
+    panel(context, date(2026, 5, 1), "500", "50", ("lh", "1.0", "IU/L"))
     assert label(screen.latest_box, "Total testosterone value").text() == "<b>500</b> ng/dL"
     assert label(screen.latest_box, "Estradiol flag").text() == "▲ high"
     assert label(screen.latest_box, "LH flag").text() == "▼ low"
@@ -152,12 +160,7 @@ def test_latest_hormones_with_flags_and_ratio(screen: TodayScreen, context) -> N
 
 
 def test_si_units_convert_the_latest_values(screen: TodayScreen, context) -> None:
-    draw(
-        context,
-        date(2026, 5, 1),
-        ("total_testosterone", "692", "ng/dL"),
-        ("estradiol", "27.24", "pg/mL"),
-    )
+    panel(context, date(2026, 5, 1), "692", "27.24")
     set_setting(context.journal, "unit_system", "si")
     context.reload()
     assert label(screen.latest_box, "Total testosterone value").text() == "<b>24</b> nmol/L"
@@ -220,12 +223,7 @@ def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
     screen: TodayScreen, context
 ) -> None:
     # 450 ng/dL ÷ 50 pg/mL = 9.0: below the threshold of 10 (docs/clinical.md §3).
-    draw(
-        context,
-        date(2026, 5, 1),
-        ("total_testosterone", "450", "ng/dL"),
-        ("estradiol", "50", "pg/mL"),
-    )
+    panel(context, date(2026, 5, 1), "450", "50")
     assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 10"
     assert "Reference: below 10 (ng/dL ÷ pg/mL)" in texts(screen.latest_box)
     source = next(
@@ -237,12 +235,7 @@ def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
     assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 0.0944"
     assert "Reference: below 0.0944 (nmol/L ÷ pmol/L)" in texts(screen.latest_box)
     # 520 ÷ 50 = 10.4: at or above the threshold.
-    draw(
-        context,
-        date(2026, 5, 20),
-        ("total_testosterone", "520", "ng/dL"),
-        ("estradiol", "50", "pg/mL"),
-    )
+    panel(context, date(2026, 5, 20), "520", "50")
     assert label(screen.latest_box, "T/E ratio flag").text() == "0.0944 or above"
 
 
