@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PACKAGE = ROOT / "fertilitytracker"
@@ -109,14 +111,20 @@ def test_only_core_clock_reads_the_clock() -> None:
     assert found == [], "read the clock through core/clock.py:\n" + "\n".join(found)
 
 
-def test_the_clock_scan_catches_what_it_is_for() -> None:
-    assert _CLOCK_READS.search("stamp = datetime.now().strftime('%Y')")
-    assert _CLOCK_READS.search("day = date.today()")
-    assert _CLOCK_READS.search("started = time.monotonic()")
-    assert _CLOCK_READS.search("today = QDate.currentDate()")
-    assert not _CLOCK_READS.search("at = datetime.combine(day, time(12, 0))")
-    assert not _CLOCK_READS.search("day = clock.today()")
-    assert not _CLOCK_READS.search('text = draw.time.strftime("%H:%M")')
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
+        ("stamp = datetime.now().strftime('%Y')", True),
+        ("day = date.today()", True),
+        ("started = time.monotonic()", True),
+        ("today = QDate.currentDate()", True),
+        ("at = datetime.combine(day, time(12, 0))", False),
+        ("day = clock.today()", False),
+        ('text = draw.time.strftime("%H:%M")', False),
+    ],
+)
+def test_the_clock_scan_catches_what_it_is_for(line: str, caught: bool) -> None:
+    assert bool(_CLOCK_READS.search(line)) is caught
 
 
 # --- one reading, computed once (docs/design.md "One reading, computed once") -------------
@@ -176,12 +184,18 @@ def test_no_module_outside_core_defines_a_range_or_a_floor() -> None:
     assert found == [], "ranges and the floor live in core and resources/:\n" + "\n".join(found)
 
 
-def test_the_scans_catch_what_they_are_for() -> None:
+@pytest.mark.parametrize(
+    ("scan", "line", "caught"),
+    [
+        (_DECIDERS, "flag = flag_value(value, None, low, high)", True),
+        (_DUMMY_RESULT, 'probe = LabResult(key, 0.0, 0.0, "pg/mL")', True),
+        (_FLOOR_OR_BOUND, "if value < result.target_low:", True),
+        (_FLOOR_OR_BOUND, "below = total.value < total_limit", True),
+        (_FLOOR_OR_BOUND, 'floor_text = "the floor of 10 pg/mL"', True),
+        (_FLOOR_OR_BOUND, "below = derived.value < T_E_THRESHOLD_US", True),
+        (_FLOOR_OR_BOUND, "low = result.target_low", False),
+    ],
+)
+def test_the_scans_catch_what_they_are_for(scan: re.Pattern[str], line: str, caught: bool) -> None:
     """The patterns above find the code they forbid (a scan that finds nothing proves nothing)."""
-    assert _DECIDERS.search("flag = flag_value(value, None, low, high)")
-    assert _DUMMY_RESULT.search('probe = LabResult(key, 0.0, 0.0, "pg/mL")')
-    assert _FLOOR_OR_BOUND.search("if value < result.target_low:")
-    assert _FLOOR_OR_BOUND.search("below = total.value < total_limit")
-    assert _FLOOR_OR_BOUND.search('floor_text = "the floor of 10 pg/mL"')
-    assert _FLOOR_OR_BOUND.search("below = derived.value < T_E_THRESHOLD_US")
-    assert not _FLOOR_OR_BOUND.search("low = result.target_low")
+    assert bool(scan.search(line)) is caught
