@@ -80,6 +80,7 @@ dist: $(DIST_VENV)/.installed
 		--workpath build/pyinstaller packaging/fertilitytracker.spec
 	mv dist/fertilitytracker dist/$(DIST_NAME)
 	install -m 755 packaging/install.sh dist/$(DIST_NAME)/install.sh
+	install -m 644 LICENSE dist/$(DIST_NAME)/LICENSE
 	install -D -m 644 resources/$(APP_ID).desktop dist/$(DIST_NAME)/share/applications/$(APP_ID).desktop
 	install -D -m 644 resources/$(APP_ID).metainfo.xml \
 		dist/$(DIST_NAME)/share/metainfo/$(APP_ID).metainfo.xml

@@ -130,6 +130,16 @@ def restore_at_path(args: argparse.Namespace, journal_path: Path) -> int:
     return EXIT_OK
 
 
+def _print_found(problems: list[str], heading: str, healthy: str) -> None:
+    """The `heading` and one indented line a problem, or the `healthy` line when none."""
+    if not problems:
+        print(healthy)
+        return
+    print(heading)
+    for problem in problems:
+        print(f"  {problem}")
+
+
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
@@ -220,18 +230,16 @@ def _check(args: argparse.Namespace, journal: Journal) -> int:
         return EXIT_FAILED if problems else EXIT_OK
 
     print(f"Journal: {journal.path}")
-    if integrity:
-        print(f"Integrity: {_plural(len(integrity), 'problem', 'problems')} found by SQLite:")
-        for problem in integrity:
-            print(f"  {problem}")
-    else:
-        print("Integrity: no problem found (SQLite integrity check).")
-    if foreign:
-        print(f"Links: {_plural(len(foreign), 'record points', 'records point')} to nothing:")
-        for problem in foreign:
-            print(f"  {problem}")
-    else:
-        print("Links: every record points to an existing one (foreign-key check).")
+    _print_found(
+        integrity,
+        f"Integrity: {_plural(len(integrity), 'problem', 'problems')} found by SQLite:",
+        "Integrity: no problem found (SQLite integrity check).",
+    )
+    _print_found(
+        foreign,
+        f"Links: {_plural(len(foreign), 'record points', 'records point')} to nothing:",
+        "Links: every record points to an existing one (foreign-key check).",
+    )
     state = "current for this version" if not unknown_to_us else "older than this version"
     print(f"Schema: {applied[-1] if applied else 'none'} ({state}; {len(applied)} applied).")
     print(

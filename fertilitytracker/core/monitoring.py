@@ -203,6 +203,28 @@ def _window(test: TestKind, opens: date, due: date, today: date, reason: str, ru
     return DueTest(test, opens, due, window_status(opens, due, today), reason, rule)
 
 
+def _repeat(
+    test: TestKind,
+    active: Sequence[Regimen],
+    latest: date,
+    what: str,
+    interval: int,
+    opens_before: int,
+    today: date,
+    rule: str,
+) -> DueTest:
+    """The repeat of `test` due `interval` days after the `latest` one (`what`: its words),
+    open `opens_before` days before that."""
+    due = latest + _days(interval)
+    opens = due - _days(opens_before)
+    reason = f"on {_names(active)}: {interval} days after the {what} of {latest}"
+    return _window(test, opens, due, today, reason, rule)
+
+
+def _active(regimens: Sequence[Regimen], classes: frozenset[str], today: date) -> list[Regimen]:
+    return [r for r in regimens if r.med_class in classes and r.is_active_on(today)]
+
+
 _PANEL = ("total_testosterone", "estradiol")
 
 
@@ -225,35 +247,41 @@ def _hormone_panel(
             same_day = [event for event in reversed(events) if event.date == anchor.date]
             reason = "; ".join(dict.fromkeys(event.text for event in same_day))
             return _window("hormone_panel", opens, due, today, reason, "hormone_panel_after_change")
-    active = [r for r in regimens if r.med_class in HORMONE_CLASSES and r.is_active_on(today)]
+    active = _active(regimens, HORMONE_CLASSES, today)
     if not active or not panels:
         return None
-    latest = panels[-1]
-    interval = offsets.hormone_on_therapy_interval_days
-    due = latest + _days(interval)
-    opens = due - _days(offsets.hormone_on_therapy_opens_before_due_days)
-    reason = f"on {_names(active)}: {interval} days after the panel of {latest}"
-    return _window("hormone_panel", opens, due, today, reason, "hormone_panel_on_therapy")
+    return _repeat(
+        "hormone_panel",
+        active,
+        panels[-1],
+        "panel",
+        offsets.hormone_on_therapy_interval_days,
+        offsets.hormone_on_therapy_opens_before_due_days,
+        today,
+        "hormone_panel_on_therapy",
+    )
 
 
 def _current_course(
     regimens: Sequence[Regimen], classes: frozenset[str], today: date, gap_days: int
-) -> date | None:
+) -> tuple[list[Regimen], date] | None:
+    """The regimens of `classes` active on `today` and the start of their course, if any."""
+    active = _active(regimens, classes, today)
+    if not active:
+        return None
     for start, end in courses(regimens, classes, gap_days):
         if start <= today and (end is None or today < end):
-            return start
-    return None
+            return active, start
+    return None  # unreachable while one is active; kept for safety
 
 
 def _semen_analysis(
     history: History, regimens: Sequence[Regimen], today: date, offsets: RuleOffsets
 ) -> DueTest | None:
-    active = [r for r in regimens if r.med_class in FERTILITY_CLASSES and r.is_active_on(today)]
-    if not active:
+    course = _current_course(regimens, FERTILITY_CLASSES, today, offsets.course_gap_days)
+    if course is None:
         return None
-    course_start = _current_course(regimens, FERTILITY_CLASSES, today, offsets.course_gap_days)
-    if course_start is None:  # unreachable while one is active; kept for safety
-        return None
+    course_start = course[1]
     analyses = sorted(s.date for s in history.semen if course_start <= s.date <= today)
     reason = f"fertility course started {course_start}"
     anchor = course_start
@@ -271,16 +299,10 @@ def _lipid_panel(
     today: date,
     offsets: RuleOffsets,
 ) -> DueTest | None:
-    active = [
-        r for r in regimens if r.med_class in AROMATASE_INHIBITOR_CLASSES and r.is_active_on(today)
-    ]
-    if not active:
+    course = _current_course(regimens, AROMATASE_INHIBITOR_CLASSES, today, offsets.course_gap_days)
+    if course is None:
         return None
-    course_start = _current_course(
-        regimens, AROMATASE_INHIBITOR_CLASSES, today, offsets.course_gap_days
-    )
-    if course_start is None:
-        return None
+    active, course_start = course
     lipids = _draw_dates_with(by_date, ["total_cholesterol"])
     latest = lipids[-1] if lipids else None
     if latest is None or (course_start - latest).days > offsets.lipid_baseline_lookback_days:
@@ -298,11 +320,16 @@ def _lipid_panel(
         opens = course_start + _days(offsets.lipid_baseline_opens_days)
         due = course_start + _days(offsets.lipid_baseline_due_days)
         return _window("lipid_panel", opens, due, today, reason, "lipid_panel_baseline")
-    interval = offsets.lipid_yearly_interval_days
-    due = latest + _days(interval)
-    opens = due - _days(offsets.lipid_yearly_opens_before_due_days)
-    reason = f"on {_names(active)}: {interval} days after the lipid panel of {latest}"
-    return _window("lipid_panel", opens, due, today, reason, "lipid_panel_yearly")
+    return _repeat(
+        "lipid_panel",
+        active,
+        latest,
+        "lipid panel",
+        offsets.lipid_yearly_interval_days,
+        offsets.lipid_yearly_opens_before_due_days,
+        today,
+        "lipid_panel_yearly",
+    )
 
 
 def _dexa(

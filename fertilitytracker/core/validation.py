@@ -67,14 +67,29 @@ def _text(value: object, field: str, what: str) -> str:
     return value.strip()
 
 
+def _required(text: str, field: str, what: str, spelling: str) -> str:
+    """The stripped text, else a refusal naming `what` ("a date") and its `spelling`."""
+    stripped = _text(text, field, what)
+    if not stripped:
+        raise InputError(field, f"{what} is required ({spelling})")
+    return stripped
+
+
+def _typed(
+    text: str, field: str, what: str, pattern: re.Pattern[str], spelling: str, usage: str
+) -> tuple[str, re.Match[str]]:
+    """The stripped text and its match of `pattern`, else a refusal naming `what` with the
+    `spelling` it is required in, or the `usage` that would have been understood."""
+    stripped = _required(text, field, what, spelling)
+    match = pattern.fullmatch(stripped)
+    if match is None:
+        raise InputError(field, f"'{stripped}' is not {what}: use {usage}")
+    return stripped, match
+
+
 def parse_date(text: str, field: str) -> date:
     """A calendar date typed strictly as ISO YYYY-MM-DD (spaces around are ignored)."""
-    stripped = _text(text, field, "a date")
-    if not stripped:
-        raise InputError(field, "a date is required (YYYY-MM-DD)")
-    match = _ISO_DATE.fullmatch(stripped)
-    if match is None:
-        raise InputError(field, f"'{stripped}' is not a date: use YYYY-MM-DD")
+    stripped, match = _typed(text, field, "a date", _ISO_DATE, "YYYY-MM-DD", "YYYY-MM-DD")
     year, month, day = (int(part) for part in match.groups())
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InputError(field, f"year {year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
@@ -92,12 +107,7 @@ def parse_date(text: str, field: str) -> date:
 
 def parse_time(text: str, field: str) -> time:
     """A local time of day typed as HH:MM (24-hour clock)."""
-    stripped = _text(text, field, "a time")
-    if not stripped:
-        raise InputError(field, "a time is required (HH:MM)")
-    match = _TIME.fullmatch(stripped)
-    if match is None:
-        raise InputError(field, f"'{stripped}' is not a time: use HH:MM (24-hour)")
+    stripped, match = _typed(text, field, "a time", _TIME, "HH:MM", "HH:MM (24-hour)")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
         raise InputError(field, f"'{stripped}' is not a time of day (00:00 to 23:59)")
@@ -106,17 +116,13 @@ def parse_time(text: str, field: str) -> time:
 
 def parse_datetime(text: str, field: str) -> datetime:
     """A naive local date-time typed as YYYY-MM-DDTHH:MM or YYYY-MM-DD HH:MM."""
-    stripped = _text(text, field, "a date and time")
-    if not stripped:
-        raise InputError(field, "a date and time is required (YYYY-MM-DDTHH:MM)")
+    stripped = _required(text, field, "a date and time", "YYYY-MM-DDTHH:MM")
     parts = re.split(r"\s+|[Tt](?=[0-9])", stripped)
     if len(parts) != 2:
         raise InputError(
             field, f"'{stripped}' is not a date and time: use YYYY-MM-DDTHH:MM or YYYY-MM-DD HH:MM"
         )
-    day = parse_date(parts[0], field)
-    moment = parse_time(parts[1], field)
-    return datetime.combine(day, moment)
+    return datetime.combine(parse_date(parts[0], field), parse_time(parts[1], field))
 
 
 def _unit_suffix(unit: str | None) -> str:

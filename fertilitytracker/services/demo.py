@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from fertilitytracker.core.adherence import expected_slots
 from fertilitytracker.core.medications import lookup_medication
+from fertilitytracker.core.resources import load_json
 from fertilitytracker.core.validation import build_dose
 from fertilitytracker.services.operations import (
     Change,
@@ -24,82 +25,8 @@ from fertilitytracker.services.operations import (
 )
 from fertilitytracker.storage.journal import Journal
 
-# Draws as (days before today, [(analyte, value, unit), ...]); values typical of the story.
-_DRAWS: tuple[tuple[int, tuple[tuple[str, str, str], ...]], ...] = (
-    (
-        182,
-        (
-            ("total_testosterone", "310", "ng/dL"),
-            ("estradiol", "46", "pg/mL"),
-            ("lh", "3.1", "IU/L"),
-            ("fsh", "4.2", "IU/L"),
-            ("shbg", "27", "nmol/L"),
-            ("albumin", "4.4", "g/dL"),
-            ("prolactin", "9.1", "ng/mL"),
-            ("hematocrit", "44", "%"),
-            ("total_cholesterol", "186", "mg/dL"),
-            ("hdl", "47", "mg/dL"),
-            ("ldl", "112", "mg/dL"),
-            ("triglycerides", "128", "mg/dL"),
-        ),
-    ),
-    (
-        152,
-        (
-            ("total_testosterone", "505", "ng/dL"),
-            ("estradiol", "21", "pg/mL"),
-            ("lh", "4.0", "IU/L"),
-            ("fsh", "5.0", "IU/L"),
-            ("shbg", "26", "nmol/L"),
-        ),
-    ),
-    (
-        122,
-        (
-            ("total_testosterone", "560", "ng/dL"),
-            ("estradiol", "<8", "pg/mL"),
-            ("lh", "4.4", "IU/L"),
-            ("fsh", "5.6", "IU/L"),
-        ),
-    ),
-    (
-        92,
-        (
-            ("total_testosterone", "540", "ng/dL"),
-            ("estradiol", "19", "pg/mL"),
-            ("lh", "4.3", "IU/L"),
-            ("fsh", "5.4", "IU/L"),
-            ("shbg", "28", "nmol/L"),
-        ),
-    ),
-    (
-        62,
-        (
-            ("total_testosterone", "24.3", "nmol/L"),
-            ("estradiol", "95", "pmol/L"),
-            ("lh", "6.6", "mIU/mL"),
-            ("fsh", "7.9", "mIU/mL"),
-            ("shbg", "29", "nmol/L"),
-            ("albumin", "44", "g/L"),
-            ("hematocrit", "0.46", "L/L"),
-            ("total_cholesterol", "4.9", "mmol/L"),
-            ("hdl", "1.2", "mmol/L"),
-            ("ldl", "3.0", "mmol/L"),
-            ("triglycerides", "1.4", "mmol/L"),
-        ),
-    ),
-    (
-        14,
-        (
-            ("total_testosterone", "712", "ng/dL"),
-            ("estradiol", "26", "pg/mL"),
-            ("lh", "7.1", "IU/L"),
-            ("fsh", "8.3", "IU/L"),
-            ("shbg", "30", "nmol/L"),
-        ),
-    ),
-)
-
+# The course's blood draws: the results as printed, by days before today.
+DRAWS_RESOURCE = "demo_course.json"
 _SYMPTOMS = ("libido", "erectile function", "fatigue", "mood", "joint pain")
 
 
@@ -110,10 +37,9 @@ def fill_demo(journal: Journal, today: date) -> Change:
         return today - timedelta(days=days)
 
     with journal.transaction():
-        for days, triples in _DRAWS:
-            record_draw(
-                journal, ago(days), [ResultInput(*triple) for triple in triples], time(8, 15)
-            )
+        for draw in load_json(DRAWS_RESOURCE)["draws"]:
+            entries = [ResultInput(*result) for result in draw["results"]]
+            record_draw(journal, ago(draw["days_before"]), entries, time(8, 15))
         record_semen(journal, build_semen(ago(180), "2.4", "7.5", "34", "21", "3", "3"))
         record_semen(journal, build_semen(ago(20), "3.1", "19", "48", "36", "4", "3"))
         record_dexa(journal, ago(176), "-0.6", "spine", "1.02")

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Any
+from dataclasses import replace
+from datetime import date
 
 from sqlite_utils import Database
 
 from fertilitytracker.core.records import Regimen, RegimenId, RegimenStep
+from fertilitytracker.storage.repository import Repository
 
 
-class RegimenRepository:
+class RegimenRepository(Repository[Regimen, RegimenId]):
     """Reads and writes regimens; callers wrap writes in a transaction."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        # The steps are rows of regimen_steps, read after the regimens (`_with_steps`).
+        super().__init__(db, "regimens", Regimen, RegimenId, order="id", elsewhere={"steps": ()})
 
     def add(self, regimen: Regimen) -> RegimenId:
-        cursor = self._db.execute(
-            "INSERT INTO regimens (name, med_class, stop, time_of_day) VALUES (?, ?, ?, ?)",
-            [
-                regimen.name,
-                regimen.med_class,
-                _iso(regimen.stop),
-                regimen.time_of_day.strftime("%H:%M") if regimen.time_of_day else None,
-            ],
-        )
-        regimen_id = RegimenId(int(cursor.lastrowid or 0))
+        regimen_id = super().add(regimen)
         for step in regimen.steps:
             self.add_step(regimen_id, step)
         return regimen_id
@@ -39,10 +32,10 @@ class RegimenRepository:
         )
 
     def set_stop(self, regimen_id: RegimenId, stop: date | None) -> None:
-        self._db.execute("UPDATE regimens SET stop = ? WHERE id = ?", [_iso(stop), regimen_id])
-
-    def delete(self, regimen_id: RegimenId) -> None:
-        self._db.execute("DELETE FROM regimens WHERE id = ?", [regimen_id])
+        self._db.execute(
+            "UPDATE regimens SET stop = ? WHERE id = ?",
+            [stop.isoformat() if stop else None, regimen_id],
+        )
 
     def delete_step(self, regimen_id: RegimenId, on: date) -> None:
         self._db.execute(
@@ -51,16 +44,16 @@ class RegimenRepository:
         )
 
     def get(self, regimen_id: RegimenId) -> Regimen | None:
-        rows = list(self._db.query("SELECT * FROM regimens WHERE id = ?", [regimen_id]))
-        return self._with_steps(rows)[0] if rows else None
+        found = self._with_steps(self._select("WHERE id = ?", [regimen_id]))
+        return found[0] if found else None
 
     def all(self) -> list[Regimen]:
         """Every regimen, oldest start first."""
-        rows = list(self._db.query("SELECT * FROM regimens ORDER BY id"))
-        regimens = self._with_steps(rows)
+        regimens = self._with_steps(self._select("", []))
         return sorted(regimens, key=lambda regimen: (regimen.start, regimen.id or 0))
 
-    def _with_steps(self, rows: list[dict[str, Any]]) -> list[Regimen]:
+    def _with_steps(self, regimens: list[Regimen]) -> list[Regimen]:
+        """The regimens with their steps (a regimen without any step is left out)."""
         steps_by_regimen: dict[int, list[RegimenStep]] = {}
         for row in self._db.query("SELECT * FROM regimen_steps ORDER BY regimen_id, date, id"):
             steps_by_regimen.setdefault(row["regimen_id"], []).append(
@@ -72,18 +65,7 @@ class RegimenRepository:
                 )
             )
         return [
-            Regimen(
-                id=RegimenId(row["id"]),
-                name=row["name"],
-                med_class=row["med_class"],
-                steps=tuple(steps_by_regimen.get(row["id"], ())),
-                stop=date.fromisoformat(row["stop"]) if row["stop"] else None,
-                time_of_day=time.fromisoformat(row["time_of_day"]) if row["time_of_day"] else None,
-            )
-            for row in rows
-            if row["id"] in steps_by_regimen
+            replace(regimen, steps=tuple(steps_by_regimen[regimen.id]))
+            for regimen in regimens
+            if regimen.id in steps_by_regimen
         ]
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from fertilitytracker.core.records import (
+    DexaScan,
+    DoseEvent,
+    Regimen,
+    RegimenStep,
+    SemenAnalysis,
+    SymptomEntry,
+)
 from fertilitytracker.services.operations import log_dose, record_symptom, start_regimen
 from fertilitytracker.storage.journal import Journal
 from tests.builders import draw
@@ -58,3 +67,43 @@ def test_symptoms_and_doses_of_some_dates(journal: Journal) -> None:
     log_dose(journal, "anastrozole", datetime.combine(day + timedelta(days=1), datetime.min.time()))
     assert [dose.at.hour for dose in journal.doses.on_dates({day})] == [8, 23]
     assert len(journal.doses.between(day, day + timedelta(days=1))) == 3
+
+
+def test_every_field_of_every_record_kind_reads_back_as_written(journal: Journal) -> None:
+    # `journal` holds symptoms already: each kind is compared on the records added here.
+    day = date(2027, 3, 4)
+    steps = (
+        RegimenStep(day, 1.0, "mg", "eod"),
+        RegimenStep(day + timedelta(days=9), 0.5, "mg", "eod"),
+    )
+    regimens = [
+        Regimen("anastrozole", "aromatase_inhibitor", steps, day + timedelta(days=30), time(7, 45)),
+        Regimen("clomiphene", "serm", steps[:1]),
+    ]
+    regimen_ids = [journal.regimens.add(regimen) for regimen in regimens]
+    written = {
+        "doses": [
+            DoseEvent(regimen_ids[0], datetime(2027, 3, 4, 7, 45), "taken", 1.0, "mg"),
+            DoseEvent(regimen_ids[1], datetime(2027, 3, 5, 21, 5), "skipped"),
+        ],
+        "semen": [
+            SemenAnalysis(day, 2.5, 15.0, 40.0, 30.0, 4.0, 3),
+            SemenAnalysis(day + timedelta(days=1), 0.0, 0.0),
+        ],
+        "dexa": [DexaScan(day, -1.5, "femur_neck", 0.91), DexaScan(day + timedelta(days=1), 0.2)],
+        "symptoms": [
+            SymptomEntry(day, "hot flushes", 7, "worse at night\nsecond line"),
+            SymptomEntry(day, "mood", 0),
+        ],
+        "regimens": regimens,  # last: a regimen with doses cannot be deleted
+    }
+    for kind, records in written.items():
+        repository = getattr(journal, kind)
+        ids = regimen_ids if kind == "regimens" else [repository.add(r) for r in records]
+        expected = [
+            replace(record, id=record_id) for record, record_id in zip(records, ids, strict=True)
+        ]
+        assert [repository.get(record_id) for record_id in ids] == expected, kind
+        assert [record for record in repository.all() if record.id in ids] == expected, kind
+        repository.delete(ids[-1])
+        assert repository.get(ids[-1]) is None, kind

@@ -11,6 +11,7 @@ from fertilitytracker.core.medications import lookup_medication
 from fertilitytracker.core.records import DoseEvent, DoseEventId, Regimen
 from fertilitytracker.core.validation import build_dose, build_regimen, build_regimen_step
 from fertilitytracker.services.operations.change import Change
+from fertilitytracker.services.operations.records import add_record
 from fertilitytracker.storage.journal import Journal
 
 
@@ -45,13 +46,10 @@ def start_regimen(
         name, dose, unit, schedule, start, time_of_day, existing=journal.regimens.all()
     )
     step = regimen.current
-    with journal.transaction():
-        regimen_id = journal.regimens.add(regimen)
-    return Change(
-        frozenset({"regimens"}),
-        f"{regimen.name} {step.dose:g} {step.unit} {step.schedule} started {start.isoformat()}",
-        (regimen_id,),
+    summary = (
+        f"{regimen.name} {step.dose:g} {step.unit} {step.schedule} started {start.isoformat()}"
     )
+    return add_record(journal, journal.regimens.add, regimen, "regimens", summary)
 
 
 def change_regimen(
@@ -115,15 +113,8 @@ def log_dose(
         dose,
         unit,
     )
-    with journal.transaction():
-        dose_id = journal.doses.add(event)
-    verb = "skipped" if skipped else "taken"
-    return Change(
-        frozenset({"doses"}),
-        f"{regimen.name} {verb} {at:%Y-%m-%d %H:%M}",
-        (dose_id,),
-        frozenset({at.date()}),
-    )
+    summary = f"{regimen.name} {event.status} {at:%Y-%m-%d %H:%M}"
+    return add_record(journal, journal.doses.add, event, "doses", summary, at.date())
 
 
 BACKFILL_DEFAULT_TIME = time(12, 0)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TypeVar
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
@@ -19,6 +20,8 @@ from fertilitytracker.core.validation import (
 from fertilitytracker.services.operations.change import Change
 from fertilitytracker.storage.journal import Journal
 
+RecordT = TypeVar("RecordT")
+
 
 @dataclass(frozen=True)
 class ResultInput:
@@ -30,6 +33,23 @@ class ResultInput:
     lab_low: str | float | None = None
     lab_high: str | float | None = None
     method: str | None = None
+
+
+def add_record(
+    journal: Journal,
+    add: Callable[[RecordT], int],
+    record: RecordT,
+    kind: str,
+    summary: str,
+    day: date | None = None,
+) -> Change:
+    """Write one built record with `add` in a transaction of its own and say what changed: the
+    records of `kind` on `day` (None: whatever its date)."""
+    with journal.transaction():
+        record_id = add(record)
+    return Change(
+        frozenset({kind}), summary, (record_id,), None if day is None else frozenset({day})
+    )
 
 
 def build_result(entry: ResultInput) -> LabResult:
@@ -86,14 +106,8 @@ def record_draw(
 
 def record_semen(journal: Journal, analysis: SemenAnalysis) -> Change:
     """Save a semen analysis built by `build_semen`."""
-    with journal.transaction():
-        analysis_id = journal.semen.add(analysis)
-    return Change(
-        frozenset({"semen"}),
-        f"semen analysis of {analysis.date} recorded",
-        (analysis_id,),
-        frozenset({analysis.date}),
-    )
+    summary = f"semen analysis of {analysis.date} recorded"
+    return add_record(journal, journal.semen.add, analysis, "semen", summary, analysis.date)
 
 
 def record_dexa(
@@ -105,9 +119,7 @@ def record_dexa(
 ) -> Change:
     """One bone density scan."""
     scan = build_dexa(day, t_score, site, bmd)
-    with journal.transaction():
-        scan_id = journal.dexa.add(scan)
-    return Change(frozenset({"dexa"}), f"DEXA of {day} recorded", (scan_id,), frozenset({day}))
+    return add_record(journal, journal.dexa.add, scan, "dexa", f"DEXA of {day} recorded", day)
 
 
 def record_symptom(
@@ -115,14 +127,8 @@ def record_symptom(
 ) -> Change:
     """A symptom rated 0 (none) to 10 (worst)."""
     entry = build_symptom(day, name, severity, note)
-    with journal.transaction():
-        symptom_id = journal.symptoms.add(entry)
-    return Change(
-        frozenset({"symptoms"}),
-        f"{entry.name} {entry.severity}/10 on {day} recorded",
-        (symptom_id,),
-        frozenset({day}),
-    )
+    summary = f"{entry.name} {entry.severity}/10 on {day} recorded"
+    return add_record(journal, journal.symptoms.add, entry, "symptoms", summary, day)
 
 
 def set_target(
