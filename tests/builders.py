@@ -1,9 +1,14 @@
 """The tests' one set of builders: the pinned clock, a journal file, and records made through
 the app's own operations (services/operations.py), so that each one passes the validation a
-user's entry passes (docs/design.md, "one builder per record kind")."""
+user's entry passes (docs/design.md, "one builder per record kind"); and the few file helpers
+the storage, CLI and GUI tests share (a digest, a dead process id, a umask)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -122,3 +127,28 @@ def symptom(
 def dexa(journal: Journal, day: date, t_score: str, site: str | None = "spine") -> Change:
     """A bone density scan."""
     return operations.record_dexa(journal, day, t_score, site, None)
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def digest(path: Path) -> str:
+    """The file's SHA-256: to show a file was left byte for byte as it was."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (the owner of a temporary file left behind)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """Run the block under `mask` (privacy must not depend on a strict one), then restore it."""
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)

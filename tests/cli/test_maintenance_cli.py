@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -14,12 +13,8 @@ import pytest
 
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, run
 from fertilitytracker.cli.maintenance_commands import restore_at_path
-from tests.builders import symptom_names
+from tests.builders import digest, symptom_names
 from tests.cli.conftest import med_start
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _damage(path: Path) -> None:
@@ -95,12 +90,12 @@ def test_a_damaged_journal_is_refused_unchanged_and_a_backup_is_named(
     assert code == EXIT_OK
     backup = Path(out.split("Backup written to ")[1].split(" and verified")[0])
     _damage(journal_path)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     code, out, err = _cli(capsys, "--db", str(journal_path), "check")
     assert code == EXIT_FAILED and err == ""
     assert "damaged" in out and "it was not opened" in out
     assert f"the newest good one is {backup}" in out
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     for command in (["labs", "--json"], ["symptom", "2026-01-07", "x", "1"]):
         code, out, err = _cli(capsys, "--db", str(journal_path), *command)
         assert code == EXIT_FAILED
@@ -108,7 +103,7 @@ def test_a_damaged_journal_is_refused_unchanged_and_a_backup_is_named(
         assert "damaged" in err and "The file was left unchanged" in err
         assert f"The newest good backup is {backup}" in err
         assert err.count("\n") == 1, "one line, no traceback"
-        assert _digest(journal_path) == before
+        assert digest(journal_path) == before
 
 
 # --- backup ----------------------------------------------------------------------------------
@@ -164,7 +159,7 @@ def test_restore_replaces_the_journal_after_backing_it_up(
 def test_restore_refuses_a_file_that_is_not_a_journal(
     journal_path: Path, tmp_path: Path, capsys
 ) -> None:
-    before = _digest(journal_path)
+    before = digest(journal_path)
     bogus = tmp_path / "bogus.sqlite3"
     bogus.write_bytes(b"SQLite format 2\x00" + b"\x00" * 4000)
     code, _, err = _cli(capsys, "--db", str(journal_path), "restore", str(bogus))
@@ -173,7 +168,7 @@ def test_restore_refuses_a_file_that_is_not_a_journal(
     code, _, err = _cli(capsys, "--db", str(journal_path), "restore", str(tmp_path / "none"))
     assert code == EXIT_REFUSED
     assert "is not a file" in err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 def test_restore_over_a_damaged_journal_keeps_the_damaged_file(
@@ -184,13 +179,13 @@ def test_restore_over_a_damaged_journal_keeps_the_damaged_file(
     saved = tmp_path / "saved.sqlite3"
     assert run(["--db", str(journal_path), "backup", str(saved)]) == EXIT_OK
     _damage(journal_path)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     args = type("Args", (), {"file": str(saved)})()
     capsys.readouterr()
     assert restore_at_path(args, journal_path) == EXIT_OK  # type: ignore[arg-type]
     out = capsys.readouterr().out
     moved = Path(out.split("was moved, unchanged, to ")[1].strip().rstrip("."))
-    assert _digest(moved) == before
+    assert digest(moved) == before
     assert len(symptom_names(journal_path)) == 61
 
 

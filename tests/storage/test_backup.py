@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
@@ -33,7 +32,7 @@ from fertilitytracker.storage.backup import (
 )
 from fertilitytracker.storage.database import DamagedJournalError, JournalError
 from fertilitytracker.storage.journal import Journal
-from tests.builders import open_journal, symptom_names
+from tests.builders import digest, open_journal, symptom_names, umask
 
 NOW = datetime(2026, 3, 4, 9, 30)
 
@@ -41,9 +40,8 @@ NOW = datetime(2026, 3, 4, 9, 30)
 @pytest.fixture(autouse=True)
 def _usual_umask():
     # Privacy must not depend on a strict umask: run every test under the common 022.
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
+    with umask(0o022):
+        yield
 
 
 def _journal_with(path: Path, *names: str) -> Path:
@@ -73,10 +71,6 @@ def _damaged_after_a_backup(tmp_path: Path, to: Path | None = None) -> tuple[Pat
             good = backup_to(journal.db.conn, journal_path, to, NOW)
     damage(journal_path)
     return journal_path, good
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _mode(path: Path) -> int:
@@ -158,13 +152,13 @@ def test_a_failed_copy_leaves_the_previous_backup_and_no_partial_file(tmp_path: 
     journal_path = _journal_with(tmp_path / "journal.sqlite3", "kept")
     journal = Journal.open(journal_path)
     target = backup_now(journal.db.conn, journal_path, NOW)
-    before = _digest(target)
+    before = digest(target)
     journal.close()  # a closed connection cannot be copied: the backup fails midway
     with pytest.raises(sqlite3.ProgrammingError):
         from fertilitytracker.storage.database import backup_database
 
         backup_database(journal.db.conn, target)
-    assert _digest(target) == before
+    assert digest(target) == before
     assert not list(target.parent.glob("*.partial"))
 
 
@@ -321,11 +315,11 @@ def test_a_damaged_journal_is_left_byte_for_byte_and_the_error_names_a_backup(
     tmp_path: Path,
 ) -> None:
     journal_path, good = _damaged_after_a_backup(tmp_path)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     for _ in range(2):
         with pytest.raises(DamagedJournalError) as raised:
             Journal.open(journal_path)
-        assert _digest(journal_path) == before
+        assert digest(journal_path) == before
     assert raised.value.newest_backup == good
     assert str(good) in str(raised.value)
     assert "left unchanged" in str(raised.value)
@@ -334,23 +328,23 @@ def test_a_damaged_journal_is_left_byte_for_byte_and_the_error_names_a_backup(
 def test_a_file_that_is_not_sqlite_is_left_unchanged(tmp_path: Path) -> None:
     journal_path = tmp_path / "journal.sqlite3"
     journal_path.write_bytes(b"%PDF-1.7 not a journal at all" * 100)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     with pytest.raises(DamagedJournalError, match="No good backup"):
         Journal.open(journal_path)
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 def test_a_copy_of_a_backup_beside_the_journal_leaves_the_damaged_file_alone(
     tmp_path: Path,
 ) -> None:
     journal_path, good = _damaged_after_a_backup(tmp_path)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     copy = copy_backup_beside(journal_path, good, NOW)
     assert copy.parent == tmp_path
     assert copy.name == "journal-recovered-20260304-093000.sqlite3"
     assert _mode(copy) == 0o600
     assert len(symptom_names(copy)) == 60
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 # --- restore ---------------------------------------------------------------------------------
@@ -381,14 +375,14 @@ def test_restore_refuses_a_file_that_is_not_a_journal_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
     journal_path = _journal_with(tmp_path / "journal.sqlite3", "mine")
-    before = _digest(journal_path)
+    before = digest(journal_path)
     impostor = tmp_path / "photo.jpg"
     impostor.write_bytes(b"\xff\xd8\xff" + b"0" * 5000)
     with pytest.raises(JournalError, match="not a SQLite file"):
         restore_journal(journal_path, impostor, NOW)
     with pytest.raises(JournalError, match="the journal itself"):
         restore_journal(journal_path, journal_path, NOW)
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     assert not (tmp_path / "backups").exists() or not any(
         p.name.startswith("journal-before-restore") for p in (tmp_path / "backups").iterdir()
     )
@@ -396,10 +390,10 @@ def test_restore_refuses_a_file_that_is_not_a_journal_and_changes_nothing(
 
 def test_restore_over_a_damaged_journal_moves_it_aside_unchanged(tmp_path: Path) -> None:
     journal_path, good = _damaged_after_a_backup(tmp_path, to=tmp_path / "good.sqlite3")
-    before = _digest(journal_path)
+    before = digest(journal_path)
     outcome = restore_journal(journal_path, good, NOW)
     assert outcome.damaged_moved_to is not None
-    assert _digest(outcome.damaged_moved_to) == before
+    assert digest(outcome.damaged_moved_to) == before
     assert len(symptom_names(journal_path)) == 60
     assert newest_good_backup(journal_path) is None or (
         newest_good_backup(journal_path).path != outcome.damaged_moved_to

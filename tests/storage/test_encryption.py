@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from fertilitytracker.cli.maintenance_commands import _decrypt
 from fertilitytracker.storage.backup import list_backups, newest_good_backup, restore_journal
 from fertilitytracker.storage.database import PassphraseRequiredError, open_database
 from fertilitytracker.storage.encryption import ENV_PASSPHRASE, looks_encrypted
+from tests.builders import digest
 from tests.storage.conftest import PASSPHRASE, SECRET, SECRET_ROWS, encrypt
 
 pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
@@ -28,10 +28,6 @@ HOLDER = (
     "sys.stdin.readline()\n"
     "journal.close()\n"
 )
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_encrypt_makes_the_journal_and_its_backups_unreadable_without_the_passphrase(
@@ -56,14 +52,14 @@ def test_encrypt_makes_the_journal_and_its_backups_unreadable_without_the_passph
         sqlite3.connect(journal_path).execute("SELECT * FROM symptoms").fetchall()
 
     # Without the passphrase every command says so, in words, and changes nothing.
-    before = _digest(journal_path)
+    before = digest(journal_path)
     assert run(["--db", str(journal_path), "labs"]) == EXIT_FAILED
     assert "is encrypted: give its passphrase" in capsys.readouterr().err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     monkeypatch.setenv(ENV_PASSPHRASE, "not the passphrase")
     assert run(["--db", str(journal_path), "labs"]) == EXIT_FAILED
     assert "the passphrase does not open" in capsys.readouterr().err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
     # With it, everything works, and new backups are encrypted too.
     monkeypatch.setenv(ENV_PASSPHRASE, PASSPHRASE)
@@ -100,7 +96,7 @@ def test_decrypt_gives_back_a_plain_journal_with_every_record(
 def test_a_short_or_missing_passphrase_is_refused_and_nothing_changes(
     journal_path: Path, tmp_path: Path, capsys
 ) -> None:
-    before = _digest(journal_path)
+    before = digest(journal_path)
     short = tmp_path / "short.txt"
     short.write_text("abc\n")
     assert encrypt(journal_path, short) == EXIT_REFUSED
@@ -108,7 +104,7 @@ def test_a_short_or_missing_passphrase_is_refused_and_nothing_changes(
     # No file, no environment, no terminal: refused rather than read from the command line.
     assert run(["--db", str(journal_path), "encrypt"]) == EXIT_REFUSED
     assert "--passphrase-file" in capsys.readouterr().err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 def test_encrypt_refuses_while_another_program_has_the_journal_open(
@@ -123,11 +119,11 @@ def test_encrypt_refuses_while_another_program_has_the_journal_open(
     )
     try:
         assert app.stdout is not None and app.stdout.readline().strip() == "open"
-        before = _digest(journal_path)
+        before = digest(journal_path)
         capsys.readouterr()
         assert encrypt(journal_path, passphrase_file) == EXIT_FAILED
         assert "open in another program" in capsys.readouterr().err
-        assert _digest(journal_path) == before
+        assert digest(journal_path) == before
     finally:
         app.communicate("quit\n", timeout=20)
     assert encrypt(journal_path, passphrase_file) == EXIT_OK

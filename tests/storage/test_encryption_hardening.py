@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,19 +11,10 @@ import pytest
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, run
 from fertilitytracker.storage.backup import _convert_file, list_backups
 from fertilitytracker.storage.encryption import looks_encrypted
+from tests.builders import dead_pid, digest
 from tests.storage.conftest import PASSPHRASE, SECRET_ROWS, encrypt
 
 pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
-
-
-def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_an_interrupted_encrypt_is_finished_by_running_it_again(
@@ -72,7 +61,7 @@ def test_encrypt_does_not_finish_while_a_plaintext_copy_remains(
 def test_temporary_copies_of_killed_writers_are_removed_on_the_next_run(
     journal_path: Path, tmp_path: Path
 ) -> None:
-    dead = _dead_pid()
+    dead = dead_pid()
     backups = journal_path.parent / "backups"
     leftovers = [
         backups / f".journal-daily-2026-01-05.sqlite3.{dead}.partial",
@@ -135,12 +124,12 @@ def test_a_damaged_encrypted_journal_is_handled_like_a_plain_one(
     with journal_path.open("r+b") as handle:  # damage the first page
         handle.seek(100)
         handle.write(damage)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     capsys.readouterr()
     assert run([*base, "labs"]) == EXIT_FAILED
     err = capsys.readouterr().err
     assert "The file was left unchanged" in err and "The newest good backup is" in err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     assert run([*base, "restore", str(newest)]) == EXIT_OK
     assert "moved, unchanged" in capsys.readouterr().out
     assert run([*base, "check", "--json"]) == EXIT_OK
