@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.storage.journal import Journal
-from tests.builders import open_journal
+from tests.builders import TODAY, open_journal
 
 GUI_TESTS = Path(__file__).parent / "gui"
 HAS_QT = all(importlib.util.find_spec(name) for name in ("PySide6", "pyqtgraph", "pytestqt"))
@@ -38,4 +39,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def journal(tmp_path: Path) -> Iterator[Journal]:
     """An empty journal: a real SQLite file in tmp_path."""
     with open_journal(tmp_path / "journal.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def demo_journal(tmp_path: Path) -> Iterator[Journal]:
+    """A journal holding the six-month demo course ending on 2026-06-01 (the pinned today)."""
+    with open_journal(tmp_path / "demo-course.sqlite3") as opened:
+        fill_demo(opened, TODAY)
         yield opened

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PACKAGE = ROOT / "fertilitytracker"
@@ -109,14 +111,20 @@ def test_only_core_clock_reads_the_clock() -> None:
     assert found == [], "read the clock through core/clock.py:\n" + "\n".join(found)
 
 
-def test_the_clock_scan_catches_what_it_is_for() -> None:
-    assert _CLOCK_READS.search("stamp = datetime.now().strftime('%Y')")
-    assert _CLOCK_READS.search("day = date.today()")
-    assert _CLOCK_READS.search("started = time.monotonic()")
-    assert _CLOCK_READS.search("today = QDate.currentDate()")
-    assert not _CLOCK_READS.search("at = datetime.combine(day, time(12, 0))")
-    assert not _CLOCK_READS.search("day = clock.today()")
-    assert not _CLOCK_READS.search('text = draw.time.strftime("%H:%M")')
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
+        ("stamp = datetime.now().strftime('%Y')", True),
+        ("day = date.today()", True),
+        ("started = time.monotonic()", True),
+        ("today = QDate.currentDate()", True),
+        ("at = datetime.combine(day, time(12, 0))", False),
+        ("day = clock.today()", False),
+        ('text = draw.time.strftime("%H:%M")', False),
+    ],
+)
+def test_the_clock_scan_catches_what_it_is_for(line: str, caught: bool) -> None:
+    assert bool(_CLOCK_READS.search(line)) is caught
 
 
 # --- one reading, computed once (docs/design.md "One reading, computed once") -------------
@@ -133,6 +141,9 @@ _FLOOR_OR_BOUND = re.compile(
     r"|[<>]=?\s*[A-Za-z_.]*(target_low|target_high|floor|\.low|\.high|_limit|THRESHOLD\w*)\b"
     r"|\b(target_low|target_high|\.floor|\.low|\.high|_limit|THRESHOLD\w*)\s*[<>]=?[^>]"
 )
+
+
+_SCANS = {"deciders": _DECIDERS, "dummy result": _DUMMY_RESULT, "floor or bound": _FLOOR_OR_BOUND}
 
 
 def _code_outside_core() -> list[tuple[str, int, str]]:
@@ -176,12 +187,18 @@ def test_no_module_outside_core_defines_a_range_or_a_floor() -> None:
     assert found == [], "ranges and the floor live in core and resources/:\n" + "\n".join(found)
 
 
-def test_the_scans_catch_what_they_are_for() -> None:
+@pytest.mark.parametrize(
+    ("scan", "line", "caught"),
+    [
+        ("deciders", "flag = flag_value(value, None, low, high)", True),
+        ("dummy result", 'probe = LabResult(key, 0.0, 0.0, "pg/mL")', True),
+        ("floor or bound", "if value < result.target_low:", True),
+        ("floor or bound", "below = total.value < total_limit", True),
+        ("floor or bound", 'floor_text = "the floor of 10 pg/mL"', True),
+        ("floor or bound", "below = derived.value < T_E_THRESHOLD_US", True),
+        ("floor or bound", "low = result.target_low", False),
+    ],
+)
+def test_the_scans_catch_what_they_are_for(scan: str, line: str, caught: bool) -> None:
     """The patterns above find the code they forbid (a scan that finds nothing proves nothing)."""
-    assert _DECIDERS.search("flag = flag_value(value, None, low, high)")
-    assert _DUMMY_RESULT.search('probe = LabResult(key, 0.0, 0.0, "pg/mL")')
-    assert _FLOOR_OR_BOUND.search("if value < result.target_low:")
-    assert _FLOOR_OR_BOUND.search("below = total.value < total_limit")
-    assert _FLOOR_OR_BOUND.search('floor_text = "the floor of 10 pg/mL"')
-    assert _FLOOR_OR_BOUND.search("below = derived.value < T_E_THRESHOLD_US")
-    assert not _FLOOR_OR_BOUND.search("low = result.target_low")
+    assert bool(_SCANS[scan].search(line)) is caught

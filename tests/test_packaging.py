@@ -162,6 +162,22 @@ def bundle(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An empty home folder for install.sh (run with HOME set to it)."""
+    made = tmp_path / "home"
+    made.mkdir()
+    return made
+
+
+def own_program(home: Path, name: str, text: str) -> Path:
+    """A program of the person's own in ~/.local/bin, which install.sh must leave alone."""
+    path = home / ".local" / "bin" / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    return path
+
+
 def snapshot(home: Path) -> set[str]:
     return {str(path.relative_to(home)) for path in home.rglob("*")}
 
@@ -194,11 +210,9 @@ def test_install_puts_the_launcher_entry_and_icons_in_place(bundle: Path, tmp_pa
 
 
 def test_uninstall_leaves_the_home_as_it_was_but_keeps_the_journal(
-    bundle: Path, tmp_path: Path
+    bundle: Path, home: Path
 ) -> None:
-    home = tmp_path / "home"
-    (home / ".local" / "bin").mkdir(parents=True)
-    (home / ".local" / "bin" / "other-tool").write_text("mine")
+    own_program(home, "other-tool", "mine")
     before = snapshot(home)
     assert in_home(home, bundle / "install.sh").returncode == 0
     journal = home / ".local" / "share" / "fertilitytracker" / "journal.sqlite3"
@@ -217,9 +231,7 @@ def test_uninstall_leaves_the_home_as_it_was_but_keeps_the_journal(
     assert snapshot(home) - journal_folders == before
 
 
-def test_installing_again_replaces_the_earlier_version(bundle: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
+def test_installing_again_replaces_the_earlier_version(bundle: Path, home: Path) -> None:
     assert in_home(home, bundle / "install.sh").returncode == 0
     (bundle / "fertilitytracker").write_text('#!/bin/sh\necho "fertilitytracker 10.0"\n')
     done = in_home(home, bundle / "install.sh")
@@ -234,24 +246,18 @@ def test_installing_again_replaces_the_earlier_version(bundle: Path, tmp_path: P
     assert snapshot(home) == set()
 
 
-def test_install_never_replaces_a_launcher_that_is_not_its_own(
-    bundle: Path, tmp_path: Path
-) -> None:
-    home = tmp_path / "home"
-    (home / ".local" / "bin").mkdir(parents=True)
-    (home / ".local" / "bin" / "fertilitytracker").write_text("someone else's")
+def test_install_never_replaces_a_launcher_that_is_not_its_own(bundle: Path, home: Path) -> None:
+    theirs = own_program(home, "fertilitytracker", "someone else's")
     done = in_home(home, bundle / "install.sh")
     assert done.returncode != 0
     assert "not ours" in done.stderr
-    assert (home / ".local" / "bin" / "fertilitytracker").read_text() == "someone else's"
+    assert theirs.read_text() == "someone else's"
     assert not (home / ".local" / "opt").exists()
 
 
 def test_start_at_login_survives_an_upgrade_and_goes_with_uninstall(
-    bundle: Path, tmp_path: Path
+    bundle: Path, home: Path
 ) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
     assert in_home(home, bundle / "install.sh").returncode == 0
     launcher = home / ".local" / "bin" / "fertilitytracker"
     entry = home / ".config" / "autostart" / f"{APP_ID}.desktop"

@@ -19,6 +19,8 @@ import pytest
 import fertilitytracker
 from fertilitytracker.cli import EXIT_OK, build_parser, run
 from fertilitytracker.storage.encryption import ENV_PASSPHRASE, encryption_available
+from tests.builders import umask
+from tests.cli.conftest import med_start
 
 PACKAGE_ROOT = Path(fertilitytracker.__file__).parent
 
@@ -92,19 +94,7 @@ def _invocations(journal: Path, fresh: Path, out: Path) -> dict[str, list[list[s
         "med": [
             [
                 *new,
-                "med",
-                "start",
-                "anastrozole",
-                "--dose",
-                "0.5",
-                "--unit",
-                "mg",
-                "--schedule",
-                "daily",
-                "--date",
-                "2026-01-05",
-                "--time",
-                "08:00",
+                *med_start("anastrozole", "0.5", "mg", "daily", "2026-01-05", "--time", "08:00"),
             ],
             [*new, "med", "change", "anastrozole", "--date", "2026-02-01", "--dose", "1"],
             [*new, "med", "list"],
@@ -226,11 +216,8 @@ def private_home(tmp_path: Path, monkeypatch) -> Path:
 def test_every_command_runs_without_touching_the_network(
     tmp_path: Path, private_home: Path, no_network: list[str], caplog, capsys
 ) -> None:
-    previous_umask = os.umask(0o022)  # privacy must not depend on a strict umask
-    try:
+    with umask(0o022):  # the usual one: privacy must not depend on a strict umask
         _run_every_command(tmp_path, private_home, no_network, caplog, capsys)
-    finally:
-        os.umask(previous_umask)
 
 
 def _run_every_command(tmp_path, private_home, no_network, caplog, capsys) -> None:

@@ -27,6 +27,12 @@ class Outcome:
 CliRunner = Callable[..., Outcome]
 
 
+def med_start(name: str, dose: str, unit: str, schedule: str, day: str, *more: str) -> list[str]:
+    """The arguments of `med start NAME --dose --unit --schedule --date [MORE]` (docs/cli.md)."""
+    options = ["--dose", dose, "--unit", unit, "--schedule", schedule, "--date", day]
+    return ["med", "start", name, *options, *more]
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "journal.sqlite3"

@@ -6,22 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import CliRunner, journal_dump
+from tests.cli.conftest import CliRunner, journal_dump, med_start
 
 SEEDED = (
-    (
-        "med",
-        "start",
-        "anastrozole",
-        "--dose",
-        "1",
-        "--unit",
-        "mg",
-        "--schedule",
-        "eod",
-        "--date",
-        "2026-01-05",
-    ),
+    med_start("anastrozole", "1", "mg", "eod", "2026-01-05"),
     ("lab", "2026-01-05", "total_testosterone", "300", "ng/dL"),
 )
 
@@ -77,86 +65,17 @@ REFUSED = {
     "severity -1": (("symptom", "2026-02-01", "fatigue", "-1"), "severity"),
     "severity 5.5": (("symptom", "2026-02-01", "fatigue", "5.5"), "severity"),
     "empty symptom": (("symptom", "2026-02-01", "  ", "3"), "name"),
-    "1000 mg anastrozole": (
-        (
-            "med",
-            "start",
-            "letrozole",
-            "--dose",
-            "1000",
-            "--unit",
-            "mg",
-            "--schedule",
-            "daily",
-            "--date",
-            "2026-02-01",
-        ),
-        "dose",
-    ),
+    "1000 mg anastrozole": (med_start("letrozole", "1000", "mg", "daily", "2026-02-01"), "dose"),
     "IU of an aromatase inhibitor": (
-        (
-            "med",
-            "start",
-            "letrozole",
-            "--dose",
-            "2",
-            "--unit",
-            "IU",
-            "--schedule",
-            "daily",
-            "--date",
-            "2026-02-01",
-        ),
+        med_start("letrozole", "2", "IU", "daily", "2026-02-01"),
         "unit",
     ),
-    "empty medication name": (
-        (
-            "med",
-            "start",
-            "",
-            "--dose",
-            "1",
-            "--unit",
-            "mg",
-            "--schedule",
-            "daily",
-            "--date",
-            "2026-02-01",
-        ),
-        "name",
-    ),
+    "empty medication name": (med_start("", "1", "mg", "daily", "2026-02-01"), "name"),
     "unknown schedule": (
-        (
-            "med",
-            "start",
-            "clomiphene",
-            "--dose",
-            "25",
-            "--unit",
-            "mg",
-            "--schedule",
-            "sometimes",
-            "--date",
-            "2026-02-01",
-        ),
+        med_start("clomiphene", "25", "mg", "sometimes", "2026-02-01"),
         "schedule",
     ),
-    "already active": (
-        (
-            "med",
-            "start",
-            "Arimidex",
-            "--dose",
-            "1",
-            "--unit",
-            "mg",
-            "--schedule",
-            "daily",
-            "--date",
-            "2026-02-01",
-        ),
-        "name",
-    ),
+    "already active": (med_start("Arimidex", "1", "mg", "daily", "2026-02-01"), "name"),
     "stop before start": (("med", "stop", "anastrozole", "--date", "2025-12-01"), "date"),
     "change of a medication never started": (
         ("med", "change", "clomiphene", "--date", "2026-02-01", "--dose", "50"),
@@ -199,19 +118,7 @@ ACCEPTED = {
     "LOINC for the analyte": ("lab", "2026-02-07", "2243-4", "30", "pg/mL"),
     "surrounding spaces": ("lab", " 2026-02-08 ", " estradiol ", " 30 ", " pg/mL "),
     "comparator": ("lab", "2026-02-09", "estradiol", "<5", "pg/mL"),
-    "brand name": (
-        "med",
-        "start",
-        "Arimidex",
-        "--dose",
-        "0.5",
-        "--unit",
-        "mg",
-        "--schedule",
-        "mon,thu",
-        "--date",
-        "2026-02-01",
-    ),
+    "brand name": med_start("Arimidex", "0.5", "mg", "mon,thu", "2026-02-01"),
 }
 
 

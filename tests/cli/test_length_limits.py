@@ -21,6 +21,7 @@ from fertilitytracker.core.medications import lookup_medication
 from fertilitytracker.core.validation import parse_lab_result
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
+from tests.cli.conftest import med_start
 
 
 def _cli(capsys, db: Path, *argv: str) -> tuple[int, str]:
@@ -32,21 +33,7 @@ def _cli(capsys, db: Path, *argv: str) -> tuple[int, str]:
 def test_typed_text_over_its_limit_is_refused_naming_the_field(tmp_path: Path, capsys) -> None:
     db = tmp_path / "journal.sqlite3"
     long_med = "x" * (MEDICATION_NAME_MAX + 1)
-    code, err = _cli(
-        capsys,
-        db,
-        "med",
-        "start",
-        long_med,
-        "--dose",
-        "1",
-        "--unit",
-        "mg",
-        "--schedule",
-        "daily",
-        "--date",
-        "2026-01-05",
-    )
+    code, err = _cli(capsys, db, *med_start(long_med, "1", "mg", "daily", "2026-01-05"))
     assert code == EXIT_REFUSED and "name: at most 80 characters" in err
     code, err = _cli(capsys, db, "symptom", "2026-01-05", "y" * (SYMPTOM_NAME_MAX + 1), "3")
     assert code == EXIT_REFUSED and "name: at most" in err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -14,11 +13,8 @@ import pytest
 
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, run
 from fertilitytracker.cli.maintenance_commands import restore_at_path
-from fertilitytracker.storage.journal import Journal
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.builders import digest, symptom_names
+from tests.cli.conftest import med_start
 
 
 def _damage(path: Path) -> None:
@@ -40,14 +36,6 @@ def _cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = run(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def _symptoms(path: Path) -> set[str]:
-    journal = Journal.open(path, create=False)
-    try:
-        return {entry.name for entry in journal.symptoms.all()}
-    finally:
-        journal.close()
 
 
 # --- check -----------------------------------------------------------------------------------
@@ -102,12 +90,12 @@ def test_a_damaged_journal_is_refused_unchanged_and_a_backup_is_named(
     assert code == EXIT_OK
     backup = Path(out.split("Backup written to ")[1].split(" and verified")[0])
     _damage(journal_path)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     code, out, err = _cli(capsys, "--db", str(journal_path), "check")
     assert code == EXIT_FAILED and err == ""
     assert "damaged" in out and "it was not opened" in out
     assert f"the newest good one is {backup}" in out
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     for command in (["labs", "--json"], ["symptom", "2026-01-07", "x", "1"]):
         code, out, err = _cli(capsys, "--db", str(journal_path), *command)
         assert code == EXIT_FAILED
@@ -115,7 +103,7 @@ def test_a_damaged_journal_is_refused_unchanged_and_a_backup_is_named(
         assert "damaged" in err and "The file was left unchanged" in err
         assert f"The newest good backup is {backup}" in err
         assert err.count("\n") == 1, "one line, no traceback"
-        assert _digest(journal_path) == before
+        assert digest(journal_path) == before
 
 
 # --- backup ----------------------------------------------------------------------------------
@@ -128,7 +116,7 @@ def test_backup_without_out_goes_to_the_backups_folder(journal_path: Path, capsy
     written = Path(out.split("Backup written to ")[1].split(" and verified")[0])
     assert written.parent == journal_path.parent / "backups"
     assert written.name.startswith("journal-manual-")
-    assert _symptoms(written) == {"headache"}
+    assert symptom_names(written) == {"headache"}
 
 
 def test_backup_to_out_and_refusal_of_a_foreign_file(
@@ -138,7 +126,7 @@ def test_backup_to_out_and_refusal_of_a_foreign_file(
     code, out, _ = _cli(capsys, "--db", str(journal_path), "backup", str(out_file))
     assert code == EXIT_OK and str(out_file) in out
     assert oct(out_file.stat().st_mode & 0o777) == oct(0o600)
-    assert _symptoms(out_file) == {"headache"}
+    assert symptom_names(out_file) == {"headache"}
 
     letter = tmp_path / "letter.txt"
     letter.write_text("dear doctor")
@@ -162,8 +150,8 @@ def test_restore_replaces_the_journal_after_backing_it_up(
     assert f"restored from {saved}" in out
     safety = Path(out.split("is saved in ")[1].strip().rstrip("."))
     assert safety.name.startswith("journal-before-restore-")
-    assert _symptoms(journal_path) == {"headache"}
-    assert _symptoms(safety) == {"headache", "later"}
+    assert symptom_names(journal_path) == {"headache"}
+    assert symptom_names(safety) == {"headache", "later"}
     code, _, _ = _cli(capsys, "--db", str(journal_path), "check")
     assert code == EXIT_OK
 
@@ -171,7 +159,7 @@ def test_restore_replaces_the_journal_after_backing_it_up(
 def test_restore_refuses_a_file_that_is_not_a_journal(
     journal_path: Path, tmp_path: Path, capsys
 ) -> None:
-    before = _digest(journal_path)
+    before = digest(journal_path)
     bogus = tmp_path / "bogus.sqlite3"
     bogus.write_bytes(b"SQLite format 2\x00" + b"\x00" * 4000)
     code, _, err = _cli(capsys, "--db", str(journal_path), "restore", str(bogus))
@@ -180,7 +168,7 @@ def test_restore_refuses_a_file_that_is_not_a_journal(
     code, _, err = _cli(capsys, "--db", str(journal_path), "restore", str(tmp_path / "none"))
     assert code == EXIT_REFUSED
     assert "is not a file" in err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 def test_restore_over_a_damaged_journal_keeps_the_damaged_file(
@@ -191,14 +179,14 @@ def test_restore_over_a_damaged_journal_keeps_the_damaged_file(
     saved = tmp_path / "saved.sqlite3"
     assert run(["--db", str(journal_path), "backup", str(saved)]) == EXIT_OK
     _damage(journal_path)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     args = type("Args", (), {"file": str(saved)})()
     capsys.readouterr()
     assert restore_at_path(args, journal_path) == EXIT_OK  # type: ignore[arg-type]
     out = capsys.readouterr().out
     moved = Path(out.split("was moved, unchanged, to ")[1].strip().rstrip("."))
-    assert _digest(moved) == before
-    assert len(_symptoms(journal_path)) == 61
+    assert digest(moved) == before
+    assert len(symptom_names(journal_path)) == 61
 
 
 def test_backup_restore_and_check_are_commands() -> None:
@@ -229,21 +217,7 @@ def test_stored_dates_do_not_move_when_the_time_zone_changes(tmp_path: Path) -> 
     journal = tmp_path / "journal.sqlite3"
     # Written in Auckland across its DST change (2026-04-05 03:00 -> 02:00), read elsewhere.
     writes = [
-        [
-            "med",
-            "start",
-            "anastrozole",
-            "--dose",
-            "0.5",
-            "--unit",
-            "mg",
-            "--schedule",
-            "daily",
-            "--date",
-            "2026-03-28",
-            "--time",
-            "02:30",
-        ],
+        med_start("anastrozole", "0.5", "mg", "daily", "2026-03-28", "--time", "02:30"),
         ["dose", "anastrozole", "--at", "2026-04-05T02:30"],
         ["dose", "anastrozole", "--at", "2026-03-29T23:59"],
         ["lab", "2026-04-05", "total_testosterone", "450", "ng/dL", "--time", "02:15"],

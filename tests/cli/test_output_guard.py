@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -14,10 +13,7 @@ from fertilitytracker.services.exchange import export_journal
 from fertilitytracker.storage.backup import list_backups
 from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.builders import digest, umask
 
 
 @pytest.fixture
@@ -64,7 +60,7 @@ def test_every_output_command_refuses_the_journal_under_any_name(
     journal_path: Path, tmp_path: Path, capsys, alias: str
 ) -> None:
     target = _aliases(journal_path, tmp_path)[alias]
-    before = _digest(journal_path)
+    before = digest(journal_path)
     for argv in _commands(str(target)):
         capsys.readouterr()
         code = run(["--db", str(journal_path), *argv])
@@ -72,7 +68,7 @@ def test_every_output_command_refuses_the_journal_under_any_name(
         assert code == EXIT_REFUSED, (argv, err)
         assert "is the journal or one of its backups" in err
         assert "Traceback" not in err
-        assert _digest(journal_path) == before, argv
+        assert digest(journal_path) == before, argv
     # The journal still opens and still holds its record.
     journal = Journal.open(journal_path)
     try:
@@ -83,12 +79,12 @@ def test_every_output_command_refuses_the_journal_under_any_name(
 
 def test_every_output_command_refuses_a_backup(journal_path: Path, capsys) -> None:
     backup = list_backups(journal_path)[0].path
-    before = _digest(backup)
+    before = digest(backup)
     for argv in _commands(str(backup)):
         capsys.readouterr()
         assert run(["--db", str(journal_path), *argv]) == EXIT_REFUSED, argv
         assert "one of its backups" in capsys.readouterr().err
-    assert _digest(backup) == before
+    assert digest(backup) == before
 
 
 def test_an_ordinary_path_is_still_written(journal_path: Path, tmp_path: Path) -> None:
@@ -138,11 +134,8 @@ def test_backup_to_a_name_ending_in_a_slash_makes_a_folder(
 
 def test_every_folder_the_journal_needs_is_private_under_umask_000(tmp_path: Path) -> None:
     journal = tmp_path / "a" / "b" / "journal.sqlite3"
-    os.umask(0o000)
-    try:
+    with umask(0o000):
         assert run(["--db", str(journal), "symptom", "2026-01-05", "x", "1"]) == EXIT_OK
         assert run(["--db", str(journal), "backup"]) == EXIT_OK
-    finally:
-        os.umask(0o022)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "backups"):
         assert (folder.stat().st_mode & 0o777) == 0o700, folder

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fertilitytracker.storage.journal import Journal
-from tests.cli.conftest import CliRunner
+from tests.cli.conftest import CliRunner, med_start
 
 
 def test_lab_converts_si_input_and_labs_json_has_the_contract_shape(cli: CliRunner) -> None:
@@ -149,24 +149,7 @@ def test_dexa_appears_as_a_draw_with_its_t_score(cli: CliRunner) -> None:
 
 
 def test_med_lifecycle_and_med_list_json(cli: CliRunner) -> None:
-    assert (
-        cli(
-            "med",
-            "start",
-            "Arimidex",
-            "--dose",
-            "1",
-            "--unit",
-            "mg",
-            "--schedule",
-            "eod",
-            "--date",
-            "2026-01-05",
-            "--time",
-            "08:00",
-        ).code
-        == 0
-    )
+    assert cli(*med_start("Arimidex", "1", "mg", "eod", "2026-01-05", "--time", "08:00")).code == 0
     assert (
         cli(
             "med",
@@ -199,36 +182,12 @@ def test_med_lifecycle_and_med_list_json(cli: CliRunner) -> None:
 
 
 def test_unknown_medication_is_kept_as_other(cli: CliRunner) -> None:
-    cli(
-        "med",
-        "start",
-        "Vitamin D3",
-        "--dose",
-        "2000",
-        "--unit",
-        "IU",
-        "--schedule",
-        "daily",
-        "--date",
-        "2026-01-01",
-    )
+    cli(*med_start("Vitamin D3", "2000", "IU", "daily", "2026-01-01"))
     assert cli("med", "list", "--json").json()[0]["class"] == "other"
 
 
 def test_doses_json_counts_taken_skipped_and_missed(cli: CliRunner) -> None:
-    cli(
-        "med",
-        "start",
-        "clomiphene",
-        "--dose",
-        "25",
-        "--unit",
-        "mg",
-        "--schedule",
-        "daily",
-        "--date",
-        "2026-01-01",
-    )
+    cli(*med_start("clomiphene", "25", "mg", "daily", "2026-01-01"))
     cli("dose", "clomiphene", "--at", "2026-01-01T08:00")
     cli("dose", "clomiphene", "--at", "2026-01-02 08:00")
     cli("dose", "clomiphene", "--at", "2026-01-03T08:00", "--skipped")

@@ -37,56 +37,19 @@ from fertilitytracker.core.records import (
     SemenAnalysis,
 )
 from fertilitytracker.core.resources import load_json
+from tests.builders import d
+from tests.core._history import (
+    anastrozole,
+    clomiphene,
+    draw,
+    kinds,
+    letrozole,
+    only,
+    panel,
+    regimen,
+)
 
 AI = ("aromatase_inhibitor",)
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def regimen(
-    name: str,
-    med_class: str,
-    start: str,
-    *changes: tuple[str, float, str],
-    stop: str | None = None,
-    dose: float = 1.0,
-    unit: str = "mg",
-    schedule: str = "daily",
-) -> Regimen:
-    steps = [RegimenStep(d(start), dose, unit, schedule)]
-    steps += [
-        RegimenStep(d(day), new_dose, unit, new_schedule) for day, new_dose, new_schedule in changes
-    ]
-    return Regimen(name, med_class, tuple(steps), stop=d(stop) if stop else None)
-
-
-def anastrozole(start: str, *changes: tuple[str, float, str], stop: str | None = None) -> Regimen:
-    return regimen("anastrozole", "aromatase_inhibitor", start, *changes, stop=stop)
-
-
-def clomiphene(start: str, stop: str | None = None) -> Regimen:
-    return regimen("clomiphene", "serm", start, stop=stop, dose=25.0)
-
-
-def draw(day: str, *analytes: str) -> LabDraw:
-    results = tuple(LabResult(a, 1.0, 1.0, "unit") for a in analytes)
-    return LabDraw(d(day), results)
-
-
-def panel(day: str) -> LabDraw:
-    return draw(day, "total_testosterone", "estradiol")
-
-
-def only(tests: list[DueTest], kind: str) -> DueTest:
-    matching = [t for t in tests if t.test == kind]
-    assert len(matching) == 1, tests
-    return matching[0]
-
-
-def kinds(tests: list[DueTest]) -> set[str]:
-    return {t.test for t in tests}
 
 
 # ---------------------------------------------------------------------------
@@ -368,7 +331,7 @@ def test_rule_1_latest_event_across_regimens() -> None:
 def test_rule_1_same_day_switch_reads_as_the_start() -> None:
     history = History(
         regimens=(
-            regimen("letrozole", "aromatase_inhibitor", "2026-01-05", stop="2026-03-01", dose=2.5),
+            letrozole("2026-01-05", stop="2026-03-01"),
             anastrozole("2026-03-01"),
         ),
         draws=(panel("2026-01-25"),),
@@ -616,7 +579,7 @@ def test_rule_4_a_draw_without_total_cholesterol_is_not_a_lipid_panel() -> None:
 def test_rule_4_same_day_switch_keeps_the_course_start() -> None:
     history = History(
         regimens=(
-            regimen("letrozole", "aromatase_inhibitor", "2026-01-05", stop="2026-03-01", dose=2.5),
+            letrozole("2026-01-05", stop="2026-03-01"),
             anastrozole("2026-03-01"),
         ),
     )
@@ -730,7 +693,7 @@ def test_rule_5_overlapping_inhibitors_count_each_day_once() -> None:
     history = History(
         regimens=(
             anastrozole("2026-01-05"),
-            regimen("letrozole", "aromatase_inhibitor", "2026-02-01", stop="2026-03-01", dose=2.5),
+            letrozole("2026-02-01", stop="2026-03-01"),
         ),
     )
     assert only(due_tests(history, d("2026-03-05")), "dexa").opens == d("2027-01-05")
@@ -789,7 +752,7 @@ def test_rule_1_several_changes_on_one_day_are_all_named() -> None:
         regimens=(
             anastrozole("2026-01-05", ("2026-03-01", 0.5, "daily")),
             clomiphene("2026-03-01"),
-            regimen("letrozole", "aromatase_inhibitor", "2026-01-05", stop="2026-03-01", dose=2.5),
+            letrozole("2026-01-05", stop="2026-03-01"),
         ),
         draws=(panel("2026-01-25"),),
     )

@@ -2,68 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from fertilitytracker.core.monitoring import DueTest, due_tests
-from fertilitytracker.core.records import (
-    DexaScan,
-    History,
-    LabDraw,
-    LabResult,
-    Regimen,
-    RegimenStep,
-    SemenAnalysis,
-)
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def regimen(
-    name: str,
-    med_class: str,
-    start: str,
-    *changes: tuple[str, float, str],
-    stop: str | None = None,
-    dose: float = 1.0,
-) -> Regimen:
-    steps = [RegimenStep(d(start), dose, "mg", "daily")]
-    steps += [RegimenStep(d(day), new_dose, "mg", schedule) for day, new_dose, schedule in changes]
-    return Regimen(name, med_class, tuple(steps), stop=d(stop) if stop else None)
-
-
-def anastrozole(start: str, *changes: tuple[str, float, str], stop: str | None = None) -> Regimen:
-    return regimen("anastrozole", "aromatase_inhibitor", start, *changes, stop=stop)
-
-
-def letrozole(start: str, stop: str | None = None) -> Regimen:
-    return regimen("letrozole", "aromatase_inhibitor", start, stop=stop, dose=2.5)
-
-
-def clomiphene(start: str, stop: str | None = None) -> Regimen:
-    return regimen("clomiphene", "serm", start, stop=stop, dose=25.0)
-
-
-def draw(day: str, *analytes: str) -> LabDraw:
-    return LabDraw(d(day), tuple(LabResult(a, 1.0, 1.0, "unit") for a in analytes))
-
-
-def panel(day: str) -> LabDraw:
-    return draw(day, "total_testosterone", "estradiol")
-
-
-def only(tests: list[DueTest], kind: str) -> DueTest:
-    matching = [t for t in tests if t.test == kind]
-    assert len(matching) == 1, tests
-    return matching[0]
-
-
-def kinds(tests: list[DueTest]) -> set[str]:
-    return {t.test for t in tests}
-
+from fertilitytracker.core.monitoring import due_tests
+from fertilitytracker.core.records import DexaScan, History, SemenAnalysis
+from tests.builders import d
+from tests.core._history import anastrozole, clomiphene, draw, kinds, letrozole, only, panel
 
 # ---------------------------------------------------------------------------
 # A stop and a restart, within and beyond 30 days

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.single_instance import ExternalWriteWatcher
 from fertilitytracker.gui.ui_state import UiState
-from fertilitytracker.services.demo import fill_demo
 from fertilitytracker.storage.journal import Journal
 from tests.builders import NOW, TODAY
 from tests.gui.leaks import LeakWatch
+
+Shown = TypeVar("Shown", bound=QWidget)
 
 
 @pytest.fixture(autouse=True)
@@ -60,36 +64,50 @@ def make_context(journal: Journal) -> AppContext:
     return AppContext(journal, today=lambda: TODAY, now=lambda: NOW)
 
 
+@contextmanager
+def _context_over(journal: Journal) -> Iterator[AppContext]:
+    """make_context, then the journal the context holds at the end is closed (a test may
+    switch the context to another journal, as the app does)."""
+    made = make_context(journal)
+    try:
+        yield made
+    finally:
+        made.journal.close()
+
+
 @pytest.fixture
 def context(journal: Journal) -> Iterator[AppContext]:
     """The app context over the empty journal, with a pinned today (2026-06-01 09:00)."""
-    made = make_context(journal)
-    yield made
-    made.journal.close()
-
-
-@pytest.fixture
-def demo_journal(tmp_path: Path) -> Iterator[Journal]:
-    """A journal holding the six-month demo course ending on 2026-06-01."""
-    opened = Journal.open(tmp_path / "demo-course.sqlite3")
-    fill_demo(opened, TODAY)
-    yield opened
-    opened.close()
+    with _context_over(journal) as made:
+        yield made
 
 
 @pytest.fixture
 def demo_context(demo_journal: Journal) -> Iterator[AppContext]:
     """The app context over the demo journal."""
-    made = make_context(demo_journal)
-    yield made
-    made.journal.close()
+    with _context_over(demo_journal) as made:
+        yield made
 
 
 @pytest.fixture
-def demo_window(qtbot, demo_context: AppContext, ui_state: UiState) -> MainWindow:
-    """The main window on the demo journal, shown: Today is on screen."""
-    made = MainWindow(ui_state, demo_context)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    return made
+def show(qtbot) -> Callable[..., QWidget]:
+    """Put a widget on screen as a user would see it: owned by the test (closed after it),
+    resized when a size is given, and shown until the window system has exposed it."""
+
+    def shown(widget: Shown, width: int | None = None, height: int | None = None) -> Shown:
+        qtbot.addWidget(widget)
+        if width is not None and height is not None:
+            widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    return shown
+
+
+@pytest.fixture
+def demo_window(
+    show: Callable[..., MainWindow], demo_context: AppContext, ui_state: UiState
+) -> MainWindow:
+    """The main window over the demo journal, on screen."""
+    return show(MainWindow(ui_state, demo_context))

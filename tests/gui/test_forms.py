@@ -15,10 +15,8 @@ from fertilitytracker.gui.screens.symptoms import SymptomsScreen
 pytestmark = pytest.mark.gui
 
 
-def test_enter_starts_a_regimen_once_the_form_is_valid(qtbot, context: AppContext) -> None:
-    screen = MedicationsScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
+def test_enter_starts_a_regimen_once_the_form_is_valid(qtbot, show, context: AppContext) -> None:
+    screen = show(MedicationsScreen(context))
     qtbot.keyClicks(screen.start_form.name.editor, "anastrozole")
     qtbot.keyClick(screen.start_form.name.editor, Qt.Key.Key_Return)
     assert context.journal.regimens.all() == []  # no dose yet: nothing saved
@@ -30,10 +28,8 @@ def test_enter_starts_a_regimen_once_the_form_is_valid(qtbot, context: AppContex
     assert (regimen.name, regimen.current.dose) == ("anastrozole", 0.5)
 
 
-def test_enter_saves_a_semen_analysis(qtbot, context: AppContext) -> None:
-    screen = SemenScreen(context)
-    qtbot.addWidget(screen)
-    screen.show()
+def test_enter_saves_a_semen_analysis(qtbot, show, context: AppContext) -> None:
+    screen = show(SemenScreen(context))
     qtbot.keyClicks(screen.edits["volume"], "3.0")
     qtbot.keyClicks(screen.edits["concentration"], "20")
     with qtbot.waitSignal(context.journal_changed):
@@ -41,12 +37,10 @@ def test_enter_saves_a_semen_analysis(qtbot, context: AppContext) -> None:
     assert len(context.journal.history().semen) == 1
 
 
-def test_an_error_message_does_not_move_the_fields_below_it(qtbot, context: AppContext) -> None:
-    screen = LabsScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1300, 800)
-    screen.show()
-    qtbot.waitExposed(screen)
+def test_an_error_message_does_not_move_the_fields_below_it(
+    qtbot, show, context: AppContext
+) -> None:
+    screen = show(LabsScreen(context), 1300, 800)
     form = screen.draw_form
     row = form.rows[0]
     below = form.add_row_button

@@ -43,6 +43,13 @@ def _cells(dialog: ImportDialog) -> list[list[str]]:
     ]
 
 
+def _lab_csv(tmp_path: Path, text: str = LAB_CSV) -> Path:
+    """A lab CSV file as a person picks it in the file dialog."""
+    path = tmp_path / "lab.csv"
+    path.write_text(text)
+    return path
+
+
 def _open(qtbot, context: AppContext, path: Path, format: str | None = None) -> ImportDialog:  # type: ignore[no-untyped-def]
     dialog = ImportDialog(context, path, format)
     qtbot.addWidget(dialog)
@@ -53,8 +60,7 @@ def _open(qtbot, context: AppContext, path: Path, format: str | None = None) -> 
 def test_preview_shows_what_is_added_and_skipped_and_why(
     qtbot, context: AppContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text(LAB_CSV)
+    path = _lab_csv(tmp_path)
     dialog = _open(qtbot, context, path)
     assert dialog.summary_label.text() == "1 new, 0 already present, 2 skipped"
     assert _cells(dialog) == [
@@ -68,8 +74,7 @@ def test_preview_shows_what_is_added_and_skipped_and_why(
 
 
 def test_import_writes_and_notifies(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text(LAB_CSV)
+    path = _lab_csv(tmp_path)
     dialog = _open(qtbot, context, path)
     with qtbot.waitSignal(context.journal_changed, timeout=5000) as changed:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
@@ -80,8 +85,7 @@ def test_import_writes_and_notifies(qtbot, context: AppContext, tmp_path: Path) 
 
 
 def test_a_repeat_import_has_nothing_to_import(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text("date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n")
+    path = _lab_csv(tmp_path, "date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n")
     first = _open(qtbot, context, path)
     with qtbot.waitSignal(first.imported, timeout=5000):
         first.import_button.click()
@@ -94,8 +98,9 @@ def test_a_repeat_import_has_nothing_to_import(qtbot, context: AppContext, tmp_p
 def test_a_refused_file_shows_the_line_and_reason(
     qtbot, context: AppContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text("date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n2026-01-06,LH,3,ng/dL\n")
+    path = _lab_csv(
+        tmp_path, "date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n2026-01-06,LH,3,ng/dL\n"
+    )
     dialog = _open(qtbot, context, path)
     assert dialog.error_label.isVisibleTo(dialog)
     assert dialog.error_label.text().startswith("⚠ line 3: lh unit:")
@@ -105,8 +110,7 @@ def test_a_refused_file_shows_the_line_and_reason(
 
 
 def test_choosing_another_format_plans_again(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text("date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n")
+    path = _lab_csv(tmp_path, "date,analyte,value,unit\n2026-01-05,LH,3,IU/L\n")
     dialog = _open(qtbot, context, path)
     with qtbot.waitSignal(dialog.plan_refused, timeout=5000) as refused:
         dialog.format_box.setCurrentText("JSON backup")
@@ -136,8 +140,7 @@ def test_an_import_that_conflicts_after_the_preview_writes_nothing(
 def test_preview_model_passes_the_model_tester(
     qtmodeltester, context: AppContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text(LAB_CSV)
+    path = _lab_csv(tmp_path)
     model = PreviewModel()
     model.set_rows(plan_file(path, JournalSnapshot.of(context.journal)).rows())
     qtmodeltester.check(model)
@@ -146,8 +149,7 @@ def test_preview_model_passes_the_model_tester(
 def test_run_import_dialog_asks_for_a_file(
     qtbot, context: AppContext, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text(LAB_CSV)
+    path = _lab_csv(tmp_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(path), ""))
 
     def exec_and_import(dialog: ImportDialog) -> int:
@@ -226,8 +228,7 @@ def test_the_export_dialog_refuses_the_journal_itself(
 def test_preview_notes_a_value_that_fits_another_unit(
     qtbot, context: AppContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "lab.csv"
-    path.write_text("date,test,value,unit\n2026-01-05,Total testosterone,14.1,ng/dL\n")
+    path = _lab_csv(tmp_path, "date,test,value,unit\n2026-01-05,Total testosterone,14.1,ng/dL\n")
     dialog = _open(qtbot, context, path)
     note = (
         "14.1 ng/dL is far below usual adult male values of total testosterone. "

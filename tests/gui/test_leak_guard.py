@@ -2,43 +2,57 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QThread, QTimer
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QDialog
 
 from tests.gui.leaks import LeakWatch
 
-
-def test_a_dialog_left_open_is_a_leak(qapp: object) -> None:
-    with LeakWatch() as watch:
-        dialog = QDialog()
-        dialog.setWindowTitle("Forgotten")
-        dialog.show()
-        leaks = watch.leaks()
-        dialog.close()
-        dialog.deleteLater()
-        del dialog
-        assert watch.leaks() == []
-    assert leaks == ["top-level widget QDialog 'Forgotten'"]
+CleanUp = Callable[[], None]
 
 
-def test_a_timer_left_running_is_a_leak(qapp: object) -> None:
-    with LeakWatch() as watch:
-        timer = QTimer()
-        timer.setObjectName("daily")
-        timer.start(60_000)
-        leaks = watch.leaks()
-        timer.stop()
-        assert watch.leaks() == []
-    assert leaks == ["active QTimer 'daily' (every 60000 ms)"]
+def _dialog_left_open() -> CleanUp:
+    dialog = QDialog(windowTitle="Forgotten")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closing it deletes it later
+    dialog.show()
+    return dialog.close
 
 
-def test_a_thread_left_running_is_a_leak(qapp: object) -> None:
-    with LeakWatch() as watch:
-        thread = QThread()
-        thread.setObjectName("reader")
-        thread.start()
-        leaks = watch.leaks()
+def _timer_left_running() -> CleanUp:
+    timer = QTimer(objectName="daily")
+    timer.start(60_000)
+    return timer.stop
+
+
+def _thread_left_running() -> CleanUp:
+    thread = QThread(objectName="reader")
+    thread.start()
+
+    def clean_up() -> None:
         thread.quit()
         thread.wait()
+
+    return clean_up
+
+
+@pytest.mark.parametrize(
+    ("leave", "leak"),
+    [
+        (_dialog_left_open, "top-level widget QDialog 'Forgotten'"),
+        (_timer_left_running, "active QTimer 'daily' (every 60000 ms)"),
+        (_thread_left_running, "running QThread QThread 'reader'"),
+    ],
+    ids=["dialog", "timer", "thread"],
+)
+def test_a_leak_is_caught_and_cleaning_it_up_clears_it(
+    qapp: object, leave: Callable[[], CleanUp], leak: str
+) -> None:
+    with LeakWatch() as watch:
+        clean_up = leave()
+        leaks = watch.leaks()
+        clean_up()
+        del clean_up  # the last reference to what was left behind
         assert watch.leaks() == []
-    assert leaks == ["running QThread QThread 'reader'"]
+    assert leaks == [leak]

@@ -15,11 +15,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> MedicationsScreen:
-    made = MedicationsScreen(context)
-    qtbot.addWidget(made)
-    made.show()
-    return made
+def screen(show, context: AppContext) -> MedicationsScreen:
+    return show(MedicationsScreen(context))
 
 
 def cell(screen: MedicationsScreen, row: int, title: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.backup import backup_now, newest_good_backup
 from fertilitytracker.storage.database import DamagedJournalError
 from fertilitytracker.storage.journal import Journal
+from tests.builders import digest
 
 pytestmark = pytest.mark.gui
 
@@ -37,13 +37,9 @@ def _damaged_journal(folder: Path, with_backup: bool) -> tuple[Path, DamagedJour
     return path, raised.value
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_the_dialog_explains_and_opens_a_copy_of_the_backup(qtbot, tmp_path: Path) -> None:
     path, error = _damaged_journal(tmp_path, with_backup=True)
-    before = _digest(path)
+    before = digest(path)
     dialog = RecoveryDialog(path, error, newest_good_backup(path))
     qtbot.addWidget(dialog)
     text = dialog.explanation.text()
@@ -62,7 +58,7 @@ def test_the_dialog_explains_and_opens_a_copy_of_the_backup(qtbot, tmp_path: Pat
         assert reopened.check() == []
     finally:
         reopened.close()
-    assert _digest(path) == before
+    assert digest(path) == before
 
 
 def test_without_a_backup_it_says_so_and_offers_only_quit(qtbot, tmp_path: Path) -> None:
@@ -88,13 +84,13 @@ def _click_when_shown(button_text: str) -> None:
 
 def test_offer_recovery_returns_the_copy_or_none(qtbot, tmp_path: Path) -> None:
     path, error = _damaged_journal(tmp_path, with_backup=True)
-    before = _digest(path)
+    before = digest(path)
     _click_when_shown("Quit")
     assert offer_recovery(None, path, error) is None
     _click_when_shown("Open a copy of the backup")
     copy = offer_recovery(None, path, error)
     assert copy is not None and copy.exists()
-    assert _digest(path) == before
+    assert digest(path) == before
 
 
 def test_the_passphrase_is_asked_without_echo(qtbot, tmp_path: Path) -> None:
@@ -139,7 +135,7 @@ def test_a_damaged_encrypted_journal_offers_its_encrypted_backup(
     with path.open("r+b") as handle:  # the first page: the passphrase no longer opens it
         handle.seek(100)
         handle.write(bytes(range(256)) * 4)
-    before = _digest(path)
+    before = digest(path)
     with pytest.raises(DamagedJournalError) as raised:
         Journal.open(path, passphrase=passphrase)
     assert raised.value.newest_backup is not None
@@ -151,4 +147,4 @@ def test_a_damaged_encrypted_journal_offers_its_encrypted_backup(
         assert len(reopened.symptoms.all()) == 60
     finally:
         reopened.close()
-    assert _digest(path) == before
+    assert digest(path) == before

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.gui
 NEW_DAY = date(2026, 5, 25)
 
 
-@pytest.fixture
-def window(demo_window: MainWindow) -> MainWindow:
-    return demo_window
-
-
 def value_text(today: TodayScreen, name: str) -> str:
     for label in today.latest_box.findChildren(QLabel):
         if label.accessibleName() == f"{name} value":
@@ -54,12 +49,12 @@ def save_draw(qtbot, labs: LabsScreen, day: date, value: str) -> None:
 
 
 def test_a_save_on_labs_shows_in_its_table_and_on_today_once_shown(
-    qtbot, window: MainWindow
+    qtbot, demo_window: MainWindow
 ) -> None:
-    today = window.page("today")
+    today = demo_window.page("today")
     assert isinstance(today, TodayScreen)
     assert "712" in value_text(today, "Total testosterone")
-    labs = window.show_page("labs")
+    labs = demo_window.show_page("labs")
     assert isinstance(labs, LabsScreen)
     rows_before = len(draw_dates(labs))
 
@@ -70,15 +65,15 @@ def test_a_save_on_labs_shows_in_its_table_and_on_today_once_shown(
     # Today is hidden: it waits, and shows the new value when it is shown again.
     assert today.follower.is_stale
     assert "712" in value_text(today, "Total testosterone")
-    window.show_page("today")
+    demo_window.show_page("today")
     assert not today.follower.is_stale
     assert "650" in value_text(today, "Total testosterone")
 
 
 def test_deleting_the_only_result_of_a_draw_removes_its_row_and_undo_brings_it_back(
-    qtbot, window: MainWindow
+    qtbot, demo_window: MainWindow
 ) -> None:
-    labs = window.show_page("labs")
+    labs = demo_window.show_page("labs")
     assert isinstance(labs, LabsScreen)
     save_draw(qtbot, labs, NEW_DAY, "650")
     assert labs.show_draw(NEW_DAY)
@@ -92,9 +87,9 @@ def test_deleting_the_only_result_of_a_draw_removes_its_row_and_undo_brings_it_b
 
 
 def test_a_write_elsewhere_reaches_a_shown_screen_and_leaves_the_other_records(
-    qtbot, window: MainWindow, demo_context: AppContext
+    qtbot, demo_window: MainWindow, demo_context: AppContext
 ) -> None:
-    labs = window.show_page("labs")
+    labs = demo_window.show_page("labs")
     assert isinstance(labs, LabsScreen)
     before = demo_context.history()
     change = record_draw(demo_context.journal, NEW_DAY, [ResultInput("lh", "5", "IU/L")])
@@ -185,15 +180,17 @@ def test_recent_doses_are_the_same_read_bounded_or_from_the_kept_history(
     assert only.regimens == everything.regimens and only.doses == ()
 
 
-def test_a_theme_change_reaches_a_hidden_page_when_it_is_shown(qtbot, window: MainWindow) -> None:
-    labs = window.show_page("labs")
+def test_a_theme_change_reaches_a_hidden_page_when_it_is_shown(
+    qtbot, demo_window: MainWindow
+) -> None:
+    labs = demo_window.show_page("labs")
     assert isinstance(labs, LabsScreen)
-    window.show_page("today")
+    demo_window.show_page("today")
     app = QApplication.instance()
     try:
-        window.set_theme("dark")
+        demo_window.set_theme("dark")
         assert labs.follower.is_stale  # hidden: nothing redrawn yet
-        window.show_page("labs")
+        demo_window.show_page("labs")
         proxy = labs.draws_table.model()
         colours = [
             proxy.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
@@ -204,4 +201,4 @@ def test_a_theme_change_reaches_a_hidden_page_when_it_is_shown(qtbot, window: Ma
         dark = [flag_color(app.palette(), "low"), flag_color(app.palette(), "high")]
         assert flagged and all(colour in dark for colour in flagged)
     finally:
-        window.set_theme("system")
+        demo_window.set_theme("system")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -29,23 +28,11 @@ from fertilitytracker.services.operations import (
 )
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
+from tests.builders import Clock
 
 pytestmark = pytest.mark.gui
 
 TEST_COLUMN, STATUS_COLUMN, OPENS_COLUMN, DUE_COLUMN, REASON_COLUMN = range(5)
-
-
-class Clock:
-    """A pinned clock a test can move."""
-
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def today(self) -> date:
-        return self.moment.date()
 
 
 @pytest.fixture(autouse=True)
@@ -67,13 +54,8 @@ def ctx(journal: Journal, clock: Clock) -> AppContext:
 
 
 @pytest.fixture
-def screen(qtbot, ctx: AppContext) -> Iterator[RemindersScreen]:
-    made = RemindersScreen(ctx)
-    qtbot.addWidget(made)
-    made.resize(1100, 700)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
+def screen(show, ctx: AppContext) -> RemindersScreen:
+    return show(RemindersScreen(ctx), 1100, 700)
 
 
 def cell(screen: RemindersScreen, test: str, column: int, role: int = 0) -> object:

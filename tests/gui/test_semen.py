@@ -18,13 +18,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> SemenScreen:
-    widget = SemenScreen(context)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def screen(show, context: AppContext) -> SemenScreen:
+    return show(SemenScreen(context), 1200, 700)
 
 
 def fill(qtbot, screen: SemenScreen, **values: str) -> None:

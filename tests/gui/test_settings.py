@@ -16,11 +16,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> SettingsScreen:
-    made = SettingsScreen(context)
-    qtbot.addWidget(made)
-    made.show()
-    return made
+def screen(show, context: AppContext) -> SettingsScreen:
+    return show(SettingsScreen(context))
 
 
 def target_cell(screen: SettingsScreen, key: str, column: int) -> str:

@@ -18,13 +18,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> SymptomsScreen:
-    widget = SymptomsScreen(context)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def screen(show, context: AppContext) -> SymptomsScreen:
+    return show(SymptomsScreen(context), 1200, 900)
 
 
 def tick(qtbot, check) -> None:

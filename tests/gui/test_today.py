@@ -13,8 +13,9 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import muted_color
-from fertilitytracker.services.operations import ResultInput, record_draw, start_regimen
+from fertilitytracker.services.operations import start_regimen
 from fertilitytracker.services.settings import set_setting
+from tests import builders
 
 pytestmark = pytest.mark.gui
 
@@ -33,16 +34,25 @@ def label(parent: QWidget, accessible_name: str) -> QLabel:
     raise AssertionError(f"no label {accessible_name!r}")
 
 
+def click(qtbot, box: QWidget, accessible_name: str) -> None:
+    qtbot.mouseClick(button(box, accessible_name), Qt.MouseButton.LeftButton)
+
+
+def started(
+    context: AppContext, name: str, dose: str, schedule: str, since: date, at: time | None = None
+) -> None:
+    """A regimen (in mg) started elsewhere, say on the command line, and the context reloaded."""
+    start_regimen(context.journal, name, dose, "mg", schedule, since, at)
+    context.reload()
+
+
 def texts(widget: QWidget) -> str:
     return "\n".join(found.text() for found in widget.findChildren(QLabel))
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> TodayScreen:
-    made = TodayScreen(context)
-    qtbot.addWidget(made)
-    made.show()
-    return made
+def screen(show, context: AppContext) -> TodayScreen:
+    return show(TodayScreen(context))
 
 
 def test_empty_journal_says_what_to_do(screen: TodayScreen) -> None:
@@ -53,11 +63,10 @@ def test_empty_journal_says_what_to_do(screen: TodayScreen) -> None:
 
 
 def test_taken_logs_a_dose_and_undo_removes_it(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "Arimidex", "0.5", "mg", "daily", date(2026, 5, 20))
-    context.reload()
+    started(context, "Arimidex", "0.5", "daily", date(2026, 5, 20))
     assert label(screen.doses_box, "anastrozole status").text() == "1 dose due"
 
-    qtbot.mouseClick(button(screen.doses_box, "Taken: anastrozole"), Qt.MouseButton.LeftButton)
+    click(qtbot, screen.doses_box, "Taken: anastrozole")
 
     assert label(screen.doses_box, "anastrozole status").text() == "✓ taken 09:00"
     assert not button(screen.doses_box, "Taken: anastrozole").isEnabled()
@@ -74,9 +83,8 @@ def test_taken_logs_a_dose_and_undo_removes_it(qtbot, screen: TodayScreen, conte
 
 
 def test_skipped_is_logged_as_skipped(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2026, 5, 20))
-    context.reload()
-    qtbot.mouseClick(button(screen.doses_box, "Skipped: clomiphene"), Qt.MouseButton.LeftButton)
+    started(context, "clomiphene", "25", "daily", date(2026, 5, 20))
+    click(qtbot, screen.doses_box, "Skipped: clomiphene")
     status = label(screen.doses_box, "clomiphene status")
     assert status.text() == "⊘ skipped 09:00"  # never "✓" like a dose taken
     assert status.palette().color(QPalette.ColorRole.WindowText) == muted_color(screen.palette())
@@ -84,25 +92,20 @@ def test_skipped_is_logged_as_skipped(qtbot, screen: TodayScreen, context) -> No
 
 
 def test_twice_daily_counts_down(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "clomiphene", "25", "mg", "daily x2", date(2026, 5, 31))
-    context.reload()
+    started(context, "clomiphene", "25", "daily x2", date(2026, 5, 31))
     assert label(screen.doses_box, "clomiphene status").text() == "2 doses due"
-    qtbot.mouseClick(button(screen.doses_box, "Taken: clomiphene"), Qt.MouseButton.LeftButton)
+    click(qtbot, screen.doses_box, "Taken: clomiphene")
     assert label(screen.doses_box, "clomiphene status").text() == "1 dose due; ✓ taken 09:00"
     assert button(screen.doses_box, "Taken: clomiphene").isEnabled()
 
 
 def test_missed_doses_of_the_last_week_can_be_logged(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "anastrozole", "1", "mg", "daily", date(2026, 5, 31), time(8, 0))
-    context.reload()
+    started(context, "anastrozole", "1", "daily", date(2026, 5, 31), time(8, 0))
     missed = texts(screen.missed_box)
     assert "Sun 2026-05-31 missed" in missed
     assert "2026-06-01" not in missed  # today's dose can still be taken
 
-    qtbot.mouseClick(
-        button(screen.missed_box, "Log anastrozole of 2026-05-31 as taken"),
-        Qt.MouseButton.LeftButton,
-    )
+    click(qtbot, screen.missed_box, "Log anastrozole of 2026-05-31 as taken")
     assert "2026-05-31" not in texts(screen.missed_box)
     (dose,) = context.journal.doses.all()
     assert dose.at.isoformat() == "2026-05-31T08:00:00"
@@ -111,45 +114,44 @@ def test_missed_doses_of_the_last_week_can_be_logged(qtbot, screen: TodayScreen,
 def test_after_a_backdated_start_all_missed_days_are_one_line_logged_at_once(
     qtbot, screen: TodayScreen, context
 ) -> None:
-    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 5, 1), time(8, 0))
-    context.reload()
+    started(context, "anastrozole", "1", "eod", date(2026, 5, 1), time(8, 0))
     missed = texts(screen.missed_box)
     # Every other day from 2026-05-01 to 2026-05-31: 16 days, on one line (not one per day).
     assert "16 days missed, Fri 2026-05-01 to Sun 2026-05-31" in missed
     with qtbot.waitSignal(context.journal_changed):
-        qtbot.mouseClick(
-            button(screen.missed_box, "Log anastrozole of 2026-05-01 to 2026-05-31 as taken"),
-            Qt.MouseButton.LeftButton,
-        )
+        click(qtbot, screen.missed_box, "Log anastrozole of 2026-05-01 to 2026-05-31 as taken")
     assert len(context.journal.doses.all()) == 16
     assert "No missed doses" in texts(screen.missed_box)
 
 
 def test_a_missed_dose_can_be_confirmed_as_missed(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2026, 5, 31), time(8, 0))
-    context.reload()
-    qtbot.mouseClick(
-        button(screen.missed_box, "Confirm clomiphene of 2026-05-31 missed"),
-        Qt.MouseButton.LeftButton,
-    )
+    started(context, "clomiphene", "25", "daily", date(2026, 5, 31), time(8, 0))
+    click(qtbot, screen.missed_box, "Confirm clomiphene of 2026-05-31 missed")
     assert "No missed doses" in texts(screen.missed_box)  # Today stops asking
     assert context.journal.doses.all() == []  # still missed: nothing was logged
 
 
 def draw(context: AppContext, day: date, *entries: tuple[str, str, str]) -> None:
-    record_draw(context.journal, day, [ResultInput(*entry) for entry in entries])
+    builders.draw(context.journal, day, *entries, at=None)
     context.reload()
+
+
+def panel(
+    context: AppContext, day: date, testosterone: str, estradiol: str, *more: tuple[str, str, str]
+) -> None:
+    """A draw of total testosterone in ng/dL and estradiol in pg/mL, and `more` as typed."""
+    draw(
+        context,
+        day,
+        ("total_testosterone", testosterone, "ng/dL"),
+        ("estradiol", estradiol, "pg/mL"),
+        *more,
+    )
 
 
 def test_latest_hormones_with_flags_and_ratio(screen: TodayScreen, context) -> None:
     draw(context, date(2026, 4, 1), ("total_testosterone", "250", "ng/dL"))
-    draw(
-        context,
-        date(2026, 5, 1),
-        ("total_testosterone", "500", "ng/dL"),
-        ("estradiol", "50", "pg/mL"),
-        ("lh", "1.0", "IU/L"),
-    )
+    panel(context, date(2026, 5, 1), "500", "50", ("lh", "1.0", "IU/L"))
     assert label(screen.latest_box, "Total testosterone value").text() == "<b>500</b> ng/dL"
     assert label(screen.latest_box, "Estradiol flag").text() == "▲ high"
     assert label(screen.latest_box, "LH flag").text() == "▼ low"
@@ -158,12 +160,7 @@ def test_latest_hormones_with_flags_and_ratio(screen: TodayScreen, context) -> N
 
 
 def test_si_units_convert_the_latest_values(screen: TodayScreen, context) -> None:
-    draw(
-        context,
-        date(2026, 5, 1),
-        ("total_testosterone", "692", "ng/dL"),
-        ("estradiol", "27.24", "pg/mL"),
-    )
+    panel(context, date(2026, 5, 1), "692", "27.24")
     set_setting(context.journal, "unit_system", "si")
     context.reload()
     assert label(screen.latest_box, "Total testosterone value").text() == "<b>24</b> nmol/L"
@@ -177,8 +174,7 @@ def test_estradiol_over_suppression_warning_on_an_aromatase_inhibitor(
     draw(context, date(2026, 5, 25), ("estradiol", "<8", "pg/mL"))
     assert not screen.warning_banner.isVisible()  # no aromatase inhibitor: no warning
 
-    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 5, 1))
-    context.reload()
+    started(context, "anastrozole", "1", "eod", date(2026, 5, 1))
     assert screen.warning_banner.isVisible()
     text = screen.warning_banner.text()
     assert "Estradiol may be over-suppressed" in text
@@ -193,27 +189,21 @@ def test_estradiol_over_suppression_warning_on_an_aromatase_inhibitor(
 
 
 def test_overdue_test_offers_log_result(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "anastrozole", "1", "mg", "eod", date(2026, 4, 1))
-    context.reload()
+    started(context, "anastrozole", "1", "eod", date(2026, 4, 1))
     assert label(screen.tests_box, "Hormone panel status").text() == "▲ overdue since 2026-04-29"
     assert "anastrozole started 2026-04-01" in texts(screen.tests_box)
 
     with qtbot.waitSignal(screen.navigate_requested) as signal:
-        qtbot.mouseClick(
-            button(screen.tests_box, "Log result: Hormone panel"), Qt.MouseButton.LeftButton
-        )
+        click(qtbot, screen.tests_box, "Log result: Hormone panel")
     assert signal.args == [
         Navigation("labs", NewDraw(("total_testosterone", "estradiol"), "hormone_panel"))
     ]
 
 
 def test_semen_analysis_due_navigates_to_semen(qtbot, screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "clomiphene", "25", "mg", "daily", date(2025, 11, 1))
-    context.reload()
+    started(context, "clomiphene", "25", "daily", date(2025, 11, 1))
     with qtbot.waitSignal(screen.navigate_requested) as signal:
-        qtbot.mouseClick(
-            button(screen.tests_box, "Log result: Semen analysis"), Qt.MouseButton.LeftButton
-        )
+        click(qtbot, screen.tests_box, "Log result: Semen analysis")
     assert signal.args == [Navigation("semen", NewAnalysis())]
 
 
@@ -225,8 +215,7 @@ def test_demo_journal_shows_every_section(qtbot, demo_context) -> None:
 
 
 def test_a_name_with_markup_is_shown_as_typed(screen: TodayScreen, context) -> None:
-    start_regimen(context.journal, "<i>my pill</i>", "1", "mg", "daily", date(2026, 5, 31))
-    context.reload()
+    started(context, "<i>my pill</i>", "1", "daily", date(2026, 5, 31))
     assert "&lt;i&gt;my pill&lt;/i&gt;" in texts(screen.doses_box)
 
 
@@ -234,12 +223,7 @@ def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
     screen: TodayScreen, context
 ) -> None:
     # 450 ng/dL ÷ 50 pg/mL = 9.0: below the threshold of 10 (docs/clinical.md §3).
-    draw(
-        context,
-        date(2026, 5, 1),
-        ("total_testosterone", "450", "ng/dL"),
-        ("estradiol", "50", "pg/mL"),
-    )
+    panel(context, date(2026, 5, 1), "450", "50")
     assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 10"
     assert "Reference: below 10 (ng/dL ÷ pg/mL)" in texts(screen.latest_box)
     source = next(
@@ -251,12 +235,7 @@ def test_the_t_e_line_carries_its_flag_and_reference_in_either_unit_system(
     assert label(screen.latest_box, "T/E ratio flag").text() == "▼ below 0.0944"
     assert "Reference: below 0.0944 (nmol/L ÷ pmol/L)" in texts(screen.latest_box)
     # 520 ÷ 50 = 10.4: at or above the threshold.
-    draw(
-        context,
-        date(2026, 5, 20),
-        ("total_testosterone", "520", "ng/dL"),
-        ("estradiol", "50", "pg/mL"),
-    )
+    panel(context, date(2026, 5, 20), "520", "50")
     assert label(screen.latest_box, "T/E ratio flag").text() == "0.0944 or above"
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -15,25 +16,11 @@ from fertilitytracker.gui.tray import LAST_SEEN_KEY, DoseReminderDialog, Tray
 from fertilitytracker.services.operations import log_dose, start_regimen, stop_regimen
 from fertilitytracker.services.reminders import DoseSlot
 from fertilitytracker.storage.journal import Journal
+from tests.builders import Clock, at
 
 pytestmark = pytest.mark.gui
 
-
-class Clock:
-    """A pinned clock a test can move."""
-
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def today(self) -> date:
-        return self.moment.date()
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+TrayOpener = Callable[[AppContext], AbstractContextManager[Tray]]
 
 
 @pytest.fixture
@@ -53,11 +40,25 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def tray(qtbot, ctx: AppContext, settings: QSettings) -> Iterator[Tray]:
-    made = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(made.dialog)
-    yield made
-    made.stop()
+def open_tray(qtbot, settings: QSettings) -> TrayOpener:
+    """Start a tray (no system tray icon) on a context; it is stopped when the block ends."""
+
+    @contextmanager
+    def opened(ctx: AppContext) -> Iterator[Tray]:
+        made = Tray(ctx, settings=settings, tray_available=False)
+        qtbot.addWidget(made.dialog)
+        try:
+            yield made
+        finally:
+            made.stop()
+
+    return opened
+
+
+@pytest.fixture
+def tray(open_tray: TrayOpener, ctx: AppContext) -> Iterator[Tray]:
+    with open_tray(ctx) as made:
+        yield made
 
 
 def doses(journal: Journal) -> list[tuple[str, str]]:
@@ -149,30 +150,24 @@ def test_a_dose_logged_early_never_rings(tray: Tray, ctx: AppContext) -> None:
 
 
 def test_catch_up_at_start_up_after_the_laptop_slept(
-    qtbot, ctx: AppContext, settings: QSettings, clock: Clock
+    ctx: AppContext, settings: QSettings, clock: Clock, open_tray: TrayOpener
 ) -> None:
     settings.setValue(LAST_SEEN_KEY, "2026-05-30T22:00")
     log_dose(ctx.journal, "anastrozole", at("2026-05-31T08:05"))
     ctx.reload()
     clock.moment = at("2026-06-01T09:30")
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         came_up = tray.start()
         assert [slot.at for slot in came_up] == [at("2026-06-01T08:00")]
         assert settings.value(LAST_SEEN_KEY) == "2026-06-01T09:30"
-    finally:
-        tray.stop()
 
 
 def test_catch_up_of_an_earlier_day_offers_dismiss_and_logs_at_its_time(
-    qtbot, ctx: AppContext, settings: QSettings, clock: Clock
+    qtbot, ctx: AppContext, settings: QSettings, clock: Clock, open_tray: TrayOpener
 ) -> None:
     settings.setValue(LAST_SEEN_KEY, "2026-05-31T07:00")
     clock.moment = at("2026-06-01T07:00")
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         (missed,) = tray.start()
         assert tray.dialog.row_texts() == [
             "anastrozole 0.5 mg was due 2026-05-31 08:00 and was not logged (missed)"
@@ -183,84 +178,62 @@ def test_catch_up_of_an_earlier_day_offers_dismiss_and_logs_at_its_time(
         qtbot.mouseClick(tray.dialog.button(missed, "Taken"), Qt.MouseButton.LeftButton)
         # Logged on its own day, at its own time: it was taken then, not now.
         assert doses(ctx.journal) == [("2026-05-31T08:00", "taken")]
-    finally:
-        tray.stop()
 
 
 def test_dismiss_leaves_an_old_dose_missed(
-    qtbot, ctx: AppContext, settings: QSettings, clock: Clock
+    qtbot, ctx: AppContext, settings: QSettings, clock: Clock, open_tray: TrayOpener
 ) -> None:
     settings.setValue(LAST_SEEN_KEY, "2026-05-31T07:00")
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         (missed,) = tray.start()
         qtbot.mouseClick(tray.dialog.button(missed, "Dismiss"), Qt.MouseButton.LeftButton)
         assert doses(ctx.journal) == []
         assert not tray.dialog.isVisible()
         assert tray.check(at("2026-06-01T07:30")) == []
-    finally:
-        tray.stop()
 
 
 def test_first_start_catches_up_from_midnight(
-    qtbot, ctx: AppContext, settings: QSettings, clock: Clock
+    ctx: AppContext, clock: Clock, open_tray: TrayOpener
 ) -> None:
     clock.moment = at("2026-06-01T10:00")
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         assert [slot.at for slot in tray.start()] == [at("2026-06-01T08:00")]
-    finally:
-        tray.stop()
 
 
 def test_a_clock_set_back_still_rings_at_the_wall_clock_time(
-    qtbot, ctx: AppContext, settings: QSettings, clock: Clock
+    ctx: AppContext, settings: QSettings, clock: Clock, open_tray: TrayOpener
 ) -> None:
     # Last run at 10:00 before a flight west; it is now 06:00 local.
     settings.setValue(LAST_SEEN_KEY, "2026-06-01T10:00")
     clock.moment = at("2026-06-01T06:00")
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         assert tray.start() == []
         assert [slot.at for slot in tray.check(at("2026-06-01T08:00"))] == [at("2026-06-01T08:00")]
-    finally:
-        tray.stop()
 
 
 def test_dst_spring_forward_night_rings_once_at_wall_clock_time(
-    qtbot, journal: Journal, settings: QSettings
+    journal: Journal, open_tray: TrayOpener
 ) -> None:
     start_regimen(journal, "clomiphene", "25", "mg", "daily", date(2026, 3, 1), time(2, 30))
     clock = Clock(at("2026-03-29T01:59"))
     ctx = AppContext(journal, today=clock.today, now=clock.now)
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         tray.start()
         # EU clocks jump 02:00 → 03:00: the next tick reads 03:00, the 02:30 dose comes up.
         assert [s.describe() for s in tray.check(at("2026-03-29T03:00"))] == [
             "clomiphene 25 mg at 02:30"
         ]
-    finally:
-        tray.stop()
 
 
-def test_several_doses_a_day_ring_separately(qtbot, journal: Journal, settings: QSettings) -> None:
+def test_several_doses_a_day_ring_separately(journal: Journal, open_tray: TrayOpener) -> None:
     start_regimen(journal, "clomiphene", "25", "mg", "daily x2", date(2026, 5, 1), time(8, 0))
     ctx = AppContext(journal, today=lambda: date(2026, 6, 1), now=lambda: at("2026-06-01T07:00"))
-    tray = Tray(ctx, settings=settings, tray_available=False)
-    qtbot.addWidget(tray.dialog)
-    try:
+    with open_tray(ctx) as tray:
         assert len(tray.check(at("2026-06-01T08:00"))) == 1
         assert [s.describe() for s in tray.check(at("2026-06-01T20:00"))] == [
             "clomiphene 25 mg at 20:00"
         ]
         assert len(tray.dialog.slots()) == 2
-    finally:
-        tray.stop()
 
 
 def test_taken_for_a_stopped_regimen_shows_why(

@@ -8,9 +8,7 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QGroupBox, QLabel, QWidget
 
-from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import PAGE_KEYS, MainWindow
-from fertilitytracker.gui.ui_state import UiState
 
 pytestmark = pytest.mark.gui
 
@@ -50,13 +48,8 @@ def _texts(root: QWidget) -> list[str]:
     return [text for text in texts if text]
 
 
-def test_no_page_shows_spec_files_or_command_line_advice(
-    qtbot, demo_context: AppContext, ui_state: UiState
-) -> None:
-    window = MainWindow(ui_state, demo_context)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_no_page_shows_spec_files_or_command_line_advice(demo_window: MainWindow) -> None:
+    window = demo_window
     found: list[str] = []
     for key in PAGE_KEYS:
         window.show_page(key)

@@ -22,12 +22,9 @@ from fertilitytracker.services.ics import (
 )
 from fertilitytracker.services.operations import change_regimen, start_regimen, stop_regimen
 from fertilitytracker.storage.journal import Journal
+from tests.builders import d
 
 STAMP = datetime(2026, 6, 1, 9, 0)
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
 
 
 def parse(text: str) -> list[Event]:

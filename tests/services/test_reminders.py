@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -34,14 +34,7 @@ from fertilitytracker.services.reminders import (
 )
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+from tests.builders import at, d
 
 
 def panel(journal: Journal, day: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
@@ -33,6 +32,7 @@ from fertilitytracker.storage.backup import (
 )
 from fertilitytracker.storage.database import DamagedJournalError, JournalError
 from fertilitytracker.storage.journal import Journal
+from tests.builders import digest, open_journal, symptom_names, umask
 
 NOW = datetime(2026, 3, 4, 9, 30)
 
@@ -40,26 +40,14 @@ NOW = datetime(2026, 3, 4, 9, 30)
 @pytest.fixture(autouse=True)
 def _usual_umask():
     # Privacy must not depend on a strict umask: run every test under the common 022.
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
-
-
-def _symptom_names(path: Path) -> set[str]:
-    journal = Journal.open(path, create=False)
-    try:
-        return {entry.name for entry in journal.symptoms.all()}
-    finally:
-        journal.close()
+    with umask(0o022):
+        yield
 
 
 def _journal_with(path: Path, *names: str) -> Path:
-    journal = Journal.open(path)
-    try:
+    with open_journal(path) as journal:
         for name in names:
             record_symptom(journal, date(2026, 1, 5), name, "3", None)
-    finally:
-        journal.close()
     return path
 
 
@@ -72,8 +60,17 @@ def damage(path: Path) -> None:
         handle.write(b"\x13" * min(8 * 4096, size - 3 * 4096))
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _damaged_after_a_backup(tmp_path: Path, to: Path | None = None) -> tuple[Path, Path]:
+    """A journal of 60 symptoms, backed up (to `to`, else into backups/), then damaged:
+    the journal's path and the good backup's."""
+    journal_path = _journal_with(tmp_path / "journal.sqlite3", *[f"s{i}" for i in range(60)])
+    with open_journal(journal_path) as journal:
+        if to is None:
+            good = backup_now(journal.db.conn, journal_path, NOW)
+        else:
+            good = backup_to(journal.db.conn, journal_path, to, NOW)
+    damage(journal_path)
+    return journal_path, good
 
 
 def _mode(path: Path) -> int:
@@ -97,7 +94,7 @@ def test_backup_now_is_a_verified_private_copy_with_the_same_records(tmp_path: P
     assert not list(copy.parent.glob("*.partial")), "no temporary file left behind"
     assert not Path(f"{copy}-wal").exists(), "a backup is one self-contained file"
     verify_journal_file(copy)
-    assert _symptom_names(copy) == {"headache", "fatigue"}
+    assert symptom_names(copy) == {"headache", "fatigue"}
 
 
 def test_two_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) -> None:
@@ -148,20 +145,20 @@ def test_backup_to_replaces_an_older_backup_atomically(tmp_path: Path) -> None:
         backup_to(journal.db.conn, journal_path, out, NOW)
     finally:
         journal.close()
-    assert _symptom_names(out) == {"old", "new"}
+    assert symptom_names(out) == {"old", "new"}
 
 
 def test_a_failed_copy_leaves_the_previous_backup_and_no_partial_file(tmp_path: Path) -> None:
     journal_path = _journal_with(tmp_path / "journal.sqlite3", "kept")
     journal = Journal.open(journal_path)
     target = backup_now(journal.db.conn, journal_path, NOW)
-    before = _digest(target)
+    before = digest(target)
     journal.close()  # a closed connection cannot be copied: the backup fails midway
     with pytest.raises(sqlite3.ProgrammingError):
         from fertilitytracker.storage.database import backup_database
 
         backup_database(journal.db.conn, target)
-    assert _digest(target) == before
+    assert digest(target) == before
     assert not list(target.parent.glob("*.partial"))
 
 
@@ -317,16 +314,12 @@ def test_verify_refuses_what_is_not_a_healthy_journal_of_this_version(tmp_path: 
 def test_a_damaged_journal_is_left_byte_for_byte_and_the_error_names_a_backup(
     tmp_path: Path,
 ) -> None:
-    journal_path = _journal_with(tmp_path / "journal.sqlite3", *[f"s{i}" for i in range(60)])
-    journal = Journal.open(journal_path)
-    good = backup_now(journal.db.conn, journal_path, NOW)
-    journal.close()
-    damage(journal_path)
-    before = _digest(journal_path)
+    journal_path, good = _damaged_after_a_backup(tmp_path)
+    before = digest(journal_path)
     for _ in range(2):
         with pytest.raises(DamagedJournalError) as raised:
             Journal.open(journal_path)
-        assert _digest(journal_path) == before
+        assert digest(journal_path) == before
     assert raised.value.newest_backup == good
     assert str(good) in str(raised.value)
     assert "left unchanged" in str(raised.value)
@@ -335,27 +328,23 @@ def test_a_damaged_journal_is_left_byte_for_byte_and_the_error_names_a_backup(
 def test_a_file_that_is_not_sqlite_is_left_unchanged(tmp_path: Path) -> None:
     journal_path = tmp_path / "journal.sqlite3"
     journal_path.write_bytes(b"%PDF-1.7 not a journal at all" * 100)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     with pytest.raises(DamagedJournalError, match="No good backup"):
         Journal.open(journal_path)
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 def test_a_copy_of_a_backup_beside_the_journal_leaves_the_damaged_file_alone(
     tmp_path: Path,
 ) -> None:
-    journal_path = _journal_with(tmp_path / "journal.sqlite3", *[f"s{i}" for i in range(60)])
-    journal = Journal.open(journal_path)
-    good = backup_now(journal.db.conn, journal_path, NOW)
-    journal.close()
-    damage(journal_path)
-    before = _digest(journal_path)
+    journal_path, good = _damaged_after_a_backup(tmp_path)
+    before = digest(journal_path)
     copy = copy_backup_beside(journal_path, good, NOW)
     assert copy.parent == tmp_path
     assert copy.name == "journal-recovered-20260304-093000.sqlite3"
     assert _mode(copy) == 0o600
-    assert len(_symptom_names(copy)) == 60
-    assert _digest(journal_path) == before
+    assert len(symptom_names(copy)) == 60
+    assert digest(journal_path) == before
 
 
 # --- restore ---------------------------------------------------------------------------------
@@ -377,8 +366,8 @@ def test_restore_backs_up_the_current_journal_first_and_open_readers_see_it(
         journal.close()
     assert outcome.safety_backup is not None
     assert outcome.safety_backup.name == "journal-before-restore-20260304-093000.sqlite3"
-    assert _symptom_names(outcome.safety_backup) == {"before", "after"}
-    assert _symptom_names(journal_path) == {"before"}
+    assert symptom_names(outcome.safety_backup) == {"before", "after"}
+    assert symptom_names(journal_path) == {"before"}
     assert _mode(journal_path) == 0o600
 
 
@@ -386,30 +375,26 @@ def test_restore_refuses_a_file_that_is_not_a_journal_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
     journal_path = _journal_with(tmp_path / "journal.sqlite3", "mine")
-    before = _digest(journal_path)
+    before = digest(journal_path)
     impostor = tmp_path / "photo.jpg"
     impostor.write_bytes(b"\xff\xd8\xff" + b"0" * 5000)
     with pytest.raises(JournalError, match="not a SQLite file"):
         restore_journal(journal_path, impostor, NOW)
     with pytest.raises(JournalError, match="the journal itself"):
         restore_journal(journal_path, journal_path, NOW)
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     assert not (tmp_path / "backups").exists() or not any(
         p.name.startswith("journal-before-restore") for p in (tmp_path / "backups").iterdir()
     )
 
 
 def test_restore_over_a_damaged_journal_moves_it_aside_unchanged(tmp_path: Path) -> None:
-    journal_path = _journal_with(tmp_path / "journal.sqlite3", *[f"s{i}" for i in range(60)])
-    journal = Journal.open(journal_path)
-    good = backup_to(journal.db.conn, journal_path, tmp_path / "good.sqlite3", NOW)
-    journal.close()
-    damage(journal_path)
-    before = _digest(journal_path)
+    journal_path, good = _damaged_after_a_backup(tmp_path, to=tmp_path / "good.sqlite3")
+    before = digest(journal_path)
     outcome = restore_journal(journal_path, good, NOW)
     assert outcome.damaged_moved_to is not None
-    assert _digest(outcome.damaged_moved_to) == before
-    assert len(_symptom_names(journal_path)) == 60
+    assert digest(outcome.damaged_moved_to) == before
+    assert len(symptom_names(journal_path)) == 60
     assert newest_good_backup(journal_path) is None or (
         newest_good_backup(journal_path).path != outcome.damaged_moved_to
     )
@@ -420,7 +405,7 @@ def test_restore_into_a_missing_journal_creates_it(tmp_path: Path) -> None:
     journal_path = tmp_path / "new" / "journal.sqlite3"
     outcome = restore_journal(journal_path, source, NOW)
     assert outcome.safety_backup is None and outcome.damaged_moved_to is None
-    assert _symptom_names(journal_path) == {"carried"}
+    assert symptom_names(journal_path) == {"carried"}
     assert _mode(journal_path) == 0o600
     assert _mode(journal_path.parent) == 0o700
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -15,10 +14,11 @@ from fertilitytracker.cli.maintenance_commands import _decrypt
 from fertilitytracker.storage.backup import list_backups, newest_good_backup, restore_journal
 from fertilitytracker.storage.database import PassphraseRequiredError, open_database
 from fertilitytracker.storage.encryption import ENV_PASSPHRASE, looks_encrypted
+from tests.builders import digest
+from tests.storage.conftest import PASSPHRASE, SECRET, SECRET_ROWS, encrypt
 
 pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
 
-PASSPHRASE = "correct horse battery"
 HOLDER = (
     "import sys\n"
     "from fertilitytracker.storage.journal import Journal\n"
@@ -28,36 +28,6 @@ HOLDER = (
     "sys.stdin.readline()\n"
     "journal.close()\n"
 )
-SECRET = "secret-symptom-4471"
-
-
-@pytest.fixture(autouse=True)
-def _no_passphrase_in_environment(monkeypatch) -> None:
-    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
-
-
-@pytest.fixture
-def journal_path(tmp_path: Path) -> Path:
-    path = tmp_path / "journal.sqlite3"
-    for index in range(40):
-        assert run(["--db", str(path), "symptom", "2026-01-05", f"{SECRET}-{index}", "3"]) == 0
-    assert run(["--db", str(path), "backup"]) == EXIT_OK
-    return path
-
-
-@pytest.fixture
-def passphrase_file(tmp_path: Path) -> Path:
-    path = tmp_path / "passphrase.txt"
-    path.write_text(PASSPHRASE + "\n")
-    return path
-
-
-def _encrypt(journal_path: Path, passphrase_file: Path) -> int:
-    return run(["--db", str(journal_path), "encrypt", "--passphrase-file", str(passphrase_file)])
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_encrypt_makes_the_journal_and_its_backups_unreadable_without_the_passphrase(
@@ -66,7 +36,7 @@ def test_encrypt_makes_the_journal_and_its_backups_unreadable_without_the_passph
     backups_before = [backup.path for backup in list_backups(journal_path)]
     assert len(backups_before) >= 2
     capsys.readouterr()
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     captured = capsys.readouterr()
     assert "a lost passphrase means the data is lost for good" in captured.err
     assert "a lost passphrase means the data is lost for good" in captured.out
@@ -82,14 +52,14 @@ def test_encrypt_makes_the_journal_and_its_backups_unreadable_without_the_passph
         sqlite3.connect(journal_path).execute("SELECT * FROM symptoms").fetchall()
 
     # Without the passphrase every command says so, in words, and changes nothing.
-    before = _digest(journal_path)
+    before = digest(journal_path)
     assert run(["--db", str(journal_path), "labs"]) == EXIT_FAILED
     assert "is encrypted: give its passphrase" in capsys.readouterr().err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     monkeypatch.setenv(ENV_PASSPHRASE, "not the passphrase")
     assert run(["--db", str(journal_path), "labs"]) == EXIT_FAILED
     assert "the passphrase does not open" in capsys.readouterr().err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
     # With it, everything works, and new backups are encrypted too.
     monkeypatch.setenv(ENV_PASSPHRASE, PASSPHRASE)
@@ -111,14 +81,14 @@ def test_encrypt_makes_the_journal_and_its_backups_unreadable_without_the_passph
 def test_decrypt_gives_back_a_plain_journal_with_every_record(
     journal_path: Path, passphrase_file: Path, capsys
 ) -> None:
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     args = type("Args", (), {"passphrase_file": str(passphrase_file)})()
     assert _decrypt(args, journal_path) == EXIT_OK  # type: ignore[arg-type]
     assert journal_path.read_bytes().startswith(b"SQLite format 3\x00")
     for backup in list_backups(journal_path):
         assert backup.path.read_bytes().startswith(b"SQLite format 3\x00")
     connection = sqlite3.connect(journal_path)
-    assert connection.execute("SELECT count(*) FROM symptoms").fetchone()[0] == 40
+    assert connection.execute("SELECT count(*) FROM symptoms").fetchone()[0] == SECRET_ROWS
     connection.close()
     assert run(["--db", str(journal_path), "check"]) == EXIT_OK
 
@@ -126,15 +96,15 @@ def test_decrypt_gives_back_a_plain_journal_with_every_record(
 def test_a_short_or_missing_passphrase_is_refused_and_nothing_changes(
     journal_path: Path, tmp_path: Path, capsys
 ) -> None:
-    before = _digest(journal_path)
+    before = digest(journal_path)
     short = tmp_path / "short.txt"
     short.write_text("abc\n")
-    assert _encrypt(journal_path, short) == EXIT_REFUSED
+    assert encrypt(journal_path, short) == EXIT_REFUSED
     assert "at least 8 characters" in capsys.readouterr().err
     # No file, no environment, no terminal: refused rather than read from the command line.
     assert run(["--db", str(journal_path), "encrypt"]) == EXIT_REFUSED
     assert "--passphrase-file" in capsys.readouterr().err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
 
 
 def test_encrypt_refuses_while_another_program_has_the_journal_open(
@@ -149,14 +119,14 @@ def test_encrypt_refuses_while_another_program_has_the_journal_open(
     )
     try:
         assert app.stdout is not None and app.stdout.readline().strip() == "open"
-        before = _digest(journal_path)
+        before = digest(journal_path)
         capsys.readouterr()
-        assert _encrypt(journal_path, passphrase_file) == EXIT_FAILED
+        assert encrypt(journal_path, passphrase_file) == EXIT_FAILED
         assert "open in another program" in capsys.readouterr().err
-        assert _digest(journal_path) == before
+        assert digest(journal_path) == before
     finally:
         app.communicate("quit\n", timeout=20)
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
 
 
 def test_restore_keeps_encrypted_with_encrypted(
@@ -164,7 +134,7 @@ def test_restore_keeps_encrypted_with_encrypted(
 ) -> None:
     plain_copy = tmp_path / "plain-copy.sqlite3"
     assert run(["--db", str(journal_path), "backup", str(plain_copy)]) == EXIT_OK
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     monkeypatch.setenv(ENV_PASSPHRASE, PASSPHRASE)
     encrypted_copy = tmp_path / "encrypted-copy.sqlite3"
     assert run(["--db", str(journal_path), "backup", str(encrypted_copy)]) == EXIT_OK
@@ -182,13 +152,13 @@ def test_restore_keeps_encrypted_with_encrypted(
         names = {row[0] for row in db.execute("SELECT name FROM symptoms")}
     finally:
         db.conn.close()
-    assert "later" not in names and len(names) == 40
+    assert "later" not in names and len(names) == SECRET_ROWS
 
 
 def test_opening_without_a_passphrase_raises_the_dedicated_error(
     journal_path: Path, passphrase_file: Path
 ) -> None:
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     with pytest.raises(PassphraseRequiredError):
         open_database(journal_path)
     db = open_database(journal_path, passphrase=PASSPHRASE, daily_backup=False)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,46 +10,11 @@ import pytest
 
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, run
 from fertilitytracker.storage.backup import _convert_file, list_backups
-from fertilitytracker.storage.encryption import ENV_PASSPHRASE, looks_encrypted
+from fertilitytracker.storage.encryption import looks_encrypted
+from tests.builders import dead_pid, digest
+from tests.storage.conftest import PASSPHRASE, SECRET_ROWS, encrypt
 
 pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
-
-PASSPHRASE = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def _no_passphrase_in_environment(monkeypatch) -> None:
-    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
-
-
-@pytest.fixture
-def journal_path(tmp_path: Path) -> Path:
-    path = tmp_path / "journal.sqlite3"
-    for index in range(30):
-        assert run(["--db", str(path), "symptom", "2026-01-05", f"secret-{index}", "3"]) == 0
-    assert run(["--db", str(path), "backup"]) == EXIT_OK
-    return path
-
-
-@pytest.fixture
-def passphrase_file(tmp_path: Path) -> Path:
-    path = tmp_path / "passphrase.txt"
-    path.write_text(PASSPHRASE + "\n")
-    return path
-
-
-def _encrypt(journal_path: Path, passphrase_file: Path) -> int:
-    return run(["--db", str(journal_path), "encrypt", "--passphrase-file", str(passphrase_file)])
-
-
-def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_an_interrupted_encrypt_is_finished_by_running_it_again(
@@ -62,7 +25,7 @@ def test_an_interrupted_encrypt_is_finished_by_running_it_again(
     plain = [b.path for b in list_backups(journal_path) if not looks_encrypted(b.path)]
     assert plain
     capsys.readouterr()
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     assert f"with {len(plain)} backup" in capsys.readouterr().out
     assert all(looks_encrypted(path) for path in plain)
 
@@ -73,7 +36,7 @@ def test_encrypt_does_not_finish_while_a_plaintext_copy_remains(
     leftover = journal_path.parent / "backups" / "journal-manual-20260101-000000.sqlite3"
     leftover.write_bytes(b"secret-1 headache, not a database " * 200)
     capsys.readouterr()
-    assert _encrypt(journal_path, passphrase_file) == EXIT_FAILED
+    assert encrypt(journal_path, passphrase_file) == EXIT_FAILED
     captured = capsys.readouterr()
     assert str(leftover) in captured.out
     assert "Encryption is not finished" in captured.err
@@ -86,7 +49,7 @@ def test_encrypt_does_not_finish_while_a_plaintext_copy_remains(
     assert "can be read without the passphrase" in out and str(leftover) in out
     # Once it is gone, encrypt finishes (resumes) and check is quiet about it.
     leftover.unlink()
-    assert _encrypt(journal_path, passphrase_file) == EXIT_FAILED  # nothing left to do
+    assert encrypt(journal_path, passphrase_file) == EXIT_FAILED  # nothing left to do
     assert "already encrypted" in capsys.readouterr().err
     assert (
         run(["--db", str(journal_path), "--passphrase-file", str(passphrase_file), "check"])
@@ -98,7 +61,7 @@ def test_encrypt_does_not_finish_while_a_plaintext_copy_remains(
 def test_temporary_copies_of_killed_writers_are_removed_on_the_next_run(
     journal_path: Path, tmp_path: Path
 ) -> None:
-    dead = _dead_pid()
+    dead = dead_pid()
     backups = journal_path.parent / "backups"
     leftovers = [
         backups / f".journal-daily-2026-01-05.sqlite3.{dead}.partial",
@@ -119,7 +82,7 @@ def test_temporary_copies_of_killed_writers_are_removed_on_the_next_run(
 def test_every_command_asks_for_the_passphrase_on_a_terminal_without_echo(
     journal_path: Path, passphrase_file: Path, monkeypatch, capsys
 ) -> None:
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     asked: list[str] = []
 
     def fake_getpass(prompt: str = "") -> str:
@@ -138,12 +101,12 @@ def test_every_command_asks_for_the_passphrase_on_a_terminal_without_echo(
 def test_passphrase_file_opens_an_encrypted_journal_for_any_command(
     journal_path: Path, passphrase_file: Path, tmp_path: Path, capsys
 ) -> None:
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     capsys.readouterr()
     base = ["--db", str(journal_path), "--passphrase-file", str(passphrase_file)]
     assert run([*base, "symptom", "2026-01-06", "tired", "2"]) == EXIT_OK
     assert run([*base, "check", "--json"]) == EXIT_OK
-    assert '"symptoms": 31' in capsys.readouterr().out
+    assert f'"symptoms": {SECRET_ROWS + 1}' in capsys.readouterr().out
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n")
     assert run(["--db", str(journal_path), "--passphrase-file", str(wrong), "labs"]) == 1
@@ -154,20 +117,20 @@ def test_passphrase_file_opens_an_encrypted_journal_for_any_command(
 def test_a_damaged_encrypted_journal_is_handled_like_a_plain_one(
     journal_path: Path, passphrase_file: Path, capsys, damage: bytes
 ) -> None:
-    assert _encrypt(journal_path, passphrase_file) == EXIT_OK
+    assert encrypt(journal_path, passphrase_file) == EXIT_OK
     base = ["--db", str(journal_path), "--passphrase-file", str(passphrase_file)]
     assert run([*base, "backup"]) == EXIT_OK
     newest = max(list_backups(journal_path), key=lambda b: b.taken).path
     with journal_path.open("r+b") as handle:  # damage the first page
         handle.seek(100)
         handle.write(damage)
-    before = _digest(journal_path)
+    before = digest(journal_path)
     capsys.readouterr()
     assert run([*base, "labs"]) == EXIT_FAILED
     err = capsys.readouterr().err
     assert "The file was left unchanged" in err and "The newest good backup is" in err
-    assert _digest(journal_path) == before
+    assert digest(journal_path) == before
     assert run([*base, "restore", str(newest)]) == EXIT_OK
     assert "moved, unchanged" in capsys.readouterr().out
     assert run([*base, "check", "--json"]) == EXIT_OK
-    assert '"symptoms": 30' in capsys.readouterr().out
+    assert f'"symptoms": {SECRET_ROWS}' in capsys.readouterr().out

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,25 +15,17 @@ from fertilitytracker.storage.files import (
     remove_stale_temp_files,
     write_private_bytes,
 )
+from tests.builders import dead_pid, umask
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
-
-
 def test_the_writer_makes_a_private_file_and_leaves_no_temporary(tmp_path: Path) -> None:
-    os.umask(0o000)
-    try:
+    with umask(0o000):
         target = tmp_path / "out.csv"
         write_private_bytes(target, b"a,b\n")
-    finally:
-        os.umask(0o022)
     assert target.read_bytes() == b"a,b\n"
     assert _mode(target) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
@@ -52,7 +42,7 @@ def test_a_failure_keeps_the_old_file_and_removes_the_temporary(tmp_path: Path) 
 
 
 def test_temporaries_of_a_killed_writer_are_removed_on_the_next_write(tmp_path: Path) -> None:
-    dead = _dead_pid()
+    dead = dead_pid()
     leftovers = [
         tmp_path / f".o.json.{dead}-1a2b3c4d.partial",
         tmp_path / f".journal.sqlite3.{dead}.partial",
@@ -75,22 +65,16 @@ def test_temporaries_of_a_killed_writer_are_removed_on_the_next_write(tmp_path: 
 
 
 def test_every_folder_created_is_private_all_the_way(tmp_path: Path) -> None:
-    os.umask(0o000)
-    try:
+    with umask(0o000):
         make_private_dirs(tmp_path / "a" / "b" / "c")
-    finally:
-        os.umask(0o022)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
         assert _mode(folder) == 0o700, folder
 
 
 def test_the_crash_log_is_private_even_when_it_existed_with_another_mode(tmp_path: Path) -> None:
     log = tmp_path / "logs" / "deep" / "errors.log"
-    os.umask(0o000)
-    try:
+    with umask(0o000):
         append_private_text(log, "one\n")
-    finally:
-        os.umask(0o022)
     assert _mode(log) == 0o600
     assert _mode(log.parent) == 0o700 and _mode(log.parent.parent) == 0o700
     log.chmod(0o644)

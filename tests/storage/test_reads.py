@@ -15,14 +15,9 @@ from fertilitytracker.core.records import (
     SemenAnalysis,
     SymptomEntry,
 )
-from fertilitytracker.services.operations import (
-    ResultInput,
-    log_dose,
-    record_draw,
-    record_symptom,
-    start_regimen,
-)
+from fertilitytracker.services.operations import log_dose, record_symptom, start_regimen
 from fertilitytracker.storage.journal import Journal
+from tests.builders import draw
 
 START = date(2026, 1, 1)
 
@@ -33,11 +28,7 @@ def journal(journal: Journal) -> Journal:
     opened = journal
     for week in range(6):
         day = START + timedelta(weeks=week)
-        record_draw(
-            opened,
-            day,
-            [ResultInput("estradiol", str(20 + week), "pg/mL"), ResultInput("lh", "4", "IU/L")],
-        )
+        draw(opened, day, ("estradiol", str(20 + week), "pg/mL"), ("lh", "4", "IU/L"), at=None)
         record_symptom(opened, day, "fatigue", str(week))
     return opened
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sqlite3
 from datetime import datetime
@@ -13,8 +12,9 @@ import pytest
 from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, run
 from fertilitytracker.storage.backup import restore_journal, verify_journal_file
 from fertilitytracker.storage.database import JournalError, SchemaMismatchError, open_database
+from tests.builders import digest
+from tests.storage.conftest import FIRST_SCHEMA
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "journal_0001.sqlite3"
 WIPER = (
     "CREATE TRIGGER wipe AFTER INSERT ON symptoms BEGIN DELETE FROM lab_results; END",
     'trigger "wipe" on symptoms',
@@ -27,10 +27,6 @@ TAMPERINGS = [
     ("CREATE TABLE spare (x)", 'table "spare"'),
     ("CREATE INDEX idx_extra ON lab_results(value)", 'index "idx_extra" on lab_results'),
 ]
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _journal(tmp_path: Path) -> Path:
@@ -56,12 +52,12 @@ def test_restore_refuses_a_backup_with_a_foreign_schema(
     journal = _journal(tmp_path)
     assert run(["--db", str(journal), "backup", str(tmp_path / "good.sqlite3")]) == EXIT_OK
     evil = _tampered_copy(tmp_path / "good.sqlite3", tmp_path / "evil.sqlite3", statement)
-    before = _digest(journal)
+    before = digest(journal)
     capsys.readouterr()
     assert run(["--db", str(journal), "restore", str(evil)]) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "has a schema this version did not create" in err and named in err
-    assert _digest(journal) == before
+    assert digest(journal) == before
     with pytest.raises(JournalError, match="schema this version did not create"):
         restore_journal(journal, evil, datetime(2026, 3, 1))
     with pytest.raises(JournalError, match="schema"):
@@ -86,7 +82,7 @@ def test_opening_a_tampered_journal_is_refused_and_check_reports_it(tmp_path: Pa
     connection.execute(WIPER[0])
     connection.commit()
     connection.close()
-    before = _digest(journal)
+    before = digest(journal)
     with pytest.raises(SchemaMismatchError) as refused:
         open_database(journal)
     assert refused.value.newest_backup is not None
@@ -101,7 +97,7 @@ def test_opening_a_tampered_journal_is_refused_and_check_reports_it(tmp_path: Pa
     report = __import__("json").loads(capsys.readouterr().out)
     assert report["healthy"] is False
     assert report["schema_problems"] == ['an unexpected trigger "wipe" on symptoms']
-    assert _digest(journal) == before
+    assert digest(journal) == before
 
 
 def test_a_tampered_journal_is_restored_from_a_good_backup(tmp_path: Path, capsys) -> None:
@@ -119,5 +115,5 @@ def test_a_tampered_journal_is_restored_from_a_good_backup(tmp_path: Path, capsy
 
 def test_the_released_fixture_journal_still_opens(tmp_path: Path) -> None:
     copy = tmp_path / "journal.sqlite3"
-    shutil.copy(FIXTURE, copy)
+    shutil.copy(FIRST_SCHEMA, copy)
     open_database(copy, daily_backup=False).conn.close()
