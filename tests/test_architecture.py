@@ -63,6 +63,9 @@ def test_ruff_finds_nothing() -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+# Marked gui: it type-checks gui/ against PySide6's own type information, so it runs where Qt
+# is installed (not in the headless run, which proves the layers below gui need no Qt).
+@pytest.mark.gui
 def test_the_package_type_checks() -> None:
     """mypy over the whole package, as `make lint` runs it: core, storage and services
     strictly, gui and cli checked (pyproject.toml [tool.mypy])."""
