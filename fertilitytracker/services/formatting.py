@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from fertilitytracker.core.derived import round_beside
@@ -93,3 +94,23 @@ def format_time(moment: time | datetime | None) -> str:
 def format_percent(fraction: float | None) -> str:
     """An adherence fraction as "93 %" ("—" when nothing was expected)."""
     return MISSING_TEXT if fraction is None else f"{fraction * 100:.0f} %"
+
+
+def format_range(
+    low: float | None,
+    high: float | None,
+    unit: str,
+    number: Callable[[float], str] | None = None,
+) -> str:
+    """A range as a person reads it: "10–42 pg/mL", "≥ 40 mg/dL", "≤ 200 mg/dL".
+
+    `number` writes each bound (format_number unless the caller has its own rounding, as the
+    charts do)."""
+    write = number or format_number
+    if low is not None and high is not None:
+        return f"{write(low)}–{write(high)} {unit}"
+    if low is not None:
+        return f"≥ {write(low)} {unit}"
+    if high is not None:
+        return f"≤ {write(high)} {unit}"
+    return "no range"

@@ -20,7 +20,12 @@ from fertilitytracker.gui.models.base import (
     RowTableModel,
     cell_role,
 )
-from fertilitytracker.services.formatting import MISSING_TEXT, format_beside, format_number
+from fertilitytracker.services.formatting import (
+    MISSING_TEXT,
+    format_beside,
+    format_number,
+    format_range,
+)
 from fertilitytracker.services.views import (
     DrawView,
     ResultView,
@@ -40,17 +45,6 @@ FLAG_WORDS = {
 }
 # docs/clinical.md §4: the estradiol state of a result, as the core decided it.
 STATE_SYMBOL = "⚠"
-
-
-def format_range(low: float | None, high: float | None, unit: str) -> str:
-    """A range as a person reads it: "10–42 pg/mL", "≥ 40 mg/dL", "≤ 200 mg/dL"."""
-    if low is not None and high is not None:
-        return f"{format_number(low)}–{format_number(high)} {unit}"
-    if low is not None:
-        return f"≥ {format_number(low)} {unit}"
-    if high is not None:
-        return f"≤ {format_number(high)} {unit}"
-    return "no range"
 
 
 # --- blood draws ------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from fertilitytracker.services.chart_data.model import (
     format_value,
     unit_value_text,
 )
+from fertilitytracker.services.formatting import format_range
 from fertilitytracker.services.views import (
     DrawView,
     ResultView,
@@ -56,16 +57,6 @@ def _display_range(
     return convert(low), convert(high)
 
 
-def _range_text(low: float | None, high: float | None, unit: str) -> str:
-    if low is not None and high is not None:
-        return f"{format_value(low)}–{format_value(high)} {unit}"
-    if low is not None:
-        return f"≥ {format_value(low)} {unit}"
-    if high is not None:
-        return f"≤ {format_value(high)} {unit}"
-    return "no range"  # pragma: no cover - a catalogue range always has an end
-
-
 def target_band(
     analyte_key: str, history: History, system: UnitSystem, who_edition: str
 ) -> tuple[ShadedBand | None, str]:
@@ -80,7 +71,7 @@ def target_band(
     if target.low is None and target.high is None:
         return None, unit
     low, high = _display_range(analyte_key, target.low, target.high, system)
-    label = f"target {_range_text(low, high, unit)} ({origin})"
+    label = f"target {format_range(low, high, unit, format_value)} ({origin})"
     return ShadedBand(low, high, label, target.source or origin), unit
 
 
