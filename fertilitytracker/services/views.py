@@ -19,7 +19,13 @@ from fertilitytracker.core.derived import (
 )
 from fertilitytracker.core.draw_context import DrawContext, all_draw_contexts
 from fertilitytracker.core.ranges import Flag, RangeOrigin
-from fertilitytracker.core.reading import EstradiolState, FloorOrigin, Reading, read_value
+from fertilitytracker.core.reading import (
+    EstradiolState,
+    FloorOrigin,
+    Reading,
+    read_result,
+    read_value,
+)
 from fertilitytracker.core.records import (
     DexaScan,
     History,
@@ -193,17 +199,7 @@ def result_view(
     who_edition: str = "2021",
 ) -> ResultView:
     """A lab result of the draw dated `day`, converted to `system`, with its reading."""
-    reading = read_value(
-        result.analyte,
-        result.value,
-        result.comparator,
-        day=day,
-        targets=history.targets,
-        regimens=history.regimens,
-        lab_low=result.lab_low,
-        lab_high=result.lab_high,
-        who_edition=who_edition,
-    )
+    reading = read_result(result, day, history, who_edition)
     return _view(
         reading,
         result.value,
