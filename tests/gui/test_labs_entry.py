@@ -24,13 +24,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> LabsScreen:
-    widget = LabsScreen(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def screen(show, context: AppContext) -> LabsScreen:
+    return show(LabsScreen(context), 1300, 800)
 
 
 def asked(qtbot, holder: object) -> Question:

@@ -30,13 +30,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "lab_text"
 
 
 @pytest.fixture
-def screen(qtbot, context: AppContext) -> LabsScreen:
-    widget = LabsScreen(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def screen(show, context: AppContext) -> LabsScreen:
+    return show(LabsScreen(context), 1300, 800)
 
 
 def open_dialog(qtbot, screen: LabsScreen) -> PasteResultsDialog:
