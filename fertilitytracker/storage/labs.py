@@ -119,21 +119,7 @@ class LabRepository:
         }
 
     def add_result(self, draw_id: DrawId, result: LabResult) -> LabResultId:
-        cursor = self._db.execute(
-            "INSERT INTO lab_results (draw_id, analyte, value, comparator, entered_value,"
-            " entered_unit, lab_low, lab_high, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                draw_id,
-                result.analyte,
-                result.value,
-                result.comparator,
-                result.entered_value,
-                result.entered_unit,
-                result.lab_low,
-                result.lab_high,
-                result.method,
-            ],
-        )
+        cursor = self._db.execute(_INSERT_RESULT, _result_row(draw_id, result))
         return LabResultId(int(cursor.lastrowid or 0))
 
     def add_results(self, results: Iterable[tuple[DrawId, LabResult]]) -> None:
@@ -142,22 +128,8 @@ class LabRepository:
         The caller holds the transaction; `results` is consumed lazily.
         """
         self._db.conn.executemany(
-            "INSERT INTO lab_results (draw_id, analyte, value, comparator, entered_value,"
-            " entered_unit, lab_low, lab_high, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    draw_id,
-                    result.analyte,
-                    result.value,
-                    result.comparator,
-                    result.entered_value,
-                    result.entered_unit,
-                    result.lab_low,
-                    result.lab_high,
-                    result.method,
-                )
-                for draw_id, result in results
-            ),
+            _INSERT_RESULT,
+            (_result_row(draw_id, result) for draw_id, result in results),
         )
 
     def last_result_id(self) -> int:
@@ -305,4 +277,25 @@ def _result(row: dict[str, Any]) -> LabResult:
         lab_low=row["lab_low"],
         lab_high=row["lab_high"],
         method=row["method"],
+    )
+
+
+_INSERT_RESULT = (
+    "INSERT INTO lab_results (draw_id, analyte, value, comparator, entered_value,"
+    " entered_unit, lab_low, lab_high, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _result_row(draw_id: DrawId, result: LabResult) -> tuple[object, ...]:
+    """The values of one lab_results row, in _INSERT_RESULT's column order."""
+    return (
+        draw_id,
+        result.analyte,
+        result.value,
+        result.comparator,
+        result.entered_value,
+        result.entered_unit,
+        result.lab_low,
+        result.lab_high,
+        result.method,
     )
