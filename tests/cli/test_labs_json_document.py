@@ -1,0 +1,113 @@
+"""`labs --json` prints, byte for byte, the document docs/cli.md describes.
+
+One journal holds each case the contract names: a clinician's target and a lab's printed
+range, a one-sided range, censored values, an estradiol under the floor while an aromatase
+inhibitor is active and the same value after it stopped, a draw without a time, a semen
+analysis and a DEXA scan; in US and in SI units. The expected documents are written out in
+full in tests/fixtures/labs_json_{us,si}.json, so that any change to a key, a number or the
+way it is printed fails; the second test says what the main values mean.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from fertilitytracker.services import operations
+from fertilitytracker.services.operations import ResultInput
+from tests.builders import dexa, dose, open_journal, regimen, semen
+from tests.cli.conftest import CliRunner
+
+
+def _fill(db_path: Path) -> None:
+    with open_journal(db_path) as journal:
+        regimen(journal, "anastrozole", date(2026, 1, 5), dose="0.5")
+        operations.stop_regimen(journal, "anastrozole", date(2026, 3, 1))
+        dose(journal, "anastrozole", datetime(2026, 2, 2, 7, 0))
+        operations.set_target(journal, "estradiol", "20", "40", "pg/mL", date(2026, 1, 10))
+        operations.record_draw(
+            journal,
+            date(2026, 2, 2),
+            [
+                ResultInput("total_testosterone", "8.67", "nmol/L"),
+                ResultInput("estradiol", "<15", "pg/mL"),
+                ResultInput("lh", "4", "IU/L", lab_low="1.5", lab_high="9.3"),
+                ResultInput("shbg", "31", "nmol/L", lab_high="50"),
+            ],
+            time(7, 45),
+            True,
+        )
+        operations.record_draw(
+            journal,
+            date(2026, 3, 10),
+            [
+                ResultInput("total_testosterone", "612", "ng/dL"),
+                ResultInput("estradiol", "15", "pg/mL"),
+                ResultInput("fsh", ">20", "IU/L"),
+            ],
+            None,
+            None,
+        )
+        semen(
+            journal,
+            date(2026, 3, 12),
+            volume="2.0",
+            concentration="10",
+            total_motility="30",
+            progressive="20",
+        )
+        dexa(journal, date(2026, 3, 20), "-1.2")
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize("units", ["us", "si"])
+def test_labs_json_is_the_documented_document_byte_for_byte(
+    cli: CliRunner, db_path: Path, units: str
+) -> None:
+    _fill(db_path)
+    expected = json.loads((FIXTURES / f"labs_json_{units}.json").read_text(encoding="utf-8"))
+
+    outcome = cli("labs", "--json", "--units", units)
+
+    assert outcome.code == 0
+    # On one line when read by a program (docs/cli.md: exactly one JSON document).
+    assert outcome.out == json.dumps(expected, ensure_ascii=False) + "\n"
+
+
+def test_the_documented_cases_read_as_docs_clinical_says(cli: CliRunner, db_path: Path) -> None:
+    _fill(db_path)
+    on_inhibitor, after, semen_draw, scan = cli("labs", "--json").json()
+    testosterone, estradiol, lh, shbg = on_inhibitor["results"]
+    assert (testosterone["value"], testosterone["entered_value"]) == (250.06, 8.67)
+    assert (testosterone["flag"], testosterone["range_source"]) == ("low", "default")
+    # Under the clinician's low bound while anastrozole is active (§4), censored (§1).
+    assert (estradiol["comparator"], estradiol["flag"]) == ("<", "low")
+    assert (estradiol["target_low"], estradiol["range_source"]) == (20.0, "clinician")
+    assert estradiol["over_suppression"] == "below_floor"
+    assert (lh["target_low"], lh["target_high"], lh["range_source"]) == (1.5, 9.3, "lab")
+    # A lab printing only a top: the bottom is the default's.
+    assert (shbg["target_low"], shbg["target_high"], shbg["range_source"]) == (17.0, 50.0, "lab")
+    assert on_inhibitor["derived"]["t_e_ratio"] is None  # a censored estradiol
+    assert on_inhibitor["context"]["hours_since_last_dose"] == {"anastrozole": 0.8}
+    assert [note["note"] for note in on_inhibitor["context"]["notes"]] == ["unconfirmed_low"]
+    # After anastrozole stopped: the same estradiol is low, with no floor to be under.
+    assert after["results"][1]["over_suppression"] is None
+    assert (after["results"][2]["comparator"], after["results"][2]["flag"]) == (">", "high")
+    assert after["context"] == {
+        "time": None,
+        "fasting": None,
+        "hours_since_last_dose": {},
+        "notes": [],
+    }
+    assert semen_draw["derived"] == {
+        "total_sperm_count": 20.0,
+        "tmsc": 6.0,
+        "tmsc_progressive": 4.0,
+    }
+    assert [r["range_source"] for r in semen_draw["results"]] == ["WHO 2021"] * 5
+    assert (scan["kind"], scan["results"][0]["flag"]) == ("dexa", "low")
