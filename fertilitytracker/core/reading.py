@@ -8,7 +8,7 @@ that two surfaces cannot disagree about one result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -245,15 +245,37 @@ def read_value(
     in_force = range_in_force(
         analyte_key, targets, lab_low=lab_low, lab_high=lab_high, who_edition=who_edition
     )
+    return _decide(
+        in_force,
+        value,
+        comparator,
+        lambda: active_inhibitors(regimens, day),
+        lambda: estradiol_floor(targets),
+        Reading,
+    )
+
+
+def _decide(
+    in_force: RangeInForce,
+    value: float,
+    comparator: Comparator | None,
+    inhibitors_on_day: Callable[[], tuple[str, ...]],
+    floor: Callable[[], Floor],
+    reading: Callable[..., Reading],
+) -> Reading:
+    """The flag against the range in force and, for estradiol on an inhibitor, the estradiol
+    state: the one decision `read_value` and `HistoryReader` both make (§1, §4), handed to
+    `reading` (Reading's own fields). The inhibitors and the floor are asked for only when the
+    value is an estradiol."""
     flag = flag_value(value, comparator, in_force.low, in_force.high)
     if in_force.analyte != ESTRADIOL:
-        return Reading(in_force.analyte, in_force, flag)
-    inhibitors = active_inhibitors(regimens, day)
+        return reading(in_force.analyte, in_force, flag)
+    inhibitors = inhibitors_on_day()
     if not inhibitors:
-        return Reading(in_force.analyte, in_force, flag)
-    floor = estradiol_floor(targets)
-    state = estradiol_state(value, comparator, floor.value)
-    return Reading(in_force.analyte, in_force, flag, state, floor, inhibitors)
+        return reading(in_force.analyte, in_force, flag)
+    found = floor()
+    state = estradiol_state(value, comparator, found.value)
+    return reading(in_force.analyte, in_force, flag, state, found, inhibitors)
 
 
 def read_result(
@@ -274,3 +296,72 @@ def read_result(
         lab_high=result.lab_high,
         who_edition=who_edition,
     )
+
+
+class HistoryReader:
+    """`read_result` for the many results of one history (years of draws read at once).
+
+    Each result gets exactly the reading `read_result` gives it; what results share is worked
+    out once: the range in force of an analyte with a lab's range, the aromatase inhibitors
+    active on a day, the estradiol floor, and each distinct reading (a few dozen readings
+    serve thousands of results). The history must not change while the reader is used.
+    """
+
+    def __init__(self, history: History, who_edition: str = DEFAULT_WHO_EDITION) -> None:
+        self._targets = history.targets
+        self._regimens = history.regimens
+        self._who_edition = who_edition
+        self._ranges: dict[tuple[str, float | None, float | None], RangeInForce] = {}
+        self._inhibitors: dict[date, tuple[str, ...]] = {}
+        self._floor: Floor | None = None
+        # Keyed by the range's identity (the reader keeps each range it made) and what was
+        # decided against it.
+        self._readings: dict[tuple[object, ...], Reading] = {}
+
+    def read_result(self, result: LabResult, day: date) -> Reading:
+        """The reading of one stored result of the draw dated `day` (as `read_result`)."""
+        key = (result.analyte, result.lab_low, result.lab_high)
+        in_force = self._ranges.get(key)
+        if in_force is None:
+            in_force = self._ranges[key] = range_in_force(
+                result.analyte,
+                self._targets,
+                lab_low=result.lab_low,
+                lab_high=result.lab_high,
+                who_edition=self._who_edition,
+            )
+        return _decide(
+            in_force,
+            result.value,
+            result.comparator,
+            lambda: self._inhibitors_on(day),
+            self._estradiol_floor,
+            self._reading,
+        )
+
+    def _reading(
+        self,
+        analyte: str,
+        in_force: RangeInForce,
+        flag: Flag,
+        state: EstradiolState | None = None,
+        floor: Floor | None = None,
+        inhibitors: tuple[str, ...] = (),
+    ) -> Reading:
+        # One object per distinct reading: the views built on it share what it decided.
+        key = (id(in_force), flag, state, inhibitors)
+        found = self._readings.get(key)
+        if found is None:
+            found = self._readings[key] = Reading(analyte, in_force, flag, state, floor, inhibitors)
+        return found
+
+    def _inhibitors_on(self, day: date) -> tuple[str, ...]:
+        found = self._inhibitors.get(day)
+        if found is None:
+            found = self._inhibitors[day] = active_inhibitors(self._regimens, day)
+        return found
+
+    def _estradiol_floor(self) -> Floor:
+        if self._floor is None:
+            self._floor = estradiol_floor(self._targets)
+        return self._floor

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import (
@@ -22,6 +23,7 @@ from fertilitytracker.core.ranges import Flag, RangeOrigin
 from fertilitytracker.core.reading import (
     EstradiolState,
     FloorOrigin,
+    HistoryReader,
     Reading,
     read_result,
     read_value,
@@ -212,6 +214,39 @@ def result_view(
     )
 
 
+class _Shown(NamedTuple):
+    """What every result of one reading shows alike, in one unit system."""
+
+    analyte: str
+    name: str
+    target_low: float | None
+    target_high: float | None
+    range_source: str
+    low_source: RangeOrigin | None
+    high_source: RangeOrigin | None
+    range_text: str
+    floor: float | None
+    floor_origin: FloorOrigin | None
+
+
+def _shown(reading: Reading, system: UnitSystem) -> _Shown:
+    analyte = get_analyte(reading.analyte)
+    in_force = reading.range
+    floor = reading.floor
+    return _Shown(
+        analyte.key,
+        analyte.name,
+        _displayed(analyte.key, in_force.low, system),
+        _displayed(analyte.key, in_force.high, system),
+        in_force.origin,
+        in_force.low_origin,
+        in_force.high_origin,
+        in_force.source,
+        None if floor is None else _displayed(analyte.key, floor.value, system),
+        None if floor is None else floor.origin,
+    )
+
+
 def _view(
     reading: Reading,
     canonical: float,
@@ -222,33 +257,67 @@ def _view(
     *,
     method: str | None = None,
     result_id: int | None = None,
+    shown: _Shown | None = None,
 ) -> ResultView:
-    analyte = get_analyte(reading.analyte)
-    value, unit = convert_for_display(analyte.key, canonical, system)
-    in_force = reading.range
-    floor = reading.floor
+    """The view of one value with its reading (`shown`: `_shown(reading, system)`, when known)."""
+    if shown is None:
+        shown = _shown(reading, system)
+    value, unit = convert_for_display(shown.analyte, canonical, system)
+    # Positional, in the order of ResultView's fields: years of results are viewed at once.
     return ResultView(
-        analyte=analyte.key,
-        name=analyte.name,
-        value=value,
-        unit=unit,
-        entered_value=entered_value,
-        entered_unit=entered_unit,
-        comparator=comparator,
-        flag=reading.flag,
-        target_low=_displayed(analyte.key, in_force.low, system),
-        target_high=_displayed(analyte.key, in_force.high, system),
-        range_source=in_force.origin,
-        method=method,
-        result_id=result_id,
-        low_source=in_force.low_origin,
-        high_source=in_force.high_origin,
-        range_text=in_force.source,
-        estradiol_state=reading.estradiol_state,
-        floor=None if floor is None else _displayed(analyte.key, floor.value, system),
-        floor_origin=None if floor is None else floor.origin,
-        inhibitors=reading.inhibitors,
+        shown.analyte,
+        shown.name,
+        value,
+        unit,
+        entered_value,
+        entered_unit,
+        comparator,
+        reading.flag,
+        shown.target_low,
+        shown.target_high,
+        shown.range_source,
+        method,
+        result_id,
+        shown.low_source,
+        shown.high_source,
+        shown.range_text,
+        reading.estradiol_state,
+        shown.floor,
+        shown.floor_origin,
+        reading.inhibitors,
     )
+
+
+class _ResultViews:
+    """The views of many results of one history in one unit system (every draw at once).
+
+    Each result gets the view `result_view` gives it; the core's `HistoryReader` works out
+    once what results share, and each distinct reading is converted to the unit system once.
+    """
+
+    def __init__(self, history: History, system: UnitSystem, who_edition: str) -> None:
+        self._reader = HistoryReader(history, who_edition)
+        self._system = system
+        # Keyed by the reading's identity: the reader hands out one object per distinct
+        # reading, and keeps it alive as long as this.
+        self._shown: dict[int, _Shown] = {}
+
+    def view(self, result: LabResult, day: date) -> ResultView:
+        reading = self._reader.read_result(result, day)
+        shown = self._shown.get(id(reading))
+        if shown is None:
+            shown = self._shown[id(reading)] = _shown(reading, self._system)
+        return _view(
+            reading,
+            result.value,
+            result.comparator,
+            result.entered_value,
+            result.entered_unit,
+            self._system,
+            method=result.method,
+            result_id=result.id,
+            shown=shown,
+        )
 
 
 def lab_draw_view(
@@ -260,6 +329,12 @@ def lab_draw_view(
 ) -> DrawView:
     """A blood draw with flags and T/E, T/LH and calculated free testosterone (and `context`,
     when given: docs/clinical.md §8)."""
+    return _lab_draw_view(draw, _ResultViews(history, system, who_edition), system, context)
+
+
+def _lab_draw_view(
+    draw: LabDraw, views: _ResultViews, system: UnitSystem, context: DrawContext | None
+) -> DrawView:
     derived = derive_draw(draw)
     canonical = derived["t_e_ratio"]
     if system == "si":
@@ -269,9 +344,7 @@ def lab_draw_view(
         date=draw.date,
         time=draw.time,
         kind="labs",
-        results=tuple(
-            result_view(result, draw.date, history, system, who_edition) for result in draw.results
-        ),
+        results=tuple(views.view(result, draw.date) for result in draw.results),
         derived=derived,
         record_id=draw.id,
         t_e_canonical=canonical,
@@ -369,10 +442,8 @@ def lab_draw_views(
     log: `history.doses` may then be left unread.
     """
     contexts = all_draw_contexts(history, last_taken)
-    return [
-        lab_draw_view(draw, history, system, who_edition, contexts[draw.date])
-        for draw in history.draws
-    ]
+    views = _ResultViews(history, system, who_edition)
+    return [_lab_draw_view(draw, views, system, contexts[draw.date]) for draw in history.draws]
 
 
 def all_draw_views(
