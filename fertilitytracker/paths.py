@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import date
 from pathlib import Path
 
 ENV_DB = "FERTILITYTRACKER_DB"
@@ -31,6 +32,25 @@ def journal_path(db_option: str | None = None) -> Path:
 def backups_dir(journal: Path) -> Path:
     """The folder beside a journal that holds its automatic backups."""
     return journal.parent / "backups"
+
+
+BACKUP_SUFFIX = ".sqlite3"
+ROTATED_BACKUP_KINDS = ("daily", "weekly")  # taken on open, the oldest deleted
+
+
+def rotated_backup_path(journal: Path, kind: str, day: date) -> Path:
+    """Where the "daily" or "weekly" backup of `day` goes (storage/backup.py rotates them).
+
+    Here, not in storage/backup.py: every open asks whether the day's backups exist, and
+    needs that module only when one is still to be taken.
+    """
+    stem = journal.stem
+    if kind == "daily":
+        return backups_dir(journal) / f"{stem}-daily-{day:%Y-%m-%d}{BACKUP_SUFFIX}"
+    if kind == "weekly":
+        year, week, _ = day.isocalendar()
+        return backups_dir(journal) / f"{stem}-weekly-{year:04d}-W{week:02d}{BACKUP_SUFFIX}"
+    raise ValueError(f"not a rotated backup kind: {kind}")
 
 
 def make_private_dirs(folder: Path) -> None:

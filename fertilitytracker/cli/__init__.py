@@ -249,8 +249,14 @@ def journal_passphrase(args: argparse.Namespace, path: Path) -> str | None:
 
 
 def open_journal(args: argparse.Namespace, path: Path, *, create: bool = True) -> Journal:
-    """Open the journal for a command, with its passphrase when it is encrypted."""
-    return Journal.open(path, create=create, passphrase=journal_passphrase(args, path))
+    """Open the journal for a command, with its passphrase when it is encrypted; read-only for
+    a command that only reads (its parser's default `read_only`)."""
+    return Journal.open(
+        path,
+        create=create,
+        passphrase=journal_passphrase(args, path),
+        read_only=getattr(args, "read_only", False),
+    )
 
 
 def _guarded(command: Callable[[], int]) -> int:

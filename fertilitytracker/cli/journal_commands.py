@@ -94,7 +94,7 @@ def register(commands: Any) -> None:
     labs = add_command(commands, "labs", "every draw, oldest first, with derived values and flags")
     labs.add_argument("--json", action="store_true")
     labs.add_argument("--units", choices=("us", "si"))
-    labs.set_defaults(handler=_labs)
+    labs.set_defaults(handler=_labs, read_only=True)
 
     doses = add_command(commands, "doses", "logged doses and adherence per regimen")
     doses.add_argument("--json", action="store_true")

@@ -20,7 +20,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fertilitytracker.paths import backups_dir
+from fertilitytracker.paths import (
+    BACKUP_SUFFIX,
+    ROTATED_BACKUP_KINDS,
+    backups_dir,
+    rotated_backup_path,
+)
 from fertilitytracker.storage import encryption
 from fertilitytracker.storage.database import (
     SQLITE_HEADER,
@@ -40,7 +45,6 @@ from fertilitytracker.storage.schema import schema_differences
 
 DAILY_KEPT = 7
 WEEKLY_KEPT = 4
-BACKUP_SUFFIX = ".sqlite3"
 # Kinds a person may be offered as "a good backup"; `damaged` files are kept, never offered.
 GOOD_KINDS = ("daily", "weekly", "manual", "before-migration", "before-restore")
 _KIND_PATTERN = "|".join(re.escape(kind) for kind in (*GOOD_KINDS, "damaged"))
@@ -80,14 +84,11 @@ def _unused(path: Path) -> Path:
 
 def backup_name(journal_path: Path, kind: str, now: datetime) -> Path:
     """Where a backup of `kind` taken at `now` goes (daily and weekly names hold no time)."""
-    folder = backups_dir(journal_path)
-    stem = journal_path.stem
-    if kind == "daily":
-        return folder / f"{stem}-daily-{now:%Y-%m-%d}{BACKUP_SUFFIX}"
-    if kind == "weekly":
-        year, week, _ = now.isocalendar()
-        return folder / f"{stem}-weekly-{year:04d}-W{week:02d}{BACKUP_SUFFIX}"
-    return _unused(folder / f"{stem}-{kind}-{_stamp(now)}{BACKUP_SUFFIX}")
+    if kind in ROTATED_BACKUP_KINDS:
+        return rotated_backup_path(journal_path, kind, now.date())
+    return _unused(
+        backups_dir(journal_path) / f"{journal_path.stem}-{kind}-{_stamp(now)}{BACKUP_SUFFIX}"
+    )
 
 
 def backup_now(
@@ -135,10 +136,9 @@ def _backups_of(journal_path: Path, kind_pattern: str) -> list[Path]:
 
 def daily_backup(connection: sqlite3.Connection, journal_path: Path, today: date) -> list[Path]:
     """Today's backup (and this week's) if not taken yet, then the rotation; returns new files."""
-    moment = datetime.combine(today, datetime.min.time())
     made: list[Path] = []
-    for kind in ("daily", "weekly"):
-        target = backup_name(journal_path, kind, moment)
+    for kind in ROTATED_BACKUP_KINDS:
+        target = rotated_backup_path(journal_path, kind, today)
         if not target.exists():
             made.append(backup_database(connection, target))
     if made:

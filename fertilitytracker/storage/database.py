@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from fertilitytracker.core import clock
+from fertilitytracker.paths import ROTATED_BACKUP_KINDS, rotated_backup_path
 from fertilitytracker.storage import encryption
 from fertilitytracker.storage.files import (
     atomic_private_path,
@@ -119,11 +120,14 @@ def remove_leftover_temp_files(journal_path: Path) -> list[Path]:
     return removed
 
 
-def _read_only_check(path: Path) -> bool:
+def _read_only_check(path: Path, *, quick: bool = False) -> bool:
     """Run the integrity check on a read-only connection, so a damaged file is never written.
 
     Returns False when a read-only connection cannot be made here (the caller then checks on
-    its own connection); raises DamagedJournalError when the file is damaged.
+    its own connection); raises DamagedJournalError when the file is damaged. `quick`, for a
+    command that only reads: SQLite's quick check, which reads every page, record and free
+    list as the full check does but does not compare each index with its table (a reader
+    cannot damage the file, and the next open that may write runs the full check).
     """
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
@@ -131,7 +135,8 @@ def _read_only_check(path: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
-        status = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        check = "quick_check" if quick else "integrity_check"
+        status = connection.execute(f"PRAGMA {check}").fetchone()[0]
     except sqlite3.OperationalError as error:
         if "unable to open" in str(error) or "readonly" in str(error):
             return False
@@ -151,6 +156,7 @@ def open_database(
     create: bool = True,
     daily_backup: bool = True,
     passphrase: str | None = None,
+    read_only: bool = False,
 ) -> Database:
     """Open (or create) the journal at `path`, migrated to this build's schema.
 
@@ -160,6 +166,10 @@ def open_database(
     before applying any migration to an existing journal, and once a day on open
     (`daily_backup`, see storage/backup.py). An encrypted journal opens with `passphrase`
     (else $FERTILITYTRACKER_PASSPHRASE); without the right one: PassphraseRequiredError.
+
+    `read_only`, for a command that only reads: the integrity check is SQLite's quick check
+    (see `_read_only_check`), and once open (migrated if it had to be) the connection
+    refuses every write (`query_only`).
     """
     path = Path(path)
     if path.is_dir():
@@ -191,7 +201,7 @@ def open_database(
         except OSError as error:
             raise JournalError(f"cannot create the journal {path}: {error.strerror}") from None
 
-    checked = existed and _read_only_check(path)
+    checked = existed and _read_only_check(path, quick=read_only)
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as error:
@@ -203,6 +213,8 @@ def open_database(
         raise
     if existed and daily_backup:
         _daily_backup(connection, path)
+    if read_only:
+        connection.execute("PRAGMA query_only = ON")
     return db
 
 
@@ -253,10 +265,13 @@ def _opens_a_backup(path: Path, passphrase: str) -> bool:
 
 def _daily_backup(connection: Any, path: Path) -> None:
     """Take today's rotated backup if none exists yet; a failure never blocks the journal."""
-    from fertilitytracker.storage.backup import daily_backup
-
+    today = clock.today()
     try:
-        daily_backup(connection, path, clock.today())
+        if all(rotated_backup_path(path, kind, today).exists() for kind in ROTATED_BACKUP_KINDS):
+            return  # taken already today: most opens need nothing of storage/backup.py
+        from fertilitytracker.storage.backup import daily_backup
+
+        daily_backup(connection, path, today)
     except encryption.database_errors(OSError, JournalError) as error:
         # Only the file name and the error class: never anything read from the journal.
         _log.warning("daily backup of %s failed: %s", path.name, type(error).__name__)

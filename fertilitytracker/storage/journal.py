@@ -43,14 +43,23 @@ class Journal:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, create: bool = True, passphrase: str | None = None
+        cls,
+        path: Path | str,
+        *,
+        create: bool = True,
+        passphrase: str | None = None,
+        read_only: bool = False,
     ) -> Journal:
         """Open or create the journal at `path` (raises JournalError when it cannot).
 
         An encrypted journal needs `passphrase` (else $FERTILITYTRACKER_PASSPHRASE).
+        `read_only`: for a command that only reads (see `open_database`); a write through
+        such a journal fails.
         """
         path = Path(path)
-        return cls(open_database(path, create=create, passphrase=passphrase), path)
+        return cls(
+            open_database(path, create=create, passphrase=passphrase, read_only=read_only), path
+        )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Journal]:
