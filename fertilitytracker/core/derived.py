@@ -5,7 +5,7 @@ The formulas are those of docs/clinical.md §3."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.records import LabDraw, LabResult, SemenAnalysis
@@ -107,8 +107,16 @@ def _inputs(
 
 
 def _ratio(
-    draw: LabDraw, denominator_key: str, missing: str, label: str, unit: str, si: bool
+    draw: LabDraw,
+    denominator_key: str,
+    missing: str,
+    label: str,
+    unit: str,
+    si: bool,
+    reference: float | None = None,
 ) -> Derived:
+    """T ÷ the denominator of one draw; with a `reference` (T/E), whether the ratio is below
+    it, decided on the canonical ratio (docs/clinical.md §3)."""
     results, reason = _inputs(draw, ("total_testosterone", denominator_key), missing, "ratio")
     source = {
         "estradiol": T_E_THRESHOLD_SI_SOURCE if si else T_E_THRESHOLD_US_SOURCE,
@@ -118,22 +126,34 @@ def _ratio(
         return Derived(None, unit, label, reason, source=source)
     testosterone, denominator = results
     t_value, d_value = testosterone.value, denominator.value
-    if si:
-        t_value = from_canonical("total_testosterone", t_value, "nmol/L")
-        d_value = from_canonical(denominator_key, d_value, "pmol/L")
     if d_value == 0:
         phrase = get_analyte(denominator_key).phrase
         return Derived(None, unit, label, f"{phrase} is 0: ratio not computed", source=source)
-    return Derived(t_value / d_value, unit, label, source=source)
+    below = None if reference is None else t_value / d_value < T_E_THRESHOLD_US
+    if si:
+        t_value = from_canonical("total_testosterone", t_value, "nmol/L")
+        d_value = from_canonical(denominator_key, d_value, "pmol/L")
+    return Derived(
+        t_value / d_value,
+        unit,
+        label,
+        source=source,
+        below_reference=below,
+        reference=reference,
+    )
 
 
 def t_e_ratio(draw: LabDraw) -> Derived:
     """Total testosterone (ng/dL) ÷ estradiol (pg/mL) of one draw, flagged below 10."""
-    ratio = _ratio(draw, "estradiol", MISSING_T_E, "T/E ratio", "ng/dL per pg/mL", si=False)
-    if ratio.value is None:
-        return ratio
-    below = ratio.value < T_E_THRESHOLD_US
-    return replace(ratio, below_reference=below, reference=T_E_THRESHOLD_US)
+    return _ratio(
+        draw,
+        "estradiol",
+        MISSING_T_E,
+        "T/E ratio",
+        "ng/dL per pg/mL",
+        si=False,
+        reference=T_E_THRESHOLD_US,
+    )
 
 
 def t_e_ratio_si(draw: LabDraw) -> Derived:
@@ -142,11 +162,15 @@ def t_e_ratio_si(draw: LabDraw) -> Derived:
     Whether it is below the reference is decided on the canonical ratio (docs/clinical.md
     §3), so the SI value and the US value of one draw always carry the same flag.
     """
-    ratio = _ratio(draw, "estradiol", MISSING_T_E, "T/E ratio (SI)", "nmol/L per pmol/L", si=True)
-    if ratio.value is None:
-        return ratio
-    canonical = t_e_ratio(draw)
-    return replace(ratio, below_reference=canonical.below_reference, reference=T_E_THRESHOLD_SI)
+    return _ratio(
+        draw,
+        "estradiol",
+        MISSING_T_E,
+        "T/E ratio (SI)",
+        "nmol/L per pmol/L",
+        si=True,
+        reference=T_E_THRESHOLD_SI,
+    )
 
 
 def round_beside(value: float, reference: float | None, significant: int = 3) -> float:
