@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
-from fertilitytracker.core.reading import read_result
+from fertilitytracker.core.reading import HistoryReader, read_result
 from fertilitytracker.core.records import History, LabDraw
 from fertilitytracker.core.resources import load_json
 
@@ -126,22 +126,31 @@ def _taken_by_regimen(history: History) -> dict[int, list[datetime]]:
     return taken
 
 
-def _low_total_t(draw: LabDraw, history: History) -> bool:
+def _low_total_t(draw: LabDraw, history: History, reader: HistoryReader | None = None) -> bool:
     analyte = _table()[UNCONFIRMED_LOW]["analyte"]
     result = draw.result(analyte)
+    if result is None:
+        return False
     # The one reading of the result (docs/clinical.md §1), as every surface shows it.
-    return result is not None and read_result(result, draw.date, history).flag == "low"
+    if reader is not None:
+        return reader.read_result(result, draw.date).flag == "low"
+    return read_result(result, draw.date, history).flag == "low"
 
 
-def morning_low_dates(history: History, draws: Iterable[LabDraw] | None = None) -> frozenset[date]:
+def morning_low_dates(
+    history: History,
+    draws: Iterable[LabDraw] | None = None,
+    reader: HistoryReader | None = None,
+) -> frozenset[date]:
     """The dates of morning draws (of `draws`, else of every draw) whose total testosterone is
     low: with fewer than two, every low total testosterone carries the unconfirmed-low note.
 
-    A screen that keeps them re-reads only the draws a change touched."""
+    A screen that keeps them re-reads only the draws a change touched; `reader` (of
+    `history`) when many draws are read at once."""
     return frozenset(
         draw.date
         for draw in (history.draws if draws is None else draws)
-        if is_morning_draw(draw) and _low_total_t(draw, history)
+        if is_morning_draw(draw) and _low_total_t(draw, history, reader)
     )
 
 
@@ -151,9 +160,12 @@ def _morning_low_dates(history: History) -> frozenset[date]:
 
 
 def context_notes(
-    draw: LabDraw, history: History, morning_lows: frozenset[date] | None = None
+    draw: LabDraw,
+    history: History,
+    morning_lows: frozenset[date] | None = None,
+    reader: HistoryReader | None = None,
 ) -> tuple[ContextNote, ...]:
-    """The notes that apply to a draw (docs/clinical.md §8)."""
+    """The notes that apply to a draw (docs/clinical.md §8; `reader`: see morning_low_dates)."""
     notes: list[ContextNote] = []
     morning_analyte = _table()[MORNING_DRAW]["analyte"]
     if (
@@ -162,7 +174,7 @@ def context_notes(
         and not is_morning_draw(draw)
     ):
         notes.append(_note(MORNING_DRAW))
-    if _low_total_t(draw, history):
+    if _low_total_t(draw, history, reader):
         if morning_lows is None:
             morning_lows = _morning_low_dates(history)
         # Confirmed once two morning draws (two days) show it low: this one and another when
@@ -194,7 +206,8 @@ def all_draw_contexts(
     the draw, e.g. `LabRepository.last_doses_taken`) the dose log is not read at all.
     """
     taken = None if last_taken is not None else _taken_by_regimen(history)
-    morning_lows = _morning_low_dates(history)
+    reader = HistoryReader(history)
+    morning_lows = morning_low_dates(history, reader=reader)
     return {
         draw.date: DrawContext(
             time=draw.time,
@@ -205,7 +218,7 @@ def all_draw_contexts(
                 taken,
                 None if last_taken is None else last_taken.get(draw.date, {}),
             ),
-            notes=context_notes(draw, history, morning_lows),
+            notes=context_notes(draw, history, morning_lows, reader),
         )
         for draw in history.draws
     }
