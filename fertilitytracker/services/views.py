@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import NamedTuple
 
@@ -383,8 +383,9 @@ def semen_view(analysis: SemenAnalysis, who_edition: str = "2021") -> DrawView:
             continue
         # Semen parameters are judged against the WHO lower reference limits only.
         reading = read_value(key, value, None, day=analysis.date, who_edition=who_edition)
-        view = _view(reading, value, None, value, get_analyte(key).canonical_unit, "us")
-        results.append(replace(view, range_source=f"WHO {who_edition}"))
+        shown = _shown(reading, "us")._replace(range_source=f"WHO {who_edition}")
+        unit = get_analyte(key).canonical_unit
+        results.append(_view(reading, value, None, value, unit, "us", shown=shown))
     counts = semen_derived(analysis)
     derived = {
         "total_sperm_count": counts.total_sperm_count,
