@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from fertilitytracker.cli import EXIT_OK, add_command, print_json
@@ -249,7 +252,27 @@ def _symptom(args: argparse.Namespace, journal: Journal) -> int:
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (as it was, after it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _labs(args: argparse.Namespace, journal: Journal) -> int:
+    # Years of draws are read and viewed as thousands of small objects that hold no reference
+    # cycle: the cyclic collector would walk them dozens of times as they are made, for
+    # nothing (reference counting frees them all).
+    with _cycle_collection_paused():
+        return _print_labs(args, journal)
+
+
+def _print_labs(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.formatting import format_beside
     from fertilitytracker.services.json_views import draw_view_json
     from fertilitytracker.services.settings import unit_system, who_edition

@@ -10,6 +10,7 @@ way it is printed fails; the second test says what the main values mean.
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, datetime, time
 from pathlib import Path
@@ -111,3 +112,19 @@ def test_the_documented_cases_read_as_docs_clinical_says(cli: CliRunner, db_path
     }
     assert [r["range_source"] for r in semen_draw["results"]] == ["WHO 2021"] * 5
     assert (scan["kind"], scan["results"][0]["flag"]) == ("dexa", "low")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_labs_leaves_the_garbage_collector_as_it_found_it(
+    cli: CliRunner, db_path: Path, enabled: bool
+) -> None:
+    # labs pauses the cyclic collector while it builds years of views: a program that runs it
+    # in-process (these tests do) keeps its own setting.
+    _fill(db_path)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert cli("labs", "--json").code == 0
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
