@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +24,6 @@ from fertilitytracker.storage.schema import schema_differences
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-
-
-_log = logging.getLogger(__name__)
 
 
 class JournalError(Exception):
@@ -273,8 +269,12 @@ def _daily_backup(connection: Any, path: Path) -> None:
 
         daily_backup(connection, path, today)
     except encryption.database_errors(OSError, JournalError) as error:
+        import logging  # here: only a failure logs, and every open would load it
+
         # Only the file name and the error class: never anything read from the journal.
-        _log.warning("daily backup of %s failed: %s", path.name, type(error).__name__)
+        logging.getLogger(__name__).warning(
+            "daily backup of %s failed: %s", path.name, type(error).__name__
+        )
 
 
 def _prepare(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import fields
 from datetime import date, datetime, time
 from typing import Any
 
@@ -221,32 +222,9 @@ class LabRepository:
                 " ORDER BY draw_id, id",
                 ids,
             )
-        # Plain tuples: years of results are read at once.
-        for (
-            result_id,
-            draw_id,
-            analyte,
-            value,
-            comparator,
-            entered_value,
-            entered_unit,
-            lab_low,
-            lab_high,
-            method,
-        ) in result_rows:
-            results.setdefault(draw_id, []).append(
-                LabResult(
-                    id=LabResultId(result_id),
-                    analyte=analyte,
-                    value=value,
-                    comparator=comparator,
-                    entered_value=entered_value,
-                    entered_unit=entered_unit,
-                    lab_low=lab_low,
-                    lab_high=lab_high,
-                    method=method,
-                )
-            )
+        # Plain tuples, positional: years of results are read at once.
+        for row in result_rows:
+            results.setdefault(row[0], []).append(LabResult(*row[1:]))
         return [
             LabDraw(
                 id=DrawId(row["id"]),
@@ -260,10 +238,8 @@ class LabRepository:
         ]
 
 
-_RESULT_COLUMNS = (
-    "id, draw_id, analyte, value, comparator, entered_value, entered_unit, lab_low, lab_high,"
-    " method"
-)
+# The draw id, then a column for each of LabResult's fields, in their order.
+_RESULT_COLUMNS = ", ".join(["draw_id", *(field.name for field in fields(LabResult))])
 
 
 def _result(row: dict[str, Any]) -> LabResult:
