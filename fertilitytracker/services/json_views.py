@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 from fertilitytracker.core.draw_context import DrawContext
 from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.services.views import DrawView, ratio_shown, round_shown
+
+# A document repeats a few dozen ranges over thousands of results: each bound is rounded once.
+_round_bound = lru_cache(maxsize=1024)(round_shown)
 
 
 def draw_view_json(view: DrawView) -> dict[str, object]:
@@ -24,8 +28,8 @@ def draw_view_json(view: DrawView) -> dict[str, object]:
                 "entered_unit": result.entered_unit,
                 "comparator": result.comparator,
                 "flag": result.flag,
-                "target_low": round_shown(result.target_low),
-                "target_high": round_shown(result.target_high),
+                "target_low": _round_bound(result.target_low),
+                "target_high": _round_bound(result.target_high),
                 "range_source": result.range_source,
                 **(
                     {"over_suppression": result.estradiol_state}
