@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fertilitytracker.core.reading import HistoryReader, read_result
 from fertilitytracker.core.records import History, LabDraw
@@ -25,8 +24,7 @@ MORNING_DRAW = "morning_draw"
 UNCONFIRMED_LOW = "unconfirmed_low"
 
 
-@dataclass(frozen=True)
-class ContextNote:
+class ContextNote(NamedTuple):
     """A note about how a draw was taken, with the guidance it comes from."""
 
     key: str
@@ -34,17 +32,19 @@ class ContextNote:
     source: str
 
 
-@dataclass(frozen=True)
-class SinceDose:
+class SinceDose(NamedTuple):
     """Hours from the last logged dose of a medication to the draw (None: not logged)."""
 
     medication: str
     hours: float | None
 
 
-@dataclass(frozen=True)
-class DrawContext:
-    """When and how a draw was taken, and what to keep in mind reading it."""
+class DrawContext(NamedTuple):
+    """When and how a draw was taken, and what to keep in mind reading it.
+
+    Like its parts, an immutable record made for every draw of years of them: a named tuple,
+    which Python builds several times faster than a frozen dataclass.
+    """
 
     time: time | None
     fasting: bool | None

@@ -9,10 +9,9 @@ that two surfaces cannot disagree about one result.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
@@ -35,8 +34,7 @@ ESTRADIOL = "estradiol"
 _ORIGIN_ORDER: tuple[RangeOrigin, ...] = ("clinician", "lab", "default")
 
 
-@dataclass(frozen=True)
-class RangeInForce:
+class RangeInForce(NamedTuple):
     """The range a result is judged against (canonical unit), and where each side comes from."""
 
     analyte: str
@@ -65,8 +63,7 @@ class RangeInForce:
         )
 
 
-@dataclass(frozen=True)
-class Floor:
+class Floor(NamedTuple):
     """The estradiol over-suppression floor (pg/mL) and where it comes from (§4)."""
 
     value: float
@@ -74,8 +71,7 @@ class Floor:
     source: str
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What the core decided about one value: range in force, flag and estradiol state."""
 
     analyte: str
