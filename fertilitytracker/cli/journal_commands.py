@@ -274,7 +274,7 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
 
 def _print_labs(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.formatting import format_beside
-    from fertilitytracker.services.json_views import draw_view_json
+    from fertilitytracker.services.json_views import draw_view_json, labs_json_text
     from fertilitytracker.services.settings import unit_system, who_edition
     from fertilitytracker.services.views import (
         DERIVED_LABELS,
@@ -290,7 +290,11 @@ def _print_labs(args: argparse.Namespace, journal: Journal) -> int:
     last_taken = journal.labs.last_doses_taken()
     views = all_draw_views(history, system, who_edition(journal), last_taken)
     if args.json:
-        print_json([draw_view_json(view) for view in views])
+        if sys.stdout.isatty():
+            print_json([draw_view_json(view) for view in views])  # indented for a person
+        else:
+            # The same document on one line, as print_json writes it for a program.
+            sys.stdout.write(labs_json_text(views) + "\n")
         return EXIT_OK
     if not views:
         print("No results recorded.")
