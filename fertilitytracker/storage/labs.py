@@ -206,7 +206,10 @@ class LabRepository:
         return last
 
     def _draws(self, sql: str, params: list[Any]) -> list[LabDraw]:
-        draw_rows = list(self._db.query(sql, params))
+        """The draws `sql` selects (`SELECT * FROM draws ...`) with their results."""
+        # Plain tuples, positional (the table's columns: id, date, time, fasting): years of
+        # draws and results are read at once.
+        draw_rows = self._db.execute(sql, params).fetchall()
         if not draw_rows:
             return []
         results: dict[int, list[LabResult]] = {}
@@ -215,26 +218,25 @@ class LabRepository:
                 f"SELECT {_RESULT_COLUMNS} FROM lab_results ORDER BY draw_id, id"
             )
         else:
-            ids = [row["id"] for row in draw_rows]
+            ids = [row[0] for row in draw_rows]
             marks = ", ".join("?" for _ in ids)
             result_rows = self._db.execute(
                 f"SELECT {_RESULT_COLUMNS} FROM lab_results WHERE draw_id IN ({marks})"
                 " ORDER BY draw_id, id",
                 ids,
             )
-        # Plain tuples, positional: years of results are read at once.
         for row in result_rows:
             results.setdefault(row[0], []).append(LabResult(*row[1:]))
         return [
             LabDraw(
-                id=DrawId(row["id"]),
-                date=date.fromisoformat(row["date"]),
-                time=time.fromisoformat(row["time"]) if row["time"] else None,
-                fasting=None if row["fasting"] is None else bool(row["fasting"]),
-                results=tuple(results[row["id"]]),
+                id=DrawId(draw_id),
+                date=date.fromisoformat(day),
+                time=time.fromisoformat(draw_time) if draw_time else None,
+                fasting=None if fasting is None else bool(fasting),
+                results=tuple(results[draw_id]),
             )
-            for row in draw_rows
-            if row["id"] in results
+            for draw_id, day, draw_time, fasting in draw_rows
+            if draw_id in results
         ]
 
 
