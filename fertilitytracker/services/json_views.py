@@ -64,6 +64,7 @@ def _result_json(result: ResultView, value: object, entered_value: object) -> di
 # What stands for a result's value and entered value in the text of its shape, and for a
 # draw's results in the text around them: found by key and mark, whatever the fields hold.
 _MARK = "\x00slot"
+_INFINITY = math.inf
 _VALUE_SLOT, _ENTERED_SLOT, _RESULTS_SLOT = (
     f"{json.dumps(key)}: {json.dumps(_MARK)}" for key in ("value", "entered_value", "results")
 )
@@ -105,7 +106,8 @@ def labs_json_text(views: Sequence[DrawView]) -> str:
                 text = shapes[shape] = _result_shape(result)
             value = round_shown(result.value)
             entered = result.entered_value
-            if not (_finite(value) and _finite(entered)):
+            # As json refuses them (allow_nan=False): NaN compares false, infinities fail.
+            if not (-_INFINITY < value < _INFINITY and -_INFINITY < entered < _INFINITY):
                 raise ValueError("Out of range float values are not JSON compliant")
             texts.append(text % (repr(value), repr(entered)))
         results.append("[" + ", ".join(texts) + "]")
@@ -124,10 +126,6 @@ def _result_shape(result: ResultView) -> str:
         .replace(_VALUE_SLOT, '"value": %s', 1)
         .replace(_ENTERED_SLOT, '"entered_value": %s', 1)
     )
-
-
-def _finite(number: object) -> bool:
-    return isinstance(number, int) or (isinstance(number, float) and math.isfinite(number))
 
 
 def context_json(context: DrawContext) -> dict[str, object]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import (
@@ -179,6 +179,12 @@ def estradiol_headline(result: ResultView) -> str | None:
     return None
 
 
+@overload
+def round_shown(value: float) -> float: ...
+@overload
+def round_shown(value: None) -> None: ...
+@overload
+def round_shown(value: float | None) -> float | None: ...
 def round_shown(value: float | None) -> float | None:
     """Round for display: two decimals, or four significant figures below 1 (SI ratios)."""
     if value is None:
