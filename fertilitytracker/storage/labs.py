@@ -187,16 +187,22 @@ class LabRepository:
         return draw, result
 
     def last_doses_taken(self) -> dict[date, dict[int, datetime]]:
-        """For every draw with a time: regimen id → the time of its last dose taken at or
-        before the draw (docs/clinical.md §8), one index probe per draw and regimen instead
-        of reading the whole dose log."""
+        """For every draw with a time: id of each regimen active on the draw's day → the
+        time of its last dose taken at or before the draw (docs/clinical.md §8), one index
+        probe per draw and active regimen instead of reading the whole dose log."""
         # Both are stored to the minute ("2026-02-20T07:30", "07:30"): as text they compare
-        # as the moments they are.
+        # as the moments they are. Active: from the first step's date to the day before the
+        # stop (core.records.Regimen.is_active_on).
         rows = self._db.execute(
-            "SELECT draws.date, regimens.id, (SELECT at FROM dose_events"
-            " WHERE regimen_id = regimens.id AND status = 'taken'"
+            "SELECT draws.date, spans.id, (SELECT at FROM dose_events"
+            " WHERE regimen_id = spans.id AND status = 'taken'"
             " AND at <= draws.date || 'T' || draws.time ORDER BY at DESC LIMIT 1)"
-            " FROM draws CROSS JOIN regimens WHERE draws.time IS NOT NULL"
+            " FROM draws JOIN (SELECT regimens.id, regimens.stop,"
+            " min(regimen_steps.date) AS start FROM regimens"
+            " JOIN regimen_steps ON regimen_steps.regimen_id = regimens.id"
+            " GROUP BY regimens.id) AS spans"
+            " ON spans.start <= draws.date AND (spans.stop IS NULL OR draws.date < spans.stop)"
+            " WHERE draws.time IS NOT NULL"
         )
         last: dict[date, dict[int, datetime]] = {}
         for day, regimen_id, at in rows:

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from fertilitytracker.services import operations
+from fertilitytracker.services.json_views import context_json
 from fertilitytracker.services.operations import ResultInput
+from fertilitytracker.services.views import all_draw_views
 from tests.builders import dexa, dose, open_journal, regimen, semen
 from tests.cli.conftest import CliRunner
 
@@ -128,3 +130,28 @@ def test_labs_leaves_the_garbage_collector_as_it_found_it(
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_the_last_dose_is_looked_up_only_for_regimens_active_on_the_draws_day(
+    cli: CliRunner, db_path: Path
+) -> None:
+    with open_journal(db_path) as journal:
+        regimen(journal, "clomiphene", date(2026, 1, 1), dose="25")
+        operations.stop_regimen(journal, "clomiphene", date(2026, 2, 1))
+        regimen(journal, "anastrozole", date(2026, 1, 15), dose="0.5")
+        dose(journal, "clomiphene", datetime(2026, 1, 20, 8, 0))
+        dose(journal, "anastrozole", datetime(2026, 1, 20, 8, 0))
+        for day in (date(2026, 1, 10), date(2026, 1, 20), date(2026, 2, 10)):
+            operations.record_draw(journal, day, [ResultInput("lh", "4", "IU/L")], time(9, 0), None)
+        whole_log = all_draw_views(journal.history())  # every dose read, none looked up
+
+    printed = cli("labs", "--json").json()
+
+    assert [draw["context"] for draw in printed] == [
+        context_json(view.context) for view in whole_log if view.context is not None
+    ]
+    assert [draw["context"]["hours_since_last_dose"] for draw in printed] == [
+        {"clomiphene": None},  # anastrozole not started yet
+        {"clomiphene": 1.0, "anastrozole": 1.0},
+        {"anastrozole": 505.0},  # clomiphene stopped
+    ]
