@@ -292,7 +292,7 @@ class ImportDialog(QDialog):
         self.model.set_rows(plan.rows())
         listed = ""
         if plan.unlisted_new or plan.unlisted_present or plan.unlisted_skipped:
-            listed = f" The list shows the first {SHOWN_ENTRIES:,} entries of each kind."
+            listed = f". The list shows the first {SHOWN_ENTRIES:,} entries of each kind."
         self.summary_label.setText(plan.summary() + listed)
         self.notices_label.setText("\n".join(f"Note: {notice}" for notice in plan.notices))
         self.import_button.setEnabled(plan.new_count > 0 or bool(plan.settings))
