@@ -2,40 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from fertilitytracker.services.formatting import format_bounds, format_range
 
+Write = Callable[[float | None, float | None], str]
 
-@pytest.mark.parametrize(
-    ("low", "high", "expected"),
-    [
-        (10.0, 42.0, "10–42 pg/mL"),
-        (40.0, None, "≥ 40 pg/mL"),
-        (None, 200.0, "≤ 200 pg/mL"),
-        (None, None, "no range"),
-    ],
-)
-def test_a_screen_range_names_its_unit_and_its_open_end(
-    low: float | None, high: float | None, expected: str
-) -> None:
-    assert format_range(low, high, "pg/mL") == expected
+
+def _screen(low: float | None, high: float | None) -> str:
+    return format_range(low, high, "pg/mL")
+
+
+def _typed(low: float | None, high: float | None) -> str:
+    return format_bounds(low, high, lambda bound: f"{bound:g}", at_least=">=", at_most="<=")
 
 
 @pytest.mark.parametrize(
-    ("low", "high", "expected"),
+    ("write", "low", "high", "expected"),
     [
-        (12.5, 39.0, "12.5–39"),
-        (12.5, None, ">=12.5"),
-        (None, 39.0, "<=39"),
-        (None, None, ""),
+        (_screen, 10.0, 42.0, "10–42 pg/mL"),
+        (_screen, 40.0, None, "≥ 40 pg/mL"),
+        (_screen, None, 200.0, "≤ 200 pg/mL"),
+        (_screen, None, None, "no range"),
+        (_typed, 12.5, 39.0, "12.5–39"),
+        (_typed, 12.5, None, ">=12.5"),
+        (_typed, None, 39.0, "<=39"),
+        (_typed, None, None, ""),
     ],
 )
-def test_a_typed_notation_writes_what_can_be_typed_back(
-    low: float | None, high: float | None, expected: str
+def test_a_range_is_written_in_its_surface_notation(
+    write: Write, low: float | None, high: float | None, expected: str
 ) -> None:
-    written = format_bounds(low, high, lambda bound: f"{bound:g}", at_least=">=", at_most="<=")
-    assert written == expected
+    assert write(low, high) == expected
 
 
 def test_the_bounds_are_written_by_the_number_given() -> None:
