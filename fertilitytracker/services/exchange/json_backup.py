@@ -51,6 +51,18 @@ BACKUP_VERSION = 1
 # The sections of dated records (semen, dexa, symptoms) are those of builders.DATED_RECORDS,
 # written and read alike: the date, then each field under the record attribute's name.
 _SECTIONS = ("targets", "regimens", "draws", *DATED_RECORDS)
+# A draw's result, named as the record's attributes: the canonical value besides what
+# builders.LAB_FIELDS reads back (the value is rebuilt from the entered one).
+_RESULT_KEYS = (
+    "analyte",
+    "value",
+    "comparator",
+    "entered_value",
+    "entered_unit",
+    "lab_low",
+    "lab_high",
+    "method",
+)
 
 
 def _iso(value: Any) -> Any:
@@ -113,17 +125,7 @@ def build_backup(snapshot: JournalSnapshot) -> dict[str, Any]:
                 "time": draw.time.strftime("%H:%M") if draw.time else None,
                 "fasting": draw.fasting,
                 "results": [
-                    {
-                        "analyte": result.analyte,
-                        "value": result.value,
-                        "comparator": result.comparator,
-                        "entered_value": result.entered_value,
-                        "entered_unit": result.entered_unit,
-                        "lab_low": result.lab_low,
-                        "lab_high": result.lab_high,
-                        "method": result.method,
-                    }
-                    for result in draw.results
+                    {key: getattr(result, key) for key in _RESULT_KEYS} for result in draw.results
                 ],
             }
             for draw in history.draws
