@@ -9,10 +9,13 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import IO
+
+import pytest
 
 from fertilitytracker.services import operations
 from fertilitytracker.services.operations import Change, ResultInput
@@ -152,3 +155,16 @@ def umask(mask: int) -> Iterator[None]:
         yield
     finally:
         os.umask(previous)
+
+
+def broken_off_write(
+    folder: Path, writer: Callable[[Path], AbstractContextManager[IO[str]]]
+) -> tuple[str, list[str]]:
+    """Writes half of out.txt over an earlier one ("old") through `writer`, then fails as a full
+    disk would: what out.txt then holds, and the names left in `folder`."""
+    target = folder / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), writer(target) as stream:
+        stream.write("half")
+        raise RuntimeError("disk full")
+    return target.read_text(encoding="utf-8"), sorted(p.name for p in folder.iterdir())
