@@ -83,6 +83,26 @@ def draw(
     return operations.record_draw(journal, day, [result(*entry) for entry in entries], at, fasting)
 
 
+def panel(
+    journal: Journal,
+    day: date,
+    testosterone: str,
+    estradiol: str,
+    *more: tuple[str, str, str],
+    at: time | None = DRAW_TIME,
+) -> Change:
+    """A hormone panel: total testosterone in ng/dL and estradiol in pg/mL, then `more` results
+    as (analyte, value, unit), drawn at 08:00 unless said."""
+    return draw(
+        journal,
+        day,
+        ("total_testosterone", testosterone, "ng/dL"),
+        ("estradiol", estradiol, "pg/mL"),
+        *more,
+        at=at,
+    )
+
+
 def regimen(
     journal: Journal,
     name: str,
