@@ -157,3 +157,32 @@ def test_closing_the_dialog_while_it_reads_stops_the_preview(
     assert ended == ["cancelled"]
     assert dialog.result() == ImportDialog.DialogCode.Rejected and dialog.plan is None
     assert context.journal.is_empty()
+
+
+def test_an_encrypted_journal_imports_from_the_window_with_the_passphrase_it_was_opened_with(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
+    from fertilitytracker.storage.backup import convert_journal
+    from fertilitytracker.storage.encryption import ENV_PASSPHRASE
+    from fertilitytracker.storage.journal import Journal
+
+    # Only the passphrase typed at start-up opens it: none waits in the environment.
+    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
+    journal_path = tmp_path / "journal.sqlite3"
+    Journal.open(journal_path).close()
+    convert_journal(journal_path, None, "correct horse battery")
+    context = AppContext(
+        Journal.open(journal_path, create=False, passphrase="correct horse battery")
+    )
+    try:
+        path = _lab_csv(tmp_path / "lab.csv", 6)
+        dialog = _previewed(qtbot, context, path)
+        assert dialog.error_label.text() == ""
+        assert dialog.summary_label.text() == "6 new, 0 already present, 0 skipped"
+        with qtbot.waitSignal(context.journal_changed, timeout=10_000):
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        assert sum(len(draw.results) for draw in context.history().draws) == 6
+    finally:
+        _finished(qtbot)
+        context.journal.close()

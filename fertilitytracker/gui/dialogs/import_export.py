@@ -103,7 +103,7 @@ class _Progress(QObject):
 
 
 def _import_in_own_connection(
-    journal_path: Path,
+    current: Journal,
     path: Path,
     format: str | None,
     *,
@@ -113,7 +113,7 @@ def _import_in_own_connection(
     progress: Callable[[int], None],
 ) -> tuple[ImportPlan, Change | None]:
     """Preview (`dry_run`) or import `path` through a connection of the worker thread."""
-    journal = Journal.open(journal_path, create=False)
+    journal = current.another_connection()
     try:
         return import_file(
             journal,
@@ -239,12 +239,12 @@ class ImportDialog(QDialog):
                 self.summary_label.setText(f"{doing} {self.path.name}… {entries:,} entries so far")
 
         progress.counted.connect(counted)
-        journal_path, path, chosen = self.context.journal.path, self.path, self.selected_format()
+        journal, path, chosen = self.context.journal, self.path, self.selected_format()
         expected = None if dry_run or self.plan is None else self.plan.outcome
 
         def work() -> tuple[ImportPlan, Change | None]:
             return _import_in_own_connection(
-                journal_path,
+                journal,
                 path,
                 chosen,
                 dry_run=dry_run,
