@@ -163,10 +163,6 @@ def _has(results: Mapping[str, ResultView], keys: tuple[str, ...]) -> bool:
     return all(key in results for key in keys)
 
 
-def has_inputs(view: DrawView, keys: tuple[str, ...]) -> bool:
-    return _has(_results_by_key(view), keys)
-
-
 def change_between(baseline: ValueCell | None, latest: ValueCell | None) -> ChangeCell | None:
     """latest − baseline and the relative change; censored or missing values give a reason."""
     if baseline is None or latest is None:
