@@ -160,7 +160,8 @@ def _collect_semen(view: DrawView, collector: Collector) -> None:
         if derived.value is None:
             continue
         point = _derived_point(derived, derived.value, "10^6", view.date)
-        # The total count has a WHO lower limit of its own, read with the view (§2).
+        # docs/clinical.md §2: the total count has a WHO lower limit of its own, read with the
+        # view (the other counts have none).
         flag = view.derived_flags.get(key)
         collector.add(
             key,
