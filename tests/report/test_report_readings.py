@@ -9,6 +9,8 @@ import pytest
 
 from fertilitytracker.core.records import History, UnitSystem
 from fertilitytracker.services.chart_data import chart_data, chart_data_of, readings_from_views
+from fertilitytracker.services.report.markers import KEY_MARKERS
+from fertilitytracker.services.report.trends import plots_read
 from fertilitytracker.services.views import all_draw_views
 from fertilitytracker.storage.journal import Journal
 from tests.builders import dexa, draw
@@ -45,3 +47,18 @@ def test_views_of_another_history_are_refused(filled: Journal) -> None:
     views = all_draw_views(filled.history())
     with pytest.raises(ValueError, match="not those of this history"):
         readings_from_views(views, History(), "us")
+
+
+def test_the_report_builds_only_the_plots_it_draws_and_each_as_the_screen_does(
+    filled: Journal,
+) -> None:
+    history = filled.history()
+    views = all_draw_views(history)
+    wanted = plots_read(KEY_MARKERS)
+    report = chart_data_of(
+        readings_from_views(views, history, "us"), history, "us", "2021", TODAY, wanted
+    )
+
+    screen = chart_data(history, "us", "2021", TODAY)
+    assert "symptoms" not in wanted and {"motility", "tmsc", "estradiol"} <= wanted
+    assert report.plots == tuple(plot for plot in screen.plots if plot.key in wanted)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,18 +72,25 @@ def chart_data(history: History, system: UnitSystem, who_edition: str, today: da
 
 
 def chart_data_of(
-    readings: ChartReadings, history: History, system: UnitSystem, who_edition: str, today: date
+    readings: ChartReadings,
+    history: History,
+    system: UnitSystem,
+    who_edition: str,
+    today: date,
+    plots: Collection[str] | None = None,
 ) -> ChartData:
     """As `chart_data`, from readings already made of `history` (the report's views, read
-    once for its tables and its charts: `readings_from_views`)."""
+    once for its tables and its charts: `readings_from_views`), with only the plots keyed in
+    `plots` when given (in the stack's order)."""
     collector = collect(readings)
-    plots = tuple(
+    built = tuple(
         BUILDERS[spec.key](PlotInputs(spec, collector, history, system, who_edition))
         for spec in PLOTS
+        if plots is None or spec.key in plots
     )
     spans, changes = spans_and_changes(history.regimens, today)
     return ChartData(
-        plots=plots,
+        plots=built,
         spans=spans,
         changes=changes,
         unit_system=system,

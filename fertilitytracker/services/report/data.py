@@ -66,7 +66,12 @@ from fertilitytracker.services.report.responses import (
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.text import clinician_text
-from fertilitytracker.services.report.trends import chart_series, medication_spans, sparklines
+from fertilitytracker.services.report.trends import (
+    chart_series,
+    medication_spans,
+    plots_read,
+    sparklines,
+)
 from fertilitytracker.services.views import (
     SemenRow,
     all_draw_views,
@@ -169,7 +174,9 @@ def build_report_data(
     # Each marker's values over the whole journal, read once for page 1 and the responses.
     every = marker_cells((*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, free_t, system)
     # The trends are the Charts screen's own series, spans and bands.
-    screen = chart_data_of(readings, history, system, settings.who_edition, as_of)
+    screen = chart_data_of(
+        readings, history, system, settings.who_edition, as_of, plots_read(KEY_MARKERS)
+    )
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
     symptoms = [entry for entry in history.symptoms if period.contains(entry.date)]
