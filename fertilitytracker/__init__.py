@@ -16,7 +16,7 @@ def __getattr__(name: str) -> str:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Written once, in pyproject.toml; installed (and frozen: the bundle carries the package's
     # dist-info) it is read back from the package metadata.
-    found = _dist_info_version()
+    found = _metadata_version()
     if found is None:
         from importlib.metadata import PackageNotFoundError, version
 
@@ -28,13 +28,13 @@ def __getattr__(name: str) -> str:
     return found
 
 
-def _dist_info_version() -> str | None:
-    """The Version header of the first fertilitytracker-*.dist-info on sys.path, or None.
+def _metadata_version() -> str | None:
+    """The Version header of this package's installed metadata, or None when not found here.
 
-    importlib.metadata finds the same folder (the first sys.path entry that holds one), but
-    imports the email package to read its headers: some 10 ms of every command that needs the
-    version, the report among them (its PDF properties name the version that wrote it).
-    Anything else (an egg-info, a zip) is left to importlib.metadata.
+    Found where importlib.metadata finds it: the first sys.path entry holding a
+    fertilitytracker dist-info (else egg-info) folder. importlib.metadata itself imports the
+    email package to read the headers, some 10 ms of every command that needs the version,
+    the report among them (its PDF properties name the version that wrote it).
     """
     import os
 
@@ -43,18 +43,29 @@ def _dist_info_version() -> str | None:
             names = sorted(os.listdir(entry or "."))
         except OSError:
             continue
-        for name in names:
-            if not (name.startswith("fertilitytracker-") and name.endswith(".dist-info")):
-                continue
-            try:
-                with open(os.path.join(entry, name, "METADATA"), encoding="utf-8") as headers:
-                    for line in headers:
-                        if not line.strip():
-                            break  # the headers end at the first empty line
-                        if line.startswith("Version:"):
-                            return line[len("Version:") :].strip()
-            except OSError:
-                continue
+        for suffix, headers in ((".dist-info", "METADATA"), (".egg-info", "PKG-INFO")):
+            for name in names:
+                own = name.lower()
+                if own.endswith(suffix) and own.startswith(
+                    ("fertilitytracker-", "fertilitytracker.")
+                ):
+                    folder = os.path.join(entry or ".", name)
+                    # An egg-info may be the headers file itself.
+                    path = os.path.join(folder, headers) if os.path.isdir(folder) else folder
+                    return _version_header(path)
+    return None
+
+
+def _version_header(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as headers:
+            for line in headers:
+                if not line.strip():
+                    break  # the headers end at the first empty line
+                if line.startswith("Version:"):
+                    return line[len("Version:") :].strip()
+    except OSError:
+        pass
     return None
 
 

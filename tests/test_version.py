@@ -5,12 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
+
+import pytest
 
 
-def test_the_version_read_from_the_dist_info_is_the_one_importlib_metadata_reads() -> None:
-    from fertilitytracker import _dist_info_version
+def test_the_version_read_from_the_metadata_is_the_one_importlib_metadata_reads() -> None:
+    from fertilitytracker import _metadata_version
 
-    assert _dist_info_version() == version("fertilitytracker")
+    assert _metadata_version() == version("fertilitytracker")
 
 
 def test_the_version_is_read_without_importlib_metadata() -> None:
@@ -23,3 +26,20 @@ def test_the_version_is_read_without_importlib_metadata() -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == version("fertilitytracker")
+
+
+@pytest.mark.parametrize(
+    ("folder", "headers"),
+    [("fertilitytracker-9.9.dist-info", "METADATA"), ("fertilitytracker.egg-info", "PKG-INFO")],
+)
+def test_the_metadata_first_on_the_path_names_the_version_as_importlib_metadata_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str, headers: str
+) -> None:
+    from fertilitytracker import _metadata_version
+
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / headers).write_text(
+        "Metadata-Version: 2.1\nName: fertilitytracker\nVersion: 9.9\n\nVersion: 1.0\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert _metadata_version() == version("fertilitytracker") == "9.9"
