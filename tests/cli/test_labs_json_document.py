@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import gc
 import json
+import subprocess
+import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 
+from fertilitytracker.cli import run
 from fertilitytracker.services import operations
 from fertilitytracker.services.json_views import context_json
 from fertilitytracker.services.operations import ResultInput
@@ -155,3 +158,26 @@ def test_the_last_dose_is_looked_up_only_for_regimens_active_on_the_draws_day(
         {"clomiphene": 1.0, "anastrozole": 1.0},
         {"anastrozole": 505.0},  # clomiphene stopped
     ]
+
+
+def test_labs_loads_only_what_it_prints(db_path: Path) -> None:
+    # A reading command's start is most of its time: once the day's backup is taken, it needs
+    # nothing of the backup module, nor of the report, the file formats or the charts.
+    _fill(db_path)
+    assert run(["--db", str(db_path), "labs", "--json"]) == 0  # takes the day's backup
+    probe = (
+        "import sys, json, io, contextlib\n"
+        "from fertilitytracker.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['--db', sys.argv[1], 'labs', '--json'])\n"
+        "unwanted = ('numpy', 'PySide6', 'pyqtgraph', 'reportlab')\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in unwanted\n"
+        "    or m == 'fertilitytracker.storage.backup'\n"
+        "    or m.startswith(('fertilitytracker.services.exchange',"
+        " 'fertilitytracker.services.report')))\n"
+        "print(json.dumps({'code': code, 'loaded': loaded}), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(db_path)], capture_output=True, text=True, check=False
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == {"code": 0, "loaded": []}
