@@ -163,9 +163,10 @@ def open_database(
     (`daily_backup`, see storage/backup.py). An encrypted journal opens with `passphrase`
     (else $FERTILITYTRACKER_PASSPHRASE); without the right one: PassphraseRequiredError.
 
-    `read_only`, for a command that only reads: the integrity check is SQLite's quick check
-    (see `_read_only_check`), and once open (migrated if it had to be) the connection
-    refuses every write (`query_only`).
+    `read_only`, for a command that only reads a plain journal: the integrity check is
+    SQLite's quick check (see `_read_only_check`), and once open (migrated if it had to be)
+    the connection refuses every write (`query_only`). An encrypted journal opens as for
+    writing.
     """
     path = Path(path)
     if path.is_dir():
