@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,7 +26,12 @@ from PySide6.QtWidgets import (
 from fertilitytracker.gui.context import AppContext, ChangeFollower
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel, action_button, submit_on_enter
-from fertilitytracker.gui.widgets.record_table import delete_with_undo, selected_record
+from fertilitytracker.gui.widgets.record_table import (
+    delete_with_undo,
+    record_table,
+    selected_record,
+    sorted_proxy,
+)
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
@@ -55,6 +61,32 @@ class RecordPage(QWidget):
         self._context = context
         self._title = title
         self.undo_bar = UndoBar(self)
+
+    def sorted_table(
+        self, model: QAbstractItemModel, accessible_name: str, *, word_wrap: bool = True
+    ) -> tuple[QSortFilterProxyModel, QTableView]:
+        """A read-only table of `model` through a sorting proxy, newest (first column) first."""
+        proxy = sorted_proxy(model, self)
+        table = record_table(accessible_name, self, word_wrap=word_wrap)
+        table.setModel(proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        return proxy, table
+
+    def scrolled_form_side(self, forms: Sequence[QWidget], *, min_width: int) -> QScrollArea:
+        """`forms` one under another at the top of a form side that scrolls when the window
+        is too short for them."""
+        holder = QWidget(self)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        for form in forms:
+            holder_layout.addWidget(form)
+        holder_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        scroll.setMinimumWidth(min_width)
+        return scroll
 
     def lay_out_page(
         self,

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -17,7 +16,7 @@ from fertilitytracker.core.validation import build_dexa
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.labs.entry import AsksBeforeSaving
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.fields import ErrorLabel, action_button
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import (
     DEXA_SITES,
@@ -48,19 +47,22 @@ class DexaForm(QGroupBox, AsksBeforeSaving):
         self.bmd_edit.setAccessibleName("Bone mineral density, g/cm²")
         self.t_score_error = ErrorLabel(self)
         self.bmd_error = ErrorLabel(self)
-        self.save_button = QPushButton("Save &DEXA", self)
-        self.save_button.setAccessibleName("Save the DEXA scan")
+        self.save_button = action_button(
+            "Save &DEXA", self, self.save, accessible_name="Save the DEXA scan"
+        )
         form = QFormLayout(self)
-        form.addRow("Date", self.date_edit)
-        form.addRow("T-score", self.t_score_edit)
-        form.addRow("", self.t_score_error)
-        form.addRow("Site", self.site_combo)
-        form.addRow("BMD g/cm²", self.bmd_edit)
-        form.addRow("", self.bmd_error)
-        form.addRow("", self.save_button)
+        for label, field in (
+            ("Date", self.date_edit),
+            ("T-score", self.t_score_edit),
+            ("", self.t_score_error),
+            ("Site", self.site_combo),
+            ("BMD g/cm²", self.bmd_edit),
+            ("", self.bmd_error),
+            ("", self.save_button),
+        ):
+            form.addRow(label, field)
         self.t_score_edit.textChanged.connect(self.revalidate)
         self.bmd_edit.textChanged.connect(self.revalidate)
-        self.save_button.clicked.connect(self.save)
         for edit in (self.t_score_edit, self.bmd_edit, self.date_edit.line_edit):
             edit.returnPressed.connect(self.save)  # Enter saves a valid form
         self.revalidate()

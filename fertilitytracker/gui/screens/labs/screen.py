@@ -6,13 +6,10 @@ import contextlib
 import html
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,11 +22,11 @@ from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, R
 from fertilitytracker.gui.screens.labs.dexa_form import DexaForm
 from fertilitytracker.gui.screens.labs.draw_form import PANELS, DrawForm
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
+from fertilitytracker.gui.widgets.fields import action_button
 from fertilitytracker.gui.widgets.record_screen import RecordPage, TableSection
 from fertilitytracker.gui.widgets.record_table import (
     record_table,
     selected_record,
-    sorted_proxy,
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services.operations import (
@@ -64,11 +61,9 @@ class LabsScreen(RecordPage):
         self.dexa_form = DexaForm(context, self)
 
         self.draws_model = DrawsTableModel(parent=self)
-        self.draws_proxy = sorted_proxy(self.draws_model, self)
-        self.draws_table = record_table("Blood draws", self, word_wrap=False)
-        self.draws_table.setModel(self.draws_proxy)
-        self.draws_table.setSortingEnabled(True)
-        self.draws_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.draws_proxy, self.draws_table = self.sorted_table(
+            self.draws_model, "Blood draws", word_wrap=False
+        )
         keep_columns_fitted(self.draws_table)
 
         self.results_model = ResultsTableModel(parent=self)
@@ -83,22 +78,36 @@ class LabsScreen(RecordPage):
         self.context_label = QLabel("", self)
         self.context_label.setWordWrap(True)
         self.context_label.setObjectName("draw_context")
-        self.paste_button = QPushButton("&Paste results…", self)
-        self.paste_button.setAccessibleName("Paste lab results as the lab printed them")
-        self.edit_button = QPushButton("&Edit result…", self)
-        self.edit_button.setAccessibleName("Edit the selected result")
-        self.delete_button = QPushButton("Delete result", self)
-        self.delete_button.setAccessibleName("Delete the selected result")
+        self.paste_button = action_button(
+            "&Paste results…",
+            self,
+            self.open_paste_dialog,
+            accessible_name="Paste lab results as the lab printed them",
+        )
+        self.edit_button = action_button(
+            "&Edit result…",
+            self,
+            self.edit_selected_result,
+            accessible_name="Edit the selected result",
+        )
+        self.delete_button = action_button(
+            "Delete result",
+            self,
+            self.delete_selected_result,
+            accessible_name="Delete the selected result",
+        )
 
         self.dexa_model = DexaTableModel(parent=self)
-        self.dexa_proxy = sorted_proxy(self.dexa_model, self)
-        self.dexa_table = record_table("DEXA scans", self, word_wrap=False)
-        self.dexa_table.setModel(self.dexa_proxy)
-        self.dexa_table.setSortingEnabled(True)
-        self.dexa_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.dexa_proxy, self.dexa_table = self.sorted_table(
+            self.dexa_model, "DEXA scans", word_wrap=False
+        )
         self.dexa_table.horizontalHeader().setStretchLastSection(True)
-        self.delete_dexa_button = QPushButton("Delete scan", self)
-        self.delete_dexa_button.setAccessibleName("Delete the selected DEXA scan")
+        self.delete_dexa_button = action_button(
+            "Delete scan",
+            self,
+            self.delete_selected_dexa,
+            accessible_name="Delete the selected DEXA scan",
+        )
 
         self._lay_out()
 
@@ -108,24 +117,12 @@ class LabsScreen(RecordPage):
         self.results_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.results_table.doubleClicked.connect(lambda _index: self.edit_selected_result())
         self.dexa_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.edit_button.clicked.connect(self.edit_selected_result)
-        self.delete_button.clicked.connect(self.delete_selected_result)
-        self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
-        self.paste_button.clicked.connect(self.open_paste_dialog)
         self.follower = self.follow()
 
     def _lay_out(self) -> None:
-        forms = QWidget(self)
-        forms_layout = QVBoxLayout(forms)
-        forms_layout.setContentsMargins(0, 0, 0, 0)
-        forms_layout.addWidget(self.paste_button)
-        forms_layout.addWidget(self.draw_form)
-        forms_layout.addWidget(self.dexa_form)
-        forms_layout.addStretch(1)
-        self.form_scroll = QScrollArea(self)
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setWidget(forms)
-        self.form_scroll.setMinimumWidth(400)
+        self.form_scroll = self.scrolled_form_side(
+            (self.paste_button, self.draw_form, self.dexa_form), min_width=400
+        )
 
         draws_label = QLabel(
             "<b>Blood draws</b> — ▼ below / ▲ above target range · ◆ cannot tell (a limit) · "
