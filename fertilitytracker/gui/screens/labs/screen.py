@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from fertilitytracker.core.analytes import all_analytes
 from fertilitytracker.core.draw_context import draw_context, morning_low_dates
 from fertilitytracker.core.records import DexaScan, History, LabDraw, LabResult, dexa_scans
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.screens.labs.dexa_form import DexaForm
 from fertilitytracker.gui.screens.labs.draw_form import PANELS, DrawForm
@@ -39,6 +39,9 @@ from fertilitytracker.services.views import (
     lab_draw_view,
     lab_draw_views,
 )
+
+if TYPE_CHECKING:
+    from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
 
 FORM_WIDTH_PX = 420
 # The kinds of records the screen reads: draws, their context (regimens, doses; docs/clinical.md
@@ -376,6 +379,9 @@ class LabsScreen(RecordPage):
 
     def edit_selected_result(self) -> EditResultDialog | None:
         """Open the edit dialog for the selected result (returned for tests; modal otherwise)."""
+        # Imported here: the dialog module builds on this package's entry fields.
+        from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
+
         view = self.selected_result()
         found = self._draw_and_record(view.result_id) if view else None
         if found is None:
