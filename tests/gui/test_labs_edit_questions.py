@@ -14,17 +14,20 @@ from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
 from fertilitytracker.gui.screens.labs import LabsScreen
 from fertilitytracker.storage.journal import Journal
 from tests.builders import TODAY, draw
+from tests.gui._fixtures_labs import edit_result
 from tests.gui.test_labs_entry import asked
 
 pytestmark = pytest.mark.gui
 
 
-def edit_first_result(screen: LabsScreen, day: date) -> EditResultDialog:
-    screen.show_draw(day)
-    screen.results_table.selectRow(0)
-    dialog = screen.edit_selected_result()
-    assert dialog is not None
-    return dialog
+def edit_saved_result(
+    show, context: AppContext, day: date, entry: tuple[str, str, str]
+) -> EditResultDialog:
+    """The edit dialog, on the Labs screen, of the one result `entry` saved on `day`."""
+    draw(context.journal, day, entry)
+    screen = show(LabsScreen(context), 1300, 800)
+    assert screen.show_draw(day)
+    return edit_result(screen, 0)
 
 
 def entered(journal: Journal) -> list[tuple[date, float, str]]:
@@ -38,9 +41,7 @@ def entered(journal: Journal) -> list[tuple[date, float, str]]:
 def test_an_edited_value_that_fits_another_unit_is_asked_about(
     qtbot, show, context: AppContext, journal: Journal
 ) -> None:
-    draw(journal, TODAY, ("total_testosterone", "450", "ng/dL"))
-    screen = show(LabsScreen(context), 1300, 800)
-    dialog = edit_first_result(screen, TODAY)
+    dialog = edit_saved_result(show, context, TODAY, ("total_testosterone", "450", "ng/dL"))
     dialog.row.value_edit.setText("14.1")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
@@ -55,9 +56,7 @@ def test_an_edited_value_that_fits_another_unit_is_asked_about(
 def test_moving_a_result_after_today_is_asked_about_and_cancel_keeps_it(
     qtbot, show, context: AppContext, journal: Journal
 ) -> None:
-    draw(journal, TODAY, ("lh", "4", "IU/L"))
-    screen = show(LabsScreen(context), 1300, 800)
-    dialog = edit_first_result(screen, TODAY)
+    dialog = edit_saved_result(show, context, TODAY, ("lh", "4", "IU/L"))
     dialog.date_edit.set_value(date(2026, 6, 3))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
@@ -78,9 +77,7 @@ def test_a_result_of_a_draw_after_today_is_edited_without_a_date_question(
     qtbot, show, context: AppContext, journal: Journal
 ) -> None:
     later = date(2026, 6, 20)
-    draw(journal, later, ("lh", "4", "IU/L"))
-    screen = show(LabsScreen(context), 1300, 800)
-    dialog = edit_first_result(screen, later)
+    dialog = edit_saved_result(show, context, later, ("lh", "4", "IU/L"))
     dialog.row.value_edit.setText("5")
     with qtbot.waitSignal(context.journal_changed):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

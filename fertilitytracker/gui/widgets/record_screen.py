@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,8 +30,8 @@ from fertilitytracker.gui.widgets.record_table import (
     delete_with_undo,
     record_table,
     selected_record,
-    sorted_proxy,
 )
+from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
@@ -62,16 +62,15 @@ class RecordPage(QWidget):
         self._title = title
         self.undo_bar = UndoBar(self)
 
-    def sorted_table(
-        self, model: QAbstractItemModel, accessible_name: str, *, word_wrap: bool = True
-    ) -> tuple[QSortFilterProxyModel, QTableView]:
-        """A read-only table of `model` through a sorting proxy, newest (first column) first."""
-        proxy = sorted_proxy(model, self)
+    def newest_first(
+        self, accessible_name: str, model: QAbstractItemModel, *, word_wrap: bool = True
+    ) -> QTableView:
+        """A table of records over `model`, sortable, the latest date (column 0) on top."""
         table = record_table(accessible_name, self, word_wrap=word_wrap)
-        table.setModel(proxy)
+        table.setModel(model)
         table.setSortingEnabled(True)
         table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        return proxy, table
+        return table
 
     def scrolled_form_side(self, forms: Sequence[QWidget], *, min_width: int) -> QScrollArea:
         """`forms` one under another at the top of a form side that scrolls when the window
@@ -138,6 +137,11 @@ class RecordPage(QWidget):
         """Show `change`: by default, the whole page again."""
         self.refresh()
 
+    def saved(self, change: Change) -> None:
+        """A save done: every screen hears of the change, the status bar says it."""
+        self._context.notify(change)
+        show_status(self, change.summary)
+
     def delete_offering_undo(
         self, kind: services.RecordKind, target: tuple[int, str] | None
     ) -> None:
@@ -157,8 +161,9 @@ class RecordScreen(RecordPage):
 
     The form has the shape every record form has: a date, the fields, a line for a refusal
     that names no field, and Save, which Enter presses while the form is valid. A subclass
-    builds its fields and table, then calls `lay_out` and `follow`; it implements `refresh`,
-    `save` and `deletable`. Delete is enabled while a row is selected.
+    builds its fields and its table (`newest_first`), then calls `lay_out` and `follow`; it
+    implements `refresh`, `save` (through `refuse` and `saved`) and `deletable`. Delete is
+    enabled while a row is selected.
     """
 
     def __init__(
@@ -171,24 +176,21 @@ class RecordScreen(RecordPage):
         date_name: str,
         save_text: str,
         save_name: str,
+        delete_text: str,
+        delete_name: str,
     ) -> None:
         super().__init__(title, context, parent)
         self._record_kind = record_kind
         self.date_edit = DateEdit(context.today(), date_name, self)
         self.save_button = action_button(save_text, self, self.save, accessible_name=save_name)
         self.form_error = ErrorLabel(self)
+        self.delete_button = QPushButton(delete_text, self)
+        self.delete_button.setAccessibleName(delete_name)
 
-    def lay_out(
-        self,
-        form_side: QWidget,
-        caption: QWidget,
-        table: QTableView,
-        delete_button: QPushButton,
-    ) -> None:
+    def lay_out(self, form_side: QWidget, caption: QWidget, table: QTableView) -> None:
         """The heading and the undo bar above the form, with the table to its right."""
         self.table = table
-        self.delete_button = delete_button
-        self.lay_out_page(form_side, [TableSection((caption,), table, 1, (delete_button,))])
+        self.lay_out_page(form_side, [TableSection((caption,), table, 1, (self.delete_button,))])
         submit_on_enter(self, self.save_button)
         self._order_tabs(form_side)
 
@@ -219,6 +221,11 @@ class RecordScreen(RecordPage):
 
     def save(self) -> None:
         raise NotImplementedError
+
+    def refuse(self, label: ErrorLabel, reason: str) -> None:
+        """A refused save: the reason beside the field it names; Save waits for a change."""
+        label.show_reason(reason)
+        self.save_button.setEnabled(False)
 
     def deletable(self) -> tuple[int, str] | None:
         """The id of the selected record and the words that say it was deleted, or None."""

@@ -27,6 +27,7 @@ from fertilitytracker.gui.widgets.record_screen import RecordPage, TableSection
 from fertilitytracker.gui.widgets.record_table import (
     record_table,
     selected_record,
+    sorted_proxy,
 )
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services.operations import (
@@ -64,9 +65,8 @@ class LabsScreen(RecordPage):
         self.dexa_form = DexaForm(context, self)
 
         self.draws_model = DrawsTableModel(parent=self)
-        self.draws_proxy, self.draws_table = self.sorted_table(
-            self.draws_model, "Blood draws", word_wrap=False
-        )
+        self.draws_proxy = sorted_proxy(self.draws_model, self)
+        self.draws_table = self.newest_first("Blood draws", self.draws_proxy, word_wrap=False)
         keep_columns_fitted(self.draws_table)
 
         self.results_model = ResultsTableModel(parent=self)
@@ -101,9 +101,8 @@ class LabsScreen(RecordPage):
         )
 
         self.dexa_model = DexaTableModel(parent=self)
-        self.dexa_proxy, self.dexa_table = self.sorted_table(
-            self.dexa_model, "DEXA scans", word_wrap=False
-        )
+        self.dexa_proxy = sorted_proxy(self.dexa_model, self)
+        self.dexa_table = self.newest_first("DEXA scans", self.dexa_proxy, word_wrap=False)
         self.dexa_table.horizontalHeader().setStretchLastSection(True)
         self.delete_dexa_button = action_button(
             "Delete scan",
@@ -365,8 +364,7 @@ class LabsScreen(RecordPage):
         self._saved(change)
 
     def _saved(self, change: Change) -> None:
-        self._context.notify(change)
-        show_status(self, change.summary)
+        self.saved(change)
         self.result_saved.emit(change)
 
     def _draw_and_record(self, result_id: int | None) -> tuple[LabDraw, LabResult] | None:
@@ -401,8 +399,7 @@ class LabsScreen(RecordPage):
 
     def _edited(self, dialog: EditResultDialog) -> None:
         if dialog.change is not None:
-            self._context.notify(dialog.change)
-            show_status(self, dialog.change.summary)
+            self.saved(dialog.change)
 
     def delete_selected_result(self) -> None:
         """Delete the selected result; the undo bar offers it back."""
