@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from fertilitytracker.cli import run
+from fertilitytracker.cli import build_parser, run
 from fertilitytracker.storage.journal import Journal
+from tests.builders import digest
 from tests.report.conftest import known_journal, read_pdf
+from tests.storage.test_schema_guard import WIPER
 
 
 @pytest.fixture
@@ -106,6 +109,24 @@ def test_unwritable_place_is_exit_1_with_one_line(
     error = capsys.readouterr().err.strip()
     assert error.startswith("fertilitytracker: report: cannot write")
     assert "\n" not in error and "Traceback" not in error
+
+
+def test_the_report_only_reads_and_refuses_a_foreign_schema_as_every_open_does(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.pdf"
+    assert build_parser(["report", str(out)]).parse_args(["report", str(out)]).read_only
+    connection = sqlite3.connect(db)
+    connection.execute(WIPER[0])
+    connection.commit()
+    connection.close()
+    before = digest(db)
+
+    assert run(["--db", str(db), "report", str(out)]) == 1
+
+    error = capsys.readouterr().err
+    assert "has a schema this version did not create" in error and WIPER[1] in error
+    assert digest(db) == before and not out.exists()
 
 
 def test_empty_journal_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
