@@ -175,13 +175,14 @@ def test_profile_refuses_bad_input_and_writes_nothing(
 
 
 def test_the_report_command_loads_only_what_a_report_needs(db: Path, tmp_path: Path) -> None:
-    # Its start is most of a short report's time: no Qt, no plotting, no file formats, and
-    # the right-to-left libraries only when a text needs them (this journal has none).
+    # Its start is most of a short report's time: no Qt, no plotting, no file formats, no
+    # sqlite-utils (only a migration needs it), and the right-to-left libraries only when a
+    # text needs them (this journal has none).
     probe = (
         "import sys, json\n"
         "from fertilitytracker.__main__ import main\n"
         "code = main(['--db', sys.argv[1], 'report', sys.argv[2]])\n"
-        "unwanted = ('PySide6', 'pyqtgraph', 'numpy', 'arabic_reshaper', 'bidi')\n"
+        "unwanted = ('PySide6', 'pyqtgraph', 'numpy', 'arabic_reshaper', 'bidi', 'sqlite_utils')\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in unwanted\n"
         "    or m.startswith('fertilitytracker.services.exchange'))\n"
         "print(json.dumps({'code': code, 'loaded': loaded}), file=sys.stderr)\n"
