@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,6 +133,13 @@ def copy_journal(source: Path, folder: Path) -> Path:
 def python() -> str:
     """The interpreter running the benchmarks (the project's virtual environment)."""
     return sys.executable
+
+
+def process_ms(argv: list[str]) -> float:
+    """Wall time in milliseconds of one whole process, from spawn to exit (stdout discarded)."""
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - started) * 1000
 
 
 def run_app(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:

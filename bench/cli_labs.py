@@ -9,19 +9,18 @@ can cost. Wall time of each whole process, from spawn to exit.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import time
 
-from _figures import DEFAULT_RUNS, alternate, print_figure, python, ten_year_journal
+from _figures import (
+    DEFAULT_RUNS,
+    alternate,
+    print_figure,
+    process_ms,
+    python,
+    ten_year_journal,
+)
 
 GOAL = 1.5
-
-
-def _process_ms(argv: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - started) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     journal = ten_year_journal()
     measured, floor = alternate(
-        lambda: _process_ms([python(), "-c", "import sqlite_utils, json"]),
-        lambda: _process_ms(
+        lambda: process_ms([python(), "-c", "import sqlite_utils, json"]),
+        lambda: process_ms(
             [python(), "-m", "fertilitytracker", "--db", str(journal), "labs", "--json"]
         ),
         args.runs,

@@ -9,13 +9,19 @@ plain paragraphs (platypus, the same page size), the least a PDF of that length 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _figures import DEFAULT_RUNS, alternate, note, print_figure, python, ten_year_journal
+from _figures import (
+    DEFAULT_RUNS,
+    alternate,
+    note,
+    print_figure,
+    process_ms,
+    python,
+    ten_year_journal,
+)
 
 GOAL = 3.0
 TODAY = "2026-06-01"
@@ -37,12 +43,6 @@ SimpleDocTemplate(sys.argv[1], pagesize=A4).build(story)
 """
 
 
-def _process_ms(argv: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - started) * 1000
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
@@ -52,13 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         report = Path(folder) / "report.pdf"
         plain = Path(folder) / "plain.pdf"
         command = [python(), "-m", "fertilitytracker", "--db", str(journal), "report", str(report)]
-        _process_ms(command)
+        process_ms(command)
         from pypdf import PdfReader
 
         pages = len(PdfReader(report).pages)
         measured, floor = alternate(
-            lambda: _process_ms([python(), "-c", PLAIN, str(plain), str(pages)]),
-            lambda: _process_ms(command),
+            lambda: process_ms([python(), "-c", PLAIN, str(plain), str(pages)]),
+            lambda: process_ms(command),
             args.runs,
         )
         note(f"{pages} pages; the plain document has {len(PdfReader(plain).pages)}")

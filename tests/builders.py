@@ -9,10 +9,13 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import IO
+
+import pytest
 
 from fertilitytracker.services import operations
 from fertilitytracker.services.operations import Change, ResultInput
@@ -78,6 +81,26 @@ def draw(
 ) -> Change:
     """One blood draw on `day` at 08:00 with results given as (analyte, value, unit)."""
     return operations.record_draw(journal, day, [result(*entry) for entry in entries], at, fasting)
+
+
+def panel(
+    journal: Journal,
+    day: date,
+    testosterone: str,
+    estradiol: str,
+    *more: tuple[str, str, str],
+    at: time | None = DRAW_TIME,
+) -> Change:
+    """A hormone panel: total testosterone in ng/dL and estradiol in pg/mL, then `more` results
+    as (analyte, value, unit), drawn at 08:00 unless said."""
+    return draw(
+        journal,
+        day,
+        ("total_testosterone", testosterone, "ng/dL"),
+        ("estradiol", estradiol, "pg/mL"),
+        *more,
+        at=at,
+    )
 
 
 def regimen(
@@ -152,3 +175,16 @@ def umask(mask: int) -> Iterator[None]:
         yield
     finally:
         os.umask(previous)
+
+
+def broken_off_write(
+    folder: Path, writer: Callable[[Path], AbstractContextManager[IO[str]]]
+) -> tuple[str, list[str]]:
+    """Writes half of out.txt over an earlier one ("old") through `writer`, then fails as a full
+    disk would: what out.txt then holds, and the names left in `folder`."""
+    target = folder / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), writer(target) as stream:
+        stream.write("half")
+        raise RuntimeError("disk full")
+    return target.read_text(encoding="utf-8"), sorted(p.name for p in folder.iterdir())

@@ -153,10 +153,7 @@ def _read_lab(args: argparse.Namespace, _journal_path: Path) -> int:
 
 
 def _printed_range(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"  lab range {low:g}–{high:g}"
-    if high is not None:
-        return f"  lab range ≤{high:g}"
-    if low is not None:
-        return f"  lab range ≥{low:g}"
-    return ""
+    from fertilitytracker.services.formatting import format_bounds
+
+    bounds = format_bounds(low, high, lambda bound: f"{bound:g}", at_least="≥", at_most="≤")
+    return f"  lab range {bounds}" if bounds else ""

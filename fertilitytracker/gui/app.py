@@ -85,7 +85,7 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
         try:
             # Today's backup waits until Today is on screen (take_daily_backup below).
             database = open_database(journal_path, passphrase=passphrase, daily_backup=False)
-            journal = Journal(database, journal_path)
+            journal = Journal(database, journal_path, passphrase=passphrase)
         except PassphraseRequiredError:
             passphrase = ask_passphrase(window, journal_path, wrong=asked > 0)
             asked += 1

@@ -96,6 +96,30 @@ def format_percent(fraction: float | None) -> str:
     return MISSING_TEXT if fraction is None else f"{fraction * 100:.0f} %"
 
 
+def format_bounds(
+    low: float | None,
+    high: float | None,
+    number: Callable[[float], str] = format_number,
+    *,
+    at_least: str = "≥ ",
+    at_most: str = "≤ ",
+    after: str = "",
+    none: str = "",
+) -> str:
+    """A range in one notation: "low–high", `at_least` + low or `at_most` + high for an open
+    end, then `after` (a unit); `none` when neither end is known. `number` writes each bound.
+
+    Every surface writes its ranges here with its own notation: the screens "≥ 40 mg/dL", the
+    command line "≥40" (docs/cli.md), the paste preview ">=40", which the person types back."""
+    if low is not None and high is not None:
+        return f"{number(low)}–{number(high)}{after}"
+    if low is not None:
+        return f"{at_least}{number(low)}{after}"
+    if high is not None:
+        return f"{at_most}{number(high)}{after}"
+    return none
+
+
 def format_range(
     low: float | None,
     high: float | None,
@@ -106,11 +130,4 @@ def format_range(
 
     `number` writes each bound (format_number unless the caller has its own rounding, as the
     charts do)."""
-    write = number or format_number
-    if low is not None and high is not None:
-        return f"{write(low)}–{write(high)} {unit}"
-    if low is not None:
-        return f"≥ {write(low)} {unit}"
-    if high is not None:
-        return f"≤ {write(high)} {unit}"
-    return "no range"
+    return format_bounds(low, high, number or format_number, after=f" {unit}", none="no range")

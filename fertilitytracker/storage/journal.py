@@ -30,9 +30,11 @@ from fertilitytracker.storage.settings_store import SettingsRepository
 class Journal:
     """An open journal. Use `with journal.transaction():` around every write."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: Database, path: Path, *, passphrase: str | None = None) -> None:
         self.db = db
         self.path = path
+        # Kept for `another_connection`: a worker thread opens the same encrypted file again.
+        self._passphrase = passphrase
         self.regimens = RegimenRepository(db)
         self.doses = DoseRepository(db)
         self.labs = LabRepository(db)
@@ -50,7 +52,19 @@ class Journal:
         An encrypted journal needs `passphrase` (else $FERTILITYTRACKER_PASSPHRASE).
         """
         path = Path(path)
-        return cls(open_database(path, create=create, passphrase=passphrase), path)
+        database = open_database(path, create=create, passphrase=passphrase)
+        return cls(database, path, passphrase=passphrase)
+
+    def another_connection(self) -> Journal:
+        """The same journal through a new connection, opened with the same passphrase.
+
+        SQLite connections stay in the thread that made them, so work in another thread opens
+        its own; the day's backup was already looked after by the first opening.
+        """
+        database = open_database(
+            self.path, create=False, daily_backup=False, passphrase=self._passphrase
+        )
+        return Journal(database, self.path, passphrase=self._passphrase)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Journal]:

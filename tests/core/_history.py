@@ -57,3 +57,8 @@ def only(tests: list[DueTest], kind: str) -> DueTest:
 
 def kinds(tests: list[DueTest]) -> set[str]:
     return {t.test for t in tests}
+
+
+def window(test: DueTest) -> tuple[str, str, str]:
+    """When a reminder opens and is due (ISO dates) and its status, as a person reads them."""
+    return test.opens.isoformat(), test.due.isoformat(), test.status

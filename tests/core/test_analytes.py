@@ -14,7 +14,7 @@ from fertilitytracker.core.analytes import (
 )
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.resources import load_json
-from fertilitytracker.core.units import normalise_unit_text
+from fertilitytracker.core.units import normalise_unit_text, unit_for_system
 
 CLINICAL_KEYS = (
     "total_testosterone",
@@ -167,6 +167,9 @@ def test_canonical_and_si_units(key: str, canonical: str, ucum: str, si: str) ->
     assert analyte.canonical.factor == 1
     assert analyte.canonical.ucum == ucum
     assert si in {unit.text for unit in analyte.units}
+    # What the screens show in each unit system (Settings): canonical for US, `si` for SI.
+    assert unit_for_system(key, "us").text == canonical
+    assert unit_for_system(key, "si").text == si
 
 
 def test_every_analyte_is_well_formed() -> None:

@@ -47,6 +47,7 @@ from tests.core._history import (
     only,
     panel,
     regimen,
+    window,
 )
 
 AI = ("aromatase_inhibitor",)
@@ -229,11 +230,7 @@ def test_rule_1_applies_after_a_stop_even_with_nothing_active() -> None:
     assert kinds(tests) == {"hormone_panel"}
     hormone = tests[0]
     assert hormone.reason == "clomiphene stopped 2026-03-01"
-    assert (hormone.opens, hormone.due, hormone.status) == (
-        d("2026-03-15"),
-        d("2026-03-29"),
-        "open",
-    )
+    assert window(hormone) == ("2026-03-15", "2026-03-29", "open")
 
 
 def test_rule_1_satisfied_after_a_stop_leaves_nothing() -> None:
@@ -297,11 +294,7 @@ def test_rule_1_a_newer_change_replaces_an_unsatisfied_window() -> None:
     tests = due_tests(history, d("2026-01-21"))
     hormone = only(tests, "hormone_panel")
     assert hormone.reason == "anastrozole changed to 0.5 mg daily on 2026-01-15"
-    assert (hormone.opens, hormone.due, hormone.status) == (
-        d("2026-01-29"),
-        d("2026-02-12"),
-        "upcoming",
-    )
+    assert window(hormone) == ("2026-01-29", "2026-02-12", "upcoming")
 
 
 def test_rule_1_a_change_after_a_satisfied_window_opens_a_new_one() -> None:
@@ -546,7 +539,7 @@ def test_rule_4_a_panel_exactly_365_days_before_the_start_counts() -> None:
     )
     lipid = only(due_tests(history, d("2026-01-05")), "lipid_panel")
     assert lipid.rule == "lipid_panel_yearly"
-    assert (lipid.opens, lipid.due, lipid.status) == (d("2025-12-06"), d("2026-01-05"), "open")
+    assert window(lipid) == ("2025-12-06", "2026-01-05", "open")
     assert lipid.reason == "on anastrozole: 365 days after the lipid panel of 2025-01-05"
 
 
@@ -565,7 +558,7 @@ def test_rule_4_yearly_after_the_baseline() -> None:
         draws=(draw("2026-01-20", "total_cholesterol", "hdl", "ldl", "triglycerides"),),
     )
     lipid = only(due_tests(history, d("2026-06-01")), "lipid_panel")
-    assert (lipid.opens, lipid.due, lipid.status) == (d("2026-12-21"), d("2027-01-20"), "upcoming")
+    assert window(lipid) == ("2026-12-21", "2027-01-20", "upcoming")
 
 
 def test_rule_4_a_draw_without_total_cholesterol_is_not_a_lipid_panel() -> None:
@@ -634,15 +627,47 @@ def test_rule_5_a_year_spanning_a_leap_day_is_365_days() -> None:
     assert only(due_tests(history, d("2028-01-02")), "dexa").opens == d("2028-12-31")
 
 
-def test_rule_5_baseline_scan_before_the_start() -> None:
-    history = History(
-        regimens=(anastrozole("2026-01-05"),),
-        dexa=(DexaScan(d("2025-06-01"), -0.5),),
-    )
-    dexa = only(due_tests(history, d("2026-02-01")), "dexa")
-    assert (dexa.opens, dexa.due) == (d("2026-06-01"), d("2027-06-01"))
+@pytest.mark.parametrize(
+    ("start", "scanned", "t_score", "today", "opens", "due"),
+    [
+        pytest.param(
+            "2026-01-05",
+            "2025-06-01",
+            -0.5,
+            "2026-02-01",
+            "2026-06-01",
+            "2027-06-01",
+            id="baseline_scan_before_the_start",
+        ),
+        pytest.param(
+            "2026-01-05",
+            "2027-02-01",
+            -1.2,
+            "2027-03-01",
+            "2028-02-01",
+            "2029-01-31",
+            id="a_scan_done_in_the_window_moves_to_repeats",
+        ),
+        # 365 and 730 days after a scan on February 29 (the repeat counts days, not years).
+        pytest.param(
+            "2028-01-10",
+            "2028-02-29",
+            -0.4,
+            "2028-03-01",
+            "2029-02-28",
+            "2030-02-28",
+            id="repeat_after_a_scan_on_february_29",
+        ),
+    ],
+)
+def test_rule_5_a_scan_anchors_the_repeat(
+    start: str, scanned: str, t_score: float, today: str, opens: str, due: str
+) -> None:
+    history = History(regimens=(anastrozole(start),), dexa=(DexaScan(d(scanned), t_score),))
+    dexa = only(due_tests(history, d(today)), "dexa")
+    assert (dexa.opens, dexa.due) == (d(opens), d(due))
     assert dexa.rule == "dexa_after_scan"
-    assert dexa.reason == "on anastrozole: repeat after the DEXA of 2025-06-01"
+    assert dexa.reason == f"on anastrozole: repeat after the DEXA of {scanned}"
 
 
 def test_rule_5_a_scan_exactly_365_days_before_the_first_start_counts() -> None:
@@ -661,19 +686,6 @@ def test_rule_5_an_older_scan_is_not_a_baseline() -> None:
     dexa = only(due_tests(history, d("2026-02-01")), "dexa")
     assert dexa.rule == "dexa_after_exposure"
     assert dexa.opens == d("2027-01-05")
-
-
-def test_rule_5_a_scan_done_in_the_window_moves_to_repeats() -> None:
-    history = History(
-        regimens=(anastrozole("2026-01-05"),),
-        dexa=(DexaScan(d("2027-02-01"), -1.2),),
-    )
-    dexa = only(due_tests(history, d("2027-03-01")), "dexa")
-    assert (dexa.opens, dexa.due, dexa.rule) == (
-        d("2028-02-01"),
-        d("2029-01-31"),
-        "dexa_after_scan",
-    )
 
 
 def test_rule_5_cumulative_exposure_across_two_courses() -> None:

@@ -263,32 +263,6 @@ def test_normalise_unit_text() -> None:
     assert normalise_unit_text("µg/L") == normalise_unit_text("mcg/L") == "ug/l"
 
 
-@pytest.mark.parametrize(
-    ("key", "us", "si"),
-    [
-        ("total_testosterone", "ng/dL", "nmol/L"),
-        ("free_testosterone", "pg/mL", "pmol/L"),
-        ("estradiol", "pg/mL", "pmol/L"),
-        ("lh", "IU/L", "IU/L"),
-        ("fsh", "IU/L", "IU/L"),
-        ("shbg", "nmol/L", "nmol/L"),
-        ("prolactin", "ng/mL", "ng/mL"),
-        ("albumin", "g/dL", "g/L"),
-        ("hematocrit", "%", "%"),
-        ("psa", "ng/mL", "ng/mL"),
-        ("total_cholesterol", "mg/dL", "mmol/L"),
-        ("hdl", "mg/dL", "mmol/L"),
-        ("ldl", "mg/dL", "mmol/L"),
-        ("triglycerides", "mg/dL", "mmol/L"),
-        ("dexa_t_score", "SD", "SD"),
-        ("sperm_concentration", "10^6/mL", "10^6/mL"),
-    ],
-)
-def test_unit_for_system(key: str, us: str, si: str) -> None:
-    assert unit_for_system(key, "us").text == us
-    assert unit_for_system(key, "si").text == si
-
-
 def test_convert_for_display() -> None:
     value, unit = convert_for_display("total_testosterone", 288.42, "si")
     assert unit == "nmol/L"

@@ -19,6 +19,7 @@ from fertilitytracker.services.exchange.files import (
     read_text,
 )
 from fertilitytracker.storage.journal import Journal
+from tests.builders import broken_off_write
 
 
 @pytest.mark.parametrize("name", ["big.csv", "big.json"])
@@ -92,10 +93,4 @@ def test_private_output_is_0600_and_replaces_atomically(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_the_earlier_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.txt"
-    target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), private_output(target) as handle:
-        handle.write("half")
-        raise RuntimeError("disk full")
-    assert target.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    assert broken_off_write(tmp_path, private_output) == ("old", ["out.txt"])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 
+from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
+from fertilitytracker.gui.screens.labs import LabsScreen
+
 
 def column_texts(model: QAbstractItemModel, column: int) -> list[str]:
     """What the user reads down one column of a (possibly sorted proxy) model."""
@@ -24,3 +27,11 @@ def column_named(model: QAbstractItemModel, prefix: str) -> int:
         if text.split("\n")[0] == prefix:
             return column
     raise AssertionError(f"no column {prefix!r} in {header_texts(model)}")
+
+
+def edit_result(screen: LabsScreen, row: int) -> EditResultDialog:
+    """The edit dialog of the `row`-th result of the selected draw, as its Edit button opens it."""
+    screen.results_table.selectRow(row)
+    dialog = screen.edit_selected_result()
+    assert dialog is not None
+    return dialog

@@ -13,8 +13,8 @@ from fertilitytracker.gui.theme import flag_color
 from fertilitytracker.services.operations import ResultInput, record_dexa, record_draw
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-from tests.builders import TODAY
-from tests.gui._fixtures_labs import column_named, column_texts
+from tests.builders import TODAY, draw
+from tests.gui._fixtures_labs import column_named, column_texts, edit_result
 
 pytestmark = pytest.mark.gui
 
@@ -212,14 +212,7 @@ def test_blank_rows_are_skipped_and_time_is_kept(
 def test_delete_result_then_undo(
     qtbot, screen: LabsScreen, journal: Journal, context: AppContext
 ) -> None:
-    record_draw(
-        journal,
-        TODAY,
-        [
-            ResultInput("total_testosterone", "450", "ng/dL"),
-            ResultInput("estradiol", "30", "pg/mL"),
-        ],
-    )
+    draw(journal, TODAY, ("total_testosterone", "450", "ng/dL"), ("estradiol", "30", "pg/mL"))
     context.reload()
     assert first_row_cell(screen, "T/E").data() == "15"  # docs/clinical.md: 450 / 30 = 15.0
     screen.results_table.selectRow(1)
@@ -251,9 +244,7 @@ def test_edit_result_replaces_it(
         [ResultInput("estradiol", "60", "pmol/L", lab_low="40", lab_high="160", method="LC-MS/MS")],
     )
     context.reload()
-    screen.results_table.selectRow(0)
-    dialog = screen.edit_selected_result()
-    assert dialog is not None
+    dialog = edit_result(screen, 0)
     row = dialog.row
     assert row.value_edit.text() == "60"
     assert row.unit_combo.currentText() == "pmol/L"

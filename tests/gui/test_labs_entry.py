@@ -11,13 +11,14 @@ from PySide6.QtWidgets import QApplication
 
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import NewDraw
-from fertilitytracker.gui.screens.labs import LabsScreen, ResultRow
+from fertilitytracker.gui.screens.labs import DrawForm, LabsScreen, ResultRow
 from fertilitytracker.gui.widgets.ask import Question
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.services.operations import Change, ResultInput, record_draw
+from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-from tests.builders import TODAY
+from tests.builders import TODAY, draw
+from tests.gui._fixtures_labs import edit_result
 from tests.gui.test_labs import type_row
 
 pytestmark = pytest.mark.gui
@@ -26,6 +27,12 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def screen(show, context: AppContext) -> LabsScreen:
     return show(LabsScreen(context), 1300, 800)
+
+
+@pytest.fixture
+def form(screen: LabsScreen) -> DrawForm:
+    """The new-draw form of a Labs screen on show."""
+    return screen.draw_form
 
 
 def asked(qtbot, holder: object) -> Question:
@@ -45,12 +52,31 @@ def saved_results(journal: Journal) -> list[tuple[str, float, str]]:
     ]
 
 
-def test_a_value_that_fits_another_unit_is_asked_about_and_the_answer_saved(
-    qtbot, screen: LabsScreen, journal: Journal
-) -> None:
-    form = screen.draw_form
-    type_row(qtbot, form.rows[0], "total_testosterone", "14.1", "ng/dL")
+def type_and_save(qtbot, form: DrawForm, analyte_key: str, value: str, unit: str) -> None:
+    """Types one result into the form's first row and clicks Save."""
+    type_row(qtbot, form.rows[0], analyte_key, value, unit)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+
+def answer(
+    qtbot, question: Question, choice: str, journal: Journal
+) -> list[tuple[str, float, str]]:
+    """Chooses `choice` in the question and waits for the save it leads to: what is saved."""
+    question.choose(choice)
+    qtbot.waitUntil(lambda: bool(saved_results(journal)))
+    return saved_results(journal)
+
+
+def cancel(qtbot, question: Question) -> None:
+    """Closes the question with its Cancel button."""
+    with qtbot.waitSignal(question.finished):
+        question.cancel_button.click()
+
+
+def test_a_value_that_fits_another_unit_is_asked_about_and_the_answer_saved(
+    qtbot, form: DrawForm, journal: Journal
+) -> None:
+    type_and_save(qtbot, form, "total_testosterone", "14.1", "ng/dL")
 
     question = asked(qtbot, form)
     assert question.text() == (
@@ -59,52 +85,40 @@ def test_a_value_that_fits_another_unit_is_asked_about_and_the_answer_saved(
     )
     assert question.button_texts() == ["Save as 14.1 nmol/L", "Keep 14.1 ng/dL"]
     assert saved_results(journal) == []  # nothing is written before the answer
-    question.choose("Save as 14.1 nmol/L")
-    qtbot.waitUntil(lambda: bool(saved_results(journal)))
-    assert saved_results(journal) == [("total_testosterone", 14.1, "nmol/L")]
+    saved = answer(qtbot, question, "Save as 14.1 nmol/L", journal)
+    assert saved == [("total_testosterone", 14.1, "nmol/L")]
 
 
 def test_keeping_the_unit_saves_the_value_as_typed_and_cancel_saves_nothing(
-    qtbot, screen: LabsScreen, journal: Journal
+    qtbot, form: DrawForm, journal: Journal
 ) -> None:
-    form = screen.draw_form
-    type_row(qtbot, form.rows[0], "estradiol", "30", "ng/dL")
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    question = asked(qtbot, form)
-    with qtbot.waitSignal(question.finished):
-        question.cancel_button.click()
+    type_and_save(qtbot, form, "estradiol", "30", "ng/dL")
+    cancel(qtbot, asked(qtbot, form))
     assert saved_results(journal) == []
     assert form.rows[0].value_edit.text() == "30"  # the form keeps what was typed
 
     form.question = None
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    asked(qtbot, form).choose("Keep 30 ng/dL")
-    qtbot.waitUntil(lambda: bool(saved_results(journal)))
-    assert saved_results(journal) == [("estradiol", 30.0, "ng/dL")]
+    saved = answer(qtbot, asked(qtbot, form), "Keep 30 ng/dL", journal)
+    assert saved == [("estradiol", 30.0, "ng/dL")]
 
 
-def test_a_usual_value_is_saved_without_a_question(
-    qtbot, screen: LabsScreen, journal: Journal
-) -> None:
-    form = screen.draw_form
-    type_row(qtbot, form.rows[0], "total_testosterone", "14.1", "nmol/L")
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+def test_a_usual_value_is_saved_without_a_question(qtbot, form: DrawForm, journal: Journal) -> None:
+    type_and_save(qtbot, form, "total_testosterone", "14.1", "nmol/L")
     assert form.question is None
     assert saved_results(journal) == [("total_testosterone", 14.1, "nmol/L")]
 
 
 def test_select_all_and_type_a_whole_date_keeps_the_typed_year(
-    qtbot, screen: LabsScreen, journal: Journal
+    qtbot, form: DrawForm, journal: Journal
 ) -> None:
-    form = screen.draw_form
     line = form.date_edit.line_edit
     line.setFocus()
     line.selectAll()
     qtbot.keyClicks(line, "2025-06-10")
     assert form.date_edit.value() == date(2025, 6, 10)
     assert form.date_edit.shown_label.text() == "Tue 10 Jun 2025"  # what will be saved
-    type_row(qtbot, form.rows[0], "total_testosterone", "450", "ng/dL")
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    type_and_save(qtbot, form, "total_testosterone", "450", "ng/dL")
     assert [draw.date for draw in journal.history().draws] == [date(2025, 6, 10)]
 
 
@@ -130,17 +144,14 @@ def test_a_pasted_date_replaces_the_whole_date_and_half_typed_text_keeps_the_las
 
 
 def test_a_draw_dated_in_the_future_is_asked_about_first(
-    qtbot, screen: LabsScreen, journal: Journal
+    qtbot, form: DrawForm, journal: Journal
 ) -> None:
-    form = screen.draw_form
     form.date_edit.set_value(date(2026, 7, 1))
-    type_row(qtbot, form.rows[0], "total_testosterone", "450", "ng/dL")
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    type_and_save(qtbot, form, "total_testosterone", "450", "ng/dL")
     question = asked(qtbot, form)
     assert "2026-07-01, in 30 days" in question.text()
     assert saved_results(journal) == []
-    question.choose("Save with 2026-07-01")
-    qtbot.waitUntil(lambda: bool(saved_results(journal)))
+    answer(qtbot, question, "Save with 2026-07-01", journal)
     assert [draw.date for draw in journal.history().draws] == [date(2026, 7, 1)]
 
 
@@ -153,15 +164,14 @@ def test_a_dexa_scan_dated_in_the_future_is_asked_about_first(
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     question = asked(qtbot, form)
     assert "tomorrow" in question.text()
-    with qtbot.waitSignal(question.finished):
-        question.cancel_button.click()
+    cancel(qtbot, question)
     assert journal.history().dexa == ()
 
 
 def test_enter_saves_a_valid_form_and_the_new_draw_is_selected(
     qtbot, screen: LabsScreen, journal: Journal, context: AppContext
 ) -> None:
-    record_draw(journal, date(2026, 5, 1), [ResultInput("total_testosterone", "400", "ng/dL")])
+    draw(journal, date(2026, 5, 1), ("total_testosterone", "400", "ng/dL"), at=None)
     context.reload()
     form = screen.draw_form
     form.date_edit.set_value(date(2026, 3, 1))
@@ -188,17 +198,11 @@ def test_enter_in_an_invalid_form_saves_nothing(
 def test_the_edit_dialog_moves_a_result_to_another_draw(
     qtbot, screen: LabsScreen, journal: Journal, context: AppContext
 ) -> None:
-    record_draw(
-        journal,
-        TODAY,
-        [ResultInput("total_testosterone", "450", "ng/dL"), ResultInput("lh", "4", "IU/L")],
-    )
-    record_draw(journal, date(2026, 5, 20), [ResultInput("estradiol", "25", "pg/mL")])
+    draw(journal, TODAY, ("total_testosterone", "450", "ng/dL"), ("lh", "4", "IU/L"), at=None)
+    draw(journal, date(2026, 5, 20), ("estradiol", "25", "pg/mL"), at=None)
     context.reload()
     screen.show_draw(TODAY)
-    screen.results_table.selectRow(1)  # LH
-    dialog = screen.edit_selected_result()
-    assert dialog is not None
+    dialog = edit_result(screen, 1)  # LH
     assert dialog.date_edit.value() == TODAY
     dialog.date_edit.line_edit.selectAll()
     qtbot.keyClicks(dialog.date_edit.line_edit, "2026-05-20")
@@ -212,13 +216,11 @@ def test_the_edit_dialog_moves_a_result_to_another_draw(
 def test_moving_a_result_onto_a_draw_that_has_it_is_refused_and_nothing_changes(
     qtbot, screen: LabsScreen, journal: Journal, context: AppContext
 ) -> None:
-    record_draw(journal, TODAY, [ResultInput("lh", "4", "IU/L")])
-    record_draw(journal, date(2026, 5, 20), [ResultInput("lh", "5", "IU/L")])
+    draw(journal, TODAY, ("lh", "4", "IU/L"), at=None)
+    draw(journal, date(2026, 5, 20), ("lh", "5", "IU/L"), at=None)
     context.reload()
     screen.show_draw(TODAY)
-    screen.results_table.selectRow(0)
-    dialog = screen.edit_selected_result()
-    assert dialog is not None
+    dialog = edit_result(screen, 0)
     dialog.date_edit.set_value(date(2026, 5, 20))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "LH is already recorded for 2026-05-20" in dialog.date_hint.text()
@@ -228,9 +230,8 @@ def test_moving_a_result_onto_a_draw_that_has_it_is_refused_and_nothing_changes(
 
 
 def test_entry_units_follow_the_unit_system_at_once(
-    qtbot, screen: LabsScreen, journal: Journal, context: AppContext
+    qtbot, form: DrawForm, journal: Journal, context: AppContext
 ) -> None:
-    form = screen.draw_form
     type_row(qtbot, form.rows[0], "total_testosterone", "", "ng/dL")
     form.add_row("estradiol")
     form.rows[1].set_unit("ng/L")  # chosen by hand: stays
@@ -246,11 +247,7 @@ def test_entry_units_follow_the_unit_system_at_once(
 def test_in_si_mode_the_t_lh_header_names_its_units(
     qtbot, screen: LabsScreen, journal: Journal, context: AppContext
 ) -> None:
-    record_draw(
-        journal,
-        TODAY,
-        [ResultInput("total_testosterone", "450", "ng/dL"), ResultInput("lh", "4", "IU/L")],
-    )
+    draw(journal, TODAY, ("total_testosterone", "450", "ng/dL"), ("lh", "4", "IU/L"), at=None)
     set_setting(journal, "unit_system", "si")
     context.reload()
     model = screen.draws_table.model()
@@ -326,7 +323,7 @@ def test_choosing_si_in_settings_switches_the_open_lab_form_at_once(
     from fertilitytracker.gui.main_window import MainWindow
     from fertilitytracker.gui.screens.settings import SettingsScreen
 
-    record_draw(context.journal, TODAY, [ResultInput("lh", "4", "IU/L")])
+    draw(context.journal, TODAY, ("lh", "4", "IU/L"), at=None)
     context.reload()
     window = MainWindow(ui_state, context)
     qtbot.addWidget(window)
@@ -348,17 +345,12 @@ def test_the_edit_dialog_changes_the_time_and_fasting_of_the_draw(
 ) -> None:
     from datetime import time
 
-    record_draw(
-        journal,
-        TODAY,
-        [ResultInput("total_testosterone", "450", "ng/dL"), ResultInput("lh", "4", "IU/L")],
-        time(15, 30),
+    draw(
+        journal, TODAY, ("total_testosterone", "450", "ng/dL"), ("lh", "4", "IU/L"), at=time(15, 30)
     )
     context.reload()
     screen.show_draw(TODAY)
-    screen.results_table.selectRow(0)
-    dialog = screen.edit_selected_result()
-    assert dialog is not None
+    dialog = edit_result(screen, 0)
     qtbot.waitExposed(dialog)
     assert dialog.time_check.isChecked()
     assert dialog.time_edit.time().toString("HH:mm") == "15:30"
@@ -369,8 +361,8 @@ def test_the_edit_dialog_changes_the_time_and_fasting_of_the_draw(
     with qtbot.waitSignal(context.journal_changed):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    (draw,) = journal.history().draws
-    assert (draw.time, draw.fasting) == (time(7, 45), True)
-    assert sorted(r.analyte for r in draw.results) == ["lh", "total_testosterone"]
+    (saved,) = journal.history().draws
+    assert (saved.time, saved.fasting) == (time(7, 45), True)
+    assert sorted(r.analyte for r in saved.results) == ["lh", "total_testosterone"]
     qtbot.waitUntil(lambda: "07:45" in screen.details_title.text())
     assert "fasting" in screen.context_label.text().lower()

@@ -140,13 +140,8 @@ def panel(
     context: AppContext, day: date, testosterone: str, estradiol: str, *more: tuple[str, str, str]
 ) -> None:
     """A draw of total testosterone in ng/dL and estradiol in pg/mL, and `more` as typed."""
-    draw(
-        context,
-        day,
-        ("total_testosterone", testosterone, "ng/dL"),
-        ("estradiol", estradiol, "pg/mL"),
-        *more,
-    )
+    builders.panel(context.journal, day, testosterone, estradiol, *more, at=None)
+    context.reload()
 
 
 def test_latest_hormones_with_flags_and_ratio(screen: TodayScreen, context) -> None:

@@ -14,6 +14,7 @@ from fertilitytracker.services.operations import change_regimen
 from fertilitytracker.services.report import ReportSettings
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
+from tests import builders
 from tests.builders import dexa, dose, draw, regimen, semen, symptom
 
 TODAY = date(2025, 4, 10)
@@ -23,15 +24,7 @@ def panel(
     journal: Journal, day: date, t: str, e2: str, lh: str, fsh: str, *more: tuple[str, str, str]
 ) -> None:
     """A hormone panel at 08:00: T ng/dL, E2 pg/mL, LH and FSH IU/L, and `more` results."""
-    draw(
-        journal,
-        day,
-        ("total_testosterone", t, "ng/dL"),
-        ("estradiol", e2, "pg/mL"),
-        ("lh", lh, "IU/L"),
-        ("fsh", fsh, "IU/L"),
-        *more,
-    )
+    builders.panel(journal, day, t, e2, ("lh", lh, "IU/L"), ("fsh", fsh, "IU/L"), *more)
 
 
 def known_journal(journal: Journal) -> None:

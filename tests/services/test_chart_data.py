@@ -32,7 +32,7 @@ from fertilitytracker.services.operations import (
     stop_regimen,
 )
 from fertilitytracker.storage.journal import Journal
-from tests.builders import TODAY
+from tests.builders import TODAY, panel
 from tests.builders import draw as _draw
 
 
@@ -40,22 +40,22 @@ from tests.builders import draw as _draw
 def journal(journal: Journal) -> Journal:
     """A known course: anastrozole from 01-10, lowered 03-01, stopped 05-01; clomiphene 04-01."""
     opened = journal
-    _draw(
+    panel(
         opened,
         date(2026, 1, 5),
-        ("total_testosterone", "450", "ng/dL"),
-        ("estradiol", "30", "pg/mL"),
+        "450",
+        "30",
         ("lh", "4.5", "IU/L"),
         ("shbg", "30", "nmol/L"),
         ("hematocrit", "45", "%"),
         ("total_cholesterol", "190", "mg/dL"),
         ("hdl", "38", "mg/dL"),
     )
-    _draw(
+    panel(
         opened,
         date(2026, 2, 20),
-        ("total_testosterone", "500", "ng/dL"),
-        ("estradiol", "<8", "pg/mL"),
+        "500",
+        "<8",
         ("shbg", "30", "nmol/L"),
         ("albumin", "4.3", "g/dL"),
         ("free_testosterone", "95", "pg/mL"),

@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import History, Regimen, RegimenStep
 from fertilitytracker.services.operations import (
-    ResultInput,
     change_regimen,
     log_dose,
-    record_draw,
     start_regimen,
     stop_regimen,
 )
@@ -34,19 +32,7 @@ from fertilitytracker.services.reminders import (
 )
 from fertilitytracker.services.settings import set_setting
 from fertilitytracker.storage.journal import Journal
-from tests.builders import at, d
-
-
-def panel(journal: Journal, day: str) -> None:
-    record_draw(
-        journal,
-        d(day),
-        [
-            ResultInput("total_testosterone", "500", "ng/dL"),
-            ResultInput("estradiol", "25", "pg/mL"),
-        ],
-    )
-
+from tests.builders import at, d, panel
 
 # ---------------------------------------------------------------------------
 # Test reminders
@@ -103,7 +89,7 @@ def test_a_later_result_makes_the_reminder_disappear(journal: Journal) -> None:
     start_regimen(journal, "testosterone", "100", "mg", "mon,thu", d("2026-01-05"))
     before = due_tests_for(journal, d("2026-01-25"))
     assert [(t.test, t.rule) for t in before] == [("hormone_panel", "hormone_panel_after_change")]
-    panel(journal, "2026-01-24")
+    panel(journal, d("2026-01-24"), "500", "25", at=None)
     after = due_tests_for(journal, d("2026-01-25"))
     assert [(t.test, t.rule) for t in after] == [("hormone_panel", "hormone_panel_on_therapy")]
     assert after[0].due == d("2026-04-24")

@@ -6,8 +6,6 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
-
 from fertilitytracker.storage.files import (
     append_private_text,
     atomic_private_file,
@@ -15,7 +13,7 @@ from fertilitytracker.storage.files import (
     remove_stale_temp_files,
     write_private_bytes,
 )
-from tests.builders import dead_pid, umask
+from tests.builders import broken_off_write, dead_pid, umask
 
 
 def _mode(path: Path) -> int:
@@ -32,13 +30,7 @@ def test_the_writer_makes_a_private_file_and_leaves_no_temporary(tmp_path: Path)
 
 
 def test_a_failure_keeps_the_old_file_and_removes_the_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), atomic_private_file(target) as stream:
-        stream.write("half")
-        raise RuntimeError("disk full")
-    assert target.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+    assert broken_off_write(tmp_path, atomic_private_file) == ("old", ["out.txt"])
 
 
 def test_temporaries_of_a_killed_writer_are_removed_on_the_next_write(tmp_path: Path) -> None:

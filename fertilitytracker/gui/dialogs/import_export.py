@@ -1,16 +1,23 @@
 """File › Import… with a preview (what will be added, what skipped and why) and File › Export….
 
-Reading and planning the file, writing the import and writing an export all run off the UI
-thread through `BackgroundTask`. The journal is read once on the UI thread (a snapshot); the
-import itself is written through a second connection that the worker opens and closes, since
-SQLite connections stay in the thread that made them.
+The preview and the import are the command line's streamed import (services/exchange/
+stream.py): the preview is its dry run (every entry counted, the first ones of each kind
+listed, nothing written), the import writes in one transaction and only what the preview
+showed, so a file of a million rows takes the memory of a small one. Both run off the UI
+thread through `BackgroundTask`, each through a connection the worker opens and closes (SQLite
+connections stay in the thread that made them), and Cancel stops either between entries,
+writing nothing. An export writes a snapshot of the journal read on the UI thread.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,14 +42,15 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.workers import BackgroundTask, run_in_background
 from fertilitytracker.services.exchange import (
     ExportResult,
+    ImportCancelled,
     ImportPlan,
     JournalSnapshot,
     PlanRow,
-    apply_plan,
     export_format_for,
     export_snapshot,
-    plan_file,
+    import_file,
 )
+from fertilitytracker.services.exchange.stream import SHOWN_ENTRIES
 from fertilitytracker.services.operations import Change
 from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
@@ -69,6 +77,9 @@ EXPORT_FILTERS: dict[str, tuple[str, str]] = {
 }
 # Exports still running: kept referenced until they report, whoever started them.
 _RUNNING_EXPORTS: set[BackgroundTask] = set()
+# Previews and imports still running, kept until they report: a worker outlives a dialog
+# closed meanwhile (it notices the cancel at its next look and rolls back).
+_RUNNING_IMPORTS: set[BackgroundTask] = set()
 
 PREVIEW_COLUMNS: tuple[Column[PlanRow], ...] = (
     Column("Action", lambda row: ACTION_LABELS[row.action], sort_key=lambda row: row.action),
@@ -85,11 +96,34 @@ class PreviewModel(RowTableModel[PlanRow]):
         super().__init__(PREVIEW_COLUMNS, parent)
 
 
-def _apply_in_own_connection(journal_path: Path, plan: ImportPlan) -> Change:
-    """Write the plan through a connection of the worker thread (opened and closed here)."""
-    journal = Journal.open(journal_path, create=False)
+class _Progress(QObject):
+    """Entries read so far, told from the worker thread (queued to the UI thread)."""
+
+    counted = Signal(int)
+
+
+def _import_in_own_connection(
+    current: Journal,
+    path: Path,
+    format: str | None,
+    *,
+    dry_run: bool,
+    expected: str | None,
+    cancel: threading.Event,
+    progress: Callable[[int], None],
+) -> tuple[ImportPlan, Change | None]:
+    """Preview (`dry_run`) or import `path` through a connection of the worker thread."""
+    journal = current.another_connection()
     try:
-        return apply_plan(journal, plan)
+        return import_file(
+            journal,
+            path,
+            format,
+            dry_run=dry_run,
+            expected=expected,
+            cancelled=cancel.is_set,
+            progress=progress,
+        )
     finally:
         journal.close()
 
@@ -120,7 +154,9 @@ class ImportDialog(QDialog):
         self.path = Path(path)
         self.plan: ImportPlan | None = None
         self.change: Change | None = None
-        self._task: BackgroundTask | None = None
+        # The running work's cancel flag (None when nothing runs), and whether it imports.
+        self._cancel: threading.Event | None = None
+        self._importing = False
         self.setWindowTitle(f"Import {self.path.name}")
         self.setAccessibleName("Import preview")
         self.resize(820, 520)
@@ -183,27 +219,81 @@ class ImportDialog(QDialog):
         value = self.format_box.currentData()
         return value if isinstance(value, str) else None
 
-    # --- planning (nothing is written) ---
+    def _run(
+        self,
+        *,
+        dry_run: bool,
+        finished: Callable[[Any], object],
+        failed: Callable[[Any], object],
+    ) -> None:
+        """Start a preview or an import off the UI thread; what an earlier one reports after
+        this is ignored (it was cancelled)."""
+        if self._cancel is not None:
+            self._cancel.set()
+        cancel = self._cancel = threading.Event()
+        progress = _Progress()
+
+        def counted(entries: int) -> None:
+            if self._current(cancel):
+                doing = "Importing" if self._importing else "Reading"
+                self.summary_label.setText(f"{doing} {self.path.name}… {entries:,} entries so far")
+
+        progress.counted.connect(counted)
+        journal, path, chosen = self.context.journal, self.path, self.selected_format()
+        expected = None if dry_run or self.plan is None else self.plan.outcome
+
+        def work() -> tuple[ImportPlan, Change | None]:
+            return _import_in_own_connection(
+                journal,
+                path,
+                chosen,
+                dry_run=dry_run,
+                expected=expected,
+                cancel=cancel,
+                progress=progress.counted.emit,
+            )
+
+        def done(result: object) -> None:
+            _RUNNING_IMPORTS.discard(task)
+            if self._current(cancel):
+                self._cancel = None
+                finished(result)
+
+        def refused(error: object) -> None:
+            _RUNNING_IMPORTS.discard(task)
+            if self._current(cancel):
+                self._cancel = None
+                failed(error)
+
+        task = run_in_background(work, None, done, refused)
+        _RUNNING_IMPORTS.add(task)
+
+    def _current(self, cancel: threading.Event) -> bool:
+        """Whether `cancel` is the running work's, of a dialog still there."""
+        return shiboken6.isValid(self) and cancel is self._cancel
+
+    # --- the preview (a dry run: counted, nothing written) ---
 
     def start_planning(self) -> None:
-        """Read and check the file off the UI thread against a snapshot of the journal."""
+        """Read and check the file off the UI thread against the journal; nothing is kept."""
         self.plan = None
         self.import_button.setEnabled(False)
         self.model.set_rows([])
         self.notices_label.clear()
         self.error_label.show_reason(None)
         self.summary_label.setText(f"Reading {self.path.name}…")
-        snapshot = JournalSnapshot.of(self.context.journal)
-        path, chosen = self.path, self.selected_format()
-        self._task = run_in_background(
-            lambda: plan_file(path, snapshot, chosen), self, self._planned, self._refused
-        )
+        self._run(dry_run=True, finished=self._planned, failed=self._refused)
 
-    def _planned(self, plan: object) -> None:
+    def _planned(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        plan = result[0]
         assert isinstance(plan, ImportPlan)
         self.plan = plan
         self.model.set_rows(plan.rows())
-        self.summary_label.setText(plan.summary())
+        listed = ""
+        if plan.unlisted_new or plan.unlisted_present or plan.unlisted_skipped:
+            listed = f". The list shows the first {SHOWN_ENTRIES:,} entries of each kind."
+        self.summary_label.setText(plan.summary() + listed)
         self.notices_label.setText("\n".join(f"Note: {notice}" for notice in plan.notices))
         self.import_button.setEnabled(plan.new_count > 0 or bool(plan.settings))
         if not self.import_button.isEnabled():
@@ -219,22 +309,20 @@ class ImportDialog(QDialog):
     # --- importing (one transaction) ---
 
     def start_import(self) -> None:
-        """Write the previewed plan in one transaction, off the UI thread."""
-        if self.plan is None:
+        """Write what the preview showed in one transaction, off the UI thread."""
+        if self.plan is None or self._cancel is not None:
             return
+        self._importing = True
         self.import_button.setEnabled(False)
         self.format_box.setEnabled(False)
-        self.summary_label.setText(f"Importing {self.plan.new_count} record(s)…")
-        plan, journal_path = self.plan, self.context.journal.path
-        self._task = run_in_background(
-            lambda: _apply_in_own_connection(journal_path, plan),
-            self,
-            self._imported,
-            self._import_failed,
-        )
+        self.summary_label.setText(f"Importing {self.plan.new_count:,} record(s)…")
+        self._run(dry_run=False, finished=self._imported, failed=self._import_failed)
 
-    def _imported(self, change: object) -> None:
+    def _imported(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        change = result[1]
         assert isinstance(change, Change)
+        self._importing = False
         self.change = change
         self.context.notify(change)
         show_status(self.parentWidget() or self, change.summary)
@@ -242,11 +330,32 @@ class ImportDialog(QDialog):
         self.accept()
 
     def _import_failed(self, error: object) -> None:
+        self._importing = False
+        if isinstance(error, ImportCancelled):
+            self.import_failed.emit("cancelled; nothing was imported")
+            super().reject()
+            return
         reason = _reason(error)
         self.summary_label.setText("Nothing was imported.")
         self.error_label.show_reason(reason)
         self.format_box.setEnabled(True)
+        self.cancel_button.setEnabled(True)
         self.import_failed.emit(reason)
+
+    def reject(self) -> None:
+        """Cancel: a preview stops at once; an import is rolled back first, and the dialog
+        closes when the worker says so (it may have committed just before: then it reports the
+        import as done)."""
+        if self._importing:
+            assert self._cancel is not None
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.summary_label.setText("Cancelling; nothing will be imported…")
+            return
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
+        super().reject()
 
 
 def run_import_dialog(parent: QWidget | None, context: AppContext) -> Change | None:

@@ -47,6 +47,7 @@ from fertilitytracker.services.exchange.lab_text import (
     read_lab_text,
     record_confirmed,
 )
+from fertilitytracker.services.formatting import format_bounds
 from fertilitytracker.services.operations import Change, ResultInput, build_result
 
 COLUMNS = ("Save", "Draw", "Analyte", "Value", "Unit", "Lab range", "Lab flag", "Will store")
@@ -86,13 +87,7 @@ def _read_cells(read: ReadResult) -> dict[int, str]:
 
 def range_text(low: float | None, high: float | None) -> str:
     """A lab range as shown in the preview (and typed back by the person)."""
-    if low is not None and high is not None:
-        return f"{_number(low)}–{_number(high)}"
-    if high is not None:
-        return f"<={_number(high)}"
-    if low is not None:
-        return f">={_number(low)}"
-    return ""
+    return format_bounds(low, high, _number, at_least=">=", at_most="<=")
 
 
 @dataclass(frozen=True)

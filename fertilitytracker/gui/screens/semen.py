@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,8 +19,7 @@ from fertilitytracker.gui.models.semen import SemenRow, SemenTableModel
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_screen import RecordScreen
-from fertilitytracker.gui.widgets.record_table import record_table, sorted_proxy
-from fertilitytracker.gui.widgets.status import show_status
+from fertilitytracker.gui.widgets.record_table import sorted_proxy
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.views import semen_view
 
@@ -51,6 +49,8 @@ class SemenScreen(RecordScreen):
             date_name="Analysis date",
             save_text="&Save analysis",
             save_name="Save the semen analysis",
+            delete_text="Delete analysis",
+            delete_name="Delete the selected semen analysis",
         )
         self.setObjectName("semen_screen")
         self.edits: dict[str, QLineEdit] = {}
@@ -59,17 +59,12 @@ class SemenScreen(RecordScreen):
 
         self.model = SemenTableModel(parent=self)
         self.proxy = sorted_proxy(self.model, self)
-        table = record_table("Semen analyses", self)
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        table = self.newest_first("Semen analyses", self.proxy)
         keep_columns_fitted(table)
-        delete_button = QPushButton("Delete analysis", self)
-        delete_button.setAccessibleName("Delete the selected semen analysis")
         self.legend = QLabel(self)
         self.legend.setWordWrap(True)
 
-        self.lay_out(self._build_form(), self.legend, table, delete_button)
+        self.lay_out(self._build_form(), self.legend, table)
         for edit in self.edits.values():
             edit.textChanged.connect(self.revalidate)
         self.follower = self.follow(("semen",))
@@ -165,14 +160,11 @@ class SemenScreen(RecordScreen):
         try:
             change = services.record_semen(self._context.journal, self._build())
         except InputError as error:
-            label = self.errors.get(error.field, self.form_error)
-            label.show_reason(error.reason)
-            self.save_button.setEnabled(False)
+            self.refuse(self.errors.get(error.field, self.form_error), error.reason)
             return
         for edit in self.edits.values():
             edit.clear()
-        self._context.notify(change)
-        show_status(self, change.summary)
+        self.saved(change)
         self.analysis_saved.emit(change)
 
     def open_new_analysis(self) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSlider,
     QSpinBox,
@@ -31,8 +30,6 @@ from fertilitytracker.gui.models.symptoms import SymptomsTableModel
 from fertilitytracker.gui.theme import colour_text, muted_color
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.gui.widgets.record_screen import RecordScreen
-from fertilitytracker.gui.widgets.record_table import record_table
-from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
 
@@ -150,6 +147,8 @@ class SymptomsScreen(RecordScreen):
             date_name="Date of the ratings",
             save_text="&Save ratings",
             save_name="Save the symptom ratings",
+            delete_text="Delete entry",
+            delete_name="Delete the selected symptom entry",
         )
         self.setObjectName("symptoms_screen")
         self.sliders = [
@@ -174,19 +173,14 @@ class SymptomsScreen(RecordScreen):
         self.note_error = ErrorLabel(self)
 
         self.model = SymptomsTableModel(parent=self)
-        table = record_table("Symptom entries", self)
         # Sorted by the model itself (years of entries): see RowTableModel.sort.
-        table.setModel(self.model)
-        table.setSortingEnabled(True)
-        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        table = self.newest_first("Symptom entries", self.model)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        delete_button = QPushButton("Delete entry", self)
-        delete_button.setAccessibleName("Delete the selected symptom entry")
         caption = QLabel("<b>Entries</b> — severity 0 none … 10 worst", self)
 
-        self.lay_out(self._build_form(), caption, table, delete_button)
+        self.lay_out(self._build_form(), caption, table)
         for slider in self.sliders:
             slider.changed.connect(self.revalidate)
         self.free_name_edit.textChanged.connect(self.revalidate)
@@ -313,8 +307,7 @@ class SymptomsScreen(RecordScreen):
             label = {"name": self.free_error, "note": self.note_error}.get(
                 error.field, self.form_error
             )
-            label.show_reason(error.reason)
-            self.save_button.setEnabled(False)
+            self.refuse(label, error.reason)
             return
         count = len(ids)
         summary = f"{count} symptom{'s' if count != 1 else ''} recorded for {day.isoformat()}"
@@ -324,8 +317,7 @@ class SymptomsScreen(RecordScreen):
         self.free_name_edit.clear()
         self.free_severity.setValue(0)
         self.note_edit.clear()
-        self._context.notify(change)
-        show_status(self, summary)
+        self.saved(change)
         self.symptoms_saved.emit(change)
 
     # --- the table --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 from fertilitytracker.gui.context import AppContext, ChangeFollower, refresh_on
 from fertilitytracker.gui.widgets.date_edit import DateEdit
 from fertilitytracker.gui.widgets.fields import ErrorLabel, action_button, submit_on_enter
-from fertilitytracker.gui.widgets.record_table import delete_with_undo, selected_record
+from fertilitytracker.gui.widgets.record_table import (
+    delete_with_undo,
+    record_table,
+    selected_record,
+)
+from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 
@@ -30,9 +35,10 @@ class RecordScreen(QWidget):
 
     The form has the shape every record form has: a date, the fields, a line for a refusal
     that names no field, and Save, which Enter presses while the form is valid. A subclass
-    builds its fields and table, then calls `lay_out` and `follow`; it implements `refresh`,
-    `save` and `deletable`. Delete is enabled while a row is selected; a replaced journal takes
-    back the undo offer of the journal it replaced.
+    builds its fields and its table (`newest_first`), then calls `lay_out` and `follow`; it
+    implements `refresh`, `save` (through `refuse` and `saved`) and `deletable`. Delete is
+    enabled while a row is selected; a replaced journal takes back the undo offer of the
+    journal it replaced.
     """
 
     def __init__(
@@ -45,6 +51,8 @@ class RecordScreen(QWidget):
         date_name: str,
         save_text: str,
         save_name: str,
+        delete_text: str,
+        delete_name: str,
     ) -> None:
         super().__init__(parent)
         self._context = context
@@ -54,17 +62,21 @@ class RecordScreen(QWidget):
         self.date_edit = DateEdit(context.today(), date_name, self)
         self.save_button = action_button(save_text, self, self.save, accessible_name=save_name)
         self.form_error = ErrorLabel(self)
+        self.delete_button = QPushButton(delete_text, self)
+        self.delete_button.setAccessibleName(delete_name)
 
-    def lay_out(
-        self,
-        form_side: QWidget,
-        caption: QWidget,
-        table: QTableView,
-        delete_button: QPushButton,
-    ) -> None:
+    def newest_first(self, accessible_name: str, model: QAbstractItemModel) -> QTableView:
+        """The table of the records, sortable, the latest date (column 0) on top."""
+        table = record_table(accessible_name, self)
+        table.setModel(model)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        return table
+
+    def lay_out(self, form_side: QWidget, caption: QWidget, table: QTableView) -> None:
         """The heading and the undo bar above the form, with the table to its right."""
         self.table = table
-        self.delete_button = delete_button
+        delete_button = self.delete_button
         table_side = QWidget(self)
         table_layout = QVBoxLayout(table_side)
         table_layout.setContentsMargins(0, 0, 0, 0)
@@ -121,6 +133,16 @@ class RecordScreen(QWidget):
 
     def save(self) -> None:
         raise NotImplementedError
+
+    def refuse(self, label: ErrorLabel, reason: str) -> None:
+        """A refused save: the reason beside the field it names; Save waits for a change."""
+        label.show_reason(reason)
+        self.save_button.setEnabled(False)
+
+    def saved(self, change: services.Change) -> None:
+        """A save done: every screen hears of the change, the status bar says it."""
+        self._context.notify(change)
+        show_status(self, change.summary)
 
     def deletable(self) -> tuple[int, str] | None:
         """The id of the selected record and the words that say it was deleted, or None."""

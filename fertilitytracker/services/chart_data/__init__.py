@@ -24,7 +24,17 @@ from fertilitytracker.services.chart_data.model import (
     format_value,
     hover_text,
 )
-from fertilitytracker.services.chart_data.plots import RANGE_PRESETS, chart_data, range_start
+from fertilitytracker.services.chart_data.plots import (
+    RANGE_PRESETS,
+    chart_data,
+    chart_data_of,
+    range_start,
+)
+from fertilitytracker.services.chart_data.points import (
+    ChartReadings,
+    judged_free_t,
+    readings_from_views,
+)
 
 __all__ = [
     "PLOTS",
@@ -32,6 +42,7 @@ __all__ = [
     "RANGE_PRESETS",
     "ChartData",
     "ChartPoint",
+    "ChartReadings",
     "ChartSeries",
     "DoseChange",
     "MedicationSpan",
@@ -40,9 +51,12 @@ __all__ = [
     "ReferenceLine",
     "ShadedBand",
     "chart_data",
+    "chart_data_of",
     "dose_label",
     "flag_text",
     "format_value",
     "hover_text",
+    "judged_free_t",
     "range_start",
+    "readings_from_views",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -33,12 +33,14 @@ from fertilitytracker.services.chart_data.model import (
 )
 from fertilitytracker.services.chart_data.points import (
     LIPIDS,
+    ChartReadings,
     Collector,
     collect,
     dexa_zones,
     first_day_of,
     lipid_lines,
     lower_limit_line,
+    readings_of,
     series_of,
     spans_and_changes,
     symptom_series,
@@ -65,14 +67,30 @@ PlotBuilder = Callable[[PlotInputs], PlotData]
 
 def chart_data(history: History, system: UnitSystem, who_edition: str, today: date) -> ChartData:
     """Every plot of the Charts screen for `history`, in `system`, WHO limits of `who_edition`."""
-    collector = collect(history, system, who_edition)
-    plots = tuple(
+    readings = readings_of(history, system, who_edition)
+    return chart_data_of(readings, history, system, who_edition, today)
+
+
+def chart_data_of(
+    readings: ChartReadings,
+    history: History,
+    system: UnitSystem,
+    who_edition: str,
+    today: date,
+    plots: Collection[str] | None = None,
+) -> ChartData:
+    """As `chart_data`, from readings already made of `history` (the report's views, read
+    once for its tables and its charts: `readings_from_views`), with only the plots keyed in
+    `plots` when given (in the stack's order)."""
+    collector = collect(readings)
+    built = tuple(
         BUILDERS[spec.key](PlotInputs(spec, collector, history, system, who_edition))
         for spec in PLOTS
+        if plots is None or spec.key in plots
     )
     spans, changes = spans_and_changes(history.regimens, today)
     return ChartData(
-        plots=plots,
+        plots=built,
         spans=spans,
         changes=changes,
         unit_system=system,

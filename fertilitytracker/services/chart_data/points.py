@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from fertilitytracker.core.analytes import get_analyte
-from fertilitytracker.core.derived import (
-    FREE_T_LABEL,
-    Derived,
-    derive_draw,
-    t_e_ratio_si,
-)
+from fertilitytracker.core.derived import FREE_T_LABEL, Derived
 from fertilitytracker.core.medications import chart_colour
 from fertilitytracker.core.ranges import Flag, default_range, dexa_band, dexa_band_label
 from fertilitytracker.core.reading import range_in_force
-from fertilitytracker.core.records import History, LabDraw, Regimen, UnitSystem
+from fertilitytracker.core.records import DexaScan, History, Regimen, UnitSystem
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.chart_data.model import (
     SYMPTOM_SCALE_MAX,
@@ -40,8 +36,8 @@ from fertilitytracker.services.views import (
     estradiol_caution,
     estradiol_headline,
     flag_words,
+    lab_draw_view,
     ratio_shown,
-    result_view,
     semen_view,
     value_text,
     value_view,
@@ -124,36 +120,39 @@ class Collector:
         return tuple(sorted(self.points.get(key, ()), key=lambda point: point.day))
 
 
-def _collect_draw(
-    draw: LabDraw, history: History, system: UnitSystem, who_edition: str, collector: Collector
-) -> None:
-    for result in draw.results:
-        view = result_view(result, draw.date, history, system, who_edition)
+def judged_free_t(view: DrawView, history: History, system: UnitSystem) -> ResultView | None:
+    """A blood draw's calculated free testosterone, judged against the free testosterone range
+    as a measured one is; None when it could not be calculated."""
+    free_t = view.derived.get("free_testosterone_calculated")
+    if free_t is None or free_t.value is None:
+        return None
+    return value_view("free_testosterone", free_t.value, view.date, history, system)
+
+
+def _collect_draw(view: DrawView, free_t: ResultView | None, collector: Collector) -> None:
+    for result in view.results:
         key = "free_testosterone_measured" if result.analyte == "free_testosterone" else None
-        collector.add(key or result.analyte, _result_point(view, draw.date, "labs"))
-    derived = derive_draw(draw)
-    free_t = derived["free_testosterone_calculated"]
-    if free_t.value is not None:
-        # The calculated value is judged against the same free T range as a measured one.
-        judged = value_view("free_testosterone", free_t.value, draw.date, history, system)
-        text = f"{unit_value_text(judged.value, judged.unit)}, {FREE_T_LABEL}"
-        point = _derived_point(free_t, judged.value, judged.unit, draw.date, text, judged.flag)
+        collector.add(key or result.analyte, _result_point(result, view.date, "labs"))
+    derived = view.derived
+    if free_t is not None:
+        calculated = derived["free_testosterone_calculated"]
+        text = f"{unit_value_text(free_t.value, free_t.unit)}, {FREE_T_LABEL}"
+        point = _derived_point(calculated, free_t.value, free_t.unit, view.date, text, free_t.flag)
         collector.add("free_testosterone_calculated", point)
-    # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own.
-    t_e = t_e_ratio_si(draw) if system == "si" else derived["t_e_ratio"]
+    # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own
+    # (the view holds the ratio of the system it was made in).
+    t_e = derived["t_e_ratio"]
     if t_e.value is not None:
         shown = ratio_shown(t_e)
         assert shown is not None
         # Never rounded across the threshold (9.997 is not "10").
-        collector.add("t_e_ratio", _derived_point(t_e, t_e.value, "", draw.date, f"{shown:g}"))
+        collector.add("t_e_ratio", _derived_point(t_e, t_e.value, "", view.date, f"{shown:g}"))
     t_lh = derived["t_lh_ratio"]
     if t_lh.value is not None:
-        collector.add("t_lh_ratio", _derived_point(t_lh, t_lh.value, "", draw.date))
+        collector.add("t_lh_ratio", _derived_point(t_lh, t_lh.value, "", view.date))
 
 
-def _collect_semen(
-    view: DrawView, history: History, who_edition: str, collector: Collector
-) -> None:
+def _collect_semen(view: DrawView, collector: Collector) -> None:
     for result in view.results:
         collector.add(result.analyte, _result_point(result, view.date, "semen"))
     for key in ("total_sperm_count", "tmsc", "tmsc_progressive"):
@@ -161,32 +160,30 @@ def _collect_semen(
         if derived.value is None:
             continue
         point = _derived_point(derived, derived.value, "10^6", view.date)
-        flag: Flag | None = None
-        if key == "total_sperm_count":
-            flag = value_view(key, derived.value, view.date, history, "us", who_edition).flag
+        # docs/clinical.md §2: the total count has a WHO lower limit of its own, read with the
+        # view (the other counts have none).
+        flag = view.derived_flags.get(key)
         collector.add(
             key,
             ChartPoint(day=point.day, value=point.value, text=point.text, flag=flag, kind="semen"),
         )
 
 
-def _collect_dexa(history: History, collector: Collector) -> None:
-    for scan in history.dexa:
-        view = dexa_view(scan, history).results[0]
-        band = dexa_band(scan.t_score)
-        site = f"{scan.site.replace('_', ' ')}; " if scan.site else ""
-        point = _result_point(view, scan.date, "dexa")
-        collector.add(
-            "dexa_t_score",
-            ChartPoint(
-                day=point.day,
-                value=point.value,
-                text=unit_value_text(scan.t_score, "SD"),
-                flag=point.flag,
-                kind="dexa",
-                note=f"{site}{dexa_band_label(band)}",
-            ),
-        )
+def _collect_dexa(scan: DexaScan, view: DrawView, collector: Collector) -> None:
+    band = dexa_band(scan.t_score)
+    site = f"{scan.site.replace('_', ' ')}; " if scan.site else ""
+    point = _result_point(view.results[0], scan.date, "dexa")
+    collector.add(
+        "dexa_t_score",
+        ChartPoint(
+            day=point.day,
+            value=point.value,
+            text=unit_value_text(scan.t_score, "SD"),
+            flag=point.flag,
+            kind="dexa",
+            note=f"{site}{dexa_band_label(band)}",
+        ),
+    )
 
 
 def series_of(
@@ -313,14 +310,63 @@ def spans_and_changes(
     return tuple(spans), tuple(changes)
 
 
-def collect(history: History, system: UnitSystem, who_edition: str) -> Collector:
-    """Every lab, semen and DEXA point of `history`, by series key, in one pass."""
+@dataclass(frozen=True)
+class ChartReadings:
+    """The views a chart model is drawn from, each made once by `services.views`
+    (docs/design.md "one reading computed once"): the report hands in those of its tables.
+
+    `labs` pairs each blood draw with its calculated free testosterone as judged
+    (`judged_free_t`); `dexa` pairs each DEXA scan with its view (the site and band are the
+    scan's).
+    """
+
+    labs: tuple[tuple[DrawView, ResultView | None], ...] = ()
+    semen: tuple[DrawView, ...] = ()
+    dexa: tuple[tuple[DexaScan, DrawView], ...] = ()
+
+
+def readings_of(history: History, system: UnitSystem, who_edition: str) -> ChartReadings:
+    """The chart's readings of `history` (the Charts screen: no draw contexts needed)."""
+    labs = [lab_draw_view(draw, history, system, who_edition) for draw in history.draws]
+    return ChartReadings(
+        labs=tuple((view, judged_free_t(view, history, system)) for view in labs),
+        semen=tuple(semen_view(analysis, who_edition) for analysis in history.semen),
+        dexa=tuple((scan, dexa_view(scan, history)) for scan in history.dexa),
+    )
+
+
+def readings_from_views(
+    views: Sequence[DrawView], history: History, system: UnitSystem
+) -> ChartReadings:
+    """The chart's readings from `views`, as `all_draw_views(history, system, ...)` made them.
+
+    Its DEXA views are the scans of `history` in date order (a stable sort, so scans of one
+    day keep their order): each is paired with its scan again here.
+    """
+    scans = sorted(history.dexa, key=lambda scan: scan.date)
+    dexa_views = [view for view in views if view.kind == "dexa"]
+    if len(scans) != len(dexa_views) or any(
+        scan.date != view.date for scan, view in zip(scans, dexa_views, strict=True)
+    ):
+        raise ValueError("the views are not those of this history")
+    return ChartReadings(
+        labs=tuple(
+            (view, judged_free_t(view, history, system)) for view in views if view.kind == "labs"
+        ),
+        semen=tuple(view for view in views if view.kind == "semen"),
+        dexa=tuple(zip(scans, dexa_views, strict=True)),
+    )
+
+
+def collect(readings: ChartReadings) -> Collector:
+    """Every lab, semen and DEXA point of `readings`, by series key, in one pass."""
     collector = Collector()
-    for draw in history.draws:
-        _collect_draw(draw, history, system, who_edition, collector)
-    for analysis in history.semen:
-        _collect_semen(semen_view(analysis, who_edition), history, who_edition, collector)
-    _collect_dexa(history, collector)
+    for view, free_t in readings.labs:
+        _collect_draw(view, free_t, collector)
+    for view in readings.semen:
+        _collect_semen(view, collector)
+    for scan, view in readings.dexa:
+        _collect_dexa(scan, view, collector)
     return collector
 
 

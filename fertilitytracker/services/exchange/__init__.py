@@ -1,15 +1,16 @@
 """Import and export of the journal: CSV, FHIR R4, the full JSON backup and lab report text.
 
-An import is planned first (`plan_file`: what would be added, what is already recorded, what
-is skipped and why; nothing written), then applied in one transaction (`apply_plan`), so that
-the desktop can show a preview. `import_file` does both for the command line. `export_journal`
-writes the whole journal in one format, to a file readable only by its owner.
+An import is planned first (what would be added, what is already recorded, what is skipped and
+why; nothing written), then written in one transaction. `import_file` streams both (stream.py):
+its dry run is the desktop's preview and `import --dry-run`, and it writes for the desktop and
+the command line alike. `plan_file` plans a whole file in memory and `apply_plan` writes such a
+plan. `export_journal` writes the whole journal in one format, readable only by its owner.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,11 @@ from fertilitytracker.services.exchange.plan import (
     Skipped,
     plan_import,
 )
-from fertilitytracker.services.exchange.stream import cycle_collector_paused, stream_import
+from fertilitytracker.services.exchange.stream import (
+    ImportCancelled,
+    cycle_collector_paused,
+    stream_import,
+)
 from fertilitytracker.services.operations import Change
 from fertilitytracker.storage.files import refuse_journal_target
 from fertilitytracker.storage.journal import Journal
@@ -165,13 +170,29 @@ def import_file(
     dry_run: bool = False,
     draw_date: date | None = None,
     date_order: str | None = None,
+    expected: str | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    progress: Callable[[int], None] = lambda _entries: None,
 ) -> tuple[ImportPlan, Change | None]:
     """Plan and (unless `dry_run`) write an import in one transaction, streamed (stream.py):
-    the plan returned counts every entry and lists the first ones."""
+    the plan returned counts every entry and lists the first ones.
+
+    The desktop previews with a dry run and imports with `expected`, the preview's `outcome`
+    (an import that would differ from its preview writes nothing); `cancelled` and `progress`
+    are asked and told between entries (stream.py)."""
     path = Path(path)
     opened = open_file(path, format, draw_date=draw_date, date_order=date_order)
     with cycle_collector_paused(), opened as (parsed, items):
-        return stream_import(journal, path.name, parsed, items, dry_run=dry_run)
+        return stream_import(
+            journal,
+            path.name,
+            parsed,
+            items,
+            dry_run=dry_run,
+            expected=expected,
+            cancelled=cancelled,
+            progress=progress,
+        )
 
 
 @dataclass(frozen=True)
@@ -212,6 +233,7 @@ __all__ = [
     "IMPORT_FORMATS",
     "ExportResult",
     "Format",
+    "ImportCancelled",
     "ImportPlan",
     "JournalSnapshot",
     "ParsedImport",

@@ -6,7 +6,7 @@ file with one unreadable part is refused as a whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
@@ -34,6 +34,7 @@ from fertilitytracker.core.validation import (
 from fertilitytracker.services.exchange.plan import (
     DexaItem,
     DoseItem,
+    Item,
     LabItem,
     RegimenItem,
     SemenItem,
@@ -41,6 +42,7 @@ from fertilitytracker.services.exchange.plan import (
     TargetItem,
 )
 from fertilitytracker.services.operations import ResultInput, build_result
+from fertilitytracker.services.views import SEMEN_FIELDS
 
 Raw = Any  # a cell or JSON value: text, number or None
 
@@ -165,6 +167,38 @@ def lab_item(
     return LabItem(where, day, result, draw_time, source_id, status)
 
 
+# A lab result's fields in the app's own formats, named as the record's attributes: the value
+# and unit as entered, the lab's range already canonical.
+LAB_FIELDS = (
+    "analyte",
+    "entered_value",
+    "entered_unit",
+    "comparator",
+    "lab_low",
+    "lab_high",
+    "method",
+)
+
+
+def own_lab_item(
+    where: str, day: date, get: Callable[[str], Raw], draw_time: time | None = None
+) -> LabItem:
+    """A lab result of the app's own formats from an entry that `get` reads by LAB_FIELDS."""
+    analyte, value, unit, comparator, low, high, method = map(get, LAB_FIELDS)
+    return lab_item(
+        where,
+        day,
+        str(analyte or ""),
+        value,
+        unit,
+        comparator=comparator,
+        lab_low=low,
+        lab_high=high,
+        method=method,
+        draw_time=draw_time,
+    )
+
+
 def _canonical_bound(analyte: str, raw: Raw, field: str) -> float | None:
     bound = optional_number(raw, field, minimum=0)
     if bound is not None:
@@ -211,6 +245,24 @@ def symptom_item(where: str, day: date, name: Raw, severity: Raw, note: Raw = No
     return SymptomItem(where, entry)
 
 
+# The records that are a date and plain fields, by their History field (the JSON backup's
+# section): each one's builder and the fields it takes after the date, in its order, named as
+# the record's attributes. Every reader of the app's own formats builds them here.
+DATED_RECORDS: dict[str, tuple[Callable[..., Item], tuple[str, ...]]] = {
+    "semen": (semen_item, (*(attribute for _, attribute in SEMEN_FIELDS), "abstinence_days")),
+    "dexa": (dexa_item, ("t_score", "site", "bmd_g_cm2")),
+    "symptoms": (symptom_item, ("name", "severity", "note")),
+}
+
+
+def dated_item(section: str, where: str, get: Callable[[str], Raw]) -> Item:
+    """The record of a DATED_RECORDS section from an entry that `get` reads field by field."""
+    with located(where):
+        day = day_of(get("date"), "date")
+    build, fields = DATED_RECORDS[section]
+    return build(where, day, *(get(name) for name in fields))
+
+
 def target_item(
     where: str, analyte: Raw, low: Raw, high: Raw, source: Raw, set_on: Raw
 ) -> TargetItem:
@@ -238,15 +290,19 @@ def regimen_ref(name: str, start: date) -> str:
     return f"{name.casefold()}|{start.isoformat()}"
 
 
+# A regimen step's fields in the app's own formats, named as RegimenStep's attributes.
+STEP_FIELDS = ("date", "dose", "unit", "schedule")
+
+
 def regimen_item(
     where: str,
     name: Raw,
-    steps: Sequence[tuple[Raw, Raw, Raw, Raw]],
+    steps: Sequence[Sequence[Raw]],
     stop: Raw = None,
     time_of_day: Raw = None,
 ) -> RegimenItem:
     """A regimen as `med start` and `med change` would record it; steps are (date, dose,
-    unit, schedule), the first being the start."""
+    unit, schedule) as STEP_FIELDS names them, the first being the start."""
     with located(where):
         medication = lookup_medication(required_text(name, "name"))
         if not steps:

@@ -21,69 +21,54 @@ from pathlib import Path
 from typing import Any
 
 from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.records import Regimen
+from fertilitytracker.services.exchange.builders import DATED_RECORDS, LAB_FIELDS, STEP_FIELDS
 from fertilitytracker.services.exchange.files import (
     private_output,
 )
 from fertilitytracker.services.exchange.plan import JournalSnapshot
-from fertilitytracker.services.views import SEMEN_FIELDS
 
-COLUMNS: tuple[str, ...] = (
-    "record_type",
-    "date",
-    "time",
-    "analyte",
-    "value",
-    "comparator",
-    "unit",
-    "value_canonical",
-    "unit_canonical",
-    "lab_low_canonical",
-    "lab_high_canonical",
-    "method",
-    "volume_ml",
-    "concentration_m_per_ml",
-    "total_motility_pct",
-    "progressive_motility_pct",
-    "normal_morphology_pct",
-    "abstinence_days",
-    "t_score",
-    "site",
-    "bmd_g_cm2",
-    "medication",
-    "med_class",
-    "regimen_start",
-    "stop",
-    "dose",
-    "dose_unit",
-    "schedule",
-    "status",
-    "symptom",
-    "severity",
-    "note",
-    "target_low_canonical",
-    "target_high_canonical",
-    "source",
-)
-NUMERIC_COLUMNS = frozenset(
-    {
-        "value",
-        "value_canonical",
-        "lab_low_canonical",
-        "lab_high_canonical",
-        "volume_ml",
-        "concentration_m_per_ml",
-        "total_motility_pct",
-        "progressive_motility_pct",
-        "normal_morphology_pct",
-        "abstinence_days",
-        "t_score",
-        "bmd_g_cm2",
-        "dose",
-        "severity",
-        "target_low_canonical",
-        "target_high_canonical",
-    }
-)
+# Each column of the app's CSV, in order, with what its cells hold: a number is written by repr
+# (full precision, never quoted), any other cell as text.
+COLUMN_TYPES: dict[str, type] = {
+    "record_type": str,
+    "date": date,
+    "time": time,
+    "analyte": str,
+    "value": float,
+    "comparator": str,
+    "unit": str,
+    "value_canonical": float,
+    "unit_canonical": str,
+    "lab_low_canonical": float,
+    "lab_high_canonical": float,
+    "method": str,
+    "volume_ml": float,
+    "concentration_m_per_ml": float,
+    "total_motility_pct": float,
+    "progressive_motility_pct": float,
+    "normal_morphology_pct": float,
+    "abstinence_days": int,
+    "t_score": float,
+    "site": str,
+    "bmd_g_cm2": float,
+    "medication": str,
+    "med_class": str,
+    "regimen_start": date,
+    "stop": date,
+    "dose": float,
+    "dose_unit": str,
+    "schedule": str,
+    "status": str,
+    "symptom": str,
+    "severity": int,
+    "note": str,
+    "target_low_canonical": float,
+    "target_high_canonical": float,
+    "source": str,
+}
+COLUMNS: tuple[str, ...] = tuple(COLUMN_TYPES)
+NUMERIC_COLUMNS = frozenset(name for name, kind in COLUMN_TYPES.items() if kind in (int, float))
 RECORD_TYPES = (
     "target",
     "regimen",
@@ -94,6 +79,22 @@ RECORD_TYPES = (
     "dexa_scan",
     "symptom",
 )
+# The record types of the dated records (builders.DATED_RECORDS, by History field).
+DATED_TYPES: dict[str, str] = {
+    "semen_analysis": "semen",
+    "dexa_scan": "dexa",
+    "symptom": "symptoms",
+}
+# A row holds each field of a dated record, a lab result (builders.LAB_FIELDS), a regimen step
+# (builders.STEP_FIELDS) or a dose in the column of its name, but where this names another.
+FIELD_COLUMNS: dict[str, str] = {
+    "name": "symptom",
+    "unit": "dose_unit",
+    "entered_value": "value",
+    "entered_unit": "unit",
+    "lab_low": "lab_low_canonical",
+    "lab_high": "lab_high_canonical",
+}
 MISSING_CELLS = frozenset({"", "na", "n/a", "-", "–", "null", "none"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -148,76 +149,55 @@ def csv_rows(snapshot: JournalSnapshot) -> Iterator[dict[str, Any]]:
     names = {}
     for regimen in history.regimens:
         names[regimen.id] = regimen
-        yield {
-            "record_type": "regimen",
-            "medication": regimen.name,
-            "med_class": regimen.med_class,
-            "date": regimen.start,
-            "regimen_start": regimen.start,
-            "stop": regimen.stop,
-            "time": regimen.time_of_day,
-        }
+        yield _regimen_row(
+            "regimen",
+            regimen,
+            med_class=regimen.med_class,
+            date=regimen.start,
+            stop=regimen.stop,
+            time=regimen.time_of_day,
+        )
         for step in regimen.steps:
-            yield {
-                "record_type": "regimen_step",
-                "medication": regimen.name,
-                "regimen_start": regimen.start,
-                "date": step.date,
-                "dose": step.dose,
-                "dose_unit": step.unit,
-                "schedule": step.schedule,
-            }
+            yield _fields_row(_regimen_row("regimen_step", regimen), step, STEP_FIELDS)
     for dose in history.doses:
         owner = names[dose.regimen_id]
-        yield {
-            "record_type": "dose",
-            "medication": owner.name,
-            "regimen_start": owner.start,
-            "date": dose.at.date(),
-            "time": dose.at.time(),
-            "status": dose.status,
-            "dose": dose.dose,
-            "dose_unit": dose.unit,
-        }
+        at = {"date": dose.at.date(), "time": dose.at.time()}
+        yield _fields_row(_regimen_row("dose", owner, **at), dose, ("status", "dose", "unit"))
     for draw in history.draws:
         for result in draw.results:
-            analyte = get_analyte(result.analyte)
-            yield {
-                "record_type": "lab_result",
-                "date": draw.date,
-                "time": draw.time,
-                "analyte": result.analyte,
-                "value": result.entered_value,
-                "comparator": result.comparator,
-                "unit": result.entered_unit,
-                "value_canonical": result.value,
-                "unit_canonical": analyte.canonical_unit,
-                "lab_low_canonical": result.lab_low,
-                "lab_high_canonical": result.lab_high,
-                "method": result.method,
-            }
-    for analysis in history.semen:
-        row: dict[str, Any] = {"record_type": "semen_analysis", "date": analysis.date}
-        for _, attribute in SEMEN_FIELDS:
-            row[attribute] = getattr(analysis, attribute)
-        row["abstinence_days"] = analysis.abstinence_days
-        yield row
-    for scan in history.dexa:
-        yield {
-            "record_type": "dexa_scan",
-            "date": scan.date,
-            "t_score": scan.t_score,
-            "site": scan.site,
-            "bmd_g_cm2": scan.bmd_g_cm2,
-        }
-    for entry in history.symptoms:
-        yield {
-            "record_type": "symptom",
-            "date": entry.date,
-            "symptom": entry.name,
-            "severity": entry.severity,
-            "note": entry.note,
-        }
+            yield _fields_row(
+                {
+                    "record_type": "lab_result",
+                    "date": draw.date,
+                    "time": draw.time,
+                    "value_canonical": result.value,
+                    "unit_canonical": get_analyte(result.analyte).canonical_unit,
+                },
+                result,
+                LAB_FIELDS,
+            )
+    for record_type, section in DATED_TYPES.items():
+        _, fields = DATED_RECORDS[section]
+        for record in getattr(history, section):
+            yield _fields_row({"record_type": record_type, "date": record.date}, record, fields)
+
+
+def _regimen_row(record_type: str, regimen: Regimen, **cells: Any) -> dict[str, Any]:
+    """A row of a regimen, a step or a dose of it: each names the regimen by its medication and
+    start, as the reader finds it again."""
+    return {
+        "record_type": record_type,
+        "medication": regimen.name,
+        "regimen_start": regimen.start,
+        **cells,
+    }
+
+
+def _fields_row(row: dict[str, Any], record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """`row` with each of the record's `fields` in its column (see FIELD_COLUMNS)."""
+    for name in fields:
+        row[FIELD_COLUMNS.get(name, name)] = getattr(record, name)
+    return row
 
 
 def write_csv(snapshot: JournalSnapshot, target: Path) -> int:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,19 +26,23 @@ from fertilitytracker.core.medications import lookup_medication
 from fertilitytracker.core.units import to_canonical
 from fertilitytracker.core.validation import parse_lab_value
 from fertilitytracker.services.exchange.builders import (
+    STEP_FIELDS,
+    dated_item,
     day_of,
     dexa_item,
     dose_item,
     lab_item,
     located,
     optional_time,
+    own_lab_item,
     regimen_item,
     semen_item,
-    symptom_item,
     target_item,
 )
 from fertilitytracker.services.exchange.csv_export import (
     COLUMNS,
+    DATED_TYPES,
+    FIELD_COLUMNS,
     NUMERIC_COLUMNS,
     RECORD_TYPES,
     unquote_cell,
@@ -190,10 +195,7 @@ def _own_items(table: _Table, header: list[str], parsed: ParsedImport) -> Iterat
             first_where = entry["steps"][0][0]
             raise InputError(first_where, f"regimen_step of {key[0]} {key[1]} has no regimen row")
         row = entry["row"]
-        steps = [
-            (step.get("date"), step.get("dose"), step.get("dose_unit"), step.get("schedule"))
-            for _, step in entry["steps"]
-        ]
+        steps = [[_field(step, name) for name in STEP_FIELDS] for _, step in entry["steps"]]
         item = regimen_item(
             entry["where"], row.get("medication"), steps, row.get("stop"), row.get("time")
         )
@@ -222,51 +224,28 @@ def _regimen_key(where: str, medication: Any, start: Any) -> tuple[str, str]:
         return name, day_of(start, "regimen_start").isoformat()
 
 
+def _field(row: dict[str, Any], name: str) -> Any:
+    """A record field's cell: in the column of its name, or the one FIELD_COLUMNS gives."""
+    return row.get(FIELD_COLUMNS.get(name, name))
+
+
 def _own_item(kind: str, where: str, row: dict[str, Any]) -> Any:
+    field = partial(_field, row)
+    if kind in DATED_TYPES:
+        return dated_item(DATED_TYPES[kind], where, field)
+    if kind == "target":
+        return target_item(
+            where,
+            row.get("analyte"),
+            row.get("target_low_canonical"),
+            row.get("target_high_canonical"),
+            row.get("source"),
+            row.get("date"),
+        )
     with located(where):
-        day = day_of(row.get("date"), "date") if kind != "target" else None
-    if kind == "lab_result":
-        assert day is not None
-        with located(where):
-            draw_time = optional_time(row.get("time"), "time")
-        return lab_item(
-            where,
-            day,
-            str(row.get("analyte") or ""),
-            row.get("value"),
-            row.get("unit"),
-            comparator=row.get("comparator"),
-            lab_low=row.get("lab_low_canonical"),
-            lab_high=row.get("lab_high_canonical"),
-            method=row.get("method"),
-            draw_time=draw_time,
-        )
-    if kind == "semen_analysis":
-        assert day is not None
-        return semen_item(
-            where,
-            day,
-            row.get("volume_ml"),
-            row.get("concentration_m_per_ml"),
-            row.get("total_motility_pct"),
-            row.get("progressive_motility_pct"),
-            row.get("normal_morphology_pct"),
-            row.get("abstinence_days"),
-        )
-    if kind == "dexa_scan":
-        assert day is not None
-        return dexa_item(where, day, row.get("t_score"), row.get("site"), row.get("bmd_g_cm2"))
-    if kind == "symptom":
-        assert day is not None
-        return symptom_item(where, day, row.get("symptom"), row.get("severity"), row.get("note"))
-    return target_item(
-        where,
-        row.get("analyte"),
-        row.get("target_low_canonical"),
-        row.get("target_high_canonical"),
-        row.get("source"),
-        row.get("date"),
-    )
+        day = day_of(row.get("date"), "date")
+        draw_time = optional_time(row.get("time"), "time")
+    return own_lab_item(where, day, field, draw_time)
 
 
 # --- lab CSVs from other tools ---------------------------------------------------------------

@@ -70,6 +70,11 @@ def _quantity_json(value: float, unit_text: str, ucum: str | None) -> dict[str, 
     return quantity
 
 
+def _concept(system: str, code: str | None, display: str) -> dict[str, Any]:
+    """A CodeableConcept of one coding, its text the coding's display."""
+    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
+
+
 def _laboratory() -> list[dict[str, Any]]:
     return [
         {"coding": [{"system": CATEGORY_SYSTEM, "code": "laboratory", "display": "Laboratory"}]}
@@ -123,10 +128,7 @@ class _BundleBuilder:
             if derived.value is None or key not in DERIVED_INPUTS:
                 continue
             sources = [inputs[name] for name in DERIVED_INPUTS[key] if name in inputs]
-            code = {
-                "coding": [{"system": DERIVED_SYSTEM, "code": key, "display": derived.label}],
-                "text": derived.label,
-            }
+            code = _concept(DERIVED_SYSTEM, key, derived.label)
             extra: dict[str, Any] = {"derivedFrom": [{"reference": url} for url in sources]}
             notes = [text for text in (derived.note, derived.source) if text]
             if notes:
@@ -148,7 +150,6 @@ class _BundleBuilder:
         loinc = analyte.preferred_loinc
         if "mol" in unit.text and analyte.loinc_si:
             loinc = analyte.loinc_si  # the molar LOINC code for a value reported in SI
-        coding = [{"system": LOINC_SYSTEM, "code": loinc, "display": analyte.name}]
         quantity = _quantity_json(result.entered_value, result.entered_unit, unit.ucum)
         if result.comparator:
             quantity["comparator"] = result.comparator
@@ -184,7 +185,7 @@ class _BundleBuilder:
             f"lab-{draw.date.isoformat()}-{analyte.key}",
             draw.date,
             draw.time,
-            {"coding": coding, "text": analyte.name},
+            _concept(LOINC_SYSTEM, loinc, analyte.name),
             quantity,
             **extra,
         )
@@ -200,16 +201,7 @@ class _BundleBuilder:
                 f"semen-{index}-{key}",
                 analysis.date,
                 None,
-                {
-                    "coding": [
-                        {
-                            "system": LOINC_SYSTEM,
-                            "code": analyte.preferred_loinc,
-                            "display": analyte.name,
-                        }
-                    ],
-                    "text": analyte.name,
-                },
+                _concept(LOINC_SYSTEM, analyte.preferred_loinc, analyte.name),
                 _quantity_json(value, analyte.canonical_unit, analyte.canonical_ucum),
             )
         self.derived(
@@ -220,14 +212,14 @@ class _BundleBuilder:
         analyte = get_analyte("dexa_t_score")
         site_codes = dict(analyte.site_loinc)
         if site in site_codes:
-            coding = [{"system": LOINC_SYSTEM, "code": site_codes[site], "display": analyte.name}]
+            code = _concept(LOINC_SYSTEM, site_codes[site], analyte.name)
         else:
-            coding = [{"system": ANALYTE_SYSTEM, "code": analyte.key, "display": analyte.name}]
+            code = _concept(ANALYTE_SYSTEM, analyte.key, analyte.name)
         self.observation(
             f"dexa-{index}",
             day,
             None,
-            {"coding": coding, "text": analyte.name},
+            code,
             _quantity_json(t_score, analyte.canonical_unit, analyte.canonical_ucum),
         )
 

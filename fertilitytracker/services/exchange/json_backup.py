@@ -24,7 +24,6 @@ bit-identical. Numbers are written with Python's shortest round-trip repr.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,31 +31,37 @@ from typing import Any
 from fertilitytracker import __version__
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange.builders import (
+    DATED_RECORDS,
+    STEP_FIELDS,
+    dated_item,
     day_of,
-    dexa_item,
     dose_item,
-    lab_item,
     located,
     optional_time,
+    own_lab_item,
     regimen_item,
-    semen_item,
-    symptom_item,
     target_item,
 )
 from fertilitytracker.services.exchange.files import private_output
-from fertilitytracker.services.exchange.plan import Item, JournalSnapshot, ParsedImport
-from fertilitytracker.services.views import SEMEN_FIELDS
+from fertilitytracker.services.exchange.plan import JournalSnapshot, ParsedImport
 from fertilitytracker.storage.migrations import known_migration_names
 
 BACKUP_FORMAT = "fertilitytracker-backup"
 BACKUP_VERSION = 1
-_SECTIONS = ("targets", "regimens", "draws", "semen", "dexa", "symptoms")
-# Sections of dated records read alike: (section, builder, the fields after the date, in the
-# builder's order).
-_DATED_SECTIONS: tuple[tuple[str, Callable[..., Item], tuple[str, ...]], ...] = (
-    ("semen", semen_item, (*(attribute for _, attribute in SEMEN_FIELDS), "abstinence_days")),
-    ("dexa", dexa_item, ("t_score", "site", "bmd_g_cm2")),
-    ("symptoms", symptom_item, ("name", "severity", "note")),
+# The sections of dated records (semen, dexa, symptoms) are those of builders.DATED_RECORDS,
+# written and read alike: the date, then each field under the record attribute's name.
+_SECTIONS = ("targets", "regimens", "draws", *DATED_RECORDS)
+# A draw's result, named as the record's attributes: the canonical value besides what
+# builders.LAB_FIELDS reads back (the value is rebuilt from the entered one).
+_RESULT_KEYS = (
+    "analyte",
+    "value",
+    "comparator",
+    "entered_value",
+    "entered_unit",
+    "lab_low",
+    "lab_high",
+    "method",
 )
 
 
@@ -120,51 +125,21 @@ def build_backup(snapshot: JournalSnapshot) -> dict[str, Any]:
                 "time": draw.time.strftime("%H:%M") if draw.time else None,
                 "fasting": draw.fasting,
                 "results": [
-                    {
-                        "analyte": result.analyte,
-                        "value": result.value,
-                        "comparator": result.comparator,
-                        "entered_value": result.entered_value,
-                        "entered_unit": result.entered_unit,
-                        "lab_low": result.lab_low,
-                        "lab_high": result.lab_high,
-                        "method": result.method,
-                    }
-                    for result in draw.results
+                    {key: getattr(result, key) for key in _RESULT_KEYS} for result in draw.results
                 ],
             }
             for draw in history.draws
         ],
-        "semen": [
-            {
-                "date": analysis.date.isoformat(),
-                "volume_ml": analysis.volume_ml,
-                "concentration_m_per_ml": analysis.concentration_m_per_ml,
-                "total_motility_pct": analysis.total_motility_pct,
-                "progressive_motility_pct": analysis.progressive_motility_pct,
-                "normal_morphology_pct": analysis.normal_morphology_pct,
-                "abstinence_days": analysis.abstinence_days,
-            }
-            for analysis in history.semen
-        ],
-        "dexa": [
-            {
-                "date": scan.date.isoformat(),
-                "t_score": scan.t_score,
-                "site": scan.site,
-                "bmd_g_cm2": scan.bmd_g_cm2,
-            }
-            for scan in history.dexa
-        ],
-        "symptoms": [
-            {
-                "date": entry.date.isoformat(),
-                "name": entry.name,
-                "severity": entry.severity,
-                "note": entry.note,
-            }
-            for entry in history.symptoms
-        ],
+        **{
+            section: [
+                {
+                    "date": record.date.isoformat(),
+                    **{name: getattr(record, name) for name in fields},
+                }
+                for record in getattr(history, section)
+            ]
+            for section, (_, fields) in DATED_RECORDS.items()
+        },
     }
 
 
@@ -254,7 +229,7 @@ def read_backup(document: Any) -> ParsedImport:
         item = regimen_item(
             where,
             record.get("name"),
-            [(s.get("date"), s.get("dose"), s.get("unit"), s.get("schedule")) for s in steps],
+            [tuple(map(step.get, STEP_FIELDS)) for step in steps],
             record.get("stop"),
             record.get("time_of_day"),
         )
@@ -281,27 +256,11 @@ def read_backup(document: Any) -> ParsedImport:
         results = record.get("results")
         for result_where, result in _entries(results, where, f"{where} result", "results"):
             parsed.items.append(
-                replace(
-                    lab_item(
-                        result_where,
-                        day,
-                        str(result.get("analyte") or ""),
-                        result.get("entered_value"),
-                        result.get("entered_unit"),
-                        comparator=result.get("comparator"),
-                        lab_low=result.get("lab_low"),
-                        lab_high=result.get("lab_high"),
-                        method=result.get("method"),
-                        draw_time=draw_time,
-                    ),
-                    fasting=fasting,
-                )
+                replace(own_lab_item(result_where, day, result.get, draw_time), fasting=fasting)
             )
-    for section, build, fields in _DATED_SECTIONS:
+    for section in DATED_RECORDS:
         for where, record in _records(document, section):
-            with located(where):
-                day = day_of(record.get("date"), "date")
-            parsed.items.append(build(where, day, *(record.get(name) for name in fields)))
+            parsed.items.append(dated_item(section, where, record.get))
     ignored = sorted(
         key
         for key in document

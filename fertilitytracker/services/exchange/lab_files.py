@@ -17,14 +17,19 @@ MAX_PDF_PAGES = 50
 PDF_MAGIC = b"%PDF-"
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """Bytes of a text file as text (UTF-16 by its byte-order mark, else UTF-8)."""
-    if len(data) > MAX_TEXT_FILE_BYTES:
+def _refuse_large_text(size: int, name: str) -> None:
+    """Refuse a text of `size` bytes over MAX_TEXT_FILE_BYTES (a file's before it is read)."""
+    if size > MAX_TEXT_FILE_BYTES:
         raise InputError(
             "file",
-            f"{name} is {len(data) / 1024 / 1024:.1f} MB, too large to be a lab report"
+            f"{name} is {size / 1024 / 1024:.1f} MB, too large to be a lab report"
             f" (at most {MAX_TEXT_FILE_BYTES // 1024 // 1024} MB); nothing was read",
         )
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes of a text file as text (UTF-16 by its byte-order mark, else UTF-8)."""
+    _refuse_large_text(len(data), name)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("file", f"{name} is binary data, not text; nothing was read")
     encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
@@ -50,13 +55,7 @@ def read_lab_file(path: Path | str) -> str:
         head = handle.read(len(PDF_MAGIC))
     if head == PDF_MAGIC or path.suffix.lower() == ".pdf":
         return pdf_text(path)
-    size = path.stat().st_size
-    if size > MAX_TEXT_FILE_BYTES:
-        raise InputError(
-            "file",
-            f"{path.name} is {size / 1024 / 1024:.1f} MB, too large to be a lab report"
-            f" (at most {MAX_TEXT_FILE_BYTES // 1024 // 1024} MB); nothing was read",
-        )
+    _refuse_large_text(path.stat().st_size, path.name)
     return decode_text(path.read_bytes(), path.name)
 
 

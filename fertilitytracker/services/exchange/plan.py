@@ -144,6 +144,9 @@ class ImportPlan:
     unlisted_new: int = 0
     unlisted_present: int = 0
     unlisted_skipped: int = 0
+    # A digest of every entry's outcome (stream.py), so that an import can check that it
+    # does what its preview showed.
+    outcome: str = ""
 
     @property
     def new_count(self) -> int:

@@ -6,16 +6,23 @@ import takes does not grow with the file. The rest (regimens and the doses namin
 results that may supersede an earlier version, semen analyses gathered from several rows) is
 planned together at the end, exactly as `plan_import` plans a whole file. Any error rolls the
 one transaction back: a failed import changes nothing (README, "Your data is safe").
+
+The desktop previews a file with a dry run of this same stream (every entry counted, the first
+ones listed, nothing kept), then imports it with `expected` set to the preview's outcome: an
+import whose entries would fare otherwise than previewed (the journal or the file changed
+meanwhile) writes nothing. `cancelled` is asked between entries; a cancelled import rolls back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fertilitytracker.core.errors import InputError
 from fertilitytracker.services.exchange.apply import apply_plan
 from fertilitytracker.services.exchange.plan import (
     ImportPlan,
@@ -40,8 +47,24 @@ SHOWN_ENTRIES = 1000
 _OTHER_KINDS = ("regimens", "doses", "semen", "dexa", "symptoms", "targets")
 
 
+# Entries read between two looks at `cancelled` and two progress reports.
+ASK_EVERY = 1000
+
+
 class _DryRun(Exception):
     """Raised to roll the transaction back after a dry run has been counted."""
+
+
+class ImportCancelled(Exception):
+    """The import was cancelled before it was written: nothing was."""
+
+
+def _never() -> bool:
+    return False
+
+
+def _quiet(_entries: int) -> None:
+    pass
 
 
 @dataclass
@@ -55,22 +78,40 @@ class _Account:
     replacing: list[Replacement] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    settings: list[tuple[str, Any]] = field(default_factory=list)
     unlisted_new: int = 0
     unlisted_present: int = 0
     unlisted_skipped: int = 0
+    unlisted_notices: int = 0
     kinds: set[str] = field(default_factory=set)
+    # Every entry's outcome, in order, folded into one digest (the listed ones and the rest).
+    outcome: Any = field(default_factory=hashlib.sha256)
 
     def add(self, read_skipped: list[Skipped], plan: ImportPlan, change: Change) -> None:
         """Count one chunk: the entries its reading skipped, then what its plan did."""
+        skipped = (*read_skipped, *plan.skipped)
+        self._fold(plan, skipped)
         self.unlisted_new += _keep_first(self.to_add, plan.to_add)
         self.unlisted_present += _keep_first(self.present, plan.present)
-        self.unlisted_skipped += _keep_first(self.skipped, (*read_skipped, *plan.skipped))
+        self.unlisted_skipped += _keep_first(self.skipped, skipped)
+        self.unlisted_notices += _keep_first(self.notices, plan.notices)
         self.replacing += plan.replacing
-        self.notices += plan.notices
+        self.settings += plan.settings
         self.kinds |= change.kinds
+
+    def _fold(self, plan: ImportPlan, skipped: Sequence[Skipped]) -> None:
+        lines = [f"add {item.where}" for item in plan.to_add]
+        lines += [f"replace {r.item.where}" for r in plan.replacing]
+        lines += [f"present {item.where}: {why}" for item, why in plan.present]
+        lines += [f"skip {entry.where}: {entry.reason}" for entry in skipped]
+        lines += [f"set {key}" for key, _ in plan.settings]
+        self.outcome.update("".join(f"{line}\n" for line in lines).encode("utf-8", "surrogatepass"))
 
     def plan(self, read_notices: list[str]) -> ImportPlan:
         """The whole import as one plan (the reader's notices first)."""
+        notices = [*read_notices, *self.notices]
+        if self.unlisted_notices:
+            notices.append(f"{self.unlisted_notices} more notes, not listed")
         return ImportPlan(
             source=self.source,
             format=self.format,
@@ -78,10 +119,12 @@ class _Account:
             replacing=tuple(self.replacing),
             present=tuple(self.present),
             skipped=tuple(self.skipped),
-            notices=(*read_notices, *self.notices),
+            notices=tuple(notices),
+            settings=tuple(self.settings),
             unlisted_new=self.unlisted_new,
             unlisted_present=self.unlisted_present,
             unlisted_skipped=self.unlisted_skipped,
+            outcome=self.outcome.hexdigest(),
         )
 
 
@@ -113,9 +156,17 @@ def stream_import(
     items: Iterable[Item],
     *,
     dry_run: bool = False,
+    expected: str | None = None,
+    cancelled: Callable[[], bool] = _never,
+    progress: Callable[[int], None] = _quiet,
 ) -> tuple[ImportPlan, Change | None]:
     """Plan and write `items` (a reader's stream; `parsed` gathers its skipped rows and
-    notices meanwhile) in one transaction; a dry run counts the same and rolls it back."""
+    notices meanwhile) in one transaction; a dry run counts the same and rolls it back.
+
+    `expected`: the `outcome` of the plan previewed; when the import's differs, nothing is
+    written (InputError). `cancelled()` is asked every ASK_EVERY entries and before the commit
+    (ImportCancelled, nothing written); `progress(entries read)` is told as often.
+    """
     account = _Account(source, parsed.format)
 
     def write(chunk: list[Item], file_settings: dict[str, Any]) -> None:
@@ -137,7 +188,10 @@ def stream_import(
             written_after = journal.labs.last_result_id()
             labs: list[Item] = []
             rest: list[Item] = []
-            for item in items:
+            for read, item in enumerate(items, 1):
+                if read % ASK_EVERY == 0:
+                    _ask(cancelled)
+                    progress(read)
                 if isinstance(item, LabItem) and item.source_id is None:
                     labs.append(item)
                     if len(labs) == CHUNK:
@@ -146,6 +200,12 @@ def stream_import(
                 else:
                     rest.append(item)
             write([*labs, *rest], parsed.settings)
+            if expected is not None and account.outcome.hexdigest() != expected:
+                raise InputError(
+                    "journal",
+                    "the journal or the file changed since the import was previewed; import again",
+                )
+            _ask(cancelled)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -154,3 +214,8 @@ def stream_import(
     if dry_run:
         return plan, None
     return plan, Change(frozenset(account.kinds), f"imported {source}: {plan.summary()}")
+
+
+def _ask(cancelled: Callable[[], bool]) -> None:
+    if cancelled():
+        raise ImportCancelled

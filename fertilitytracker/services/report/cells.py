@@ -15,7 +15,6 @@ from fertilitytracker.core.derived import (
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import class_label
 from fertilitytracker.core.records import (
-    History,
     Regimen,
     UnitSystem,
 )
@@ -27,11 +26,7 @@ from fertilitytracker.services.report.model import (
     ValueCell,
     ValueFlag,
 )
-from fertilitytracker.services.views import (
-    DrawView,
-    ResultView,
-    value_view,
-)
+from fertilitytracker.services.views import DrawView, ResultView
 
 
 def marker_label(key: str) -> str:
@@ -74,13 +69,9 @@ def cell_from_ratio(derived: Derived, day: date, system: UnitSystem) -> ValueCel
     return ValueCell(derived.value, unit, day, flag=flag, reference=t_e_threshold(system))
 
 
-def free_t_calculated_cell(
-    derived: Derived, day: date, history: History, system: UnitSystem
-) -> ValueCell | None:
-    """The calculated free testosterone, flagged against the free testosterone range."""
-    if derived.value is None:
-        return None
-    judged = value_view("free_testosterone", derived.value, day, history, system)
+def free_t_calculated_cell(derived: Derived, judged: ResultView, day: date) -> ValueCell:
+    """The calculated free testosterone (`derived`), flagged against the free testosterone
+    range as `judged` (`chart_data.judged_free_t`) read it."""
     note = FREE_T_LABEL + (f"; {derived.note}" if derived.note else "")
     return ValueCell(
         value=judged.value,
@@ -92,18 +83,16 @@ def free_t_calculated_cell(
 
 
 def calculated_free_t(
-    views: Sequence[DrawView], history: History, system: UnitSystem
+    labs: Sequence[tuple[DrawView, ResultView | None]],
 ) -> dict[date, ValueCell]:
-    """Each draw's calculated free testosterone (a draw a day), judged once for both the lab
-    table and page 1."""
+    """Each draw's calculated free testosterone (a draw a day), from the blood draws of the
+    chart's readings (`ChartReadings.labs`), judged once for the lab table, page 1 and the
+    charts."""
     found: dict[date, ValueCell] = {}
-    for view in views:
-        derived = view.derived.get("free_testosterone_calculated")
-        if view.kind != "labs" or derived is None:
-            continue
-        cell = free_t_calculated_cell(derived, view.date, history, system)
-        if cell is not None:
-            found[view.date] = cell
+    for view, judged in labs:
+        if judged is not None:
+            derived = view.derived["free_testosterone_calculated"]
+            found[view.date] = free_t_calculated_cell(derived, judged, view.date)
     return found
 
 
@@ -172,10 +161,6 @@ def _results_by_key(view: DrawView) -> dict[str, ResultView]:
 
 def _has(results: Mapping[str, ResultView], keys: tuple[str, ...]) -> bool:
     return all(key in results for key in keys)
-
-
-def has_inputs(view: DrawView, keys: tuple[str, ...]) -> bool:
-    return _has(_results_by_key(view), keys)
 
 
 def change_between(baseline: ValueCell | None, latest: ValueCell | None) -> ChangeCell | None:

@@ -21,7 +21,7 @@ from fertilitytracker.core.records import (
     History,
     UnitSystem,
 )
-from fertilitytracker.services.chart_data import chart_data
+from fertilitytracker.services.chart_data import chart_data_of, readings_from_views
 from fertilitytracker.services.report.cells import (
     calculated_free_t,
     change_between,
@@ -66,7 +66,12 @@ from fertilitytracker.services.report.responses import (
 from fertilitytracker.services.report.sources import ranges_used, references_used, rules_used
 from fertilitytracker.services.report.symptoms import symptom_summaries
 from fertilitytracker.services.report.text import clinician_text
-from fertilitytracker.services.report.trends import chart_series, medication_spans, sparklines
+from fertilitytracker.services.report.trends import (
+    chart_series,
+    medication_spans,
+    plots_read,
+    sparklines,
+)
 from fertilitytracker.services.views import (
     SemenRow,
     all_draw_views,
@@ -161,13 +166,17 @@ def build_report_data(
         )
     )
     offsets = offsets_with(settings.rule_offsets)
-    # Each draw's calculated free T, judged once for the lab table and page 1.
-    free_t = calculated_free_t(all_views, history, system)
+    # The same views are the charts' readings (docs/design.md "one reading computed once"),
+    # with each draw's calculated free T judged once for the lab table, page 1 and the charts.
+    readings = readings_from_views(all_views, history, system)
+    free_t = calculated_free_t(readings.labs)
     lab_rows = lab_rows_of(history, views, system, free_t)
     # Each marker's values over the whole journal, read once for page 1 and the responses.
     every = marker_cells((*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, free_t, system)
     # The trends are the Charts screen's own series, spans and bands.
-    screen = chart_data(history, system, settings.who_edition, as_of)
+    screen = chart_data_of(
+        readings, history, system, settings.who_edition, as_of, plots_read(KEY_MARKERS)
+    )
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
     symptoms = [entry for entry in history.symptoms if period.contains(entry.date)]

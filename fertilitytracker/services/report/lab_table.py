@@ -24,7 +24,6 @@ from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.report.cells import (
     cell_from_ratio,
     cell_from_result,
-    has_inputs,
     t_e_threshold,
 )
 from fertilitytracker.services.report.model import (
@@ -99,9 +98,10 @@ def lab_rows_of(
             first = False
         if view.kind != "labs":
             continue
+        measured = {result.analyte for result in view.results}
         for key, inputs in _DERIVED_INPUTS.items():
             derived = view.derived.get(key)
-            if derived is None or not has_inputs(view, inputs):
+            if derived is None or not measured.issuperset(inputs):
                 continue
             rows.append(_derived_row(key, derived, view.date, history, system, free_t))
     return tuple(rows)

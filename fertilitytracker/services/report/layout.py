@@ -70,6 +70,25 @@ HEADER_GREY = colors.Color(0.9, 0.9, 0.9)
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 
 
+class LaidOutParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no types
+    """A Paragraph that breaks its lines once for a given width.
+
+    A table measures each paragraph cell to size its row, then again to draw it, and again on
+    every page a long table or a repeated header runs onto: the same text broken into lines at
+    the same width each time (some 20 ms of a ten-year report). The lines depend on the width
+    alone, so the size and lines of the last width asked for are kept; a split that dropped
+    them (reportlab deletes them when the paragraph moves on) has them made again.
+    """
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        kept: tuple[float, tuple[float, float]] | None = self.__dict__.get("_laid_out")
+        if kept is not None and kept[0] == available_width and "blPara" in self.__dict__:
+            return kept[1]
+        size: tuple[float, float] = super().wrap(available_width, available_height)
+        self._laid_out = (available_width, size)
+        return size
+
+
 def build_styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=REGULAR, fontSize=8.5, leading=10.5, alignment=TA_LEFT)
     return {
@@ -182,10 +201,10 @@ class ReportLayout:
     # -- small helpers ---------------------------------------------------------------------
 
     def para(self, text: str, style: str = "base") -> Paragraph:
-        return Paragraph(text, self.styles[style])
+        return LaidOutParagraph(text, self.styles[style])
 
     def plain(self, text: str, style: str = "cell") -> Paragraph:
-        return Paragraph(markup(text), self.styles[style])
+        return LaidOutParagraph(markup(text), self.styles[style])
 
     def fit(self, text: str, width: float, style: str = "cell") -> Any:
         """`text` as a plain cell when it fits the column, else a wrapping paragraph."""
@@ -193,7 +212,7 @@ class ReportLayout:
         # Measured in bold, the wider face: a flagged cell is set bold.
         if not has_cjk(shown) and stringWidth(shown, BOLD, 7.5) <= width - 7:
             return shown
-        return Paragraph(markup(text), self.styles[style])
+        return LaidOutParagraph(markup(text), self.styles[style])
 
     def widths(self, widths: Sequence[float]) -> list[float]:
         """Relative column widths scaled to the page."""

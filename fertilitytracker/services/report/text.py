@@ -121,6 +121,8 @@ _CJK_RUN = re.compile(
 
 def has_rtl(text: str) -> bool:
     """Whether the text holds right-to-left letters (Hebrew, Arabic...)."""
+    if text.isascii():
+        return False  # most of a report: no ASCII character is written right to left
     return any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in text)
 
 

@@ -17,7 +17,16 @@ from fertilitytracker.services.report.model import (
 )
 
 CHART_MARKERS: tuple[str, ...] = ("total_testosterone", "estradiol", "t_e_ratio", "lh", "fsh")
+_CHARTED = (*CHART_MARKERS, "tmsc")
 _LABELS = {"tmsc": "TMSC (total motile sperm count)"}
+
+
+def plots_read(sparkline_keys: Sequence[str]) -> frozenset[str]:
+    """The Charts screen's plots the report reads: those of its trend charts and of the
+    sparklines of `sparkline_keys` (the others, symptoms among them, are never built for it)."""
+    return frozenset(
+        (*_CHARTED, *(_SPARK_SOURCES.get(key, (key, ()))[0] for key in sparkline_keys))
+    )
 
 
 def chart_series(
@@ -28,7 +37,7 @@ def chart_series(
     # Only the most recent episode is labelled; the earlier ones show as ▼ markers.
     suppressed_on = {episode.day: episode for episode in over_suppression[-1:]}
     found = []
-    for key in (*CHART_MARKERS, "tmsc"):
+    for key in _CHARTED:
         plot = data.plot(key)
         source = plot.series_by_key(key)
         band = next((band for band in plot.bands if band.kind == "target"), None)
