@@ -88,7 +88,8 @@ def hours_since_doses(
     the dose log at all: `history.doses` is then not used.
     """
     moment = datetime.combine(draw.date, draw.time) if draw.time is not None else None
-    if taken is None and last_taken is None:
+    # A draw without a time has no hours to count: the dose log is not read for it.
+    if taken is None and last_taken is None and moment is not None:
         taken = _taken_by_regimen(history)
     since: list[SinceDose] = []
     for regimen in history.regimens:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, time
 
-from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -24,16 +18,15 @@ from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import LabResult
 from fertilitytracker.core.units import from_canonical, parse_unit
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.screens.labs.result_row import FASTING_CHOICES, ResultRow, number_text
-from fertilitytracker.gui.widgets.ask import Question, ask_unit, confirm_future_date
-from fertilitytracker.gui.widgets.date_edit import DateEdit
+from fertilitytracker.gui.screens.labs.entry import DrawWhen
+from fertilitytracker.gui.screens.labs.result_row import ResultRow, number_text
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import (
     Change,
 )
 
 
-class EditResultDialog(QDialog):
+class EditResultDialog(QDialog, DrawWhen):
     """Correct one result: value, unit, lab range and method, validated as typed."""
 
     def __init__(
@@ -66,49 +59,20 @@ class EditResultDialog(QDialog):
                 number_text(from_canonical(result.analyte, result.lab_high, unit))
             )
         self.row.method_edit.setText(result.method or "")
-        self.date_edit = DateEdit(draw_date or context.today(), "Draw date", self)
+        date_line, when_line = self.when_fields(draw_date or context.today(), draw_time, fasting)
         self._draw_date = draw_date
-        date_row = QHBoxLayout()
-        date_label = QLabel("&Date", self)
-        date_label.setBuddy(self.date_edit)
-        date_row.addWidget(date_label)
-        date_row.addWidget(self.date_edit, 1)
-        # The draw's time and fasting (docs/clinical.md §8) belong to the whole draw.
-        self.time_check = QCheckBox("Time", self)
-        self.time_check.setAccessibleName("Record the time of the draw")
-        self.time_edit = QTimeEdit(self)
-        self.time_edit.setDisplayFormat("HH:mm")
-        self.time_edit.setAccessibleName("Draw time")
-        self.time_check.setChecked(draw_time is not None)
-        self.time_edit.setTime(
-            QTime(draw_time.hour, draw_time.minute) if draw_time else QTime(8, 0)
-        )
-        self.time_edit.setEnabled(draw_time is not None)
-        self.fasting_combo = QComboBox(self)
-        self.fasting_combo.setAccessibleName("Fasting before the draw")
-        for text, choice in FASTING_CHOICES:
-            self.fasting_combo.addItem(text, choice)
-        self.fasting_combo.setCurrentIndex(self.fasting_combo.findData(fasting))
         self._when = (draw_time, fasting)
-        when_row = QHBoxLayout()
-        when_row.addWidget(self.time_check)
-        when_row.addWidget(self.time_edit)
-        when_row.addSpacing(12)
-        when_row.addWidget(self.fasting_combo)
-        when_row.addStretch(1)
         self.when_hint = QLabel("Time and fasting apply to every result of the draw.", self)
         self.when_hint.setWordWrap(True)
-        self.time_check.toggled.connect(self.time_edit.setEnabled)
         self.date_hint = QLabel("", self)
         self.date_hint.setWordWrap(True)
-        self.question: Question | None = None
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
-        layout.addLayout(date_row)
+        layout.addLayout(date_line)
         layout.addWidget(self.date_hint)
-        layout.addLayout(when_row)
+        layout.addLayout(when_line)
         layout.addWidget(self.when_hint)
         layout.addWidget(self.row)
         layout.addWidget(self.buttons)
@@ -145,36 +109,10 @@ class EditResultDialog(QDialog):
     def save(self) -> None:
         if not self.revalidate() or self._result.id is None:
             return
-        mismatch = self.row.unit_mismatch()
-        if mismatch is not None:
-            unit = mismatch.suggested_unit
-            self.question = ask_unit(
-                self, mismatch, lambda: self._retry(lambda: self.row.set_unit(unit)), self._keep
-            )
-            return
         day = self.date_edit.value()
-        if day != self._draw_date:
-            question = confirm_future_date(
-                self, day, self._context.today(), "result", lambda: self._write(day)
-            )
-            if question is not None:
-                self.question = question
-                return
-        self._write(day)
-
-    def _retry(self, first: Callable[[], object]) -> None:
-        first()
-        self.save()
-
-    def _keep(self) -> None:
-        self.row.keep_unit()
-        self.save()
-
-    def when(self) -> tuple[time | None, bool | None]:
-        """The draw's time and fasting state as shown (None: not recorded)."""
-        shown = self.time_edit.time()
-        draw_time = time(shown.hour(), shown.minute()) if self.time_check.isChecked() else None
-        return draw_time, self.fasting_combo.currentData()
+        # A result keeps its draw's date without a question; a new date after today is asked.
+        if not self.asked_first([self.row], day, "result", known_day=self._draw_date):
+            self._write(day)
 
     def _write(self, day: date) -> None:
         assert self._result.id is not None

@@ -17,6 +17,7 @@ from fertilitytracker.gui.models.base import (
     MISSING_SORT_KEY,
     CellText,
     Column,
+    Row,
     RowTableModel,
     cell_role,
 )
@@ -339,17 +340,29 @@ RESULT_COLUMNS = (
 )
 
 
-class ResultsTableModel(RowTableModel[ResultView]):
-    """Every result of one draw, with what was entered beside the converted value."""
+class _CellTextModel(RowTableModel[Row]):
+    """A table of the `COLUMNS` of a class, each cell the `cell_text` of its row and key."""
 
-    def __init__(self, rows: Sequence[ResultView] = (), parent: QObject | None = None) -> None:
-        super().__init__(RESULT_COLUMNS, parent, rows)
+    COLUMNS: tuple[Column[Any], ...] = ()
 
-    def cell(self, row: ResultView, column: Column[ResultView], role: int) -> Any:
-        return cell_role(self._cell_text(row, column.key), role)
+    def __init__(self, rows: Sequence[Row] = (), parent: QObject | None = None) -> None:
+        super().__init__(self.COLUMNS, parent, rows)
+
+    def cell(self, row: Row, column: Column[Row], role: int) -> Any:
+        return cell_role(self.cell_text(row, column.key), role)
 
     @staticmethod
-    def _cell_text(result: ResultView, key: str) -> CellText:
+    def cell_text(row: Any, key: str) -> CellText:
+        raise NotImplementedError
+
+
+class ResultsTableModel(_CellTextModel[ResultView]):
+    """Every result of one draw, with what was entered beside the converted value."""
+
+    COLUMNS = RESULT_COLUMNS
+
+    @staticmethod
+    def cell_text(result: ResultView, key: str) -> CellText:
         flag = result.flag if result.flag in ("low", "high") else None
         if key == "analyte":
             return CellText(result.name, result.analyte)
@@ -390,17 +403,13 @@ DEXA_COLUMNS = (
 _SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
 
 
-class DexaTableModel(RowTableModel[DexaScan]):
+class DexaTableModel(_CellTextModel[DexaScan]):
     """DEXA scans with the WHO band of each T-score."""
 
-    def __init__(self, rows: Sequence[DexaScan] = (), parent: QObject | None = None) -> None:
-        super().__init__(DEXA_COLUMNS, parent, rows)
-
-    def cell(self, row: DexaScan, column: Column[DexaScan], role: int) -> Any:
-        return cell_role(self._cell_text(row, column.key), role)
+    COLUMNS = DEXA_COLUMNS
 
     @staticmethod
-    def _cell_text(scan: DexaScan, key: str) -> CellText:
+    def cell_text(scan: DexaScan, key: str) -> CellText:
         band = dexa_band(scan.t_score)
         flag = None if band == "within_range" else "low"
         if key == "date":

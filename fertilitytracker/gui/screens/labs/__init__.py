@@ -1,6 +1,5 @@
 """The Labs screen: enter a blood draw, see every draw with flags and derived values, DEXA scans."""
 
-from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
 from fertilitytracker.gui.screens.labs.dexa_form import DexaForm
 from fertilitytracker.gui.screens.labs.draw_form import PANELS, DrawForm
 from fertilitytracker.gui.screens.labs.result_row import ANALYTE_KEY_ROLE, ResultRow, form_analytes
@@ -11,7 +10,6 @@ __all__ = [
     "PANELS",
     "DexaForm",
     "DrawForm",
-    "EditResultDialog",
     "LabsScreen",
     "ResultRow",
     "form_analytes",

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import build_dexa
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.widgets.ask import Question, confirm_future_date
+from fertilitytracker.gui.screens.labs.entry import AsksBeforeSaving
 from fertilitytracker.gui.widgets.date_edit import DateEdit
-from fertilitytracker.gui.widgets.fields import ErrorLabel
+from fertilitytracker.gui.widgets.fields import ErrorLabel, action_button
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import (
     DEXA_SITES,
@@ -28,7 +25,7 @@ from fertilitytracker.services.operations import (
 DEXA_SITE_WORDS = {"spine": "Spine", "femur_neck": "Femur neck", "hip": "Hip"}
 
 
-class DexaForm(QGroupBox):
+class DexaForm(QGroupBox, AsksBeforeSaving):
     """A DEXA scan: date, T-score, site, bone mineral density."""
 
     saved = Signal(object)
@@ -50,23 +47,24 @@ class DexaForm(QGroupBox):
         self.bmd_edit.setAccessibleName("Bone mineral density, g/cm²")
         self.t_score_error = ErrorLabel(self)
         self.bmd_error = ErrorLabel(self)
-        self.save_button = QPushButton("Save &DEXA", self)
-        self.save_button.setAccessibleName("Save the DEXA scan")
+        self.save_button = action_button(
+            "Save &DEXA", self, self.save, accessible_name="Save the DEXA scan"
+        )
         form = QFormLayout(self)
-        form.addRow("Date", self.date_edit)
-        form.addRow("T-score", self.t_score_edit)
-        form.addRow("", self.t_score_error)
-        form.addRow("Site", self.site_combo)
-        form.addRow("BMD g/cm²", self.bmd_edit)
-        form.addRow("", self.bmd_error)
-        form.addRow("", self.save_button)
+        for label, field in (
+            ("Date", self.date_edit),
+            ("T-score", self.t_score_edit),
+            ("", self.t_score_error),
+            ("Site", self.site_combo),
+            ("BMD g/cm²", self.bmd_edit),
+            ("", self.bmd_error),
+            ("", self.save_button),
+        ):
+            form.addRow(label, field)
         self.t_score_edit.textChanged.connect(self.revalidate)
         self.bmd_edit.textChanged.connect(self.revalidate)
-        self.save_button.clicked.connect(self.save)
         for edit in (self.t_score_edit, self.bmd_edit, self.date_edit.line_edit):
             edit.returnPressed.connect(self.save)  # Enter saves a valid form
-        self.question: Question | None = None
-        self._future_confirmed: date | None = None
         self.revalidate()
 
     def revalidate(self, *_args: object) -> bool:
@@ -95,15 +93,9 @@ class DexaForm(QGroupBox):
     def save(self) -> None:
         if not self.revalidate():
             return
-        day = self.date_edit.value()
-        if day != self._future_confirmed:
-            question = confirm_future_date(
-                self, day, self._context.today(), "DEXA scan", lambda: self._confirm_future(day)
-            )
-            if question is not None:
-                self.question = question
-                return
-        self._future_confirmed = None
+        if self.asked_first((), self.date_edit.value(), "DEXA scan"):
+            return
+        self._confirmed_day = None
         try:
             change = services.record_dexa(
                 self._context.journal,
@@ -121,7 +113,3 @@ class DexaForm(QGroupBox):
         self.bmd_edit.clear()
         self.site_combo.setCurrentIndex(0)
         self.saved.emit(change)
-
-    def _confirm_future(self, day: date) -> None:
-        self._future_confirmed = day
-        self.save()

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import date, time
-from functools import partial
+from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -25,9 +21,8 @@ from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import UnitSystem
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.gui.screens.labs.result_row import FASTING_CHOICES, ResultRow, form_analytes
-from fertilitytracker.gui.widgets.ask import Question, ask_unit, confirm_future_date
-from fertilitytracker.gui.widgets.date_edit import DateEdit
+from fertilitytracker.gui.screens.labs.entry import DrawWhen
+from fertilitytracker.gui.screens.labs.result_row import ResultRow, form_analytes
 from fertilitytracker.gui.widgets.fields import ErrorLabel
 from fertilitytracker.services import operations as services
 
@@ -44,7 +39,7 @@ PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-class DrawForm(QGroupBox):
+class DrawForm(QGroupBox, DrawWhen):
     """The new-draw form: date, optional time, rows of results; Save writes them in one go."""
 
     saved = Signal(object)  # the Change
@@ -53,18 +48,7 @@ class DrawForm(QGroupBox):
         super().__init__("New blood draw", parent)
         self._context = context
         self.rows: list[ResultRow] = []
-        self.date_edit = DateEdit(context.today(), "Draw date", self)
-        self.time_check = QCheckBox("Time", self)
-        self.time_check.setAccessibleName("Record the time of the draw")
-        self.time_edit = QTimeEdit(self)
-        self.time_edit.setDisplayFormat("HH:mm")
-        self.time_edit.setTime(QTime(8, 0))
-        self.time_edit.setEnabled(False)
-        self.time_edit.setAccessibleName("Draw time")
-        self.fasting_combo = QComboBox(self)
-        self.fasting_combo.setAccessibleName("Fasting before the draw")
-        for text, fasting in FASTING_CHOICES:
-            self.fasting_combo.addItem(text, fasting)
+        date_line, when_line = self.when_fields(context.today())
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(4)
         self.add_row_button = QPushButton("&Add row", self)
@@ -83,22 +67,8 @@ class DrawForm(QGroupBox):
         self.form_error = ErrorLabel(self)
         self.hint = QLabel("Rows left blank are skipped. Lab range and method are optional.", self)
         self.hint.setWordWrap(True)
-        self.question: Question | None = None  # the question asked before saving, if any
         self.saved_date: date | None = None  # the date of the draw saved last
-        self._future_confirmed: date | None = None
 
-        date_label = QLabel("&Date", self)
-        date_label.setBuddy(self.date_edit)
-        top = QHBoxLayout()
-        top.addWidget(date_label)
-        top.addWidget(self.date_edit, 1)
-        # Time and fasting on a line of their own: the form stays narrow enough for 1024 px.
-        when = QHBoxLayout()
-        when.addWidget(self.time_check)
-        when.addWidget(self.time_edit)
-        when.addSpacing(12)
-        when.addWidget(self.fasting_combo)
-        when.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_row_button)
         buttons.addStretch(1)
@@ -109,15 +79,14 @@ class DrawForm(QGroupBox):
             panels.addWidget(button)
         panels.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(when)
+        layout.addLayout(date_line)
+        layout.addLayout(when_line)
         layout.addLayout(panels)
         layout.addWidget(self.hint)
         layout.addLayout(self.rows_box)
         layout.addWidget(self.form_error)
         layout.addLayout(buttons)
 
-        self.time_check.toggled.connect(self.time_edit.setEnabled)
         self.date_edit.dateChanged.connect(self.revalidate)
         self.date_edit.line_edit.returnPressed.connect(self.save)
         self.add_row_button.clicked.connect(lambda: self.add_row(focus=True))
@@ -259,12 +228,6 @@ class DrawForm(QGroupBox):
         self.save_button.setToolTip("" if valid else "Enter at least one valid result")
         return valid
 
-    def draw_time(self) -> time | None:
-        if not self.time_check.isChecked():
-            return None
-        shown = self.time_edit.time()
-        return time(shown.hour(), shown.minute())
-
     def save(self) -> None:
         """Write the filled rows as one draw; a refused row shows the service's reason.
 
@@ -274,52 +237,24 @@ class DrawForm(QGroupBox):
         if not self.revalidate():
             return
         filled = [row for row in self.rows if not row.is_blank()]
-        for row in filled:
-            mismatch = row.unit_mismatch()
-            if mismatch is not None:
-                self.question = ask_unit(
-                    self,
-                    mismatch,
-                    partial(self._use_unit, row, mismatch.suggested_unit),
-                    partial(self._keep_unit, row),
-                )
-                return
-        day = self.date_edit.value()
-        if day != self._future_confirmed:
-            question = confirm_future_date(
-                self, day, self._context.today(), "blood draw", lambda: self._confirm_future(day)
-            )
-            if question is not None:
-                self.question = question
-                return
-        self._write(filled)
-
-    def _use_unit(self, row: ResultRow, unit: str) -> None:
-        row.set_unit(unit)
-        self.save()
-
-    def _keep_unit(self, row: ResultRow) -> None:
-        row.keep_unit()
-        self.save()
-
-    def _confirm_future(self, day: date) -> None:
-        self._future_confirmed = day
-        self.save()
+        if not self.asked_first(filled, self.date_edit.value(), "blood draw"):
+            self._write(filled)
 
     def _write(self, filled: Sequence[ResultRow]) -> None:
+        draw_time, fasting = self.when()
         try:
             change = services.record_draw(
                 self._context.journal,
                 self.date_edit.value(),
                 [row.entry() for row in filled],
-                self.draw_time(),
-                fasting=self.fasting_combo.currentData(),
+                draw_time,
+                fasting=fasting,
             )
         except InputError as error:
             self._show_save_error(filled, error)
             return
         self.saved_date = self.date_edit.value()
-        self._future_confirmed = None
+        self._confirmed_day = None
         self.reset()
         self.saved.emit(change)
 

@@ -5,36 +5,31 @@ from __future__ import annotations
 import contextlib
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from fertilitytracker.core.analytes import all_analytes
 from fertilitytracker.core.draw_context import draw_context, morning_low_dates
-from fertilitytracker.core.records import DexaScan, LabDraw, LabResult, dexa_scans
-from fertilitytracker.gui.context import AppContext, follow_changes
-from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
+from fertilitytracker.core.records import DexaScan, History, LabDraw, LabResult, dexa_scans
+from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.models.draws import DexaTableModel, DrawsTableModel, ResultsTableModel
 from fertilitytracker.gui.screens.labs.dexa_form import DexaForm
 from fertilitytracker.gui.screens.labs.draw_form import PANELS, DrawForm
 from fertilitytracker.gui.theme import fit_columns, keep_columns_fitted, widen_columns
+from fertilitytracker.gui.widgets.fields import action_button
+from fertilitytracker.gui.widgets.record_screen import RecordPage, TableSection
 from fertilitytracker.gui.widgets.record_table import (
-    delete_with_undo,
     record_table,
     selected_record,
     sorted_proxy,
 )
 from fertilitytracker.gui.widgets.status import show_status
-from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services.operations import (
     Change,
 )
@@ -46,34 +41,32 @@ from fertilitytracker.services.views import (
     lab_draw_views,
 )
 
+if TYPE_CHECKING:
+    from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
+
 FORM_WIDTH_PX = 420
 # The kinds of records the screen reads: draws, their context (regimens, doses; docs/clinical.md
 # §8), the ranges in force and the scans. Semen analyses and symptoms are not read for it.
 SHOWN = ("regimens", "doses", "draws", "dexa", "targets")
 
 
-class LabsScreen(QWidget):
+class LabsScreen(RecordPage):
     """Blood draws (form, table, details with edit and delete) and DEXA scans."""
 
     navigate_requested = Signal(object)  # a gui.navigation.Navigation
     result_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Labs", context, parent)
         self.setObjectName("labs_screen")
-        self._context = context
         self._selected_draw: date | None = None
 
-        self.undo_bar = UndoBar(self)
         self.draw_form = DrawForm(context, self)
         self.dexa_form = DexaForm(context, self)
 
         self.draws_model = DrawsTableModel(parent=self)
         self.draws_proxy = sorted_proxy(self.draws_model, self)
-        self.draws_table = record_table("Blood draws", self, word_wrap=False)
-        self.draws_table.setModel(self.draws_proxy)
-        self.draws_table.setSortingEnabled(True)
-        self.draws_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.draws_table = self.newest_first("Blood draws", self.draws_proxy, word_wrap=False)
         keep_columns_fitted(self.draws_table)
 
         self.results_model = ResultsTableModel(parent=self)
@@ -81,28 +74,44 @@ class LabsScreen(QWidget):
         self.results_table.setModel(self.results_model)
         self.results_table.horizontalHeader().setStretchLastSection(True)
         self.details_title = QLabel("Select a draw to see all its results.", self)
+        # Wrapped, so that how wide the page must be does not change with the draw selected:
+        # the splitter stays where it is when a draw is saved or selected.
+        self.details_title.setWordWrap(True)
         # The selected draw's context (docs/clinical.md §8): time, fasting, doses, notes.
         self.context_label = QLabel("", self)
         self.context_label.setWordWrap(True)
         self.context_label.setObjectName("draw_context")
-        self.paste_button = QPushButton("&Paste results…", self)
-        self.paste_button.setAccessibleName("Paste lab results as the lab printed them")
-        self.edit_button = QPushButton("&Edit result…", self)
-        self.edit_button.setAccessibleName("Edit the selected result")
-        self.delete_button = QPushButton("Delete result", self)
-        self.delete_button.setAccessibleName("Delete the selected result")
+        self.paste_button = action_button(
+            "&Paste results…",
+            self,
+            self.open_paste_dialog,
+            accessible_name="Paste lab results as the lab printed them",
+        )
+        self.edit_button = action_button(
+            "&Edit result…",
+            self,
+            self.edit_selected_result,
+            accessible_name="Edit the selected result",
+        )
+        self.delete_button = action_button(
+            "Delete result",
+            self,
+            self.delete_selected_result,
+            accessible_name="Delete the selected result",
+        )
 
         self.dexa_model = DexaTableModel(parent=self)
         self.dexa_proxy = sorted_proxy(self.dexa_model, self)
-        self.dexa_table = record_table("DEXA scans", self, word_wrap=False)
-        self.dexa_table.setModel(self.dexa_proxy)
-        self.dexa_table.setSortingEnabled(True)
-        self.dexa_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.dexa_table = self.newest_first("DEXA scans", self.dexa_proxy, word_wrap=False)
         self.dexa_table.horizontalHeader().setStretchLastSection(True)
-        self.delete_dexa_button = QPushButton("Delete scan", self)
-        self.delete_dexa_button.setAccessibleName("Delete the selected DEXA scan")
+        self.delete_dexa_button = action_button(
+            "Delete scan",
+            self,
+            self.delete_selected_dexa,
+            accessible_name="Delete the selected DEXA scan",
+        )
 
-        self._build_layout()
+        self._lay_out()
 
         self.draw_form.saved.connect(self._draw_saved)
         self.dexa_form.saved.connect(self._saved)
@@ -110,31 +119,13 @@ class LabsScreen(QWidget):
         self.results_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.results_table.doubleClicked.connect(lambda _index: self.edit_selected_result())
         self.dexa_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.edit_button.clicked.connect(self.edit_selected_result)
-        self.delete_button.clicked.connect(self.delete_selected_result)
-        self.delete_dexa_button.clicked.connect(self.delete_selected_dexa)
-        self.paste_button.clicked.connect(self.open_paste_dialog)
-        self.follower = follow_changes(self, context, self.apply_change)
-        context.journal_replaced.connect(self._journal_replaced)
-        self.refresh()
+        self.follower = self.follow()
 
-    def _build_layout(self) -> None:
-        title = QLabel("<h2>Labs</h2>", self)
-        forms = QWidget(self)
-        forms_layout = QVBoxLayout(forms)
-        forms_layout.setContentsMargins(0, 0, 0, 0)
-        forms_layout.addWidget(self.paste_button)
-        forms_layout.addWidget(self.draw_form)
-        forms_layout.addWidget(self.dexa_form)
-        forms_layout.addStretch(1)
-        self.form_scroll = QScrollArea(self)
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setWidget(forms)
-        self.form_scroll.setMinimumWidth(400)
+    def _lay_out(self) -> None:
+        self.form_scroll = self.scrolled_form_side(
+            (self.paste_button, self.draw_form, self.dexa_form), min_width=400
+        )
 
-        tables = QWidget(self)
-        tables_layout = QVBoxLayout(tables)
-        tables_layout.setContentsMargins(0, 0, 0, 0)
         draws_label = QLabel(
             "<b>Blood draws</b> — ▼ below / ▲ above target range · ◆ cannot tell (a limit) · "
             "⚠ estradiol below the floor or cannot tell, on an aromatase inhibitor · — not "
@@ -142,35 +133,23 @@ class LabsScreen(QWidget):
             self,
         )
         draws_label.setWordWrap(True)
-        tables_layout.addWidget(draws_label)
-        tables_layout.addWidget(self.draws_table, 3)
-        tables_layout.addWidget(self.details_title)
-        tables_layout.addWidget(self.context_label)
-        tables_layout.addWidget(self.results_table, 2)
-        detail_buttons = QHBoxLayout()
-        detail_buttons.addStretch(1)
-        detail_buttons.addWidget(self.edit_button)
-        detail_buttons.addWidget(self.delete_button)
-        tables_layout.addLayout(detail_buttons)
-        tables_layout.addWidget(QLabel("<b>DEXA scans</b> — WHO bands", self))
-        tables_layout.addWidget(self.dexa_table, 1)
-        dexa_buttons = QHBoxLayout()
-        dexa_buttons.addStretch(1)
-        dexa_buttons.addWidget(self.delete_dexa_button)
-        tables_layout.addLayout(dexa_buttons)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.form_scroll)
-        splitter.addWidget(tables)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
+        sections = (
+            TableSection((draws_label,), self.draws_table, 3),
+            TableSection(
+                (self.details_title, self.context_label),
+                self.results_table,
+                2,
+                (self.edit_button, self.delete_button),
+            ),
+            TableSection(
+                (QLabel("<b>DEXA scans</b> — WHO bands", self),),
+                self.dexa_table,
+                1,
+                (self.delete_dexa_button,),
+            ),
+        )
         # The form as narrow as it can be, so that the draws table beside it fits 1440 px.
-        splitter.setSizes([FORM_WIDTH_PX, 10 * FORM_WIDTH_PX])
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.undo_bar)
-        layout.addWidget(splitter, 1)
+        self.lay_out_page(self.form_scroll, sections, form_width=FORM_WIDTH_PX)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -218,8 +197,10 @@ class LabsScreen(QWidget):
         if days and not self._update_draws(frozenset(days)):
             self.refresh()
             return
-        if change.touches("dexa", "labs"):  # a draw's T-score is a scan too
+        if change.touches("dexa"):
             self.dexa_model.set_rows(dexa_scans(history))
+        elif change.touches("labs"):
+            self._update_scans(history, change.dates)
         self.draw_form.revalidate()
         self._update_buttons()
 
@@ -262,11 +243,21 @@ class LabsScreen(QWidget):
             self._show_details()
         return True
 
+    def _update_scans(self, history: History, days: frozenset[date]) -> None:
+        """Show the scans again if those of `days` changed: a draw's T-score is a scan too
+        (docs/clinical.md §6). A draw without one leaves the DEXA table as it is."""
+        of_days = History(
+            draws=tuple(draw for draw in history.draws if draw.date in days),
+            dexa=tuple(scan for scan in history.dexa if scan.date in days),
+        )
+        shown = [scan for scan in self.dexa_model.rows() if scan.date in days]
+        if list(dexa_scans(of_days)) != shown:
+            self.dexa_model.set_rows(dexa_scans(history))
+
     def _journal_replaced(self) -> None:
-        self.undo_bar.dismiss()
         self._selected_draw = None
         self.draw_form.reset()
-        self.refresh()
+        super()._journal_replaced()
 
     def _table_row_of(self, day: date | None) -> int:
         """The row of the draws table showing the draw of `day`; -1 when none does."""
@@ -373,38 +364,34 @@ class LabsScreen(QWidget):
         self._saved(change)
 
     def _saved(self, change: Change) -> None:
-        self._context.notify(change)
-        show_status(self, change.summary)
+        self.saved(change)
         self.result_saved.emit(change)
 
-    def _record_for(self, result_id: int | None) -> LabResult | None:
+    def _draw_and_record(self, result_id: int | None) -> tuple[LabDraw, LabResult] | None:
+        """The draw holding the result `result_id`, and that result; None when none does."""
         for draw in self._context.history(("draws",)).draws:
             for result in draw.results:
                 if result.id == result_id:
-                    return result
-        return None
-
-    def _draw_of(self, record: LabResult) -> LabDraw | None:
-        for draw in self._context.history(("draws",)).draws:
-            if any(result.id == record.id for result in draw.results):
-                return draw
+                    return draw, result
         return None
 
     def edit_selected_result(self) -> EditResultDialog | None:
         """Open the edit dialog for the selected result (returned for tests; modal otherwise)."""
+        # Imported here: the dialog module builds on this package's entry fields.
+        from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
+
         view = self.selected_result()
-        record = self._record_for(view.result_id) if view else None
-        if record is None:
+        found = self._draw_and_record(view.result_id) if view else None
+        if found is None:
             return None
-        assert view is not None
-        draw = self._draw_of(record)
+        draw, record = found
         dialog = EditResultDialog(
             self._context,
             record,
             self,
-            draw_date=draw.date if draw else None,
-            draw_time=draw.time if draw else None,
-            fasting=draw.fasting if draw else None,
+            draw_date=draw.date,
+            draw_time=draw.time,
+            fasting=draw.fasting,
         )
         dialog.accepted.connect(lambda: self._edited(dialog))
         dialog.open()
@@ -412,23 +399,22 @@ class LabsScreen(QWidget):
 
     def _edited(self, dialog: EditResultDialog) -> None:
         if dialog.change is not None:
-            self._context.notify(dialog.change)
-            show_status(self, dialog.change.summary)
+            self.saved(dialog.change)
 
     def delete_selected_result(self) -> None:
         """Delete the selected result; the undo bar offers it back."""
         view = self.selected_result()
-        if view is None or view.result_id is None:
-            return
-        message = f"{view.name} result deleted."
-        delete_with_undo(self, self._context, self.undo_bar, "lab_result", view.result_id, message)
+        if view is not None and view.result_id is not None:
+            self.delete_offering_undo(
+                "lab_result", (view.result_id, f"{view.name} result deleted.")
+            )
 
     def delete_selected_dexa(self) -> None:
+        """Delete the selected scan (one of the DEXA form); the undo bar offers it back."""
         scan = self.selected_dexa()
-        if scan is None or scan.id is None:
-            return
-        message = f"DEXA scan of {scan.date.isoformat()} deleted."
-        delete_with_undo(self, self._context, self.undo_bar, "dexa", scan.id, message)
+        if scan is not None and scan.id is not None:
+            message = f"DEXA scan of {scan.date.isoformat()} deleted."
+            self.delete_offering_undo("dexa", (scan.id, message))
 
 
 def _context_html(view: DrawView) -> str:
