@@ -22,6 +22,7 @@ from fertilitytracker.gui.theme import colour_text, flag_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.sections import GridSection, muted_label
 from fertilitytracker.services.formatting import format_beside, format_number
+from fertilitytracker.services.today import KEY_HORMONES
 from fertilitytracker.services.views import (
     LC_MS_ADVICE,
     DrawView,
@@ -29,14 +30,6 @@ from fertilitytracker.services.views import (
     flag_words,
     lab_draw_view,
     value_text,
-)
-
-KEY_HORMONES: tuple[str, ...] = (
-    "total_testosterone",
-    "free_testosterone",
-    "estradiol",
-    "lh",
-    "fsh",
 )
 
 
