@@ -86,12 +86,14 @@ if what == "save":
     settle(window)
 
     def shown():
-        proxy = labs.draws_proxy
-        for row in range(proxy.rowCount()):
-            source = proxy.mapToSource(proxy.index(row, 0))
-            if labs.draws_model.row_at(source.row()).date == date(1999, 3, 1):
-                return True
-        return False
+        # The draws table has a row for it: the model holds the draw and its sorting proxy
+        # maps it to a table row. Asked of the model, not by walking every table row through
+        # the proxy, which would add the check's own cost (some 1.5 ms for ten years) to the
+        # measurement of the journal with more rows.
+        source = labs.draws_model.row_of(date(1999, 3, 1))
+        if source < 0:
+            return False
+        return labs.draws_proxy.mapFromSource(labs.draws_model.index(source, 0)).row() >= 0
 
     began = time.perf_counter()
     labs.draw_form.save()

@@ -275,13 +275,9 @@ def _labs(args: argparse.Namespace, journal: Journal) -> int:
 def _print_labs(args: argparse.Namespace, journal: Journal) -> int:
     from fertilitytracker.services.formatting import format_beside
     from fertilitytracker.services.json_views import draw_view_json, labs_json_text
+    from fertilitytracker.services.result_words import DERIVED_LABELS, estradiol_caution, flag_words
     from fertilitytracker.services.settings import unit_system, who_edition
-    from fertilitytracker.services.views import (
-        DERIVED_LABELS,
-        all_draw_views,
-        estradiol_caution,
-        flag_words,
-    )
+    from fertilitytracker.services.views import all_draw_views
 
     system = args.units or unit_system(journal)
     # Only what the draws and their context need (docs/clinical.md §8): neither symptoms nor

@@ -222,6 +222,12 @@ def _active(regimens: Sequence[Regimen], classes: frozenset[str], today: date) -
 
 
 _PANEL = ("total_testosterone", "estradiol")
+_LIPIDS = ("total_cholesterol",)
+# The results the rules read from the draws, each only through the latest draw (on or before
+# today) holding all of a set: rules 1-2 a panel, rule 4 a lipid panel, rule 5 a T-score. Given
+# just those draws, `due_tests` finds the windows the whole history gives (Today reads no more:
+# services/today.py).
+RULE_ANALYTES: tuple[tuple[str, ...], ...] = (_PANEL, _LIPIDS, ("dexa_t_score",))
 
 
 def _hormone_panel(
@@ -299,7 +305,7 @@ def _lipid_panel(
     if course is None:
         return None
     active, course_start = course
-    lipids = _draw_dates_with(by_date, ["total_cholesterol"])
+    lipids = _draw_dates_with(by_date, _LIPIDS)
     latest = lipids[-1] if lipids else None
     if latest is None or (course_start - latest).days > offsets.lipid_baseline_lookback_days:
         starters = [

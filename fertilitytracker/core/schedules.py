@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from fertilitytracker.core.errors import InputError
@@ -175,6 +176,9 @@ def _parse_base(text: str, original: str) -> Schedule | None:
     return None
 
 
+# Every reader of a regimen's steps parses their schedules again (Today, the reminders, each
+# adherence count): a journal keeps few distinct ones, and a Schedule is immutable.
+@lru_cache(maxsize=256)
 def parse_schedule(text: str) -> Schedule:
     """The schedule a person typed: daily, daily x2, every N days, eod, mon,thu, as needed.
 

@@ -108,7 +108,9 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
         except (JournalError, OSError) as error:
             window.show_error(f"The journal {journal_path} could not be opened: {error}")
             return
-        problems = journal.check()
+        # Opening ran the integrity check (a damaged file raised DamagedJournalError above);
+        # a second one would read the whole file again before Today shows: only links are left.
+        problems = journal.link_problems()
         if not problems:
             break
         journal.close()

@@ -10,6 +10,7 @@ it names, so a save costs the same on a ten-year journal as on a new one.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
@@ -20,6 +21,7 @@ from fertilitytracker.core import clock
 from fertilitytracker.core.records import DoseEvent, History, UnitSystem
 from fertilitytracker.services.operations import EVERYTHING, Change
 from fertilitytracker.services.settings import unit_system, who_edition
+from fertilitytracker.services.today import latest_records
 from fertilitytracker.storage.journal import Journal
 
 # Beyond this many dates a change re-reads its kinds whole (one query instead of many).
@@ -92,6 +94,9 @@ class AppContext(QObject):
         self._now = now
         # History field name -> its records, read when first asked for, then kept up to date.
         self._fields: dict[str, tuple[Any, ...]] = {}
+        # The latest records Today and the reminders read (services/today.py), by the day they
+        # were read for: kept until a change touches their kinds.
+        self._latest: dict[date, History] = {}
         self.last_saved: datetime | None = None
 
     @property
@@ -115,6 +120,22 @@ class AppContext(QObject):
             for name in missing:
                 self._fields[name] = getattr(read, name)
         return History(**{name: self._fields[name] for name in wanted})
+
+    def shown_records(self, today: date, doses_since: date) -> History:
+        """What Today and the reminders read on `today`: the regimens and targets (kept), the
+        doses logged since `doses_since` and only the latest draws, semen analysis and scan
+        that they show or their rules read (services/today.py), not the years before them."""
+        kept = self.history(("regimens", "targets"))
+        latest = self._latest.get(today)
+        if latest is None:
+            latest = latest_records(self._journal, today)
+            self._latest = {today: latest}
+        return replace(
+            latest,
+            regimens=kept.regimens,
+            targets=kept.targets,
+            doses=self.doses_since(doses_since),
+        )
 
     def doses_since(self, day: date) -> tuple[DoseEvent, ...]:
         """The doses logged on or after `day`, in time order: from the kept doses when they
@@ -147,6 +168,7 @@ class AppContext(QObject):
     def reload(self) -> None:
         """Forget cached records (e.g. after another process wrote to the journal)."""
         self._fields.clear()
+        self._latest.clear()
         self.journal_changed.emit(Change(frozenset({EVERYTHING}), "journal reloaded"))
 
     def replace_journal(self, journal: Journal) -> None:
@@ -154,12 +176,15 @@ class AppContext(QObject):
         old = self._journal
         self._journal = journal
         self._fields.clear()
+        self._latest.clear()
         self.last_saved = None
         old.close()
         self.journal_replaced.emit()
 
     def _apply(self, change: Change) -> None:
         """Bring the kept records up to date with `change`: re-read only what it names."""
+        if change.touches("labs", "semen", "dexa"):
+            self._latest.clear()
         if EVERYTHING in change.kinds:
             self._fields.clear()
             return

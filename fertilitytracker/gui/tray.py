@@ -12,7 +12,6 @@ call `check(now)` with a pinned time instead of waiting.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib.resources import files
 
@@ -328,14 +327,14 @@ class Tray(QObject):
         return fresh
 
     def _records(self, moment: datetime) -> History:
-        """What reminders are read from: regimens, draws and scans, and only the doses of the
-        days a reminder can still ask about (bounded: years of doses are not read)."""
+        """What reminders are read from: regimens, the latest draws, analysis and scan the
+        rules read, and only the doses of the days a reminder can still ask about (bounded:
+        years of doses and draws are not read)."""
         since = moment.date() - timedelta(days=MAX_CATCH_UP_DAYS + 1)
         asked = [slot.day for slot in self.dialog.slots()]
         asked += [slot.day for slot, _until in self._snoozed.values()]
         since = min([since, *asked])
-        history = self.context.history(("regimens", "draws", "semen", "dexa", "targets"))
-        return replace(history, doses=self.context.doses_since(since))
+        return self.context.shown_records(moment.date(), since)
 
     def _notify(self, slots: list[DoseSlot], now: datetime) -> None:
         self.dialog.add_slots(slots, now)

@@ -162,6 +162,24 @@ class LabRepository:
         rows = self._draws("SELECT * FROM draws ORDER BY date DESC LIMIT ?", [count])
         return sorted(rows, key=lambda draw: draw.date)
 
+    def latest_dates(self, analytes: Collection[str], until: date, count: int = 1) -> list[date]:
+        """The dates of the `count` latest draws on or before `until` holding a result of each
+        of `analytes`, newest first.
+
+        Bounded by what it finds, not by the journal: the draws' date index is walked back from
+        `until` and each draw probed through its (draw, analyte) key, so the cost is the draws
+        passed over (an analyte never recorded passes over them all, inside SQLite).
+        """
+        holds = "".join(
+            " AND EXISTS (SELECT 1 FROM lab_results WHERE draw_id = draws.id AND analyte = ?)"
+            for _ in analytes
+        )
+        rows = self._db.execute(
+            f"SELECT date FROM draws WHERE date <= ?{holds} ORDER BY date DESC LIMIT ?",
+            [until.isoformat(), *analytes, count],
+        )
+        return [date.fromisoformat(day) for (day,) in rows]
+
     def find_result(self, result_id: LabResultId) -> tuple[LabDraw, LabResult] | None:
         """The result `result_id` and the draw it belongs to (with only that result)."""
         rows = list(

@@ -112,6 +112,14 @@ class DatedRepository(Repository[RecordT, IdT]):
         where, params = on_dates(days)
         return self._select(where, params)
 
+    def latest_until(self, day: date) -> list[RecordT]:
+        """The records of the latest date on or before `day` (none when there is no such date):
+        what a reader of the latest one needs, without the years before it."""
+        return self._select(
+            f"WHERE date = (SELECT max(date) FROM {self._table} WHERE date <= ?)",
+            [day.isoformat()],
+        )
+
 
 def on_dates(days: Iterable[date]) -> tuple[str, list[Any]]:
     """The WHERE clause and parameters of "on one of `days`" (never matches when empty)."""

@@ -4,12 +4,14 @@ the journal as it is at that visit."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
+from fertilitytracker.gui.charts import prepare as prepare_module
 from fertilitytracker.gui.charts.prepare import ChartModelAhead, ChartsPreparer
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.main_window import MainWindow
@@ -137,3 +139,20 @@ def test_a_result_saved_while_charts_is_hidden_is_computed_off_screen_and_shown(
     window.show_page("charts")
     assert NEW_DAY in _testosterone_days(screen)
     assert on_screen_thread == []  # the visit drew the model computed in the worker
+
+
+def test_once_charts_is_ready_what_start_up_loaded_is_kept_out_of_later_collections(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prepare_module, "_frozen", False)
+    gc.unfreeze()
+    try:
+        preparer = _start(window)
+        assert gc.get_freeze_count() == 0
+        qtbot.waitUntil(lambda: preparer.done)
+        # The screens, Qt types and modules alive now are no longer walked by a collection
+        # that a later click's allocations set off.
+        assert gc.get_freeze_count() > 0
+        assert gc.get_count()[2] == 0
+    finally:
+        gc.unfreeze()

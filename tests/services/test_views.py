@@ -8,7 +8,8 @@ import pytest
 
 from fertilitytracker.core.records import History, LabDraw, LabResult
 from fertilitytracker.services.formatting import format_beside, format_between
-from fertilitytracker.services.views import lab_draw_view, ratio_shown, value_text
+from fertilitytracker.services.result_words import value_text
+from fertilitytracker.services.views import lab_draw_view, ratio_shown
 
 DAY = date(2026, 1, 5)
 

@@ -27,13 +27,8 @@ from fertilitytracker.services.formatting import (
     format_number,
     format_range,
 )
-from fertilitytracker.services.views import (
-    DrawView,
-    ResultView,
-    estradiol_caution,
-    flag_words,
-    value_text,
-)
+from fertilitytracker.services.result_words import estradiol_caution, flag_words, value_text
+from fertilitytracker.services.views import DrawView, ResultView
 
 # --- presentation helpers shared with the semen model ---------------------------------------
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
@@ -23,7 +23,6 @@ from fertilitytracker.gui.screens.today_doses import (
     MissedDosesPanel,
 )
 from fertilitytracker.gui.screens.today_latest import EstradiolBanner, LatestHormonesPanel
-from fertilitytracker.gui.widgets.ask import Question, confirm_future_dose
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.sections import GridSection, muted_label
 from fertilitytracker.gui.widgets.status import show_status
@@ -31,6 +30,9 @@ from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
 from fertilitytracker.services.settings import rule_offsets_setting
+
+if TYPE_CHECKING:
+    from fertilitytracker.gui.widgets.ask import Question
 
 TEST_LABELS = {
     "hormone_panel": "Hormone panel",
@@ -179,11 +181,11 @@ class TodayScreen(QWidget):
         self.tests_box.show_for(history)
 
     def shown_records(self) -> History:
-        """What Today shows is read from: the doses of the days it shows only, no symptoms
-        (bounded: the same cost on a ten-year journal as on a new one, but for the draws)."""
-        history = self.context.history(("regimens", "draws", "semen", "dexa", "targets"))
-        since = self.context.today() - timedelta(days=MISSED_LOOKBACK_DAYS)
-        return replace(history, doses=self.context.doses_since(since))
+        """What Today shows is read from: the doses of the days it shows, the latest draws,
+        analysis and scan it shows or its rules read, no symptoms (bounded: the same cost on a
+        ten-year journal as on a new one)."""
+        today = self.context.today()
+        return self.context.shown_records(today, today - timedelta(days=MISSED_LOOKBACK_DAYS))
 
     # --- logging doses ----------------------------------------------------------------------
 
@@ -192,6 +194,10 @@ class TodayScreen(QWidget):
         now = self.context.now()
         at = on or datetime.combine(self.context.today(), now.time())
         if on is not None:
+            # Loaded when a dose is first logged for another time: the first paint does without
+            # it (docs/design.md, start-up order).
+            from fertilitytracker.gui.widgets.ask import confirm_future_dose
+
             # A dose given a moment later than now is asked about first.
             self.question = confirm_future_dose(
                 self, on, now, lambda: self._save_dose(regimen, skipped, on)

@@ -22,22 +22,9 @@ from fertilitytracker.gui.theme import colour_text, flag_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
 from fertilitytracker.gui.widgets.sections import GridSection, muted_label
 from fertilitytracker.services.formatting import format_beside, format_number
-from fertilitytracker.services.views import (
-    LC_MS_ADVICE,
-    DrawView,
-    ResultView,
-    flag_words,
-    lab_draw_view,
-    value_text,
-)
-
-KEY_HORMONES: tuple[str, ...] = (
-    "total_testosterone",
-    "free_testosterone",
-    "estradiol",
-    "lh",
-    "fsh",
-)
+from fertilitytracker.services.result_words import LC_MS_ADVICE, flag_words, value_text
+from fertilitytracker.services.today import KEY_HORMONES
+from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
 
 
 @dataclass(frozen=True)

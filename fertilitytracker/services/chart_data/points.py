@@ -29,17 +29,19 @@ from fertilitytracker.services.chart_data.model import (
     unit_value_text,
 )
 from fertilitytracker.services.formatting import format_range
+from fertilitytracker.services.result_words import (
+    estradiol_caution,
+    estradiol_headline,
+    flag_words,
+    value_text,
+)
 from fertilitytracker.services.views import (
     DrawView,
     ResultView,
     dexa_view,
-    estradiol_caution,
-    estradiol_headline,
-    flag_words,
     lab_draw_view,
     ratio_shown,
     semen_view,
-    value_text,
     value_view,
 )
 

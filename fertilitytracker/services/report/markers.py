@@ -26,10 +26,8 @@ from fertilitytracker.services.report.model import (
     Period,
     ValueCell,
 )
-from fertilitytracker.services.views import (
-    DrawView,
-    estradiol_caution,
-)
+from fertilitytracker.services.result_words import estradiol_caution
+from fertilitytracker.services.views import DrawView
 
 SEMEN_KEYS = frozenset({"sperm_concentration", "total_motility"})
 WHO_LOW_WORDS = "▼ below WHO limit"

@@ -33,13 +33,8 @@ from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services.operations import (
     Change,
 )
-from fertilitytracker.services.views import (
-    DrawView,
-    ResultView,
-    context_summary,
-    lab_draw_view,
-    lab_draw_views,
-)
+from fertilitytracker.services.result_words import context_summary
+from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view, lab_draw_views
 
 if TYPE_CHECKING:
     from fertilitytracker.gui.dialogs.edit_result import EditResultDialog
