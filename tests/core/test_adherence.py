@@ -283,3 +283,79 @@ def test_counts_always_add_up(
     for tally in day_tallies(subject, doses, today):
         assert subject.is_active_on(tally.day)
         assert tally.day <= today
+
+
+def _summed_tallies(
+    subject: Regimen, doses: list[DoseEvent], today: date, start: date | None, end: date | None
+) -> Adherence:
+    tallies = day_tallies(subject, doses, today, start, end)
+    expected = sum(tally.expected for tally in tallies)
+    taken = sum(tally.taken for tally in tallies)
+    return Adherence(
+        expected,
+        taken,
+        sum(tally.skipped for tally in tallies),
+        sum(tally.missed for tally in tallies),
+        taken / expected if expected else None,
+    )
+
+
+def test_a_decade_of_changing_schedules_counts_as_its_days_add_up() -> None:
+    # Ten years of steps through every kind of schedule, a dose logged on most days (taken,
+    # skipped, twice, on off days, before the start and after the stop), and report windows.
+    schedules = ["daily", "eod", "mon,wed,fri", "every 3 days", "twice daily", "as needed"]
+    steps = [(START + timedelta(days=200 * n), schedules[n % len(schedules)]) for n in range(18)]
+    stop = START + timedelta(days=3600)
+    subject = regimen(*steps, stop=stop)
+    doses = []
+    for n in range(-10, 3700):
+        if n % 7 == 3:
+            continue
+        day = START + timedelta(days=n)
+        doses.append(dose(day, "skipped" if n % 11 == 0 else "taken"))
+        if n % 5 == 0:
+            doses.append(dose(day, "taken", time(20, 0)))
+    doses.append(dose(START + timedelta(days=100), regimen_id=2))
+    windows = [
+        (None, None),
+        (START + timedelta(days=1000), START + timedelta(days=2999)),
+        (START + timedelta(days=3530), START + timedelta(days=3620)),
+        (START - timedelta(days=30), START + timedelta(days=45)),
+    ]
+    for today in [START + timedelta(days=n) for n in (0, 1, 777, 3599, 3600, 4000)]:
+        for start, end in windows:
+            assert adherence_for(subject, doses, today, start, end) == _summed_tallies(
+                subject, doses, today, start, end
+            )
+
+
+@given(
+    first=st.sampled_from(["daily", "eod", "every 3 days", "mon,thu", "twice daily", "as needed"]),
+    second=st.sampled_from(["daily", "every 2 days", "sat,sun", "daily x3", "as needed"]),
+    change_after=st.integers(0, 40),
+    stop_after=st.one_of(st.none(), st.integers(0, 60)),
+    today_offset=st.integers(-5, 70),
+    window=st.tuples(st.integers(-5, 70), st.integers(-5, 70)),
+    logged=st.lists(
+        st.tuples(st.integers(-3, 70), st.sampled_from(["taken", "skipped"]), st.integers(0, 23)),
+        max_size=60,
+    ),
+)
+def test_adherence_is_the_sum_of_the_day_tallies(
+    first: str,
+    second: str,
+    change_after: int,
+    stop_after: int | None,
+    today_offset: int,
+    window: tuple[int, int],
+    logged: list[tuple[int, str, int]],
+) -> None:
+    stop = None if stop_after is None else START + timedelta(days=stop_after)
+    subject = regimen((START, first), (START + timedelta(days=change_after), second), stop=stop)
+    doses = [dose(START + timedelta(days=n), status, time(hour)) for n, status, hour in logged]
+    today = START + timedelta(days=today_offset)
+    start, end = (START + timedelta(days=offset) for offset in window)
+    for bounds in [(None, None), (start, None), (None, end), (start, end)]:
+        assert adherence_for(subject, doses, today, *bounds) == _summed_tallies(
+            subject, doses, today, *bounds
+        )
