@@ -110,16 +110,28 @@ LIPIDS = ("total_cholesterol", "hdl", "ldl", "triglycerides")
 
 
 class Collector:
-    """Points gathered per series key in one pass over the history."""
+    """Points gathered per series key in one pass over the history.
+
+    A result's point (its texts and hover words) is made when its series is taken, so a
+    reader of a few plots, as the report is, pays for the points it draws only.
+    """
 
     def __init__(self) -> None:
-        self.points: dict[str, list[ChartPoint]] = {}
+        self.points: dict[str, list[ChartPoint | tuple[ResultView, date, PointKind]]] = {}
 
     def add(self, key: str, point: ChartPoint) -> None:
         self.points.setdefault(key, []).append(point)
 
+    def add_result(self, key: str, view: ResultView, day: date, kind: PointKind) -> None:
+        """The point of a result, made by `_result_point` when `key` is taken."""
+        self.points.setdefault(key, []).append((view, day, kind))
+
     def take(self, key: str) -> tuple[ChartPoint, ...]:
-        return tuple(sorted(self.points.get(key, ()), key=lambda point: point.day))
+        points = [
+            item if isinstance(item, ChartPoint) else _result_point(*item)
+            for item in self.points.get(key, ())
+        ]
+        return tuple(sorted(points, key=lambda point: point.day))
 
 
 def judged_free_t(view: DrawView, history: History, system: UnitSystem) -> ResultView | None:
@@ -134,7 +146,7 @@ def judged_free_t(view: DrawView, history: History, system: UnitSystem) -> Resul
 def _collect_draw(view: DrawView, free_t: ResultView | None, collector: Collector) -> None:
     for result in view.results:
         key = "free_testosterone_measured" if result.analyte == "free_testosterone" else None
-        collector.add(key or result.analyte, _result_point(result, view.date, "labs"))
+        collector.add_result(key or result.analyte, result, view.date, "labs")
     derived = view.derived
     if free_t is not None:
         calculated = derived["free_testosterone_calculated"]
@@ -156,7 +168,7 @@ def _collect_draw(view: DrawView, free_t: ResultView | None, collector: Collecto
 
 def _collect_semen(view: DrawView, collector: Collector) -> None:
     for result in view.results:
-        collector.add(result.analyte, _result_point(result, view.date, "semen"))
+        collector.add_result(result.analyte, result, view.date, "semen")
     for key in ("total_sperm_count", "tmsc", "tmsc_progressive"):
         derived = view.derived[key]
         if derived.value is None:
