@@ -142,7 +142,10 @@ def lab_item(
         value: str | float
         if is_missing(entered_value):
             raise InputError("value", "a value is required")
-        comparator_text = "" if is_missing(comparator) else str(comparator).strip()
+        # A file's result mostly comes without comparator, range or method: None is missing.
+        comparator_text = (
+            "" if comparator is None or is_missing(comparator) else str(comparator).strip()
+        )
         if comparator_text:
             if comparator_text not in ("<", "<=", ">", ">="):
                 raise InputError("comparator", f"'{comparator_text}' is not <, <=, > or >=")
@@ -151,13 +154,17 @@ def lab_item(
         else:
             value = entered_value
         unit = "" if is_missing(entered_unit) else str(entered_unit)
-        method_text = optional_text(method, "method")
+        method_text = None if method is None else optional_text(method, "method")
         # The core's builder itself, as the command line's `build_result` calls it; the
         # analyte found above is named by its key, which the core finds again in one lookup.
         if canonical_range:
             result = parse_lab_result(found.key, value, unit, method=method_text)
-            low = _canonical_bound(found.key, lab_low, "lab range low")
-            high = _canonical_bound(found.key, lab_high, "lab range high")
+            low = None if lab_low is None else _canonical_bound(found.key, lab_low, "lab range low")
+            high = (
+                None
+                if lab_high is None
+                else _canonical_bound(found.key, lab_high, "lab range high")
+            )
             if low is not None and high is not None and low > high:
                 raise InputError("lab range", "the low end is above the high end")
             if low is not None or high is not None:

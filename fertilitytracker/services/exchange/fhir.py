@@ -100,7 +100,7 @@ class _Reader:
             self.skip(where, _code_text(code), "survey (not a lab result)")
             return
         codings = _codings(code, where)
-        if any(coding.get("system") == DERIVED_SYSTEM for coding in codings):
+        if DERIVED_SYSTEM in [coding.get("system") for coding in codings]:
             self.skip(
                 where, _code_text(code), "a derived value (the app computes it from the results)"
             )
@@ -358,9 +358,11 @@ def _match_analyte(codings: list[dict[str, Any]]) -> tuple[Analyte | None, str |
         code = coding.get("code")
         if coding.get("system") == LOINC_SYSTEM and isinstance(code, str):
             analyte = analyte_for_loinc(code)
-            if analyte is not None:
+            if analyte is not None and analyte.site_loinc:
                 site = dict((loinc, site) for site, loinc in analyte.site_loinc).get(code.strip())
                 return analyte, site
+            if analyte is not None:
+                return analyte, None
     for coding in codings:
         code = coding.get("code")
         if coding.get("system") == ANALYTE_SYSTEM and isinstance(code, str):
