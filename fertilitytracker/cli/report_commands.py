@@ -32,7 +32,8 @@ def register(commands: Any) -> None:
     report.add_argument("--units", choices=("us", "si"), help="default: the journal setting")
     report.add_argument("--page-size", dest="page_size", choices=("A4", "Letter"), default="A4")
     report.add_argument("--json", action="store_true", help="print path and pages as JSON")
-    report.set_defaults(handler=_report)
+    # It only reads: opened read-only, as `labs` is (docs/design.md, storage).
+    report.set_defaults(handler=_report, read_only=True)
 
     profile = add_command(
         commands, "profile", "the patient's name and date of birth printed on the report"

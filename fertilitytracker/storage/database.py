@@ -8,18 +8,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from fertilitytracker.core import clock
 from fertilitytracker.paths import ROTATED_BACKUP_KINDS, rotated_backup_path
 from fertilitytracker.storage import encryption
+from fertilitytracker.storage.connection import Database
 from fertilitytracker.storage.files import (
     atomic_private_path,
     create_private_file,
     make_private_dirs,
     remove_stale_temp_files,
 )
-from fertilitytracker.storage.migrations import MIGRATION_SET, known_migration_names, migrations
+from fertilitytracker.storage.migrations import (
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    known_migration_names,
+    migrations,
+)
 from fertilitytracker.storage.schema import schema_differences
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -290,13 +294,11 @@ def _prepare(
         ) from None
     if status != "ok":
         raise DamagedJournalError(path, f"failed its integrity check ({status})", passphrase)
-    # No sqlite-utils plugins: the journal uses none, and finding them scans every installed
-    # package's metadata (some 40 ms on every open, the app's start and each command).
-    db = Database(connection, execute_plugins=False)
+    db = Database(connection)
     tables = set(db.table_names())
-    if existed and tables and "_sqlite_migrations" not in tables:
+    if existed and tables and MIGRATIONS_TABLE not in tables:
         raise JournalError(f"{path} is a SQLite file but not a Fertility Tracker journal")
-    applied = {m.name for m in migrations.applied(db)}
+    applied = set(migrations.applied(db))
     if existed and tables and not applied:
         raise JournalError(f"{path} is a SQLite file but not a Fertility Tracker journal")
     unknown = applied - known_migration_names()
@@ -332,7 +334,7 @@ def transaction(db: Database) -> Iterator[Database]:
     BEGIN that reads and then writes while another process (the app, the command line) holds
     the lock fails at once with "database is locked" instead of waiting the busy timeout, and
     fails even after waiting if the other writer committed in between. Nested calls become
-    savepoints, as with sqlite-utils' `atomic()`.
+    savepoints (`Database.atomic`, storage/connection.py).
     """
     connection = db.conn
     if connection.in_transaction:
@@ -356,7 +358,7 @@ def data_version(db: Database) -> int:
 
 def schema_names(db: Database) -> list[str]:
     """The migrations applied to this journal, in order."""
-    return [m.name for m in migrations.applied(db) if m.name]
+    return [name for name in migrations.applied(db) if name]
 
 
 __all__ = [

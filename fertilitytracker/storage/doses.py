@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
 from fertilitytracker.core.records import DoseEvent, DoseEventId, RegimenId
+from fertilitytracker.storage.connection import Database
 from fertilitytracker.storage.repository import Repository
 
 # Dose events of regimens still in the journal, bounded through the (regimen_id, at) index:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
@@ -36,7 +35,8 @@ JOURNAL_COMPANIONS = ("-wal", "-shm", "-journal")
 
 def temp_name_for(target: Path) -> Path:
     """A fresh temporary name beside `target` in the one pattern cleanup recognises."""
-    token = secrets.token_hex(4)
+    # What secrets.token_hex(4) returns, without loading secrets (and hmac) on every open.
+    token = os.urandom(4).hex()
     return target.with_name(f".{target.name}.{os.getpid()}-{token}{TEMP_SUFFIX}")
 
 

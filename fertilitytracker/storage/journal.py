@@ -7,9 +7,8 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from fertilitytracker.core.records import History
+from fertilitytracker.storage.connection import Database
 from fertilitytracker.storage.database import (
     _daily_backup,
     open_database,

@@ -7,9 +7,8 @@ from dataclasses import fields
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlite_utils import Database
-
 from fertilitytracker.core.records import DrawId, LabDraw, LabResult, LabResultId
+from fertilitytracker.storage.connection import Database
 
 
 class LabRepository:

@@ -2,11 +2,101 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fertilitytracker.storage.connection import Database
 
 MIGRATION_SET = "fertilitytracker"
-migrations = Migrations(MIGRATION_SET)
+# sqlite-utils' bookkeeping table: one row per applied migration (set, name, applied_at).
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its name, and the function that takes the journal there."""
+
+    name: str
+    fn: Callable[[Database], None]
+    transactional: bool = True
+
+
+class MigrationSteps:
+    """The journal's schema steps in order, declared as with sqlite-utils' `Migrations`
+    (`@migrations(name=...)`) and applied by it, with its bookkeeping table.
+
+    Only applying loads sqlite-utils: reading which steps a journal has (every open, for the
+    newer-version guard and the schema guard, storage/schema.py) is one SELECT.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._migrations: list[Migration] = []
+
+    def __call__(
+        self, *, name: str | None = None, transactional: bool = True
+    ) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+        def register(step: Callable[[Database], None]) -> Callable[[Database], None]:
+            step_name = name or step.__name__
+            if any(migration.name == step_name for migration in self._migrations):
+                raise ValueError(f"the migration {step_name} is declared twice")
+            self._migrations.append(Migration(step_name, step, transactional))
+            return step
+
+        return register
+
+    def applied(self, db: Database) -> list[str]:
+        """The names of the steps applied to `db`, in the order they were applied."""
+        if MIGRATIONS_TABLE not in db.table_names():
+            return []
+        rows = db.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+            [self.name],
+        )
+        return [name for (name,) in rows]
+
+    def pending(self, db: Database) -> list[Migration]:
+        """The steps not applied to `db` yet, in their order."""
+        applied = set(self.applied(db))
+        return [migration for migration in self._migrations if migration.name not in applied]
+
+    def apply(self, db: Database) -> None:
+        """Apply the pending steps with sqlite-utils (each in a transaction with its record)."""
+        steps = _sqlite_utils_migrations(self)
+        steps.apply(_sqlite_utils().Database(db.conn, execute_plugins=False))
+
+
+def _sqlite_utils() -> Any:
+    """sqlite-utils, loaded without numpy: it imports numpy (about 0.2 s) only to map numpy
+    scalars to column types, and the journal never stores numpy values."""
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        import sqlite_utils
+
+        return sqlite_utils
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils
+    finally:
+        del sys.modules["numpy"]
+    return sqlite_utils
+
+
+def _sqlite_utils_migrations(steps: MigrationSteps) -> Any:
+    """`steps` as sqlite-utils' `Migrations`, which applies them and records each."""
+    _sqlite_utils()
+    from sqlite_utils.migrations import Migrations
+
+    declared = Migrations(steps.name)
+    for migration in steps._migrations:
+        # Each step only runs SQL through `execute`, which sqlite-utils' Database has alike.
+        step: Any = migration.fn
+        declared(name=migration.name, transactional=migration.transactional)(step)
+    return declared
+
+
+migrations = MigrationSteps(MIGRATION_SET)
 
 
 @migrations(name="0001_initial")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from fertilitytracker.core.records import (
     DexaScan,
     DexaScanId,
@@ -12,6 +10,7 @@ from fertilitytracker.core.records import (
     SymptomEntry,
     SymptomId,
 )
+from fertilitytracker.storage.connection import Database
 from fertilitytracker.storage.repository import DatedRepository
 
 

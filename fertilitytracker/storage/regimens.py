@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlite_utils import Database
-
 from fertilitytracker.core.records import Regimen, RegimenId, RegimenStep
+from fertilitytracker.storage.connection import Database
 from fertilitytracker.storage.repository import Repository
 
 

@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlite_utils import Database
+from fertilitytracker.storage.connection import Database
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -14,10 +14,8 @@ import re
 import sqlite3
 from typing import Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
-from fertilitytracker.storage.migrations import migrations
+from fertilitytracker.storage.connection import Database
+from fertilitytracker.storage.migrations import MIGRATIONS_TABLE, migrations
 
 _KINDS = ("table", "index", "trigger", "view")
 _SPACE = re.compile(r"\s+")
@@ -40,7 +38,7 @@ def read_schema(connection: Any) -> set[SchemaEntry]:
         and not name.startswith("sqlite_")
         # sqlite-utils owns the bookkeeping table's layout, which may vary between its
         # versions; a trigger on it is still compared like any other.
-        and not (kind in ("table", "index") and table == Migrations.migrations_table)
+        and not (kind in ("table", "index") and table == MIGRATIONS_TABLE)
     }
 
 
@@ -49,7 +47,7 @@ def expected_schema(applied: frozenset[str]) -> frozenset[SchemaEntry]:
     """The schema the migrations named in `applied` create, applied in their order."""
     connection = sqlite3.connect(":memory:")
     try:
-        db = Database(connection, execute_plugins=False)
+        db = Database(connection)
         # The steps alone, in their order up to the first one not applied: the bookkeeping
         # that `Migrations.apply` adds (its own table and rows) is not compared, and would
         # cost every open more than the steps themselves.

@@ -6,9 +6,8 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from fertilitytracker.core.records import TargetRange
+from fertilitytracker.storage.connection import Database
 
 
 class SettingsRepository:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from fertilitytracker.cli import run
+from fertilitytracker.cli import build_parser, run
 from fertilitytracker.storage.journal import Journal
+from tests.builders import digest
 from tests.report.conftest import known_journal, read_pdf
+from tests.storage.test_schema_guard import WIPER
 
 
 @pytest.fixture
@@ -108,6 +111,24 @@ def test_unwritable_place_is_exit_1_with_one_line(
     assert "\n" not in error and "Traceback" not in error
 
 
+def test_the_report_only_reads_and_refuses_a_foreign_schema_as_every_open_does(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.pdf"
+    assert build_parser(["report", str(out)]).parse_args(["report", str(out)]).read_only
+    connection = sqlite3.connect(db)
+    connection.execute(WIPER[0])
+    connection.commit()
+    connection.close()
+    before = digest(db)
+
+    assert run(["--db", str(db), "report", str(out)]) == 1
+
+    error = capsys.readouterr().err
+    assert "has a schema this version did not create" in error and WIPER[1] in error
+    assert digest(db) == before and not out.exists()
+
+
 def test_empty_journal_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "empty.pdf"
     assert run(["--db", str(tmp_path / "new.sqlite3"), "report", str(out)]) == 0
@@ -154,13 +175,14 @@ def test_profile_refuses_bad_input_and_writes_nothing(
 
 
 def test_the_report_command_loads_only_what_a_report_needs(db: Path, tmp_path: Path) -> None:
-    # Its start is most of a short report's time: no Qt, no plotting, no file formats, and
-    # the right-to-left libraries only when a text needs them (this journal has none).
+    # Its start is most of a short report's time: no Qt, no plotting, no file formats, no
+    # sqlite-utils (only a migration needs it), and the right-to-left libraries only when a
+    # text needs them (this journal has none).
     probe = (
         "import sys, json\n"
         "from fertilitytracker.__main__ import main\n"
         "code = main(['--db', sys.argv[1], 'report', sys.argv[2]])\n"
-        "unwanted = ('PySide6', 'pyqtgraph', 'numpy', 'arabic_reshaper', 'bidi')\n"
+        "unwanted = ('PySide6', 'pyqtgraph', 'numpy', 'arabic_reshaper', 'bidi', 'sqlite_utils')\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in unwanted\n"
         "    or m.startswith('fertilitytracker.services.exchange'))\n"
         "print(json.dumps({'code': code, 'loaded': loaded}), file=sys.stderr)\n"
