@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
-from fertilitytracker.core.analytes import get_analyte
+from fertilitytracker.core.analytes import Analyte, get_analyte
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import METHOD_MAX, NOTE_MAX, SYMPTOM_NAME_MAX, check_text
 from fertilitytracker.core.medications import Medication, lookup_medication, validate_dose
@@ -226,46 +226,42 @@ def parse_lab_result(
     if analyte.derived:
         raise InputError("analyte", f"{analyte.phrase} is computed by the app, not entered")
     try:
-        return _lab_result(analyte.key, value_text, unit_text, lab_low_text, lab_high_text, method)
+        return _lab_result(analyte, value_text, unit_text, lab_low_text, lab_high_text, method)
     except InputError as error:
         # Name the result as well as its field: "estradiol unit", not just "unit".
         raise error.about(analyte.key) from None
 
 
 def _lab_result(
-    key: str,
+    analyte: Analyte,
     value_text: str | float,
     unit_text: str,
     lab_low_text: str | float | None,
     lab_high_text: str | float | None,
     method: str | None,
 ) -> LabResult:
-    analyte = get_analyte(key)
-    unit = parse_unit(analyte.key, unit_text)
-    comparator, entered_value = parse_lab_value(value_text, "value")
-    value = entered_value if unit.factor == 1 else entered_value * unit.factor
-    check_plausible(analyte.key, value, field="value")
-
-    def bound(raw: str | float | None, field: str) -> float | None:
-        if raw is None or (isinstance(raw, str) and raw.strip() in ("", "-")):
-            return None
-        typed = parse_number(raw, field)
-        canonical = typed if unit.factor == 1 else typed * unit.factor
-        check_plausible(analyte.key, canonical, field=field)
-        return canonical
-
-    lab_low = bound(lab_low_text, "lab_low")
-    lab_high = bound(lab_high_text, "lab_high")
+    # An import reads this once per result (157k times for a 50 MB FHIR file): the analyte
+    # comes found and the unit is parsed once, docs/design.md "one reading computed once".
+    key = analyte.key
+    unit = parse_unit(key, unit_text)
+    if isinstance(value_text, str):
+        comparator, entered_value = parse_lab_value(value_text, "value")
+    else:
+        comparator, entered_value = None, parse_number(value_text, "value")
+    factor = unit.factor
+    value = entered_value if factor == 1 else entered_value * factor
+    check_plausible(key, value, field="value")
+    lab_low = _bound(key, factor, lab_low_text, "lab_low")
+    lab_high = _bound(key, factor, lab_high_text, "lab_high")
     if lab_low is not None and lab_high is not None and lab_low > lab_high:
         raise InputError("lab_high", "the lab's upper bound is below its lower bound")
-    entered_unit = (
-        unit_text.strip() if isinstance(unit_text, str) and unit_text.strip() else unit.text
-    )
+    stripped_unit = unit_text.strip() if isinstance(unit_text, str) else ""
+    entered_unit = stripped_unit or unit.text
     clean_method = method.strip() if method and method.strip() else None
     if clean_method is not None:
         check_text(clean_method, "method", METHOD_MAX)
     return LabResult(
-        analyte=analyte.key,
+        analyte=key,
         value=value,
         entered_value=entered_value,
         entered_unit=entered_unit,
@@ -274,6 +270,17 @@ def _lab_result(
         lab_high=lab_high,
         method=clean_method,
     )
+
+
+def _bound(key: str, factor: float, raw: str | float | None, field: str) -> float | None:
+    """One end of the lab's printed range (in the unit of the value), made canonical; None
+    when left out (nothing, blank or a printed dash)."""
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", "-")):
+        return None
+    typed = parse_number(raw, field)
+    canonical = typed if factor == 1 else typed * factor
+    check_plausible(key, canonical, field=field)
+    return canonical
 
 
 def _optional(value: object) -> bool:

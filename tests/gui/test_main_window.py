@@ -130,6 +130,49 @@ def test_switch_journals_changes_title_and_every_screen(
     assert "letrozole" in "".join(label.text() for label in today.findChildren(QLabel))
 
 
+def test_switching_to_an_encrypted_journal_asks_its_passphrase_until_it_opens(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("sqlcipher3", reason="the [encryption] extra is not installed")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from fertilitytracker.storage.backup import convert_journal
+    from fertilitytracker.storage.encryption import ENV_PASSPHRASE
+
+    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
+    path = tmp_path / "locked.sqlite3"
+    other = Journal.open(path)
+    start_regimen(other, "letrozole", "2.5", "mg", "daily", date(2026, 5, 1))
+    other.close()
+    convert_journal(path, None, "correct horse battery")
+    asked: list[str] = []
+
+    def answer(text: str | None) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        asked.append(dialog.labelText())
+        if text is None:
+            dialog.reject()
+            return
+        dialog.setTextValue(text)
+        dialog.accept()
+        if text != "correct horse battery":  # a wrong one is asked for again
+            QTimer.singleShot(0, lambda: answer("correct horse battery"))
+
+    QTimer.singleShot(0, lambda: answer(None))
+    assert window.open_journal_path(path, create=False) == (
+        "locked.sqlite3 is encrypted and was not opened"
+    )
+    assert window.windowTitle() != "Fertility Tracker — locked.sqlite3"
+    QTimer.singleShot(0, lambda: answer("wrong"))
+    assert window.open_journal_path(path, create=False) is None
+    assert "does not open it" in asked[-1]
+    assert window.windowTitle() == "Fertility Tracker — locked.sqlite3"
+    medications = window.show_page("medications")
+    assert [medications.model.index(0, 0).data()] == ["letrozole"]
+
+
 def test_an_empty_journal_opens_on_the_welcome(qtbot, context, ui_state) -> None:
     made = MainWindow(ui_state, context)
     qtbot.addWidget(made)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from fertilitytracker.gui.context import AppContext
-from fertilitytracker.storage.database import JournalError
+from fertilitytracker.storage.database import JournalError, PassphraseRequiredError
 from fertilitytracker.storage.journal import Journal
 
 JOURNAL_FILTER = "Journals (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -24,12 +24,24 @@ def switch_journal(context: AppContext, path: Path, *, create: bool) -> str | No
         return f"{path} already exists: choose another name, or open it instead"
     if not create and not path.exists():
         return f"{path} does not exist"
-    try:
-        journal = Journal.open(path, create=create)
-    except JournalError as error:
-        return f"{path.name} could not be opened: {error}"
-    except OSError as error:
-        return f"{path.name} could not be opened: {error.strerror or error}"
+    passphrase: str | None = None
+    asked = 0
+    while True:
+        try:
+            journal = Journal.open(path, create=create, passphrase=passphrase)
+            break
+        except PassphraseRequiredError:
+            # An encrypted journal asks for its passphrase, as at start-up (again when wrong).
+            from fertilitytracker.gui.recovery import ask_passphrase
+
+            passphrase = ask_passphrase(QApplication.activeWindow(), path, wrong=asked > 0)
+            asked += 1
+            if passphrase is None:
+                return f"{path.name} is encrypted and was not opened"
+        except JournalError as error:
+            return f"{path.name} could not be opened: {error}"
+        except OSError as error:
+            return f"{path.name} could not be opened: {error.strerror or error}"
     context.replace_journal(journal)
     return None
 

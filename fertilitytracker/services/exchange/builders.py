@@ -28,6 +28,7 @@ from fertilitytracker.core.validation import (
     build_symptom,
     parse_date,
     parse_datetime,
+    parse_lab_result,
     parse_number,
     parse_time,
 )
@@ -41,7 +42,6 @@ from fertilitytracker.services.exchange.plan import (
     SymptomItem,
     TargetItem,
 )
-from fertilitytracker.services.operations import ResultInput, build_result
 from fertilitytracker.services.views import SEMEN_FIELDS
 
 Raw = Any  # a cell or JSON value: text, number or None
@@ -142,7 +142,10 @@ def lab_item(
         value: str | float
         if is_missing(entered_value):
             raise InputError("value", "a value is required")
-        comparator_text = "" if is_missing(comparator) else str(comparator).strip()
+        # A file's result mostly comes without comparator, range or method: None is missing.
+        comparator_text = (
+            "" if comparator is None or is_missing(comparator) else str(comparator).strip()
+        )
         if comparator_text:
             if comparator_text not in ("<", "<=", ">", ">="):
                 raise InputError("comparator", f"'{comparator_text}' is not <, <=, > or >=")
@@ -151,18 +154,29 @@ def lab_item(
         else:
             value = entered_value
         unit = "" if is_missing(entered_unit) else str(entered_unit)
-        method_text = optional_text(method, "method")
+        method_text = None if method is None else optional_text(method, "method")
+        # The core's builder itself, as the command line's `build_result` calls it; the
+        # analyte found above is named by its key, which the core finds again in one lookup.
         if canonical_range:
-            result = build_result(ResultInput(analyte, value, unit, method=method_text))
-            low = _canonical_bound(result.analyte, lab_low, "lab range low")
-            high = _canonical_bound(result.analyte, lab_high, "lab range high")
+            result = parse_lab_result(found.key, value, unit, method=method_text)
+            low = None if lab_low is None else _canonical_bound(found.key, lab_low, "lab range low")
+            high = (
+                None
+                if lab_high is None
+                else _canonical_bound(found.key, lab_high, "lab range high")
+            )
             if low is not None and high is not None and low > high:
                 raise InputError("lab range", "the low end is above the high end")
             if low is not None or high is not None:
                 result = replace(result, lab_low=low, lab_high=high)
         else:
-            result = build_result(
-                ResultInput(analyte, value, unit, lab_low, lab_high, method=method_text)
+            result = parse_lab_result(
+                found.key,
+                value,
+                unit,
+                lab_low_text=lab_low,
+                lab_high_text=lab_high,
+                method=method_text,
             )
     return LabItem(where, day, result, draw_time, source_id, status)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, time
-from functools import lru_cache
 from typing import Any
 
 from fertilitytracker.core.analytes import Analyte, Unit, analyte_for_loinc, get_analyte
@@ -59,6 +58,11 @@ class _Reader:
         self.marked: dict[str, int] = {}
         self.empty_ranges = 0
         self.stu3 = False
+        # What a bundle repeats across its Observations is read once per distinct text: the
+        # collection moment and the unit of each analyte (docs/design.md "one reading
+        # computed once"). Only what was read without a refusal is kept.
+        self.moments: dict[str, tuple[date, time | None] | None] = {}
+        self.units: dict[tuple[str, str, str], tuple[Unit, str]] = {}
 
     def skip(self, where: str, what: str, reason: str) -> None:
         self.parsed.skipped.append(Skipped(where, what, reason))
@@ -73,29 +77,33 @@ class _Reader:
         self.observation(resource, where, full_url)
 
     def observation(self, resource: dict[str, Any], where: str, full_url: str | None) -> None:
+        categories: set[str] = set()
+        if resource.get("category"):
+            categories, stu3 = _categories(resource)
+            self.stu3 = self.stu3 or stu3  # whatever becomes of the Observation
         code = resource.get("code")
         if not isinstance(code, dict):
             if "name" in resource or "appliesDateTime" in resource:
                 self.skip(where, "Observation", "unsupported FHIR version (DSTU1 field names)")
                 return
             raise InputError(where, "code: the Observation has no code")
-        text = _code_text(code)
         status = resource.get("status")
         if not isinstance(status, str):
             raise InputError(where, "status: the Observation has no status")
         if status not in IMPORTED_STATUSES:
-            self.skip(where, text, f"status {status}: not imported")
+            self.skip(where, _code_text(code), f"status {status}: not imported")
             return
-        categories = _category_codes(resource)
         if "vital-signs" in categories:
-            self.skip(where, text, "vital sign (not a lab result)")
+            self.skip(where, _code_text(code), "vital sign (not a lab result)")
             return
         if "survey" in categories:
-            self.skip(where, text, "survey (not a lab result)")
+            self.skip(where, _code_text(code), "survey (not a lab result)")
             return
         codings = _codings(code, where)
-        if any(coding.get("system") == DERIVED_SYSTEM for coding in codings):
-            self.skip(where, text, "a derived value (the app computes it from the results)")
+        if DERIVED_SYSTEM in [coding.get("system") for coding in codings]:
+            self.skip(
+                where, _code_text(code), "a derived value (the app computes it from the results)"
+            )
             return
         analyte, site = _match_analyte(codings)
         if analyte is None:
@@ -105,10 +113,12 @@ class _Reader:
                 display = loinc[0].get("display")
                 named = f" ({display})" if isinstance(display, str) and display else ""
                 reason = f"LOINC {loinc[0].get('code')}{named} is not in the analyte catalogue"
-            self.skip(where, text, reason)
+            self.skip(where, _code_text(code), reason)
             return
         if analyte.derived:
-            self.skip(where, text, f"{analyte.phrase} is computed by the app, not imported")
+            self.skip(
+                where, _code_text(code), f"{analyte.phrase} is computed by the app, not imported"
+            )
             return
         quantity = resource.get("valueQuantity")
         if quantity is None:
@@ -117,22 +127,22 @@ class _Reader:
             reason = "no value (data absent)" if absent else "no numeric value"
             if other:
                 reason = f"no numeric value ({other[0]})"
-            self.skip(where, text, reason)
+            self.skip(where, _code_text(code), reason)
             return
-        moment = _effective(resource, where)
+        moment = self.moment(resource, where)
         if moment is None:
-            self.skip(where, text, "no full collection date (effectiveDateTime)")
+            self.skip(where, _code_text(code), "no full collection date (effectiveDateTime)")
             return
         day, draw_time = moment
-        value, comparator, unit, entered_unit = _quantity(quantity, analyte, where)
+        value, comparator, unit, entered_unit = self.quantity(quantity, analyte, where)
         if analyte.key == "dexa_t_score":
             if comparator:
-                self.skip(where, text, "a T-score with a comparator is not imported")
+                self.skip(where, _code_text(code), "a T-score with a comparator is not imported")
                 return
             self.parsed.items.append(dexa_item(where, day, value, site))
             return
         if analyte.is_semen:
-            self.semen_value(where, text, day, analyte, value, comparator, unit)
+            self.semen_value(where, _code_text(code), day, analyte, value, comparator, unit)
             return
         low, high = self.reference_range(resource, analyte, unit, where)
         method = resource.get("method")
@@ -157,6 +167,39 @@ class _Reader:
                 status=status,
             )
         )
+
+    def moment(self, resource: dict[str, Any], where: str) -> tuple[date, time | None] | None:
+        """The collection date and time of an Observation (`_moment`), read once per text."""
+        raw = _effective_raw(resource)
+        if not isinstance(raw, str):
+            return None if raw is None else _moment(raw, where)
+        if raw in self.moments:
+            return self.moments[raw]
+        moment = self.moments[raw] = _moment(raw, where)
+        return moment
+
+    def quantity(
+        self, quantity: Any, analyte: Analyte, where: str
+    ) -> tuple[float, str | None, Unit, str]:
+        """(value, comparator, unit, unit as printed) of a valueQuantity."""
+        if not isinstance(quantity, dict):
+            raise InputError(where, "valueQuantity must be an object")
+        value = quantity.get("value")
+        if not _is_number(value):
+            raise InputError(where, f"valueQuantity.value: {value!r} is not a number")
+        comparator = quantity.get("comparator")
+        if comparator is not None and comparator not in COMPARATORS:
+            raise InputError(where, f"valueQuantity.comparator: '{comparator}' is not supported")
+        code, printed = quantity.get("code"), quantity.get("unit")
+        code = code.strip() if isinstance(code, str) else ""
+        printed = printed.strip() if isinstance(printed, str) else ""
+        key = (analyte.key, code, printed)
+        known = self.units.get(key)
+        unit, entered = known if known is not None else _unit(analyte, code, printed, where)
+        if known is None:
+            self.units[key] = unit, entered
+        assert isinstance(value, int | float)
+        return float(value), comparator, unit, entered
 
     def semen_value(
         self,
@@ -283,18 +326,30 @@ def _codings(code: dict[str, Any], where: str) -> list[dict[str, Any]]:
     return codings
 
 
-def _category_codes(resource: dict[str, Any]) -> set[str]:
+def _categories(resource: dict[str, Any]) -> tuple[set[str], bool]:
+    """The category codes of an Observation, and whether one is coded in STU3's system (a fact
+    about the bundle, read in the same pass over the categories)."""
     codes: set[str] = set()
+    stu3 = False
     categories = resource.get("category") or []
-    if isinstance(categories, dict):  # DSTU2 allowed a single category
+    if isinstance(categories, dict):  # DSTU2 allowed a single category; STU3 did not
         categories = [categories]
+    elif isinstance(categories, list):
+        stu3 = any(
+            isinstance(category, dict)
+            and any(
+                isinstance(coding, dict) and coding.get("system") == STU3_CATEGORY_SYSTEM
+                for coding in category.get("coding") or []
+            )
+            for category in categories
+        )
     for category in categories if isinstance(categories, list) else []:
         if not isinstance(category, dict):
             continue
         for coding in category.get("coding") or []:
             if isinstance(coding, dict) and isinstance(coding.get("code"), str):
                 codes.add(coding["code"])
-    return codes
+    return codes, stu3
 
 
 def _match_analyte(codings: list[dict[str, Any]]) -> tuple[Analyte | None, str | None]:
@@ -303,9 +358,11 @@ def _match_analyte(codings: list[dict[str, Any]]) -> tuple[Analyte | None, str |
         code = coding.get("code")
         if coding.get("system") == LOINC_SYSTEM and isinstance(code, str):
             analyte = analyte_for_loinc(code)
-            if analyte is not None:
+            if analyte is not None and analyte.site_loinc:
                 site = dict((loinc, site) for site, loinc in analyte.site_loinc).get(code.strip())
                 return analyte, site
+            if analyte is not None:
+                return analyte, None
     for coding in codings:
         code = coding.get("code")
         if coding.get("system") == ANALYTE_SYSTEM and isinstance(code, str):
@@ -316,21 +373,18 @@ def _match_analyte(codings: list[dict[str, Any]]) -> tuple[Analyte | None, str |
     return None, None
 
 
-@lru_cache(maxsize=4096)
-def _draw_day(text: str) -> date:
-    """A collection date checked as a typed one; a bundle gives each day for several results."""
-    return parse_date(text, "effectiveDateTime")
-
-
-def _effective(resource: dict[str, Any], where: str) -> tuple[date, time | None] | None:
-    """The collection date and wall-clock time as written (no time-zone shift), or None."""
+def _effective_raw(resource: dict[str, Any]) -> Any:
+    """What an Observation gives as its collection moment, None when it gives none."""
     raw = resource.get("effectiveDateTime")
     if raw is None and isinstance(resource.get("effectivePeriod"), dict):
         raw = resource["effectivePeriod"].get("start")
     if raw is None:
         raw = resource.get("effectiveInstant")
-    if raw is None:
-        return None
+    return raw
+
+
+def _moment(raw: Any, where: str) -> tuple[date, time | None] | None:
+    """The collection date and wall-clock time as written (no time-zone shift), or None."""
     match = _FHIR_MOMENT.match(raw) if isinstance(raw, str) else None
     if match is None:
         raise InputError(where, f"effectiveDateTime: '{raw}' is not a FHIR dateTime")
@@ -340,7 +394,7 @@ def _effective(resource: dict[str, Any], where: str) -> tuple[date, time | None]
     with located(where):
         # The same check as a typed date (core validation): years outside the range the
         # journal holds are refused, not stored to break reports and charts later.
-        moment_day = _draw_day(f"{year}-{month}-{day}")
+        moment_day = parse_date(f"{year}-{month}-{day}", "effectiveDateTime")
         try:
             moment_time = time(int(hour), int(minute)) if hour is not None else None
         except ValueError as error:
@@ -348,19 +402,9 @@ def _effective(resource: dict[str, Any], where: str) -> tuple[date, time | None]
     return moment_day, moment_time
 
 
-def _quantity(quantity: Any, analyte: Analyte, where: str) -> tuple[float, str | None, Unit, str]:
-    """(value, comparator, unit, unit as printed) of a valueQuantity."""
-    if not isinstance(quantity, dict):
-        raise InputError(where, "valueQuantity must be an object")
-    value = quantity.get("value")
-    if not _is_number(value):
-        raise InputError(where, f"valueQuantity.value: {value!r} is not a number")
-    comparator = quantity.get("comparator")
-    if comparator is not None and comparator not in COMPARATORS:
-        raise InputError(where, f"valueQuantity.comparator: '{comparator}' is not supported")
-    code, printed = quantity.get("code"), quantity.get("unit")
-    code = code.strip() if isinstance(code, str) else ""
-    printed = printed.strip() if isinstance(printed, str) else ""
+def _unit(analyte: Analyte, code: str, printed: str, where: str) -> tuple[Unit, str]:
+    """The unit a valueQuantity's stripped UCUM `code` and `printed` unit name, and the unit
+    as entered: the printed text when it names the same unit."""
     with located(where):
         # The UCUM code names the unit; the printed text is what a person reads.
         try:
@@ -376,8 +420,7 @@ def _quantity(quantity: Any, analyte: Analyte, where: str) -> tuple[float, str |
         except InputError:
             same = False
         entered = printed if same else unit.text
-    assert isinstance(value, int | float)
-    return float(value), comparator, unit, entered or unit.text
+    return unit, entered or unit.text
 
 
 def read_fhir(document: Any) -> ParsedImport:
@@ -388,7 +431,6 @@ def read_fhir(document: Any) -> ParsedImport:
     kind = document["resourceType"]
     if kind == "Observation":
         reader.observation(document, "entry 1", None)
-        reader.stu3 = _looks_stu3(document)
         return reader.finish()
     if kind != "Bundle":
         raise InputError(
@@ -419,19 +461,4 @@ def read_fhir(document: Any) -> ParsedImport:
             continue
         full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
         reader.entry(resource, where, full_url)
-        reader.stu3 = reader.stu3 or _looks_stu3(resource)
     return reader.finish()
-
-
-def _looks_stu3(resource: Any) -> bool:
-    if not isinstance(resource, dict) or resource.get("resourceType") != "Observation":
-        return False
-    categories = resource.get("category") or []
-    return any(
-        isinstance(c, dict)
-        and any(
-            isinstance(coding, dict) and coding.get("system") == STU3_CATEGORY_SYSTEM
-            for coding in c.get("coding") or []
-        )
-        for c in (categories if isinstance(categories, list) else [])
-    )

@@ -381,13 +381,12 @@ class _Planner:
 def unit_note(item: LabItem) -> str | None:
     """ "14.1 ng/dL is far below … Did you mean 14.1 nmol/L?" for a result read from a file."""
     result = item.result
-    mismatch = check_unit_fit(
-        result.analyte,
-        result.entered_value,
-        result.entered_unit,
-        value_text=f"{result.comparator or ''}{_number(result.entered_value)}",
-    )
-    return None if mismatch is None else mismatch.message()
+    # Asked of every result of a file: the number is written out only for the rare mismatch.
+    mismatch = check_unit_fit(result.analyte, result.entered_value, result.entered_unit)
+    if mismatch is None:
+        return None
+    value_text = f"{result.comparator or ''}{_number(result.entered_value)}"
+    return replace(mismatch, value_text=value_text).message()
 
 
 def _new_reason(item: Item) -> str:
