@@ -59,6 +59,22 @@ def cell_from_result(view: ResultView, day: date) -> ValueCell:
     )
 
 
+class ResultCells:
+    """Each result's cell, made once and shared by the lab table and the markers' values
+    (docs/design.md "one reading computed once": a decade is thousands of results)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[ResultView, ValueCell]] = {}
+
+    def of(self, result: ResultView, day: date) -> ValueCell:
+        """`cell_from_result(result, day)`, made the first time it is asked for."""
+        found = self._made.get(id(result))
+        if found is None:
+            # The result is kept beside its cell, so its id cannot be another result's.
+            found = self._made[id(result)] = (result, cell_from_result(result, day))
+        return found[1]
+
+
 def cell_from_ratio(derived: Derived, day: date, system: UnitSystem) -> ValueCell:
     # A ratio prints bare: its units are in the chart title and on the ranges page.
     unit = ""
@@ -104,15 +120,18 @@ def marker_cells(
     views: Sequence[DrawView],
     free_t: Mapping[date, ValueCell],
     system: UnitSystem,
+    result_cells: ResultCells | None = None,
 ) -> MarkerCells:
     """Every value of each of `keys` in `views` (oldest first), as printed: one pass, read
     once and shared by page 1, the lipids line and the response table. `free_t` holds the
-    calculated free testosterone by draw date (`calculated_free_t`)."""
+    calculated free testosterone by draw date (`calculated_free_t`); `result_cells` the
+    results' cells already made for the lab table."""
     cells: MarkerCells = {key: [] for key in keys}
+    made = result_cells or ResultCells()
     for view in views:
         results = _results_by_key(view)
         for key, found in cells.items():
-            cell = _marker_cell(key, view, results, free_t, system)
+            cell = _marker_cell(key, view, results, free_t, system, made)
             if cell is not None:
                 found.append(cell)
     return cells
@@ -124,6 +143,7 @@ def _marker_cell(
     results: Mapping[str, ResultView],
     free_t: Mapping[date, ValueCell],
     system: UnitSystem,
+    made: ResultCells,
 ) -> ValueCell | None:
     """The value of marker `key` in one view, or None when the view has none."""
     if key == "tmsc":
@@ -136,7 +156,7 @@ def _marker_cell(
     if key != "t_e_ratio" and view.kind != "labs":
         # Semen parameters and DEXA T-scores are results of their own kind of record.
         other = results.get(key)
-        return None if other is None else cell_from_result(other, view.date)
+        return None if other is None else made.of(other, view.date)
     if view.kind != "labs":
         return None
     if key == "t_e_ratio":
@@ -145,7 +165,7 @@ def _marker_cell(
         return None
     measured = results.get(key)
     if measured is not None:
-        return cell_from_result(measured, view.date)
+        return made.of(measured, view.date)
     if key == "free_testosterone":
         return free_t.get(view.date)
     return None

@@ -23,6 +23,7 @@ from fertilitytracker.core.records import (
 )
 from fertilitytracker.services.chart_data import chart_data_of, readings_from_views
 from fertilitytracker.services.report.cells import (
+    ResultCells,
     calculated_free_t,
     change_between,
     marker_cells,
@@ -170,9 +171,12 @@ def build_report_data(
     # with each draw's calculated free T judged once for the lab table, page 1 and the charts.
     readings = readings_from_views(all_views, history, system)
     free_t = calculated_free_t(readings.labs)
-    lab_rows = lab_rows_of(history, views, system, free_t)
+    result_cells = ResultCells()
+    lab_rows = lab_rows_of(history, views, system, free_t, result_cells)
     # Each marker's values over the whole journal, read once for page 1 and the responses.
-    every = marker_cells((*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, free_t, system)
+    every = marker_cells(
+        (*KEY_MARKERS, *LIPIDS, *RESPONSE_MARKERS), all_views, free_t, system, result_cells
+    )
     # The trends are the Charts screen's own series, spans and bands.
     screen = chart_data_of(
         readings, history, system, settings.who_edition, as_of, plots_read(KEY_MARKERS)

@@ -22,8 +22,8 @@ from fertilitytracker.core.records import (
 )
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.report.cells import (
+    ResultCells,
     cell_from_ratio,
-    cell_from_result,
     t_e_threshold,
 )
 from fertilitytracker.services.report.model import (
@@ -65,11 +65,14 @@ def lab_rows_of(
     views: Sequence[DrawView],
     system: UnitSystem,
     free_t: Mapping[date, ValueCell],
+    result_cells: ResultCells | None = None,
 ) -> tuple[LabRow, ...]:
     """The full lab table: each result of each draw, then the values derived from the draw.
 
-    `free_t` holds each draw's calculated free testosterone (`cells.calculated_free_t`).
+    `free_t` holds each draw's calculated free testosterone (`cells.calculated_free_t`);
+    `result_cells` makes each result's cell once for this table and the markers' values.
     """
+    made = result_cells or ResultCells()
     rows: list[LabRow] = []
     for view in views:
         if view.kind not in ("labs", "dexa"):
@@ -86,7 +89,7 @@ def lab_rows_of(
                     kind="dexa" if view.kind == "dexa" else "result",
                     name=result.name,
                     entered=_entered_text(result),
-                    value=cell_from_result(result, view.date),
+                    value=made.of(result, view.date),
                     range_low=result.target_low,
                     range_high=result.target_high,
                     range_from=range_from,
