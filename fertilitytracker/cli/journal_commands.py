@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import sys
-from collections.abc import Iterator
 from typing import Any
 
-from fertilitytracker.cli import EXIT_OK, add_command, print_json
+from fertilitytracker.cli import EXIT_OK, add_command, cycle_collection_paused, print_json
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.storage.journal import Journal
@@ -252,23 +249,8 @@ def _symptom(args: argparse.Namespace, journal: Journal) -> int:
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block (as it was, after it)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _labs(args: argparse.Namespace, journal: Journal) -> int:
-    # Years of draws are read and viewed as thousands of small objects that hold no reference
-    # cycle: the cyclic collector would walk them dozens of times as they are made, for
-    # nothing (reference counting frees them all).
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _print_labs(args, journal)
 
 

@@ -9,13 +9,16 @@ on failure.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import sys
-from collections.abc import Iterator
 from typing import Any
 
-from fertilitytracker.cli import EXIT_FAILED, EXIT_OK, add_command, print_json
+from fertilitytracker.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_command,
+    cycle_collection_paused,
+    print_json,
+)
 from fertilitytracker.core import clock
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.validation import parse_date
@@ -64,26 +67,8 @@ def _profile(args: argparse.Namespace, journal: Journal) -> int:
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused, then restored as it was.
-
-    A report of ten years builds tens of thousands of small objects (views, cells, flowables)
-    that live until it is written: the collector walked them over and over, some 30 ms of the
-    ten-year report's 0.6 s (bench/report.py), and found next to nothing to free. Memory is
-    still freed by reference counting; the few cycles wait for the next collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _report(args: argparse.Namespace, journal: Journal) -> int:
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         return _write_report(args, journal)
 
 
