@@ -149,7 +149,13 @@ def result_view(
     who_edition: str = "2021",
 ) -> ResultView:
     """A lab result of the draw dated `day`, converted to `system`, with its reading."""
-    reading = read_result(result, day, history, who_edition)
+    return _lab_result_view(read_result(result, day, history, who_edition), result, system)
+
+
+def _lab_result_view(
+    reading: Reading, result: LabResult, system: UnitSystem, shown: _Shown | None = None
+) -> ResultView:
+    """The view of a stored lab result with its reading."""
     return _view(
         reading,
         result.value,
@@ -159,6 +165,7 @@ def result_view(
         system,
         method=result.method,
         result_id=result.id,
+        shown=shown,
     )
 
 
@@ -255,17 +262,7 @@ class _ResultViews:
         shown = self._shown.get(id(reading))
         if shown is None:
             shown = self._shown[id(reading)] = _shown(reading, self._system)
-        return _view(
-            reading,
-            result.value,
-            result.comparator,
-            result.entered_value,
-            result.entered_unit,
-            self._system,
-            method=result.method,
-            result_id=result.id,
-            shown=shown,
-        )
+        return _lab_result_view(reading, result, self._system, shown)
 
 
 def lab_draw_view(
