@@ -80,6 +80,10 @@ def test_charts_is_built_while_today_is_shown_and_its_visit_only_shows_it(
     assert window.show_page("charts") is prepared
     assert _charts_screens(window) == [prepared]
     qtbot.waitUntil(lambda: prepared.stack.plot(top).widget.isVisible())
+    # Labs was made ready hidden too: its first visit shows the screen built then.
+    labs = window.page("labs")
+    assert labs is not None
+    assert window.show_page("labs") is labs
 
 
 def test_a_result_saved_while_charts_is_prepared_is_on_its_first_visit(

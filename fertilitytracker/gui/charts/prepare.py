@@ -10,8 +10,9 @@ painted and the app has been idle a moment, `ChartsPreparer` does that work in s
 runs on the event loop's turn after the last, and none is meant to take more than ~50 ms, so a
 click waits at most one slice. The chart model (pure Python) is computed in a worker thread;
 the imports stay on the UI thread (gui/workers.py says why). The screen is then built hidden
-with that model, and its first plots one per slice. When it is done, what start-up loaded is
-frozen out of the cyclic garbage collector's reach (`freeze_what_start_up_loaded`).
+with that model, and its first plots one per slice; then Labs, built hidden in one slice. When
+it is done, what start-up loaded is frozen out of the cyclic garbage collector's reach
+(`freeze_what_start_up_loaded`).
 
 This module imports neither pyqtgraph nor numpy: it is what loads them.
 """
@@ -41,6 +42,7 @@ PREPARE_AFTER_MS = 700
 # Qt names looked up per slice: some 700 in all take ~70 ms, a few much longer than others.
 QT_NAMES_PER_SLICE = 150
 CHARTS = "charts"
+LABS = "labs"
 # pyqtgraph's import copies every name of QtCore, QtGui and QtWidgets into its own modules, and
 # PySide makes each Qt type the first time it is looked up: looked up here, a slice at a time.
 QT_MODULES = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets")
@@ -130,7 +132,8 @@ class ChartModelAhead(QObject):
 
 
 class ChartsPreparer(QObject):
-    """Builds the Charts page of `window` in idle time, once its start page has painted."""
+    """Builds the Charts page of `window` in idle time, once its start page has painted, then
+    the Labs page."""
 
     def __init__(self, window: MainWindow, after_ms: int = PREPARE_AFTER_MS) -> None:
         super().__init__(window)
@@ -145,6 +148,7 @@ class ChartsPreparer(QObject):
             self._compute_model,
             self._build_screen,
             self._build_plot_in_sight,
+            self._build_labs,
         ]
         self._position = 0
         self._names: list[tuple[object, str]] | None = None
@@ -251,7 +255,14 @@ class ChartsPreparer(QObject):
         """One of the plots a first visit shows (the top of the page, the height of the pages)."""
         screen = cast("ChartsScreen | None", self._window.page(CHARTS))
         built = screen is not None and screen.stack.build_ahead(self._window.stack.height())
-        return Step.AGAIN if built else Step.STOP
+        return Step.AGAIN if built else Step.NEXT
+
+    def _build_labs(self) -> Step:
+        """Labs built hidden too (its first visit reads and views every draw, ~75 ms on ten
+        years): a visit then only shows it, and it follows writes as any hidden page does."""
+        if self._window.page(LABS) is None:
+            self._window.ensure_screen(LABS)
+        return Step.STOP
 
 
 _frozen = False
