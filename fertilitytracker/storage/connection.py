@@ -76,8 +76,11 @@ class Database:
         ]
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:
-        """Everything inside commits together or not at all; nested, a savepoint."""
+    def atomic(self, *, immediate: bool = False) -> Iterator[Database]:
+        """Everything inside commits together or not at all; nested, a savepoint.
+
+        `immediate`: the outermost one takes the write lock at once (BEGIN IMMEDIATE).
+        """
         connection = self.conn
         if connection.in_transaction:
             savepoint = f"journal_{next(_savepoints)}"
@@ -92,7 +95,7 @@ class Database:
                 raise
             connection.execute(f"RELEASE SAVEPOINT {savepoint};")
             return
-        connection.execute("BEGIN")
+        connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         try:
             yield self
         except BaseException:

@@ -336,19 +336,8 @@ def transaction(db: Database) -> Iterator[Database]:
     fails even after waiting if the other writer committed in between. Nested calls become
     savepoints (`Database.atomic`, storage/connection.py).
     """
-    connection = db.conn
-    if connection.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with db.atomic(immediate=True):
         yield db
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
 
 
 def data_version(db: Database) -> int:
