@@ -19,10 +19,9 @@ temporary, is left behind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import NamedTuple, TypedDict, Unpack
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import History, UnitSystem
@@ -44,8 +43,7 @@ class ReportWriteError(OSError):
     """The report could not be written to the chosen place (nothing was left there)."""
 
 
-@dataclass(frozen=True)
-class ReportResult:
+class ReportResult(NamedTuple):
     """Where the report was written and how many pages it has."""
 
     path: Path

@@ -10,8 +10,7 @@ and each page's rows are written as one text object. The header rows stay a repo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -21,8 +20,7 @@ from reportlab.platypus.flowables import Flowable
 Align = Literal["LEFT", "CENTER", "RIGHT"]
 
 
-@dataclass(frozen=True)
-class GridStyle:
+class GridStyle(NamedTuple):
     """How the body rows look: one font size, paddings, and a rule below each row."""
 
     font: str
@@ -41,8 +39,7 @@ class GridStyle:
         return self.leading + self.top_padding + self.bottom_padding
 
 
-@dataclass(frozen=True)
-class GridRow:
+class GridRow(NamedTuple):
     """One body row: its cell texts and which columns are set bold (a flagged value)."""
 
     cells: tuple[str, ...]

@@ -1,11 +1,18 @@
-"""The report's plain frozen data model: what render.py prints, in display units."""
+"""The report's plain immutable data model: what render.py prints, in display units.
+
+Its records are NamedTuples rather than frozen dataclasses: a report process loads some sixty
+record classes, and a frozen dataclass costs about twice a NamedTuple to create at import
+(docs/design.md, services). Records are compared and read by field name only; none is treated
+as a sequence.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 from fertilitytracker.core.adherence import Adherence
 from fertilitytracker.core.monitoring import (
@@ -28,19 +35,17 @@ ProgressCallback = Callable[[float, str], None]
 ValueFlag = Literal["low", "in_range", "high", "indeterminate", "below_reference", "none"]
 
 
-@dataclass(frozen=True)
-class ReportSettings:
+class ReportSettings(NamedTuple):
     """The journal settings the report uses (read them in the thread that owns the journal)."""
 
     patient_name: str = ""
     patient_birth_date: str = ""
     unit_system: UnitSystem = "us"
     who_edition: str = "2021"
-    rule_offsets: Mapping[str, int] = field(default_factory=dict)
+    rule_offsets: Mapping[str, int] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """The period covered, both ends inclusive."""
 
     start: date
@@ -50,8 +55,7 @@ class Period:
         return self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
-class ValueCell:
+class ValueCell(NamedTuple):
     """One value as the report prints it, already in the chosen unit system.
 
     `value` None means it could not be computed; `note` then says why. `flag` "none" means no
@@ -75,8 +79,7 @@ class ValueCell:
         return self.value is not None and self.comparator is None
 
 
-@dataclass(frozen=True)
-class ChangeCell:
+class ChangeCell(NamedTuple):
     """Latest minus baseline, with the relative change; None values carry the reason."""
 
     absolute: float | None
@@ -84,8 +87,7 @@ class ChangeCell:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
-class MarkerSummary:
+class MarkerSummary(NamedTuple):
     """A key marker on page 1: latest value in the period, baseline and change."""
 
     key: str
@@ -96,8 +98,7 @@ class MarkerSummary:
     flag_text: str = ""  # in place of the range flag: a WHO limit, a DEXA band, an action level
 
 
-@dataclass(frozen=True)
-class RegimenSummary:
+class RegimenSummary(NamedTuple):
     """A regimen as page 1 lists it, with its adherence over the period and recent windows."""
 
     name: str
@@ -114,8 +115,7 @@ class RegimenSummary:
     last_logged: date | None = None  # the latest dose logged taken or skipped by the period end
 
 
-@dataclass(frozen=True)
-class OverSuppression:
+class OverSuppression(NamedTuple):
     """An estradiol result below the floor, or that cannot tell, while an aromatase inhibitor
     was active (docs/clinical.md §4), as `core.reading` decided it."""
 
@@ -130,8 +130,7 @@ class OverSuppression:
     caution: str = ""  # the state in the words every surface uses
 
 
-@dataclass(frozen=True)
-class TreatmentRow:
+class TreatmentRow(NamedTuple):
     """The key markers under one combination of hormone medication in force, unchanged.
 
     `start` is the last start, change or stop that made this combination; `end` (exclusive) the
@@ -146,8 +145,7 @@ class TreatmentRow:
     semen_note: str = ""  # why the semen value is not put down to this combination
 
 
-@dataclass(frozen=True)
-class ResponseSummary:
+class ResponseSummary(NamedTuple):
     """Baseline of the current course, each combination in force, and the change."""
 
     columns: tuple[tuple[str, str], ...]  # (key, label)
@@ -158,8 +156,7 @@ class ResponseSummary:
     without_draws: int = 0  # combinations in the period with no value to show
 
 
-@dataclass(frozen=True)
-class ChartPoint:
+class ChartPoint(NamedTuple):
     """A point of a trend chart; `censored` points sit at their limit with an open marker."""
 
     day: date
@@ -169,8 +166,7 @@ class ChartPoint:
     annotation: str = ""  # e.g. estradiol below target range while on an inhibitor
 
 
-@dataclass(frozen=True)
-class ChartSeries:
+class ChartSeries(NamedTuple):
     """One small multiple: points, target band and optional reference line."""
 
     key: str
@@ -184,8 +180,7 @@ class ChartSeries:
     band_label: str = ""
 
 
-@dataclass(frozen=True)
-class MedicationSpan:
+class MedicationSpan(NamedTuple):
     """A regimen drawn under the charts: active days [start, end) and labelled steps."""
 
     name: str
@@ -194,8 +189,7 @@ class MedicationSpan:
     steps: tuple[tuple[date, str], ...]
 
 
-@dataclass(frozen=True)
-class LabRow:
+class LabRow(NamedTuple):
     """One line of the full lab table: a result as entered and converted, or a derived value."""
 
     day: date
@@ -212,8 +206,7 @@ class LabRow:
     converted: bool = False  # entered in another unit than the one printed
 
 
-@dataclass(frozen=True)
-class DrawContextRow:
+class DrawContextRow(NamedTuple):
     """How a blood draw was taken (docs/clinical.md §8): time, fasting, hours since doses."""
 
     day: date
@@ -223,14 +216,14 @@ class DrawContextRow:
     notes: tuple[tuple[str, str, str], ...]  # (key, text, source)
 
 
-@dataclass(frozen=True)
-class LabGrid:
+class LabGrid(NamedTuple):
     """The lab results as a grid: one row per draw (oldest first), one column per analyte."""
 
     columns: tuple[tuple[str, str, str], ...]  # (key, short name, unit)
     rows: tuple[tuple[date, tuple[LabRow | None, ...]], ...]
 
 
+# A dataclass: a NamedTuple's field may not be called `count`, a tuple's own method.
 @dataclass(frozen=True)
 class SymptomSummary:
     """One symptom over the period: mean, first and latest, trend and notes."""
@@ -244,8 +237,7 @@ class SymptomSummary:
     notes: tuple[tuple[str, tuple[date, ...]], ...]
 
 
-@dataclass(frozen=True)
-class RangeUsed:
+class RangeUsed(NamedTuple):
     """A target range the report judged results against, with where it came from."""
 
     analyte: str
@@ -258,8 +250,7 @@ class RangeUsed:
     lab_range_results: int = 0  # results judged against the lab's own printed range
 
 
-@dataclass(frozen=True)
-class RuleUsed:
+class RuleUsed(NamedTuple):
     """A monitoring rule with the offsets in force (overridden ones marked)."""
 
     rule_id: str
@@ -267,8 +258,7 @@ class RuleUsed:
     offsets: tuple[tuple[str, int, bool], ...]  # (name, days, overridden)
 
 
-@dataclass(frozen=True)
-class ReportData:
+class ReportData(NamedTuple):
     """Everything the PDF prints, in display units; render.py only lays it out."""
 
     patient_name: str
@@ -298,7 +288,7 @@ class ReportData:
     ranges: tuple[RangeUsed, ...] = ()
     references: tuple[tuple[str, str], ...] = ()  # (what, source) for derived values
     rules: tuple[RuleUsed, ...] = ()
-    counts: Mapping[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = MappingProxyType({})
     flagged_lipids: tuple[tuple[str, ValueCell], ...] = ()  # (name, latest flagged value)
     # Each key marker's values in the period, oldest first, for page 1's small trend lines.
-    sparklines: Mapping[str, tuple[tuple[date, float], ...]] = field(default_factory=dict)
+    sparklines: Mapping[str, tuple[tuple[date, float], ...]] = MappingProxyType({})
