@@ -35,13 +35,14 @@ def _shapes(node: object) -> list[object]:
 def _triangles(shapes: list[object]) -> list[str]:
     """The filled triangles drawn, in order, as "▼" (tip down) or "▲" (tip up).
 
-    A triangle is a Polygon of its own, or one closed subpath of a Path (a run of markers).
+    A triangle is a Polygon of its own, or one closed subpath of a filled Path (a run of
+    markers); a Path only stroked holds straight strokes (notches, medication edges).
     """
     corners: list[list[float]] = []
     for shape in shapes:
         if isinstance(shape, Polygon):
             corners.append(list(shape.points))
-        elif isinstance(shape, Path):
+        elif isinstance(shape, Path) and shape.fillColor is not None:
             for index, operator in enumerate(shape.operators):
                 if operator == _MOVETO:
                     corners.append(list(shape.points[2 * index : 2 * index + 6]))

@@ -2,7 +2,8 @@
 
 A decade of draws is hundreds of points a chart. Each marker or segment as a shape of its own
 cost more to draw than the rest of the page, so a run of results is one path: the joining line
-one polyline per stretch of exact values, and consecutive triangles of one kind one path.
+one polyline per stretch of exact values, and consecutive triangles of one kind one path. So are
+the straight strokes of one look drawn together (`strokes`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,20 @@ class Markers:
         if self._path is not None:
             self.group.add(self._path)
             self._path = None
+
+
+def strokes(
+    group: Group, segments: Sequence[tuple[float, float, float, float]], **style: object
+) -> None:
+    """Straight segments (x0, y0, x1, y1) of one look as one path: a lane's dose-change notches,
+    a chart's medication edges. Drawn one shape each, they were most of a chart's shapes."""
+    if not segments:
+        return
+    path = Path(fillColor=None, **style)
+    for x0, y0, x1, y1 in segments:
+        path.moveTo(x0, y0)
+        path.lineTo(x1, y1)
+    group.add(path)
 
 
 def trend_line(group: Group, points: Sequence[tuple[float, float, bool]]) -> None:

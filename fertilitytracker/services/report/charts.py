@@ -28,6 +28,7 @@ from fertilitytracker.services.report.chart_marks import (
     POINT_RADIUS,
     Markers,
     marker,
+    strokes,
     trend_line,
 )
 from fertilitytracker.services.report.data import ChartSeries, MedicationSpan, Period
@@ -136,19 +137,14 @@ def _lanes(
                 )
             )
             # A change of dose or schedule: a white notch across the lane.
-            for step_day, _label in span.steps[1:]:
-                notch = x(step_day)
-                if start_x < notch < end_x:
-                    group.add(
-                        Line(
-                            notch,
-                            y,
-                            notch,
-                            y + lane_height,
-                            strokeColor=colors.white,
-                            strokeWidth=1.4,
-                        )
-                    )
+            notches = [x(step_day) for step_day, _label in span.steps[1:]]
+            notches = [notch for notch in notches if start_x < notch < end_x]
+            strokes(
+                group,
+                [(notch, y, notch, y + lane_height) for notch in notches],
+                strokeColor=colors.white,
+                strokeWidth=1.4,
+            )
         # A medication typed in Chinese, Japanese or Korean needs the CJK font.
         name_font = (cjk_font() or REGULAR) if has_cjk(span.name) else REGULAR
         name = _fit(visual_order(span.name), name_font, font_size, label_right - 2)
@@ -311,21 +307,19 @@ def small_multiple(
             )
         )
     # Medication starts and stops as dotted verticals, so a change lines up with the lanes.
-    for span in spans:
-        for edge in (span.start, span.end):
-            if edge is not None and first <= edge <= last:
-                ex = x(edge)
-                group.add(
-                    Line(
-                        ex,
-                        bottom,
-                        ex,
-                        top,
-                        strokeColor=LINE,
-                        strokeWidth=0.4,
-                        strokeDashArray=[1, 2],
-                    )
-                )
+    edges = [
+        x(edge)
+        for span in spans
+        for edge in (span.start, span.end)
+        if edge is not None and first <= edge <= last
+    ]
+    strokes(
+        group,
+        [(ex, bottom, ex, top) for ex in edges],
+        strokeColor=LINE,
+        strokeWidth=0.4,
+        strokeDashArray=[1, 2],
+    )
     # Axes.
     group.add(Line(left, bottom, right, bottom, strokeColor=colors.black, strokeWidth=0.6))
     group.add(Line(left, bottom, left, top, strokeColor=colors.black, strokeWidth=0.6))
