@@ -183,9 +183,14 @@ def _lanes(
 
 
 def _date_axis(group: Group, x: _XScale, y: float, font_size: float, max_ticks: int) -> None:
-    for tick_day, label in date_ticks(x.first, x.last, max_ticks):
-        tick_x = x(tick_day)
-        group.add(Line(tick_x, y, tick_x, y - 2, strokeColor=colors.black, strokeWidth=0.5))
+    ticks = [(x(tick_day), label) for tick_day, label in date_ticks(x.first, x.last, max_ticks)]
+    strokes(
+        group,
+        [(tick_x, y, tick_x, y - 2) for tick_x, _label in ticks],
+        strokeColor=colors.black,
+        strokeWidth=0.5,
+    )
+    for tick_x, label in ticks:
         group.add(
             String(
                 tick_x,
@@ -241,13 +246,17 @@ def small_multiple(
         return bottom + (top - bottom) * (value - low) / (high - low)
 
     # Grid and value labels.
+    strokes(
+        group,
+        [(left, y_of(tick), right, y_of(tick)) for tick in ticks],
+        strokeColor=GRID,
+        strokeWidth=0.4,
+    )
     for tick in ticks:
-        ty = y_of(tick)
-        group.add(Line(left, ty, right, ty, strokeColor=GRID, strokeWidth=0.4))
         group.add(
             String(
                 left - 3,
-                ty - 2,
+                y_of(tick) - 2,
                 number(tick),
                 fontName=REGULAR,
                 fontSize=tick_size,
@@ -321,8 +330,12 @@ def small_multiple(
         strokeDashArray=[1, 2],
     )
     # Axes.
-    group.add(Line(left, bottom, right, bottom, strokeColor=colors.black, strokeWidth=0.6))
-    group.add(Line(left, bottom, left, top, strokeColor=colors.black, strokeWidth=0.6))
+    strokes(
+        group,
+        [(left, bottom, right, bottom), (left, bottom, left, top)],
+        strokeColor=colors.black,
+        strokeWidth=0.6,
+    )
     # The line joining results: solid between exact values, dotted to a censored one.
     points = sorted(series.points, key=lambda point: point.day)
     trend_line(group, [(x(p.day), y_of(p.value), p.censored) for p in points])
