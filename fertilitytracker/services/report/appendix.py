@@ -50,6 +50,9 @@ LAB_GRID_STYLE = GridStyle(
     rule_colour=RULE_GREY,
 )
 
+# A grid cell's flag, in front of its value.
+_GRID_FLAGS = {"low": "▼", "high": "▲", "below_reference": "▼", "indeterminate": "◆"}
+
 
 class Appendix(ReportLayout):
     """The full record behind page 1, and where every range and rule comes from."""
@@ -185,9 +188,7 @@ class Appendix(ReportLayout):
         if value.value is None:
             reason = value.note or ""
             return "n/a" if reason.startswith("not meaningful") else "—"
-        flag = {"low": "▼", "high": "▲", "below_reference": "▼", "indeterminate": "◆"}.get(
-            value.flag, ""
-        )
+        flag = _GRID_FLAGS.get(value.flag, "")
         marks = ("†" if "the lab's range" in cell.range_from else "") + (
             "°" if cell.converted else ""
         )
