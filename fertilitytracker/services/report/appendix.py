@@ -23,6 +23,7 @@ from fertilitytracker.services.report.layout import (
     HEADER_GREY,
     RECENT_CONTEXT_DAYS,
     RULE_GREY,
+    TABLE_BODY,
     ReportLayout,
     fixed,
     range_text,
@@ -233,6 +234,7 @@ class Appendix(ReportLayout):
                 "Progressive TMSC",
             )
         ]
+        widths = [50, 50, 38, 62, 44, 54, 42, 42, 42, 54]
         # Each column keeps one precision, so the numbers line up on the right.
         places = {"semen_volume": 1, "sperm_concentration": 1}
         units_row = ["", "days", "mL", "million/mL", "%", "%", "%", "million", "million", "million"]
@@ -241,14 +243,22 @@ class Appendix(ReportLayout):
             limit, _unit = limits.get(key, (None, ""))
             limit_row.append(f"≥ {number(limit)}" if limit is not None else "—")
         limit_row += ["—", "—"]
-        rows: list[list[Any]] = [header, units_row, limit_row]
-        extra: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 1), (-1, 2), REGULAR),
-            ("BACKGROUND", (0, 1), (-1, 2), HEADER_GREY),
-            ("FONTNAME", (0, 2), (-1, 2), ITALIC),
-            ("LINEBELOW", (0, 2), (-1, 2), 0.6, colors.black),
-        ]
+        head = self.table(
+            [header, units_row, limit_row],
+            widths,
+            [
+                ("FONTNAME", (0, 1), (-1, 2), REGULAR),
+                ("BACKGROUND", (0, 1), (-1, 2), HEADER_GREY),
+                ("FONTNAME", (0, 2), (-1, 2), ITALIC),
+                ("LINEBELOW", (0, 2), (-1, 2), 0.6, colors.black),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ],
+            header_rows=3,
+        )
+        # Every body row is one line of text: a TextGrid, which writes a page of them at once.
+        rows: list[GridRow] = []
         for row in data.semen:
+            bold: set[int] = set()
             by_key = {result.analyte: result for result in row.view.results}
             cells: list[Any] = [
                 day(row.analysis.date),
@@ -264,7 +274,7 @@ class Appendix(ReportLayout):
                 low = result.flag == "low"
                 cells.append(f"{'▼ ' if low else ''}{fixed(result.value, places.get(key, 0))}")
                 if low:
-                    extra.append(("FONTNAME", (column, len(rows)), (column, len(rows)), BOLD))
+                    bold.add(column)
             total = row.view.derived["total_sperm_count"]
             if total.value is None:
                 cells.append("—")
@@ -273,15 +283,14 @@ class Appendix(ReportLayout):
                 below = row.view.derived_flags.get("total_sperm_count") == "low"
                 cells.append(f"{'▼ ' if below else ''}{fixed(total.value, 1)}")
                 if below:
-                    extra.append(("FONTNAME", (7, len(rows)), (7, len(rows)), BOLD))
+                    bold.add(7)
             for key in ("tmsc", "tmsc_progressive"):
                 derived = row.view.derived[key]
                 cells.append("—" if derived.value is None else fixed(derived.value, 1))
-            rows.append(cells)
-        extra.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
-        story.append(
-            self.table(rows, [50, 50, 38, 62, 44, 54, 42, 42, 42, 54], extra, header_rows=3)
-        )
+            rows.append(GridRow(tuple(cells), frozenset(bold)))
+        right: Align = "RIGHT"
+        aligns: list[Align] = ["LEFT", *[right] * (len(widths) - 1)]
+        story.append(TextGrid(head, rows, self.widths(widths), aligns, TABLE_BODY))
         story.append(self.para(f"WHO source: {markup(data.who_source)}", "note"))
         return story
 

@@ -27,6 +27,7 @@ from fertilitytracker.services.report.data import (
     ValueCell,
 )
 from fertilitytracker.services.report.fonts import BOLD, ITALIC, REGULAR
+from fertilitytracker.services.report.grid import GridStyle
 from fertilitytracker.services.report.text import (
     clipped,
     has_cjk,
@@ -116,20 +117,35 @@ def build_styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# A table's body rows: what `grid_style` sets, for a TextGrid whose rows are all one-line text.
+TABLE_BODY = GridStyle(
+    font=REGULAR,
+    bold_font=BOLD,
+    size=7.5,
+    leading=9,
+    top_padding=2,
+    bottom_padding=2,
+    side_padding=3,
+    rule_width=0.25,
+    rule_colour=RULE_GREY,
+)
+
+
 def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
+    body = TABLE_BODY
     return [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-        ("LEADING", (0, 0), (-1, -1), 9),
-        ("FONTNAME", (0, 0), (-1, header_rows - 1), BOLD),
+        ("FONTNAME", (0, 0), (-1, -1), body.font),
+        ("FONTSIZE", (0, 0), (-1, -1), body.size),
+        ("LEADING", (0, 0), (-1, -1), body.leading),
+        ("FONTNAME", (0, 0), (-1, header_rows - 1), body.bold_font),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_GREY),
         ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black),
-        ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, RULE_GREY),
+        ("LINEBELOW", (0, header_rows), (-1, -1), body.rule_width, body.rule_colour),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), body.top_padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), body.bottom_padding),
+        ("LEFTPADDING", (0, 0), (-1, -1), body.side_padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), body.side_padding),
     ]
 
 
