@@ -1,4 +1,4 @@
-"""A long table of one-line text cells (the lab grid), laid out by arithmetic and drawn per page.
+"""A long table of one-line text cells (the lab grid, the semen table), laid out by arithmetic.
 
 reportlab's Table measures and draws every cell on its own (a text object, font and colour per
 cell); a decade of draws is ten thousand cells, and that was most of the report's time. Every
