@@ -103,6 +103,8 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
         header = self._header_size(self.width)
         self.header.drawOn(canvas, 0, self.height - header)
         lefts = [sum(self.widths[:index]) for index in range(len(self.widths))]
+        # A decade of values repeats many: each text is measured once per font.
+        measured: dict[tuple[str, str], float] = {}
         canvas.saveState()
         canvas.setFillColor(colors.black)
         text = canvas.beginText()
@@ -117,7 +119,7 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
                 if font != current:
                     text.setFont(font, style.size, style.leading)
                     current = font
-                text.setTextOrigin(self._x(cell, font, column, lefts), baseline)
+                text.setTextOrigin(self._x(cell, font, column, lefts, measured), baseline)
                 text.textOut(cell)
             top -= style.row_height
         canvas.drawText(text)
@@ -135,13 +137,22 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
             canvas.lines(lines)
         canvas.restoreState()
 
-    def _x(self, cell: str, font: str, column: int, lefts: Sequence[float]) -> float:
+    def _x(
+        self,
+        cell: str,
+        font: str,
+        column: int,
+        lefts: Sequence[float],
+        measured: dict[tuple[str, str], float],
+    ) -> float:
         """Where the cell's text starts, for its column's alignment (as a Table places it)."""
         left, width, padding = lefts[column], self.widths[column], self.style.side_padding
         align = self.aligns[column]
         if align == "LEFT":
             return left + padding
-        text_width = float(stringWidth(cell, font, self.style.size))
+        text_width = measured.get((cell, font))
+        if text_width is None:
+            text_width = measured[cell, font] = float(stringWidth(cell, font, self.style.size))
         if align == "RIGHT":
             return left + width - padding - text_width
         return left + width / 2 - text_width / 2
