@@ -274,12 +274,42 @@ def _cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) ->
     return pen
 
 
+PixelScale = tuple[float, float, float, float]
+
+
+def pixel_scale_changed(item: pg.GraphicsObject, last: PixelScale | None) -> PixelScale | None:
+    """The scale of `item`'s device transform when it differs from `last`, else None.
+
+    A pan step only translates the view. The bounds of a curve or scatter, a few pixels of
+    padding included, are in data coordinates and stay the same; pyqtgraph recomputes them on
+    every transform change, tens of times a frame across the plots.
+    """
+    transform = item.deviceTransform_()  # None while the item is not on screen
+    scale = (
+        (0.0, 0.0, 0.0, 0.0)
+        if transform is None
+        else (transform.m11(), transform.m12(), transform.m21(), transform.m22())
+    )
+    return scale if scale != last else None
+
+
 class ChartCurve(pg.PlotCurveItem):
-    """A PlotCurveItem drawn into the device cache, which a pan step scrolls."""
+    """A PlotCurveItem drawn into the device cache, which a pan step scrolls; its bounds are
+    recomputed when its data or the view's scale changes, not on a pan step."""
+
+    _pixel_scale: PixelScale | None = None
 
     def __init__(self) -> None:
         super().__init__()
         self.setCacheMode(DEVICE_CACHE)
+
+    def viewTransformChanged(self) -> None:
+        scale = pixel_scale_changed(self, self._pixel_scale)
+        if scale is None:
+            pg.GraphicsObject.viewTransformChanged(self)  # only forgets the view rectangle
+            return
+        self._pixel_scale = scale
+        super().viewTransformChanged()
 
 
 class ChartScatter(pg.ScatterPlotItem):
@@ -287,7 +317,12 @@ class ChartScatter(pg.ScatterPlotItem):
 
     pyqtgraph leaves out the points outside the view when it paints; in a scrolled cache such
     a point would never appear, so this scatter's "view" is everything (a few hundred points).
+    Its bounds are kept until its points or the view's scale change (pyqtgraph works them out
+    again on each of the dozens of times Qt asks for them in a frame).
     """
+
+    _pixel_scale: PixelScale | None = None
+    _bounds: QRectF | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -295,6 +330,25 @@ class ChartScatter(pg.ScatterPlotItem):
 
     def viewRect(self) -> QRectF:
         return QRectF(-1e300, -1e300, 2e300, 2e300)
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds is None:
+            self._bounds = super().boundingRect()
+        return self._bounds
+
+    def invalidate(self) -> None:
+        # Every change of points, symbols, sizes or pens comes through here.
+        self._bounds = None
+        super().invalidate()
+
+    def viewTransformChanged(self) -> None:
+        scale = pixel_scale_changed(self, self._pixel_scale)
+        if scale is None:
+            pg.GraphicsObject.viewTransformChanged(self)  # only forgets the view rectangle
+            return
+        self._pixel_scale = scale
+        super().viewTransformChanged()  # tells Qt the geometry changes, with the old bounds
+        self._bounds = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""What the Charts screen keeps from one pan step to the next (bounds, drawings) follows the
+data: a result saved after panning is drawn, a zoom re-measures what depends on the scale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF, QSettings
+from PySide6.QtWidgets import QWidget
+
+from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, day_to_x
+from fertilitytracker.gui.charts.items import ChartScatter
+from fertilitytracker.gui.charts.plot import ChartPlot
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.screens.charts import ChartsScreen
+from fertilitytracker.services.operations import ResultInput, record_draw
+
+pytestmark = pytest.mark.gui
+
+KEY = "total_testosterone"
+DRAWN = ((date(2026, 1, 5), "450"), (date(2026, 2, 20), "500"), (date(2026, 4, 20), "520"))
+
+
+@pytest.fixture
+def screen(context: AppContext, show: Callable[..., QWidget], tmp_path) -> ChartsScreen:
+    for day, value in DRAWN:
+        record_draw(context.journal, day, [ResultInput(KEY, value, "ng/dL")], time(8, 0))
+    settings = QSettings(str(tmp_path / "charts.ini"), QSettings.Format.IniFormat)
+    return show(ChartsScreen(context, settings=settings), 1300, 900)
+
+
+def _plot(screen: ChartsScreen) -> ChartPlot:
+    plot = screen.stack.plot(KEY)
+    assert plot is not None
+    return plot
+
+
+def _scatter(plot: ChartPlot) -> ChartScatter:
+    scatter = plot.series_items[KEY].scatter
+    assert isinstance(scatter, ChartScatter)
+    return scatter
+
+
+def _pan(plot: ChartPlot, days: float, steps: int) -> None:
+    view = plot.item.getViewBox()
+    for _ in range(steps):
+        low, high = view.viewRange()[0]
+        step = days / steps * SECONDS_PER_DAY
+        view.setXRange(low + step, high + step, padding=0)
+        plot.widget.viewport().grab()  # painted, as each frame of a drag is
+
+
+def test_marker_bounds_hold_through_a_pan_and_follow_a_zoom(screen: ChartsScreen) -> None:
+    plot = _plot(screen)
+    scatter = _scatter(plot)
+    before = QRectF(scatter.boundingRect())
+    _pan(plot, -20, 4)
+    assert scatter.boundingRect() == before
+    view = plot.item.getViewBox()
+    low, high = view.viewRange()[0]
+    view.setXRange(low, low + (high - low) / 4, padding=0)
+    zoomed = scatter.boundingRect()
+    # The markers' few pixels of padding are fewer seconds wide once zoomed in.
+    assert zoomed.width() < before.width()
+    assert zoomed.left() > before.left()
+
+
+def test_a_result_saved_after_panning_is_drawn(screen: ChartsScreen) -> None:
+    plot = _plot(screen)
+    _pan(plot, -10, 5)
+    new_day = date(2026, 5, 20)
+    context = screen._context
+    context.notify(
+        record_draw(context.journal, new_day, [ResultInput(KEY, "610", "ng/dL")], time(8, 0))
+    )
+    scatter = _scatter(plot)
+    assert scatter.boundingRect().contains(QPointF(day_to_x(new_day), 610.0))
+    image = plot.widget.viewport().grab().toImage()
+    where = plot.widget.mapFromScene(plot.scene_pos_of(KEY, 3))
+    assert image.rect().contains(where)
+    assert image.pixelColor(where) == screen.stack.theme.series_colour(0)
