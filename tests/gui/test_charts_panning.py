@@ -1,16 +1,19 @@
-"""What the Charts screen keeps from one pan step to the next (bounds, drawings) follows the
-data: a result saved after panning is drawn, a zoom re-measures what depends on the scale."""
+"""What the Charts screen keeps or redraws its own way from one pan step to the next follows
+the data and looks the same: a result saved after panning is drawn, a zoom re-measures what
+depends on the scale, the date axis draws what pyqtgraph's axis drew."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, QRectF, QSettings
 from PySide6.QtWidgets import QWidget
 
-from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, day_to_x
+from fertilitytracker.gui.charts import date_axis
+from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, CalendarDateAxis, day_to_x
 from fertilitytracker.gui.charts.items import ChartScatter
 from fertilitytracker.gui.charts.plot import ChartPlot
 from fertilitytracker.gui.context import AppContext
@@ -81,3 +84,32 @@ def test_a_result_saved_after_panning_is_drawn(screen: ChartsScreen) -> None:
     where = plot.widget.mapFromScene(plot.scene_pos_of(KEY, 3))
     assert image.rect().contains(where)
     assert image.pixelColor(where) == screen.stack.theme.series_colour(0)
+
+
+class PyqtgraphDrawnAxis(CalendarDateAxis):
+    """The calendar axis as pyqtgraph's AxisItem draws it (the look the date axis keeps)."""
+
+    paint = pg.AxisItem.paint
+
+
+@pytest.mark.parametrize(
+    ("first", "days"),
+    [
+        (date(2025, 10, 20), 140),  # months, the year at its first label and at January
+        (date(2016, 1, 1), 3700),  # years
+        (date(2026, 5, 1), 12),  # days
+        (date(2025, 6, 1), 365),
+        (date(2020, 2, 2), 800),  # quarters, months as minor ticks
+    ],
+)
+def test_the_date_axis_draws_what_pyqtgraphs_axis_drew(
+    show: Callable[..., QWidget], monkeypatch: pytest.MonkeyPatch, first: date, days: int
+) -> None:
+    drawn = show(date_axis.DateAxisWidget(), 1300, 80)
+    monkeypatch.setattr(date_axis, "CalendarDateAxis", PyqtgraphDrawnAxis)
+    reference = show(date_axis.DateAxisWidget(), 1300, 80)
+    for shift_hours in (0, 7, 30):  # pan steps that move labels by fractions of a pixel
+        low = day_to_x(first) + shift_hours * 3600
+        for widget in (drawn, reference):
+            widget.date_view().setXRange(low, low + days * SECONDS_PER_DAY, padding=0)
+        assert drawn.grab().toImage() == reference.grab().toImage()

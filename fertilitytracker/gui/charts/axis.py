@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from fertilitytracker.services.date_ticks import TICK_STEPS, TickUnit, tick_days, tick_label
 
@@ -25,6 +28,11 @@ def x_to_day(x: float) -> date:
 MAJOR_TICK_MIN_PX = 90
 FIRST_LABEL_MARGIN_PX = 28
 MINOR_TICK_MIN_PX = 14
+# A label's box is the height of its text's bounding box times this (the look of pyqtgraph's
+# axes, whose labels the date axis' match).
+LABEL_HEIGHT_FRACTION = 0.8
+LABEL_GAP_PX = 2.0  # between the axis line and the top of the labels
+LABEL_FLAGS = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 # The tick steps and labels are shared with the report (services/date_ticks.py).
 _TICK_STEPS = TICK_STEPS
 _tick_days = tick_days
@@ -42,6 +50,7 @@ class CalendarDateAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self._major: tuple[TickUnit, int] = ("month", 1)
         self._first_labelled = 0.0  # the first tick far enough from the left edge to be labelled
+        self._label_height = -1.0  # the label height the axis last sized itself for
         self.enableAutoSIPrefix(False)
 
     def tickValues(
@@ -94,3 +103,81 @@ class CalendarDateAxis(pg.AxisItem):
         for position, label in zip(order, labels, strict=True):
             in_place[position] = label
         return in_place
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        """The axis line, the ticks of each level and the major ticks' labels.
+
+        Drawn as pyqtgraph's AxisItem draws a bottom axis (same lines, alphas and label
+        boxes), without its general machinery: on each pan step it measured every tick's text,
+        minor ticks' empty ones included, and recorded the drawing to replay it, which made
+        the date axis the costliest item of a frame. Only minor ticks carry no label here.
+        """
+        bounds = self.mapRectFromParent(self.geometry())
+        low, high = self.range
+        width = bounds.width()
+        if high <= low or width <= 0:
+            return
+        levels = self.tickValues(low, high, width + 2)  # pyqtgraph's length: the line's
+        scale = width / (high - low)
+        top = bounds.top()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        if self.style["tickFont"] is not None:
+            painter.setFont(self.style["tickFont"])
+        painter.setPen(self.pen())
+        painter.drawLine(QLineF(bounds.left() - 1, top + 1, bounds.right() + 1, top + 1))
+        tick_length = self.style["tickLength"]
+        for level, (_spacing, values) in enumerate(levels):
+            painter.setPen(_tick_pen(self.tickPen(), int(255 / (level + 1))))
+            end = top + tick_length / (1.0 + 0.5 * level)
+            for value in values:
+                x = (value - low) * scale
+                if 0 <= x <= width:
+                    painter.drawLine(QLineF(x, top, x, end))
+        if levels:
+            self._draw_labels(painter, *levels[0], low, scale, bounds)
+        painter.restore()
+
+    def _draw_labels(
+        self,
+        painter: QPainter,
+        spacing: float,
+        values: list[float],
+        low: float,
+        scale: float,
+        bounds: QRectF,
+    ) -> None:
+        room = self.boundingRect()
+        label_top = bounds.top() + max(0, self.style["tickLength"]) + LABEL_GAP_PX
+        tallest = 0.0
+        placed: list[tuple[QRectF, str]] = []
+        for value, text in zip(values, self.tickStrings(values, 1.0, spacing), strict=True):
+            x = (value - low) * scale
+            if not 0 <= x <= bounds.width():
+                continue
+            box = painter.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+            height = box.height() * LABEL_HEIGHT_FRACTION
+            tallest = max(tallest, height)
+            label = QRectF(x - box.width() / 2, label_top, box.width(), height)
+            if room.intersected(label) == label:  # a label that would spill over is left out
+                placed.append((label, text))
+        if tallest != self._label_height:
+            self._label_height = tallest
+            self._updateMaxTextSize(tallest)  # the axis grows to the labels, as pyqtgraph's
+        painter.setPen(self.textPen())
+        painter.setClipRect(room.toAlignedRect(), Qt.ClipOperation.IntersectClip)
+        flags = int((LABEL_FLAGS | Qt.TextFlag.TextDontClip).value)
+        for label, text in placed:
+            painter.drawText(label, flags, text)
+
+
+def _tick_pen(pen: QPen, alpha: int) -> QPen:
+    """`pen` with its colour at `alpha` (finer tick levels are fainter)."""
+    faded = QPen(pen)
+    colour = QColor(faded.color())
+    colour.setAlpha(alpha)
+    faded.setColor(colour)
+    return faded
