@@ -133,10 +133,8 @@ class CalendarDateAxis(pg.AxisItem):
         for level, (_spacing, values) in enumerate(levels):
             painter.setPen(_tick_pen(self.tickPen(), int(255 / (level + 1))))
             end = top + tick_length / (1.0 + 0.5 * level)
-            for value in values:
-                x = (value - low) * scale
-                if 0 <= x <= width:
-                    painter.drawLine(QLineF(x, top, x, end))
+            xs = [(value - low) * scale for value in values]
+            painter.drawLines([QLineF(x, top, x, end) for x in xs if 0 <= x <= width])
         if levels:
             self._draw_labels(painter, *levels[0], low, scale, bounds)
         painter.restore()
