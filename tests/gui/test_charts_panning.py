@@ -29,13 +29,14 @@ DRAWN = ((date(2026, 1, 5), "450"), (date(2026, 2, 20), "500"), (date(2026, 4, 2
 @pytest.fixture
 def screen(context: AppContext, show: Callable[..., QWidget], tmp_path) -> ChartsScreen:
     for day, value in DRAWN:
-        record_draw(context.journal, day, [ResultInput(KEY, value, "ng/dL")], time(8, 0))
+        results = [ResultInput(KEY, value, "ng/dL"), ResultInput("estradiol", "30", "pg/mL")]
+        record_draw(context.journal, day, results, time(8, 0))
     settings = QSettings(str(tmp_path / "charts.ini"), QSettings.Format.IniFormat)
     return show(ChartsScreen(context, settings=settings), 1300, 900)
 
 
-def _plot(screen: ChartsScreen) -> ChartPlot:
-    plot = screen.stack.plot(KEY)
+def _plot(screen: ChartsScreen, key: str = KEY) -> ChartPlot:
+    plot = screen.stack.plot(key)
     assert plot is not None
     return plot
 
@@ -84,6 +85,33 @@ def test_a_result_saved_after_panning_is_drawn(screen: ChartsScreen) -> None:
     where = plot.widget.mapFromScene(plot.scene_pos_of(KEY, 3))
     assert image.rect().contains(where)
     assert image.pixelColor(where) == screen.stack.theme.series_colour(0)
+
+
+def _label_points(plot: ChartPlot) -> list[QPointF]:
+    """A scene point inside each left-edge label's box: just above a line's label's anchor (the
+    view's left edge at its y), just below a zone's."""
+    view = plot.item.getViewBox()
+    left = view.viewRange()[0][0]
+    points = []
+    for label in plot.edge_labels.labels:
+        anchor = view.mapViewToScene(QPointF(left, label.y))
+        points.append(anchor + QPointF(6, 4 if label.below else -4))
+    return points
+
+
+def test_left_edge_labels_stay_put_through_a_pan_and_follow_a_resize(
+    qtbot, screen: ChartsScreen
+) -> None:
+    plot = _plot(screen, "t_e_ratio")
+    assert any("Pavlovich 2001" in text for text in plot.edge_labels.texts)
+    labels = plot.edge_labels
+    before = labels.sceneBoundingRect()
+    assert all(before.contains(point) for point in _label_points(plot))
+    _pan(plot, -20, 4)
+    assert labels.sceneBoundingRect() == before  # not moved, so not painted again
+    plot.widget.setMinimumHeight(plot.widget.height() + 120)
+    qtbot.waitUntil(lambda: labels.sceneBoundingRect() != before)
+    assert all(labels.sceneBoundingRect().contains(point) for point in _label_points(plot))
 
 
 class PyqtgraphDrawnAxis(CalendarDateAxis):

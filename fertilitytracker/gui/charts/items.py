@@ -1,10 +1,12 @@
-"""The graphics items a plot is drawn with: labels, backdrop, series items, treatment lanes."""
+"""The graphics items a plot is drawn with: backdrop, series items, treatment lanes (its texts
+are in `labels`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -30,102 +32,6 @@ BACKDROP_Z = -20  # treatment spans, bands, dose-change markers and reference li
 DASH_PERIOD_PX = 6.0  # Qt's DashLine at one pixel: a 4 px dash and a 2 px gap
 DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 LANE_BAR_PX = 6
-
-
-@dataclass(frozen=True)
-class PlotLabel:
-    """A text on a plot: at x (None: the left edge of the view), hanging below or above y."""
-
-    x: float | None
-    y: float
-    text: str
-    colour: QColor
-    below: bool = True
-
-
-class PlotLabels(pg.GraphicsObject):
-    """Labels of a plot as one item: dated ones (dose changes) or ones at the view's left edge.
-
-    A TextItem per label re-places itself on every pan step. Dated labels move rigidly with
-    the dates, so that item is drawn into the device cache over the plot's whole extent;
-    labels at the left edge (reference lines, zones) follow the view and are painted each
-    frame, which costs only a few short texts (their sizes are measured once).
-    """
-
-    def __init__(self, dated: bool) -> None:
-        super().__init__()
-        self.labels: list[PlotLabel] = []
-        self._boxes: list[QRectF] = []
-        self._font = QFont()
-        self._font.setPointSizeF(8)
-        self._fill = QColor("white")
-        self._dated = dated
-        self._extent = QRectF()
-        if dated:
-            self.setCacheMode(DEVICE_CACHE)
-            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-
-    @property
-    def texts(self) -> list[str]:
-        """The label texts, in drawing order (for tests and accessibility)."""
-        return [label.text for label in self.labels]
-
-    def set_labels(self, labels: Sequence[PlotLabel], fill: QColor, extent: QRectF) -> None:
-        """Show `labels` on boxes of `fill`; `extent` bounds the plot (the dated labels' cache)."""
-        self.prepareGeometryChange()
-        self.labels = list(labels)
-        metrics = QFontMetricsF(self._font)
-        self._boxes = [
-            metrics.boundingRect(label.text).adjusted(-3, -1, 3, 1) for label in self.labels
-        ]
-        self._fill = QColor(fill)
-        self._extent = QRectF(extent)
-        self.setVisible(bool(self.labels))
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        if not self.labels:
-            return QRectF()
-        if self._dated:
-            return QRectF(self._extent)
-        view = self.getViewBox()
-        return QRectF() if view is None else view.viewRect()
-
-    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
-        return None  # never part of an auto-range
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        if not self.labels:
-            return
-        transform = painter.transform()
-        visible: QRectF | None = None
-        left = 0.0
-        if self._dated:
-            # Only the strip being painted into the cache (the whole plot on a full repaint).
-            visible = transform.mapRect(option.exposedRect)
-        else:
-            view = self.getViewBox()
-            if view is None:
-                return
-            left = view.viewRange()[0][0]
-        painter.save()
-        painter.resetTransform()
-        painter.setFont(self._font)
-        for label, size in zip(self.labels, self._boxes, strict=True):
-            anchor = transform.map(QPointF(left if label.x is None else label.x, label.y))
-            box = QRectF(size)
-            if label.below:
-                box.moveTopLeft(anchor + QPointF(3, 1))
-            else:
-                box.moveBottomLeft(anchor + QPointF(3, -1))
-            if visible is not None and not box.intersects(visible):
-                continue
-            painter.fillRect(box, self._fill)
-            painter.setPen(label.colour)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.text)
-        painter.restore()
 
 
 @dataclass(frozen=True)
@@ -323,6 +229,7 @@ class ChartScatter(pg.ScatterPlotItem):
 
     _pixel_scale: PixelScale | None = None
     _bounds: QRectF | None = None
+    _sorted_xs: np.ndarray | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -330,6 +237,25 @@ class ChartScatter(pg.ScatterPlotItem):
 
     def viewRect(self) -> QRectF:
         return QRectF(-1e300, -1e300, 2e300, 2e300)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        # A pan step paints the strip that scrolls into view: most strips hold no marker.
+        if self._marker_within(option.exposedRect, abs(painter.transform().m11())):
+            super().paint(painter, option, widget)
+
+    def _marker_within(self, exposed: QRectF, pixels_per_x: float) -> bool:
+        """Whether any marker, of its drawn size, reaches into `exposed` (item coordinates)."""
+        if pixels_per_x == 0:
+            return True
+        if self._sorted_xs is None:
+            self._sorted_xs = np.sort(self.data["x"])
+        reach = (self._maxSpotPxWidth / 2 + 1) / pixels_per_x
+        first = np.searchsorted(self._sorted_xs, exposed.left() - reach, side="left")
+        return bool(first < len(self._sorted_xs)) and bool(
+            self._sorted_xs[first] <= exposed.right() + reach
+        )
 
     def boundingRect(self) -> QRectF:
         if self._bounds is None:
@@ -339,6 +265,7 @@ class ChartScatter(pg.ScatterPlotItem):
     def invalidate(self) -> None:
         # Every change of points, symbols, sizes or pens comes through here.
         self._bounds = None
+        self._sorted_xs = None
         super().invalidate()
 
     def viewTransformChanged(self) -> None:

@@ -21,9 +21,8 @@ from fertilitytracker.gui.charts.items import (
     DrawnLine,
     DrawnMarker,
     PlotBackdrop,
-    PlotLabel,
-    PlotLabels,
 )
+from fertilitytracker.gui.charts.labels import EdgeLabels, PlotLabel, PlotLabels
 from fertilitytracker.gui.charts.theme import BAND_EDGE_ALPHA, SERIES_SYMBOLS, ChartTheme
 from fertilitytracker.services.chart_data import (
     ChartData,
@@ -112,12 +111,12 @@ class ChartPlot:
         self.item.addItem(self.backdrop, ignoreBounds=True)
         self.spans: tuple[MedicationSpan, ...] = ()
         self.changes: tuple[DoseChange, ...] = ()
-        self.labels = PlotLabels(dated=True)
+        self.labels = PlotLabels()
         self.labels.setZValue(LABEL_Z)
         self.item.addItem(self.labels, ignoreBounds=True)
-        self.edge_labels = PlotLabels(dated=False)
+        # Above the panned group of items, as the dated labels are above the other items in it.
+        self.edge_labels = EdgeLabels(view)
         self.edge_labels.setZValue(LABEL_Z)
-        self.item.addItem(self.edge_labels, ignoreBounds=True)
         self.y_range: tuple[float, float] = (0.0, 1.0)
 
     @property
@@ -149,7 +148,7 @@ class ChartPlot:
         self.backdrop.set_shapes(extent, (), bands, lines, self._markers(theme))
         change_labels = self._change_labels(theme, low, high) if label_changes else []
         self.labels.set_labels(change_labels, theme.label_fill, extent)
-        self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill, extent)
+        self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill)
         self._set_series(plot, theme)
 
     def _style_axes(self, plot: PlotData, theme: ChartTheme) -> None:
