@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QPainter,
     QPen,
+    QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -305,16 +306,57 @@ def treatment_lanes(data: ChartData, theme: ChartTheme) -> list[Lane]:
     return list(lanes.values())
 
 
+@dataclass(frozen=True)
+class _LaneMarks:
+    """A lane's marks in data x (seconds), worked out once: bars, dose-change ticks, texts."""
+
+    lane: Lane
+    span_starts: np.ndarray
+    span_ends: np.ndarray
+    change_xs: np.ndarray
+    text_xs: np.ndarray
+    texts: tuple[str, ...]
+    text_widths: tuple[float, ...]  # in pixels
+    texts_in_order: bool  # by date: no text after one past the view's right edge is in view
+
+    @classmethod
+    def of(cls, lane: Lane, metrics: QFontMetricsF) -> _LaneMarks:
+        dated = [
+            (
+                day_to_x(change.day),
+                f"{lane.name} {change.label}" if change.kind == "start" else change.label,
+            )
+            for change in lane.changes
+            if change.kind != "stop"
+        ]
+        text_xs = np.array([x for x, _text in dated], dtype=float)
+        return cls(
+            lane,
+            np.array([day_to_x(span.start) for span in lane.spans], dtype=float),
+            np.array([day_to_x(span.end) for span in lane.spans], dtype=float),
+            np.array(
+                [day_to_x(change.day) for change in lane.changes if change.kind == "change"],
+                dtype=float,
+            ),
+            text_xs,
+            tuple(text for _x, text in dated),
+            tuple(metrics.horizontalAdvance(text) for _x, text in dated),
+            bool(np.all(np.diff(text_xs) >= 0)),
+        )
+
+
 class TreatmentLanes(pg.GraphicsObject):
     """Medication periods under the plots: one lane per medication, a bar for each period and
     the dose above it where it starts or changes; overlapping treatments lie side by side.
 
-    The item spans the view and is painted in pixels each frame (a few bars and short texts).
+    The item spans the view and is painted in pixels each frame; the marks' dates and the
+    texts' widths are worked out once per journal, and a frame draws only what is in view.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.lanes: list[Lane] = []
+        self._marks: list[_LaneMarks] = []
         self._font = QFont()
         self._font.setPointSizeF(8)
         self._foreground = QColor("black")
@@ -322,11 +364,13 @@ class TreatmentLanes(pg.GraphicsObject):
 
     def texts(self) -> list[str]:
         """Every dose text the lanes hold, lane by lane (for tests and screen readers)."""
-        return [text for lane in self.lanes for _x, text in self._lane_texts(lane)]
+        return [text for marks in self._marks for text in marks.texts]
 
     def set_lanes(self, lanes: Sequence[Lane], foreground: QColor, background: QColor) -> None:
         self.prepareGeometryChange()
         self.lanes = list(lanes)
+        metrics = QFontMetricsF(self._font)
+        self._marks = [_LaneMarks.of(lane, metrics) for lane in self.lanes]
         self._foreground = QColor(foreground)
         self._background = QColor(background)
         self.update()
@@ -338,59 +382,69 @@ class TreatmentLanes(pg.GraphicsObject):
     def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
         return None
 
-    @staticmethod
-    def _lane_texts(lane: Lane) -> list[tuple[float, str]]:
-        texts = []
-        for change in lane.changes:
-            if change.kind == "stop":
-                continue
-            text = f"{lane.name} {change.label}" if change.kind == "start" else change.label
-            texts.append((day_to_x(change.day), text))
-        return texts
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         view = self.getViewBox()
-        if not self.lanes or view is None:
+        if not self._marks or view is None:
             return
-        transform = painter.transform()
-        left_x = view.viewRange()[0][0]
+        transform = painter.transform()  # x and y scaled and moved, never rotated
+        (left_x, right_x), _y_range = view.viewRange()
+        view_left = transform.map(QPointF(left_x, 0)).x()
+        view_right = transform.map(QPointF(right_x, 0)).x()
         painter.save()
         painter.resetTransform()
         painter.setFont(self._font)
-        metrics = QFontMetricsF(self._font)
-        view_left = transform.map(QPointF(left_x, 0)).x()
-        count = len(self.lanes)
-        for position, lane in enumerate(self.lanes):
+        count = len(self._marks)
+        for position, marks in enumerate(self._marks):
             # Lane `position` (0 at the top) spans y from count - position - 1 to count - position.
             bottom = transform.map(QPointF(0, count - position - 1)).y()
             bar = QRectF(0, bottom - LANE_BAR_PX - 2, 0, LANE_BAR_PX)
-            for span in lane.spans:
-                start = transform.map(QPointF(day_to_x(span.start), 0)).x()
-                end = transform.map(QPointF(day_to_x(span.end), 0)).x()
-                painter.fillRect(
-                    QRectF(start, bar.top(), max(end - start, 2), bar.height()), lane.colour
-                )
-            painter.setPen(_cosmetic_pen(self._background))
-            for change in lane.changes:
-                if change.kind == "change":
-                    x = transform.map(QPointF(day_to_x(change.day), 0)).x()
-                    painter.drawLine(QLineF(x, bar.top(), x, bar.bottom()))
-            painter.setPen(self._foreground)
-            placed = [
-                (transform.map(QPointF(x_value, 0)).x(), text)
-                for x_value, text in self._lane_texts(lane)
-            ]
-            # Of the doses that began left of the view, only the latest is still in force.
-            begun = [index for index, (x, _text) in enumerate(placed) if x <= view_left]
-            if begun:
-                placed = placed[begun[-1] :]
-            text_end = -1e9
-            for x_start, text in placed:
-                x = max(x_start, view_left) + 2
-                if x < text_end + 6:
-                    continue  # too close to the previous text of this lane: the bar still shows it
-                painter.drawText(QPointF(x, bar.top() - 2), text)
-                text_end = x + metrics.horizontalAdvance(text)
+            self._paint_bars(painter, marks, transform, bar, (view_left, view_right))
+            self._paint_texts(painter, marks, transform, bar, (view_left, view_right))
         painter.restore()
+
+    def _paint_bars(
+        self,
+        painter: QPainter,
+        marks: _LaneMarks,
+        transform: QTransform,
+        bar: QRectF,
+        view: tuple[float, float],
+    ) -> None:
+        scale, shift = transform.m11(), transform.dx()
+        starts = marks.span_starts * scale + shift
+        ends = marks.span_ends * scale + shift
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            width = max(end - start, 2)
+            if start + width >= view[0] and start <= view[1]:
+                painter.fillRect(QRectF(start, bar.top(), width, bar.height()), marks.lane.colour)
+        xs = marks.change_xs * scale + shift
+        seen = xs[(xs >= view[0] - 1) & (xs <= view[1] + 1)].tolist()
+        if seen:
+            painter.setPen(_cosmetic_pen(self._background))
+            painter.drawLines([QLineF(x, bar.top(), x, bar.bottom()) for x in seen])
+
+    def _paint_texts(
+        self,
+        painter: QPainter,
+        marks: _LaneMarks,
+        transform: QTransform,
+        bar: QRectF,
+        view: tuple[float, float],
+    ) -> None:
+        if not marks.texts:
+            return
+        painter.setPen(self._foreground)
+        xs = (marks.text_xs * transform.m11() + transform.dx()).tolist()
+        # Of the doses that began left of the view, only the latest is still in force.
+        begun = [index for index, x in enumerate(xs) if x <= view[0]]
+        text_end = -1e9
+        for index in range(begun[-1] if begun else 0, len(xs)):
+            x = max(xs[index], view[0]) + 2
+            if x > view[1] and marks.texts_in_order:
+                break  # the rest start further right, out of view
+            if x < text_end + 6:
+                continue  # too close to the previous text of this lane: the bar still shows it
+            painter.drawText(QPointF(x, bar.top() - 2), marks.texts[index])
+            text_end = x + marks.text_widths[index]
