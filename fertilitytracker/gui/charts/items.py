@@ -35,6 +35,21 @@ DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 LANE_BAR_PX = 6
 
 
+class PaintOnlyItem(pg.GraphicsObject):
+    """An item that needs nothing from its view between paints (it draws in data coordinates
+    or reads the view when painted).
+
+    pyqtgraph connects every item to its view's range and transform signals: a Python call
+    per item and plot on each pan step for items that do nothing with it. This one lets go.
+    """
+
+    def viewChanged(self, view: object, oldView: object) -> None:
+        super().viewChanged(view, oldView)
+        if isinstance(view, pg.ViewBox):
+            view.sigRangeChanged.disconnect(self.viewRangeChanged)
+            view.sigTransformChanged.disconnect(self.viewTransformChanged)
+
+
 @dataclass(frozen=True)
 class DrawnSpan:
     """A medication period as drawn: from `start_x` to `end_x` over the plot's full height."""
@@ -74,7 +89,7 @@ class DrawnMarker:
     change: DoseChange
 
 
-class PlotBackdrop(pg.GraphicsObject):
+class PlotBackdrop(PaintOnlyItem):
     """Everything behind a plot's series, as one item: spans, bands, markers, reference lines.
 
     One item instead of a BarGraphItem, a LinearRegionItem and an InfiniteLine per band, line
@@ -345,7 +360,7 @@ class _LaneMarks:
         )
 
 
-class TreatmentLanes(pg.GraphicsObject):
+class TreatmentLanes(PaintOnlyItem):
     """Medication periods under the plots: one lane per medication, a bar for each period and
     the dose above it where it starts or changes; overlapping treatments lie side by side.
 

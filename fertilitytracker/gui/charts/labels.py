@@ -10,6 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from fertilitytracker.gui.charts.items import PaintOnlyItem
+
 DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 LABEL_FONT_PT = 8
 
@@ -25,7 +27,7 @@ class PlotLabel:
     below: bool = True
 
 
-class _Labels(pg.GraphicsObject):
+class _Labels(PaintOnlyItem):
     """Labels on boxes of one fill colour, each box measured once."""
 
     def __init__(self, parent: QGraphicsItem | None = None) -> None:
