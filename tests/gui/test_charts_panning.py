@@ -13,11 +13,17 @@ from PySide6.QtCore import QPointF, QRectF, QSettings
 from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.gui.charts import date_axis
-from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, CalendarDateAxis, day_to_x
+from fertilitytracker.gui.charts.axis import (
+    SECONDS_PER_DAY,
+    CalendarDateAxis,
+    day_to_x,
+    x_to_day,
+)
 from fertilitytracker.gui.charts.items import ChartScatter
 from fertilitytracker.gui.charts.plot import ChartPlot
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.charts import ChartsScreen
+from fertilitytracker.services.date_ticks import TICK_STEPS, tick_days
 from fertilitytracker.services.operations import ResultInput, record_draw
 
 pytestmark = pytest.mark.gui
@@ -141,3 +147,20 @@ def test_the_date_axis_draws_what_pyqtgraphs_axis_drew(
         for widget in (drawn, reference):
             widget.date_view().setXRange(low, low + days * SECONDS_PER_DAY, padding=0)
         assert drawn.grab().toImage() == reference.grab().toImage()
+
+
+def test_the_date_axis_ticks_are_the_calendar_days_in_view_through_pans_and_zooms() -> None:
+    axis = CalendarDateAxis("bottom")
+    start = day_to_x(date(2024, 1, 1))
+    for width_days in (365, 90, 3650, 12, 400):  # zoomed out and in between pans
+        for step in range(-30, 30):
+            low = start + step * width_days * 0.05 * SECONDS_PER_DAY
+            high = low + width_days * SECONDS_PER_DAY
+            for spacing, xs in axis.tickValues(low, high, 1250):
+                unit, count = next(
+                    (unit, count)
+                    for unit, count, days in TICK_STEPS
+                    if days * SECONDS_PER_DAY == spacing
+                )
+                days = tick_days(unit, count, x_to_day(low), x_to_day(high))
+                assert xs == [day_to_x(day) for day in days]

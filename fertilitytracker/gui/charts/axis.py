@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 import pyqtgraph as pg
@@ -51,6 +52,8 @@ class CalendarDateAxis(pg.AxisItem):
         self._major: tuple[TickUnit, int] = ("month", 1)
         self._first_labelled = 0.0  # the first tick far enough from the left edge to be labelled
         self._label_height = -1.0  # the label height the axis last sized itself for
+        # Per tick step: the first and last day worked out, and their ticks' x values.
+        self._known_ticks: dict[tuple[TickUnit, int], tuple[date, date, list[float]]] = {}
         self.enableAutoSIPrefix(False)
 
     def tickValues(
@@ -70,14 +73,29 @@ class CalendarDateAxis(pg.AxisItem):
         self._first_labelled = minVal + FIRST_LABEL_MARGIN_PX / px_per_day * SECONDS_PER_DAY
         unit, count, days = _TICK_STEPS[major_index]
         self._major = (unit, count)
-        majors = [day_to_x(day) for day in _tick_days(unit, count, first, last)]
-        levels = [(days * SECONDS_PER_DAY, majors)]
+        levels = [(days * SECONDS_PER_DAY, self._tick_xs(unit, count, first, last))]
         if major_index > 0:
             minor_unit, minor_count, minor_days = _TICK_STEPS[major_index - 1]
             if minor_days * px_per_day >= MINOR_TICK_MIN_PX:
-                minors = [day_to_x(day) for day in _tick_days(minor_unit, minor_count, first, last)]
+                minors = self._tick_xs(minor_unit, minor_count, first, last)
                 levels.append((minor_days * SECONDS_PER_DAY, minors))
         return levels
+
+    def _tick_xs(self, unit: TickUnit, count: int, first: date, last: date) -> list[float]:
+        """The x of each tick day from `first` to `last`, cut from ticks worked out once for a
+        range as wide again on either side (ticks are aligned to the calendar, not to the
+        range, so a pan step only slides along them)."""
+        known = self._known_ticks.get((unit, count))
+        if known is None or not known[0] <= first <= last <= known[1]:
+            span = last - first
+            try:
+                wide = (first - span, last + span)
+            except OverflowError:
+                wide = (first, last)
+            xs = [day_to_x(day) for day in _tick_days(unit, count, *wide)]
+            known = self._known_ticks[(unit, count)] = (*wide, xs)
+        xs = known[2]
+        return xs[bisect_left(xs, day_to_x(first)) : bisect_right(xs, day_to_x(last))]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         unit, _count = self._major
