@@ -45,9 +45,14 @@ class PaintOnlyItem(pg.GraphicsObject):
 
     def viewChanged(self, view: object, oldView: object) -> None:
         super().viewChanged(view, oldView)
-        if isinstance(view, pg.ViewBox):
-            view.sigRangeChanged.disconnect(self.viewRangeChanged)
-            view.sigTransformChanged.disconnect(self.viewTransformChanged)
+        stop_following(self, view)
+
+
+def stop_following(item: pg.GraphicsObject, view: object) -> None:
+    """Disconnect `item` from the range and transform signals pyqtgraph connected it to."""
+    if isinstance(view, pg.ViewBox):
+        view.sigRangeChanged.disconnect(item.viewRangeChanged)
+        view.sigTransformChanged.disconnect(item.viewTransformChanged)
 
 
 @dataclass(frozen=True)
@@ -196,42 +201,21 @@ def _cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) ->
     return pen
 
 
-PixelScale = tuple[float, float, float, float]
-
-
-def pixel_scale_changed(item: pg.GraphicsObject, last: PixelScale | None) -> PixelScale | None:
-    """The scale of `item`'s device transform when it differs from `last`, else None.
-
-    A pan step only translates the view. The bounds of a curve or scatter, a few pixels of
-    padding included, are in data coordinates and stay the same; pyqtgraph recomputes them on
-    every transform change, tens of times a frame across the plots.
-    """
-    transform = item.deviceTransform_()  # None while the item is not on screen
-    scale = (
-        (0.0, 0.0, 0.0, 0.0)
-        if transform is None
-        else (transform.m11(), transform.m12(), transform.m21(), transform.m22())
-    )
-    return scale if scale != last else None
-
-
 class ChartCurve(pg.PlotCurveItem):
-    """A PlotCurveItem drawn into the device cache, which a pan step scrolls; its bounds are
-    recomputed when its data or the view's scale changes, not on a pan step."""
+    """A PlotCurveItem drawn into the device cache, which a pan step scrolls.
 
-    _pixel_scale: PixelScale | None = None
+    pyqtgraph recomputes a curve's bounds (a few pixels of padding included) on each of its
+    view's transform changes; a pan step only moves the view, so the curve hears of none: its
+    plot tells it when the view's scale changes (`ChartPlot.view_transformed`).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.setCacheMode(DEVICE_CACHE)
 
-    def viewTransformChanged(self) -> None:
-        scale = pixel_scale_changed(self, self._pixel_scale)
-        if scale is None:
-            pg.GraphicsObject.viewTransformChanged(self)  # only forgets the view rectangle
-            return
-        self._pixel_scale = scale
-        super().viewTransformChanged()
+    def viewChanged(self, view: object, oldView: object) -> None:
+        super().viewChanged(view, oldView)
+        stop_following(self, view)
 
 
 class ChartScatter(pg.ScatterPlotItem):
@@ -240,10 +224,10 @@ class ChartScatter(pg.ScatterPlotItem):
     pyqtgraph leaves out the points outside the view when it paints; in a scrolled cache such
     a point would never appear, so this scatter's "view" is everything (a few hundred points).
     Its bounds are kept until its points or the view's scale change (pyqtgraph works them out
-    again on each of the dozens of times Qt asks for them in a frame).
+    again on each of the dozens of times Qt asks for them in a frame); as a curve, it hears of
+    the scale from its plot, not of every pan step from the view.
     """
 
-    _pixel_scale: PixelScale | None = None
     _bounds: QRectF | None = None
     _sorted_xs: np.ndarray | None = None
 
@@ -284,12 +268,11 @@ class ChartScatter(pg.ScatterPlotItem):
         self._sorted_xs = None
         super().invalidate()
 
+    def viewChanged(self, view: object, oldView: object) -> None:
+        super().viewChanged(view, oldView)
+        stop_following(self, view)
+
     def viewTransformChanged(self) -> None:
-        scale = pixel_scale_changed(self, self._pixel_scale)
-        if scale is None:
-            pg.GraphicsObject.viewTransformChanged(self)  # only forgets the view rectangle
-            return
-        self._pixel_scale = scale
         super().viewTransformChanged()  # tells Qt the geometry changes, with the old bounds
         self._bounds = None
 

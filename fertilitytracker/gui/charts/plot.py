@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -118,11 +119,31 @@ class ChartPlot:
         self.edge_labels = EdgeLabels(view)
         self.edge_labels.setZValue(LABEL_Z)
         self.y_range: tuple[float, float] = (0.0, 1.0)
+        self._scale: tuple[float, float] = (0.0, 0.0)  # of the view when the bounds were taken
+        view.sigTransformChanged.connect(self.view_transformed)
 
     @property
     def label_texts(self) -> list[str]:
         """Every label on the plot: dose changes first, then lines and zones."""
         return self.labels.texts + self.edge_labels.texts
+
+    def view_transformed(self) -> None:
+        """Have the series re-measure their bounds when the view's scale changed (a resize, a
+        zoom): once per plot, where pyqtgraph would ask every item on every pan step."""
+        transform = self.item.getViewBox().childGroup.sceneTransform()
+        scale = (transform.m11(), transform.m22())
+        # A pan step moves the range's ends by the same amount; the width, and so the scale,
+        # can still differ in its last bits, which changes no pixel.
+        if all(
+            math.isclose(new, old, rel_tol=1e-9)
+            for new, old in zip(scale, self._scale, strict=True)
+        ):
+            return
+        self._scale = scale
+        for items in self.series_items.values():
+            items.curve.viewTransformChanged()
+            if items.scatter is not None:
+                items.scatter.viewTransformChanged()
 
     # --- data ---------------------------------------------------------------------------------
 
