@@ -33,6 +33,7 @@ BACKDROP_Z = -20  # treatment spans, bands, dose-change markers and reference li
 DASH_PERIOD_PX = 6.0  # Qt's DashLine at one pixel: a 4 px dash and a 2 px gap
 DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 LANE_BAR_PX = 6
+EVERYTHING = QRectF(-1e300, -1e300, 2e300, 2e300)
 
 
 class PaintOnlyItem(pg.GraphicsObject):
@@ -222,7 +223,9 @@ class ChartScatter(pg.ScatterPlotItem):
     """A ScatterPlotItem drawn into the device cache, which a pan step scrolls.
 
     pyqtgraph leaves out the points outside the view when it paints; in a scrolled cache such
-    a point would never appear, so this scatter's "view" is everything (a few hundred points).
+    a point would never appear, so this scatter's "view" is what Qt asks it to paint: the
+    strip that scrolls into view (pyqtgraph would lay out a symbol for each of hundreds of
+    points to draw the few in a strip a few pixels wide), or all of it.
     Its bounds are kept until its points or the view's scale change (pyqtgraph works them out
     again on each of the dozens of times Qt asks for them in a frame); as a curve, it hears of
     the scale from its plot, not of every pan step from the view.
@@ -230,20 +233,26 @@ class ChartScatter(pg.ScatterPlotItem):
 
     _bounds: QRectF | None = None
     _sorted_xs: np.ndarray | None = None
+    _painting: QRectF | None = None  # the rectangle being painted, while it is
 
     def __init__(self) -> None:
         super().__init__()
         self.setCacheMode(DEVICE_CACHE)
 
     def viewRect(self) -> QRectF:
-        return QRectF(-1e300, -1e300, 2e300, 2e300)
+        return QRectF(self._painting) if self._painting is not None else QRectF(EVERYTHING)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         # A pan step paints the strip that scrolls into view: most strips hold no marker.
-        if self._marker_within(option.exposedRect, abs(painter.transform().m11())):
+        if not self._marker_within(option.exposedRect, abs(painter.transform().m11())):
+            return
+        self._painting = QRectF(option.exposedRect)
+        try:
             super().paint(painter, option, widget)
+        finally:
+            self._painting = None
 
     def _marker_within(self, exposed: QRectF, pixels_per_x: float) -> bool:
         """Whether any marker, of its drawn size, reaches into `exposed` (item coordinates)."""
