@@ -6,8 +6,8 @@ from bisect import bisect_left, bisect_right
 from datetime import date
 
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QStaticText, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from fertilitytracker.services.date_ticks import TICK_STEPS, TickUnit, tick_days, tick_label
@@ -33,7 +33,6 @@ MINOR_TICK_MIN_PX = 14
 # axes, whose labels the date axis' match).
 LABEL_HEIGHT_FRACTION = 0.8
 LABEL_GAP_PX = 2.0  # between the axis line and the top of the labels
-LABEL_FLAGS = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 # The tick steps and labels are shared with the report (services/date_ticks.py).
 _TICK_STEPS = TICK_STEPS
 _tick_days = tick_days
@@ -54,6 +53,8 @@ class CalendarDateAxis(pg.AxisItem):
         self._label_height = -1.0  # the label height the axis last sized itself for
         # Per tick step: the first and last day worked out, and their ticks' x values.
         self._known_ticks: dict[tuple[TickUnit, int], tuple[date, date, list[float]]] = {}
+        self._labels: dict[str, tuple[QSizeF, QStaticText]] = {}  # laid out, in _labels_font
+        self._labels_font = ""
         self.enableAutoSIPrefix(False)
 
     def tickValues(
@@ -169,25 +170,40 @@ class CalendarDateAxis(pg.AxisItem):
         room = self.boundingRect()
         label_top = bounds.top() + max(0, self.style["tickLength"]) + LABEL_GAP_PX
         tallest = 0.0
-        placed: list[tuple[QRectF, str]] = []
+        placed: list[tuple[QPointF, QStaticText]] = []
+        font = painter.font().key()
+        if font != self._labels_font:
+            self._labels_font = font
+            self._labels.clear()
         for value, text in zip(values, self.tickStrings(values, 1.0, spacing), strict=True):
             x = (value - low) * scale
             if not 0 <= x <= bounds.width():
                 continue
-            box = painter.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
-            height = box.height() * LABEL_HEIGHT_FRACTION
+            size, static = self._label(painter, text)
+            height = size.height() * LABEL_HEIGHT_FRACTION
             tallest = max(tallest, height)
-            label = QRectF(x - box.width() / 2, label_top, box.width(), height)
+            label = QRectF(x - size.width() / 2, label_top, size.width(), height)
             if room.intersected(label) == label:  # a label that would spill over is left out
-                placed.append((label, text))
+                placed.append((label.topLeft(), static))
         if tallest != self._label_height:
             self._label_height = tallest
             self._updateMaxTextSize(tallest)  # the axis grows to the labels, as pyqtgraph's
         painter.setPen(self.textPen())
         painter.setClipRect(room.toAlignedRect(), Qt.ClipOperation.IntersectClip)
-        flags = int((LABEL_FLAGS | Qt.TextFlag.TextDontClip).value)
-        for label, text in placed:
-            painter.drawText(label, flags, text)
+        for top_left, static in placed:
+            painter.drawStaticText(top_left, static)
+
+    def _label(self, painter: QPainter, text: str) -> tuple[QSizeF, QStaticText]:
+        """A label's size and its text laid out once in the painter's font (a pan step shows
+        the same few labels)."""
+        known = self._labels.get(text)
+        if known is None:
+            box = painter.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), painter.font())
+            known = self._labels[text] = (box.size(), static)
+        return known
 
 
 def _tick_pen(pen: QPen, alpha: int) -> QPen:
