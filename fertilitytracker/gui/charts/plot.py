@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, day_to_x
 from fertilitytracker.gui.charts.items import (
@@ -106,6 +106,7 @@ class ChartPlot:
         view = self.item.getViewBox()
         view.enableAutoRange(enable=False)
         view.setMouseEnabled(x=True, y=False)
+        pan_without_geometry_notes(view)
         self.data: PlotData | None = None
         self.series_items: dict[str, SeriesItems] = {}
         self.backdrop = PlotBackdrop()
@@ -404,6 +405,13 @@ def own_view_menu(widget: pg.PlotWidget) -> None:
     menu = widget.getPlotItem().getViewBox().menu
     if menu is not None:
         menu.setParent(widget, menu.windowFlags())
+
+
+def pan_without_geometry_notes(view: pg.ViewBox) -> None:
+    """Stop Qt from calling the panned group's Python itemChange twice per pan step for its
+    transform (pyqtgraph makes nothing of the transform notes: the group is exempt from
+    telling the view); notes of items added or removed are not geometry notes and still come."""
+    view.childGroup.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, False)
 
 
 def set_x_limits(view: pg.ViewBox, chart: ChartData) -> tuple[float, float]:
