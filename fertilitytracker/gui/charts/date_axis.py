@@ -6,7 +6,11 @@ import pyqtgraph as pg
 
 from fertilitytracker.gui.charts.axis import CalendarDateAxis
 from fertilitytracker.gui.charts.items import TreatmentLanes, treatment_lanes
-from fertilitytracker.gui.charts.plot import LEFT_AXIS_WIDTH_PX, own_view_menu
+from fertilitytracker.gui.charts.plot import (
+    LEFT_AXIS_WIDTH_PX,
+    own_view_menu,
+    pan_without_geometry_notes,
+)
 from fertilitytracker.gui.charts.theme import ChartTheme
 from fertilitytracker.services.chart_data import ChartData
 
@@ -32,6 +36,7 @@ class DateAxisWidget(pg.PlotWidget):
         view = item.getViewBox()
         view.enableAutoRange(enable=False)
         view.setMouseEnabled(x=True, y=False)
+        pan_without_geometry_notes(view)
         self.lanes = TreatmentLanes()
         item.addItem(self.lanes, ignoreBounds=True)
         self._set_lane_count(0)

@@ -1,10 +1,12 @@
-"""The graphics items a plot is drawn with: labels, backdrop, series items, treatment lanes."""
+"""The graphics items a plot is drawn with: backdrop, series items, treatment lanes (its texts
+are in `labels`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -13,6 +15,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QPainter,
     QPen,
+    QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -30,102 +33,27 @@ BACKDROP_Z = -20  # treatment spans, bands, dose-change markers and reference li
 DASH_PERIOD_PX = 6.0  # Qt's DashLine at one pixel: a 4 px dash and a 2 px gap
 DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 LANE_BAR_PX = 6
+EVERYTHING = QRectF(-1e300, -1e300, 2e300, 2e300)
 
 
-@dataclass(frozen=True)
-class PlotLabel:
-    """A text on a plot: at x (None: the left edge of the view), hanging below or above y."""
+class PaintOnlyItem(pg.GraphicsObject):
+    """An item that needs nothing from its view between paints (it draws in data coordinates
+    or reads the view when painted).
 
-    x: float | None
-    y: float
-    text: str
-    colour: QColor
-    below: bool = True
-
-
-class PlotLabels(pg.GraphicsObject):
-    """Labels of a plot as one item: dated ones (dose changes) or ones at the view's left edge.
-
-    A TextItem per label re-places itself on every pan step. Dated labels move rigidly with
-    the dates, so that item is drawn into the device cache over the plot's whole extent;
-    labels at the left edge (reference lines, zones) follow the view and are painted each
-    frame, which costs only a few short texts (their sizes are measured once).
+    pyqtgraph connects every item to its view's range and transform signals: a Python call
+    per item and plot on each pan step for items that do nothing with it. This one lets go.
     """
 
-    def __init__(self, dated: bool) -> None:
-        super().__init__()
-        self.labels: list[PlotLabel] = []
-        self._boxes: list[QRectF] = []
-        self._font = QFont()
-        self._font.setPointSizeF(8)
-        self._fill = QColor("white")
-        self._dated = dated
-        self._extent = QRectF()
-        if dated:
-            self.setCacheMode(DEVICE_CACHE)
-            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+    def viewChanged(self, view: object, oldView: object) -> None:
+        super().viewChanged(view, oldView)
+        stop_following(self, view)
 
-    @property
-    def texts(self) -> list[str]:
-        """The label texts, in drawing order (for tests and accessibility)."""
-        return [label.text for label in self.labels]
 
-    def set_labels(self, labels: Sequence[PlotLabel], fill: QColor, extent: QRectF) -> None:
-        """Show `labels` on boxes of `fill`; `extent` bounds the plot (the dated labels' cache)."""
-        self.prepareGeometryChange()
-        self.labels = list(labels)
-        metrics = QFontMetricsF(self._font)
-        self._boxes = [
-            metrics.boundingRect(label.text).adjusted(-3, -1, 3, 1) for label in self.labels
-        ]
-        self._fill = QColor(fill)
-        self._extent = QRectF(extent)
-        self.setVisible(bool(self.labels))
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        if not self.labels:
-            return QRectF()
-        if self._dated:
-            return QRectF(self._extent)
-        view = self.getViewBox()
-        return QRectF() if view is None else view.viewRect()
-
-    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
-        return None  # never part of an auto-range
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        if not self.labels:
-            return
-        transform = painter.transform()
-        visible: QRectF | None = None
-        left = 0.0
-        if self._dated:
-            # Only the strip being painted into the cache (the whole plot on a full repaint).
-            visible = transform.mapRect(option.exposedRect)
-        else:
-            view = self.getViewBox()
-            if view is None:
-                return
-            left = view.viewRange()[0][0]
-        painter.save()
-        painter.resetTransform()
-        painter.setFont(self._font)
-        for label, size in zip(self.labels, self._boxes, strict=True):
-            anchor = transform.map(QPointF(left if label.x is None else label.x, label.y))
-            box = QRectF(size)
-            if label.below:
-                box.moveTopLeft(anchor + QPointF(3, 1))
-            else:
-                box.moveBottomLeft(anchor + QPointF(3, -1))
-            if visible is not None and not box.intersects(visible):
-                continue
-            painter.fillRect(box, self._fill)
-            painter.setPen(label.colour)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.text)
-        painter.restore()
+def stop_following(item: pg.GraphicsObject, view: object) -> None:
+    """Disconnect `item` from the range and transform signals pyqtgraph connected it to."""
+    if isinstance(view, pg.ViewBox):
+        view.sigRangeChanged.disconnect(item.viewRangeChanged)
+        view.sigTransformChanged.disconnect(item.viewTransformChanged)
 
 
 @dataclass(frozen=True)
@@ -167,7 +95,7 @@ class DrawnMarker:
     change: DoseChange
 
 
-class PlotBackdrop(pg.GraphicsObject):
+class PlotBackdrop(PaintOnlyItem):
     """Everything behind a plot's series, as one item: spans, bands, markers, reference lines.
 
     One item instead of a BarGraphItem, a LinearRegionItem and an InfiniteLine per band, line
@@ -275,26 +203,87 @@ def _cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) ->
 
 
 class ChartCurve(pg.PlotCurveItem):
-    """A PlotCurveItem drawn into the device cache, which a pan step scrolls."""
+    """A PlotCurveItem drawn into the device cache, which a pan step scrolls.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.setCacheMode(DEVICE_CACHE)
-
-
-class ChartScatter(pg.ScatterPlotItem):
-    """A ScatterPlotItem drawn into the device cache, which a pan step scrolls.
-
-    pyqtgraph leaves out the points outside the view when it paints; in a scrolled cache such
-    a point would never appear, so this scatter's "view" is everything (a few hundred points).
+    pyqtgraph recomputes a curve's bounds (a few pixels of padding included) on each of its
+    view's transform changes; a pan step only moves the view, so the curve hears of none: its
+    plot tells it when the view's scale changes (`ChartPlot.view_transformed`).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.setCacheMode(DEVICE_CACHE)
 
+    def viewChanged(self, view: object, oldView: object) -> None:
+        super().viewChanged(view, oldView)
+        stop_following(self, view)
+
+
+class ChartScatter(pg.ScatterPlotItem):
+    """A ScatterPlotItem drawn into the device cache, which a pan step scrolls.
+
+    pyqtgraph leaves out the points outside the view when it paints; in a scrolled cache such
+    a point would never appear, so this scatter's "view" is what Qt asks it to paint: the
+    strip that scrolls into view (pyqtgraph would lay out a symbol for each of hundreds of
+    points to draw the few in a strip a few pixels wide), or all of it.
+    Its bounds are kept until its points or the view's scale change (pyqtgraph works them out
+    again on each of the dozens of times Qt asks for them in a frame); as a curve, it hears of
+    the scale from its plot, not of every pan step from the view.
+    """
+
+    _bounds: QRectF | None = None
+    _sorted_xs: np.ndarray | None = None
+    _painting: QRectF | None = None  # the rectangle being painted, while it is
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCacheMode(DEVICE_CACHE)
+
     def viewRect(self) -> QRectF:
-        return QRectF(-1e300, -1e300, 2e300, 2e300)
+        return QRectF(self._painting) if self._painting is not None else QRectF(EVERYTHING)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        # A pan step paints the strip that scrolls into view: most strips hold no marker.
+        if not self._marker_within(option.exposedRect, abs(painter.transform().m11())):
+            return
+        self._painting = QRectF(option.exposedRect)
+        try:
+            super().paint(painter, option, widget)
+        finally:
+            self._painting = None
+
+    def _marker_within(self, exposed: QRectF, pixels_per_x: float) -> bool:
+        """Whether any marker, of its drawn size, reaches into `exposed` (item coordinates)."""
+        if pixels_per_x == 0:
+            return True
+        if self._sorted_xs is None:
+            self._sorted_xs = np.sort(self.data["x"])
+        reach = (self._maxSpotPxWidth / 2 + 1) / pixels_per_x
+        first = np.searchsorted(self._sorted_xs, exposed.left() - reach, side="left")
+        return bool(first < len(self._sorted_xs)) and bool(
+            self._sorted_xs[first] <= exposed.right() + reach
+        )
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds is None:
+            self._bounds = super().boundingRect()
+        return self._bounds
+
+    def invalidate(self) -> None:
+        # Every change of points, symbols, sizes or pens comes through here.
+        self._bounds = None
+        self._sorted_xs = None
+        super().invalidate()
+
+    def viewChanged(self, view: object, oldView: object) -> None:
+        super().viewChanged(view, oldView)
+        stop_following(self, view)
+
+    def viewTransformChanged(self) -> None:
+        super().viewTransformChanged()  # tells Qt the geometry changes, with the old bounds
+        self._bounds = None
 
 
 @dataclass(frozen=True)
@@ -324,16 +313,57 @@ def treatment_lanes(data: ChartData, theme: ChartTheme) -> list[Lane]:
     return list(lanes.values())
 
 
-class TreatmentLanes(pg.GraphicsObject):
+@dataclass(frozen=True)
+class _LaneMarks:
+    """A lane's marks in data x (seconds), worked out once: bars, dose-change ticks, texts."""
+
+    lane: Lane
+    span_starts: np.ndarray
+    span_ends: np.ndarray
+    change_xs: np.ndarray
+    text_xs: np.ndarray
+    texts: tuple[str, ...]
+    text_widths: tuple[float, ...]  # in pixels
+    texts_in_order: bool  # by date: no text after one past the view's right edge is in view
+
+    @classmethod
+    def of(cls, lane: Lane, metrics: QFontMetricsF) -> _LaneMarks:
+        dated = [
+            (
+                day_to_x(change.day),
+                f"{lane.name} {change.label}" if change.kind == "start" else change.label,
+            )
+            for change in lane.changes
+            if change.kind != "stop"
+        ]
+        text_xs = np.array([x for x, _text in dated], dtype=float)
+        return cls(
+            lane,
+            np.array([day_to_x(span.start) for span in lane.spans], dtype=float),
+            np.array([day_to_x(span.end) for span in lane.spans], dtype=float),
+            np.array(
+                [day_to_x(change.day) for change in lane.changes if change.kind == "change"],
+                dtype=float,
+            ),
+            text_xs,
+            tuple(text for _x, text in dated),
+            tuple(metrics.horizontalAdvance(text) for _x, text in dated),
+            bool(np.all(np.diff(text_xs) >= 0)),
+        )
+
+
+class TreatmentLanes(PaintOnlyItem):
     """Medication periods under the plots: one lane per medication, a bar for each period and
     the dose above it where it starts or changes; overlapping treatments lie side by side.
 
-    The item spans the view and is painted in pixels each frame (a few bars and short texts).
+    The item spans the view and is painted in pixels each frame; the marks' dates and the
+    texts' widths are worked out once per journal, and a frame draws only what is in view.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.lanes: list[Lane] = []
+        self._marks: list[_LaneMarks] = []
         self._font = QFont()
         self._font.setPointSizeF(8)
         self._foreground = QColor("black")
@@ -341,11 +371,13 @@ class TreatmentLanes(pg.GraphicsObject):
 
     def texts(self) -> list[str]:
         """Every dose text the lanes hold, lane by lane (for tests and screen readers)."""
-        return [text for lane in self.lanes for _x, text in self._lane_texts(lane)]
+        return [text for marks in self._marks for text in marks.texts]
 
     def set_lanes(self, lanes: Sequence[Lane], foreground: QColor, background: QColor) -> None:
         self.prepareGeometryChange()
         self.lanes = list(lanes)
+        metrics = QFontMetricsF(self._font)
+        self._marks = [_LaneMarks.of(lane, metrics) for lane in self.lanes]
         self._foreground = QColor(foreground)
         self._background = QColor(background)
         self.update()
@@ -357,59 +389,69 @@ class TreatmentLanes(pg.GraphicsObject):
     def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
         return None
 
-    @staticmethod
-    def _lane_texts(lane: Lane) -> list[tuple[float, str]]:
-        texts = []
-        for change in lane.changes:
-            if change.kind == "stop":
-                continue
-            text = f"{lane.name} {change.label}" if change.kind == "start" else change.label
-            texts.append((day_to_x(change.day), text))
-        return texts
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         view = self.getViewBox()
-        if not self.lanes or view is None:
+        if not self._marks or view is None:
             return
-        transform = painter.transform()
-        left_x = view.viewRange()[0][0]
+        transform = painter.transform()  # x and y scaled and moved, never rotated
+        (left_x, right_x), _y_range = view.viewRange()
+        view_left = transform.map(QPointF(left_x, 0)).x()
+        view_right = transform.map(QPointF(right_x, 0)).x()
         painter.save()
         painter.resetTransform()
         painter.setFont(self._font)
-        metrics = QFontMetricsF(self._font)
-        view_left = transform.map(QPointF(left_x, 0)).x()
-        count = len(self.lanes)
-        for position, lane in enumerate(self.lanes):
+        count = len(self._marks)
+        for position, marks in enumerate(self._marks):
             # Lane `position` (0 at the top) spans y from count - position - 1 to count - position.
             bottom = transform.map(QPointF(0, count - position - 1)).y()
             bar = QRectF(0, bottom - LANE_BAR_PX - 2, 0, LANE_BAR_PX)
-            for span in lane.spans:
-                start = transform.map(QPointF(day_to_x(span.start), 0)).x()
-                end = transform.map(QPointF(day_to_x(span.end), 0)).x()
-                painter.fillRect(
-                    QRectF(start, bar.top(), max(end - start, 2), bar.height()), lane.colour
-                )
-            painter.setPen(_cosmetic_pen(self._background))
-            for change in lane.changes:
-                if change.kind == "change":
-                    x = transform.map(QPointF(day_to_x(change.day), 0)).x()
-                    painter.drawLine(QLineF(x, bar.top(), x, bar.bottom()))
-            painter.setPen(self._foreground)
-            placed = [
-                (transform.map(QPointF(x_value, 0)).x(), text)
-                for x_value, text in self._lane_texts(lane)
-            ]
-            # Of the doses that began left of the view, only the latest is still in force.
-            begun = [index for index, (x, _text) in enumerate(placed) if x <= view_left]
-            if begun:
-                placed = placed[begun[-1] :]
-            text_end = -1e9
-            for x_start, text in placed:
-                x = max(x_start, view_left) + 2
-                if x < text_end + 6:
-                    continue  # too close to the previous text of this lane: the bar still shows it
-                painter.drawText(QPointF(x, bar.top() - 2), text)
-                text_end = x + metrics.horizontalAdvance(text)
+            self._paint_bars(painter, marks, transform, bar, (view_left, view_right))
+            self._paint_texts(painter, marks, transform, bar, (view_left, view_right))
         painter.restore()
+
+    def _paint_bars(
+        self,
+        painter: QPainter,
+        marks: _LaneMarks,
+        transform: QTransform,
+        bar: QRectF,
+        view: tuple[float, float],
+    ) -> None:
+        scale, shift = transform.m11(), transform.dx()
+        starts = marks.span_starts * scale + shift
+        ends = marks.span_ends * scale + shift
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            width = max(end - start, 2)
+            if start + width >= view[0] and start <= view[1]:
+                painter.fillRect(QRectF(start, bar.top(), width, bar.height()), marks.lane.colour)
+        xs = marks.change_xs * scale + shift
+        seen = xs[(xs >= view[0] - 1) & (xs <= view[1] + 1)].tolist()
+        if seen:
+            painter.setPen(_cosmetic_pen(self._background))
+            painter.drawLines([QLineF(x, bar.top(), x, bar.bottom()) for x in seen])
+
+    def _paint_texts(
+        self,
+        painter: QPainter,
+        marks: _LaneMarks,
+        transform: QTransform,
+        bar: QRectF,
+        view: tuple[float, float],
+    ) -> None:
+        if not marks.texts:
+            return
+        painter.setPen(self._foreground)
+        xs = (marks.text_xs * transform.m11() + transform.dx()).tolist()
+        # Of the doses that began left of the view, only the latest is still in force.
+        begun = [index for index, x in enumerate(xs) if x <= view[0]]
+        text_end = -1e9
+        for index in range(begun[-1] if begun else 0, len(xs)):
+            x = max(xs[index], view[0]) + 2
+            if x > view[1] and marks.texts_in_order:
+                break  # the rest start further right, out of view
+            if x < text_end + 6:
+                continue  # too close to the previous text of this lane: the bar still shows it
+            painter.drawText(QPointF(x, bar.top() - 2), marks.texts[index])
+            text_end = x + marks.text_widths[index]

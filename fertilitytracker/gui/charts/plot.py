@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from fertilitytracker.gui.charts.axis import SECONDS_PER_DAY, day_to_x
 from fertilitytracker.gui.charts.items import (
@@ -21,9 +22,8 @@ from fertilitytracker.gui.charts.items import (
     DrawnLine,
     DrawnMarker,
     PlotBackdrop,
-    PlotLabel,
-    PlotLabels,
 )
+from fertilitytracker.gui.charts.labels import EdgeLabels, PlotLabel, PlotLabels
 from fertilitytracker.gui.charts.theme import BAND_EDGE_ALPHA, SERIES_SYMBOLS, ChartTheme
 from fertilitytracker.services.chart_data import (
     ChartData,
@@ -106,24 +106,45 @@ class ChartPlot:
         view = self.item.getViewBox()
         view.enableAutoRange(enable=False)
         view.setMouseEnabled(x=True, y=False)
+        pan_without_geometry_notes(view)
         self.data: PlotData | None = None
         self.series_items: dict[str, SeriesItems] = {}
         self.backdrop = PlotBackdrop()
         self.item.addItem(self.backdrop, ignoreBounds=True)
         self.spans: tuple[MedicationSpan, ...] = ()
         self.changes: tuple[DoseChange, ...] = ()
-        self.labels = PlotLabels(dated=True)
+        self.labels = PlotLabels()
         self.labels.setZValue(LABEL_Z)
         self.item.addItem(self.labels, ignoreBounds=True)
-        self.edge_labels = PlotLabels(dated=False)
+        # Above the panned group of items, as the dated labels are above the other items in it.
+        self.edge_labels = EdgeLabels(view)
         self.edge_labels.setZValue(LABEL_Z)
-        self.item.addItem(self.edge_labels, ignoreBounds=True)
         self.y_range: tuple[float, float] = (0.0, 1.0)
+        self._scale: tuple[float, float] = (0.0, 0.0)  # of the view when the bounds were taken
+        view.sigTransformChanged.connect(self.view_transformed)
 
     @property
     def label_texts(self) -> list[str]:
         """Every label on the plot: dose changes first, then lines and zones."""
         return self.labels.texts + self.edge_labels.texts
+
+    def view_transformed(self) -> None:
+        """Have the series re-measure their bounds when the view's scale changed (a resize, a
+        zoom): once per plot, where pyqtgraph would ask every item on every pan step."""
+        transform = self.item.getViewBox().childGroup.sceneTransform()
+        scale = (transform.m11(), transform.m22())
+        # A pan step moves the range's ends by the same amount; the width, and so the scale,
+        # can still differ in its last bits, which changes no pixel.
+        if all(
+            math.isclose(new, old, rel_tol=1e-9)
+            for new, old in zip(scale, self._scale, strict=True)
+        ):
+            return
+        self._scale = scale
+        for items in self.series_items.values():
+            items.curve.viewTransformChanged()
+            if items.scatter is not None:
+                items.scatter.viewTransformChanged()
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -149,7 +170,7 @@ class ChartPlot:
         self.backdrop.set_shapes(extent, (), bands, lines, self._markers(theme))
         change_labels = self._change_labels(theme, low, high) if label_changes else []
         self.labels.set_labels(change_labels, theme.label_fill, extent)
-        self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill, extent)
+        self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill)
         self._set_series(plot, theme)
 
     def _style_axes(self, plot: PlotData, theme: ChartTheme) -> None:
@@ -384,6 +405,13 @@ def own_view_menu(widget: pg.PlotWidget) -> None:
     menu = widget.getPlotItem().getViewBox().menu
     if menu is not None:
         menu.setParent(widget, menu.windowFlags())
+
+
+def pan_without_geometry_notes(view: pg.ViewBox) -> None:
+    """Stop Qt from calling the panned group's Python itemChange twice per pan step for its
+    transform (pyqtgraph makes nothing of the transform notes: the group is exempt from
+    telling the view); notes of items added or removed are not geometry notes and still come."""
+    view.childGroup.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, False)
 
 
 def set_x_limits(view: pg.ViewBox, chart: ChartData) -> tuple[float, float]:
