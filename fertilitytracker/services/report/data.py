@@ -179,7 +179,13 @@ def build_report_data(
     )
     # The trends are the Charts screen's own series, spans and bands.
     screen = chart_data_of(
-        readings, history, system, settings.who_edition, as_of, plots_read(KEY_MARKERS)
+        readings,
+        history,
+        system,
+        settings.who_edition,
+        as_of,
+        plots_read(KEY_MARKERS),
+        words=False,
     )
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
