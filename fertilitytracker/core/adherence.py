@@ -24,15 +24,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from fertilitytracker.core.records import DoseEvent, Regimen
 from fertilitytracker.core.schedules import Schedule, doses_due_on, parse_schedule
 
 
-@dataclass(frozen=True)
-class Adherence:
+class Adherence(NamedTuple):
     """Dose counts over a period; `adherence` = taken / expected, None when nothing expected."""
 
     expected: int
@@ -42,8 +41,7 @@ class Adherence:
     adherence: float | None
 
 
-@dataclass(frozen=True)
-class DayTally:
+class DayTally(NamedTuple):
     """One active day of a regimen: what the schedule wanted and what became of it."""
 
     day: date
@@ -54,8 +52,7 @@ class DayTally:
     missed: int
 
 
-@dataclass(frozen=True)
-class SchedulePeriod:
+class SchedulePeriod(NamedTuple):
     """Days [first, end) under one step; every-N-days counting starts at `anchor`."""
 
     first: date

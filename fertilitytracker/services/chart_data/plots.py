@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import (
@@ -51,8 +51,7 @@ SINGLE_ANALYTE_PLOTS = ("total_testosterone", "estradiol", "lh", "fsh", "shbg", 
 MOTILITY = ("total_motility", "progressive_motility")
 
 
-@dataclass(frozen=True)
-class PlotInputs:
+class PlotInputs(NamedTuple):
     """What a plot builder reads: its spec, the points gathered and the journal's settings."""
 
     spec: PlotSpec

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -383,8 +382,7 @@ def spans_and_changes(
     return tuple(spans), tuple(changes)
 
 
-@dataclass(frozen=True)
-class ChartReadings:
+class ChartReadings(NamedTuple):
     """The views a chart model is drawn from, each made once by `services.views`
     (docs/design.md "one reading computed once"): the report hands in those of its tables.
 
