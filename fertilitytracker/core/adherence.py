@@ -156,7 +156,7 @@ def day_tallies(
     for day, schedule, anchor in _active_days(regimen, start, last):
         scheduled = doses_due_on(schedule, anchor, day)
         expected, taken, skipped, missed = _day_counts(
-            scheduled, logged[(day, "taken")], logged[(day, "skipped")], day == today
+            scheduled, logged.get((day, "taken"), 0), logged.get((day, "skipped"), 0), day == today
         )
         tallies.append(DayTally(day, scheduled, expected, taken, skipped, missed))
     return tallies
@@ -215,7 +215,10 @@ def adherence_for(
         for day in special[bisect_left(special, first) : bisect_right(special, final)]:
             scheduled = doses_due_on(period.schedule, period.anchor, day)
             day_counts = _day_counts(
-                scheduled, logged[(day, "taken")], logged[(day, "skipped")], day == today
+                scheduled,
+                logged.get((day, "taken"), 0),
+                logged.get((day, "skipped"), 0),
+                day == today,
             )
             expected += day_counts[0] - scheduled
             taken += day_counts[1]
@@ -248,4 +251,4 @@ def doses_due_today(regimen: Regimen, doses: Iterable[DoseEvent], today: date) -
     """
     scheduled = sum(count for _, count in expected_slots(regimen, today, start=today))
     logged = _doses_of(regimen, doses)
-    return scheduled, logged[(today, "taken")] + logged[(today, "skipped")]
+    return scheduled, logged.get((today, "taken"), 0) + logged.get((today, "skipped"), 0)

@@ -6,7 +6,7 @@ Nothing here opens a file, a database or a window, and nothing reads the clock, 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from fertilitytracker.core.analytes import get_analyte, who_edition_sources
 from fertilitytracker.core.errors import InputError
@@ -94,6 +94,13 @@ def baseline_rule(course_start: date | None, gap_days: int) -> str:
         f"Baseline: the last value on or before {course_start.isoformat()}, when the current "
         f"course of hormone medication began (after {gap_days} days or more without any)."
     )
+
+
+def _doses_in(history: History, period: Period) -> int:
+    """How many doses were logged in the period (compared as moments: years of doses)."""
+    first = datetime.combine(period.start, time.min)
+    last = datetime.combine(period.end, time.max)
+    return sum(1 for dose in history.doses if first <= dose.at <= last)
 
 
 def _check_settings(settings: ReportSettings) -> UnitSystem:
@@ -236,7 +243,7 @@ def build_report_data(
                 }
             ),
             "symptoms": len(symptoms),
-            "doses": sum(1 for d in history.doses if period.contains(d.at.date())),
+            "doses": _doses_in(history, period),
         },
     )
 

@@ -230,25 +230,31 @@ _GRID_ORDER = tuple(SHORT_NAMES)
 
 def lab_grid(rows: Sequence[LabRow], system: UnitSystem) -> LabGrid:
     """The lab rows laid out one draw per row and one analyte per column (only those present)."""
-    present = {row.key for row in rows}
-    keys = [key for key in _GRID_ORDER if key in present]
-    keys += sorted(present - set(keys))
-    columns = tuple((key, SHORT_NAMES.get(key, key), _grid_unit(key, rows, system)) for key in keys)
     by_day: dict[date, dict[str, LabRow]] = {}
+    # Each column's unit: that of the first row of its key that has one (one pass).
+    units: dict[str, str] = {}
     for row in rows:
         by_day.setdefault(row.day, {})[row.key] = row
+        if row.key not in units or (not units[row.key] and row.value.unit):
+            units[row.key] = row.value.unit
+    present = set(units)
+    keys = [key for key in _GRID_ORDER if key in present]
+    keys += sorted(present - set(keys))
+    columns = tuple(
+        (key, SHORT_NAMES.get(key, key), _grid_unit(key, units, system)) for key in keys
+    )
     return LabGrid(
         columns=columns,
         rows=tuple((day, tuple(by_day[day].get(key) for key in keys)) for day in sorted(by_day)),
     )
 
 
-def _grid_unit(key: str, rows: Sequence[LabRow], system: UnitSystem) -> str:
+def _grid_unit(key: str, units: Mapping[str, str], system: UnitSystem) -> str:
     if key == "t_lh_ratio":
         return T_LH_UNIT
     if key == "t_e_ratio":
         return "nmol/L ÷ pmol/L" if system == "si" else "ng/dL ÷ pg/mL"
-    return next((row.value.unit for row in rows if row.key == key and row.value.unit), "")
+    return units[key]
 
 
 def draw_contexts(views: Sequence[DrawView]) -> tuple[DrawContextRow, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -49,9 +49,14 @@ def _at(dose: DoseEvent) -> datetime:
     return dose.at
 
 
-def _logged_until(doses: Sequence[DoseEvent], last: date) -> int:
-    """How many of `doses` (in time order) were logged on or before `last`."""
-    return bisect_left(doses, datetime.combine(last + timedelta(days=1), time()), key=_at)
+def _logged_before(doses: Sequence[DoseEvent], day: date) -> int:
+    """How many of `doses` (in time order) were logged before `day`."""
+    return bisect_left(doses, datetime.combine(day, time.min), key=_at)
+
+
+def _logged_until(doses: Sequence[DoseEvent], day: date) -> int:
+    """How many of `doses` (in time order) were logged on or before `day`."""
+    return bisect_right(doses, datetime.combine(day, time.max), key=_at)
 
 
 def _last_logged(doses: Sequence[DoseEvent], last: date) -> date | None:
@@ -67,7 +72,7 @@ def _recent_adherence(
     decade of doses is neither counted again nor scanned for a month's figure): `doses`
     are in time order."""
     start = as_of - timedelta(days=days - 1)
-    recent = doses[_logged_until(doses, start - timedelta(days=1)) : _logged_until(doses, as_of)]
+    recent = doses[_logged_before(doses, start) : _logged_until(doses, as_of)]
     return adherence_for(regimen, recent, today, start=start, end=as_of)
 
 
