@@ -37,12 +37,11 @@ from fertilitytracker.services.result_words import (
 )
 from fertilitytracker.services.views import (
     DrawView,
+    HistoryViews,
     ResultView,
     dexa_view,
-    lab_draw_view,
     ratio_shown,
     semen_view,
-    value_view,
 )
 
 
@@ -207,13 +206,14 @@ class Collector:
         )
 
 
-def judged_free_t(view: DrawView, history: History, system: UnitSystem) -> ResultView | None:
+def judged_free_t(view: DrawView, values: HistoryViews) -> ResultView | None:
     """A blood draw's calculated free testosterone, judged against the free testosterone range
-    as a measured one is; None when it could not be calculated."""
+    as a measured one is (`values`: the views of the draw's history); None when it could not
+    be calculated."""
     free_t = view.derived.get("free_testosterone_calculated")
     if free_t is None or free_t.value is None:
         return None
-    return value_view("free_testosterone", free_t.value, view.date, history, system)
+    return values.value("free_testosterone", free_t.value, view.date)
 
 
 def _collect_draw(view: DrawView, free_t: ResultView | None, collector: Collector) -> None:
@@ -398,9 +398,10 @@ class ChartReadings(NamedTuple):
 
 def readings_of(history: History, system: UnitSystem, who_edition: str) -> ChartReadings:
     """The chart's readings of `history` (the Charts screen: no draw contexts needed)."""
-    labs = [lab_draw_view(draw, history, system, who_edition) for draw in history.draws]
+    views = HistoryViews(history, system, who_edition)
+    labs = [views.draw(draw) for draw in history.draws]
     return ChartReadings(
-        labs=tuple((view, judged_free_t(view, history, system)) for view in labs),
+        labs=tuple((view, judged_free_t(view, views)) for view in labs),
         semen=tuple(semen_view(analysis, who_edition) for analysis in history.semen),
         dexa=tuple((scan, dexa_view(scan, history)) for scan in history.dexa),
     )
@@ -420,10 +421,9 @@ def readings_from_views(
         scan.date != view.date for scan, view in zip(scans, dexa_views, strict=True)
     ):
         raise ValueError("the views are not those of this history")
+    values = HistoryViews(history, system)
     return ChartReadings(
-        labs=tuple(
-            (view, judged_free_t(view, history, system)) for view in views if view.kind == "labs"
-        ),
+        labs=tuple((view, judged_free_t(view, values)) for view in views if view.kind == "labs"),
         semen=tuple(view for view in views if view.kind == "semen"),
         dexa=tuple(zip(scans, dexa_views, strict=True)),
     )
