@@ -24,15 +24,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from fertilitytracker.core.records import DoseEvent, Regimen
 from fertilitytracker.core.schedules import Schedule, doses_due_on, parse_schedule
 
 
-@dataclass(frozen=True)
-class Adherence:
+class Adherence(NamedTuple):
     """Dose counts over a period; `adherence` = taken / expected, None when nothing expected."""
 
     expected: int
@@ -42,8 +41,7 @@ class Adherence:
     adherence: float | None
 
 
-@dataclass(frozen=True)
-class DayTally:
+class DayTally(NamedTuple):
     """One active day of a regimen: what the schedule wanted and what became of it."""
 
     day: date
@@ -54,8 +52,7 @@ class DayTally:
     missed: int
 
 
-@dataclass(frozen=True)
-class SchedulePeriod:
+class SchedulePeriod(NamedTuple):
     """Days [first, end) under one step; every-N-days counting starts at `anchor`."""
 
     first: date
@@ -159,7 +156,7 @@ def day_tallies(
     for day, schedule, anchor in _active_days(regimen, start, last):
         scheduled = doses_due_on(schedule, anchor, day)
         expected, taken, skipped, missed = _day_counts(
-            scheduled, logged[(day, "taken")], logged[(day, "skipped")], day == today
+            scheduled, logged.get((day, "taken"), 0), logged.get((day, "skipped"), 0), day == today
         )
         tallies.append(DayTally(day, scheduled, expected, taken, skipped, missed))
     return tallies
@@ -218,7 +215,10 @@ def adherence_for(
         for day in special[bisect_left(special, first) : bisect_right(special, final)]:
             scheduled = doses_due_on(period.schedule, period.anchor, day)
             day_counts = _day_counts(
-                scheduled, logged[(day, "taken")], logged[(day, "skipped")], day == today
+                scheduled,
+                logged.get((day, "taken"), 0),
+                logged.get((day, "skipped"), 0),
+                day == today,
             )
             expected += day_counts[0] - scheduled
             taken += day_counts[1]
@@ -251,4 +251,4 @@ def doses_due_today(regimen: Regimen, doses: Iterable[DoseEvent], today: date) -
     """
     scheduled = sum(count for _, count in expected_slots(regimen, today, start=today))
     logged = _doses_of(regimen, doses)
-    return scheduled, logged[(today, "taken")] + logged[(today, "skipped")]
+    return scheduled, logged.get((today, "taken"), 0) + logged.get((today, "skipped"), 0)

@@ -6,9 +6,8 @@ The monitoring rules (core/monitoring.py, docs/clinical.md §6) and the report r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.medications import same_dose
@@ -114,8 +113,7 @@ def exposure_reached_on(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MedicationEvent:
+class MedicationEvent(NamedTuple):
     """A start, dose or schedule change, or stop of one regimen."""
 
     date: date

@@ -5,7 +5,6 @@ The formulas are those of docs/clinical.md §3."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from fertilitytracker.core.analytes import get_analyte
@@ -65,8 +64,7 @@ class Derived(NamedTuple):
     reference: float | None = None  # the threshold in this value's own units
 
 
-@dataclass(frozen=True)
-class SemenDerived:
+class SemenDerived(NamedTuple):
     """The counts derived from one semen analysis, in millions."""
 
     total_sperm_count: Derived

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.limits import MEDICATION_NAME_MAX, UNIT_MAX, check_text, text_problem
@@ -59,8 +58,7 @@ _CLASS_UNITS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Medication:
+class Medication(NamedTuple):
     """A medication as the journal knows it; `max_single_dose` is in `usual_unit`."""
 
     name: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # Courses, exposure and medication events live in core/courses.py; re-exported for callers.
 from fertilitytracker.core.courses import MedicationEvent as MedicationEvent
@@ -143,8 +143,7 @@ def rule_sources() -> dict[str, str]:
     return sources
 
 
-@dataclass(frozen=True)
-class DueTest:
+class DueTest(NamedTuple):
     """One reminder window: the test, when it opens and is due, its status today and why."""
 
     test: TestKind

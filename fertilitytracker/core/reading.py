@@ -295,7 +295,8 @@ def read_result(
 
 
 class HistoryReader:
-    """`read_result` for the many results of one history (years of draws read at once).
+    """`read_result` and `read_value` for the many values of one history (years of draws
+    read at once).
 
     Each result gets exactly the reading `read_result` gives it; what results share is worked
     out once: the range in force of an analyte with a lab's range, the aromatase inhibitors
@@ -316,20 +317,35 @@ class HistoryReader:
 
     def read_result(self, result: LabResult, day: date) -> Reading:
         """The reading of one stored result of the draw dated `day` (as `read_result`)."""
-        key = (result.analyte, result.lab_low, result.lab_high)
+        return self.read_value(
+            result.analyte, result.value, result.comparator, day, result.lab_low, result.lab_high
+        )
+
+    def read_value(
+        self,
+        analyte_key: str,
+        value: float,
+        comparator: Comparator | None,
+        day: date,
+        lab_low: float | None = None,
+        lab_high: float | None = None,
+    ) -> Reading:
+        """The reading of one canonical value measured on `day`, with the lab's printed range
+        when there is one (as `read_value` with this history's targets and regimens)."""
+        key = (analyte_key, lab_low, lab_high)
         in_force = self._ranges.get(key)
         if in_force is None:
             in_force = self._ranges[key] = range_in_force(
-                result.analyte,
+                analyte_key,
                 self._targets,
-                lab_low=result.lab_low,
-                lab_high=result.lab_high,
+                lab_low=lab_low,
+                lab_high=lab_high,
                 who_edition=self._who_edition,
             )
         return _decide(
             in_force,
-            result.value,
-            result.comparator,
+            value,
+            comparator,
             lambda: self._inhibitors_on(day),
             self._estradiol_floor,
             self._reading,

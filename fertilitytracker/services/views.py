@@ -243,26 +243,56 @@ def _view(
     )
 
 
-class _ResultViews:
-    """The views of many results of one history in one unit system (every draw at once).
+class HistoryViews:
+    """The views of many values of one history in one unit system (every draw at once).
 
-    Each result gets the view `result_view` gives it; the core's `HistoryReader` works out
-    once what results share, and each distinct reading is converted to the unit system once.
+    Each result gets the view `result_view` gives it, and each value the view `value_view`
+    gives it; the core's `HistoryReader` works out once what they share, and each distinct
+    reading is converted to the unit system once.
     """
 
-    def __init__(self, history: History, system: UnitSystem, who_edition: str) -> None:
+    def __init__(self, history: History, system: UnitSystem, who_edition: str = "2021") -> None:
         self._reader = HistoryReader(history, who_edition)
         self._system = system
         # Keyed by the reading's identity: the reader hands out one object per distinct
         # reading, and keeps it alive as long as this.
         self._shown: dict[int, _Shown] = {}
 
-    def view(self, result: LabResult, day: date) -> ResultView:
+    def result(self, result: LabResult, day: date) -> ResultView:
+        """`result_view` of a result of the draw dated `day`."""
         reading = self._reader.read_result(result, day)
+        return _lab_result_view(reading, result, self._system, self._shown_of(reading))
+
+    def value(self, analyte_key: str, canonical: float, day: date) -> ResultView:
+        """`value_view` of a value the app derived."""
+        reading = self._reader.read_value(analyte_key, canonical, None, day)
+        unit = get_analyte(analyte_key).canonical_unit
+        shown = self._shown_of(reading)
+        return _view(reading, canonical, None, canonical, unit, self._system, shown=shown)
+
+    def draw(self, draw: LabDraw, context: DrawContext | None = None) -> DrawView:
+        """`lab_draw_view` of a blood draw."""
+        derived = derive_draw(draw)
+        canonical = derived["t_e_ratio"]
+        if self._system == "si":
+            # The SI ratio (nmol/L per pmol/L) has its own threshold; never compare it with 10.
+            derived["t_e_ratio"] = t_e_ratio_si(draw)
+        return DrawView(
+            date=draw.date,
+            time=draw.time,
+            kind="labs",
+            results=tuple(self.result(result, draw.date) for result in draw.results),
+            derived=derived,
+            record_id=draw.id,
+            t_e_canonical=canonical,
+            context=context,
+        )
+
+    def _shown_of(self, reading: Reading) -> _Shown:
         shown = self._shown.get(id(reading))
         if shown is None:
             shown = self._shown[id(reading)] = _shown(reading, self._system)
-        return _lab_result_view(reading, result, self._system, shown)
+        return shown
 
 
 def lab_draw_view(
@@ -274,27 +304,7 @@ def lab_draw_view(
 ) -> DrawView:
     """A blood draw with flags and T/E, T/LH and calculated free testosterone (and `context`,
     when given: docs/clinical.md §8)."""
-    return _lab_draw_view(draw, _ResultViews(history, system, who_edition), system, context)
-
-
-def _lab_draw_view(
-    draw: LabDraw, views: _ResultViews, system: UnitSystem, context: DrawContext | None
-) -> DrawView:
-    derived = derive_draw(draw)
-    canonical = derived["t_e_ratio"]
-    if system == "si":
-        # The SI ratio (nmol/L per pmol/L) has its own threshold; never compare it with 10.
-        derived["t_e_ratio"] = t_e_ratio_si(draw)
-    return DrawView(
-        date=draw.date,
-        time=draw.time,
-        kind="labs",
-        results=tuple(views.view(result, draw.date) for result in draw.results),
-        derived=derived,
-        record_id=draw.id,
-        t_e_canonical=canonical,
-        context=context,
-    )
+    return HistoryViews(history, system, who_edition).draw(draw, context)
 
 
 def value_view(
@@ -306,17 +316,7 @@ def value_view(
     who_edition: str = "2021",
 ) -> ResultView:
     """A value the app derived (calculated free T, total sperm count) with its reading."""
-    reading = read_value(
-        analyte_key,
-        canonical,
-        None,
-        day=day,
-        targets=history.targets,
-        regimens=history.regimens,
-        who_edition=who_edition,
-    )
-    unit = get_analyte(analyte_key).canonical_unit
-    return _view(reading, canonical, None, canonical, unit, system)
+    return HistoryViews(history, system, who_edition).value(analyte_key, canonical, day)
 
 
 def semen_view(analysis: SemenAnalysis, who_edition: str = "2021") -> DrawView:
@@ -388,8 +388,8 @@ def lab_draw_views(
     log: `history.doses` may then be left unread.
     """
     contexts = all_draw_contexts(history, last_taken)
-    views = _ResultViews(history, system, who_edition)
-    return [_lab_draw_view(draw, views, system, contexts[draw.date]) for draw in history.draws]
+    views = HistoryViews(history, system, who_edition)
+    return [views.draw(draw, contexts[draw.date]) for draw in history.draws]
 
 
 def all_draw_views(

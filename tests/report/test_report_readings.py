@@ -62,3 +62,29 @@ def test_the_report_builds_only_the_plots_it_draws_and_each_as_the_screen_does(
     screen = chart_data(history, "us", "2021", TODAY)
     assert "symptoms" not in wanted and {"motility", "tmsc", "estradiol"} <= wanted
     assert report.plots == tuple(plot for plot in screen.plots if plot.key in wanted)
+
+
+def test_without_words_the_points_are_those_drawn_and_nothing_else(filled: Journal) -> None:
+    history = filled.history()
+    readings = readings_from_views(all_draw_views(history, "si"), history, "si")
+    bare = chart_data_of(readings, history, "si", "2021", TODAY, words=False)
+
+    screen = chart_data(history, "si", "2021", TODAY)
+    assert [plot.key for plot in bare.plots] == [plot.key for plot in screen.plots]
+    for plot, shown in zip(bare.plots, screen.plots, strict=True):
+        assert plot.warning is None
+        assert (plot.bands, plot.lines) == (shown.bands, shown.lines)
+        for series, full in zip(plot.series, shown.series, strict=True):
+            assert [
+                (p.day, p.value, p.flag, p.comparator, p.kind, p.estradiol_state)
+                for p in series.points
+            ] == [
+                (p.day, p.value, p.flag, p.comparator, p.kind, p.estradiol_state)
+                for p in full.points
+            ]
+            assert all(
+                (p.text, p.note, p.flag_text, p.headline) == ("", None, None, None)
+                for p in series.points
+                if p.kind != "symptoms"
+            )
+    assert any(plot.has_points for plot in bare.plots)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import (
@@ -51,8 +51,7 @@ SINGLE_ANALYTE_PLOTS = ("total_testosterone", "estradiol", "lh", "fsh", "shbg", 
 MOTILITY = ("total_motility", "progressive_motility")
 
 
-@dataclass(frozen=True)
-class PlotInputs:
+class PlotInputs(NamedTuple):
     """What a plot builder reads: its spec, the points gathered and the journal's settings."""
 
     spec: PlotSpec
@@ -78,11 +77,18 @@ def chart_data_of(
     who_edition: str,
     today: date,
     plots: Collection[str] | None = None,
+    words: bool = True,
 ) -> ChartData:
     """As `chart_data`, from readings already made of `history` (the report's views, read
     once for its tables and its charts: `readings_from_views`), with only the plots keyed in
-    `plots` when given (in the stack's order)."""
-    collector = collect(readings)
+    `plots` when given (in the stack's order).
+
+    `words` False: the points of `readings` carry what is drawn (day, value, flag,
+    comparator, estradiol state) and no words (text "", no note, flag words or headline,
+    hence no plot warning), for a reader that draws them and never hovers them, as the
+    report does (symptom ratings, read from `history`, keep theirs).
+    """
+    collector = collect(readings, words)
     built = tuple(
         BUILDERS[spec.key](PlotInputs(spec, collector, history, system, who_edition))
         for spec in PLOTS
@@ -106,7 +112,9 @@ def _over_suppression_warning(series: ChartSeries) -> str | None:
     if not series.points:
         return None
     latest = series.points[-1]
-    if latest.estradiol_state is None:
+    # A point has a headline exactly when it has an estradiol state, and made without its
+    # words (`chart_data_of`), neither.
+    if latest.headline is None:
         return None
     # Short enough for one title line: the hover and the tooltip carry the full caution.
     return f"⚠ Latest estradiol ({latest.text}, {latest.day.isoformat()}) {latest.headline}"

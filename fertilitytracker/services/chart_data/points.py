@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any, NamedTuple
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import FREE_T_LABEL, Derived
 from fertilitytracker.core.medications import chart_colour
 from fertilitytracker.core.ranges import Flag, default_range, dexa_band, dexa_band_label
-from fertilitytracker.core.reading import range_in_force
+from fertilitytracker.core.reading import EstradiolState, range_in_force
 from fertilitytracker.core.records import DexaScan, History, Regimen, UnitSystem
 from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.chart_data.model import (
@@ -37,12 +37,11 @@ from fertilitytracker.services.result_words import (
 )
 from fertilitytracker.services.views import (
     DrawView,
+    HistoryViews,
     ResultView,
     dexa_view,
-    lab_draw_view,
     ratio_shown,
     semen_view,
-    value_view,
 )
 
 
@@ -100,59 +99,139 @@ def _derived_point(
     day: date,
     text: str | None = None,
     flag: Flag | None = None,
+    kind: PointKind = "labs",
+    after: str = "",
 ) -> ChartPoint:
-    """A calculated value's point, with its note; `text` words it other than value and unit."""
-    shown = unit_value_text(value, unit) if text is None else text
-    return ChartPoint(day=day, value=value, text=shown, flag=flag, note=derived.note)
+    """A calculated value's point, with its note; `text` words it other than value and unit,
+    `after` follows them."""
+    shown = unit_value_text(value, unit) + after if text is None else text
+    return ChartPoint(day=day, value=value, text=shown, flag=flag, kind=kind, note=derived.note)
+
+
+def _dexa_point(scan: DexaScan, view: ResultView) -> ChartPoint:
+    """A scan's point (`view`: its T-score's), with the site and the WHO band as its note."""
+    band = dexa_band(scan.t_score)
+    site = f"{scan.site.replace('_', ' ')}; " if scan.site else ""
+    return ChartPoint(
+        day=scan.date,
+        value=view.value,
+        text=unit_value_text(scan.t_score, "SD"),
+        flag=view.flag,
+        kind="dexa",
+        note=f"{site}{dexa_band_label(band)}",
+    )
 
 
 LIPIDS = ("total_cholesterol", "hdl", "ldl", "triglycerides")
 
 
+class _Gathered(NamedTuple):
+    """A point as it is plotted, and how to make it with its words (`make(*arguments)`)."""
+
+    day: date
+    value: float
+    flag: Flag | None
+    comparator: str | None
+    kind: PointKind
+    estradiol_state: EstradiolState | None
+    make: Callable[..., ChartPoint]
+    arguments: tuple[Any, ...]
+
+
 class Collector:
     """Points gathered per series key in one pass over the history.
 
-    A result's point (its texts and hover words) is made when its series is taken, so a
-    reader of a few plots, as the report is, pays for the points it draws only.
+    A point's words (its value text, note, flag words and headline) are made when its series
+    is taken, so a reader of a few plots pays for the points it draws only; with `words`
+    False they are never made (see `chart_data_of`).
     """
 
-    def __init__(self) -> None:
-        self.points: dict[str, list[ChartPoint | tuple[ResultView, date, PointKind]]] = {}
-
-    def add(self, key: str, point: ChartPoint) -> None:
-        self.points.setdefault(key, []).append(point)
+    def __init__(self, words: bool = True) -> None:
+        self.words = words
+        self.points: dict[str, list[_Gathered]] = {}
 
     def add_result(self, key: str, view: ResultView, day: date, kind: PointKind) -> None:
-        """The point of a result, made by `_result_point` when `key` is taken."""
-        self.points.setdefault(key, []).append((view, day, kind))
+        """The point of a result, made by `_result_point`."""
+        gathered = _Gathered(
+            day,
+            view.value,
+            view.flag,
+            view.comparator,
+            kind,
+            view.estradiol_state,
+            _result_point,
+            (view, day, kind),
+        )
+        self.points.setdefault(key, []).append(gathered)
+
+    def add_derived(
+        self,
+        key: str,
+        derived: Derived,
+        value: float,
+        unit: str,
+        day: date,
+        text: str | None = None,
+        flag: Flag | None = None,
+        kind: PointKind = "labs",
+        after: str = "",
+    ) -> None:
+        """The point of a calculated value, made by `_derived_point`."""
+        arguments = (derived, value, unit, day, text, flag, kind, after)
+        gathered = _Gathered(day, value, flag, None, kind, None, _derived_point, arguments)
+        self.points.setdefault(key, []).append(gathered)
+
+    def add_dexa(self, scan: DexaScan, view: ResultView) -> None:
+        """The point of a DEXA scan (`view`: its T-score's view), made by `_dexa_point`."""
+        gathered = _Gathered(
+            scan.date, view.value, view.flag, None, "dexa", None, _dexa_point, (scan, view)
+        )
+        self.points.setdefault("dexa_t_score", []).append(gathered)
 
     def take(self, key: str) -> tuple[ChartPoint, ...]:
-        points = [
-            item if isinstance(item, ChartPoint) else _result_point(*item)
-            for item in self.points.get(key, ())
-        ]
-        return tuple(sorted(points, key=lambda point: point.day))
+        gathered = sorted(self.points.get(key, ()), key=lambda item: item.day)
+        if self.words:
+            return tuple(item.make(*item.arguments) for item in gathered)
+        return tuple(
+            ChartPoint(
+                item.day,
+                item.value,
+                "",
+                item.flag,
+                item.comparator,
+                item.kind,
+                item.estradiol_state,
+            )
+            for item in gathered
+        )
 
 
-def judged_free_t(view: DrawView, history: History, system: UnitSystem) -> ResultView | None:
+def judged_free_t(view: DrawView, values: HistoryViews) -> ResultView | None:
     """A blood draw's calculated free testosterone, judged against the free testosterone range
-    as a measured one is; None when it could not be calculated."""
+    as a measured one is (`values`: the views of the draw's history); None when it could not
+    be calculated."""
     free_t = view.derived.get("free_testosterone_calculated")
     if free_t is None or free_t.value is None:
         return None
-    return value_view("free_testosterone", free_t.value, view.date, history, system)
+    return values.value("free_testosterone", free_t.value, view.date)
 
 
 def _collect_draw(view: DrawView, free_t: ResultView | None, collector: Collector) -> None:
+    day = view.date
     for result in view.results:
         key = "free_testosterone_measured" if result.analyte == "free_testosterone" else None
-        collector.add_result(key or result.analyte, result, view.date, "labs")
+        collector.add_result(key or result.analyte, result, day, "labs")
     derived = view.derived
     if free_t is not None:
-        calculated = derived["free_testosterone_calculated"]
-        text = f"{unit_value_text(free_t.value, free_t.unit)}, {FREE_T_LABEL}"
-        point = _derived_point(calculated, free_t.value, free_t.unit, view.date, text, free_t.flag)
-        collector.add("free_testosterone_calculated", point)
+        collector.add_derived(
+            "free_testosterone_calculated",
+            derived["free_testosterone_calculated"],
+            free_t.value,
+            free_t.unit,
+            day,
+            flag=free_t.flag,
+            after=f", {FREE_T_LABEL}",
+        )
     # docs/clinical.md §3: an SI ratio is never compared with 10, so each system plots its own
     # (the view holds the ratio of the system it was made in).
     t_e = derived["t_e_ratio"]
@@ -160,10 +239,10 @@ def _collect_draw(view: DrawView, free_t: ResultView | None, collector: Collecto
         shown = ratio_shown(t_e)
         assert shown is not None
         # Never rounded across the threshold (9.997 is not "10").
-        collector.add("t_e_ratio", _derived_point(t_e, t_e.value, "", view.date, f"{shown:g}"))
+        collector.add_derived("t_e_ratio", t_e, t_e.value, "", day, f"{shown:g}")
     t_lh = derived["t_lh_ratio"]
     if t_lh.value is not None:
-        collector.add("t_lh_ratio", _derived_point(t_lh, t_lh.value, "", view.date))
+        collector.add_derived("t_lh_ratio", t_lh, t_lh.value, "", day)
 
 
 def _collect_semen(view: DrawView, collector: Collector) -> None:
@@ -173,31 +252,10 @@ def _collect_semen(view: DrawView, collector: Collector) -> None:
         derived = view.derived[key]
         if derived.value is None:
             continue
-        point = _derived_point(derived, derived.value, "10^6", view.date)
         # docs/clinical.md §2: the total count has a WHO lower limit of its own, read with the
         # view (the other counts have none).
         flag = view.derived_flags.get(key)
-        collector.add(
-            key,
-            ChartPoint(day=point.day, value=point.value, text=point.text, flag=flag, kind="semen"),
-        )
-
-
-def _collect_dexa(scan: DexaScan, view: DrawView, collector: Collector) -> None:
-    band = dexa_band(scan.t_score)
-    site = f"{scan.site.replace('_', ' ')}; " if scan.site else ""
-    point = _result_point(view.results[0], scan.date, "dexa")
-    collector.add(
-        "dexa_t_score",
-        ChartPoint(
-            day=point.day,
-            value=point.value,
-            text=unit_value_text(scan.t_score, "SD"),
-            flag=point.flag,
-            kind="dexa",
-            note=f"{site}{dexa_band_label(band)}",
-        ),
-    )
+        collector.add_derived(key, derived, derived.value, "10^6", view.date, None, flag, "semen")
 
 
 def series_of(
@@ -324,8 +382,7 @@ def spans_and_changes(
     return tuple(spans), tuple(changes)
 
 
-@dataclass(frozen=True)
-class ChartReadings:
+class ChartReadings(NamedTuple):
     """The views a chart model is drawn from, each made once by `services.views`
     (docs/design.md "one reading computed once"): the report hands in those of its tables.
 
@@ -341,9 +398,10 @@ class ChartReadings:
 
 def readings_of(history: History, system: UnitSystem, who_edition: str) -> ChartReadings:
     """The chart's readings of `history` (the Charts screen: no draw contexts needed)."""
-    labs = [lab_draw_view(draw, history, system, who_edition) for draw in history.draws]
+    views = HistoryViews(history, system, who_edition)
+    labs = [views.draw(draw) for draw in history.draws]
     return ChartReadings(
-        labs=tuple((view, judged_free_t(view, history, system)) for view in labs),
+        labs=tuple((view, judged_free_t(view, views)) for view in labs),
         semen=tuple(semen_view(analysis, who_edition) for analysis in history.semen),
         dexa=tuple((scan, dexa_view(scan, history)) for scan in history.dexa),
     )
@@ -363,24 +421,24 @@ def readings_from_views(
         scan.date != view.date for scan, view in zip(scans, dexa_views, strict=True)
     ):
         raise ValueError("the views are not those of this history")
+    values = HistoryViews(history, system)
     return ChartReadings(
-        labs=tuple(
-            (view, judged_free_t(view, history, system)) for view in views if view.kind == "labs"
-        ),
+        labs=tuple((view, judged_free_t(view, values)) for view in views if view.kind == "labs"),
         semen=tuple(view for view in views if view.kind == "semen"),
         dexa=tuple(zip(scans, dexa_views, strict=True)),
     )
 
 
-def collect(readings: ChartReadings) -> Collector:
-    """Every lab, semen and DEXA point of `readings`, by series key, in one pass."""
-    collector = Collector()
+def collect(readings: ChartReadings, words: bool = True) -> Collector:
+    """Every lab, semen and DEXA point of `readings`, by series key, in one pass (`words`:
+    see `Collector`)."""
+    collector = Collector(words)
     for view, free_t in readings.labs:
         _collect_draw(view, free_t, collector)
     for view in readings.semen:
         _collect_semen(view, collector)
     for scan, view in readings.dexa:
-        _collect_dexa(scan, view, collector)
+        collector.add_dexa(scan, view.results[0])
     return collector
 
 

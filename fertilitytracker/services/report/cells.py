@@ -128,47 +128,46 @@ def marker_cells(
     results' cells already made for the lab table."""
     cells: MarkerCells = {key: [] for key in keys}
     made = result_cells or ResultCells()
+    # Each view's results are looked at once, whatever the number of keys.
     for view in views:
+        day = view.date
         results = _results_by_key(view)
-        for key, found in cells.items():
-            cell = _marker_cell(key, view, results, free_t, system, made)
-            if cell is not None:
-                found.append(cell)
+        for key, result in results.items():
+            found = cells.get(key)
+            if found is not None and key not in _CALCULATED:
+                found.append(made.of(result, day))
+        if view.kind == "labs":
+            measured = "free_testosterone" in results
+            if not measured and "free_testosterone" in cells and day in free_t:
+                cells["free_testosterone"].append(free_t[day])
+            if "t_e_ratio" in cells:
+                ratio = _t_e_cell(view, results, system)
+                if ratio is not None:
+                    cells["t_e_ratio"].append(ratio)
+        elif view.kind == "semen" and "tmsc" in cells:
+            cells["tmsc"].append(_tmsc_cell(view))
     return cells
 
 
-def _marker_cell(
-    key: str,
-    view: DrawView,
-    results: Mapping[str, ResultView],
-    free_t: Mapping[date, ValueCell],
-    system: UnitSystem,
-    made: ResultCells,
+# The markers that are values calculated from a record, never one of its results.
+_CALCULATED = frozenset({"tmsc", "t_e_ratio"})
+
+
+def _t_e_cell(
+    view: DrawView, results: Mapping[str, ResultView], system: UnitSystem
 ) -> ValueCell | None:
-    """The value of marker `key` in one view, or None when the view has none."""
-    if key == "tmsc":
-        if view.kind != "semen":
-            return None
-        tmsc = view.derived["tmsc"]
-        if tmsc.value is None:
-            return ValueCell(tmsc.value, "10^6", view.date, note=tmsc.reason)
-        return ValueCell(tmsc.value, "10^6", view.date)
-    if key != "t_e_ratio" and view.kind != "labs":
-        # Semen parameters and DEXA T-scores are results of their own kind of record.
-        other = results.get(key)
-        return None if other is None else made.of(other, view.date)
-    if view.kind != "labs":
-        return None
-    if key == "t_e_ratio":
-        if "t_e_ratio" in view.derived and _has(results, ("total_testosterone", "estradiol")):
-            return cell_from_ratio(view.derived["t_e_ratio"], view.date, system)
-        return None
-    measured = results.get(key)
-    if measured is not None:
-        return made.of(measured, view.date)
-    if key == "free_testosterone":
-        return free_t.get(view.date)
+    """A blood draw's T/E ratio, when it measured both."""
+    if "t_e_ratio" in view.derived and _has(results, ("total_testosterone", "estradiol")):
+        return cell_from_ratio(view.derived["t_e_ratio"], view.date, system)
     return None
+
+
+def _tmsc_cell(view: DrawView) -> ValueCell:
+    """A semen analysis's total motile sperm count (or why there is none)."""
+    tmsc = view.derived["tmsc"]
+    if tmsc.value is None:
+        return ValueCell(tmsc.value, "10^6", view.date, note=tmsc.reason)
+    return ValueCell(tmsc.value, "10^6", view.date)
 
 
 def _results_by_key(view: DrawView) -> dict[str, ResultView]:

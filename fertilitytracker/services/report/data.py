@@ -6,7 +6,7 @@ Nothing here opens a file, a database or a window, and nothing reads the clock, 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from fertilitytracker.core.analytes import get_analyte, who_edition_sources
 from fertilitytracker.core.errors import InputError
@@ -96,6 +96,13 @@ def baseline_rule(course_start: date | None, gap_days: int) -> str:
     )
 
 
+def _doses_in(history: History, period: Period) -> int:
+    """How many doses were logged in the period (compared as moments: years of doses)."""
+    first = datetime.combine(period.start, time.min)
+    last = datetime.combine(period.end, time.max)
+    return sum(1 for dose in history.doses if first <= dose.at <= last)
+
+
 def _check_settings(settings: ReportSettings) -> UnitSystem:
     if settings.unit_system not in ("us", "si"):
         raise InputError("units", f"unknown unit system '{settings.unit_system}' (use us or si)")
@@ -179,7 +186,13 @@ def build_report_data(
     )
     # The trends are the Charts screen's own series, spans and bands.
     screen = chart_data_of(
-        readings, history, system, settings.who_edition, as_of, plots_read(KEY_MARKERS)
+        readings,
+        history,
+        system,
+        settings.who_edition,
+        as_of,
+        plots_read(KEY_MARKERS),
+        words=False,
     )
     course_start = current_course_start(history, as_of, offsets.course_gap_days)
     over_suppression = over_suppression_episodes(history, views, system)
@@ -230,7 +243,7 @@ def build_report_data(
                 }
             ),
             "symptoms": len(symptoms),
-            "doses": sum(1 for d in history.doses if period.contains(d.at.date())),
+            "doses": _doses_in(history, period),
         },
     )
 

@@ -24,6 +24,7 @@ from fertilitytracker.core.units import convert_for_display
 from fertilitytracker.services.report.cells import (
     ResultCells,
     cell_from_ratio,
+    display_bound,
     t_e_threshold,
 )
 from fertilitytracker.services.report.model import (
@@ -73,23 +74,27 @@ def lab_rows_of(
     `result_cells` makes each result's cell once for this table and the markers' values.
     """
     made = result_cells or ResultCells()
+    derived_rows = _DerivedRows(history, system, free_t)
     rows: list[LabRow] = []
     for view in views:
         if view.kind not in ("labs", "dexa"):
             continue
+        day = view.date
+        dexa = view.kind == "dexa"
         first = True
         for result in view.results:
-            range_from = _range_from(result)
-            if view.kind == "dexa":
+            if dexa:
                 band = dexa_band_label(dexa_band(result.value))
                 range_from = band if band.startswith("WHO") else f"WHO band: {band}"
+            else:
+                range_from = _range_from(result)
             rows.append(
                 LabRow(
-                    day=view.date,
-                    kind="dexa" if view.kind == "dexa" else "result",
+                    day=day,
+                    kind="dexa" if dexa else "result",
                     name=result.name,
                     entered=_entered_text(result),
-                    value=made.of(result, view.date),
+                    value=made.of(result, day),
                     range_low=result.target_low,
                     range_high=result.target_high,
                     range_from=range_from,
@@ -99,28 +104,40 @@ def lab_rows_of(
                 )
             )
             first = False
-        if view.kind != "labs":
+        if dexa:
             continue
         measured = {result.analyte for result in view.results}
         for key, inputs in _DERIVED_INPUTS.items():
             derived = view.derived.get(key)
             if derived is None or not measured.issuperset(inputs):
                 continue
-            rows.append(_derived_row(key, derived, view.date, history, system, free_t))
+            rows.append(derived_rows.row(key, derived, day))
     return tuple(rows)
 
 
-def _derived_row(
-    key: str,
-    derived: Derived,
-    day: date,
-    history: History,
-    system: UnitSystem,
-    free_t: Mapping[date, ValueCell],
-) -> LabRow:
-    if key == "t_e_ratio":
-        cell = cell_from_ratio(derived, day, system)
-        threshold = t_e_threshold(system)
+class _DerivedRows:
+    """The rows of the values derived from each draw; what they share (the free testosterone
+    range in force, the units) is worked out once for the table."""
+
+    def __init__(
+        self, history: History, system: UnitSystem, free_t: Mapping[date, ValueCell]
+    ) -> None:
+        self._regimens = history.regimens
+        self._targets = history.targets
+        self._system = system
+        self._free_t = free_t
+        self._free_t_range: tuple[float | None, float | None, str] | None = None
+
+    def row(self, key: str, derived: Derived, day: date) -> LabRow:
+        if key == "t_e_ratio":
+            return self._t_e_row(derived, day)
+        if key == "t_lh_ratio":
+            return self._t_lh_row(derived, day)
+        return self._free_t_row(derived, day)
+
+    def _t_e_row(self, derived: Derived, day: date) -> LabRow:
+        cell = cell_from_ratio(derived, day, self._system)
+        threshold = t_e_threshold(self._system)
         return LabRow(
             day,
             "derived",
@@ -131,12 +148,13 @@ def _derived_row(
             None,
             "AI selection criterion",
             reference=f"ref. {threshold:g}",
-            key=key,
+            key="t_e_ratio",
         )
-    if key == "t_lh_ratio":
+
+    def _t_lh_row(self, derived: Derived, day: date) -> LabRow:
         # Computed from ng/dL and IU/L whatever the display units: say so.
         unit = T_LH_UNIT
-        confounders = t_lh_confounders(history.regimens, day)
+        confounders = t_lh_confounders(self._regimens, day)
         if confounders:
             cell = ValueCell(
                 None, unit, day, note=f"{T_LH_CONFOUNDED_REASON} ({', '.join(confounders)})"
@@ -155,39 +173,35 @@ def _derived_row(
             None,
             "reference line, not a flag",
             reference=f"ref. {T_LH_REFERENCE:g}",
-            key=key,
+            key="t_lh_ratio",
         )
-    calculated = free_t.get(day)
-    if calculated is None:
-        unit = convert_for_display("free_testosterone", 1.0, system)[1]
-        cell = ValueCell(None, unit, day, note=derived.reason)
+
+    def _free_t_row(self, derived: Derived, day: date) -> LabRow:
+        key = "free_testosterone_calculated"
+        calculated = self._free_t.get(day)
+        if calculated is None:
+            unit = convert_for_display("free_testosterone", 1.0, self._system)[1]
+            cell = ValueCell(None, unit, day, note=derived.reason)
+            return LabRow(
+                day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "", key=key
+            )
+        low, high, range_from = self._free_t_range_shown()
+        entered = FREE_T_LABEL + ("; albumin assumed" if derived.note else "")
         return LabRow(
-            day, "derived", "Free testosterone", FREE_T_LABEL, cell, None, None, "", key=key
+            day, "derived", "Free testosterone", entered, calculated, low, high, range_from, key=key
         )
-    target = range_in_force("free_testosterone", history.targets)
-    origin = target.origin
-    low = (
-        None
-        if target.low is None
-        else convert_for_display("free_testosterone", target.low, system)[0]
-    )
-    high = (
-        None
-        if target.high is None
-        else convert_for_display("free_testosterone", target.high, system)[0]
-    )
-    entered = FREE_T_LABEL + ("; albumin assumed" if derived.note else "")
-    return LabRow(
-        day,
-        "derived",
-        "Free testosterone",
-        entered,
-        calculated,
-        low,
-        high,
-        _RANGE_FROM.get(origin, origin),
-        key=key,
-    )
+
+    def _free_t_range_shown(self) -> tuple[float | None, float | None, str]:
+        """The free testosterone range in force, in the unit system, and where it comes from."""
+        if self._free_t_range is None:
+            target = range_in_force("free_testosterone", self._targets)
+            origin = target.origin
+            self._free_t_range = (
+                display_bound("free_testosterone", target.low, self._system),
+                display_bound("free_testosterone", target.high, self._system),
+                _RANGE_FROM.get(origin, origin),
+            )
+        return self._free_t_range
 
 
 # Short column names a clinician reads at a glance; the full names are on the ranges page.
@@ -216,25 +230,31 @@ _GRID_ORDER = tuple(SHORT_NAMES)
 
 def lab_grid(rows: Sequence[LabRow], system: UnitSystem) -> LabGrid:
     """The lab rows laid out one draw per row and one analyte per column (only those present)."""
-    present = {row.key for row in rows}
-    keys = [key for key in _GRID_ORDER if key in present]
-    keys += sorted(present - set(keys))
-    columns = tuple((key, SHORT_NAMES.get(key, key), _grid_unit(key, rows, system)) for key in keys)
     by_day: dict[date, dict[str, LabRow]] = {}
+    # Each column's unit: that of the first row of its key that has one (one pass).
+    units: dict[str, str] = {}
     for row in rows:
         by_day.setdefault(row.day, {})[row.key] = row
+        if row.key not in units or (not units[row.key] and row.value.unit):
+            units[row.key] = row.value.unit
+    present = set(units)
+    keys = [key for key in _GRID_ORDER if key in present]
+    keys += sorted(present - set(keys))
+    columns = tuple(
+        (key, SHORT_NAMES.get(key, key), _grid_unit(key, units, system)) for key in keys
+    )
     return LabGrid(
         columns=columns,
         rows=tuple((day, tuple(by_day[day].get(key) for key in keys)) for day in sorted(by_day)),
     )
 
 
-def _grid_unit(key: str, rows: Sequence[LabRow], system: UnitSystem) -> str:
+def _grid_unit(key: str, units: Mapping[str, str], system: UnitSystem) -> str:
     if key == "t_lh_ratio":
         return T_LH_UNIT
     if key == "t_e_ratio":
         return "nmol/L ÷ pmol/L" if system == "si" else "ng/dL ÷ pg/mL"
-    return next((row.value.unit for row in rows if row.key == key and row.value.unit), "")
+    return units[key]
 
 
 def draw_contexts(views: Sequence[DrawView]) -> tuple[DrawContextRow, ...]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from fertilitytracker.core.adherence import Adherence, adherence_for
-from fertilitytracker.core.records import DoseEvent, History, Regimen
+from fertilitytracker.core.records import DoseEvent, History, Regimen, RegimenId
 from fertilitytracker.services.report.cells import (
     med_class_label,
     overlaps,
@@ -34,18 +35,44 @@ def _steps_by(regimen: Regimen, last: date) -> tuple[tuple[date, str], ...]:
     )
 
 
-def _last_logged(regimen: Regimen, doses: Sequence[DoseEvent], last: date) -> date | None:
-    days = [dose.at.date() for dose in doses if dose.at.date() <= last]
-    return max(days) if days else None
+def _doses_by_regimen(doses: Sequence[DoseEvent]) -> dict[RegimenId | None, list[DoseEvent]]:
+    """Each regimen's doses in time order (one pass over the dose log for every regimen)."""
+    found: dict[RegimenId | None, list[DoseEvent]] = {}
+    for dose in doses:
+        found.setdefault(dose.regimen_id, []).append(dose)
+    for own in found.values():
+        own.sort(key=_at)  # already in order when read from the journal: one pass
+    return found
+
+
+def _at(dose: DoseEvent) -> datetime:
+    return dose.at
+
+
+def _logged_before(doses: Sequence[DoseEvent], day: date) -> int:
+    """How many of `doses` (in time order) were logged before `day`."""
+    return bisect_left(doses, datetime.combine(day, time.min), key=_at)
+
+
+def _logged_until(doses: Sequence[DoseEvent], day: date) -> int:
+    """How many of `doses` (in time order) were logged on or before `day`."""
+    return bisect_right(doses, datetime.combine(day, time.max), key=_at)
+
+
+def _last_logged(doses: Sequence[DoseEvent], last: date) -> date | None:
+    """The day of the latest of `doses` (in time order) logged on or before `last`."""
+    until = _logged_until(doses, last)
+    return doses[until - 1].at.date() if until else None
 
 
 def _recent_adherence(
     regimen: Regimen, doses: Sequence[DoseEvent], today: date, as_of: date, days: int
 ) -> Adherence:
     """Adherence over the `days` days up to `as_of`, from the doses logged in them only (a
-    decade of doses is not counted again for a month's figure)."""
+    decade of doses is neither counted again nor scanned for a month's figure): `doses`
+    are in time order."""
     start = as_of - timedelta(days=days - 1)
-    recent = [dose for dose in doses if start <= dose.at.date() <= as_of]
+    recent = doses[_logged_before(doses, start) : _logged_until(doses, as_of)]
     return adherence_for(regimen, recent, today, start=start, end=as_of)
 
 
@@ -53,13 +80,14 @@ def regimen_summaries(history: History, period: Period, today: date) -> tuple[Re
     """Each regimen taken in the period, as it stood at the period's end, with adherence."""
     summaries = []
     as_of = min(period.end, today)
+    by_regimen = _doses_by_regimen(history.doses)
     for regimen in sorted(history.regimens, key=lambda r: (r.start, r.name)):
         if not regimen.steps or not overlaps(regimen, period):
             continue
         in_force = regimen.step_on(as_of) or regimen.step_on(regimen.start) or regimen.current
         if regimen.stop is not None and regimen.stop <= as_of:
             in_force = regimen.step_on(regimen.stop - timedelta(days=1)) or in_force
-        own = [dose for dose in history.doses if dose.regimen_id == regimen.id]
+        own = by_regimen.get(regimen.id, [])
         summaries.append(
             RegimenSummary(
                 name=regimen.name,
@@ -73,7 +101,7 @@ def regimen_summaries(history: History, period: Period, today: date) -> tuple[Re
                 adherence=adherence_for(regimen, own, today, start=period.start, end=period.end),
                 last_30=_recent_adherence(regimen, own, today, as_of, days=30),
                 last_90=_recent_adherence(regimen, own, today, as_of, days=90),
-                last_logged=_last_logged(regimen, own, period.end),
+                last_logged=_last_logged(own, period.end),
             )
         )
     return tuple(summaries)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from fertilitytracker.core.attribution import SPERMATOGENIC_CYCLE_DAYS, semen_reflects
 from fertilitytracker.core.courses import courses
@@ -37,8 +37,7 @@ RESPONSE_MARKERS: tuple[str, ...] = (
 NO_HORMONE = "no hormone medication"
 
 
-@dataclass(frozen=True)
-class _Combination:
+class _Combination(NamedTuple):
     start: date
     end: date | None  # exclusive
     members: tuple[tuple[str, str, str], ...]  # (name, "0.5 mg", schedule words)
