@@ -220,7 +220,7 @@ class MedicationsScreen(QWidget):
         """Reload the regimens and their adherence; keep the selection by regimen id."""
         selected = self.selected_regimen()
         selected_id = selected.id if selected is not None else None
-        history = self.context.history()
+        history = self.context.history(("regimens", "doses"))
         today = self.context.today()
         rows = [
             RegimenRow(

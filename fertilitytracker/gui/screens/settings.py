@@ -444,7 +444,7 @@ class SettingsScreen(QWidget):
         self.journal_path.setText(f"Open: {journal.path}")
 
         selected = self.selected_analyte()
-        history = self.context.history()
+        history = self.context.history(("targets",))
         rows = []
         for analyte in _target_analytes():
             rows.append(
