@@ -129,9 +129,12 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
     ExternalWriteWatcher(context)
     start_tray(window, context)
     take_daily_backup(context, journal)
-    # Charts (pyqtgraph, the chart model) is made ready once the start page has painted.
+    # The other pages are built hidden shortly after the start page has painted, Charts
+    # (pyqtgraph, the chart model) in idle slices after that.
     from fertilitytracker.gui.charts.prepare import prepare_charts_when_idle
+    from fertilitytracker.gui.pages_ahead import prepare_pages_when_idle
 
+    prepare_pages_when_idle(window)
     prepare_charts_when_idle(window)
 
 
