@@ -1,13 +1,13 @@
 """The pages made ready hidden shortly after start-up, so that a first visit only shows them.
 
-Every page but the start page is built on its first visit (docs/design.md, start-up order),
-and building one costs its forms and its table read and fitted: some 15-65 ms each on a
-ten-year journal, Labs (every draw viewed) some 100-200 ms. Once the start page has painted
-and a short moment has passed, `PagesAhead` builds them hidden, one page per event-loop turn,
-so a click waits at most for the one page being built. A page change puts the rest off until
-the pages have been left alone a while: someone busy with a page goes first. A page built
-hidden follows writes as any hidden page does (its ChangeFollower merges them until it is
-shown), so it costs nothing more until it is visited.
+Every page but the start page would otherwise be built on its first visit, and building one
+costs its forms and its table read and fitted: some 15-65 ms each on a ten-year journal, Labs
+(every draw viewed) some 100-200 ms. Once the start page has painted and a short moment has
+passed, `PagesAhead` builds them hidden, one page per event-loop turn, so a click waits at most
+for the one page being built. A page change puts the rest off until the pages have been left
+alone a while: someone busy with a page goes first. A page built hidden follows writes as any
+hidden page does (its ChangeFollower merges them until it is shown), so it costs nothing more
+until it is visited.
 
 Charts is not built here: it loads pyqtgraph, which `gui/charts/prepare.py` does in slices.
 """
@@ -19,13 +19,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from fertilitytracker.gui.navigation import PAGE_KEYS
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from fertilitytracker.gui.main_window import MainWindow
 
-# The pages built ahead, in the order they are built: Labs early, the heaviest first visit.
-PAGES_AHEAD = ("medications", "labs", "semen", "symptoms", "reminders", "settings")
+# The pages built ahead, in the sidebar's order (gui/navigation.py): the start page is built
+# already and skipped; Charts is made ready by gui/charts/prepare.py.
+CHARTS = "charts"
+PAGES_AHEAD = tuple(key for key in PAGE_KEYS if key != CHARTS)
 # How long after the start page painted the first page is built: the start page's own
 # follow-up work (its paint, the tray) goes first.
 AFTER_START_MS = 200

@@ -37,7 +37,10 @@ def test_the_pages_are_built_hidden_while_today_is_shown(qtbot, window: MainWind
     qtbot.waitUntil(lambda: ahead.done)
     assert window.current_page() == "today"  # built out of sight: Today stays on screen
     assert "charts" not in PAGES_AHEAD  # pyqtgraph loads in slices (gui/charts/prepare.py)
-    for key in PAGES_AHEAD:
+    assert window.page("charts") is None
+    others = [key for key in PAGES_AHEAD if key != "today"]
+    assert others == ["medications", "labs", "semen", "symptoms", "reminders", "settings"]
+    for key in others:
         built = window.page(key)
         assert built is not None and not built.isVisible()
         assert window.show_page(key) is built  # the first visit shows the page built then
@@ -50,7 +53,7 @@ def test_a_page_change_puts_the_rest_off(qapp, window: MainWindow) -> None:
     for _ in range(3):
         qapp.processEvents()  # the start's turn comes and goes: nothing is built for it
     assert not ahead.done
-    assert [key for key in PAGES_AHEAD if window.page(key) is not None] == ["semen"]
+    assert [key for key in PAGES_AHEAD if window.page(key) is not None] == ["today", "semen"]
 
 
 def test_a_draw_saved_while_labs_is_hidden_is_on_its_first_visit(
