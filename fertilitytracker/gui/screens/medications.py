@@ -214,7 +214,7 @@ class MedicationsScreen(QWidget):
 
     def _on_replaced(self) -> None:
         self.undo_bar.dismiss()
-        self.refresh()
+        self.follower.mark_stale()  # the other journal: now if shown, else on the next visit
 
     def refresh(self) -> None:
         """Reload the regimens and their adherence; keep the selection by regimen id."""

@@ -146,7 +146,8 @@ class RemindersScreen(QWidget):
         self.follower = refresh_on(
             self, context, self.refresh, ("regimens", "doses", "labs", "semen", "dexa")
         )
-        context.journal_replaced.connect(self.refresh)
+        # Another journal: now if shown, else on the next visit (the follower holds it).
+        context.journal_replaced.connect(self.follower.mark_stale)
         self.refresh()
 
     def _columns(self) -> list[Column[DueTest]]:
