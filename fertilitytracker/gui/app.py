@@ -128,30 +128,45 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
     window.set_context(context)
     ExternalWriteWatcher(context)
     start_tray(window, context)
-    take_daily_backup(context, journal)
-    # Charts (pyqtgraph, the chart model) is made ready once the start page has painted.
+    take_daily_backup(window, context, journal)
+    # The other pages are built hidden shortly after the start page has painted, Charts
+    # (pyqtgraph, the chart model) in idle slices after that.
     from fertilitytracker.gui.charts.prepare import prepare_charts_when_idle
+    from fertilitytracker.gui.pages_ahead import prepare_pages_when_idle
 
+    prepare_pages_when_idle(window)
     prepare_charts_when_idle(window)
 
 
-# The day's backup (storage/backup.py) is taken this long after the journal opened: Today shows
-# first, and the copy (which grows with the journal) runs once the window is idle.
+# The day's backup (storage/backup.py) is taken once the pages have been left alone this long
+# after the journal opened or the last page change: Today shows first, and the copy (which
+# grows with the journal) waits for a moment the person is not moving between pages.
 DAILY_BACKUP_AFTER_MS = 1500
 
 
-def take_daily_backup(context: object, journal: object) -> None:
-    """Take today's rotated backup of `journal` shortly, if it is still the open journal."""
+def take_daily_backup(window: MainWindow, context: object, journal: object) -> None:
+    """Take today's rotated backup of `journal` once `window`'s pages are left alone, if it is
+    still the open journal."""
     from fertilitytracker.gui.context import AppContext
     from fertilitytracker.storage.journal import Journal
 
     assert isinstance(context, AppContext) and isinstance(journal, Journal)
+    waits = [0]  # delays started; only the last one takes the backup
 
-    def backup() -> None:
+    def wait(*_args: object) -> None:
+        waits[0] += 1
+        started = waits[0]
+        QTimer.singleShot(DAILY_BACKUP_AFTER_MS, window, lambda: backup(started))
+
+    def backup(started: int) -> None:
+        if started != waits[0]:
+            return  # a page change since: a later wait takes it
+        window.page_changed.disconnect(wait)
         if context.journal is journal:
             journal.daily_backup()
 
-    QTimer.singleShot(DAILY_BACKUP_AFTER_MS, context, backup)
+    window.page_changed.connect(wait)
+    wait()
 
 
 def start_tray(window: MainWindow, context: object) -> None:

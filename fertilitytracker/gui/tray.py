@@ -436,10 +436,16 @@ class Tray(QObject):
 
     # --- the journal moved under us -----------------------------------------------------------
 
-    def _journal_changed(self, _change: object) -> None:
-        # A dose logged elsewhere (Today, the command line) answers its reminder.
+    def _journal_changed(self, change: object) -> None:
+        # A dose logged elsewhere (Today, the command line) answers its reminder: only while a
+        # reminder is open, and only a change of doses or regimens can (a saved draw does not
+        # make the tray read the latest draws again; docs/design.md, "A write says what it
+        # changed").
+        slots = self.dialog.slots()
+        if not slots or (isinstance(change, Change) and not change.touches("doses", "regimens")):
+            return
         history = self._records(self.context.now())
-        for slot in self.dialog.slots():
+        for slot in slots:
             if is_logged(history, slot):
                 self.dialog.remove_slot(slot)
 

@@ -124,10 +124,40 @@ def test_switch_journals_changes_title_and_every_screen(
     other.close()
     assert window.open_journal_path(tmp_path / "mine.sqlite3", create=False) is None
     assert window.windowTitle() == "Fertility Tracker — mine.sqlite3"
+    # Today is shown; the pages hidden meanwhile show the other journal when visited.
+    assert window.show_page("medications") is medications
     assert [medications.model.index(0, 0).data()] == ["letrozole"]
     assert medications.model.rowCount() == 1
     today = window.show_page("today")
     assert "letrozole" in "".join(label.text() for label in today.findChildren(QLabel))
+
+
+def test_switching_journals_reads_a_hidden_page_again_only_when_it_is_visited(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fertilitytracker.gui.screens.medications import MedicationsScreen
+    from fertilitytracker.gui.screens.reminders import RemindersScreen
+    from fertilitytracker.gui.screens.semen import SemenScreen
+
+    refreshed: list[str] = []
+    for kind in (MedicationsScreen, SemenScreen, RemindersScreen):
+        original = kind.refresh
+
+        def counted(self, *args, original=original) -> None:
+            refreshed.append(type(self).__name__)
+            original(self, *args)
+
+        monkeypatch.setattr(kind, "refresh", counted)
+    for key in ("medications", "semen", "reminders", "settings"):
+        window.show_page(key)
+    refreshed.clear()
+    Journal.open(tmp_path / "other.sqlite3").close()
+    assert window.open_journal_path(tmp_path / "other.sqlite3", create=False) is None
+    assert refreshed == []  # hidden: nothing of the other journal is read for them yet
+    window.show_page("semen")
+    assert refreshed == ["SemenScreen"]
+    assert window.show_page("medications").model.rowCount() == 0  # the other journal's
+    assert refreshed == ["SemenScreen", "MedicationsScreen"]
 
 
 def test_switching_to_an_encrypted_journal_asks_its_passphrase_until_it_opens(

@@ -1,4 +1,4 @@
-"""Opening the app takes the day's backup once Today is on screen."""
+"""Opening the app takes the day's backup once Today is on screen and the pages are left alone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from fertilitytracker.gui import app as app_module
 from fertilitytracker.gui.app import build_window
+from fertilitytracker.gui.context import AppContext
+from fertilitytracker.gui.main_window import MainWindow
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.operations import record_symptom
 from fertilitytracker.storage.backup import backups_dir
@@ -37,3 +40,32 @@ def test_the_days_backup_is_taken_after_the_journal_is_shown(
     assert [entry.name for entry in copy.symptoms.all()] == ["fatigue"]
     copy.close()
     window.context.journal.close()
+
+
+def test_the_days_backup_waits_while_the_person_moves_between_pages(
+    qapp, demo_window: MainWindow, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[Journal] = []
+    monkeypatch.setattr(Journal, "daily_backup", lambda journal: taken.append(journal))
+    monkeypatch.setattr(app_module, "DAILY_BACKUP_AFTER_MS", 0)
+    app_module.take_daily_backup(demo_window, demo_context, demo_context.journal)
+    monkeypatch.setattr(app_module, "DAILY_BACKUP_AFTER_MS", 60_000)
+    demo_window.show_page("medications")  # before the backup's turn came
+    for _ in range(3):
+        qapp.processEvents()  # the turn comes and goes: the copy waits for the pages' quiet
+    assert taken == []
+
+
+def test_the_days_backup_is_taken_once_the_pages_are_left_alone(
+    qtbot, qapp, demo_window: MainWindow, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[Journal] = []
+    monkeypatch.setattr(Journal, "daily_backup", lambda journal: taken.append(journal))
+    monkeypatch.setattr(app_module, "DAILY_BACKUP_AFTER_MS", 0)
+    app_module.take_daily_backup(demo_window, demo_context, demo_context.journal)
+    demo_window.show_page("medications")
+    qtbot.waitUntil(lambda: taken == [demo_context.journal])
+    demo_window.show_page("today")  # later page changes take no second one
+    for _ in range(3):
+        qapp.processEvents()
+    assert taken == [demo_context.journal]

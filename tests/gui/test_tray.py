@@ -11,9 +11,16 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
+from fertilitytracker.gui import context as context_module
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.tray import LAST_SEEN_KEY, DoseReminderDialog, Tray
-from fertilitytracker.services.operations import log_dose, start_regimen, stop_regimen
+from fertilitytracker.services.operations import (
+    ResultInput,
+    log_dose,
+    record_draw,
+    start_regimen,
+    stop_regimen,
+)
 from fertilitytracker.services.reminders import DoseSlot
 from fertilitytracker.storage.journal import Journal
 from tests.builders import Clock, at
@@ -141,6 +148,18 @@ def test_a_dose_logged_elsewhere_answers_the_reminder(
     ctx.notify(change)  # e.g. Taken on the Today screen
     assert tray.dialog.slots() == []
     assert not tray.dialog.isVisible()
+
+
+def test_a_saved_draw_leaves_the_reminder_and_reads_no_draws_for_it(
+    tray: Tray, ctx: AppContext, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.moment = at("2026-06-01T08:00")
+    (slot,) = tray.check()
+    reads: list[date] = []
+    monkeypatch.setattr(context_module, "latest_records", lambda _journal, day: reads.append(day))
+    ctx.notify(record_draw(ctx.journal, date(2026, 5, 30), [ResultInput("lh", "4.1", "IU/L")]))
+    assert tray.dialog.slots() == [slot]  # a draw answers no dose reminder
+    assert reads == []  # nor does the tray read the latest draws again for it
 
 
 def test_a_dose_logged_early_never_rings(tray: Tray, ctx: AppContext) -> None:

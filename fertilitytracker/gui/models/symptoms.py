@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from fertilitytracker.core.records import SymptomEntry
-from fertilitytracker.gui.models.base import CellText, Column, RowTableModel, cell_role
+from fertilitytracker.gui.models.base import SORT_ROLE, CellText, Column, RowTableModel, cell_role
 
 SYMPTOM_COLUMNS = (
     Column.keyed("date", "Date"),
@@ -25,6 +25,10 @@ class SymptomsTableModel(RowTableModel[SymptomEntry]):
         super().__init__(SYMPTOM_COLUMNS, parent, rows)
 
     def cell(self, row: SymptomEntry, column: Column[SymptomEntry], role: int) -> Any:
+        if role == SORT_ROLE and column.key == "date":
+            # The model sorts years of entries by date (newest first) whenever they are set:
+            # the date cell's text, without building every row's cell for it.
+            return row.date.isoformat()
         return cell_role(self._cell_text(row, column.key), role)
 
     @staticmethod

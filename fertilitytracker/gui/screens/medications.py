@@ -214,13 +214,13 @@ class MedicationsScreen(QWidget):
 
     def _on_replaced(self) -> None:
         self.undo_bar.dismiss()
-        self.refresh()
+        self.follower.mark_stale()  # the other journal: now if shown, else on the next visit
 
     def refresh(self) -> None:
         """Reload the regimens and their adherence; keep the selection by regimen id."""
         selected = self.selected_regimen()
         selected_id = selected.id if selected is not None else None
-        history = self.context.history()
+        history = self.context.history(("regimens", "doses"))
         today = self.context.today()
         rows = [
             RegimenRow(

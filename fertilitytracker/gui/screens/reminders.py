@@ -37,7 +37,6 @@ from fertilitytracker.gui.models.base import Column, RowTableModel
 from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.theme import colour_text, error_color, muted_color, ok_color, open_color
 from fertilitytracker.gui.widgets.sections import clear_layout
-from fertilitytracker.services.ics import export_calendar
 from fertilitytracker.services.reminders import (
     STATUS_WORDS,
     TEST_ANALYTES,
@@ -147,7 +146,8 @@ class RemindersScreen(QWidget):
         self.follower = refresh_on(
             self, context, self.refresh, ("regimens", "doses", "labs", "semen", "dexa")
         )
-        context.journal_replaced.connect(self.refresh)
+        # Another journal: now if shown, else on the next visit (the follower holds it).
+        context.journal_replaced.connect(self.follower.mark_stale)
         self.refresh()
 
     def _columns(self) -> list[Column[DueTest]]:
@@ -315,6 +315,10 @@ class RemindersScreen(QWidget):
 
     def export_calendar_to(self, target: Path) -> Path | None:
         """Write the calendar to `target`; the outcome is shown in words beside the button."""
+        # Loaded on the first export: icalendar's import (~60-130 ms) would otherwise be paid
+        # by the page's first visit, which shows no calendar (docs/design.md, start-up order).
+        from fertilitytracker.services.ics import export_calendar
+
         try:
             written = export_calendar(
                 self.context.journal, target, self.context.today(), self.context.now()

@@ -178,7 +178,8 @@ class SemenScreen(RecordScreen):
 
     def refresh(self, *_args: object) -> None:
         edition = self._context.who_edition()
-        rows = [SemenRow(a, semen_view(a, edition)) for a in self._context.history().semen]
+        analyses = self._context.history(("semen",)).semen
+        rows = [SemenRow(analysis, semen_view(analysis, edition)) for analysis in analyses]
         self.model.set_analyses(rows, edition)
         fit_columns(self.table)
         self.legend.setText(

@@ -138,7 +138,8 @@ class SettingsScreen(QWidget):
         layout.addLayout(row)
         layout.addStretch(1)
         self.follower = refresh_on(self, context, self.refresh, ("targets",))
-        context.journal_replaced.connect(self.refresh)
+        # Another journal: now if shown, else on the next visit (the follower holds it).
+        context.journal_replaced.connect(self.follower.mark_stale)
         self.refresh()
 
     # --- display ----------------------------------------------------------------------------
@@ -444,7 +445,7 @@ class SettingsScreen(QWidget):
         self.journal_path.setText(f"Open: {journal.path}")
 
         selected = self.selected_analyte()
-        history = self.context.history()
+        history = self.context.history(("targets",))
         rows = []
         for analyte in _target_analytes():
             rows.append(

@@ -323,7 +323,7 @@ class SymptomsScreen(RecordScreen):
     # --- the table --------------------------------------------------------------------------
 
     def refresh(self, *_args: object) -> None:
-        self.model.set_rows(self._context.history().symptoms)
+        self.model.set_rows(self._context.history(("symptoms",)).symptoms)
         self._update_buttons()
 
     def selected_entry(self) -> SymptomEntry | None:

@@ -167,7 +167,7 @@ class TodayScreen(QWidget):
 
     def _on_replaced(self) -> None:
         self.undo_bar.dismiss()
-        self.refresh()
+        self.follower.mark_stale()  # the other journal: now if shown, else on the next visit
 
     def refresh(self) -> None:
         """Rebuild every section from the journal."""

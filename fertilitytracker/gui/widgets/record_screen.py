@@ -125,10 +125,10 @@ class RecordPage(QWidget):
     def follow(self, kinds: Collection[str] | None = None) -> ChangeFollower:
         """Show each change of `kinds` (None: of any kind) through `apply_change`, and a
         replaced journal; refresh now."""
-        follower = ChangeFollower(self, self._context, self.apply_change, kinds)
+        self.follower = ChangeFollower(self, self._context, self.apply_change, kinds)
         self._context.journal_replaced.connect(self._journal_replaced)
         self.refresh()
-        return follower
+        return self.follower
 
     def refresh(self, *_args: object) -> None:
         raise NotImplementedError
@@ -153,7 +153,7 @@ class RecordPage(QWidget):
 
     def _journal_replaced(self) -> None:
         self.undo_bar.dismiss()
-        self.refresh()
+        self.follower.mark_stale()  # the other journal: now if shown, else on the next visit
 
 
 class RecordScreen(RecordPage):
