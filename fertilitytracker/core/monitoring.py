@@ -376,7 +376,7 @@ def due_tests(history: History, today: date, offsets: RuleOffsets | None = None)
     # a plan: until then the regimen counts as active and open-ended (docs/clinical.md §6),
     # so that the DEXA exposure keeps projecting forward.
     regimens = [
-        replace(r, stop=None) if r.stop is not None and r.stop > today else r
+        r._replace(stop=None) if r.stop is not None and r.stop > today else r
         for r in history.regimens
         if r.start <= today
     ]

@@ -1,10 +1,13 @@
-"""Frozen records of the journal: what the core computes on and storage persists."""
+"""Frozen records of the journal: what the core computes on and storage persists.
+
+Reading a journal makes these by the thousand, so they are named tuples (docs/design.md);
+History, one per read, is a frozen dataclass."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Literal, NewType
+from typing import Literal, NamedTuple, NewType
 
 RegimenId = NewType("RegimenId", int)
 DoseEventId = NewType("DoseEventId", int)
@@ -20,8 +23,7 @@ UnitSystem = Literal["us", "si"]
 DoseStatus = Literal["taken", "skipped"]
 
 
-@dataclass(frozen=True)
-class LabResult:
+class LabResult(NamedTuple):
     """One analyte of one blood draw; `value` is in the analyte's canonical unit."""
 
     analyte: str
@@ -35,8 +37,7 @@ class LabResult:
     id: LabResultId | None = None
 
 
-@dataclass(frozen=True)
-class LabDraw:
+class LabDraw(NamedTuple):
     """The results of one blood draw (all results with the same date)."""
 
     date: date
@@ -53,8 +54,7 @@ class LabDraw:
         return None
 
 
-@dataclass(frozen=True)
-class SemenAnalysis:
+class SemenAnalysis(NamedTuple):
     """One semen analysis; motility and morphology in percent."""
 
     date: date
@@ -67,8 +67,7 @@ class SemenAnalysis:
     id: SemenAnalysisId | None = None
 
 
-@dataclass(frozen=True)
-class DexaScan:
+class DexaScan(NamedTuple):
     """One bone density scan."""
 
     date: date
@@ -78,8 +77,7 @@ class DexaScan:
     id: DexaScanId | None = None
 
 
-@dataclass(frozen=True)
-class RegimenStep:
+class RegimenStep(NamedTuple):
     """Dose and schedule in force from `date` on (the first step is the start)."""
 
     date: date
@@ -88,8 +86,7 @@ class RegimenStep:
     schedule: str  # canonical schedule text, see core.schedules
 
 
-@dataclass(frozen=True)
-class Regimen:
+class Regimen(NamedTuple):
     """A medication taken from `start` until the day before `stop`."""
 
     name: str
@@ -123,8 +120,7 @@ class Regimen:
         return self.start <= day and (self.stop is None or day < self.stop)
 
 
-@dataclass(frozen=True)
-class DoseEvent:
+class DoseEvent(NamedTuple):
     """One dose logged as taken or skipped."""
 
     regimen_id: RegimenId
@@ -135,8 +131,7 @@ class DoseEvent:
     id: DoseEventId | None = None
 
 
-@dataclass(frozen=True)
-class SymptomEntry:
+class SymptomEntry(NamedTuple):
     """A symptom rated 0 (none) to 10 (worst) on a day."""
 
     date: date
@@ -146,8 +141,7 @@ class SymptomEntry:
     id: SymptomId | None = None
 
 
-@dataclass(frozen=True)
-class TargetRange:
+class TargetRange(NamedTuple):
     """A target range in the analyte's canonical unit; None is an open end."""
 
     analyte: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import fields
 from datetime import date, datetime, time
 from typing import Any
 
@@ -264,7 +263,7 @@ class LabRepository:
 
 
 # The draw id, then a column for each of LabResult's fields, in their order.
-_RESULT_COLUMNS = ", ".join(["draw_id", *(field.name for field in fields(LabResult))])
+_RESULT_COLUMNS = ", ".join(["draw_id", *LabResult._fields])
 
 
 def _result(row: dict[str, Any]) -> LabResult:

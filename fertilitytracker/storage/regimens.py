@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from fertilitytracker.core.records import Regimen, RegimenId, RegimenStep
@@ -64,7 +63,7 @@ class RegimenRepository(Repository[Regimen, RegimenId]):
                 )
             )
         return [
-            replace(regimen, steps=tuple(steps_by_regimen[regimen.id]))
+            regimen._replace(steps=tuple(steps_by_regimen[regimen.id]))
             for regimen in regimens
             if regimen.id in steps_by_regimen
         ]

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import fields
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from fertilitytracker.storage.connection import Database
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-RecordT = TypeVar("RecordT", bound="DataclassInstance")
+RecordT = TypeVar("RecordT", bound=NamedTuple)
 IdT = TypeVar("IdT", bound=int)  # the record's id type (a NewType of int)
 
 # Columns that hold a date or time as text; every other column holds the field's value as is.
@@ -59,9 +55,7 @@ class Repository(Generic[RecordT, IdT]):
         self._order = order
         self._elsewhere = dict(elsewhere or {})
         # A row read by `_select` holds the record's fields in their order, the id among them.
-        self._names = tuple(
-            field.name for field in fields(record) if field.name not in self._elsewhere
-        )
+        self._names = tuple(name for name in record._fields if name not in self._elsewhere)
         self._columns = tuple(name for name in self._names if name != "id")
         self._id_index = self._names.index("id")
         self._decoders = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,14 +103,21 @@ def without_dose_hours(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _without_ids(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _without_ids(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in ("id", "regimen_id"):
-            if name in changes:
-                changes[name] = None
-        return dataclasses.replace(value, **changes)
+        names = [f.name for f in dataclasses.fields(value)]
+        return dataclasses.replace(value, **_fields_without_ids(value, names))
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a record: a named tuple
+        return value._replace(**_fields_without_ids(value, value._fields))
     if isinstance(value, tuple):
         return tuple(_without_ids(item) for item in value)
     return value
+
+
+def _fields_without_ids(record: Any, names: Iterable[str]) -> dict[str, Any]:
+    changes = {name: _without_ids(getattr(record, name)) for name in names}
+    for name in ("id", "regimen_id"):
+        if name in changes:
+            changes[name] = None
+    return changes
 
 
 def comparable(history: History) -> History:
@@ -119,9 +126,7 @@ def comparable(history: History) -> History:
     stripped: History = _without_ids(history)
     # A dose's regimen is compared by name instead of by id.
     doses = tuple(
-        dataclasses.replace(
-            stripped_dose, unit=f"{stripped_dose.unit}|{regimen_names[dose.regimen_id]}"
-        )
+        stripped_dose._replace(unit=f"{stripped_dose.unit}|{regimen_names[dose.regimen_id]}")
         for stripped_dose, dose in zip(stripped.doses, history.doses, strict=True)
     )
     return dataclasses.replace(stripped, doses=doses)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -101,7 +100,7 @@ def test_every_field_of_every_record_kind_reads_back_as_written(journal: Journal
         repository = getattr(journal, kind)
         ids = regimen_ids if kind == "regimens" else [repository.add(r) for r in records]
         expected = [
-            replace(record, id=record_id) for record, record_id in zip(records, ids, strict=True)
+            record._replace(id=record_id) for record, record_id in zip(records, ids, strict=True)
         ]
         assert [repository.get(record_id) for record_id in ids] == expected, kind
         assert [record for record in repository.all() if record.id in ids] == expected, kind

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 
 from fertilitytracker.core.errors import InputError
 from fertilitytracker.core.records import (
@@ -43,7 +42,7 @@ def apply_plan(journal: Journal, plan: ImportPlan) -> Change:
                 elif isinstance(item, RegimenItem):
                     regimen_ids[item.ref] = journal.regimens.add(item.regimen)
                 elif isinstance(item, DoseItem):
-                    event = replace(item.event, regimen_id=regimen_ids[item.regimen_ref])
+                    event = item.event._replace(regimen_id=regimen_ids[item.regimen_ref])
                     journal.doses.add(event)
                 elif isinstance(item, LabItem):
                     labs.append(item)

@@ -7,7 +7,6 @@ file with one unreadable part is refused as a whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -168,7 +167,7 @@ def lab_item(
             if low is not None and high is not None and low > high:
                 raise InputError("lab range", "the low end is above the high end")
             if low is not None or high is not None:
-                result = replace(result, lab_low=low, lab_high=high)
+                result = result._replace(lab_low=low, lab_high=high)
         else:
             result = parse_lab_result(
                 found.key,
@@ -359,7 +358,7 @@ def dose_item(
         moment = at if isinstance(at, datetime) else parse_datetime(at, "at")
         status_text = required_text(status, "status")
         event = build_dose(
-            replace(regimen, id=None),
+            regimen._replace(id=None),
             lookup_medication(regimen.name),
             moment,
             status_text,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, Literal, Protocol
 
@@ -121,7 +121,7 @@ def restore(journal: Journal, removed: Removed) -> Change:
             new_id = _repository(journal, removed.kind).add(removed.record)
             # Only a regimen carries doses; they follow it under its new id.
             for dose in removed.doses:
-                journal.doses.add(replace(dose, regimen_id=new_id, id=None))
+                journal.doses.add(dose._replace(regimen_id=new_id, id=None))
     return Change(
         _kinds_of(removed),
         f"{removed.kind.replace('_', ' ')} restored",

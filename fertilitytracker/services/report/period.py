@@ -41,7 +41,7 @@ def history_as_of(history: History, day: date) -> History:
         if not steps:
             continue
         stop = regimen.stop if regimen.stop is not None and regimen.stop <= day else None
-        regimens.append(replace(regimen, steps=steps, stop=stop))
+        regimens.append(regimen._replace(steps=steps, stop=stop))
     return replace(
         history,
         regimens=tuple(regimens),
