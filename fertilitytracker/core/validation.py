@@ -7,7 +7,6 @@ value is accepted or refused the same way whichever way it came in.
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from collections.abc import Sequence
@@ -95,6 +94,8 @@ def parse_date(text: str, field: str) -> date:
         raise InputError(field, f"year {year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
     if not 1 <= month <= 12:
         raise InputError(field, f"'{stripped}' is not a date: month {month} does not exist")
+    import calendar  # here: a command that parses no date (a whole report) never loads it
+
     days_in_month = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days_in_month:
         month_name = calendar.month_name[month]

@@ -17,8 +17,8 @@ when the file cannot be written (permissions, disk full). Either way no file, pa
 temporary, is left behind.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typing.NamedTuple compiles each string annotation
+# into a ForwardRef when it creates the class; evaluated ones it only checks (docs/design.md).
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple, TypedDict, Unpack

@@ -7,8 +7,8 @@ and each page's rows are written as one text object. The header rows stay a repo
 (they hold wrapping paragraphs) and repeat at the top of every page the grid runs onto.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typing.NamedTuple compiles each string annotation
+# into a ForwardRef when it creates the class; evaluated ones it only checks (docs/design.md).
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
@@ -92,7 +92,7 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
             return [self]
         return [self._with(self.rows[:fitting]), self._with(self.rows[fitting:])]
 
-    def _with(self, rows: Sequence[GridRow]) -> TextGrid:
+    def _with(self, rows: Sequence[GridRow]) -> "TextGrid":
         part = TextGrid(self.header, rows, self.widths, self.aligns, self.style)
         part._header_height = self._header_height
         return part

@@ -6,8 +6,8 @@ record classes, and a frozen dataclass costs about twice a NamedTuple to create 
 as a sequence.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typing.NamedTuple compiles each string annotation
+# into a ForwardRef when it creates the class; evaluated ones it only checks (docs/design.md).
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date

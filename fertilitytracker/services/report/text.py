@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 
@@ -114,9 +116,23 @@ _CJK_RANGES = (
     (0xFF00, 0xFFEF),
     (0x20000, 0x3FFFF),
 )
-_CJK_RUN = re.compile(
-    "([" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES) + "]+)"
-)
+_CJK_STARTS = tuple(low for low, _high in _CJK_RANGES)
+_CJK_FIRST = chr(_CJK_RANGES[0][0])
+
+
+@functools.cache
+def _cjk_run() -> re.Pattern[str]:
+    # Compiled on first use: a class of these ranges costs the report process some 20 M
+    # instructions to compile, and a report without CJK text never needs it.
+    return re.compile(
+        "([" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES) + "]+)"
+    )
+
+
+def _is_cjk(character: str) -> bool:
+    code = ord(character)
+    index = bisect.bisect_right(_CJK_STARTS, code) - 1
+    return index >= 0 and code <= _CJK_RANGES[index][1]
 
 
 def has_rtl(text: str) -> bool:
@@ -128,7 +144,9 @@ def has_rtl(text: str) -> bool:
 
 def has_cjk(text: str) -> bool:
     """Whether the text holds Chinese, Japanese or Korean characters."""
-    return _CJK_RUN.search(text) is not None
+    if text.isascii() or max(text) < _CJK_FIRST:
+        return False  # most of a report: no character before the first CJK range is CJK
+    return any(_is_cjk(ch) for ch in text if ch >= _CJK_FIRST)
 
 
 def visual_order(text: str) -> str:
@@ -150,7 +168,7 @@ def visual_order(text: str) -> str:
 
 def split_cjk(text: str) -> list[str]:
     """The text cut into alternating runs of non-CJK and CJK characters."""
-    return _CJK_RUN.split(text)
+    return _cjk_run().split(text)
 
 
 def cjk_runs(escaped: str) -> str:
@@ -160,4 +178,4 @@ def cjk_runs(escaped: str) -> str:
     font = cjk_font()
     if font is None:
         return escaped
-    return _CJK_RUN.sub(lambda match: f'<font name="{font}">{match.group(1)}</font>', escaped)
+    return _cjk_run().sub(lambda match: f'<font name="{font}">{match.group(1)}</font>', escaped)
