@@ -203,16 +203,16 @@ def _cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) ->
 
 
 class ChartCurve(pg.PlotCurveItem):
-    """A PlotCurveItem drawn into the device cache, which a pan step scrolls.
+    """A PlotCurveItem drawn afresh on each paint, not through a device cache.
 
+    A cached item costs a frame the scroll and the copy of a layer as large as the plot,
+    whether a line crosses the strip that scrolls into view or not; one path of at most a few
+    thousand points, drawn uncached, costs less. The saving counts on the plots with several
+    series (lipids, sperm counts, symptoms), a layer per series.
     pyqtgraph recomputes a curve's bounds (a few pixels of padding included) on each of its
     view's transform changes; a pan step only moves the view, so the curve hears of none: its
     plot tells it when the view's scale changes (`ChartPlot.view_transformed`).
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setCacheMode(DEVICE_CACHE)
 
     def viewChanged(self, view: object, oldView: object) -> None:
         super().viewChanged(view, oldView)

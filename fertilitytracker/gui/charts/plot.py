@@ -348,9 +348,8 @@ class ChartPlot:
 
     def _symptom_items(self, series: ChartSeries, index: int, colour: QColor) -> SeriesItems:
         xs, ys, curve, scatter = self._coordinates_and_items(series)
-        # Not clipped to the view nor downsampled per view: either would rebuild the curve on
-        # every pan step and throw its cached pixels away. A few thousand points draw quickly
-        # in the strips that scroll into view.
+        # Not clipped to the view nor downsampled per view: either would rebuild the curve's
+        # path on every pan step. A path of a few thousand points draws quickly.
         curve.setData(xs, ys, pen=pg.mkPen(colour, width=1))
         if len(series.points) <= SYMPTOM_SYMBOL_LIMIT:
             if scatter is None:
