@@ -51,7 +51,10 @@ class PagesAhead(QObject):
         self._window = window
         self._left = list(keys)
         self._after_page_change_ms = after_page_change_ms
-        self._waits = 0  # delays started; only the last one goes on building
+        # One single-shot timer: starting it again (a page change) puts off what it was due to do.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._build_next)
         self.done = False
         self._start_page: QWidget | None = window.stack.currentWidget() or window
         self._start_page.installEventFilter(self)
@@ -75,13 +78,11 @@ class PagesAhead(QObject):
         self._wait(self._after_page_change_ms)
 
     def _wait(self, milliseconds: int) -> None:
-        self._waits += 1
-        wait = self._waits
-        QTimer.singleShot(milliseconds, self, lambda: self._build_next(wait))
+        self._timer.start(milliseconds)
 
-    def _build_next(self, wait: int) -> None:
-        if wait != self._waits or self.done:
-            return  # a page change since: a later wait goes on
+    def _build_next(self) -> None:
+        if self.done:
+            return
         window = self._window
         if window.context is None:
             return  # no journal open: nothing can be built
@@ -92,7 +93,7 @@ class PagesAhead(QObject):
             window.page_changed.disconnect(self._page_changed)
             return
         window.ensure_screen(self._left.pop(0))
-        QTimer.singleShot(0, self, lambda: self._build_next(wait))
+        self._timer.start(0)
 
 
 def prepare_pages_when_idle(window: MainWindow) -> PagesAhead:
