@@ -6,11 +6,15 @@ import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from pypdf import PdfReader
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Table
 
+from fertilitytracker.services.report import grid as grid_module
 from fertilitytracker.services.report import write_report
 from fertilitytracker.services.report.appendix import LAB_GRID_STYLE
 from fertilitytracker.services.report.fonts import BOLD, REGULAR, register_fonts
@@ -88,3 +92,52 @@ def test_a_flagged_value_in_the_lab_grid_is_bold(filled: Journal, tmp_path: Path
     regular = " | ".join(text for text, faces in fonts.items() if faces == {REGULAR})
     assert "51.1 30" in regular
     assert "250" not in regular
+
+
+def _script_rows() -> list[GridRow]:
+    """Rows in several scripts, over 256 distinct characters (so a second font subset), each
+    text twice, some in bold: what the grid writes must not depend on a text seen before."""
+    greek = [code for code in range(0x391, 0x3CA) if code != 0x3A2]  # 0x3A2 is unassigned
+    latin, cyrillic, armenian = range(0x100, 0x180), range(0x410, 0x450), range(0x531, 0x557)
+    letters = [chr(code) for code in (*latin, *greek, *cyrillic, *armenian)]
+    words = ["".join(letters[start : start + 5]) for start in range(0, len(letters), 5)]
+    rows = [
+        GridRow((word, f"▲ {index}", "—"), frozenset({1}) if index % 3 == 0 else frozenset())
+        for index, word in enumerate(words)
+    ]
+    return rows + rows
+
+
+def _grid_pdf(rows: list[GridRow]) -> bytes:
+    register_fonts()
+    header = Table([["Name", "Flag", "Note"]], colWidths=WIDTHS, repeatRows=1)
+    grid = TextGrid(header, rows, WIDTHS, ["LEFT", "CENTER", "RIGHT"], LAB_GRID_STYLE)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, initialFontName=REGULAR).build([grid])
+    return buffer.getvalue()
+
+
+class _TextOutWriter:
+    """Cells written by reportlab's own text object, one `textOut` each: the reference."""
+
+    def __init__(self, _canvas: object, text: Any, style: Any) -> None:
+        self._text, self._style, self._font = text, style, ""
+
+    def __call__(self, cell: str, font: str) -> None:
+        if font != self._font:
+            self._text.setFont(font, self._style.size, self._style.leading)
+            self._font = font
+        self._text.textOut(cell)
+
+
+def test_grid_text_in_many_scripts_is_written_as_reportlab_writes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no dates or random ids in the file
+    rows = _script_rows()
+    written = _grid_pdf(rows)
+    monkeypatch.setattr(grid_module, "_TextWriter", _TextOutWriter)
+    assert written == _grid_pdf(rows)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(written)).pages)
+    for row in rows:
+        assert row.cells[0] in text

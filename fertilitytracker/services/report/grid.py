@@ -10,10 +10,12 @@ and each page's rows are written as one text object. The header rows stay a repo
 # No `from __future__ import annotations`: typing.NamedTuple compiles each string annotation
 # into a ForwardRef when it creates the class; evaluated ones it only checks (docs/design.md).
 from collections.abc import Sequence
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
+from weakref import WeakKeyDictionary
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
@@ -108,7 +110,7 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
         canvas.saveState()
         canvas.setFillColor(colors.black)
         text = canvas.beginText()
-        current = ""
+        write = _TextWriter(canvas, text, style)
         top = self.height - header
         for row in self.rows:
             baseline = top - style.top_padding - style.size
@@ -116,11 +118,8 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
                 if not cell:
                     continue
                 font = style.bold_font if column in row.bold else style.font
-                if font != current:
-                    text.setFont(font, style.size, style.leading)
-                    current = font
                 text.setTextOrigin(self._x(cell, font, column, lefts, measured), baseline)
-                text.textOut(cell)
+                write(cell, font)
             top -= style.row_height
         canvas.drawText(text)
         # The rules last, over the text, as a Table draws its lines after its cells.
@@ -156,3 +155,58 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no types
         if align == "RIGHT":
             return left + width - padding - text_width
         return left + width / 2 - text_width / 2
+
+
+# Per document, each distinct (font, text)'s PDF string operators by font subset. reportlab
+# encodes a TrueType string character by character into the document's font subsets on every
+# call; a character keeps its subset and code for the whole document once assigned, so a text's
+# encoding, once made, holds for the rest of that document (keyed by it, as reportlab keeps
+# its subset state).
+_ENCODED: "WeakKeyDictionary[Any, dict[tuple[str, str], tuple[tuple[int, str], ...]]]" = (
+    WeakKeyDictionary()
+)
+
+
+class _TextWriter:
+    """Writes cell texts into one text object as its `textOut` would, encoding each text once.
+
+    The operators written are the ones reportlab's text object writes for a TrueType font
+    (a subset's font selection when the subset changes, then the string); a font that is not
+    TrueType goes through `textOut` itself.
+    """
+
+    def __init__(self, canvas: Any, text: Any, style: GridStyle) -> None:
+        self._canvas = canvas
+        self._doc = canvas._doc
+        self._text = text
+        self._code = text._code
+        self._size = style.size
+        self._leading = style.leading
+        self._size_operators = f"{fp_str(style.size)} Tf {fp_str(style.leading)} TL"
+        self._encoded = _ENCODED.setdefault(self._doc, {})
+        self._font = ""
+
+    def __call__(self, cell: str, font_name: str) -> None:
+        text = self._text
+        if font_name != self._font:
+            text.setFont(font_name, self._size, self._leading)
+            self._font = font_name
+        runs = self._encoded.get((font_name, cell))
+        if runs is None:
+            font = getFont(font_name)
+            if not font._dynamicFont:
+                text.textOut(cell)
+                return
+            escape = self._canvas._escape
+            runs = self._encoded[font_name, cell] = tuple(
+                (subset, f"({escape(chunk)}) Tj")
+                for subset, chunk in font.splitString(cell, self._doc)
+            )
+        parts = []
+        for subset, operator in runs:
+            if subset != text._curSubset:
+                internal = getFont(font_name).getSubsetInternalName(subset, self._doc)
+                parts.append(f"{internal} {self._size_operators}")
+                text._curSubset = subset
+            parts.append(operator)
+        self._code.append(" ".join(parts))
