@@ -24,7 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	bash packaging/system-deps.sh offscreen
 	bash packaging/system-deps.sh validators || echo "(without them the packaging tests that use them skip)"
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
 	$(MAKE) --no-print-directory test-headless
 
 # The tests not marked `gui`, in a venv without PySide6, pyqtgraph or pytest-qt: proves that
@@ -44,7 +44,7 @@ $(HEADLESS_VENV)/.installed: pyproject.toml
 	touch $@
 
 test-headless: $(HEADLESS_VENV)/.installed
-	$(HEADLESS_VENV)/bin/python -m pytest -m "not gui" -p no:cacheprovider
+	$(HEADLESS_VENV)/bin/python -m pytest -m "not gui" -p no:cacheprovider -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
