@@ -1,12 +1,12 @@
 """The report fonts' parsed metrics, kept in the user's cache folder between processes.
 
 reportlab's TTFont reads a face's names, widths, character map and glyph offsets from the
-TrueType tables in pure Python each time one is built: for DejaVu's ~6,000 glyphs that is the
-largest single cost of a short report. What that parse yields is plain data (numbers, strings,
-lists and dicts), so it is written once to `<user cache>/fertilitytracker/fonts/` and a later
-process builds the face from it. The face is still reportlab's own class over the real font
-bytes, so embedding (which reads the glyph outlines again when a subset is written) is
-unchanged, and so is the PDF (docs/design.md, "The report's fonts").
+TrueType tables in pure Python each time one is built: for DejaVu's ~6,000 glyphs, three
+faces, a good share of a report's work. What that parse yields is plain data (numbers,
+strings, lists and dicts), so it is written once to `<user cache>/fertilitytracker/fonts/`
+and a later process builds the face from it. The face is still reportlab's own class over
+the real font bytes, so embedding (which reads the glyph outlines again when a subset is
+written) is unchanged, and so is the PDF (docs/design.md, "The report's fonts").
 
 The cache is only ever a shortcut: a missing, unreadable, truncated or foreign file, or one
 written for other font bytes, another reportlab or another format, is parsed again and
@@ -34,7 +34,9 @@ CACHE_FORMAT = 1
 CACHE_SUFFIX = ".metrics"
 # reportlab keeps a function of unitsPerEm here; it is made again from unitsPerEm on load.
 _SCALE_ATTRIBUTE = "_pdfScale"
-_UNREADABLE = (OSError, EOFError, ValueError, TypeError)
+# What reading a damaged or foreign file can raise (marshal: EOFError, ValueError, TypeError,
+# or MemoryError for a length it cannot allocate).
+_UNREADABLE = (OSError, EOFError, ValueError, TypeError, MemoryError)
 
 
 def font_cache_dir() -> Path:
