@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
-from fertilitytracker.services.report import fonts, write_report
+from fertilitytracker.services.report import font_cache, fonts, write_report
 from fertilitytracker.services.report.font_cache import (
     CACHE_SUFFIX,
     cached_ttfont,
@@ -104,6 +106,7 @@ def test_the_cold_cache_writes_one_private_file_a_face(tmp_path: Path) -> None:
     assert folder.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME is the Linux convention")
 def test_the_cache_lives_in_the_user_cache_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,6 +176,22 @@ def test_a_cache_folder_that_cannot_be_written_means_no_cache(
     _assert_like_parsed(TTFont(name, io.BytesIO(data)), font)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a read-only folder")
+def test_a_read_only_cache_folder_means_no_cache(tmp_path: Path, parses: list[str]) -> None:
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    folder.chmod(0o500)
+    name, filename, _index = FACES[0]
+    data = _data(filename)
+    try:
+        font = cached_ttfont(name, data, cache_dir=folder)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+    assert len(parses) == 1
+    _assert_like_parsed(TTFont(name, io.BytesIO(data)), font)
+
+
 # --- the report itself -----------------------------------------------------------------------
 
 
@@ -182,7 +201,7 @@ def fresh_registration(
 ) -> Iterator[Callable[[], None]]:
     """Undo the process's font registration; the registered fonts come back afterwards."""
     with monkeypatch.context() as first:
-        first.setenv("XDG_CACHE_HOME", str(tmp_path / "first"))
+        first.setattr(font_cache, "font_cache_dir", lambda: tmp_path / "first")
         fonts.register_fonts()  # when this test is the process's first
     originals = [pdfmetrics.getFont(name) for name in fonts._FILES]
 
@@ -216,7 +235,7 @@ def test_the_report_is_the_same_without_the_cache_and_with_it_cold_or_warm(
     for name, filename, _index in FACES:
         pdfmetrics.registerFont(TTFont(name, io.BytesIO(_data(filename))))
     parsed = write_report(demo_journal, tmp_path / "parsed.pdf", today=TODAY)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(font_cache, "font_cache_dir", lambda: tmp_path / "cache")
     reports = {}
     for run in ("cold", "warm"):
         fresh_registration()
@@ -237,7 +256,7 @@ def test_a_report_is_written_when_the_cache_folder_cannot_be(
 ) -> None:
     blocker = tmp_path / "cache"
     blocker.write_text("")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.setattr(font_cache, "font_cache_dir", lambda: blocker / "fonts")
     fresh_registration()
     path = write_report(demo_journal, tmp_path / "report.pdf", today=TODAY)
     assert path.read_bytes().startswith(b"%PDF")
