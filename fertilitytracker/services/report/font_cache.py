@@ -29,7 +29,7 @@ from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFa
 
 from fertilitytracker.paths import make_private_dirs
 
-# Raised by the format of what is stored: a file of an older format is parsed again.
+# Raised whenever what is stored changes shape: a file of another format is parsed again.
 CACHE_FORMAT = 1
 CACHE_SUFFIX = ".metrics"
 # reportlab keeps a function of unitsPerEm here; it is made again from unitsPerEm on load.
