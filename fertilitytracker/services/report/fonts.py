@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from importlib.resources import files
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+
+from fertilitytracker.services.report.font_cache import cached_ttfont
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -37,6 +37,7 @@ def register_fonts() -> None:
 
     The TrueType files are read from the package resources (fonts/), so they work from a
     wheel, an editable install or a frozen app alike; reportlab embeds the glyphs used.
+    Their parsed metrics come from the user's cache folder when stored there (font_cache.py).
     """
     global _registered
     with _lock:
@@ -49,7 +50,7 @@ def register_fonts() -> None:
                 raise FontMissingError(
                     f"the report font {filename} is missing from the installation ({error})"
                 ) from error
-            pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+            pdfmetrics.registerFont(cached_ttfont(name, data))
         # <b> and <i> in paragraphs pick the right face; there is no bold oblique, bold serves.
         addMapping(FAMILY, 0, 0, REGULAR)
         addMapping(FAMILY, 1, 0, BOLD)
@@ -65,7 +66,7 @@ def cjk_font() -> str | None:
         if _cjk_registered is None:
             try:
                 data = _font_bytes(_CJK_FILE)
-                pdfmetrics.registerFont(TTFont(CJK, io.BytesIO(data), subfontIndex=0))
+                pdfmetrics.registerFont(cached_ttfont(CJK, data, subfont_index=0))
                 # One face serves for bold and italic too (<b> inside a CJK run).
                 for bold in (0, 1):
                     for italic in (0, 1):
