@@ -32,6 +32,11 @@ from fertilitytracker.services.chart_data import (
 BACKDROP_Z = -20  # treatment spans, bands, dose-change markers and reference lines
 DASH_PERIOD_PX = 6.0  # Qt's DashLine at one pixel: a 4 px dash and a 2 px gap
 DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
+# Qt keeps a whole item in its device cache while the item is at most this much wider than
+# the view; a wider one gets a cache of the part in view, made anew and copied on every pan
+# step.
+WHOLE_CACHE_WIDTH_RATIO = 1.2
 LANE_BAR_PX = 6
 EVERYTHING = QRectF(-1e300, -1e300, 2e300, 2e300)
 
@@ -100,8 +105,9 @@ class PlotBackdrop(PaintOnlyItem):
 
     One item instead of a BarGraphItem, a LinearRegionItem and an InfiniteLine per band, line
     or change: each pyqtgraph item recomputes its bounds in Python on every pan step. The item
-    has a fixed extent (the plot's date limits by its fixed y-range) and is drawn into Qt's
-    device-coordinate cache, so a pan step paints only the strip that scrolls into view.
+    has a fixed extent (the plot's date limits by its fixed y-range). While all of it fits in
+    Qt's device-coordinate cache, a pan step copies the cache; zoomed in further, it is drawn
+    afresh on each paint (`fit_cache`).
     """
 
     def __init__(self) -> None:
@@ -134,6 +140,20 @@ class PlotBackdrop(PaintOnlyItem):
 
     def boundingRect(self) -> QRectF:
         return QRectF(self._extent)
+
+    def fit_cache(self, pixels_per_x: float, view_width_px: float) -> None:
+        """Cache the backdrop while Qt can keep all of it cached at this scale, else not.
+
+        Cached whole, a pan step is one copy of the layer. Cached in part (the backdrop many
+        times wider than the view), every pan step costs a new layer, the old one copied into
+        it, the strip scrolled in drawn and the layer copied to the view: more than drawing a
+        few fills and lines in view afresh.
+        """
+        width_px = self._extent.width() * abs(pixels_per_x)
+        whole = width_px <= view_width_px * WHOLE_CACHE_WIDTH_RATIO
+        mode = DEVICE_CACHE if whole else NO_CACHE
+        if self.cacheMode() != mode:
+            self.setCacheMode(mode)
 
     def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: object = None) -> None:
         return None  # never part of an auto-range
