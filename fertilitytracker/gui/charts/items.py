@@ -3,6 +3,7 @@ are in `labels`)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -116,6 +117,11 @@ class PlotBackdrop(PaintOnlyItem):
         self.bands: tuple[DrawnBand, ...] = ()
         self.lines: tuple[DrawnLine, ...] = ()
         self.markers: tuple[DrawnMarker, ...] = ()
+        # Worked out once per data, not per paint: a paint draws what lies in a strip or view.
+        self._marker_xs: list[float] = []
+        self._marker_pens: list[QPen] = []
+        self._edge_pens: list[QPen] = []
+        self._line_pens: list[QPen] = []
         self._extent = QRectF()
         self.setZValue(BACKDROP_Z)
         self.setCacheMode(DEVICE_CACHE)
@@ -136,6 +142,12 @@ class PlotBackdrop(PaintOnlyItem):
         self.bands = tuple(bands)
         self.lines = tuple(lines)
         self.markers = tuple(sorted(markers, key=lambda marker: marker.x))
+        self._marker_xs = [marker.x for marker in self.markers]
+        pens = _PenBox()
+        # Markers of one colour share a pen: a paint sets it once for a run of them.
+        self._marker_pens = [pens.cosmetic(marker.colour) for marker in self.markers]
+        self._edge_pens = [pens.cosmetic(band.edge) for band in self.bands]
+        self._line_pens = [pens.cosmetic(line.colour, Qt.PenStyle.DashLine) for line in self.lines]
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -187,15 +199,20 @@ class PlotBackdrop(PaintOnlyItem):
             painter.fillRect(
                 QRectF(left, band.bottom, right - left, band.top - band.bottom), band.fill
             )
-        for band in self.bands:
-            painter.setPen(_cosmetic_pen(band.edge))
+        for band, edge_pen in zip(self.bands, self._edge_pens, strict=True):
+            painter.setPen(edge_pen)
             for edge in (band.band.low, band.band.high):
                 if edge is not None and low <= edge <= high:
                     painter.drawLine(QLineF(left, edge, right, edge))
-        for marker in self.markers:
-            if left <= marker.x <= right:
-                painter.setPen(_cosmetic_pen(marker.colour))
-                painter.drawLine(QLineF(marker.x, low, marker.x, high))
+        pen = None
+        for index in range(
+            bisect_left(self._marker_xs, left), bisect_right(self._marker_xs, right)
+        ):
+            if self._marker_pens[index] is not pen:
+                pen = self._marker_pens[index]
+                painter.setPen(pen)
+            x = self._marker_xs[index]
+            painter.drawLine(QLineF(x, low, x, high))
         self._paint_lines(painter, left, right)
 
     def _paint_lines(self, painter: QPainter, left: float, right: float) -> None:
@@ -209,9 +226,9 @@ class PlotBackdrop(PaintOnlyItem):
         start = origin + ((start - origin) // DASH_PERIOD_PX) * DASH_PERIOD_PX
         painter.save()
         painter.resetTransform()
-        for drawn in self.lines:
+        for drawn, pen in zip(self.lines, self._line_pens, strict=True):
             y = transform.map(QPointF(left, drawn.value)).y()
-            painter.setPen(_cosmetic_pen(drawn.colour, Qt.PenStyle.DashLine))
+            painter.setPen(pen)
             painter.drawLine(QLineF(start, y, end, y))
         painter.restore()
 
@@ -220,6 +237,20 @@ def _cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) ->
     pen = QPen(colour, 0, style)  # width 0: one device pixel at any scale
     pen.setCosmetic(True)
     return pen
+
+
+class _PenBox:
+    """Cosmetic pens made once per colour and style, the same pen for the same colour."""
+
+    def __init__(self) -> None:
+        self._pens: dict[tuple[int, Qt.PenStyle], QPen] = {}
+
+    def cosmetic(self, colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+        key = (colour.rgba(), style)
+        pen = self._pens.get(key)
+        if pen is None:
+            pen = self._pens[key] = _cosmetic_pen(colour, style)
+        return pen
 
 
 class ChartCurve(pg.PlotCurveItem):
