@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from fertilitytracker.gui.charts.axis import day_to_x
+from fertilitytracker.gui.charts.lines import draw_horizontal_lines
 from fertilitytracker.gui.charts.theme import ChartTheme
 from fertilitytracker.services.chart_data import (
     ChartData,
@@ -200,10 +201,18 @@ class PlotBackdrop(PaintOnlyItem):
                 QRectF(left, band.bottom, right - left, band.top - band.bottom), band.fill
             )
         for band, edge_pen in zip(self.bands, self._edge_pens, strict=True):
-            painter.setPen(edge_pen)
-            for edge in (band.band.low, band.band.high):
-                if edge is not None and low <= edge <= high:
-                    painter.drawLine(QLineF(left, edge, right, edge))
+            edges = [
+                QLineF(left, edge, right, edge)
+                for edge in (band.band.low, band.band.high)
+                if edge is not None and low <= edge <= high
+            ]
+            draw_horizontal_lines(painter, edge_pen, edges)
+        self._paint_markers(painter, left, right)
+        self._paint_lines(painter, left, right)
+
+    def _paint_markers(self, painter: QPainter, left: float, right: float) -> None:
+        """The dose-change lines from `left` to `right`, in date order."""
+        low, high = self._extent.top(), self._extent.bottom()
         pen = None
         for index in range(
             bisect_left(self._marker_xs, left), bisect_right(self._marker_xs, right)
@@ -213,7 +222,6 @@ class PlotBackdrop(PaintOnlyItem):
                 painter.setPen(pen)
             x = self._marker_xs[index]
             painter.drawLine(QLineF(x, low, x, high))
-        self._paint_lines(painter, left, right)
 
     def _paint_lines(self, painter: QPainter, left: float, right: float) -> None:
         """Dashed reference lines, with the dashes in step across separately painted strips."""
