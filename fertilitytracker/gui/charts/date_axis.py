@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from fertilitytracker.gui.charts.axis import CalendarDateAxis
-from fertilitytracker.gui.charts.items import DEVICE_CACHE, TreatmentLanes, treatment_lanes
+from fertilitytracker.gui.charts.items import DEVICE_CACHE
+from fertilitytracker.gui.charts.lanes import TreatmentLanes, treatment_lanes
 from fertilitytracker.gui.charts.plot import (
     LEFT_AXIS_WIDTH_PX,
     own_view_menu,

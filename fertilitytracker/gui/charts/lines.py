@@ -1,4 +1,4 @@
-"""Horizontal one-pixel lines drawn as fills of the pixels Qt's lines cover."""
+"""One-pixel lines: cosmetic pens, and horizontal lines drawn as fills of the pixels they cover."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QLineF, QRect, Qt
-from PySide6.QtGui import QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QPainter, QPen, QTransform
+
+
+def cosmetic_pen(colour: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    """A pen one device pixel wide at any scale."""
+    pen = QPen(colour, 0, style)  # width 0: one device pixel at any scale
+    pen.setCosmetic(True)
+    return pen
 
 
 def draw_horizontal_lines(painter: QPainter, pen: QPen, lines: Sequence[QLineF]) -> None:
