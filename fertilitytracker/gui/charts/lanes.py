@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTransform
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QStaticText, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from fertilitytracker.gui.charts.axis import day_to_x
@@ -99,6 +99,9 @@ class TreatmentLanes(PaintOnlyItem):
         self._marks: list[_LaneMarks] = []
         self._font = QFont()
         self._font.setPointSizeF(8)
+        self._ascent = QFontMetricsF(self._font).ascent()
+        # Each dose text laid out once, when first drawn: a pan step draws the same few again.
+        self._laid_out: dict[str, QStaticText] = {}
         self._foreground = QColor("black")
         self._background = QColor("white")
 
@@ -186,5 +189,15 @@ class TreatmentLanes(PaintOnlyItem):
                 break  # the rest start further right, out of view
             if x < text_end + 6:
                 continue  # too close to the previous text of this lane: the bar still shows it
-            painter.drawText(QPointF(x, bar.top() - 2), marks.texts[index])
+            # The text's baseline 2 px above the bar: its top is the font's ascent higher.
+            top_left = QPointF(x, bar.top() - 2 - self._ascent)
+            painter.drawStaticText(top_left, self._static_text(marks.texts[index]))
             text_end = x + marks.text_widths[index]
+
+    def _static_text(self, text: str) -> QStaticText:
+        laid_out = self._laid_out.get(text)
+        if laid_out is None:
+            laid_out = self._laid_out[text] = QStaticText(text)
+            laid_out.setTextFormat(Qt.TextFormat.PlainText)
+            laid_out.prepare(QTransform(), self._font)
+        return laid_out
