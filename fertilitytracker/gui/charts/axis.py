@@ -10,6 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QStaticText, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from fertilitytracker.gui.charts.lines import draw_horizontal_lines
 from fertilitytracker.services.date_ticks import TICK_STEPS, TickUnit, tick_days, tick_label
 
 SECONDS_PER_DAY = 86_400
@@ -146,8 +147,8 @@ class CalendarDateAxis(pg.AxisItem):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         if self.style["tickFont"] is not None:
             painter.setFont(self.style["tickFont"])
-        painter.setPen(self.pen())
-        painter.drawLine(QLineF(bounds.left() - 1, top + 1, bounds.right() + 1, top + 1))
+        axis_line = QLineF(bounds.left() - 1, top + 1, bounds.right() + 1, top + 1)
+        draw_horizontal_lines(painter, self.pen(), [axis_line])
         tick_length = self.style["tickLength"]
         for level, (_spacing, values) in enumerate(levels):
             painter.setPen(_tick_pen(self.tickPen(), int(255 / (level + 1))))

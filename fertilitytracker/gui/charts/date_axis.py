@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from fertilitytracker.gui.charts.axis import CalendarDateAxis
-from fertilitytracker.gui.charts.items import TreatmentLanes, treatment_lanes
+from fertilitytracker.gui.charts.items import DEVICE_CACHE
+from fertilitytracker.gui.charts.lanes import TreatmentLanes, treatment_lanes
 from fertilitytracker.gui.charts.plot import (
     LEFT_AXIS_WIDTH_PX,
     own_view_menu,
@@ -31,6 +32,9 @@ class DateAxisWidget(pg.PlotWidget):
         left = item.getAxis("left")
         left.setWidth(LEFT_AXIS_WIDTH_PX)
         left.setStyle(showValues=False, tickLength=0)
+        # It only keeps the lanes in line with the plots, yet Qt repaints it on every pan step
+        # (the panned view's dirty region touches it): from the cache that is a copy of pixels.
+        left.setCacheMode(DEVICE_CACHE)
         for name in ("top", "right"):
             item.getAxis(name).unlinkFromView()
         view = item.getViewBox()

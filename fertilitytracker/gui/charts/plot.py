@@ -129,8 +129,9 @@ class ChartPlot:
         return self.labels.texts + self.edge_labels.texts
 
     def view_transformed(self) -> None:
-        """Have the series re-measure their bounds when the view's scale changed (a resize, a
-        zoom): once per plot, where pyqtgraph would ask every item on every pan step."""
+        """Have the series re-measure their bounds, and the backdrop choose its caching, when
+        the view's scale changed (a resize, a zoom): once per plot, where pyqtgraph would ask
+        every item on every pan step."""
         transform = self.item.getViewBox().childGroup.sceneTransform()
         scale = (transform.m11(), transform.m22())
         # A pan step moves the range's ends by the same amount; the width, and so the scale,
@@ -141,10 +142,14 @@ class ChartPlot:
         ):
             return
         self._scale = scale
+        self._fit_backdrop_cache()
         for items in self.series_items.values():
             items.curve.viewTransformChanged()
             if items.scatter is not None:
                 items.scatter.viewTransformChanged()
+
+    def _fit_backdrop_cache(self) -> None:
+        self.backdrop.fit_cache(self._scale[0], self.widget.viewport().width())
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -168,6 +173,7 @@ class ChartPlot:
         # Medication periods are lanes under the plots (TreatmentLanes), never tints behind the
         # points; a plot keeps only thin, light lines where a dose changed.
         self.backdrop.set_shapes(extent, (), bands, lines, self._markers(theme))
+        self._fit_backdrop_cache()
         change_labels = self._change_labels(theme, low, high) if label_changes else []
         self.labels.set_labels(change_labels, theme.label_fill, extent)
         self.edge_labels.set_labels(zone_labels + line_labels, theme.label_fill)
