@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -27,16 +27,14 @@ from fertilitytracker.services.today import KEY_HORMONES
 from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
 
 
-@dataclass(frozen=True)
-class LatestValue:
+class LatestValue(NamedTuple):
     """The latest result of one analyte as shown on Today."""
 
     result: ResultView
     draw_date: str
 
 
-@dataclass(frozen=True)
-class SuppressionWarning:
+class SuppressionWarning(NamedTuple):
     """The estradiol state of docs/clinical.md §4 of the latest estradiol, as the core read it."""
 
     result: ResultView
@@ -81,9 +79,9 @@ def latest_values(
     return latest, ratio_view
 
 
-def suppression_warning(context: AppContext, history: History) -> SuppressionWarning | None:
-    """The estradiol state (docs/clinical.md §4) of the latest estradiol, if it has one."""
-    latest, _ratio = latest_values(context, history)
+def suppression_warning(latest: dict[str, LatestValue]) -> SuppressionWarning | None:
+    """The estradiol state (docs/clinical.md §4) of the latest estradiol (`latest`, from
+    `latest_values`), if it has one."""
     entry = latest.get("estradiol")
     if entry is None or entry.result.estradiol_state is None:
         return None
@@ -108,8 +106,9 @@ class EstradiolBanner(QLabel):
         self.setAccessibleName("Estradiol warning")
         self.setVisible(False)
 
-    def show_for(self, history: History) -> None:
-        warning = suppression_warning(self.context, history)
+    def show_for(self, latest: dict[str, LatestValue]) -> None:
+        """Show the warning of `latest` (from `latest_values`), or hide."""
+        warning = suppression_warning(latest)
         self.setVisible(warning is not None)
         if warning is None:
             self.clear()
@@ -158,9 +157,11 @@ class LatestHormonesPanel(GridSection):
         super().__init__("Latest hormones", parent)
         self.context = context
 
-    def show_for(self, history: History) -> None:
+    def show_for(
+        self, history: History, latest: dict[str, LatestValue], ratio_view: DrawView | None
+    ) -> None:
+        """Show `latest` and `ratio_view` (from `latest_values` of `history`)."""
         self.clear()
-        latest, ratio_view = latest_values(self.context, history)
         if not latest:
             self.show_empty("No lab results yet. Add a draw on the Labs page.")
             return
@@ -190,42 +191,44 @@ class LatestHormonesPanel(GridSection):
 
     def _add_ratio_row(self, row: int, history: History, ratio_view: DrawView) -> None:
         ratio = ratio_view.derived["t_e_ratio"]
+        si = self.context.unit_system() == "si"
         name = QLabel(ratio.label, self)
         # Never rounded across its threshold (docs/clinical.md §3).
         shown = format_beside(ratio.value, ratio.reference)
         value = QLabel(f"<b>{shown}</b> {ratio.unit}", self)
         value.setAccessibleName("T/E ratio value")
         value.setToolTip(ratio.source or "")
-        reference = muted_label(self._t_e_reference())
-        reference.setToolTip(self._t_e_source())
+        reference = muted_label(_t_e_reference(si))
+        reference.setToolTip(_t_e_source(si))
         reference.setWordWrap(True)
         when = muted_label(ratio_view.date.isoformat())
-        self.add_row(row, name, value, self._t_e_flag(history, ratio_view), when, reference)
+        self.add_row(row, name, value, _t_e_flag(history, ratio_view, si), when, reference)
 
-    def _t_e_flag(self, history: History, view: DrawView) -> QLabel:
-        """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
-        draw = next(draw for draw in history.draws if draw.date == view.date)
-        below = t_e_below_threshold(draw)
-        threshold = self._t_e_threshold_text()
-        label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above")
-        label.setAccessibleName("T/E ratio flag")
-        if below:
-            colour_text(label, lambda palette: flag_color(palette, "low"))
-            font = label.font()
-            font.setBold(True)
-            label.setFont(font)
-        return label
 
-    def _si(self) -> bool:
-        return self.context.unit_system() == "si"
+def _t_e_flag(history: History, view: DrawView, si: bool) -> QLabel:
+    """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
+    draw = next(draw for draw in history.draws if draw.date == view.date)
+    below = t_e_below_threshold(draw)
+    threshold = _t_e_threshold_text(si)
+    label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above")
+    label.setAccessibleName("T/E ratio flag")
+    if below:
+        colour_text(label, lambda palette: flag_color(palette, "low"))
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
 
-    def _t_e_threshold_text(self) -> str:
-        return format_number(T_E_THRESHOLD_SI if self._si() else T_E_THRESHOLD_US)
 
-    def _t_e_reference(self) -> str:
-        unit = "nmol/L ÷ pmol/L" if self._si() else "ng/dL ÷ pg/mL"
-        return f"Reference: below {self._t_e_threshold_text()} ({unit}); hover for the source"
+def _t_e_threshold_text(si: bool) -> str:
+    return format_number(T_E_THRESHOLD_SI if si else T_E_THRESHOLD_US)
 
-    def _t_e_source(self) -> str:
-        source = T_E_THRESHOLD_SI_SOURCE if self._si() else T_E_THRESHOLD_US_SOURCE
-        return source[0].upper() + source[1:]
+
+def _t_e_reference(si: bool) -> str:
+    unit = "nmol/L ÷ pmol/L" if si else "ng/dL ÷ pg/mL"
+    return f"Reference: below {_t_e_threshold_text(si)} ({unit}); hover for the source"
+
+
+def _t_e_source(si: bool) -> str:
+    source = T_E_THRESHOLD_SI_SOURCE if si else T_E_THRESHOLD_US_SOURCE
+    return source[0].upper() + source[1:]
