@@ -97,7 +97,7 @@ class TestsDuePanel(GridSection):
             else:
                 status = QLabel(f"due by {window.due}", self)
             status.setAccessibleName(f"{label} status")
-            reason = muted_label(window.reason)  # reasons carry typed medication names
+            reason = muted_label(window.reason, self)  # reasons carry typed medication names
             reason.setWordWrap(True)
             button = QPushButton("Log result", self)
             button.setAccessibleName(f"Log result: {label}")

@@ -181,8 +181,8 @@ class LatestHormonesPanel(GridSection):
             badge.setAccessibleName(f"{result.name} flag")
             badge.setToolTip(flag_words(result))
             # The target beside the value, so "in range" or "▼ low" can be read against it.
-            target = muted_label(range_text(result))
-            self.add_row(row, name, value, badge, muted_label(entry.draw_date), target)
+            target = muted_label(range_text(result), self)
+            self.add_row(row, name, value, badge, muted_label(entry.draw_date, self), target)
             row += 1
         if ratio_view is not None:
             self._add_ratio_row(row, history, ratio_view)
@@ -198,19 +198,20 @@ class LatestHormonesPanel(GridSection):
         value = QLabel(f"<b>{shown}</b> {ratio.unit}", self)
         value.setAccessibleName("T/E ratio value")
         value.setToolTip(ratio.source or "")
-        reference = muted_label(_t_e_reference(si))
+        reference = muted_label(_t_e_reference(si), self)
         reference.setToolTip(_t_e_source(si))
         reference.setWordWrap(True)
-        when = muted_label(ratio_view.date.isoformat())
-        self.add_row(row, name, value, _t_e_flag(history, ratio_view, si), when, reference)
+        when = muted_label(ratio_view.date.isoformat(), self)
+        flag = _t_e_flag(history, ratio_view, si, self)
+        self.add_row(row, name, value, flag, when, reference)
 
 
-def _t_e_flag(history: History, view: DrawView, si: bool) -> QLabel:
+def _t_e_flag(history: History, view: DrawView, si: bool, parent: QWidget) -> QLabel:
     """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
     draw = next(draw for draw in history.draws if draw.date == view.date)
     below = t_e_below_threshold(draw)
     threshold = _t_e_threshold_text(si)
-    label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above")
+    label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above", parent)
     label.setAccessibleName("T/E ratio flag")
     if below:
         colour_text(label, lambda palette: flag_color(palette, "low"))
