@@ -93,7 +93,11 @@ class TestsDuePanel(GridSection):
             name = QLabel(f"<b>{label}</b>", self)
             if window.status == "overdue":
                 status = QLabel(f"▲ overdue since {window.due}", self)
-                status.setStyleSheet("font-weight: bold;")
+                # A bold font, not a style sheet: a widget's own style sheet puts Qt's style
+                # sheet machinery in the way of its polish and every paint.
+                bold = status.font()
+                bold.setBold(True)
+                status.setFont(bold)
             else:
                 status = QLabel(f"due by {window.due}", self)
             status.setAccessibleName(f"{label} status")
