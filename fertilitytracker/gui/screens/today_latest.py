@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
@@ -20,6 +19,7 @@ from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import colour_text, flag_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
+from fertilitytracker.gui.widgets.rich_text import escaped
 from fertilitytracker.gui.widgets.sections import GridSection, muted_label
 from fertilitytracker.services.formatting import format_beside, format_number
 from fertilitytracker.services.result_words import LC_MS_ADVICE, flag_words, value_text
@@ -115,10 +115,10 @@ class EstradiolBanner(QLabel):
             return
         self.setStyleSheet(warning_style(self))
         # Escaped: a censored value ("<8") and a typed medication name are not markup.
-        value = html.escape(warning.value_text)
-        floor = html.escape(warning.floor_text)
-        names = html.escape(warning.regimens)
-        advice = html.escape(LC_MS_ADVICE[0].upper() + LC_MS_ADVICE[1:])
+        value = escaped(warning.value_text)
+        floor = escaped(warning.floor_text)
+        names = escaped(warning.regimens)
+        advice = escaped(LC_MS_ADVICE[0].upper() + LC_MS_ADVICE[1:])
         if warning.cannot_tell:
             # docs/clinical.md §4 "cannot tell": a caution of its own, never silence.
             title = "⚠ Estradiol: over-suppression cannot be ruled out"
@@ -139,7 +139,7 @@ class EstradiolBanner(QLabel):
         self.setText(
             # The most prominent message of the app (docs/clinical.md §4): a larger title line.
             f"<span style='font-size: large'><b>{title}</b></span><br>{body}"
-            f"<br><small>Why: {html.escape(OVER_SUPPRESSION_SOURCE)}</small>"
+            f"<br><small>Why: {escaped(OVER_SUPPRESSION_SOURCE)}</small>"
         )
 
 
@@ -172,9 +172,7 @@ class LatestHormonesPanel(GridSection):
                 continue
             result = entry.result
             name = QLabel(result.name, self)
-            value = QLabel(
-                f"<b>{html.escape(value_text(result))}</b> {html.escape(result.unit)}", self
-            )
+            value = QLabel(f"<b>{escaped(value_text(result))}</b> {escaped(result.unit)}", self)
             value.setAccessibleName(f"{result.name} value")
             value.setToolTip(range_text(result))
             badge = FlagBadge(result.flag, self)
