@@ -18,8 +18,10 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from fertilitytracker.core import clock
+from fertilitytracker.core.monitoring import DueTest
 from fertilitytracker.core.records import DoseEvent, History, UnitSystem
 from fertilitytracker.services.operations import EVERYTHING, Change
+from fertilitytracker.services.reminders import due_tests_in_force
 from fertilitytracker.services.settings import unit_system, who_edition
 from fertilitytracker.services.today import latest_records
 from fertilitytracker.storage.journal import Journal
@@ -97,6 +99,9 @@ class AppContext(QObject):
         # The latest records Today and the reminders read (services/today.py), by the day they
         # were read for: kept until a change touches their kinds.
         self._latest: dict[date, History] = {}
+        # The test windows of a day, worked out once for Today and the tray: kept until a
+        # change touches what they read (regimens, the latest records, the rule offsets).
+        self._due: dict[date, tuple[DueTest, ...]] = {}
         self.last_saved: datetime | None = None
 
     @property
@@ -125,17 +130,26 @@ class AppContext(QObject):
         """What Today and the reminders read on `today`: the regimens and targets (kept), the
         doses logged since `doses_since` and only the latest draws, semen analysis and scan
         that they show or their rules read (services/today.py), not the years before them."""
+        return replace(self._latest_records(today), doses=self.doses_since(doses_since))
+
+    def _latest_records(self, today: date) -> History:
+        """The latest records of `today` (services/today.py), with the kept regimens and
+        targets, no doses."""
         kept = self.history(("regimens", "targets"))
         latest = self._latest.get(today)
         if latest is None:
             latest = latest_records(self._journal, today)
             self._latest = {today: latest}
-        return replace(
-            latest,
-            regimens=kept.regimens,
-            targets=kept.targets,
-            doses=self.doses_since(doses_since),
-        )
+        return replace(latest, regimens=kept.regimens, targets=kept.targets)
+
+    def due_tests(self, today: date) -> tuple[DueTest, ...]:
+        """Every test window of `today` (services.reminders.due_tests_in_force), read from the
+        latest records only, as the whole history would give them (services/today.py)."""
+        due = self._due.get(today)
+        if due is None:
+            due = tuple(due_tests_in_force(self._journal, today, self._latest_records(today)))
+            self._due = {today: due}
+        return due
 
     def doses_since(self, day: date) -> tuple[DoseEvent, ...]:
         """The doses logged on or after `day`, in time order: from the kept doses when they
@@ -169,6 +183,7 @@ class AppContext(QObject):
         """Forget cached records (e.g. after another process wrote to the journal)."""
         self._fields.clear()
         self._latest.clear()
+        self._due.clear()
         self.journal_changed.emit(Change(frozenset({EVERYTHING}), "journal reloaded"))
 
     def replace_journal(self, journal: Journal) -> None:
@@ -177,6 +192,7 @@ class AppContext(QObject):
         self._journal = journal
         self._fields.clear()
         self._latest.clear()
+        self._due.clear()
         self.last_saved = None
         old.close()
         self.journal_replaced.emit()
@@ -185,6 +201,8 @@ class AppContext(QObject):
         """Bring the kept records up to date with `change`: re-read only what it names."""
         if change.touches("labs", "semen", "dexa"):
             self._latest.clear()
+        if change.touches("regimens", "labs", "semen", "dexa", "settings"):
+            self._due.clear()
         if EVERYTHING in change.kinds:
             self._fields.clear()
             return

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.monitoring import DueTest, due_tests
+from fertilitytracker.core.monitoring import DueTest
 from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import error_color, muted_color
@@ -41,7 +41,6 @@ from fertilitytracker.services.reminders import (
     MAX_CATCH_UP_DAYS,
     TEST_NAMES,
     DoseSlot,
-    due_tests_for,
     is_logged,
     next_dose_slot,
     unlogged_slots,
@@ -320,7 +319,7 @@ class Tray(QObject):
                 if not is_logged(history, slot):
                     fresh.append(slot)
         self.settings.setValue(LAST_SEEN_KEY, moment.isoformat(timespec="minutes"))
-        self._update_tooltip(moment)
+        self._update_tooltip(moment, history)
         self._announce_tests(moment)
         if fresh:
             self._notify(fresh, moment)
@@ -362,10 +361,9 @@ class Tray(QObject):
         if self._tests_announced_on == today:
             return
         self._tests_announced_on = today
-        try:
-            windows = due_tests_for(self.context.journal, today, self._records(now))
-        except InputError:
-            windows = due_tests(self._records(now), today)  # defaults, never nothing
+        # Worked out once with Today's (the context keeps them); refused stored offsets fall
+        # back to the defaults, never nothing.
+        windows = self.context.due_tests(today)
         due_now: list[DueTest] = [w for w in windows if w.status in ("open", "overdue")]
         if not due_now:
             return
@@ -381,10 +379,10 @@ class Tray(QObject):
                 "Tests due", text, QSystemTrayIcon.MessageIcon.Information, TRAY_MESSAGE_MS
             )
 
-    def _update_tooltip(self, now: datetime) -> None:
+    def _update_tooltip(self, now: datetime, history: History) -> None:
         if self.icon is None:
             return
-        upcoming = next_dose_slot(self._records(now), now)
+        upcoming = next_dose_slot(history, now)
         text = APP_NAME
         if upcoming is not None:
             when = (

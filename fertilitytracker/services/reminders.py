@@ -93,6 +93,12 @@ def due_tests_for(journal: Journal, today: date, history: History | None = None)
     return due_tests(records, today, rule_offsets(journal))
 
 
+def due_tests_in_force(journal: Journal, today: date, history: History) -> list[DueTest]:
+    """The tests due on `today` with the journal's rule offsets, or the defaults when the stored
+    ones are refused: a bad stored override must not hide every reminder (Today, the tray)."""
+    return due_tests(history, today, rule_offsets_setting(journal).in_force)
+
+
 def reminder_json(test: DueTest) -> dict[str, str]:
     """One reminder in the `reminders --json` shape of docs/cli.md."""
     return {

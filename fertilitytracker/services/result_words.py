@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from fertilitytracker.core.draw_context import DrawContext
+from typing import TYPE_CHECKING
+
 from fertilitytracker.services.formatting import format_between, format_number
 from fertilitytracker.services.views import FLAG_WORDS, ResultView
+
+if TYPE_CHECKING:
+    from fertilitytracker.core.draw_context import DrawContext
 
 LC_MS_ADVICE = "a sensitive (LC-MS/MS) estradiol assay can tell"
 

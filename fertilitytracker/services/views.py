@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.derived import (
@@ -18,7 +18,6 @@ from fertilitytracker.core.derived import (
     semen_derived,
     t_e_ratio_si,
 )
-from fertilitytracker.core.draw_context import DrawContext, all_draw_contexts
 from fertilitytracker.core.ranges import Flag, RangeOrigin
 from fertilitytracker.core.reading import (
     EstradiolState,
@@ -37,6 +36,9 @@ from fertilitytracker.core.records import (
     UnitSystem,
 )
 from fertilitytracker.core.units import convert_for_display
+
+if TYPE_CHECKING:
+    from fertilitytracker.core.draw_context import DrawContext
 
 DISPLAY_DECIMALS = 2
 
@@ -387,6 +389,10 @@ def lab_draw_views(
     `last_taken` (see `all_draw_contexts`) places each draw after its doses without the dose
     log: `history.doses` may then be left unread.
     """
+    # Loaded by the surfaces that show every draw's context (Labs, the report, `labs`): Today
+    # views the latest draws without it.
+    from fertilitytracker.core.draw_context import all_draw_contexts
+
     contexts = all_draw_contexts(history, last_taken)
     views = HistoryViews(history, system, who_edition)
     return [views.draw(draw, contexts[draw.date]) for draw in history.draws]

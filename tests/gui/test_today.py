@@ -13,7 +13,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.navigation import Navigation, NewAnalysis, NewDraw
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.theme import muted_color
-from fertilitytracker.services.operations import start_regimen
+from fertilitytracker.services.operations import Change, start_regimen
 from fertilitytracker.services.settings import set_setting
 from tests import builders
 
@@ -193,6 +193,24 @@ def test_overdue_test_offers_log_result(qtbot, screen: TodayScreen, context) -> 
     assert signal.args == [
         Navigation("labs", NewDraw(("total_testosterone", "estradiol"), "hormone_panel"))
     ]
+
+
+def test_the_tests_due_follow_the_rule_offsets_and_a_saved_draw(
+    screen: TodayScreen, context: AppContext
+) -> None:
+    started(context, "anastrozole", "1", "eod", date(2026, 4, 1))
+    overdue = label(screen.tests_box, "Hormone panel status").text()
+    assert overdue == "▲ overdue since 2026-04-29"
+
+    # Worked out once for Today and the tray, and again after a change of what they read.
+    set_setting(context.journal, "rule_offsets", {"hormone_after_change_due_days": 35})
+    context.notify(Change(frozenset({"settings"}), "rule offsets saved"))
+    assert label(screen.tests_box, "Hormone panel status").text() == "▲ overdue since 2026-05-06"
+
+    context.notify(builders.panel(context.journal, date(2026, 5, 30), "600", "25"))
+    assert "Hormone panel" not in texts(screen.tests_box)
+    due_now = [w for w in context.due_tests(date(2026, 6, 1)) if w.status != "upcoming"]
+    assert "hormone_panel" not in {window.test for window in due_now}
 
 
 def test_semen_analysis_due_navigates_to_semen(qtbot, screen: TodayScreen, context) -> None:

@@ -21,6 +21,7 @@ from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.screens.today import TodayScreen
 from fertilitytracker.gui.screens.today_latest import latest_values
 from fertilitytracker.services.operations import change_regimen, remove, stop_regimen
+from fertilitytracker.services.reminders import due_tests_in_force
 from fertilitytracker.storage.journal import Journal
 from tests import builders
 from tests.builders import Clock
@@ -80,8 +81,8 @@ def journal(tmp_path: Path) -> Iterator[Journal]:
         yield opened
 
 
-def _due(screen: TodayScreen, history: History) -> list[DueTest]:
-    return screen.tests_box.tests_due(history)
+def _due(journal: Journal, day: date, history: History) -> list[DueTest]:
+    return due_tests_in_force(journal, day, history)
 
 
 def test_todays_due_tests_and_latest_hormones_are_those_of_the_whole_history(
@@ -99,12 +100,13 @@ def test_todays_due_tests_and_latest_hormones_are_those_of_the_whole_history(
         shown = screen.shown_records()
         read_most = max(read_most, len(shown.draws))
 
-        assert _due(screen, shown) == _due(screen, whole), day
+        assert list(context.due_tests(day)) == _due(journal, day, whole), day
+        assert _due(journal, day, shown) == _due(journal, day, whole), day
         assert due_tests(shown, day) == due_tests(whole, day), day  # upcoming windows too
         latest, ratio = latest_values(context, shown)
         assert (latest, ratio) == latest_values(context, whole), day
 
-        rules |= {window.rule for window in _due(screen, shown)}
+        rules |= {w.rule for w in context.due_tests(day) if w.status in ("open", "overdue")}
         panels = [draw for draw in shown.draws if draw.result("total_testosterone")]
         if ratio is not None and panels and panels[-1].date > ratio.date:
             older_ratio += 1

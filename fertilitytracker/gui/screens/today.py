@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from fertilitytracker.core.analytes import get_analyte
 from fertilitytracker.core.errors import InputError
-from fertilitytracker.core.monitoring import DueTest, due_tests
+from fertilitytracker.core.monitoring import DueTest
 from fertilitytracker.core.records import History, Regimen
 from fertilitytracker.core.resources import load_json
 from fertilitytracker.gui.context import AppContext, follow_changes
@@ -22,14 +22,17 @@ from fertilitytracker.gui.screens.today_doses import (
     DueDosesPanel,
     MissedDosesPanel,
 )
-from fertilitytracker.gui.screens.today_latest import EstradiolBanner, LatestHormonesPanel
+from fertilitytracker.gui.screens.today_latest import (
+    EstradiolBanner,
+    LatestHormonesPanel,
+    latest_values,
+)
 from fertilitytracker.gui.widgets.page import scrolling_page
 from fertilitytracker.gui.widgets.sections import GridSection, muted_label
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.gui.widgets.undo_bar import UndoBar
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.operations import Change
-from fertilitytracker.services.settings import rule_offsets_setting
 
 if TYPE_CHECKING:
     from fertilitytracker.gui.widgets.ask import Question
@@ -60,6 +63,10 @@ def _is_analyte(key: str) -> bool:
     return True
 
 
+def _open_or_overdue(windows: Iterable[DueTest]) -> list[DueTest]:
+    return [window for window in windows if window.status in ("open", "overdue")]
+
+
 class TestsDuePanel(GridSection):
     """The test windows open or overdue today, each with a button to log its result."""
 
@@ -73,16 +80,11 @@ class TestsDuePanel(GridSection):
         self.context = context
         self._log_result = log_result
 
-    def tests_due(self, history: History) -> list[DueTest]:
-        """Open and overdue test windows today (rule offsets from the journal's settings)."""
-        # A bad stored override falls back to the defaults: it must not hide every reminder.
-        offsets = rule_offsets_setting(self.context.journal).in_force
-        windows = due_tests(history, self.context.today(), offsets)
-        return [window for window in windows if window.status in ("open", "overdue")]
-
-    def show_for(self, history: History) -> None:
+    def show_due(self) -> None:
+        """The open and overdue windows of today, as the context worked them out (the tray
+        reads the same)."""
         self.clear()
-        windows = self.tests_due(history)
+        windows = _open_or_overdue(self.context.due_tests(self.context.today()))
         if not windows:
             self.show_empty("No test is due now.")
             return
@@ -91,11 +93,15 @@ class TestsDuePanel(GridSection):
             name = QLabel(f"<b>{label}</b>", self)
             if window.status == "overdue":
                 status = QLabel(f"▲ overdue since {window.due}", self)
-                status.setStyleSheet("font-weight: bold;")
+                # A bold font, not a style sheet: a widget's own style sheet puts Qt's style
+                # sheet machinery in the way of its polish and every paint.
+                bold = status.font()
+                bold.setBold(True)
+                status.setFont(bold)
             else:
                 status = QLabel(f"due by {window.due}", self)
             status.setAccessibleName(f"{label} status")
-            reason = muted_label(window.reason)  # reasons carry typed medication names
+            reason = muted_label(window.reason, self)  # reasons carry typed medication names
             reason.setWordWrap(True)
             button = QPushButton("Log result", self)
             button.setAccessibleName(f"Log result: {label}")
@@ -160,10 +166,9 @@ class TodayScreen(QWidget):
             self.doses_box.show_for(history)
             self.missed_box.show_for(history)
         if change.touches("regimens", "labs", "targets"):
-            self.warning_banner.show_for(history)
-            self.latest_box.show_for(history)
+            self._show_latest(history)
         if change.touches("regimens", "labs", "semen", "dexa"):
-            self.tests_box.show_for(history)
+            self.tests_box.show_due()
 
     def _on_replaced(self) -> None:
         self.undo_bar.dismiss()
@@ -174,11 +179,16 @@ class TodayScreen(QWidget):
         history = self.shown_records()
         today = self.context.today()
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
-        self.warning_banner.show_for(history)
         self.doses_box.show_for(history)
         self.missed_box.show_for(history)
-        self.latest_box.show_for(history)
-        self.tests_box.show_for(history)
+        self._show_latest(history)
+        self.tests_box.show_due()
+
+    def _show_latest(self, history: History) -> None:
+        """The banner and the latest hormones, from one reading of the latest draws."""
+        latest, ratio_view = latest_values(self.context, history)
+        self.warning_banner.show_for(latest)
+        self.latest_box.show_for(history, latest, ratio_view)
 
     def shown_records(self) -> History:
         """What Today shows is read from: the doses of the days it shows, the latest draws,

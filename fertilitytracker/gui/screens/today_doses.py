@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -14,6 +13,7 @@ from fertilitytracker.core.records import DoseEvent, History, Regimen
 from fertilitytracker.core.schedules import parse_schedule
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import colour_text, muted_color, ok_color
+from fertilitytracker.gui.widgets.rich_text import escaped
 from fertilitytracker.gui.widgets.sections import GridSection
 from fertilitytracker.services import operations as services
 from fertilitytracker.services.formatting import format_dose, format_time
@@ -65,7 +65,7 @@ class DueDosesPanel(GridSection):
             assert step is not None
             schedule = parse_schedule(step.schedule)
             at = f", at {format_time(regimen.time_of_day)}" if regimen.time_of_day else ""
-            name = QLabel(f"<b>{html.escape(regimen.name)}</b>", self)
+            name = QLabel(f"<b>{escaped(regimen.name)}</b>", self)
             detail = QLabel(f"{format_dose(step.dose, step.unit)}, {schedule.describe()}{at}", self)
             status = QLabel(self._dose_status(scheduled, logged, doses), self)
             detail.setTextFormat(Qt.TextFormat.PlainText)
@@ -158,7 +158,7 @@ class MissedDosesPanel(GridSection):
         self.clear()
         row = 0
         for regimen, days in self.missed_by_regimen(history):
-            name = html.escape(regimen.name)
+            name = escaped(regimen.name)
             if len(days) == 1:
                 (day,) = days
                 text = f"<b>{name}</b>: {day:%a %Y-%m-%d} missed"

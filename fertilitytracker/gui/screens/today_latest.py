@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -20,6 +19,7 @@ from fertilitytracker.core.records import History
 from fertilitytracker.gui.context import AppContext
 from fertilitytracker.gui.theme import colour_text, flag_color, warning_style
 from fertilitytracker.gui.widgets.flag_badge import FlagBadge
+from fertilitytracker.gui.widgets.rich_text import escaped
 from fertilitytracker.gui.widgets.sections import GridSection, muted_label
 from fertilitytracker.services.formatting import format_beside, format_number
 from fertilitytracker.services.result_words import LC_MS_ADVICE, flag_words, value_text
@@ -27,16 +27,14 @@ from fertilitytracker.services.today import KEY_HORMONES
 from fertilitytracker.services.views import DrawView, ResultView, lab_draw_view
 
 
-@dataclass(frozen=True)
-class LatestValue:
+class LatestValue(NamedTuple):
     """The latest result of one analyte as shown on Today."""
 
     result: ResultView
     draw_date: str
 
 
-@dataclass(frozen=True)
-class SuppressionWarning:
+class SuppressionWarning(NamedTuple):
     """The estradiol state of docs/clinical.md §4 of the latest estradiol, as the core read it."""
 
     result: ResultView
@@ -81,9 +79,9 @@ def latest_values(
     return latest, ratio_view
 
 
-def suppression_warning(context: AppContext, history: History) -> SuppressionWarning | None:
-    """The estradiol state (docs/clinical.md §4) of the latest estradiol, if it has one."""
-    latest, _ratio = latest_values(context, history)
+def suppression_warning(latest: dict[str, LatestValue]) -> SuppressionWarning | None:
+    """The estradiol state (docs/clinical.md §4) of the latest estradiol (`latest`, from
+    `latest_values`), if it has one."""
     entry = latest.get("estradiol")
     if entry is None or entry.result.estradiol_state is None:
         return None
@@ -108,18 +106,19 @@ class EstradiolBanner(QLabel):
         self.setAccessibleName("Estradiol warning")
         self.setVisible(False)
 
-    def show_for(self, history: History) -> None:
-        warning = suppression_warning(self.context, history)
+    def show_for(self, latest: dict[str, LatestValue]) -> None:
+        """Show the warning of `latest` (from `latest_values`), or hide."""
+        warning = suppression_warning(latest)
         self.setVisible(warning is not None)
         if warning is None:
             self.clear()
             return
         self.setStyleSheet(warning_style(self))
         # Escaped: a censored value ("<8") and a typed medication name are not markup.
-        value = html.escape(warning.value_text)
-        floor = html.escape(warning.floor_text)
-        names = html.escape(warning.regimens)
-        advice = html.escape(LC_MS_ADVICE[0].upper() + LC_MS_ADVICE[1:])
+        value = escaped(warning.value_text)
+        floor = escaped(warning.floor_text)
+        names = escaped(warning.regimens)
+        advice = escaped(LC_MS_ADVICE[0].upper() + LC_MS_ADVICE[1:])
         if warning.cannot_tell:
             # docs/clinical.md §4 "cannot tell": a caution of its own, never silence.
             title = "⚠ Estradiol: over-suppression cannot be ruled out"
@@ -140,7 +139,7 @@ class EstradiolBanner(QLabel):
         self.setText(
             # The most prominent message of the app (docs/clinical.md §4): a larger title line.
             f"<span style='font-size: large'><b>{title}</b></span><br>{body}"
-            f"<br><small>Why: {html.escape(OVER_SUPPRESSION_SOURCE)}</small>"
+            f"<br><small>Why: {escaped(OVER_SUPPRESSION_SOURCE)}</small>"
         )
 
 
@@ -158,9 +157,11 @@ class LatestHormonesPanel(GridSection):
         super().__init__("Latest hormones", parent)
         self.context = context
 
-    def show_for(self, history: History) -> None:
+    def show_for(
+        self, history: History, latest: dict[str, LatestValue], ratio_view: DrawView | None
+    ) -> None:
+        """Show `latest` and `ratio_view` (from `latest_values` of `history`)."""
         self.clear()
-        latest, ratio_view = latest_values(self.context, history)
         if not latest:
             self.show_empty("No lab results yet. Add a draw on the Labs page.")
             return
@@ -171,17 +172,15 @@ class LatestHormonesPanel(GridSection):
                 continue
             result = entry.result
             name = QLabel(result.name, self)
-            value = QLabel(
-                f"<b>{html.escape(value_text(result))}</b> {html.escape(result.unit)}", self
-            )
+            value = QLabel(f"<b>{escaped(value_text(result))}</b> {escaped(result.unit)}", self)
             value.setAccessibleName(f"{result.name} value")
             value.setToolTip(range_text(result))
             badge = FlagBadge(result.flag, self)
             badge.setAccessibleName(f"{result.name} flag")
             badge.setToolTip(flag_words(result))
             # The target beside the value, so "in range" or "▼ low" can be read against it.
-            target = muted_label(range_text(result))
-            self.add_row(row, name, value, badge, muted_label(entry.draw_date), target)
+            target = muted_label(range_text(result), self)
+            self.add_row(row, name, value, badge, muted_label(entry.draw_date, self), target)
             row += 1
         if ratio_view is not None:
             self._add_ratio_row(row, history, ratio_view)
@@ -190,42 +189,45 @@ class LatestHormonesPanel(GridSection):
 
     def _add_ratio_row(self, row: int, history: History, ratio_view: DrawView) -> None:
         ratio = ratio_view.derived["t_e_ratio"]
+        si = self.context.unit_system() == "si"
         name = QLabel(ratio.label, self)
         # Never rounded across its threshold (docs/clinical.md §3).
         shown = format_beside(ratio.value, ratio.reference)
         value = QLabel(f"<b>{shown}</b> {ratio.unit}", self)
         value.setAccessibleName("T/E ratio value")
         value.setToolTip(ratio.source or "")
-        reference = muted_label(self._t_e_reference())
-        reference.setToolTip(self._t_e_source())
+        reference = muted_label(_t_e_reference(si), self)
+        reference.setToolTip(_t_e_source(si))
         reference.setWordWrap(True)
-        when = muted_label(ratio_view.date.isoformat())
-        self.add_row(row, name, value, self._t_e_flag(history, ratio_view), when, reference)
+        when = muted_label(ratio_view.date.isoformat(), self)
+        flag = _t_e_flag(history, ratio_view, si, self)
+        self.add_row(row, name, value, flag, when, reference)
 
-    def _t_e_flag(self, history: History, view: DrawView) -> QLabel:
-        """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
-        draw = next(draw for draw in history.draws if draw.date == view.date)
-        below = t_e_below_threshold(draw)
-        threshold = self._t_e_threshold_text()
-        label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above")
-        label.setAccessibleName("T/E ratio flag")
-        if below:
-            colour_text(label, lambda palette: flag_color(palette, "low"))
-            font = label.font()
-            font.setBold(True)
-            label.setFont(font)
-        return label
 
-    def _si(self) -> bool:
-        return self.context.unit_system() == "si"
+def _t_e_flag(history: History, view: DrawView, si: bool, parent: QWidget) -> QLabel:
+    """ "▼ below 10" or "10 or above" for the T/E line (the core decides, in US units)."""
+    draw = next(draw for draw in history.draws if draw.date == view.date)
+    below = t_e_below_threshold(draw)
+    threshold = _t_e_threshold_text(si)
+    label = QLabel(f"▼ below {threshold}" if below else f"{threshold} or above", parent)
+    label.setAccessibleName("T/E ratio flag")
+    if below:
+        colour_text(label, lambda palette: flag_color(palette, "low"))
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
 
-    def _t_e_threshold_text(self) -> str:
-        return format_number(T_E_THRESHOLD_SI if self._si() else T_E_THRESHOLD_US)
 
-    def _t_e_reference(self) -> str:
-        unit = "nmol/L ÷ pmol/L" if self._si() else "ng/dL ÷ pg/mL"
-        return f"Reference: below {self._t_e_threshold_text()} ({unit}); hover for the source"
+def _t_e_threshold_text(si: bool) -> str:
+    return format_number(T_E_THRESHOLD_SI if si else T_E_THRESHOLD_US)
 
-    def _t_e_source(self) -> str:
-        source = T_E_THRESHOLD_SI_SOURCE if self._si() else T_E_THRESHOLD_US_SOURCE
-        return source[0].upper() + source[1:]
+
+def _t_e_reference(si: bool) -> str:
+    unit = "nmol/L ÷ pmol/L" if si else "ng/dL ÷ pg/mL"
+    return f"Reference: below {_t_e_threshold_text(si)} ({unit}); hover for the source"
+
+
+def _t_e_source(si: bool) -> str:
+    source = T_E_THRESHOLD_SI_SOURCE if si else T_E_THRESHOLD_US_SOURCE
+    return source[0].upper() + source[1:]

@@ -48,7 +48,7 @@ class GridSection(QGroupBox):
 
     def show_empty(self, text: str) -> None:
         """Say in one muted line that there is nothing to show."""
-        self.grid.addWidget(muted_label(text), 0, 0)
+        self.grid.addWidget(muted_label(text, self), 0, 0)
 
     def add_row(self, row: int, *widgets: QWidget) -> None:
         """Put `widgets` in the columns of `row`, left to right."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from fertilitytracker.gui.widgets.record_table import (
     selected_record,
     sorted_proxy,
 )
+from fertilitytracker.gui.widgets.rich_text import escaped
 from fertilitytracker.gui.widgets.status import show_status
 from fertilitytracker.services.operations import (
     Change,
@@ -415,9 +415,9 @@ class LabsScreen(RecordPage):
 def _context_html(view: DrawView) -> str:
     if view.context is None:
         return ""
-    lines = [f"<b>Context:</b> {html.escape(context_summary(view.context))}"]
+    lines = [f"<b>Context:</b> {escaped(context_summary(view.context))}"]
     lines += [
-        f"<b>Note:</b> {html.escape(note.text)} <i>({html.escape(note.source)})</i>"
+        f"<b>Note:</b> {escaped(note.text)} <i>({escaped(note.source)})</i>"
         for note in view.context.notes
     ]
     return "<br>".join(lines)
