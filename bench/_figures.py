@@ -25,9 +25,10 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-# Nine, not the least five: on a shared virtual machine single runs swing by a third, and the
-# median of nine moves far less between consecutive `make bench` runs.
-DEFAULT_RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+# Fifteen, not the least five: on a shared virtual machine single runs swing by a third over a
+# few seconds. With nine, a Save of some 30 ms measured 1.00x, then 1.36x, its floor at the
+# same cost, from one `make bench` to the next.
+DEFAULT_RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 sys.path.insert(0, str(BENCH_DIR))
 

@@ -1,6 +1,6 @@
 """In the desktop app: startup_today_10y, save_draw_10y and screen_switch_10y.
 
-    python bench/app.py [--runs 9]
+    python bench/app.py [--runs 15]
 
 Each run is a fresh app process on the offscreen platform (a journal copy, its own settings
 file), so no run profits from another's caches. The child prints one figure and exits.

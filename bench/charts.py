@@ -1,6 +1,6 @@
 """charts_open_10y, chart_frame_10y and memory_10y: the Charts screen on the ten-year journal.
 
-    python bench/charts.py [JOURNAL.sqlite3] [--runs 9] [--frames 60] [--wall]
+    python bench/charts.py [JOURNAL.sqlite3] [--runs 15] [--frames 60] [--wall]
 
 - charts_open_10y: build and paint the Charts screen (data + drawing); floor: the same points
   plotted into bare pyqtgraph PlotWidgets. Alternated, median of the runs.

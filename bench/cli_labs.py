@@ -1,6 +1,6 @@
 """labs_json_10y: `fertilitytracker labs --json` on the ten-year journal.
 
-    python bench/cli_labs.py [--runs 9]
+    python bench/cli_labs.py [--runs 15]
 
 Floor: a Python process that imports sqlite-utils and json, the least any command of this app
 can cost. Wall time of each whole process, from spawn to exit.

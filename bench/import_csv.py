@@ -1,6 +1,6 @@
 """import_csv_10k: importing a 10,000-row lab CSV into an empty journal.
 
-    python bench/import_csv.py [--runs 9] [--rows 10000]
+    python bench/import_csv.py [--runs 15] [--rows 10000]
 
 The CSV is one a lab portal would give: date, analyte, value, unit, one result per row (the
 foreign-lab CSV the importer reads). The measurement reads, validates, plans and writes it

@@ -1,6 +1,6 @@
 """report_10y: `fertilitytracker report` of the ten-year journal, as a whole process.
 
-    python bench/report.py [--runs 9]
+    python bench/report.py [--runs 15]
 
 Floor: a process that imports reportlab and writes a document of the same page count from
 plain paragraphs (platypus, the same page size), the least a PDF of that length costs.

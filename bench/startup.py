@@ -1,6 +1,6 @@
 """startup_window: launch until the main window is visible in a real X window (Xvfb).
 
-    python bench/startup.py [--runs 9]
+    python bench/startup.py [--runs 15]
 
 Starts a virtual X screen (Xvfb), then, for each run, a fresh process: the app on the ten-year
 journal, or the floor, a bare PySide6 QMainWindow with the same title. The time is from spawning
