@@ -9,6 +9,7 @@ it names, so a save costs the same on a ten-year journal as on a new one.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -34,6 +35,12 @@ def _day_of(record: Any) -> date:
     """The date that files a record: a dose's day, anything else's date."""
     at = getattr(record, "at", None)
     return at.date() if isinstance(at, datetime) else record.date
+
+
+def _day_span(records: Sequence[Any], day: date) -> tuple[int, int]:
+    """Where the records of `day` are in `records` (in storage order, which is by day first)."""
+    first = bisect_left(records, day, key=_day_of)
+    return first, bisect_right(records, day, lo=first, key=_day_of)
 
 
 def _by_date(record: Any) -> tuple[date, int]:
@@ -151,6 +158,21 @@ class AppContext(QObject):
             self._due = {today: due}
         return due
 
+    def records_on(self, name: str, days: Collection[date]) -> tuple[Any, ...]:
+        """The kept records of History field `name` (a dated one) filed on `days`, in storage
+        order: found by bisection, so asking for a day costs the same however long the
+        journal is."""
+        if not _FIELDS[name].dated:
+            raise ValueError(f"{name} are not filed by date")
+        if name not in self._fields:
+            self.history((name,))
+        kept = self._fields[name]
+        found: list[Any] = []
+        for day in sorted(set(days)):
+            first, end = _day_span(kept, day)
+            found += kept[first:end]
+        return tuple(found)
+
     def doses_since(self, day: date) -> tuple[DoseEvent, ...]:
         """The doses logged on or after `day`, in time order: from the kept doses when they
         were read whole, else read through the date index (Today needs only a week)."""
@@ -222,9 +244,16 @@ class AppContext(QObject):
 def _splice(
     kept: Sequence[Any], read: Sequence[Any], dates: Collection[date], order: Callable[[Any], Any]
 ) -> tuple[Any, ...]:
-    """`kept` with its records of `dates` replaced by `read`, in storage order."""
-    others = [record for record in kept if _day_of(record) not in dates]
-    return tuple(sorted([*others, *read], key=order))
+    """`kept` with its records of `dates` replaced by `read`, in storage order.
+
+    Only the days named are looked at (by bisection): a save does not walk ten years."""
+    records = list(kept)
+    for day in sorted(set(dates), reverse=True):
+        first, end = _day_span(records, day)
+        del records[first:end]
+    for record in sorted(read, key=order):
+        insort(records, record, key=order)
+    return tuple(records)
 
 
 class ChangeFollower(QObject):

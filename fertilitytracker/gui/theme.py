@@ -340,8 +340,12 @@ def widen_columns(table: QTableView, rows: Iterable[int]) -> None:
     for column in range(header.count()):
         if header.isSectionHidden(column):
             continue
+        # An empty cell never needs more room than the column has: most cells of a new draw
+        # are empty (it holds a few of the table's analytes), and measuring is not cheap.
+        cells = [model.index(row, column) for row in rows]
         needed = max(
-            table.sizeHintForIndex(model.index(row, column)).width() + grid_px for row in rows
+            (table.sizeHintForIndex(cell).width() + grid_px for cell in cells if cell.data()),
+            default=0,
         )
         if needed > header.sectionSize(column):
             header.resizeSection(column, needed)

@@ -79,3 +79,37 @@ def test_the_form_keeps_its_width_when_a_draw_without_a_time_is_saved_or_selecte
     QApplication.processEvents()
     assert "Results of 2026-03-01" in screen.details_title.text()
     assert (splitter.sizes(), screen.minimumSizeHint().width()) == (widths, narrowest)
+
+
+def test_a_saved_draw_wider_than_its_column_widens_only_that_column(
+    qtbot, show, context: AppContext, journal: Journal
+) -> None:
+    draw(journal, date(2026, 4, 1), ("estradiol", "3", "pg/mL"), ("lh", "4", "IU/L"))
+    screen = show(LabsScreen(context), 1300, 800)
+    header = screen.draws_table.horizontalHeader()
+    estradiol = screen.draws_model.column_of("estradiol")
+    lh = screen.draws_model.column_of("lh")
+    widths = [header.sectionSize(column) for column in range(header.count())]
+
+    # A censored low value with its flag and caution is wider than the column's header; LH
+    # is not given, so its cell stays empty and its column as it was.
+    save_draw_with(qtbot, screen, date(2026, 5, 1), "estradiol", "<5.25", "pg/mL")
+
+    proxy_row = screen.draws_proxy.mapFromSource(
+        screen.draws_model.index(screen.draws_model.row_of(date(2026, 5, 1)), 0)
+    ).row()
+    new_cell = screen.draws_proxy.index(proxy_row, estradiol)
+    needed = screen.draws_table.sizeHintForIndex(new_cell).width()
+    assert needed > widths[estradiol]  # else this test could not fail
+    assert header.sectionSize(estradiol) >= needed
+    assert header.sectionSize(lh) == widths[lh]
+
+
+def save_draw_with(
+    qtbot, screen: LabsScreen, day: date, analyte: str, value: str, unit: str
+) -> None:
+    form = screen.draw_form
+    form.date_edit.set_value(day)
+    type_row(qtbot, form.rows[0], analyte, value, unit)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.draws_model.row_of(day) >= 0)

@@ -17,6 +17,7 @@ from fertilitytracker.services.operations import (
     ResultInput,
     log_dose,
     record_draw,
+    record_symptom,
     remove,
     start_regimen,
 )
@@ -178,6 +179,47 @@ def test_recent_doses_are_the_same_read_bounded_or_from_the_kept_history(
     assert bounded == tuple(dose for dose in everything.doses if dose.at.date() >= since)
     only = demo_context.history(("regimens",))
     assert only.regimens == everything.regimens and only.doses == ()
+
+
+def test_the_kept_records_stay_those_of_the_journal_through_bounded_changes(
+    demo_context: AppContext,
+) -> None:
+    kept = demo_context.history()  # every kind read whole, then kept up to date
+    assert kept.draws and kept.doses and kept.symptoms
+    first_draw, last_draw = kept.draws[0].date, kept.draws[-1].date
+    unmeasured = next(
+        key for key in ("prolactin", "psa", "hdl", "albumin") if kept.draws[0].result(key) is None
+    )
+    unit = {"prolactin": "ng/mL", "psa": "ng/mL", "hdl": "mg/dL", "albumin": "g/dL"}[unmeasured]
+    busy_day = kept.symptoms[len(kept.symptoms) // 2].date
+    changes = [
+        # before the first draw, between two, on a day that has one, after the last
+        record_draw(demo_context.journal, date(2020, 1, 1), [ResultInput("lh", "5", "IU/L")]),
+        record_draw(demo_context.journal, NEW_DAY, [ResultInput("fsh", "6", "IU/L")]),
+        record_draw(demo_context.journal, first_draw, [ResultInput(unmeasured, "2", unit)]),
+        record_draw(demo_context.journal, date(2027, 1, 1), [ResultInput("lh", "4", "IU/L")]),
+        # a second and a third symptom on a day that has some, a dose between two others
+        record_symptom(demo_context.journal, busy_day, "Fatigue", 3),
+        record_symptom(demo_context.journal, busy_day, "Low libido", 5),
+        log_dose(demo_context.journal, "anastrozole", datetime(2026, 5, 20, 7, 45)),
+    ]
+    for change in changes:
+        demo_context.notify(change)
+    removed, _undo = remove(demo_context.journal, "lab_result", changes[1].ids[0])
+    demo_context.notify(removed)
+
+    spliced = demo_context.history()
+    read = demo_context.journal.history()
+    assert spliced.draws == read.draws
+    assert spliced.symptoms == read.symptoms
+    assert spliced.doses == read.doses
+    for days in ({busy_day}, {first_draw, last_draw, NEW_DAY}, {date(1990, 1, 1)}):
+        assert demo_context.records_on("symptoms", days) == tuple(
+            entry for entry in read.symptoms if entry.date in days
+        )
+        assert demo_context.records_on("draws", days) == tuple(
+            draw for draw in read.draws if draw.date in days
+        )
 
 
 def test_a_theme_change_reaches_a_hidden_page_when_it_is_shown(

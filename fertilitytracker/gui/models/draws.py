@@ -175,6 +175,9 @@ class DrawsTableModel(RowTableModel[DrawView]):
         self._system: UnitSystem = system
         # (id of the row's view, column key) -> (the view, its cell); a replaced view is missed.
         self._cells: dict[tuple[int, str], tuple[DrawView, CellText]] = {}
+        # Draw date -> its row, built when first asked for and dropped when rows move: finding
+        # the row of a saved draw must not walk every draw of the journal.
+        self._row_by_day: dict[date, int] | None = None
         super().__init__(self._declare_columns(rows, system), parent, rows)
 
     @staticmethod
@@ -205,6 +208,7 @@ class DrawsTableModel(RowTableModel[DrawView]):
         self.beginResetModel()
         self._system = system
         self._rows = list(rows)
+        self._row_by_day = None
         self._answers.clear()
         self._cells.clear()
         self._columns = tuple(self._declare_columns(rows, system))
@@ -214,17 +218,20 @@ class DrawsTableModel(RowTableModel[DrawView]):
         """Replace the draws of `days` with `views` (a day without a view is removed), row by
         row: the rows of other days are left alone. Returns the rows changed or added."""
         by_day = {view.date: view for view in views}
-        present = {view.date: row for row, view in enumerate(self._rows) if view.date in days}
+        present = {day: row for day in days if (row := self.row_of(day)) >= 0}
         touched: list[int] = []
         last_column = len(self._columns) - 1
         for day, view in by_day.items():
-            row = present.get(day)
-            if row is None:
-                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            if day not in present:
+                row = len(self._rows)
+                self.beginInsertRows(QModelIndex(), row, row)
                 self._rows.append(view)
+                if self._row_by_day is not None:
+                    self._row_by_day[day] = row
                 self.endInsertRows()
-                touched.append(len(self._rows) - 1)
+                touched.append(row)
             else:
+                row = present[day]
                 self._rows[row] = view
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
                 touched.append(row)
@@ -232,6 +239,7 @@ class DrawsTableModel(RowTableModel[DrawView]):
         for row in gone:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
+            self._row_by_day = None  # the rows after it moved up
             self.endRemoveRows()
             touched = [other - 1 if other > row else other for other in touched]
         columns = tuple(self._declare_columns(self._rows, self._system))
@@ -242,10 +250,17 @@ class DrawsTableModel(RowTableModel[DrawView]):
 
     def row_of(self, day: date | None) -> int:
         """The row of the draw of `day`; -1 when there is none."""
-        for row, view in enumerate(self._rows):
-            if view.date == day:
-                return row
-        return -1
+        if self._row_by_day is None:
+            self._row_by_day = {view.date: row for row, view in enumerate(self._rows)}
+        return self._row_by_day.get(day, -1) if day is not None else -1
+
+    def set_rows(self, rows: Sequence[DrawView]) -> None:
+        self._row_by_day = None
+        super().set_rows(rows)
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        self._row_by_day = None
+        super()._sort_rows(column, order)
 
     def has_values(self, key: str) -> bool:
         """Whether any draw holds a result for the analyte column `key`."""

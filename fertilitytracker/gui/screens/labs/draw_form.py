@@ -202,8 +202,7 @@ class DrawForm(QGroupBox, DrawWhen):
         day = self.date_edit.value()
         existing = {
             result.analyte
-            for draw in self._context.history(("draws",)).draws
-            if draw.date == day
+            for draw in self._context.records_on("draws", (day,))
             for result in draw.results
         }
         seen: set[str] = set()

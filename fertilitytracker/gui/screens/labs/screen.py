@@ -203,12 +203,10 @@ class LabsScreen(RecordPage):
         """Update the rows of the draws of `days`; False when every row must be read again
         (the unconfirmed-low note of every low total testosterone came or went)."""
         history = self._context.history(SHOWN)
-        changed = [draw for draw in history.draws if draw.date in days]
+        changed = self._context.records_on("draws", days)
         # Only the changed draws can have become, or stopped being, morning lows: a change of
         # targets or regimens, which could change the others, reads everything again.
-        morning_lows = frozenset(
-            day for day in self._morning_lows if day not in days
-        ) | morning_low_dates(history, changed)
+        morning_lows = (self._morning_lows - days) | morning_low_dates(history, changed)
         if (len(morning_lows) < 2) != (len(self._morning_lows) < 2):
             return False
         system = self._context.unit_system()
@@ -242,8 +240,8 @@ class LabsScreen(RecordPage):
         """Show the scans again if those of `days` changed: a draw's T-score is a scan too
         (docs/clinical.md §6). A draw without one leaves the DEXA table as it is."""
         of_days = History(
-            draws=tuple(draw for draw in history.draws if draw.date in days),
-            dexa=tuple(scan for scan in history.dexa if scan.date in days),
+            draws=self._context.records_on("draws", days),
+            dexa=self._context.records_on("dexa", days),
         )
         shown = [scan for scan in self.dexa_model.rows() if scan.date in days]
         if list(dexa_scans(of_days)) != shown:
