@@ -150,14 +150,24 @@ def _split_times(text: str) -> tuple[str, int | None]:
     return text, None
 
 
+_DAILY = Schedule("daily")
+_EVERY_OTHER_DAY = Schedule("every_n_days", every_days=2)
+_WEEKLY = Schedule("every_n_days", every_days=7)
+# The schedules said in words, without a count of days or doses.
+_NAMED_SCHEDULES = {
+    **dict.fromkeys(("daily", "every day", "each day", "a day", "per day", "qd"), _DAILY),
+    **dict.fromkeys(
+        ("eod", "qod", "every other day", "every second day", "alternate days"), _EVERY_OTHER_DAY
+    ),
+    **dict.fromkeys(("weekly", "every week", "a week", "per week"), _WEEKLY),
+}
+
+
 def _parse_base(text: str, original: str) -> Schedule | None:
     """The schedule without doses-per-day, or None when `text` is not one."""
-    if text in ("daily", "every day", "each day", "a day", "per day", "qd"):
-        return Schedule("daily")
-    if text in ("eod", "qod", "every other day", "every second day", "alternate days"):
-        return Schedule("every_n_days", every_days=2)
-    if text in ("weekly", "every week", "a week", "per week"):
-        return Schedule("every_n_days", every_days=7)
+    named = _NAMED_SCHEDULES.get(text)
+    if named is not None:
+        return named
     match = re.fullmatch(r"(every|q)\s*(?P<n>\w+)\s*(?P<unit>days?|d|weeks?|w)", text)
     if match is not None:
         count = _count(match.group("n"))
@@ -193,6 +203,10 @@ def parse_schedule(text: str) -> Schedule:
         return Schedule("as_needed")
     if lowered in _LATIN_TIMES:
         return Schedule("daily", times_per_day=_LATIN_TIMES[lowered])
+    if lowered in _NAMED_SCHEDULES:
+        # The usual schedules: found without the patterns below (compiled on first use, at
+        # start-up when Today shows the doses due).
+        return _NAMED_SCHEDULES[lowered]
     rest, times = _split_times(lowered)
     if times is not None and times != 1 and "week" in rest:
         # "twice weekly" does not say which days; guessing them would invent missed doses.

@@ -7,6 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import QApplication
 from fertilitytracker import APP_ID
 from fertilitytracker.gui.main_window import APP_TITLE, MainWindow
 from fertilitytracker.gui.ui_state import ORGANIZATION, UiState
+
+if TYPE_CHECKING:
+    from fertilitytracker.storage.integrity import CheckAhead
 
 LOG_FILE = "fertilitytracker.log"
 log = logging.getLogger("fertilitytracker")
@@ -62,11 +66,14 @@ def install_excepthook(log_file: Path) -> None:
     sys.excepthook = hook
 
 
-def open_journal_into(window: MainWindow, journal_path: Path) -> None:
+def open_journal_into(
+    window: MainWindow, journal_path: Path, check_ahead: CheckAhead | None = None
+) -> None:
     """Open the journal and hand it to the window (runs once the window has painted).
 
     An encrypted journal asks for its passphrase; a damaged one is never touched: the person
-    is offered a working copy of the newest good backup instead.
+    is offered a working copy of the newest good backup instead. `check_ahead`: its integrity
+    check, started as the window was built (storage/integrity.py).
     """
     from fertilitytracker.gui.context import AppContext
     from fertilitytracker.gui.recovery import ask_passphrase, offer_recovery
@@ -84,7 +91,9 @@ def open_journal_into(window: MainWindow, journal_path: Path) -> None:
     while True:
         try:
             # Today's backup waits until Today is on screen (take_daily_backup below).
-            database = open_database(journal_path, passphrase=passphrase, daily_backup=False)
+            database = open_database(
+                journal_path, passphrase=passphrase, daily_backup=False, check_ahead=check_ahead
+            )
             journal = Journal(database, journal_path, passphrase=passphrase)
         except PassphraseRequiredError:
             passphrase = ask_passphrase(window, journal_path, wrong=asked > 0)
@@ -221,6 +230,18 @@ class _AfterFirstPaint(QObject):
             self._action()  # type: ignore[operator]
 
 
+def start_check(journal_path: Path) -> CheckAhead:
+    """Start the journal's integrity check on a thread of its own (storage/integrity.py).
+
+    It reads the whole journal: started once the window is shown, it runs while the window
+    paints and builds its pages, instead of between that and Today. Loaded only then, as
+    the rest of the journal's layers are.
+    """
+    from fertilitytracker.storage.integrity import CheckAhead
+
+    return CheckAhead(journal_path)
+
+
 def build_window(
     journal_path: Path, ui_state: UiState | None = None, *, minimized: bool = False
 ) -> MainWindow:
@@ -237,14 +258,16 @@ def build_window(
         window = MainWindow(state)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             window.showMinimized()
-        QTimer.singleShot(0, lambda: open_journal_into(window, journal_path))
+        check_ahead = start_check(journal_path)
+        QTimer.singleShot(0, lambda: open_journal_into(window, journal_path, check_ahead))
         return window
     window = MainWindow(state, defer_build=True)
     window.show()
+    check_ahead = start_check(journal_path)
 
     def build_then_open() -> None:
         window.ensure_built()
-        open_journal_into(window, journal_path)
+        open_journal_into(window, journal_path, check_ahead)
 
     _AfterFirstPaint(window, build_then_open)
     return window

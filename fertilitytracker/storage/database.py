@@ -18,6 +18,13 @@ from fertilitytracker.storage.files import (
     make_private_dirs,
     remove_stale_temp_files,
 )
+from fertilitytracker.storage.integrity import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_HEADER,
+    CheckAhead,
+    looks_like_sqlite,
+    read_only_check,
+)
 from fertilitytracker.storage.migrations import (
     MIGRATION_SET,
     MIGRATIONS_TABLE,
@@ -25,9 +32,6 @@ from fertilitytracker.storage.migrations import (
     migrations,
 )
 from fertilitytracker.storage.schema import schema_differences
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
 
 
 class JournalError(Exception):
@@ -65,12 +69,6 @@ class SchemaMismatchError(DamagedJournalError):
         super().__init__(
             path, f"has a schema this version did not create ({shown}{more})", passphrase
         )
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    return header == SQLITE_HEADER
 
 
 class PassphraseRequiredError(JournalError):
@@ -120,31 +118,24 @@ def remove_leftover_temp_files(journal_path: Path) -> list[Path]:
     return removed
 
 
-def _read_only_check(path: Path, *, quick: bool = False) -> bool:
+def _read_only_check(path: Path, *, quick: bool = False, ahead: CheckAhead | None = None) -> bool:
     """Run the integrity check on a read-only connection, so a damaged file is never written.
 
     Returns False when a read-only connection cannot be made here (the caller then checks on
     its own connection); raises DamagedJournalError when the file is damaged. `quick`, for a
     command that only reads: SQLite's quick check, which reads every page, record and free
     list as the full check does but does not compare each index with its table (a reader
-    cannot damage the file, and the next open that may write runs the full check).
+    cannot damage the file, and the next open that may write runs the full check). `ahead`:
+    the full check already started (storage/integrity.py), used when it counts for this file.
     """
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error:
-        return False
-    try:
-        check = "quick_check" if quick else "integrity_check"
-        status = connection.execute(f"PRAGMA {check}").fetchone()[0]
-    except sqlite3.OperationalError as error:
-        if "unable to open" in str(error) or "readonly" in str(error):
-            return False
-        raise DamagedJournalError(path, f"is damaged or not a journal ({error})") from None
+        counts, status = ahead.status_of(path) if ahead is not None else (False, None)
+        if not counts:
+            status = read_only_check(path, quick=quick)
     except sqlite3.DatabaseError as error:
         raise DamagedJournalError(path, f"is damaged or not a journal ({error})") from None
-    finally:
-        connection.close()
+    if status is None:
+        return False
     if status != "ok":
         raise DamagedJournalError(path, f"failed its integrity check ({status})")
     return True
@@ -157,6 +148,7 @@ def open_database(
     daily_backup: bool = True,
     passphrase: str | None = None,
     read_only: bool = False,
+    check_ahead: CheckAhead | None = None,
 ) -> Database:
     """Open (or create) the journal at `path`, migrated to this build's schema.
 
@@ -170,7 +162,7 @@ def open_database(
     `read_only`, for a command that only reads a plain journal: the integrity check is
     SQLite's quick check (see `_read_only_check`), and once open (migrated if it had to be)
     the connection refuses every write (`query_only`). An encrypted journal opens as for
-    writing.
+    writing. `check_ahead`: the integrity check of `path` started earlier (the app's start).
     """
     path = Path(path)
     if path.is_dir():
@@ -182,7 +174,7 @@ def open_database(
     existed = path.exists() and path.stat().st_size > 0
     if existed:
         try:
-            is_sqlite = _looks_like_sqlite(path)
+            is_sqlite = looks_like_sqlite(path)
         except OSError as error:
             raise JournalError(f"cannot read {path}: {error.strerror}") from None
         if not is_sqlite and encryption.looks_encrypted(path):
@@ -202,7 +194,9 @@ def open_database(
         except OSError as error:
             raise JournalError(f"cannot create the journal {path}: {error.strerror}") from None
 
-    checked = existed and _read_only_check(path, quick=read_only)
+    checked = existed and _read_only_check(
+        path, quick=read_only, ahead=None if read_only else check_ahead
+    )
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as error:
@@ -255,7 +249,7 @@ def _opens_a_backup(path: Path, passphrase: str) -> bool:
         if backup.kind not in GOOD_KINDS:
             continue
         try:
-            if _looks_like_sqlite(backup.path):
+            if looks_like_sqlite(backup.path):
                 continue
             verify_journal_file(backup.path, passphrase)
         except (OSError, JournalError):
@@ -351,7 +345,10 @@ def schema_names(db: Database) -> list[str]:
 
 
 __all__ = [
+    "BUSY_TIMEOUT_MS",
     "MIGRATION_SET",
+    "SQLITE_HEADER",
+    "CheckAhead",
     "DamagedJournalError",
     "JournalError",
     "PassphraseRequiredError",
