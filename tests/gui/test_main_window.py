@@ -19,7 +19,9 @@ from fertilitytracker.gui.navigation import NewDraw
 from fertilitytracker.gui.ui_state import UiState
 from fertilitytracker.services.operations import start_regimen
 from fertilitytracker.storage.journal import Journal
+from tests.builders import digest
 from tests.gui.conftest import close_launched, make_context
+from tests.storage.test_backup import _journal_with, damage
 
 pytestmark = pytest.mark.gui
 
@@ -262,6 +264,25 @@ def test_a_broken_journal_is_explained_in_words(qtbot, tmp_path: Path, ui_state)
     assert made.open_journal_path(tmp_path / "new.sqlite3", create=True) is None
     assert made.windowTitle() == "Fertility Tracker — new.sqlite3"
     close_launched(made.context)
+
+
+def test_a_damaged_journal_at_start_is_refused_and_left_as_found(
+    qtbot, tmp_path: Path, ui_state
+) -> None:
+    # The integrity check runs ahead, on its own thread, from the moment the window shows:
+    # its verdict still stops the journal from opening, as the check on opening did.
+    journal_path = _journal_with(tmp_path / "damaged.sqlite3", *[f"s{i}" for i in range(60)])
+    damage(journal_path)
+    before = digest(journal_path)
+
+    made = build_window(journal_path, ui_state)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.message_buttons.isVisibleTo(made))
+
+    assert made.context is None
+    assert "could not be opened" in made.message_label.text()
+    assert "damaged" in made.message_label.text()
+    assert digest(journal_path) == before
 
 
 def test_file_menu_entries_exist(window: MainWindow) -> None:
