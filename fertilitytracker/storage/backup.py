@@ -28,7 +28,6 @@ from fertilitytracker.paths import (
 )
 from fertilitytracker.storage import encryption
 from fertilitytracker.storage.database import (
-    SQLITE_HEADER,
     DamagedJournalError,
     JournalError,
     backup_database,
@@ -40,6 +39,7 @@ from fertilitytracker.storage.files import (
     refuse_journal_target,
     remove_stale_temp_files,
 )
+from fertilitytracker.storage.integrity import looks_like_sqlite
 from fertilitytracker.storage.migrations import MIGRATION_SET, known_migration_names
 from fertilitytracker.storage.schema import schema_differences
 
@@ -174,14 +174,9 @@ def list_backups(journal_path: Path) -> list[BackupFile]:
     return sorted(found, key=lambda backup: (backup.taken, backup.path.name), reverse=True)
 
 
-def _is_plain(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-
-
 def _read_only(path: Path, passphrase: str | None = None) -> Any:
     """A read-only connection to a plain journal file, or to an encrypted one (keyed)."""
-    if _is_plain(path):
+    if looks_like_sqlite(path):
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     key = passphrase or encryption.passphrase_from_environment()
     if not encryption.looks_encrypted(path):
@@ -255,7 +250,7 @@ def newest_good_backup(journal_path: Path, passphrase: str | None = None) -> Bac
 
 def _copy_file_verified(source: Path, target: Path, passphrase: str | None = None) -> Path:
     """A verified copy of the journal file `source` at `target` (atomic, 0600, same key)."""
-    if not _is_plain(source):
+    if not looks_like_sqlite(source):
         # Attaching the copy needs a writable connection to the (encrypted) source.
         key = passphrase or encryption.passphrase_from_environment()
         try:
@@ -328,8 +323,8 @@ def restore_journal(
         _copy_file_verified(source, journal_path, passphrase)
         return RestoreOutcome(source, None, moved)
     try:
-        if encryption.is_encrypted_connection(db.conn) == _is_plain(source):
-            state = "encrypted" if _is_plain(source) else "plain"
+        if encryption.is_encrypted_connection(db.conn) == looks_like_sqlite(source):
+            state = "encrypted" if looks_like_sqlite(source) else "plain"
             raise JournalError(
                 f"the journal is {state} and {source} is not: encrypt or decrypt one of them"
                 " first; nothing was changed"
@@ -414,7 +409,7 @@ def plaintext_copies(journal_path: Path) -> list[Path]:
     found: list[Path] = []
     for path in journal_copies(journal_path):
         try:
-            if _is_plain(path) or not encryption.looks_encrypted(path):
+            if looks_like_sqlite(path) or not encryption.looks_encrypted(path):
                 found.append(path)
         except OSError:
             continue
@@ -452,7 +447,9 @@ def convert_journal(
     encrypted_now = encryption.is_encrypted_connection(db.conn)
     db.conn.close()
     journal_done = encrypted_now == encrypting
-    pending = [path for path in journal_copies(journal_path) if _is_plain(path) == encrypting]
+    pending = [
+        path for path in journal_copies(journal_path) if looks_like_sqlite(path) == encrypting
+    ]
     if journal_done and not pending:
         state = "already encrypted" if encrypted_now else "not encrypted"
         raise JournalError(f"{journal_path} is {state}; nothing was changed")

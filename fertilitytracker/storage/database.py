@@ -20,7 +20,6 @@ from fertilitytracker.storage.files import (
 )
 from fertilitytracker.storage.integrity import (
     BUSY_TIMEOUT_MS,
-    SQLITE_HEADER,
     CheckAhead,
     looks_like_sqlite,
     read_only_check,
@@ -345,10 +344,7 @@ def schema_names(db: Database) -> list[str]:
 
 
 __all__ = [
-    "BUSY_TIMEOUT_MS",
     "MIGRATION_SET",
-    "SQLITE_HEADER",
-    "CheckAhead",
     "DamagedJournalError",
     "JournalError",
     "PassphraseRequiredError",
